@@ -1,0 +1,7 @@
+import type { CommandSpec } from '../command.js';
+
+/**
+ * Every command, in the order `analyze --help` lists them. Each spec lives in `commands/<name>/spec.ts`
+ * (options and examples only) and imports its worker lazily from `commands/<name>/run.ts`.
+ */
+export const commands: CommandSpec[] = [];

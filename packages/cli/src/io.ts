@@ -1,0 +1,39 @@
+/** Everything the CLI touches outside itself, injected so tests run `main()` in-process and read what it printed. */
+export interface Io {
+  /** Write to stdout (results only). The caller supplies newlines. */
+  out(text: string): void;
+  /** Write to stderr (diagnostics, warnings, progress). */
+  err(text: string): void;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Terminal width for help text, when known. */
+  columns?: number | undefined;
+  env: Record<string, string | undefined>;
+  /** Working directory relative paths are resolved against. */
+  cwd: string;
+  /** Reads all of stdin (for commands that accept `-`). */
+  readStdin(): Promise<Buffer>;
+  /** Register a handler for Ctrl-C; returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export function processIo(): Io {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.columns,
+    env: process.env,
+    cwd: process.cwd(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    },
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => void process.off('SIGINT', handler);
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { UsageError } from '@analyze/core';
+import type { CommandSpec } from './command.js';
+import { commands } from './commands/index.js';
+import { EXIT_INVALID, EXIT_OK, type Context, type GlobalArgs } from './context.js';
+import { processIo, type Io } from './io.js';
+import { colorEnabled, makeColors } from './render/color.js';
+import { makeProgress } from './render/progress.js';
+import { reportError } from './output.js';
+import { closest } from './suggest.js';
+
+export type { Io } from './io.js';
+export type { Context } from './context.js';
+export type { CommandSpec } from './command.js';
+
+const GLOBAL_OPTIONS = ['json', 'quiet', 'strict', 'color', 'no-color', 'debug', 'help', 'version'];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the yargs parser; exported so tests can inspect it. `setExit` receives the command's exit code. */
+export function buildCli(argv: string[], io: Io, setExit: (code: number) => void, specs: readonly CommandSpec[] = commands): Argv {
+  const y = yargs(argv)
+    .scriptName('analyze')
+    .usage('$0 <command> FILE... [options]\n\nTurn what a failure left behind into a clear verdict.')
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (see docs/json.md)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only results: no warnings or progress' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (damaged tails, odd entries) as errors' })
+    .option('color', { type: 'boolean', describe: 'Colour the output (--no-color or NO_COLOR turn it off)' })
+    .option('debug', { type: 'boolean', default: false, describe: 'Show error codes and stack traces' })
+    .group(['json', 'quiet', 'strict', 'color', 'debug', 'help', 'version'], 'Global options:')
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command: see analyze --help')
+    .wrap(Math.min(100, io.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(withSuggestion(msg ?? 'invalid arguments', y, argv));
+    })
+    .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
+  for (const spec of specs) register(y, spec, io, setExit);
+  return y;
+}
+
+function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) => void): void {
+  y.command(
+    spec.command,
+    spec.describe,
+    (sub) => {
+      const withOptions = spec.builder ? spec.builder(sub) : sub;
+      if (spec.subcommands) {
+        for (const child of spec.subcommands) register(withOptions, child, io, setExit);
+        withOptions.demandCommand(1, `Name a subcommand: see analyze ${spec.command.split(' ')[0]} --help`);
+      }
+      return withOptions;
+    },
+    async (args) => {
+      if (!spec.load) return;
+      const mod = await spec.load();
+      setExit(await mod.run(args as Record<string, unknown>, makeContext(args as unknown as GlobalArgs, io)));
+    },
+  );
+}
+
+function makeContext(args: GlobalArgs, io: Io): Context {
+  const colors = makeColors(colorEnabled({ json: args.json, colorFlag: args.color, isTTY: io.stdoutIsTTY, env: io.env }));
+  return { ...args, io, colors, progress: makeProgress(io, !args.json && !args.quiet) };
+}
+
+/** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */
+function withSuggestion(msg: string, y: Argv, argv: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return msg;
+  const known = new Set(GLOBAL_OPTIONS);
+  const opts = (y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  for (const k of Object.keys(opts.key)) known.add(k);
+  // yargs strips the dashes; only words the user typed as options get an option suggested.
+  const typedAsOption = (word: string) => argv.some((a) => a.replace(/^-+/, '').split('=')[0] === word && a.startsWith('-'));
+  const hints = m[1]!.split(', ').map((word) => {
+    if (!typedAsOption(word)) return undefined;
+    const option = closest(word, [...known].filter((k) => k.length > 1));
+    return option === undefined ? undefined : `--${option}`;
+  });
+  const hint = hints.find((h) => h !== undefined);
+  return hint ? `${msg}. Did you mean ${hint}?` : msg;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. Never calls process.exit. */
+export async function main(argv: string[], io: Io = processIo(), specs: readonly CommandSpec[] = commands): Promise<number> {
+  let exit: number | undefined;
+  const y = buildCli(argv, io, (code) => (exit = code), specs);
+  try {
+    let printed = false;
+    await y.parseAsync(argv, {}, (err, _args, output) => {
+      // --help and --version arrive here as text; errors are thrown by .fail() and handled below.
+      if (!err && output) {
+        io.out(`${output}\n`);
+        printed = true;
+      }
+    });
+    if (exit !== undefined) return exit;
+    // yargs only rejects unknown commands once some are registered; say it ourselves in every case.
+    if (!printed) throw new UsageError(`Unknown command: ${argv.find((a) => !a.startsWith('-')) ?? ''}`);
+    return EXIT_OK;
+  } catch (e) {
+    const debug = argv.includes('--debug');
+    const ctx = makeContext({ json: false, quiet: false, strict: false, color: !argv.includes('--no-color') && undefined, debug }, io);
+    if (e instanceof UsageError) {
+      io.err(`analyze: ${e.message}\n`);
+      if (!argv.includes('--json')) io.err('Run analyze --help for usage.\n');
+      return EXIT_INVALID;
+    }
+    return reportError(ctx, e);
+  }
+}

@@ -1,0 +1,30 @@
+/** A few ANSI styles; every function is the identity when colour is off, so renderers never branch on it. */
+export interface Colors {
+  enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+/**
+ * Colour only for a human at a terminal: never in JSON, never with --no-color or NO_COLOR (https://no-color.org),
+ * FORCE_COLOR=1 forces it on and FORCE_COLOR=0 off; otherwise only when stdout is a TTY.
+ */
+export function colorEnabled(opts: { json: boolean; colorFlag: boolean | undefined; isTTY: boolean; env: Record<string, string | undefined> }): boolean {
+  if (opts.json || opts.colorFlag === false) return false;
+  const { NO_COLOR, FORCE_COLOR } = opts.env;
+  if (NO_COLOR !== undefined && NO_COLOR !== '') return false;
+  if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR !== '0';
+  return opts.isTTY;
+}
+
+const style = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+const identity = (s: string) => s;
+
+export function makeColors(enabled: boolean): Colors {
+  if (!enabled) return { enabled, bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
+  return { enabled, bold: style(1, 22), dim: style(2, 22), red: style(31, 39), green: style(32, 39), yellow: style(33, 39), cyan: style(36, 39) };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// The one test that spawns the built bin (npm test builds before running jest).
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+describe('built bin', () => {
+  it('exists after the build', () => {
+    expect(existsSync(bin)).toBe(true);
+  });
+
+  it('prints help, and sets exit code 2 on a usage error, without a stack trace', () => {
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('analyze <command>');
+    const bad = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('analyze: Unknown command: frobnicate');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,24 @@
+import type { Io } from '../../src/io.js';
+
+export interface CapturedIo extends Io {
+  stdout: string;
+  stderr: string;
+}
+
+/** An Io that records what the CLI printed, for in-process tests of `main()`. */
+export function captureIo(opts: { env?: Record<string, string | undefined>; tty?: boolean; stdin?: Buffer; cwd?: string } = {}): CapturedIo {
+  const io: CapturedIo = {
+    stdout: '',
+    stderr: '',
+    out: (t) => void (io.stdout += t),
+    err: (t) => void (io.stderr += t),
+    stdoutIsTTY: opts.tty ?? false,
+    stderrIsTTY: opts.tty ?? false,
+    columns: 100,
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? process.cwd(),
+    readStdin: async () => opts.stdin ?? Buffer.alloc(0),
+    onInterrupt: () => () => {},
+  };
+  return io;
+}

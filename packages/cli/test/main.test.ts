@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { main } from '../src/main.js';
+import { colorEnabled, makeColors } from '../src/render/color.js';
+import { closest } from '../src/suggest.js';
+import type { CommandSpec } from '../src/command.js';
+import { captureIo } from './helpers/io.js';
+
+// A command that exists only in this test, to exercise the frame (option parsing, lazy loading, exit codes).
+const loaded: string[] = [];
+const testCommands: CommandSpec[] = [
+  {
+    command: 'echo <files..>',
+    describe: 'print the file names',
+    builder: (y) => y.option('upper', { type: 'boolean', default: false }).example('$0 echo a b', 'prints a and b'),
+    load: async () => {
+      loaded.push('echo');
+      return {
+        run: async (args, ctx) => {
+          const files = args['files'] as string[];
+          ctx.io.out(`${files.map((f) => (args['upper'] ? f.toUpperCase() : f)).join(' ')}\n`);
+          return files.includes('bad') ? 1 : 0;
+        },
+      };
+    },
+  },
+];
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('analyze (global behaviour)', () => {
+  it('--version prints the package version and exits 0', async () => {
+    const io = captureIo();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help lists the global options and exit codes on stdout', async () => {
+    const io = captureIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.stdout).toContain('--json');
+    expect(io.stdout).toContain('--strict');
+    expect(io.stdout).toContain('Exit codes');
+    expect(io.stderr).toBe('');
+  });
+
+  it('no command is a usage error (exit 2)', async () => {
+    const io = captureIo();
+    expect(await main([], io)).toBe(2);
+    expect(io.stderr).toMatch(/Name a command/);
+  });
+
+  it('rejects an unknown option with a suggestion', async () => {
+    const io = captureIo();
+    expect(await main(['echo', 'a', '--jsno'], io, testCommands)).toBe(2);
+    expect(io.stderr).toMatch(/Unknown argument: jsno\. Did you mean --json\?/);
+    const io2 = captureIo();
+    expect(await main(['echo', 'a', '--uper'], io2, testCommands)).toBe(2);
+    expect(io2.stderr).toMatch(/Did you mean --upper\?/);
+  });
+
+  it('rejects an unknown command, with or without registered commands', async () => {
+    const io = captureIo();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(io.stderr).toMatch(/Unknown command: frobnicate/);
+    const io2 = captureIo();
+    expect(await main(['ech', 'x'], io2, testCommands)).toBe(2);
+    expect(io2.stderr).toMatch(/Did you mean echo\?/);
+  });
+
+  it('runs a command, loads it only when used, and returns its exit code', async () => {
+    loaded.length = 0;
+    const help = captureIo();
+    expect(await main(['--help'], help, testCommands)).toBe(0);
+    expect(loaded).toEqual([]);
+    expect(help.stdout).toContain('echo <files..>');
+    const io = captureIo();
+    expect(await main(['echo', 'a', 'b', '--upper'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('A B\n');
+    expect(loaded).toEqual(['echo']);
+    expect(await main(['echo', 'bad'], captureIo(), testCommands)).toBe(1);
+  });
+
+  it('shows per-command help with examples', async () => {
+    const io = captureIo();
+    expect(await main(['echo', '--help'], io, testCommands)).toBe(0);
+    expect(io.stdout).toContain('prints a and b');
+  });
+});
+
+describe('colour decision', () => {
+  const base = { json: false, colorFlag: undefined, isTTY: true, env: {} };
+  it('is on for a TTY and off for a pipe', () => {
+    expect(colorEnabled(base)).toBe(true);
+    expect(colorEnabled({ ...base, isTTY: false })).toBe(false);
+  });
+  it('respects NO_COLOR, --no-color, --json and FORCE_COLOR', () => {
+    expect(colorEnabled({ ...base, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(colorEnabled({ ...base, colorFlag: false })).toBe(false);
+    expect(colorEnabled({ ...base, json: true })).toBe(false);
+    expect(colorEnabled({ ...base, isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(colorEnabled({ ...base, env: { FORCE_COLOR: '0' } })).toBe(false);
+  });
+  it('writes no escape codes when off', () => {
+    expect(makeColors(false).red('x')).toBe('x');
+    expect(makeColors(true).red('x')).toBe('\u001b[31mx\u001b[39m');
+  });
+});
+
+describe('closest', () => {
+  it('suggests near names only', () => {
+    expect(closest('jsno', ['json', 'quiet'])).toBe('json');
+    expect(closest('zzzzzz', ['json', 'quiet'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The report of `analyze dump` (docs/json-dump.md): one shape whichever engine produced it.
+ * Absent facts are null, never missing, so consumers can rely on every key.
+ */
+
+export type DumpEngine = 'cdb' | 'text' | 'native';
+
+export interface BugcheckInfo {
+  /** Normalised hex, `0x` + 8 digits upper-case for kernel bugchecks, e.g. `0x1000007E`. */
+  code: string;
+  /** e.g. SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M; null when the code is not in the tables. */
+  name: string | null;
+  /** BUGCHECK_P1..P4 as `0x`-prefixed hex strings (64-bit values do not fit a JSON number). */
+  parameters: string[];
+}
+
+export interface ExceptionInfo {
+  /** `0x` + 8 hex digits, e.g. `0xC0000005`. */
+  code: string;
+  /** e.g. STATUS_ACCESS_VIOLATION / EXCEPTION_ACCESS_VIOLATION; null when unknown. */
+  name: string | null;
+  /** The faulting address, hex, when known. */
+  address?: string | null;
+  /** Thread id that raised it, when known. */
+  threadId?: number | null;
+}
+
+/** One loaded module (user mode) or driver (kernel). */
+export interface ModuleInfo {
+  name: string;
+  base: string;
+  size: number;
+  timestamp?: string | null;
+  version?: string | null;
+  pdbName?: string | null;
+  pdbGuid?: string | null;
+}
+
+export interface ThreadInfo {
+  id: number;
+  name?: string | null;
+  stackStart?: string | null;
+  stackSize?: number | null;
+}
+
+export interface CulpritInfo {
+  /** The module most likely at fault (IMAGE_NAME equivalent), e.g. `amdppm.sys`. */
+  module: string | null;
+  /** The chain of evidence, most decisive first, each a plain sentence. */
+  evidence: string[];
+}
+
+export interface DumpReport {
+  file: string;
+  engine: DumpEngine;
+  /** native engine: `kernel-small` | `kernel-full` | `kernel-kernel` | `kernel-bitmap` | `minidump`; null for cdb/text. */
+  format: string | null;
+  bugcheck: BugcheckInfo | null;
+  exception: ExceptionInfo | null;
+  imageName: string | null;
+  moduleName: string | null;
+  symbolName: string | null;
+  processName: string | null;
+  failureBucket: string | null;
+  osVersion: string | null;
+  /** `module!function+offset` frames, innermost first. */
+  stack: string[];
+  /** Symbol problems, parse oddities, engine disagreements: one sentence each. */
+  warnings: string[];
+  /** Native engine facts (null/empty from cdb and text). */
+  os?: { platform: string | null; version: string | null; build: number | null; architecture: string | null; processors: number | null } | null;
+  modules?: ModuleInfo[];
+  drivers?: ModuleInfo[];
+  threads?: ThreadInfo[];
+  culprit?: CulpritInfo | null;
+  /** Crash time, ISO 8601, when the dump records it. */
+  crashTime?: string | null;
+  /** With --engine auto and cdb present: the native facts shown beside cdb's, and where they disagree. */
+  native?: DumpReport | null;
+  disagreements?: string[];
+}

@@ -1,0 +1,95 @@
+/**
+ * Errors and warnings with stable codes, in the spirit of node-tar's TAR_* codes.
+ *
+ * An AnalyzeError means the input could not be analysed (or could be analysed only up to `offset`).
+ * A Warning is a recoverable oddity; `strict` mode turns warnings into errors (see `Warnings`).
+ */
+
+/** Stable, greppable error codes: `<AREA>_<WHAT>`. New codes are added, never renamed. */
+export type ErrorCode = string;
+
+export interface ErrorDetails {
+  /** The file the problem is in (as the user named it). */
+  file?: string | undefined;
+  /** Byte offset in that file (or in the decompressed stream, as the message says) where the damage starts. */
+  offset?: number | undefined;
+  cause?: unknown;
+}
+
+export class AnalyzeError extends Error {
+  readonly code: ErrorCode;
+  file: string | undefined;
+  readonly offset: number | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AnalyzeError';
+    this.code = code;
+    this.file = details.file;
+    this.offset = details.offset;
+  }
+
+  /** The one-line form the CLI prints: `FILE: message (at byte N)`. */
+  describe(): string {
+    const where = this.offset === undefined ? '' : ` (at byte ${this.offset})`;
+    return `${this.file === undefined ? '' : `${this.file}: `}${this.message}${where}`;
+  }
+
+  toJSON(): { code: string; message: string; file?: string; offset?: number } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.file === undefined ? {} : { file: this.file }),
+      ...(this.offset === undefined ? {} : { offset: this.offset }),
+    };
+  }
+}
+
+/** The user asked for something that cannot be done as asked (bad argument, unknown code syntax...). Exit code 2. */
+export class UsageError extends AnalyzeError {
+  constructor(message: string, code: ErrorCode = 'USAGE') {
+    super(code, message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Warning {
+  code: ErrorCode;
+  message: string;
+  file?: string;
+  offset?: number;
+}
+
+/**
+ * Collects warnings for one analysis. With `strict`, the first warning is thrown as an AnalyzeError
+ * instead, so a caller that catches it still holds whatever was read before.
+ */
+export class Warnings {
+  readonly list: Warning[] = [];
+  constructor(
+    readonly strict = false,
+    readonly file?: string,
+  ) {}
+
+  warn(code: ErrorCode, message: string, offset?: number): void {
+    if (this.strict) throw new AnalyzeError(code, message, { file: this.file, offset });
+    const w: Warning = { code, message };
+    if (this.file !== undefined) w.file = this.file;
+    if (offset !== undefined) w.offset = offset;
+    this.list.push(w);
+  }
+}
+
+/** Attach a file name to an AnalyzeError thrown by code that did not know it. Other errors pass through. */
+export function inFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof AnalyzeError && e.file === undefined) e.file = file;
+    throw e;
+  }
+}
+
+export function isAnalyzeError(e: unknown): e is AnalyzeError {
+  return e instanceof AnalyzeError;
+}

@@ -1,0 +1,86 @@
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { AnalyzeError } from '../errors.js';
+
+/** gzip's two magic bytes (RFC 1952 §2.3.1). */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** Read up to `length` bytes from the start of a file (for sniffing a format by content). */
+export function readHead(path: string, length: number): Buffer {
+  const fd = openFile(path);
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function fileSize(path: string): number {
+  const fd = openFile(path);
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Open for reading, turning ENOENT/EACCES/EISDIR into an AnalyzeError that names the file. */
+export function openFile(path: string): number {
+  try {
+    const fd = openSync(path, 'r');
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd);
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    return fd;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot open (${String((e as Error).message)})`;
+    throw new AnalyzeError('FILE_UNREADABLE', message, { file: path, cause: e });
+  }
+}
+
+/**
+ * Read a whole (small) file, refusing anything over `maxBytes` so a wrong argument cannot exhaust memory.
+ * For large inputs use a streaming reader instead.
+ */
+export function readSmallFile(path: string, maxBytes: number): Buffer {
+  const fd = openFile(path);
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) {
+      throw new AnalyzeError('FILE_TOO_LARGE', `is ${size} bytes; at most ${maxBytes} are read for this kind of input`, { file: path });
+    }
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Inflate a gzip buffer with a hard cap on the output, so a decompression bomb fails fast
+ * with AnalyzeError('GZIP_TOO_LARGE') instead of exhausting memory.
+ */
+export function gunzipBounded(data: Uint8Array, maxOutput: number, file?: string): Buffer {
+  try {
+    return gunzipSync(data, { maxOutputLength: maxOutput });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || (e instanceof RangeError && /maxOutputLength|buffer/i.test(e.message))) {
+      throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${maxOutput} bytes (decompression bomb?)`, { file, cause: e });
+    }
+    throw new AnalyzeError('GZIP_CORRUPT', `gzip data is damaged or truncated (${(e as Error).message})`, { file, cause: e });
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AnalyzeError, Warnings, gunzipBounded, inFile, readSmallFile } from '../src/index.js';
+
+describe('AnalyzeError', () => {
+  it('describes itself as FILE: message (at byte N)', () => {
+    const e = new AnalyzeError('PCAP_TRUNCATED_RECORD', 'record cut short', { file: 'a.pcap', offset: 1234 });
+    expect(e.describe()).toBe('a.pcap: record cut short (at byte 1234)');
+    expect(e.toJSON()).toEqual({ code: 'PCAP_TRUNCATED_RECORD', message: 'record cut short', file: 'a.pcap', offset: 1234 });
+  });
+
+  it('inFile names the file on errors raised without one, and leaves other errors alone', () => {
+    expect(() =>
+      inFile('x.dmp', () => {
+        throw new AnalyzeError('X', 'bad');
+      }),
+    ).toThrow(expect.objectContaining({ file: 'x.dmp' }) as unknown as Error);
+    expect(() =>
+      inFile('x.dmp', () => {
+        throw new TypeError('bug');
+      }),
+    ).toThrow(TypeError);
+  });
+});
+
+describe('Warnings', () => {
+  it('collects warnings, and throws the first one in strict mode', () => {
+    const lax = new Warnings(false, 'f');
+    lax.warn('W1', 'odd', 7);
+    expect(lax.list).toEqual([{ code: 'W1', message: 'odd', file: 'f', offset: 7 }]);
+    const strict = new Warnings(true, 'f');
+    expect(() => strict.warn('W1', 'odd', 7)).toThrow(AnalyzeError);
+  });
+});
+
+describe('file helpers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-io-'));
+
+  it('refuses a missing file with a clear code', () => {
+    expect(() => readSmallFile(join(dir, 'nope'), 10)).toThrow(expect.objectContaining({ code: 'FILE_UNREADABLE' }) as unknown as Error);
+  });
+
+  it('refuses a file over the size cap before reading it', () => {
+    const p = join(dir, 'big');
+    writeFileSync(p, Buffer.alloc(100));
+    expect(() => readSmallFile(p, 99)).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }) as unknown as Error);
+    expect(readSmallFile(p, 100).length).toBe(100);
+  });
+
+  it('stops a gzip bomb at the cap', () => {
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(() => gunzipBounded(bomb, 1024 * 1024)).toThrow(expect.objectContaining({ code: 'GZIP_TOO_LARGE' }) as unknown as Error);
+    expect(gunzipBounded(gzipSync(Buffer.from('hi')), 10).toString()).toBe('hi');
+  });
+
+  it('reports truncated gzip as corrupt', () => {
+    const gz = gzipSync(Buffer.alloc(5000, 7));
+    expect(() => gunzipBounded(gz.subarray(0, gz.length - 10), 1e6)).toThrow(expect.objectContaining({ code: 'GZIP_CORRUPT' }) as unknown as Error);
+  });
+});
