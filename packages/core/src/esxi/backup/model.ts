@@ -1,0 +1,94 @@
+/**
+ * The in-memory model of an ESXi configuration backup, shared by `esxi show/extract` (issue 5) and
+ * `esxi diff/check/restore-plan` (issue 6). Fields may be added; existing ones are never renamed.
+ */
+import type { Warning } from '../../errors.js';
+
+/**
+ * What the input is, recognised by content:
+ * - `configBundle`: `vim-cmd hostsvc/firmware/backup_config` output (Manifest.txt + state.tgz);
+ * - `state.tgz`: /bootbank/state.tgz (local.tgz, or local.tgz.ve + encryption.info);
+ * - `local.tgz`: the host's changed /etc (+ ConfigStore on 7.x);
+ * - `local.tgz.ve`: an encrypted local.tgz (DataTransformEnvelope), alone or beside encryption.info.
+ */
+export type BackupKind = 'configBundle' | 'state.tgz' | 'local.tgz' | 'local.tgz.ve';
+
+export type BackupFileType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+
+export interface BackupFile {
+  /** Normalised: no leading './' or '/', e.g. 'etc/vmware/esx.conf'. */
+  path: string;
+  type: BackupFileType;
+  size: number;
+  /** Permission bits as stored in the tar header (may include setuid/sticky bits; extract strips them). */
+  mode: number;
+  mtime: Date | undefined;
+  /** Symlink / hard link target, as stored. */
+  linkpath?: string;
+  /** Contents, files only. */
+  data?: Buffer;
+  /** Holds secrets (shadow, private keys, license, keystore...): never print its contents by default. */
+  secret: boolean;
+}
+
+/** Manifest.txt of a configBundle (firmwareConfig.sh --backup). */
+export interface Manifest {
+  /** `RELEASELEVEL=` as written, e.g. "VMware ESXi 6.7.0 GA". */
+  releaseLevel: string | undefined;
+  /** Product version parsed from the release level, e.g. "6.7.0". */
+  version: string | undefined;
+  /** Update level parsed from the release level, e.g. "GA" or "Update 3". */
+  update: string | undefined;
+  /** Build number when present (`build-NNN` in RELEASELEVEL or a BUILD= line). */
+  build: string | undefined;
+  /** `UUID=` host system UUID (esxcfg-info -u). */
+  uuid: string | undefined;
+  /** `KERNELOPTS=` boot.cfg kernelopt (trimmed). */
+  kernelOpts: string | undefined;
+  /** `USEROPTS=` user boot options (trimmed). */
+  userOpts: string | undefined;
+  /** Every KEY=value line, in file order (unknown keys included). */
+  entries: Array<{ key: string; value: string }>;
+}
+
+export interface BackupEncryption {
+  /** The host's local.tgz is stored as local.tgz.ve. */
+  encrypted: boolean;
+  /** `mode` from encryption.info: 'NONE' | 'TPM' | ...; undefined when unencrypted or encryption.info is missing. */
+  mode: string | undefined;
+  /** The envelope was opened and `files` holds its contents. */
+  decrypted: boolean;
+  /** Key UUID (`vmware.keyInfo`) when known. */
+  keyId?: string;
+  /** Why it could not be decrypted, in plain words, when encrypted && !decrypted. */
+  reason?: string;
+}
+
+export interface Backup {
+  /** The file name (or the `name` option for buffers). */
+  source: string;
+  kind: BackupKind;
+  /** Outer to inner, e.g. ['configBundle', 'state.tgz', 'local.tgz']. */
+  layers: BackupKind[];
+  manifest: Manifest | undefined;
+  encryption: BackupEncryption;
+  /** The host's /etc tree (and var/lib/vmware/configstore) from local.tgz, keyed by normalised path. */
+  files: Map<string, BackupFile>;
+  warnings: Warning[];
+  /** Members of the outer layers (configBundle / state.tgz), for reports: path, size, type. */
+  outer?: Array<{ layer: BackupKind; path: string; size: number; type: BackupFileType }>;
+  /** Bytes of local.tgz (decrypted when it was encrypted), for hashing; undefined when unavailable. */
+  localTgz?: Buffer;
+}
+
+export interface OpenOptions {
+  /** Warnings become errors. */
+  strict?: boolean;
+  /** Cap on bytes inflated over all layers together (default DEFAULT_MAX_INFLATED). */
+  maxInflated?: number;
+  /** Name to report for a Buffer input. */
+  name?: string;
+}
+
+/** Default cap on inflated bytes (1 GiB): real local.tgz inflate to < 1 MB, so this only stops bombs. */
+export const DEFAULT_MAX_INFLATED = 1024 * 1024 * 1024;

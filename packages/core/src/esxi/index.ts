@@ -1,0 +1,2 @@
+/** Public API of the esxi area: `@analyze/core/esxi`. */
+export * from './backup/model.js';
