@@ -1,0 +1,97 @@
+/**
+ * /etc/passwd, /etc/shadow and /etc/group. The shadow model carries the hash ALGORITHM and state, never the
+ * hash itself; `shadowSecrets` hands the raw fields to the one caller that must compare them (diff), which
+ * reports only "changed"/"unchanged".
+ */
+
+export interface PasswdUser {
+  name: string;
+  uid: string;
+  gid: string;
+  gecos: string;
+  home: string;
+  shell: string;
+}
+
+export function parsePasswd(text: string): PasswdUser[] {
+  const out: PasswdUser[] = [];
+  for (const line of records(text)) {
+    const f = line.split(':');
+    if (f.length < 7 || !f[0]) continue;
+    out.push({ name: f[0], uid: f[2] ?? '', gid: f[3] ?? '', gecos: f[4] ?? '', home: f[5] ?? '', shell: f.slice(6).join(':') });
+  }
+  return out;
+}
+
+/** crypt(3) scheme of a shadow password field. */
+export type HashAlgorithm = 'md5' | 'sha256' | 'sha512' | 'bcrypt' | 'yescrypt' | 'des' | 'none' | 'locked' | 'unknown';
+
+export interface ShadowUser {
+  name: string;
+  algorithm: HashAlgorithm;
+  /** `*` / `!` prefix: no password login. */
+  locked: boolean;
+  /** Empty password field: login without a password. */
+  empty: boolean;
+  /** Days since 1970-01-01 of the last change, as written. */
+  lastChange: string;
+  maxDays: string;
+}
+
+export function hashAlgorithm(field: string): HashAlgorithm {
+  if (field === '') return 'none';
+  if (field.startsWith('!') || field.startsWith('*')) return 'locked';
+  if (field.startsWith('$1$')) return 'md5';
+  if (field.startsWith('$5$')) return 'sha256';
+  if (field.startsWith('$6$')) return 'sha512';
+  if (/^\$2[abxy]?\$/.test(field)) return 'bcrypt';
+  if (field.startsWith('$y$')) return 'yescrypt';
+  if (/^[./0-9A-Za-z]{13}$/.test(field)) return 'des';
+  return 'unknown';
+}
+
+export function parseShadow(text: string): ShadowUser[] {
+  const out: ShadowUser[] = [];
+  for (const line of records(text)) {
+    const f = line.split(':');
+    if (f.length < 2 || !f[0]) continue;
+    const pw = f[1] ?? '';
+    const algorithm = hashAlgorithm(pw);
+    out.push({ name: f[0], algorithm, locked: algorithm === 'locked', empty: pw === '', lastChange: f[2] ?? '', maxDays: f[4] ?? '' });
+  }
+  return out;
+}
+
+/** user → raw password field. Only for equality checks; never put these values in a report. */
+export function shadowSecrets(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of records(text)) {
+    const f = line.split(':');
+    if (f.length >= 2 && f[0]) out.set(f[0], f[1] ?? '');
+  }
+  return out;
+}
+
+export interface Group {
+  name: string;
+  gid: string;
+  members: string[];
+}
+
+export function parseGroup(text: string): Group[] {
+  const out: Group[] = [];
+  for (const line of records(text)) {
+    const f = line.split(':');
+    if (f.length < 3 || !f[0]) continue;
+    out.push({ name: f[0], gid: f[2] ?? '', members: (f[3] ?? '').split(',').filter((m) => m !== '') });
+  }
+  return out;
+}
+
+/** Non-empty, non-comment lines without their line ending. */
+function records(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+}

@@ -1,0 +1,34 @@
+/** /etc/resolv.conf: name servers, search list, domain, options. */
+
+export interface ResolvConf {
+  nameservers: string[];
+  search: string[];
+  domain: string | undefined;
+  options: string[];
+}
+
+export function parseResolv(text: string): ResolvConf {
+  const conf: ResolvConf = { nameservers: [], search: [], domain: undefined, options: [] };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    if (line === '') continue;
+    const [word, ...rest] = line.split(/\s+/);
+    switch (word) {
+      case 'nameserver':
+        if (rest[0]) conf.nameservers.push(rest[0]);
+        break;
+      case 'search':
+        conf.search = rest; // the last search line wins, as in the resolver
+        break;
+      case 'domain':
+        conf.domain = rest[0];
+        break;
+      case 'options':
+        conf.options.push(...rest);
+        break;
+      default:
+        break;
+    }
+  }
+  return conf;
+}

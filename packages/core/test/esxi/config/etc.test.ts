@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../../../src/esxi/config/passwd.js';
+import { parseHosts } from '../../../src/esxi/config/hosts.js';
+import { parseResolv } from '../../../src/esxi/config/resolv.js';
+import { corpusPath } from '../../helpers/corpus.js';
+
+const r702 = (p: string) => readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'x', p), 'utf8');
+const img67 = (p: string) => readFileSync(corpusPath('esxi', 'esxi-6.7.0-8169922-rootfs', p), 'utf8');
+
+describe('passwd / shadow / group', () => {
+  it('reads the real 7.0.2 shadow: algorithms, never the hash', () => {
+    const text = r702('etc/shadow');
+    const users = parseShadow(text);
+    expect(users.map((u) => [u.name, u.algorithm, u.locked])).toEqual([
+      ['root', 'sha512', false],
+      ['dcui', 'locked', true],
+      ['vpxuser', 'locked', true],
+    ]);
+    const hash = text.split('\n')[0]!.split(':')[1]!;
+    expect(hash.startsWith('$6$')).toBe(true);
+    expect(JSON.stringify(users)).not.toContain(hash);
+    expect(JSON.stringify(users)).not.toContain(hash.split('$')[2]); // not even the salt
+    expect(shadowSecrets(text).get('root')).toBe(hash);
+  });
+
+  it('reads the 6.7 factory shadow (MD5 default) and passwd', () => {
+    expect(parseShadow(img67('etc/shadow')).find((u) => u.name === 'root')?.algorithm).toBe('md5');
+    const users = parsePasswd(img67('etc/passwd'));
+    expect(users.map((u) => u.name)).toEqual(['root', 'daemon', 'nfsnobody', 'dcui', 'vpxuser']);
+    expect(users[0]).toEqual({ name: 'root', uid: '0', gid: '0', gecos: 'Administrator', home: '/', shell: '/bin/sh' });
+  });
+
+  it('classifies crypt schemes', () => {
+    expect(hashAlgorithm('')).toBe('none');
+    expect(hashAlgorithm('$5$abc$def')).toBe('sha256');
+    expect(hashAlgorithm('$2b$10$x')).toBe('bcrypt');
+    expect(hashAlgorithm('$y$j9T$x')).toBe('yescrypt');
+    expect(hashAlgorithm('abcdefghijklm')).toBe('des');
+    expect(hashAlgorithm('$9$weird')).toBe('unknown');
+  });
+
+  it('reads groups with members', () => {
+    expect(parseGroup(r702('etc/group'))).toEqual([
+      { name: 'root', gid: '0', members: ['root'] },
+      { name: 'users', gid: '100', members: [] },
+    ]);
+  });
+});
+
+describe('hosts and resolv.conf', () => {
+  it('reads the real 7.0.2 hosts without comments', () => {
+    expect(parseHosts(r702('etc/hosts'))).toEqual([
+      { address: '127.0.0.1', names: ['localhost.localdomain', 'localhost'] },
+      { address: '::1', names: ['localhost.localdomain', 'localhost'] },
+      { address: '10.199.5.140', names: ['jemoeder.internet.vm', 'jemoeder'] },
+    ]);
+  });
+
+  it('reads the real 7.0.2 resolv.conf (trailing space in search)', () => {
+    expect(parseResolv(r702('etc/resolv.conf'))).toEqual({ nameservers: ['10.199.5.1'], search: ['internet.vm'], domain: undefined, options: [] });
+  });
+});
