@@ -1,2 +1,6 @@
 /** Public API of the esxi area: `@analyze/core/esxi`. */
 export * from './backup/model.js';
+export { openBackup, MAX_INPUT_BYTES } from './backup/open.js';
+export { isSecret, isSecretPath } from './backup/secrets.js';
+export { parseEncryptionInfo, decryptEnvelope, isEnvelope, type EncryptionInfo } from './backup/envelope.js';
+export { parseManifest } from './config/manifest.js';

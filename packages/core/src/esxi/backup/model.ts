@@ -29,6 +29,10 @@ export interface BackupFile {
   data?: Buffer;
   /** Holds secrets (shadow, private keys, license, keystore...): never print its contents by default. */
   secret: boolean;
+  /** The path exactly as stored, when normalising changed it (absolute paths, './' prefixes). */
+  rawPath?: string;
+  /** Byte offset of the member's tar header in the inflated local.tgz stream. */
+  offset?: number;
 }
 
 /** Manifest.txt of a configBundle (firmwareConfig.sh --backup). */
@@ -88,6 +92,11 @@ export interface OpenOptions {
   maxInflated?: number;
   /** Name to report for a Buffer input. */
   name?: string;
+  /**
+   * encryption.info for a bare local.tgz.ve (a path or its contents). Without it, a bare .ve input is
+   * paired with `encryption.info` or `.#encryption.info` in the same folder when there is one.
+   */
+  encryptionInfo?: string | Buffer;
 }
 
 /** Default cap on inflated bytes (1 GiB): real local.tgz inflate to < 1 MB, so this only stops bombs. */

@@ -1,0 +1,178 @@
+/**
+ * Open any kind of ESXi configuration backup in memory, recognised by content (not by file name):
+ * configBundle (Manifest.txt + state.tgz) › state.tgz (local.tgz, or local.tgz.ve + encryption.info)
+ * › local.tgz (the host's changed /etc + ConfigStore). Nested archives are read from memory; an
+ * encrypted local.tgz.ve is decrypted when its keystore mode is NONE. Nothing is written to disk.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AnalyzeError, Warnings } from '../../errors.js';
+import { isGzip, readSmallFile } from '../../io/files.js';
+import { parseManifest } from '../config/manifest.js';
+import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
+import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
+import { isSecret } from './secrets.js';
+import { looksLikeTar, readTar, type InflateBudget, type TarMember } from './tarball.js';
+
+/**
+ * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (notes §1.2); a
+ * configBundle of a host with a big ConfigStore stays far below this.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/** encryption.info is ~200 bytes. */
+const MAX_KEYSTORE_BYTES = 64 * 1024;
+/** configBundle › state.tgz › local.tgz(.ve) is the deepest real nesting. */
+const MAX_LAYERS = 4;
+
+/** Nesting order: an inner layer must be of a later kind than its parent (stops state-in-state loops). */
+const KIND_ORDER: Record<BackupKind, number> = { configBundle: 0, 'state.tgz': 1, 'local.tgz.ve': 2, 'local.tgz': 3 };
+
+const KEYSTORE_NAMES = ['encryption.info', '.#encryption.info'];
+
+interface OpenState {
+  source: string;
+  warnings: Warnings;
+  budget: InflateBudget;
+  backup: Backup;
+  keystore: Buffer | undefined;
+}
+
+export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Backup {
+  const source = typeof input === 'string' ? input : (opts.name ?? '<buffer>');
+  const data = typeof input === 'string' ? readSmallFile(input, MAX_INPUT_BYTES) : input;
+  const warnings = new Warnings(opts.strict ?? false, source);
+  const backup: Backup = {
+    source,
+    kind: 'local.tgz',
+    layers: [],
+    manifest: undefined,
+    encryption: { encrypted: false, mode: undefined, decrypted: false },
+    files: new Map(),
+    warnings: warnings.list,
+    outer: [],
+  };
+  const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, backup, keystore: keystoreFor(input, opts) };
+  openLayer(st, data, basename(source), undefined);
+  backup.kind = backup.layers[0]!;
+  return backup;
+}
+
+/** The keystore for a bare .ve: the option, else encryption.info / .#encryption.info beside the input file. */
+function keystoreFor(input: string | Buffer, opts: OpenOptions): Buffer | undefined {
+  const given = opts.encryptionInfo;
+  if (Buffer.isBuffer(given)) return given;
+  if (typeof given === 'string') return readSmallFile(given, MAX_KEYSTORE_BYTES);
+  if (typeof input !== 'string') return undefined;
+  for (const name of KEYSTORE_NAMES) {
+    const p = join(dirname(input), name);
+    if (existsSync(p)) return readSmallFile(p, MAX_KEYSTORE_BYTES);
+  }
+  return undefined;
+}
+
+function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: BackupKind | undefined): void {
+  if (st.backup.layers.length >= MAX_LAYERS || (parent !== undefined && KIND_ORDER[kind] <= KIND_ORDER[parent])) {
+    throw new AnalyzeError('ESXI_NESTING', `${where}: a ${kind} nested inside a ${parent ?? 'backup'} is not how ESXi writes backups; refusing to unpack further`, { file: st.source });
+  }
+  st.backup.layers.push(kind);
+}
+
+function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKind | undefined): void {
+  if (isEnvelope(data)) {
+    pushLayer(st, 'local.tgz.ve', where, parent);
+    openEnvelope(st, data, st.keystore, where);
+    return;
+  }
+  if (!isGzip(data) && !looksLikeTar(data)) {
+    const head = data.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim();
+    throw new AnalyzeError(
+      'ESXI_NOT_A_BACKUP',
+      `${where}: not an ESXi backup: neither gzip, tar nor an encrypted local.tgz.ve (first bytes: ${head || 'none, the file is empty'})`,
+      { file: st.source, offset: 0 },
+    );
+  }
+  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings });
+  const byPath = new Map<string, TarMember>();
+  for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
+  const kind = classify(byPath, members);
+  if (kind === undefined) {
+    const names = members.slice(0, 5).map((m) => m.path).join(', ');
+    throw new AnalyzeError(
+      'ESXI_UNKNOWN_ARCHIVE',
+      `${where}: a tar archive, but not an ESXi backup: no Manifest.txt + state.tgz, no local.tgz or local.tgz.ve, no etc/ files (members: ${names || 'none'})`,
+      { file: st.source, offset: 0 },
+    );
+  }
+  pushLayer(st, kind, where, parent);
+  if (kind === 'local.tgz') {
+    st.backup.localTgz = data;
+    collectFiles(st, members, where);
+    return;
+  }
+  for (const m of members) st.backup.outer!.push({ layer: kind, path: m.path, size: m.size, type: m.type });
+  if (kind === 'configBundle') {
+    const manifest = byPath.get('Manifest.txt');
+    if (manifest?.data) st.backup.manifest = parseManifest(manifest.data.toString('utf8'));
+    else st.warnings.warn('ESXI_MANIFEST_MISSING', `${where}: no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
+    openLayer(st, byPath.get('state.tgz')!.data ?? Buffer.alloc(0), `${where} › state.tgz`, kind);
+    return;
+  }
+  // state.tgz
+  const ve = byPath.get('local.tgz.ve');
+  if (ve) {
+    const keystore = KEYSTORE_NAMES.map((n) => byPath.get(n)).find((m) => m !== undefined);
+    st.backup.layers.push('local.tgz.ve');
+    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, `${where} › local.tgz.ve`);
+    return;
+  }
+  openLayer(st, byPath.get('local.tgz')!.data ?? Buffer.alloc(0), `${where} › local.tgz`, kind);
+}
+
+function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupKind | undefined {
+  if (byPath.has('state.tgz')) return 'configBundle';
+  if (byPath.has('local.tgz.ve') || byPath.has('local.tgz')) return 'state.tgz';
+  if (members.some((m) => /^(etc|var\/lib\/vmware)(\/|$)/.test(m.path))) return 'local.tgz';
+  return undefined;
+}
+
+function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined, where: string): void {
+  const enc = st.backup.encryption;
+  enc.encrypted = true;
+  const header = parseEnvelopeHeader(data, st.source);
+  if (header.keyInfo !== undefined) enc.keyId = header.keyInfo;
+  if (keystore === undefined) {
+    enc.reason = 'encryption.info is missing: it sits beside local.tgz.ve in state.tgz (or pass it with --keystore); without it the configuration cannot be decrypted';
+    st.warnings.warn('ESXI_KEYSTORE_MISSING', `${where}: encrypted, and no encryption.info to decrypt it with`);
+    return;
+  }
+  const info: EncryptionInfo = parseEncryptionInfo(keystore.toString('utf8'));
+  enc.mode = info.mode;
+  if (info.mode === undefined || info.mode.toUpperCase() !== 'NONE') {
+    enc.reason =
+      info.mode?.toUpperCase() === 'TPM'
+        ? 'keystore mode TPM: the key is sealed in the original host\'s TPM, so only that host can open it (on the host: crypto-util envelope extract --aad ESXConfiguration local.tgz.ve local.tgz); a restore onto other hardware fails'
+        : `keystore mode ${info.mode ?? '(none given)'}: only mode NONE can be decrypted offline`;
+    return;
+  }
+  const plain = decryptEnvelope(data, info, st.source);
+  enc.decrypted = true;
+  openLayer(st, plain, `${where} (decrypted)`, 'local.tgz.ve');
+}
+
+function collectFiles(st: OpenState, members: TarMember[], where: string): void {
+  const files = st.backup.files;
+  for (const m of members) {
+    if (m.path === '') continue; // the archive's own "./" entry
+    if (m.path.split('/').includes('..')) {
+      st.warnings.warn('ESXI_UNSAFE_PATH', `${where}: member "${m.rawPath}" climbs out of its folder with ".."`, m.offset);
+    } else if (m.rawPath.startsWith('/')) {
+      st.warnings.warn('ESXI_ABSOLUTE_PATH', `${where}: member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
+    }
+    if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${where}: "${m.path}" appears twice; the later copy is used`, m.offset);
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecret(m.path, m.data), offset: m.offset };
+    if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
+    if (m.data !== undefined) f.data = m.data;
+    if (m.rawPath !== m.path && m.rawPath !== `${m.path}/` && m.rawPath !== `./${m.path}`) f.rawPath = m.rawPath;
+    files.set(m.path, f);
+  }
+}

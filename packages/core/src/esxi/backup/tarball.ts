@@ -1,0 +1,175 @@
+/**
+ * Read a (gzipped) tar archive held in memory with the `tar` package's Parser: no temporary files.
+ *
+ * The Parser is fed one 512-byte block per write so that the byte offset of every header and of
+ * every damage is known (tar processes each write synchronously). Its recoverable warnings for a
+ * broken archive (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID) are errors here; others become our warnings.
+ */
+import { Parser, type ReadEntry } from 'tar';
+import { AnalyzeError, type Warnings } from '../../errors.js';
+import { isGzip } from '../../io/files.js';
+import { gunzipSync } from 'node:zlib';
+import type { BackupFileType } from './model.js';
+
+const TAR_BLOCK = 512;
+/** ustar magic offset in a tar header. */
+const USTAR_MAGIC_OFFSET = 257;
+/**
+ * Most members we accept in one archive. A real local.tgz holds 25-40 files and OVH-style whole-/etc
+ * repacks a few hundred; 100,000 headers is only reachable on purpose (a flood of empty entries).
+ */
+export const MAX_TAR_ENTRIES = 100_000;
+
+export interface TarMember {
+  /** Path as stored (after pax/GNU long-name processing), not yet normalised. */
+  rawPath: string;
+  /** Normalised: no leading './' or '/', no trailing '/', backslashes kept as they are. */
+  path: string;
+  type: BackupFileType;
+  /** tar's own type name ('File', 'SymbolicLink', 'CharacterDevice', ...). */
+  tarType: string;
+  size: number;
+  mode: number;
+  mtime: Date | undefined;
+  linkpath: string | undefined;
+  data: Buffer | undefined;
+  /** Byte offset of the member's header in the (inflated) tar stream. */
+  offset: number;
+}
+
+/** Shared inflate budget across nested layers (a bomb may be spread over several). */
+export interface InflateBudget {
+  max: number;
+  used: number;
+}
+
+export function looksLikeTar(data: Uint8Array): boolean {
+  if (data.length < TAR_BLOCK) return false;
+  const magic = Buffer.from(data.subarray(USTAR_MAGIC_OFFSET, USTAR_MAGIC_OFFSET + 5)).toString('latin1');
+  if (magic === 'ustar') return true;
+  // v7 tar has no magic: check the header checksum (sum of the header with the checksum field as spaces)
+  const stored = parseInt(Buffer.from(data.subarray(148, 156)).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
+  if (!Number.isFinite(stored)) return false;
+  let sum = 0;
+  for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : data[i]!;
+  return sum === stored && data[0] !== 0;
+}
+
+/**
+ * Inflate a gzip member with the remaining budget. `where` names the layer for messages,
+ * e.g. "state.tgz › local.tgz".
+ */
+export function inflate(data: Uint8Array, budget: InflateBudget, where: string, file: string): Buffer {
+  const left = budget.max - budget.used;
+  let out: Buffer;
+  try {
+    out = gunzipSync(data, { maxOutputLength: Math.max(1, left) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw new AnalyzeError('ESXI_INFLATE_LIMIT', `${where}: inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
+    }
+    if (code === 'Z_BUF_ERROR') {
+      throw new AnalyzeError('ESXI_GZIP_TRUNCATED', `${where}: gzip stream ends early after ${data.length} compressed bytes (truncated copy?)`, { file, offset: data.length, cause: e });
+    }
+    throw new AnalyzeError('ESXI_GZIP_CORRUPT', `${where}: gzip data is damaged (${(e as Error).message})`, { file, cause: e });
+  }
+  budget.used += out.length;
+  return out;
+}
+
+function fileType(tarType: string): BackupFileType {
+  switch (tarType) {
+    case 'File':
+    case 'OldFile':
+    case 'ContiguousFile':
+      return 'file';
+    case 'Directory':
+      return 'directory';
+    case 'SymbolicLink':
+      return 'symlink';
+    case 'Link':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+/** Strip './' and '/' prefixes and trailing slashes: 'etc/vmware/esx.conf'. */
+export function normalisePath(p: string): string {
+  let s = p;
+  for (;;) {
+    if (s.startsWith('./')) s = s.slice(2);
+    else if (s.startsWith('/')) s = s.slice(1);
+    else break;
+  }
+  while (s.endsWith('/')) s = s.slice(0, -1);
+  return s === '.' ? '' : s;
+}
+
+/**
+ * Read every member of a tar (or tar.gz) buffer. `where` names the layer in messages. Damage is an
+ * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
+ */
+export function readTar(input: Uint8Array, opts: { where: string; file: string; budget: InflateBudget; warnings: Warnings }): TarMember[] {
+  const { where, file, budget, warnings } = opts;
+  const tar = isGzip(input) ? inflate(input, budget, where, file) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const members: TarMember[] = [];
+  let position = 0;
+  let failure: AnalyzeError | undefined;
+  const fail = (code: string, message: string, offset: number) => {
+    failure ??= new AnalyzeError(code, `${where}: ${message} (offset in the inflated tar stream)`, { file, offset });
+  };
+  const parser = new Parser({
+    onReadEntry: (entry: ReadEntry) => {
+      const offset = position - TAR_BLOCK;
+      if (members.length >= MAX_TAR_ENTRIES) {
+        fail('ESXI_TOO_MANY_ENTRIES', `more than ${MAX_TAR_ENTRIES} members`, offset);
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      const type = fileType(entry.type);
+      const member: TarMember = {
+        rawPath: entry.path,
+        path: normalisePath(entry.path),
+        type,
+        tarType: entry.type,
+        size: entry.size ?? 0,
+        mode: entry.mode ?? 0,
+        mtime: entry.mtime,
+        linkpath: entry.linkpath,
+        data: undefined,
+        offset,
+      };
+      members.push(member);
+      if (type === 'file') {
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => (member.data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      } else {
+        entry.resume();
+      }
+    },
+    onwarn: (code: string, message: string | Error) => {
+      const text = typeof message === 'string' ? message : message.message;
+      if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
+        fail('ESXI_TAR_INVALID', `not a valid tar archive: ${text} [${code}]`, Math.max(0, position - TAR_BLOCK));
+      } else {
+        warnings.warn('ESXI_TAR_WARNING', `${where}: ${text} [${code}]`, Math.max(0, position - TAR_BLOCK));
+      }
+    },
+  });
+  parser.on('error', (e: Error) => fail('ESXI_TAR_INVALID', `not a valid tar archive: ${e.message}`, position));
+  for (position = 0; position < tar.length && failure === undefined; ) {
+    const next = Math.min(tar.length, position + TAR_BLOCK);
+    const chunk = tar.subarray(position, next);
+    position = next;
+    parser.write(chunk);
+  }
+  if (failure === undefined) parser.end();
+  if (failure !== undefined) throw failure;
+  if (tar.length % TAR_BLOCK !== 0) {
+    warnings.warn('ESXI_TAR_TRAILING', `${where}: tar stream is ${tar.length} bytes, not a whole number of 512-byte blocks`, tar.length - (tar.length % TAR_BLOCK));
+  }
+  return members;
+}
