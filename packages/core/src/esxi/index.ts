@@ -4,3 +4,4 @@ export { openBackup, MAX_INPUT_BYTES } from './backup/open.js';
 export { isSecret, isSecretPath } from './backup/secrets.js';
 export { parseEncryptionInfo, decryptEnvelope, isEnvelope, type EncryptionInfo } from './backup/envelope.js';
 export { parseManifest } from './config/manifest.js';
+export { readConfigStore, rowsOf, mergedValue, loadSqlJs, isSqlite, CONFIGSTORE_PATH, VALUE_COLUMNS, type ConfigStore, type ConfigStoreRow, type ValueColumn } from './config/configstore.js';

@@ -1,0 +1,173 @@
+/**
+ * The ESXi 7.x ConfigStore: SQLite database `var/lib/vmware/configstore/backup/current-store-1` inside
+ * local.tgz (shared/notes/esxi-format.md §5.3). Read from memory with sql.js (SQLite compiled to WASM):
+ * no temporary file, no native build. Why sql.js and what it costs: docs/esxi.md "ConfigStore".
+ *
+ * Table Config(Component, ConfigGroup, Name, Identifier, ModifiedTime, CreationTime, Version, Success,
+ * AutoConfValue, UserValue, VitalValue, CachedValue, DesiredValue, Revision); values are JSON text.
+ */
+import type { Database, SqlJsStatic } from 'sql.js';
+import { AnalyzeError } from '../../errors.js';
+
+export const CONFIGSTORE_PATH = 'var/lib/vmware/configstore/backup/current-store-1';
+
+/** The five value columns, in the order ESXi layers them (auto defaults, what the admin set, hardware facts, runtime cache, desired state). */
+export const VALUE_COLUMNS = ['AutoConfValue', 'UserValue', 'VitalValue', 'CachedValue', 'DesiredValue'] as const;
+export type ValueColumn = (typeof VALUE_COLUMNS)[number];
+
+export interface ConfigStoreRow {
+  component: string;
+  group: string;
+  name: string;
+  /** '' for singleton rows. */
+  identifier: string;
+  modifiedTime: string | undefined;
+  creationTime: string | undefined;
+  version: string | undefined;
+  success: boolean | undefined;
+  revision: number | undefined;
+  /** Parsed JSON per value column (raw text when it is not valid JSON); absent columns are left out. */
+  values: Partial<Record<ValueColumn, unknown>>;
+}
+
+export interface ConfigStore {
+  rows: ConfigStoreRow[];
+  /** KVTable (boot flags such as BOOT_MODE). */
+  kv: Array<{ key: string; value: string | null; modifiedTime: string | undefined }>;
+  /** Table names found in the database. */
+  tables: string[];
+}
+
+let sqlJs: Promise<SqlJsStatic> | undefined;
+
+/** Loads and compiles the WASM build once per process (the measured cost is in docs/esxi.md). */
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= import('sql.js').then((mod) => {
+    const init = (mod as unknown as { default: (cfg?: object) => Promise<SqlJsStatic> }).default;
+    return init();
+  });
+  return sqlJs;
+}
+
+/** SQLite files start with this 16-byte header string. */
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export function isSqlite(data: Uint8Array): boolean {
+  return data.length >= 16 && Buffer.from(data.subarray(0, 16)).toString('latin1') === SQLITE_MAGIC;
+}
+
+/** Read a ConfigStore database held in memory. Throws ESXI_CONFIGSTORE_INVALID when it is not one. */
+export async function readConfigStore(data: Uint8Array, file?: string): Promise<ConfigStore> {
+  if (!isSqlite(data)) throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: not an SQLite database`, { file, offset: 0 });
+  const SQL = await loadSqlJs();
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(data);
+    const tables = all(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => String(r['name']));
+    if (!tables.includes('Config')) {
+      throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: an SQLite database without a Config table (tables: ${tables.join(', ') || 'none'})`, { file });
+    }
+    const columns = new Set(all(db, 'PRAGMA table_info(Config)').map((r) => String(r['name'])));
+    const present = VALUE_COLUMNS.filter((c) => columns.has(c));
+    const opt = (c: string) => (columns.has(c) ? c : `NULL AS ${c}`);
+    const sql = `SELECT Component, ConfigGroup, Name, ${opt('Identifier')}, ${opt('ModifiedTime')}, ${opt('CreationTime')}, ${opt('Version')}, ${opt('Success')}, ${opt('Revision')}${present.map((c) => `, ${c}`).join('')} FROM Config ORDER BY Component, ConfigGroup, Name, Identifier`;
+    const rows = all(db, sql).map((r): ConfigStoreRow => {
+      const values: Partial<Record<ValueColumn, unknown>> = {};
+      for (const c of present) {
+        const v = r[c];
+        if (v !== null && v !== undefined && v !== '') values[c] = parseJson(v);
+      }
+      return {
+        component: str(r['Component']) ?? '',
+        group: str(r['ConfigGroup']) ?? '',
+        name: str(r['Name']) ?? '',
+        identifier: str(r['Identifier']) ?? '',
+        modifiedTime: str(r['ModifiedTime']),
+        creationTime: str(r['CreationTime']),
+        version: str(r['Version']),
+        success: r['Success'] === null || r['Success'] === undefined ? undefined : Number(r['Success']) !== 0,
+        revision: typeof r['Revision'] === 'number' ? r['Revision'] : undefined,
+        values,
+      };
+    });
+    const kv = tables.includes('KVTable')
+      ? all(db, 'SELECT * FROM KVTable ORDER BY Key').map((r) => ({ key: str(r['Key']) ?? '', value: r['Value'] === null ? null : String(r['Value']), modifiedTime: str(r['ModifiedTime']) }))
+      : [];
+    return { rows, kv, tables };
+  } catch (e) {
+    if (e instanceof AnalyzeError) throw e;
+    throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: damaged SQLite database (${(e as Error).message})`, { file, cause: e });
+  } finally {
+    db?.close();
+  }
+}
+
+function all(db: Database, sql: string): Array<Record<string, unknown>> {
+  const stmt = db.prepare(sql);
+  const out: Array<Record<string, unknown>> = [];
+  try {
+    while (stmt.step()) out.push(stmt.getAsObject() as Record<string, unknown>);
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+
+function str(v: unknown): string | undefined {
+  return v === null || v === undefined ? undefined : typeof v === 'string' ? v : String(v);
+}
+
+function parseJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** Rows of one component/group/name, e.g. rowsOf(store, 'esx', 'network_vss', 'switches'). */
+export function rowsOf(store: ConfigStore, component: string, group: string, name: string): ConfigStoreRow[] {
+  return store.rows.filter((r) => r.component === component && r.group === group && r.name === name);
+}
+
+/**
+ * The row's effective value: AutoConf, then User, Vital and Cached layered over it (objects merged by
+ * key, arrays of named objects merged by their `name`/`key`), DesiredValue not applied. This is a
+ * presentation aid: diffs compare the columns separately.
+ */
+export function mergedValue(row: ConfigStoreRow): unknown {
+  let out: unknown = undefined;
+  for (const c of ['AutoConfValue', 'UserValue', 'VitalValue', 'CachedValue'] as const) {
+    if (c in row.values) out = merge(out, row.values[c]);
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function idOf(v: unknown): string | undefined {
+  if (!isObject(v)) return undefined;
+  const id = v['name'] ?? v['key'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+function merge(a: unknown, b: unknown): unknown {
+  if (isObject(a) && isObject(b)) {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k], v) : v;
+    return out;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && b.every((x) => idOf(x) !== undefined) && a.every((x) => idOf(x) !== undefined)) {
+    const out = [...a];
+    for (const item of b) {
+      const i = out.findIndex((x) => idOf(x) === idOf(item));
+      if (i >= 0) out[i] = merge(out[i], item);
+      else out.push(item);
+    }
+    return out;
+  }
+  return b === undefined ? a : b;
+}
