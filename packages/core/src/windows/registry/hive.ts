@@ -1,0 +1,234 @@
+import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
+import { readBaseBlock, filetimeToIso, type BaseBlock } from './base-block.js';
+import { CellSpace } from './cells.js';
+import { KEY_COMP_NAME, NK_FIXED_SIZE, nkParser, VALUE_COMP_NAME, VK_FIXED_SIZE, vkParser, type NkRecord, type VkRecord } from './layout.js';
+import { subkeyOffsets } from './lists.js';
+import { readValueData } from './value-data.js';
+import { decodeValue, valueTypeName, type DecodedValue } from './value-types.js';
+
+/**
+ * A corrupt hive can produce a warning per cell; past this many, one summary warning stands for the
+ * rest so a damaged 100 MB hive cannot flood the output (or memory).
+ */
+export const MAX_HIVE_WARNINGS = 200;
+
+export interface OpenHiveOptions {
+  /** The file name for errors and warnings. */
+  file?: string;
+  /** Turn the first warning into an AnalyzeError (the global --strict). */
+  strict?: boolean;
+}
+
+/** One value of a key. `data` is the raw bytes; `value()` decodes them by type. */
+export interface RegValue {
+  /** '' is the key's default value ("@" in .reg files). */
+  name: string;
+  type: number;
+  data: Buffer;
+  /** File offset of the vk record. */
+  fileOffset: number;
+}
+
+export function typeName(v: { type: number }): string {
+  return valueTypeName(v.type);
+}
+
+export function valueOf(v: { type: number; data: Buffer }): DecodedValue {
+  return decodeValue(v.type, v.data);
+}
+
+/**
+ * A key, read lazily: constructing one parses only its nk record; subkeys and values are read when
+ * asked for, so looking up one path in a large hive touches only the cells on that path.
+ */
+export class RegKey {
+  constructor(
+    private readonly hive: Hive,
+    /** Cell offset of the nk record. */
+    readonly offset: number,
+    readonly name: string,
+    private readonly nk: NkRecord,
+  ) {}
+
+  /** File offset of the nk cell. */
+  get fileOffset(): number {
+    return 4096 + this.offset;
+  }
+  get lastWritten(): string | null {
+    return filetimeToIso(this.nk.lastWritten);
+  }
+  /** Cell offset of the parent key as this key records it. */
+  get parentOffset(): number {
+    return this.nk.parent;
+  }
+  get subkeyCount(): number {
+    return this.nk.subkeyCount;
+  }
+  get valueCount(): number {
+    return this.nk.valueCount;
+  }
+
+  /** The subkeys in the order the hive lists them (sorted by uppercase name in a healthy hive). */
+  subkeys(): RegKey[] {
+    return this.hive.readSubkeys(this.offset, this.nk);
+  }
+
+  /** Case-insensitive lookup, as Windows does. */
+  subkey(name: string): RegKey | undefined {
+    const want = name.toUpperCase();
+    return this.subkeys().find((k) => k.name.toUpperCase() === want);
+  }
+
+  values(): RegValue[] {
+    return this.hive.readValues(this.offset, this.nk);
+  }
+
+  value(name: string): RegValue | undefined {
+    const want = name.toUpperCase();
+    return this.values().find((v) => v.name.toUpperCase() === want);
+  }
+}
+
+/** A read-only view of a regf hive held in memory. See docs/profiles.md for what is checked. */
+export class Hive {
+  readonly baseBlock: BaseBlock;
+  private readonly cells: CellSpace;
+  private readonly sink: Warnings;
+  private suppressed = 0;
+  private readonly rootKey: RegKey;
+
+  private constructor(
+    readonly data: Buffer,
+    readonly file: string | undefined,
+    strict: boolean,
+  ) {
+    this.sink = new Warnings(strict, file);
+    this.baseBlock = readBaseBlock(data, file);
+    const bb = this.baseBlock;
+    if (!bb.checksumOk) this.warn('REGF_BAD_CHECKSUM', `base block checksum is 0x${bb.checksum.toString(16)} but the header computes to 0x${bb.computedChecksum.toString(16)}; the header may be damaged`, 508);
+    if (bb.dirty) this.warn('REGF_DIRTY', `hive was not cleanly written (sequence numbers ${bb.primarySequence} and ${bb.secondarySequence} differ); changes still in its .LOG1/.LOG2 files are missing`, 4);
+    this.cells = new CellSpace(data, bb.hiveBinsDataSize, this.warn);
+    const root = this.readKey(bb.rootCellOffset, 36);
+    if (!root) {
+      throw new AnalyzeError('REGF_BAD_ROOT', `the root key (cell 0x${bb.rootCellOffset.toString(16)}) cannot be read; nothing in the hive is reachable`, { file, offset: 4096 + bb.rootCellOffset });
+    }
+    this.rootKey = root;
+  }
+
+  /** Parse a hive. Throws AnalyzeError (REGF_*) when nothing can be read; damage below the root becomes warnings. */
+  static open(data: Buffer, options: OpenHiveOptions = {}): Hive {
+    return new Hive(data, options.file, options.strict ?? false);
+  }
+
+  get warnings(): Warning[] {
+    return this.sink.list;
+  }
+
+  /** Recoverable damage: a coded warning with the file offset. In strict mode this throws. */
+  readonly warn = (code: string, message: string, fileOffset: number): void => {
+    if (this.sink.list.length >= MAX_HIVE_WARNINGS && !this.sink.strict) {
+      this.suppressed++;
+      const last = this.sink.list[this.sink.list.length - 1]!;
+      if (last.code === 'REGF_MORE_WARNINGS') last.message = `${this.suppressed} more warnings not listed`;
+      else this.sink.warn('REGF_MORE_WARNINGS', `${this.suppressed} more warnings not listed`);
+      return;
+    }
+    this.sink.warn(code, message, fileOffset);
+  };
+
+  root(): RegKey {
+    return this.rootKey;
+  }
+
+  /** Look a key up by a backslash-separated path below the root (case-insensitive). */
+  get(path: string): RegKey | undefined {
+    let key: RegKey | undefined = this.rootKey;
+    for (const part of path.split('\\').filter((p) => p !== '')) {
+      key = key.subkey(part);
+      if (!key) return undefined;
+    }
+    return key;
+  }
+
+  /** The nk at cell `offset`, or undefined (with a warning) when it is not a readable key. `from` = file offset of the pointer. */
+  readKey(offset: number, from: number): RegKey | undefined {
+    const cell = this.cells.cell(offset, 'key', from);
+    if (!cell) return undefined;
+    if (cell.end - cell.start < NK_FIXED_SIZE) {
+      this.warn('REGF_BAD_KEY', `key cell at 0x${offset.toString(16)} is too small for a key record`, cell.start);
+      return undefined;
+    }
+    const nk = nkParser.parse(this.data.subarray(cell.start, cell.start + NK_FIXED_SIZE)) as NkRecord;
+    if (nk.signature !== 'nk') {
+      this.warn('REGF_BAD_KEY', `expected a key record ("nk") at 0x${offset.toString(16)}, found ${JSON.stringify(nk.signature)}`, cell.start);
+      return undefined;
+    }
+    const nameStart = cell.start + NK_FIXED_SIZE;
+    if (nameStart + nk.nameLength > cell.end) {
+      this.warn('REGF_BAD_NAME', `key name claims ${nk.nameLength} bytes, past the end of its cell; key skipped`, cell.start + 72);
+      return undefined;
+    }
+    const raw = this.data.subarray(nameStart, nameStart + nk.nameLength);
+    const name = nk.flags & KEY_COMP_NAME ? raw.toString('latin1') : raw.subarray(0, raw.length - (raw.length % 2)).toString('utf16le');
+    return new RegKey(this, offset, name, nk);
+  }
+
+  /** @internal used by RegKey */
+  readSubkeys(offset: number, nk: NkRecord): RegKey[] {
+    if (nk.subkeyCount === 0 || nk.subkeyListOffset === 0xffffffff) return [];
+    const from = 4096 + offset + 4 + 28;
+    const entries = subkeyOffsets(this.cells, nk.subkeyListOffset, from, this.warn);
+    if (entries.length !== nk.subkeyCount) {
+      this.warn('REGF_SUBKEY_COUNT', `key at 0x${offset.toString(16)} claims ${nk.subkeyCount} subkeys; its list names ${entries.length}`, 4096 + offset + 4 + 20);
+    }
+    const keys: RegKey[] = [];
+    for (const e of entries) {
+      const k = this.readKey(e.offset, e.at);
+      if (k) keys.push(k);
+    }
+    return keys;
+  }
+
+  /** @internal used by RegKey */
+  readValues(offset: number, nk: NkRecord): RegValue[] {
+    if (nk.valueCount === 0 || nk.valueListOffset === 0xffffffff) return [];
+    const list = this.cells.cell(nk.valueListOffset, 'value list', 4096 + offset + 4 + 40);
+    if (!list) return [];
+    let count = nk.valueCount;
+    const room = Math.floor((list.end - list.start) / 4);
+    if (count > room) {
+      this.warn('REGF_BAD_LIST', `key at 0x${offset.toString(16)} claims ${count} values; its value list holds ${room}`, 4096 + offset + 4 + 36);
+      count = room;
+    }
+    const out: RegValue[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = list.start + i * 4;
+      const v = this.readValue(this.data.readUInt32LE(at), at);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  private readValue(offset: number, from: number): RegValue | undefined {
+    const cell = this.cells.cell(offset, 'value', from);
+    if (!cell) return undefined;
+    if (cell.end - cell.start < VK_FIXED_SIZE) {
+      this.warn('REGF_BAD_VALUE', `value cell at 0x${offset.toString(16)} is too small for a value record`, cell.start);
+      return undefined;
+    }
+    const vk = vkParser.parse(this.data.subarray(cell.start, cell.start + VK_FIXED_SIZE)) as VkRecord;
+    if (vk.signature !== 'vk') {
+      this.warn('REGF_BAD_VALUE', `expected a value record ("vk") at 0x${offset.toString(16)}, found ${JSON.stringify(vk.signature)}`, cell.start);
+      return undefined;
+    }
+    const nameStart = cell.start + VK_FIXED_SIZE;
+    if (nameStart + vk.nameLength > cell.end) {
+      this.warn('REGF_BAD_NAME', `value name claims ${vk.nameLength} bytes, past the end of its cell; value skipped`, cell.start + 2);
+      return undefined;
+    }
+    const raw = this.data.subarray(nameStart, nameStart + vk.nameLength);
+    const name = vk.flags & VALUE_COMP_NAME ? raw.toString('latin1') : raw.subarray(0, raw.length - (raw.length % 2)).toString('utf16le');
+    const data = readValueData(this.cells, vk.dataSize, vk.dataOffset, cell.start + 4, this.warn);
+    return { name, type: vk.type, data, fileOffset: cell.start - 4 };
+  }
+}

@@ -1,0 +1,67 @@
+import type { CellSpace, Warn } from './cells.js';
+
+/**
+ * The nk offsets a subkey list names. Handles li (offsets), lf/lh (offset + hint/hash; the hint is not
+ * trusted, names are read from the nk) and ri (a list of li/lf/lh lists, never nested). Each list's
+ * element count is checked against its cell before any element is read, and an ri naming the same
+ * sublist twice reads it once, so the work is bounded by the file size whatever the counts claim.
+ */
+export interface ListEntry {
+  /** The nk cell offset the entry names. */
+  offset: number;
+  /** File offset of the entry itself (for warnings). */
+  at: number;
+}
+
+export function subkeyOffsets(cells: CellSpace, listOffset: number, from: number, warn: Warn): ListEntry[] {
+  const out: ListEntry[] = [];
+  const top = cells.cell(listOffset, 'subkey list', from);
+  if (!top) return out;
+  const seenSublists = new Set<number>();
+  const readList = (span: { offset: number; start: number; end: number }, insideRi: boolean): void => {
+    const data = cells.data;
+    if (span.end - span.start < 4) {
+      warn('REGF_BAD_LIST', 'subkey list cell is too small for its header', span.start);
+      return;
+    }
+    const sig = data.subarray(span.start, span.start + 2).toString('latin1');
+    let count = data.readUInt16LE(span.start + 2);
+    const entrySize = sig === 'lf' || sig === 'lh' ? 8 : sig === 'li' || sig === 'ri' ? 4 : 0;
+    if (entrySize === 0) {
+      warn('REGF_BAD_LIST', `subkey list has an unknown signature ${JSON.stringify(sig)}`, span.start);
+      return;
+    }
+    const room = Math.floor((span.end - span.start - 4) / entrySize);
+    if (count > room) {
+      warn('REGF_BAD_LIST', `subkey list claims ${count} entries but its cell holds ${room}`, span.start + 2);
+      count = room;
+    }
+    for (let i = 0; i < count; i++) {
+      const at = span.start + 4 + i * entrySize;
+      const off = data.readUInt32LE(at);
+      if (sig !== 'ri') {
+        out.push({ offset: off, at });
+        continue;
+      }
+      if (insideRi) {
+        warn('REGF_BAD_LIST', 'index root (ri) nested inside another index root; skipped', at);
+        return;
+      }
+      if (seenSublists.has(off)) {
+        warn('REGF_LIST_LOOP', 'index root names the same sublist twice; read once', at);
+        continue;
+      }
+      seenSublists.add(off);
+      const sub = cells.cell(off, 'subkey sublist', at);
+      if (!sub) continue;
+      const subSig = data.subarray(sub.start, sub.start + 2).toString('latin1');
+      if (subSig === 'ri') {
+        warn('REGF_BAD_LIST', 'index root (ri) nested inside another index root; skipped', at);
+        continue;
+      }
+      readList(sub, true);
+    }
+  };
+  readList(top, false);
+  return out;
+}
