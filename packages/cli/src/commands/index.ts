@@ -4,4 +4,5 @@ import type { CommandSpec } from '../command.js';
  * Every command, in the order `analyze --help` lists them. Each spec lives in `commands/<name>/spec.ts`
  * (options and examples only) and imports its worker lazily from `commands/<name>/run.ts`.
  */
-export const commands: CommandSpec[] = [];
+import { codeSpec } from './code/spec.js';
+export const commands: CommandSpec[] = [codeSpec];

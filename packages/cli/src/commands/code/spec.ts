@@ -1,0 +1,18 @@
+import type { CommandSpec } from '../../command.js';
+
+/** `analyze code CODE...`: name, meaning and remedy of Windows error/status/update/bugcheck codes. */
+export const codeSpec: CommandSpec = {
+  command: 'code [codes..]',
+  describe: 'Name and explain Windows error, NTSTATUS, Windows Update and bugcheck codes',
+  builder: (y) =>
+    y
+      // Strings, so 00000050 keeps its leading zeros and 80070005 is not turned into a float.
+      .positional('codes', { type: 'string', array: true, describe: 'Codes: 0x800B0001, 800B0001, -2146762751, c0000374, 7E, or a name' })
+      .option('search', { type: 'string', describe: 'Find codes whose name or message contains these words' })
+      .option('limit', { type: 'number', default: 50, describe: 'At most this many --search results' })
+      .example('$0 code 0x800B0001', 'TRUST_E_PROVIDER_UNKNOWN, its message and the DISM repair')
+      .example('$0 code c0000374 0x7E -2147024891', 'several codes at once')
+      .example('$0 code --search "access denied"', 'codes whose name or message mention both words')
+      .example('$0 code -- -2146762751', 'a negative decimal after --'),
+  load: () => import('./run.js'),
+};

@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import { main } from '../../src/main.js';
+import { codeSpec } from '../../src/commands/code/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+async function runCode(...argv: string[]) {
+  const io = captureIo();
+  const exit = await main(['code', ...argv], io, [codeSpec]);
+  return { exit, out: io.stdout, err: io.stderr };
+}
+
+describe('analyze code', () => {
+  it('0x800B0001 prints TRUST_E_PROVIDER_UNKNOWN, its message and the DISM remedy (the issue\'s done-criterion)', async () => {
+    const r = await runCode('0x800B0001');
+    expect(r.exit).toBe(0);
+    expect(r.out).toContain('TRUST_E_PROVIDER_UNKNOWN');
+    expect(r.out).toContain('Unknown trust provider.');
+    expect(r.out).toContain('DISM.exe /Online /Cleanup-image /Scanhealth');
+    expect(r.out).toContain('/Restorehealth');
+    expect(r.out).toContain('sfc /scannow');
+    expect(r.out).toContain('System Update Readiness Tool');
+    expect(r.out).toMatch(/facility 11 \(FACILITY_CERT\)/);
+  });
+
+  it('--json has input and interpretations with kind, value, name, message, facility and remedy', async () => {
+    const r = await runCode('800b0001', '--json');
+    expect(r.exit).toBe(0);
+    const doc = JSON.parse(r.out) as { input: string; interpretations: Array<Record<string, unknown>> };
+    expect(doc.input).toBe('800b0001');
+    const first = doc.interpretations[0]!;
+    expect(first).toMatchObject({ kind: 'hresult', value: '0x800B0001', name: 'TRUST_E_PROVIDER_UNKNOWN', message: 'Unknown trust provider.' });
+    expect(first['facility']).toEqual({ value: 11, name: 'FACILITY_CERT' });
+    expect((first['remedy'] as { steps: string[] }).steps.join('\n')).toContain('Restorehealth');
+  });
+
+  it('0x80070005 shows the Win32 error 5 it wraps', async () => {
+    const r = await runCode('0x80070005');
+    expect(r.exit).toBe(0);
+    expect(r.out).toContain('E_ACCESSDENIED');
+    expect(r.out).toContain('wraps Win32 error 5: ERROR_ACCESS_DENIED - Access is denied.');
+  });
+
+  it('several codes: one JSON array, decimal signed and unsigned forms agree', async () => {
+    const r = await runCode('2148204545', 'c0000374', '0x7E', '7E', '--json');
+    expect(r.exit).toBe(0);
+    const docs = JSON.parse(r.out) as Array<{ interpretations: Array<{ kind: string; name: string }> }>;
+    expect(docs.map((d) => `${d.interpretations[0]!.kind}:${d.interpretations[0]!.name}`)).toEqual([
+      'hresult:TRUST_E_PROVIDER_UNKNOWN',
+      'ntstatus:STATUS_HEAP_CORRUPTION',
+      'bugcheck:SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
+      'bugcheck:SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
+    ]);
+  });
+
+  it('a negative decimal after -- is read as a signed 32-bit code', async () => {
+    const r = await runCode('--json', '--', '-2146762751');
+    expect(r.exit).toBe(0);
+    expect(JSON.parse(r.out).interpretations[0].name).toBe('TRUST_E_PROVIDER_UNKNOWN');
+  });
+
+  it('an unknown code still gets decoded fields and exits 1', async () => {
+    const r = await runCode('0x12345678', '--json');
+    expect(r.exit).toBe(1);
+    const doc = JSON.parse(r.out) as { known: boolean; interpretations: Array<Record<string, unknown>> };
+    expect(doc.known).toBe(false);
+    expect(doc.interpretations[0]).toMatchObject({ kind: 'hresult', name: null, severity: 'success', facility: { value: 0x234 }, code: 0x5678 });
+  });
+
+  it.each([['0xZZ'], [''], ['18446744073709551616'], ['0x10000000000000000'], ['12-34']])('malformed input %p is a usage error, exit 2', async (bad) => {
+    const r = await runCode(bad);
+    expect(r.exit).toBe(2);
+    expect(r.err).toMatch(/analyze: /);
+    expect(r.out).toBe('');
+  });
+
+  it('no code and no --search is a usage error', async () => {
+    expect((await runCode()).exit).toBe(2);
+  });
+
+  it('--search finds codes by message words', async () => {
+    const r = await runCode('--search', 'heap corruption', '--json');
+    expect(r.exit).toBe(0);
+    const doc = JSON.parse(r.out) as { total: number; interpretations: Array<{ name: string }> };
+    expect(doc.interpretations.map((i) => i.name)).toContain('STATUS_HEAP_CORRUPTION');
+    const none = await runCode('--search', 'zzqqxx no such words');
+    expect(none.exit).toBe(1);
+  });
+
+  it('a symbolic name is looked up exactly', async () => {
+    const r = await runCode('ERROR_ACCESS_DENIED', '--json');
+    expect(r.exit).toBe(0);
+    expect(JSON.parse(r.out).interpretations[0]).toMatchObject({ kind: 'win32', value: '0x00000005', decimal: 5 });
+  });
+});
+
+describe('analyze code (negative decimal without --)', () => {
+  it('-2146762751 as a bare argument is read as a code, not as an option', async () => {
+    const r = await runCode('-2146762751', '--json');
+    expect(r.exit).toBe(0);
+    expect(JSON.parse(r.out).interpretations[0].name).toBe('TRUST_E_PROVIDER_UNKNOWN');
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * Every plausible reading of a 32-bit code, most likely first.
+ */
+import { UsageError } from '../errors.js';
+import { bugcheckDocUrl, bugcheckFamily, tables, type CodeTable, type TableEntry } from '../tables/index.js';
+import { decodeHresult, decodeNtStatus, wrappedWin32, type FacilityField } from './decode.js';
+import { parseCodeInput, type Notation } from './parse.js';
+import { REMEDIES, remedyFor } from './remedies.js';
+import type { CodeKind, CodeLookup, Interpretation, WrappedCode } from './types.js';
+
+const TABLE_OF: Record<CodeKind, CodeTable> = {
+  hresult: tables.hresult,
+  'windows-update': tables.wu,
+  ntstatus: tables.ntstatus,
+  win32: tables.win32,
+  bugcheck: tables.bugcheck,
+  exception: tables.exception,
+};
+
+/** Win32 error codes are 16-bit (system error codes run 0..15999 and a few above, all below 0x10000). */
+const WIN32_MAX = 0xffff;
+
+function fromEntry(kind: CodeKind, value: number, e: TableEntry | undefined): Interpretation {
+  return {
+    kind,
+    value,
+    name: e?.name ?? null,
+    aliases: e ? [...e.aliases] : [],
+    message: e?.message ?? null,
+    known: e !== undefined,
+  };
+}
+
+function withFields(i: Interpretation, f: { severity: Interpretation['severity']; customer: boolean; facility: FacilityField; code: number }): Interpretation {
+  if (f.severity !== undefined) i.severity = f.severity;
+  i.customer = f.customer;
+  i.facility = f.facility;
+  i.code = f.code;
+  return i;
+}
+
+function wrappedWin32Code(v: number): WrappedCode | undefined {
+  const w = wrappedWin32(v);
+  if (w === undefined) return undefined;
+  const e = tables.win32.get(w);
+  return { kind: 'win32', value: w, name: e?.name ?? null, message: e?.message ?? null };
+}
+
+/** HRESULT_FROM_NT sets the N bit on an error/warning NTSTATUS: 0xD0000022 wraps 0xC0000022. */
+function wrappedNt(v: number): WrappedCode | undefined {
+  const top = v >>> 28;
+  if (top !== 0xd && top !== 0x9) return undefined;
+  const nt = (v & ~0x10000000) >>> 0;
+  const e = tables.ntstatus.get(nt);
+  return e ? { kind: 'ntstatus', value: nt, name: e.name, message: e.message ?? null } : undefined;
+}
+
+/** The reading of `value` as `kind`; `known` says whether any table names it so. */
+export function interpretAs(kind: CodeKind, value: number): Interpretation {
+  const v = value >>> 0;
+  let i: Interpretation;
+  switch (kind) {
+    case 'hresult': {
+      i = withFields(fromEntry(kind, v, tables.hresult.get(v)), decodeHresult(v));
+      const wraps = wrappedWin32Code(v) ?? wrappedNt(v);
+      if (wraps) {
+        i.wraps = wraps;
+        if (i.name === null && wraps.name !== null) {
+          i.name = wraps.kind === 'win32' ? `HRESULT_FROM_WIN32(${wraps.name})` : `HRESULT_FROM_NT(${wraps.name})`;
+          i.known = true;
+        }
+        if (i.message === null) i.message = wraps.message;
+      }
+      break;
+    }
+    case 'windows-update':
+      i = withFields(fromEntry(kind, v, tables.wu.get(v)), decodeHresult(v));
+      break;
+    case 'ntstatus':
+    case 'exception':
+      i = withFields(fromEntry(kind, v, TABLE_OF[kind].get(v)), decodeNtStatus(v));
+      break;
+    case 'win32':
+      i = fromEntry(kind, v, v <= WIN32_MAX ? tables.win32.get(v) : undefined);
+      break;
+    case 'bugcheck': {
+      const family = bugcheckFamily(v);
+      i = fromEntry(kind, v, tables.bugcheck.get(v) ?? tables.bugcheck.get(family));
+      i.family = family;
+      const url = bugcheckDocUrl(v);
+      if (url !== undefined) i.docUrl = url;
+      break;
+    }
+  }
+  const remedy = remedyFor(v, kind);
+  if (remedy) {
+    i.remedy = remedy;
+    if (i.name === null && remedy.name !== undefined) {
+      i.name = remedy.name;
+      i.known = true;
+    }
+  }
+  return i;
+}
+
+/**
+ * Which kinds to try, most likely first, from the value's shape and how it was written. Only known
+ * readings are kept, so this order decides the ranking when several tables know the value.
+ */
+export function kindOrder(value: number, notation: Notation): CodeKind[] {
+  const v = value >>> 0;
+  const top = v >>> 28;
+  const facility = (v >>> 16) & 0x7ff;
+  if (v <= WIN32_MAX) {
+    // Win32 errors are quoted in decimal ("error 5"); bugchecks in hex ("0x7E", "STOP 0x0000007E").
+    return notation === 'hex'
+      ? ['bugcheck', 'win32', 'hresult', 'ntstatus', 'exception']
+      : ['win32', 'bugcheck', 'hresult', 'ntstatus', 'exception'];
+  }
+  if (top === 0x1) return ['bugcheck', 'hresult', 'windows-update', 'ntstatus'];
+  if (top >= 0xc) {
+    // 0xE06D7363 is an exception code; 0xD... is HRESULT_FROM_NT; 0xC... is an NTSTATUS first.
+    if (top === 0xd) return ['hresult', 'ntstatus', 'exception', 'bugcheck'];
+    return ['ntstatus', 'exception', 'bugcheck', 'hresult', 'windows-update'];
+  }
+  if (top >= 0x8) {
+    if (facility === 36) return ['windows-update', 'hresult', 'ntstatus', 'exception', 'bugcheck'];
+    return ['hresult', 'windows-update', 'ntstatus', 'exception', 'bugcheck'];
+  }
+  if (top >= 0x4) return ['ntstatus', 'bugcheck', 'hresult', 'windows-update'];
+  return ['windows-update', 'hresult', 'ntstatus', 'bugcheck'];
+}
+
+/** Readings shown for a value no table knows: its decoded fields in the layouts its shape allows. */
+function unknownDecodes(v: number): Interpretation[] {
+  const top = v >>> 28;
+  const kinds: CodeKind[] = top >= 0xc || (top >= 0x4 && top < 0x8) ? ['ntstatus', 'hresult'] : ['hresult'];
+  return kinds.map((k) => interpretAs(k, v));
+}
+
+function readingsOf(value: number, notation: Notation): Interpretation[] {
+  const found: Interpretation[] = [];
+  for (const kind of kindOrder(value, notation)) {
+    const i = interpretAs(kind, value);
+    if (!i.known) continue;
+    // WU codes also sit in the HRESULT tables under the same name: one line is enough.
+    if (found.some((f) => f.value === i.value && f.name === i.name)) continue;
+    found.push(i);
+  }
+  return found;
+}
+
+/** Looks one user-typed code up. Throws UsageError for malformed input or an unknown name. */
+export function lookupCode(input: string): CodeLookup {
+  const parsed = parseCodeInput(input);
+  if (parsed.kind === 'name') {
+    const hits = findByName(parsed.name);
+    if (hits.length === 0)
+      throw new UsageError(`${parsed.name}: no code has this name (try --search ${parsed.name})`, 'CODE_UNKNOWN_NAME');
+    return { input, interpretations: hits.map((h) => interpretAs(h.kind, h.value)) };
+  }
+  const interpretations: Interpretation[] = [];
+  for (const r of parsed.readings) {
+    for (const i of readingsOf(r.value, r.notation))
+      if (!interpretations.some((x) => x.kind === i.kind && x.value === i.value)) interpretations.push(i);
+  }
+  const primary = parsed.readings[0];
+  if (interpretations.length === 0 && primary) interpretations.push(...unknownDecodes(primary.value));
+  return { input, interpretations };
+}
+
+/** True when at least one interpretation is named by a table. */
+export function isKnown(lookup: CodeLookup): boolean {
+  return lookup.interpretations.some((i) => i.known);
+}
+
+const SEARCH_KINDS: readonly CodeKind[] = ['hresult', 'windows-update', 'win32', 'ntstatus', 'bugcheck', 'exception'];
+let nameIndex: Map<string, Array<{ kind: CodeKind; value: number }>> | undefined;
+
+function indexNames(): Map<string, Array<{ kind: CodeKind; value: number }>> {
+  if (nameIndex) return nameIndex;
+  const map = new Map<string, Array<{ kind: CodeKind; value: number }>>();
+  const add = (name: string, kind: CodeKind, value: number) => {
+    const key = name.toUpperCase();
+    const list = map.get(key) ?? [];
+    if (!list.some((x) => x.kind === kind && x.value === value)) list.push({ kind, value });
+    map.set(key, list);
+  };
+  for (const kind of SEARCH_KINDS)
+    for (const e of TABLE_OF[kind].entries()) for (const n of [e.name, ...e.aliases]) add(n, kind, e.value);
+  for (const r of REMEDIES) if (r.name !== undefined) add(r.name, r.kind, r.value);
+  nameIndex = map;
+  return map;
+}
+
+/** Exact (case-insensitive) name lookup across every table: `E_ACCESSDENIED`, `STATUS_HEAP_CORRUPTION`. */
+export function findByName(name: string): Array<{ kind: CodeKind; value: number }> {
+  return indexNames().get(name.toUpperCase()) ?? [];
+}
+
+export interface SearchResult {
+  query: string;
+  /** Matches before `limit` was applied. */
+  total: number;
+  results: Interpretation[];
+}
+
+/** Default number of search results: a screenful. */
+export const SEARCH_LIMIT = 50;
+
+/**
+ * Codes whose name, aliases or message contain every word of `text` (case-insensitive).
+ * Name matches rank before message matches; ties by kind, then value.
+ */
+export function searchCodes(text: string, limit = SEARCH_LIMIT): SearchResult {
+  const words = text.toLowerCase().split(/[\s]+/).filter((w) => w !== '');
+  if (words.length === 0) throw new UsageError('--search needs at least one word', 'CODE_EMPTY_SEARCH');
+  const scored: Array<{ score: number; kind: CodeKind; value: number }> = [];
+  const consider = (kind: CodeKind, value: number, names: string, message: string) => {
+    const n = names.toLowerCase();
+    const all = `${n} ${message.toLowerCase()}`;
+    if (!words.every((w) => all.includes(w))) return;
+    const joined = words.join('_');
+    const score = n.split(' ').includes(joined) ? 0 : words.every((w) => n.includes(w)) ? 1 : 2;
+    if (!scored.some((s) => s.kind === kind && s.value === value)) scored.push({ score, kind, value });
+  };
+  for (const kind of SEARCH_KINDS)
+    for (const e of TABLE_OF[kind].entries()) consider(kind, e.value, [e.name, ...e.aliases].join(' '), e.message ?? '');
+  for (const r of REMEDIES) if (r.name !== undefined) consider(r.kind, r.value, r.name, '');
+  scored.sort((a, b) => a.score - b.score || SEARCH_KINDS.indexOf(a.kind) - SEARCH_KINDS.indexOf(b.kind) || a.value - b.value);
+  return { query: text, total: scored.length, results: scored.slice(0, Math.max(0, limit)).map((s) => interpretAs(s.kind, s.value)) };
+}
