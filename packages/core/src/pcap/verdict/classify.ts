@@ -1,0 +1,27 @@
+import type { LayerCheck } from '../frame.js';
+
+/**
+ * What a bad checksum value is, judged by the value alone:
+ * - partial: the uncomplemented pseudo-header sum with the transport length, which Linux, Windows
+ *   and BSD stacks leave in the field for the NIC to finish (transmit checksum offload);
+ * - partial-no-length: the same sum without the length (Windows large-send offload, BSD TSO drivers);
+ * - zero: the field is 0x0000 (virtual NICs, stacks that leave it to the hardware; for IPv4 headers,
+ *   Windows and BSD IP header offload);
+ * - mismatch: anything else (corruption, editing, anonymisation).
+ */
+export type BadClass = 'partial' | 'partial-no-length' | 'zero' | 'mismatch';
+
+/** The classes that an offloading sender leaves on its own outbound packets. */
+export function isPlaceholder(c: BadClass): boolean {
+  return c !== 'mismatch';
+}
+
+/** Classify one layer whose status is `bad`. */
+export function classifyBad(layer: LayerCheck): BadClass {
+  const stored = layer.stored;
+  if (layer.protocol !== 'ipv4') {
+    if (layer.pseudoHeaderSum !== undefined && stored === layer.pseudoHeaderSum) return 'partial';
+    if (layer.pseudoHeaderSumNoLength !== undefined && stored === layer.pseudoHeaderSumNoLength) return 'partial-no-length';
+  }
+  return stored === 0 ? 'zero' : 'mismatch';
+}

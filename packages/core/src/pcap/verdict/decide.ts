@@ -1,0 +1,125 @@
+import { mismatches, placeholders } from './hosts.js';
+import { addOutcomes, emptyOutcomes, type SegmentOutcomes } from './outcomes.js';
+import {
+  ARTIFACT_MAX_UNEXPLAINED_SHARE,
+  BROKEN_MIN_FAILED,
+  BROKEN_MIN_FAILED_SHARE,
+  CORRUPTION_MIN_FAILED,
+  REWRITTEN_MISMATCH_SHARE,
+  REWRITTEN_MIN_MISMATCHES,
+} from './thresholds.js';
+import type { VerdictEvidence, VerdictKind } from './types.js';
+import type { CaptureHost } from './hosts.js';
+
+export interface Decision {
+  kind: VerdictKind;
+  summary: string;
+}
+
+function sum(...parts: SegmentOutcomes[]): SegmentOutcomes {
+  const o = emptyOutcomes();
+  for (const p of parts) addOutcomes(o, p);
+  return o;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+
+/**
+ * The rewritten test: unexplained mismatches make up nearly all verified TCP/UDP checksums in
+ * every direction that carried any. Exported for the collector, which keeps the per-direction counts.
+ */
+export function looksRewritten(e: VerdictEvidence): boolean {
+  if (e.bad.mismatch < REWRITTEN_MIN_MISMATCHES) return false;
+  const shares = [e.mismatchShare.forward, e.mismatchShare.reverse].filter((s): s is number => s !== null);
+  return shares.length > 0 && shares.every((s) => s >= REWRITTEN_MISMATCH_SHARE);
+}
+
+function hostList(hosts: CaptureHost[]): string {
+  if (hosts.length === 0) return 'the capture host';
+  const names = hosts.slice(0, 3).map((h) => h.address);
+  return names.join(', ') + (hosts.length > 3 ? ` and ${hosts.length - 3} more` : '');
+}
+
+/**
+ * The verdict rules, in order: clean, rewritten, offload-broken / wire-corruption (whichever has
+ * more failed segments when both qualify), offload-artifact, else inconclusive with the reason.
+ */
+export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
+  const ph = placeholders(e.bad);
+  const mm = mismatches(e.bad);
+  const total = ph + mm;
+  const verified = e.checked.ipv4 + e.checked.tcp + e.checked.udp;
+
+  if (total === 0) {
+    const unv = e.unverified > 0 ? `; ${plural(e.unverified, 'checksum')} could not be verified (cut by the snaplen or fragmented)` : '';
+    return { kind: 'clean', summary: `All ${verified} verified checksums are correct${unv}.` };
+  }
+
+  if (looksRewritten(e)) {
+    const l4 = e.checked.tcp + e.checked.udp;
+    return {
+      kind: 'rewritten',
+      summary:
+        `${e.bad.mismatch} of ${l4} TCP/UDP checksums are wrong in every direction, with no offload pattern` +
+        (e.bad.ipv4Mismatch > 0 ? ` (and ${plural(e.bad.ipv4Mismatch, 'IPv4 header checksum')})` : '') +
+        `: the trace was edited or anonymised after capture; this is not a network fault.`,
+    };
+  }
+
+  const t = e.tcpSegments;
+  const out = sum(t.outbound.placeholder, t.outbound.mismatch);
+  const inbound = sum(t.inbound.mismatch, t.unknownDirection.mismatch);
+  const outJudged = out.acked + out.failed;
+  const broken = out.failed >= BROKEN_MIN_FAILED && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
+  const corrupt = inbound.failed >= CORRUPTION_MIN_FAILED;
+
+  if (broken && (!corrupt || out.failed >= inbound.failed)) {
+    const size =
+      out.smallestFailed > out.largestAcked && out.largestAcked > 0
+        ? ` Every failed segment carried at least ${out.smallestFailed} bytes, while none larger than ${out.largestAcked} bytes was acknowledged: full-size segments fail, small ones pass.`
+        : '';
+    return {
+      kind: 'offload-broken',
+      summary:
+        `${plural(out.failed, 'segment')} sent by ${hostList(hosts)} with offloaded checksums ` +
+        `(${pct(out.failed / Math.max(outJudged, 1))} of those whose fate is known) were never acknowledged and had to be sent again; ` +
+        `${out.acked} were acknowledged. The adapter is sending them with bad checksums.${size}`,
+    };
+  }
+  if (corrupt) {
+    const who = hosts.length > 0 ? `received by ${hostList(hosts)}` : 'in this capture';
+    return {
+      kind: 'wire-corruption',
+      summary:
+        `${plural(inbound.failed, 'segment')} ${who} arrived with a mismatching checksum (not an offload placeholder), ` +
+        `were not acknowledged and were sent again: packets are being corrupted on the way.` +
+        (inbound.acked > 0 ? ` ${inbound.acked} other mismatching segments were acknowledged.` : ''),
+    };
+  }
+
+  // Failures at a rate that would be broken offload, but too few to say so: neither harmless nor broken.
+  const tooFew = out.failed > 0 && !broken && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
+  const acceptedMismatches = t.outbound.mismatch.acked + t.inbound.mismatch.acked + t.unknownDirection.mismatch.acked;
+  const unexplained = mm - acceptedMismatches;
+  const confirmed = sum(t.outbound.placeholder, t.outbound.mismatch, t.inbound.placeholder, t.unknownDirection.placeholder).acked + acceptedMismatches;
+  if (!tooFew && ph + acceptedMismatches > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
+    const parts: string[] = [];
+    if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder' : 'are offload placeholders'} on packets sent by ${hostList(hosts)}`);
+    if (acceptedMismatches > 0) parts.push(`${plural(acceptedMismatches, 'segment')} with an unexplained checksum ${acceptedMismatches === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
+    const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
+    const loss = out.failed > 0 ? ` ${plural(out.failed, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
+    const odd = unexplained > 0 ? ` ${plural(unexplained, 'other mismatch', 'other mismatches')} cannot be judged.` : '';
+    return { kind: 'offload-artifact', summary: `${parts.join('; ')}: harmless capture artifacts.${ack}${loss}${odd}` };
+  }
+
+  let reason: string;
+  if (tooFew) {
+    reason = `${plural(out.failed, 'outbound segment')} with offloaded checksums ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${out.acked} acknowledged): too few to blame the adapter (needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)})`;
+  } else if (unexplained > 0) {
+    reason = `${plural(unexplained, 'checksum')} ${unexplained === 1 ? 'is' : 'are'} wrong without being an offload placeholder, and no acknowledgement or retransmission shows whether the receiver accepted ${unexplained === 1 ? 'it' : 'them'}`;
+  } else {
+    reason = 'the bad checksums fit no pattern';
+  }
+  return { kind: 'inconclusive', summary: `Inconclusive: ${reason}.` };
+}

@@ -1,0 +1,15 @@
+/**
+ * The offload verdict (`@analyze/core/pcap/verdict`): are a capture's bad checksums harmless
+ * checksum-offload artifacts, broken offload, wire corruption or an edited trace?
+ * Feed it the FrameRecords of checksum validation (`onFrame`) and call `finish()`.
+ */
+export { VerdictCollector, type VerdictOptions } from './collector.js';
+export { classifyBad, isPlaceholder, type BadClass } from './classify.js';
+export { decide, looksRewritten, type Decision } from './decide.js';
+export { adviceFor } from './advice.js';
+export { guessOs } from './os.js';
+export { TcpFlowFollower, type FlowBreakdown, type FlowTableStats, type SegmentNote } from './flows.js';
+export { findCaptureHosts, HostTable, type BadCounts, type CaptureHost, type CaptureHostReason } from './hosts.js';
+export type { SegmentOutcomes, OutcomesByValue } from './outcomes.js';
+export type { BadAnnotation, HostBreakdown, OsGuess, OsHint, Verdict, VerdictEvidence, VerdictKind } from './types.js';
+export * as thresholds from './thresholds.js';

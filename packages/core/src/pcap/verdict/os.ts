@@ -1,0 +1,33 @@
+import type { BadCounts } from './hosts.js';
+import type { OsHint } from './types.js';
+
+/** Link types that only one family of systems writes. */
+const LINKTYPE_NULL = 0; // BSD loopback (macOS lo0)
+const LINKTYPE_LOOP = 108; // OpenBSD loopback
+const LINKTYPE_LINUX_SLL = 113;
+const LINKTYPE_LINUX_SLL2 = 276;
+
+/**
+ * What the capture host's own bad checksums say about its OS (docs/pcap-verdict.md, notes §5):
+ * sums without the length are Windows large-send offload; an IPv4 header checksum left 0 is Windows
+ * or BSD IP offload (Linux never offloads the IPv4 header); Linux cooked captures are Linux.
+ */
+export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>): OsHint {
+  const loopback = linkTypes.has(LINKTYPE_NULL) || linkTypes.has(LINKTYPE_LOOP);
+  if (outbound.partialNoLength > 0) {
+    return { guess: 'windows', because: 'large-send offload sums without the length (Windows LSO)' };
+  }
+  if (outbound.ipv4Zero > 0 && loopback) {
+    return { guess: 'macos', because: 'IPv4 header checksums left 0 on a BSD loopback capture (macOS lo0)' };
+  }
+  if (outbound.ipv4Zero > 0) {
+    return { guess: 'windows', because: 'IPv4 header checksums left 0 for the adapter (Windows IP offload; BSD does the same)' };
+  }
+  if (linkTypes.has(LINKTYPE_LINUX_SLL) || linkTypes.has(LINKTYPE_LINUX_SLL2)) {
+    return { guess: 'linux', because: 'Linux cooked capture (SLL)' };
+  }
+  if (outbound.partial + outbound.zero > 0) {
+    return { guess: 'linux-or-macos', because: 'pseudo-header sums with correct IPv4 header checksums (Linux never offloads the IPv4 header)' };
+  }
+  return { guess: 'unknown', because: 'no offload placeholders on the capture host' };
+}

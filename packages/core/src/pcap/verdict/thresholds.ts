@@ -1,0 +1,100 @@
+/**
+ * Every number the offload verdict decides with. Each is a judgement call; the comment says why it
+ * has this value. docs/pcap-verdict.md repeats them in a table.
+ */
+
+// ---- bounded state -------------------------------------------------------------------------
+
+/**
+ * Most TCP flows followed at once. A flow is only followed once it has carried a bad checksum,
+ * so a clean capture never fills this. 65,536 flows of ~200 bytes each is ~13 MB; beyond it the
+ * least recently active flows are finalised early (their open segments become "unknown").
+ */
+export const FLOW_TABLE_CAP = 65_536;
+
+/** When the table is full and idle eviction did not free enough, evict down to this many. */
+export const FLOW_TABLE_LOW_WATER = Math.floor(FLOW_TABLE_CAP * 0.875);
+
+/**
+ * A flow silent for this long (capture time) is finalised and dropped when room is needed.
+ * TCP's retransmission timer backs off to about 2 minutes (RFC 6298 caps RTO at >= 60 s, Linux
+ * at 120 s), so an acknowledgement or retransmission after 5 minutes of silence is not coming.
+ */
+export const FLOW_IDLE_SECONDS = 300;
+
+/**
+ * Bad-checksum segments awaiting their fate, per flow. A window of 64 full-size segments is ~93 KB
+ * in flight; past it the oldest open segment is finalised early rather than growing without bound.
+ */
+export const MAX_PENDING_PER_FLOW = 64;
+
+/**
+ * Bad-checksum segments awaiting their fate, in all flows together: caps memory (~80 bytes each,
+ * so ~16 MB) even when every flow of a huge capture is busy. Segments past it are counted as
+ * `untracked` and judged by value only.
+ */
+export const MAX_PENDING_TOTAL = 200_000;
+
+/**
+ * Addresses with per-host counters. Only addresses that sent a bad checksum or a frame marked
+ * outbound get an entry, so this is reached only by rewritten or fuzzed traces; later addresses
+ * share one "other" entry.
+ */
+export const MAX_HOSTS = 4_096;
+
+/** Flows and hosts listed in the breakdown (largest first). */
+export const TOP_FLOWS = 10;
+export const TOP_HOSTS = 10;
+
+/** Bad frames whose class and TCP fate are kept for the per-frame `bad` list (matches --limit's default). */
+export const DEFAULT_ANNOTATE_LIMIT = 1_000;
+
+// ---- capture host ------------------------------------------------------------------------
+
+/**
+ * An address is a capture host when at least this share of the bad checksums it sent are offload
+ * placeholders. A pseudo-header sum matches a random wrong value with probability 1/65,535, so a
+ * rewritten trace yields the odd accidental "placeholder" among thousands of mismatches; one half
+ * keeps such an address out while a real offloading host (nearly 100 %) is in.
+ */
+export const CAPTURE_HOST_PLACEHOLDER_SHARE = 0.5;
+
+// ---- verdicts ------------------------------------------------------------------------------
+
+/**
+ * rewritten: at least this share of the verified TCP/UDP checksums are unexplained mismatches, in
+ * each direction that carried any. Offload only touches the capture host's own outbound packets
+ * (at most about half of a conversation) and wire corruption hits a few percent at worst before
+ * the link is unusable, so 90 % in both directions means the trace was edited after capture.
+ */
+export const REWRITTEN_MISMATCH_SHARE = 0.9;
+
+/** rewritten needs at least this many mismatches: a 1-frame trace with one bad checksum says nothing. */
+export const REWRITTEN_MIN_MISMATCHES = 5;
+
+/**
+ * offload-broken: at least this many of the capture host's own bad-checksum segments went
+ * unacknowledged and were sent again. One or two is ordinary packet loss.
+ */
+export const BROKEN_MIN_FAILED = 3;
+
+/**
+ * offload-broken: and at least this share of its judged (acknowledged or failed) bad-checksum
+ * segments failed. Healthy networks lose well under 1-2 %; 10 % lost segments with a consistent
+ * pattern is an adapter (or path) that drops them, not congestion.
+ */
+export const BROKEN_MIN_FAILED_SHARE = 0.1;
+
+/**
+ * wire-corruption: at least this many received segments with a mismatching checksum (not a
+ * placeholder) were not acknowledged and were sent again. A mismatch on a received segment is
+ * already abnormal; the retransmission shows the host really dropped it, so one suffices.
+ */
+export const CORRUPTION_MIN_FAILED = 1;
+
+/**
+ * offload-artifact tolerates unexplained mismatches (not placeholders, not acknowledged) up to
+ * this share of all bad checksums, and names them in the summary. Public captures mix a few
+ * hand-edited packets into otherwise pure offload traces; more than 10 % is no longer "a few".
+ */
+export const ARTIFACT_MAX_UNEXPLAINED_SHARE = 0.1;
