@@ -37,6 +37,14 @@ export interface TarMember {
   offset: number;
 }
 
+/** Smallest gzip stream: 10-byte header + empty deflate block + 8-byte trailer. */
+const GZIP_MIN = 18;
+/**
+ * How much we inflate to confirm a gzip trailer that declares more than the limit. Genuine ESXi
+ * backups inflate to < 1 MB (real 7.0.2: 694 KB), so 64 MiB of output from one member is a bomb.
+ */
+export const PROBE_BYTES = 64 * 1024 * 1024;
+
 /** Shared inflate budget across nested layers (a bomb may be spread over several). */
 export interface InflateBudget {
   max: number;
@@ -61,14 +69,25 @@ export function looksLikeTar(data: Uint8Array): boolean {
  */
 export function inflate(data: Uint8Array, budget: InflateBudget, where: string, file: string): Buffer {
   const left = budget.max - budget.used;
+  const overLimit = (e?: unknown) =>
+    new AnalyzeError('ESXI_INFLATE_LIMIT', `${where}: inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
+  // The gzip trailer's ISIZE (size mod 2^32) is a lower bound of the real size. When it is over the
+  // limit, confirm cheaply by inflating only PROBE_BYTES: a bomb fills them; a truncated file (whose
+  // last 4 bytes are not a trailer) ends or fails first and is reported as truncated below.
+  const declared = data.length >= GZIP_MIN ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).readUInt32LE(data.length - 4) : 0;
+  if (declared > left && left > PROBE_BYTES) {
+    try {
+      gunzipSync(data, { maxOutputLength: PROBE_BYTES });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw overLimit(e);
+    }
+  }
   let out: Buffer;
   try {
     out = gunzipSync(data, { maxOutputLength: Math.max(1, left) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-      throw new AnalyzeError('ESXI_INFLATE_LIMIT', `${where}: inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
-    }
+    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw overLimit(e);
     if (code === 'Z_BUF_ERROR') {
       throw new AnalyzeError('ESXI_GZIP_TRUNCATED', `${where}: gzip stream ends early after ${data.length} compressed bytes (truncated copy?)`, { file, offset: data.length, cause: e });
     }
