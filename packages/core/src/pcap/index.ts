@@ -1,0 +1,5 @@
+/** `@analyze/core/pcap`: read pcap/pcapng captures and verify every IPv4/TCP/UDP checksum. */
+export { analyzeCapture, DEFAULT_BAD_LIMIT, type AnalyzeOptions } from './analyze.js';
+export type { CaptureReport, ChecksumCounts, UdpCounts, BadChecksum } from './report.js';
+export { linkTypeName } from './report.js';
+export type { FrameRecord, LayerCheck, ChecksumProtocol, ChecksumStatus, Direction, TcpFacts, UdpFacts } from './frame.js';

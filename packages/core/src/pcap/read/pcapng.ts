@@ -1,0 +1,194 @@
+/**
+ * pcapng (draft-ietf-opsawg-pcapng): several sections, each with its own byte order; several
+ * interfaces, each with its own link type, if_tsresol, if_tsoffset and snaplen; Enhanced, Simple and
+ * obsolete Packet Blocks; other blocks skipped. Every length is checked against its block before use.
+ */
+import { AnalyzeError } from '../../errors.js';
+import { type CaptureReader, MAX_RECORD, type PacketHandler, PacketInfo } from './packet.js';
+
+export const BLOCK_SHB = 0x0a0d0d0a;
+const BLOCK_IDB = 1;
+const BLOCK_PB = 2;
+const BLOCK_SPB = 3;
+const BLOCK_EPB = 6;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const OPT_ENDOFOPT = 0;
+const OPT_EPB_FLAGS = 2;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+/** Smallest legal block: type, length, trailer. */
+const MIN_BLOCK = 12;
+
+interface Interface {
+  linkType: number;
+  snaplen: number;
+  unitsPerSecond: number;
+  tsOffset: number;
+}
+
+export class PcapngReader implements CaptureReader {
+  readonly format = 'pcapng' as const;
+  readonly linkTypes: number[] = [];
+  /** Comments found in SHB/IDB/EPB opt_comment options (first few only, for the report). */
+  readonly comments: string[] = [];
+  private le = true;
+  private sectionStarted = false;
+  private interfaces: Interface[] = [];
+  /** Interfaces of earlier sections, so interface ids are unique across the file (as in Wireshark). */
+  private interfaceBase = 0;
+  private readonly info: PacketInfo;
+
+  constructor(
+    private readonly u8: Uint8Array,
+    private readonly dv: DataView,
+    private readonly onPacket: PacketHandler,
+  ) {
+    this.info = new PacketInfo(u8, dv);
+  }
+
+  parse(start: number, end: number, base: number): number {
+    const dv = this.dv;
+    let p = start;
+    while (end - p >= 8) {
+      let type = dv.getUint32(p, this.le);
+      const shb = dv.getUint32(p, true) === BLOCK_SHB; // palindromic: same in both orders
+      if (shb) {
+        if (end - p < 12) break;
+        const magic = dv.getUint32(p + 8, true);
+        if (magic === BYTE_ORDER_MAGIC) this.le = true;
+        else if (magic === 0x4d3c2b1a) this.le = false;
+        else throw new AnalyzeError('PCAP_BAD_BYTE_ORDER', 'section header block has no valid byte-order magic', { offset: base + p + 8 });
+        type = BLOCK_SHB;
+      } else if (!this.sectionStarted) {
+        throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', 'not a pcapng file (does not start with a section header block)', { offset: base + p });
+      }
+      const le = this.le;
+      const total = dv.getUint32(p + 4, le);
+      if (total < MIN_BLOCK || total % 4 !== 0 || total > MAX_RECORD) {
+        throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `block of type 0x${type.toString(16)} has an invalid length of ${total} bytes`, { offset: base + p + 4 });
+      }
+      if (end - p < total) break;
+      if (dv.getUint32(p + total - 4, le) !== total) {
+        throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `block of type 0x${type.toString(16)}: trailing length does not match the leading length ${total}`, { offset: base + p + total - 4 });
+      }
+      switch (type) {
+        case BLOCK_SHB:
+          this.section(p, total, base);
+          break;
+        case BLOCK_IDB:
+          this.interfaceBlock(p, total, base);
+          break;
+        case BLOCK_EPB:
+          this.packetBlock(p, total, base, false);
+          break;
+        case BLOCK_PB:
+          this.packetBlock(p, total, base, true);
+          break;
+        case BLOCK_SPB:
+          this.simplePacket(p, total, base);
+          break;
+        default:
+        // Name resolution, statistics, decryption secrets, custom and unknown blocks: not needed.
+      }
+      p += total;
+    }
+    return p;
+  }
+
+  private section(p: number, total: number, base: number): void {
+    if (total < 28) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `section header block too short (${total} bytes)`, { offset: base + p + 4 });
+    const major = this.dv.getUint16(p + 12, this.le);
+    const minor = this.dv.getUint16(p + 14, this.le);
+    // tshark accepts 1.0 and 1.2 (1.2 was written by some old tools); anything else is another format.
+    if (major !== 1 || (minor !== 0 && minor !== 2)) {
+      throw new AnalyzeError('PCAP_BAD_VERSION', `unknown pcapng section version ${major}.${minor}`, { offset: base + p + 12 });
+    }
+    this.options(p + 24, p + total - 4, base, undefined);
+    this.interfaceBase += this.interfaces.length;
+    this.interfaces = [];
+    this.sectionStarted = true;
+  }
+
+  private interfaceBlock(p: number, total: number, base: number): void {
+    if (total < 20) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `interface description block too short (${total} bytes)`, { offset: base + p + 4 });
+    const itf: Interface = { linkType: this.dv.getUint16(p + 8, this.le), snaplen: this.dv.getUint32(p + 12, this.le), unitsPerSecond: 1e6, tsOffset: 0 };
+    this.options(p + 16, p + total - 4, base, itf);
+    this.interfaces.push(itf);
+    if (!this.linkTypes.includes(itf.linkType)) this.linkTypes.push(itf.linkType);
+  }
+
+  /** Walk an options list, validating every length; fills if_tsresol/if_tsoffset for an IDB. Returns epb_flags or -1. */
+  private options(start: number, end: number, base: number, itf: Interface | undefined): number {
+    const dv = this.dv;
+    const le = this.le;
+    let p = start;
+    let flags = -1;
+    while (end - p >= 4) {
+      const code = dv.getUint16(p, le);
+      const len = dv.getUint16(p + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      if (len > end - p - 4) {
+        throw new AnalyzeError('PCAP_BAD_OPTION', `option ${code} claims ${len} bytes but only ${end - p - 4} are left in its block`, { offset: base + p });
+      }
+      const v = p + 4;
+      if (itf && code === OPT_IF_TSRESOL && len >= 1) {
+        const r = dv.getUint8(v);
+        itf.unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+      } else if (itf && code === OPT_IF_TSOFFSET && len >= 8) {
+        itf.tsOffset = Number(dv.getBigInt64(v, le));
+      } else if (!itf && code === OPT_EPB_FLAGS && len >= 4) {
+        flags = dv.getUint32(v, le);
+      } else if (code === 1 && this.comments.length < MAX_COMMENTS) {
+        this.comments.push(new TextDecoder().decode(this.u8.subarray(v, v + len)));
+      }
+      p = v + len + ((4 - (len % 4)) % 4);
+    }
+    return flags;
+  }
+
+  private packetBlock(p: number, total: number, base: number, obsolete: boolean): void {
+    const dv = this.dv;
+    const le = this.le;
+    if (total < 32) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `packet block too short (${total} bytes)`, { offset: base + p + 4 });
+    const id = obsolete ? dv.getUint16(p + 8, le) : dv.getUint32(p + 8, le);
+    const itf = this.interfaces[id];
+    if (!itf) throw new AnalyzeError('PCAP_BAD_INTERFACE', `packet refers to interface ${id}, but the section defines ${this.interfaces.length}`, { offset: base + p + 8 });
+    const capLen = dv.getUint32(p + 20, le);
+    if (capLen > total - 32) {
+      throw new AnalyzeError('PCAP_BAD_CAPLEN', `captured length ${capLen} does not fit in its ${total}-byte block`, { offset: base + p + 20 });
+    }
+    const info = this.info;
+    const dataEnd = p + 28 + capLen + ((4 - (capLen % 4)) % 4);
+    info.epbFlags = dataEnd < p + total - 4 ? this.options(dataEnd, p + total - 4, base, undefined) : -1;
+    info.offset = p + 28;
+    info.capturedLength = capLen;
+    info.originalLength = dv.getUint32(p + 24, le);
+    info.linkType = itf.linkType;
+    info.interfaceId = this.interfaceBase + id;
+    info.timestamp = (dv.getUint32(p + 12, le) * 4294967296 + dv.getUint32(p + 16, le)) / itf.unitsPerSecond + itf.tsOffset;
+    info.recordOffset = base + p;
+    this.onPacket(info);
+  }
+
+  private simplePacket(p: number, total: number, base: number): void {
+    const itf = this.interfaces[0];
+    if (!itf) throw new AnalyzeError('PCAP_BAD_INTERFACE', 'simple packet block before any interface description block', { offset: base + p });
+    if (total < 16) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `simple packet block too short (${total} bytes)`, { offset: base + p + 4 });
+    const origLen = this.dv.getUint32(p + 8, this.le);
+    let capLen = Math.min(origLen, total - 16);
+    if (itf.snaplen > 0) capLen = Math.min(capLen, itf.snaplen);
+    const info = this.info;
+    info.offset = p + 12;
+    info.capturedLength = capLen;
+    info.originalLength = origLen;
+    info.linkType = itf.linkType;
+    info.interfaceId = this.interfaceBase;
+    info.timestamp = 0; // SPBs carry no timestamp
+    info.epbFlags = -1;
+    info.recordOffset = base + p;
+    this.onPacket(info);
+  }
+}
+
+/** Comments are kept for the report only; a file with thousands of commented packets should not grow memory. */
+const MAX_COMMENTS = 16;
