@@ -1,0 +1,69 @@
+/**
+ * Is this a saved `!analyze -v` text (pasted out of WinDbg, or a cdb log)? Decided by content, never by
+ * file name: `analyze dump analysis.txt` and `analyze dump crash.log` must both work.
+ */
+
+/** How much of the head is examined; a banner or the first keys always appear well within this. */
+const SNIFF_CHARS = 64 * 1024;
+/** A text with more control characters than this share of its first bytes is binary (a dump, an archive). */
+const MAX_CONTROL_SHARE = 0.05;
+/** Keys that only `!analyze` prints; two of them together are a safe signal without the banner. */
+const ANALYSIS_KEYS = /^\s*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_BUCKET_ID|DEFAULT_BUCKET_ID|FAILURE_ID_HASH|IMAGE_NAME|MODULE_NAME|SYMBOL_NAME|EXCEPTION_CODE_STR|FOLLOWUP_IP|FAULTING_IP|STACK_TEXT|PROCESS_NAME):/gm;
+
+/**
+ * Turn what was read into plain text: cdb's `-logou` and Windows editors write UTF-16LE, which arrives here
+ * decoded as UTF-8 with a NUL after every ASCII character; a BOM becomes U+FEFF or U+FFFD. CRLF becomes LF.
+ */
+export function normaliseAnalyzeText(input: string | Uint8Array): string {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    const b = input;
+    const utf16 = (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) || nulShare(b) > 0.3;
+    text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(utf16 ? 'utf16le' : 'utf8');
+  }
+  // eslint-disable-next-line no-control-regex
+  if (text.includes('\u0000')) text = text.replace(/\u0000/g, '');
+  return text.replace(/^[\ufeff\ufffd]+/, '').replace(/\r\n?/g, '\n');
+}
+
+function nulShare(b: Uint8Array): number {
+  const n = Math.min(b.length, 4096);
+  if (n === 0) return 0;
+  let nul = 0;
+  for (let i = 0; i < n; i++) if (b[i] === 0) nul++;
+  return nul / n;
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 4096);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd) control++;
+  }
+  return control / n > MAX_CONTROL_SHARE;
+}
+
+/** True when `head` (the start of a file, text or bytes) is `!analyze` output, complete or pasted in part. */
+export function looksLikeAnalyzeText(head: string | Uint8Array): boolean {
+  if (typeof head !== 'string' && head.length >= 4) {
+    const sig = Buffer.from(head.buffer, head.byteOffset, Math.min(8, head.length)).toString('latin1');
+    if (sig.startsWith('MDMP') || sig.startsWith('PAGEDU') || sig.startsWith('PAGEDUMP') || sig.startsWith('USERDU')) return false;
+  }
+  const text = normaliseAnalyzeText(typeof head === 'string' ? head.slice(0, SNIFF_CHARS) : head.subarray(0, SNIFF_CHARS * 2));
+  if (/^(MDMP|PAGEDU64|PAGEDUMP|USERDU)/.test(text) || looksBinary(text)) return false;
+  if (/\*\s+(Bugcheck|Exception) Analysis\s+\*/.test(text)) return true;
+  if (/^\s*BugCheck [0-9A-Fa-f]{1,8}, \{/m.test(text)) return true;
+  if (/^\s*Probably caused by\s*:/m.test(text)) return true;
+  if (/^\s*(\d+: )?kd> ?!analyze/m.test(text) || /^\s*\d+:\d+(:[a-z0-9]+)?> ?!analyze/m.test(text)) return true;
+  if (/^\s*[A-Z][A-Z0-9_]{2,} \([0-9a-fA-F]{1,8}\)\s*$/m.test(text) && /^\s*Arg[1-4]: [0-9a-fA-F`]{8,}/m.test(text)) return true;
+  const keys = new Set<string>();
+  for (const m of text.matchAll(ANALYSIS_KEYS)) {
+    keys.add(m[1]!);
+    if (keys.size >= 2) return true;
+  }
+  return false;
+}
