@@ -23,6 +23,10 @@ export interface ExceptionInfo {
   address?: string | null;
   /** Thread id that raised it, when known. */
   threadId?: number | null;
+  /** native: Breakpad-compatible crash reason, e.g. `EXCEPTION_ACCESS_VIOLATION_WRITE`, `SIGSEGV /SEGV_MAPERR`. */
+  reason?: string | null;
+  /** native: the faulting thread's program counter at the exception (frame 0), hex. */
+  instructionAddress?: string | null;
 }
 
 /** One loaded module (user mode) or driver (kernel). */
@@ -34,6 +38,10 @@ export interface ModuleInfo {
   version?: string | null;
   pdbName?: string | null;
   pdbGuid?: string | null;
+  /** native: full path as recorded in the dump. */
+  path?: string | null;
+  /** native: symbol-server / Breakpad debug identifier (PDB GUID + age, or ELF build id), upper-case hex. */
+  debugId?: string | null;
 }
 
 export interface ThreadInfo {
@@ -78,4 +86,22 @@ export interface DumpReport {
   /** With --engine auto and cdb present: the native facts shown beside cdb's, and where they disagree. */
   native?: DumpReport | null;
   disagreements?: string[];
+  /** native: unloaded modules (minidump) or unloaded drivers (kernel small dump); names of kernel ones are cut to 12 characters by Windows. */
+  unloadedModules?: ModuleInfo[];
+  /** native, kernel dumps: header facts beyond the common ones. */
+  kernel?: {
+    dumpType: number;
+    dumpTypeName: string;
+    /** MajorVersion 0xF = free (retail) build, 0xC = checked build. */
+    freeBuild: boolean | null;
+    machine: string;
+    systemUptimeSeconds: number | null;
+    productType: string | null;
+    /** Non-kernel drivers whose addresses appear on the saved stack, in scan order. */
+    stackDrivers: string[];
+  } | null;
+  /** native, minidumps: the module holding the faulting instruction (frame 0), with version and PDB identity. */
+  faultingModule?: ModuleInfo | null;
+  /** native, minidumps: MiscInfo process facts. */
+  process?: { id: number | null; createTime: string | null; mainModule: string | null } | null;
 }

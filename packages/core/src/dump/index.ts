@@ -1,0 +1,110 @@
+/**
+ * `analyze dump`: one entry point, three engines.
+ *
+ * - a saved `!analyze -v` text (recognised by content)        -> engine 'text'   (cdb/ text parser)
+ * - a dump, engine 'auto' and cdb found                         -> engine 'cdb', with the native facts beside it
+ * - a dump, engine 'auto' without cdb, or engine 'native'       -> engine 'native' (native/ readers)
+ * - a dump, engine 'cdb'                                        -> engine 'cdb' (fails clearly when cdb is missing)
+ */
+import { AnalyzeError } from '../errors.js';
+import { readHead, readSmallFile } from '../io/files.js';
+import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText, locateCdb, runCdbAnalysis } from './cdb/index.js';
+import { analyzeNativeFile } from './native/index.js';
+import { detectDumpFormat } from './native/detect.js';
+import type { DumpReport } from './report.js';
+
+export type * from './report.js';
+export { analyzeNativeFile, analyzeNativeBuffer } from './native/index.js';
+export { detectDumpFormat } from './native/detect.js';
+
+export interface AnalyzeDumpOptions {
+  engine: 'auto' | 'native' | 'cdb';
+  cdbPath?: string;
+  symbols?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  strict?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+/** Bytes sniffed to tell a dump from a saved analysis text. */
+const SNIFF_BYTES = 64 * 1024;
+/** A pasted `!analyze -v` is a few KB; anything beyond this is not one (and must not be read whole). */
+const MAX_ANALYSIS_TEXT_BYTES = 16 * 1024 * 1024;
+
+export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promise<DumpReport> {
+  const head = readHead(file, SNIFF_BYTES);
+  const kind = detectDumpFormat(head);
+
+  if (kind === null) {
+    if (looksLikeAnalyzeText(head)) {
+      const whole = head.length < SNIFF_BYTES ? head : readSmallFile(file, MAX_ANALYSIS_TEXT_BYTES);
+      return parseAnalyzeText(normaliseAnalyzeText(whole), file);
+    }
+    // Let the native reader produce the precise "not a dump" error (it knows ELF, CAB, USERDUMP ...).
+    return analyzeNativeFile(file, nativeOpts(opts));
+  }
+
+  if (opts.engine === 'native') return analyzeNativeFile(file, nativeOpts(opts));
+
+  const cdbPath = locateCdb({ ...(opts.cdbPath === undefined ? {} : { cdbPath: opts.cdbPath }), ...(opts.env === undefined ? {} : { env: opts.env }) });
+  if (opts.engine === 'auto' && cdbPath === null) return analyzeNativeFile(file, nativeOpts(opts));
+  if (cdbPath === null) {
+    throw new AnalyzeError('DUMP_CDB_NOT_FOUND', `cdb.exe was not found; ${CDB_INSTALL_ADVICE}`, { file });
+  }
+
+  const cdbReport = await runCdbAnalysis(file, {
+    cdbPath,
+    ...(opts.symbols === undefined ? {} : { symbols: opts.symbols }),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+  });
+
+  // Beside cdb's answer, the native facts (a failure of the native reader is a warning, never fatal here).
+  let native: DumpReport | null = null;
+  try {
+    native = await analyzeNativeFile(file, { strict: false });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ...cdbReport, native: null, disagreements: [], warnings: [...cdbReport.warnings, `native reader could not read the dump: ${why}`] };
+  }
+  return { ...cdbReport, native, disagreements: compareReports(cdbReport, native) };
+}
+
+function nativeOpts(opts: AnalyzeDumpOptions): { strict: boolean } {
+  return { strict: opts.strict === true };
+}
+
+/** Where cdb and the native reader disagree, one sentence each (compared only when both know the fact). */
+export function compareReports(cdb: DumpReport, native: DumpReport): string[] {
+  const out: string[] = [];
+  const norm = (s: string) => s.toLowerCase().replace(/^0x0*/, '');
+  if (cdb.bugcheck && native.bugcheck) {
+    if (norm(cdb.bugcheck.code) !== norm(native.bugcheck.code)) {
+      out.push(`bugcheck code: cdb says ${cdb.bugcheck.code}, the dump header says ${native.bugcheck.code}`);
+    }
+    cdb.bugcheck.parameters.forEach((p, i) => {
+      const n = native.bugcheck?.parameters[i];
+      if (n !== undefined && norm(p) !== norm(n)) out.push(`bugcheck parameter ${i + 1}: cdb says ${p}, the dump header says ${n}`);
+    });
+  }
+  if (cdb.exception && native.exception && norm(cdb.exception.code) !== norm(native.exception.code)) {
+    out.push(`exception code: cdb says ${cdb.exception.code}, the dump says ${native.exception.code}`);
+  }
+  const cdbCulprit = cdb.imageName ?? cdb.culprit?.module ?? null;
+  const nativeCulprit = native.culprit?.module ?? native.imageName;
+  if (cdbCulprit && nativeCulprit && !sameImage(cdbCulprit, nativeCulprit)) {
+    out.push(`culprit: cdb names ${cdbCulprit}, the native heuristic names ${nativeCulprit}`);
+  }
+  return out;
+}
+
+/** cdb names the kernel ntkrnlmp.exe / nt; the driver list says ntoskrnl.exe: the same image. */
+function sameImage(a: string, b: string): boolean {
+  const canon = (s: string) => {
+    const base = s.toLowerCase().replace(/^.*[\\/]/, '');
+    return /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp)(\.exe)?$/.test(base) ? 'nt' : base.replace(/\.(sys|dll|exe)$/, '');
+  };
+  return canon(a) === canon(b);
+}

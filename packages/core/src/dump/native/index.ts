@@ -1,0 +1,79 @@
+/**
+ * The native engine: reads kernel dumps (PAGEDUMP/PAGEDU64) and user-mode minidumps (MDMP) without a
+ * debugger. Public API of `dump/native`; `analyzeDump` in ../index.ts chooses between engines.
+ */
+import { AnalyzeError, Warnings } from '../../errors.js';
+import type { DumpReport } from '../report.js';
+import { detectDumpFormat, detectForeign } from './detect.js';
+import { analyzeKernel } from './kernel.js';
+import { analyzeMinidump } from './minidump.js';
+import { BufferSource, Reader, openSource, type ByteSource } from './source.js';
+
+export interface NativeOptions {
+  /** Turn every warning (damaged optional stream, unreadable name ...) into an error. */
+  strict?: boolean;
+}
+
+export { detectDumpFormat } from './detect.js';
+export { crashReason, crashAddress } from './crash-reason.js';
+export { ADDRESS_PARAMETER, isKernelImage } from './culprit.js';
+
+/** Read a dump file positionally (a multi-GB MEMORY.DMP costs its header pages, not its size). */
+export async function analyzeNativeFile(file: string, opts: NativeOptions = {}): Promise<DumpReport> {
+  const src = openSource(file);
+  try {
+    return analyzeSource(src, file, opts);
+  } finally {
+    src.close();
+  }
+}
+
+/** The same on bytes already in memory (tests, callers that unpacked a CAB). */
+export function analyzeNativeBuffer(data: Buffer, file = '<buffer>', opts: NativeOptions = {}): DumpReport {
+  return analyzeSource(new BufferSource(data), file, opts);
+}
+
+function analyzeSource(src: ByteSource, file: string, opts: NativeOptions): DumpReport {
+  const r = new Reader(src, file);
+  const warnings = new Warnings(opts.strict === true, file);
+  const head = src.read(0, Math.min(8, src.size));
+  const kind = detectDumpFormat(head);
+  try {
+    switch (kind) {
+      case 'kernel64':
+        return analyzeKernel(r, true, file, warnings);
+      case 'kernel32':
+        return analyzeKernel(r, false, file, warnings);
+      case 'minidump':
+        return analyzeMinidump(r, file, warnings);
+      default:
+        throw notADump(head, file);
+    }
+  } catch (e) {
+    if (e instanceof AnalyzeError) {
+      if (e.file === undefined) e.file = file;
+      throw e;
+    }
+    // A decoder bug must still surface as a clear, located error rather than a crash of the caller.
+    throw new AnalyzeError('DUMP_INTERNAL', `the dump could not be decoded (${(e as Error).message})`, { file, cause: e });
+  }
+}
+
+function notADump(head: Buffer, file: string): AnalyzeError {
+  switch (detectForeign(head)) {
+    case 'userdump':
+      return new AnalyzeError('DUMP_UNSUPPORTED', 'this is a legacy USERDUMP/USERDU64 full user-mode dump (pre-minidump format), which the native reader does not decode; open it with cdb (--engine cdb)', { file, offset: 0 });
+    case 'cab':
+      return new AnalyzeError('DUMP_UNSUPPORTED', 'this is a Microsoft CAB archive; extract the .dmp inside it first (e.g. `cabextract` or `expand -F:* file.cab .`)', { file, offset: 0 });
+    case 'elf':
+      return new AnalyzeError('DUMP_NOT_A_DUMP', 'this is an ELF file (a Linux core dump or binary), not a Windows crash dump or minidump', { file, offset: 0 });
+    case 'gzip':
+      return new AnalyzeError('DUMP_NOT_A_DUMP', 'this file is gzip-compressed; decompress it first', { file, offset: 0 });
+    default:
+      return new AnalyzeError(
+        'DUMP_NOT_A_DUMP',
+        head.length < 8 ? `the file is ${head.length} bytes, too short to be a dump` : 'not a crash dump: no PAGEDUMP, PAGEDU64 or MDMP signature at the start',
+        { file, offset: 0 },
+      );
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * User-mode minidumps (MDMP) -> DumpReport: system info, the exception (Breakpad-compatible reason and
+ * address), the faulting module (the one holding frame 0, the exception context's program counter),
+ * modules, unloaded modules, threads with names, misc info, and a culprit with its evidence.
+ */
+import type { Warnings } from '../../errors.js';
+import type { DumpReport, ModuleInfo } from '../report.js';
+import { exceptionName, fastFailName } from '../../tables/index.js';
+import { readContext, pointerSize, type Arch, type CpuContext } from './context.js';
+import { CPU, CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
+import { ModuleMap, hex, moduleOffset, scanStack, type ModuleRange } from './modules.js';
+import { readDirectory, readException, readMiscInfo, readModules, readSystemInfo, readThreads, readUnloadedModules, type Module, type SystemInfo, type Thread } from './minidump-streams.js';
+import type { Reader } from './source.js';
+
+/** Largest context record we read (AMD64 with XSAVE data is ~3 KB; we need only the base struct). */
+const MAX_CONTEXT_BYTES = 4096;
+/** Stack bytes scanned from SP upward for the culprit fallback (and frames list). */
+const STACK_SCAN_BYTES = 64 * 1024;
+/** Frames listed in `stack`: frame 0 plus scan hits. */
+const MAX_FRAMES = 32;
+
+/**
+ * Runtime and OS libraries in which a crash is usually the caller's fault (abort(), RaiseException,
+ * a bad pointer handed to memcpy): when frame 0 is in one of these, the culprit is looked for further up.
+ */
+const SYSTEM_MODULE =
+  /^(ntdll|kernel32|kernelbase|ucrtbase|ucrtbased|msvcrt|vcruntime140|vcruntime140d|msvcp140|user32|win32u|gdi32|combase|rpcrt4)\.dll$|^(libc|libpthread|libm|libdl|librt|ld-linux[\w-]*|libstdc\+\+|libgcc_s|libc\+\+|libc\+\+abi)([.-].*)?$|^libsystem_[\w]+\.dylib$|^(libdyld|libc\+\+abi|libc\+\+\.1|libobjc\.A)\.dylib$|^(dyld|dyld_sim|CoreFoundation)$/i;
+
+const ARCH_OF_CPU: Record<number, Arch> = {
+  [CPU.X86]: 'x86',
+  [CPU.X86_WIN64]: 'x86',
+  [CPU.AMD64]: 'amd64',
+  [CPU.ARM]: 'arm',
+  [CPU.ARM64]: 'arm64',
+  [CPU.ARM64_OLD]: 'arm64',
+};
+
+export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): DumpReport {
+  const dir = readDirectory(r, warnings);
+  const sys = readSystemInfo(r, dir, warnings);
+  const exc = readException(r, dir, warnings);
+  const modules = readModules(r, dir, warnings);
+  const unloaded = readUnloadedModules(r, dir, warnings);
+  const threads = readThreads(r, dir, warnings);
+  const misc = readMiscInfo(r, dir, warnings);
+  if (!sys && !exc && modules.length === 0 && threads.length === 0) {
+    const bad = [...dir.streams.values()].find((s) => !r.has(s.rva, s.size));
+    r.fail(
+      'DUMP_NO_STREAMS',
+      `none of the streams a verdict needs (SystemInfo, Exception, ModuleList, ThreadList) is present and readable; the directory lists ${dir.streams.size} stream type(s)${bad ? `, some pointing past the end of the file` : ''}`,
+      bad?.at ?? 12,
+    );
+  }
+
+  const arch = sys ? (ARCH_OF_CPU[sys.cpu] ?? null) : null;
+  const map = new ModuleMap<Module>(modules);
+  const unloadedMap = new ModuleMap<ModuleRange>(unloaded);
+  const windows = sys?.platformId === PLATFORM.WIN32_NT || sys?.platformId === PLATFORM.WIN32_WINDOWS;
+
+  // The faulting thread's context at the exception (not its ThreadList context, which is inside the dump writer).
+  const crashThread = exc ? (threads.find((t) => t.id === exc.threadId) ?? null) : null;
+  let context: CpuContext | null = null;
+  if (exc) {
+    context = readContextAt(r, exc.context, arch, 'exception context', warnings);
+    if (!context && crashThread) context = readContextAt(r, crashThread.context, arch, 'crashing thread context', warnings);
+  }
+
+  const facts: ExceptionFacts | null = exc
+    ? { platformId: sys?.platformId ?? null, cpu: sys?.cpu ?? null, code: exc.code, flags: exc.flags, address: exc.address, parameters: exc.parameters }
+    : null;
+  const reason = facts ? crashReason(facts, fastFailName) : null;
+  const address = facts ? crashAddress(facts) : null;
+  const ptr = pointerSize(arch);
+  const pc = context ? (arch === 'arm' ? context.pc & ~1n : context.pc) : exc ? exc.address : null;
+  const frame0 = pc !== null ? map.find(pc) : null;
+
+  // Frames: frame 0, then stack-scan hits from SP (no unwinding without symbols/CFI).
+  const stackHits = context && crashThread ? scanThreadStack(r, crashThread, context.sp, ptr, map, warnings) : [];
+  const frames: string[] = [];
+  if (pc !== null) frames.push(frame0 ? moduleOffset(frame0, pc) : hex(pc));
+  for (const h of stackHits) if (frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, h.value));
+
+  const culprit = userCulprit({ exc: exc !== null, reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
+  const mainModule = modules[0] ?? null;
+  const osVersion = sys ? osVersionString(sys) : null;
+  const faulting = frame0 ? moduleInfo(frame0) : null;
+
+  return {
+    file,
+    engine: 'native',
+    format: 'minidump',
+    bugcheck: null,
+    exception:
+      exc && facts
+        ? {
+            code: `0x${(exc.code >>> 0).toString(16).toUpperCase().padStart(8, '0')}`,
+            name: windows ? (exceptionName(exc.code) ?? null) : null,
+            address: address === null ? null : hex(address),
+            threadId: exc.threadId,
+            reason,
+            instructionAddress: pc === null ? null : hex(pc),
+          }
+        : null,
+    imageName: frame0?.name ?? null,
+    moduleName: frame0 ? frame0.name.replace(/\.(dll|exe|sys|so|dylib)$/i, '') : null,
+    symbolName: null,
+    processName: mainModule?.name ?? null,
+    failureBucket: null,
+    osVersion,
+    stack: frames,
+    warnings: warnings.list.map((w) => w.message),
+    os: sys
+      ? { platform: PLATFORM_NAME[sys.platformId] ?? `0x${sys.platformId.toString(16).padStart(8, '0')}`, version: osVersion, build: sys.build, architecture: CPU_NAME[sys.cpu] ?? `0x${sys.cpu.toString(16).padStart(4, '0')}`, processors: sys.processors }
+      : null,
+    modules: modules.map(moduleInfo),
+    drivers: [],
+    unloadedModules: unloaded.map((u) => ({ name: u.name, base: hex(u.base), size: Number(u.size) })),
+    threads: threads.map((t: Thread) => ({ id: t.id, name: t.name, stackStart: hex(t.stackStart), stackSize: t.stackSize })),
+    culprit,
+    crashTime: dir.timeDateStamp > 0 ? new Date(dir.timeDateStamp * 1000).toISOString() : null,
+    faultingModule: faulting,
+    process: {
+      id: misc?.processId ?? null,
+      createTime: misc?.processCreateTime ? new Date(misc.processCreateTime * 1000).toISOString() : null,
+      mainModule: mainModule?.name ?? null,
+    },
+  };
+}
+
+function moduleInfo(m: Module): ModuleInfo {
+  return {
+    name: m.name,
+    path: m.path,
+    base: hex(m.base),
+    size: Number(m.size),
+    timestamp: `0x${m.timeDateStamp.toString(16).padStart(8, '0')}`,
+    version: m.version,
+    pdbName: m.pdbName,
+    pdbGuid: m.pdbGuid,
+    debugId: m.debugId,
+  };
+}
+
+/** `Major.Minor.Build CSD` as breakpad prints it (without its trailing space when CSD is empty). */
+function osVersionString(s: SystemInfo): string {
+  return `${s.major}.${s.minor}.${s.build}${s.csdVersion ? ` ${s.csdVersion}` : ''}`;
+}
+
+function readContextAt(r: Reader, loc: { size: number; rva: number }, arch: Arch | null, what: string, warnings: Warnings): CpuContext | null {
+  if (loc.rva === 0 || loc.size === 0) return null;
+  const size = Math.min(loc.size, MAX_CONTEXT_BYTES);
+  if (!r.has(loc.rva, size)) {
+    warnings.warn('DUMP_CONTEXT_OUT_OF_FILE', `the ${what} (${loc.size} bytes at byte ${loc.rva}) lies past the end of the file`, loc.rva);
+    return null;
+  }
+  const ctx = readContext(r.bytes(loc.rva, size, what), arch);
+  if (!ctx) warnings.warn('DUMP_CONTEXT_UNKNOWN', `the ${what} matches no known CPU context layout`, loc.rva);
+  return ctx;
+}
+
+function scanThreadStack(r: Reader, t: Thread, sp: bigint, ptr: 4 | 8, map: ModuleMap<Module>, warnings: Warnings) {
+  if (t.stackSize === 0 || t.stackRva === 0) return [];
+  // Read only the window from SP upward (a 1 MB stack-overflow dump costs 64 KB).
+  let skip = 0n;
+  if (sp > t.stackStart && sp - t.stackStart < BigInt(t.stackSize)) skip = sp - t.stackStart;
+  const from = t.stackRva + Number(skip);
+  const len = Math.min(t.stackSize - Number(skip), STACK_SCAN_BYTES);
+  if (!r.has(from, len)) {
+    warnings.warn('DUMP_STACK_OUT_OF_FILE', `the stack memory of thread ${t.id} lies past the end of the file`, t.stackRva);
+    return [];
+  }
+  return scanStack(r.bytes(from, len, `stack of thread ${t.id}`), t.stackStart + skip, t.stackStart + skip, ptr, map);
+}
+
+interface CulpritInput {
+  exc: boolean;
+  reason: string | null;
+  pc: bigint | null;
+  frame0: Module | null;
+  unloadedMap: ModuleMap<ModuleRange>;
+  stackHits: { module: Module; value: bigint; slot: bigint }[];
+  windows: boolean;
+}
+
+function userCulprit(c: CulpritInput): { module: string | null; evidence: string[] } {
+  const evidence: string[] = [];
+  if (!c.exc) {
+    evidence.push('The dump has no exception stream: it was taken on demand (a hang or a manual dump), not at a crash.');
+    return { module: null, evidence };
+  }
+  if (c.pc === null) {
+    evidence.push('No processor context could be read for the faulting thread.');
+    return { module: null, evidence };
+  }
+  const what = c.reason ?? 'the exception';
+  if (c.frame0 && !SYSTEM_MODULE.test(c.frame0.name)) {
+    evidence.push(`${what} was raised at ${hex(c.pc)}, inside ${moduleOffset(c.frame0, c.pc)}.`);
+    return { module: c.frame0.name, evidence };
+  }
+  if (c.frame0) {
+    evidence.push(`${what} was raised at ${hex(c.pc)}, inside ${moduleOffset(c.frame0, c.pc)}, a system/runtime library; the caller is looked for on the stack.`);
+  } else {
+    const u = c.unloadedMap.find(c.pc);
+    if (u) {
+      evidence.push(`${what} was raised at ${hex(c.pc)}, inside the range of ${u.name}, a module that had been unloaded: a call into an unloaded module.`);
+      return { module: `${u.name} (unloaded)`, evidence };
+    }
+    evidence.push(`${what} was raised at ${hex(c.pc)}, which lies in no loaded module (a jump to a bad pointer, or code on the stack/heap).`);
+  }
+  const first = c.stackHits.find((h) => !SYSTEM_MODULE.test(h.module.name)) ?? (c.frame0 ? null : (c.stackHits[0] ?? null));
+  if (first) {
+    evidence.push(`The first value on the stack above the stack pointer that points into ${c.frame0 ? 'a non-system module' : 'a module'} is ${moduleOffset(first.module, first.value)} (stack slot ${hex(first.slot)}), the likely caller.`);
+    return { module: first.module.name, evidence };
+  }
+  if (c.frame0) {
+    evidence.push(`No other module was found on the stack, so the culprit stays ${c.frame0.name}.`);
+    return { module: c.frame0.name, evidence };
+  }
+  evidence.push('No module address was found on the stack either.');
+  return { module: null, evidence };
+}

@@ -1,0 +1,87 @@
+/**
+ * Address -> module lookup over a loaded-module (or driver) list, plus the stack scan that finds
+ * pointer-sized values falling inside modules (the BlueScreenView-style "drivers on the stack").
+ */
+
+export interface ModuleRange {
+  /** Display name (base name, e.g. `amdppm.sys`). */
+  name: string;
+  base: bigint;
+  size: bigint;
+}
+
+export class ModuleMap<M extends ModuleRange> {
+  private readonly sorted: M[];
+  constructor(modules: readonly M[]) {
+    this.sorted = modules.filter((m) => m.size > 0n).sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  }
+
+  /** The module whose [base, base+size) holds `addr`, or null. Binary search: lists have hundreds of entries. */
+  find(addr: bigint): M | null {
+    let lo = 0;
+    let hi = this.sorted.length - 1;
+    let best: M | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.sorted[mid]!;
+      if (m.base <= addr) {
+        best = m;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    // Overlapping entries are possible in damaged lists: fall back to a linear check of the candidate only.
+    return best !== null && addr < best.base + best.size ? best : null;
+  }
+}
+
+export interface StackHit<M> {
+  /** Virtual address of the stack slot. */
+  slot: bigint;
+  value: bigint;
+  module: M;
+}
+
+/** How many pointer-sized slots a scan looks at: 64 KB of x64 stack, far deeper than any crash needs. */
+export const MAX_STACK_SLOTS = 8192;
+
+/**
+ * Every pointer-sized value in `stack` (bytes of memory starting at VA `stackBase`), from `fromVa`
+ * upward, that points into a module. `accept` filters modules (e.g. skip the kernel).
+ */
+export function scanStack<M extends ModuleRange>(
+  stack: Buffer,
+  stackBase: bigint,
+  fromVa: bigint,
+  ptrSize: 4 | 8,
+  map: ModuleMap<M>,
+  accept: (m: M) => boolean = () => true,
+  maxSlots = MAX_STACK_SLOTS,
+): StackHit<M>[] {
+  const hits: StackHit<M>[] = [];
+  let start = 0;
+  if (fromVa > stackBase && fromVa - stackBase < BigInt(stack.length)) start = Number(fromVa - stackBase);
+  start -= start % ptrSize;
+  const end = Math.min(stack.length - ptrSize, start + maxSlots * ptrSize);
+  for (let off = start; off <= end; off += ptrSize) {
+    const value = ptrSize === 8 ? stack.readBigUInt64LE(off) : BigInt(stack.readUInt32LE(off));
+    if (value === 0n) continue;
+    const m = map.find(value);
+    if (m !== null && accept(m)) hits.push({ slot: stackBase + BigInt(off), value, module: m });
+  }
+  return hits;
+}
+
+export function hex(v: bigint | number): string {
+  return `0x${v.toString(16)}`;
+}
+
+/** `name+0xoffset`, the symbol-less frame form. */
+export function moduleOffset(m: ModuleRange, addr: bigint): string {
+  return `${m.name}+${hex(addr - m.base)}`;
+}
+
+/** Last path component, for both `\` and `/` separators. */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i < 0 ? path : path.slice(i + 1);
+}

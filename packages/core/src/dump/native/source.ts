@@ -1,0 +1,116 @@
+/**
+ * Bounds-checked positional reads of a dump.
+ *
+ * Every read names what it is reading; a read that would run past the end of the file (or past a
+ * sanity cap) throws AnalyzeError with the byte offset where the missing data should have been.
+ * Files are read positionally (readSync at an offset), never through: a multi-GB MEMORY.DMP costs
+ * only the pages a verdict needs. Small files are read whole once, which is faster than many syscalls.
+ */
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { AnalyzeError } from '../../errors.js';
+import { openFile } from '../../io/files.js';
+
+/** Files up to this size are read into memory whole (the 1.4 MB small dump costs one read). */
+export const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+/** No single structure we read is larger than this; a bigger length is damage, not data. */
+export const MAX_SINGLE_READ = 64 * 1024 * 1024;
+
+export interface ByteSource {
+  readonly size: number;
+  /** Exactly `length` bytes at `offset`; the caller has already checked the range. */
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+export class BufferSource implements ByteSource {
+  readonly size: number;
+  constructor(private readonly data: Buffer) {
+    this.size = data.length;
+  }
+  read(offset: number, length: number): Buffer {
+    return this.data.subarray(offset, offset + length);
+  }
+  close(): void {}
+}
+
+export class FileSource implements ByteSource {
+  readonly size: number;
+  private readonly fd: number;
+  constructor(path: string) {
+    this.fd = openFile(path);
+    this.size = fstatSync(this.fd).size;
+  }
+  read(offset: number, length: number): Buffer {
+    const buf = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buf, got, length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < length) throw new AnalyzeError('DUMP_TRUNCATED', `the file shrank while being read`, { offset: offset + got });
+    return buf;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** Open a file as a ByteSource: whole in memory when small, positional reads when large. */
+export function openSource(path: string): ByteSource {
+  const src = new FileSource(path);
+  if (src.size > WHOLE_FILE_LIMIT) return src;
+  try {
+    return new BufferSource(src.read(0, src.size));
+  } finally {
+    src.close();
+  }
+}
+
+/** Typed little-endian reads over a ByteSource, each checked against the file size. */
+export class Reader {
+  constructor(
+    readonly src: ByteSource,
+    readonly file?: string,
+  ) {}
+
+  get size(): number {
+    return this.src.size;
+  }
+
+  /** True when [offset, offset+length) lies inside the file. */
+  has(offset: number, length: number): boolean {
+    return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.src.size;
+  }
+
+  fail(code: string, message: string, offset: number): never {
+    throw new AnalyzeError(code, message, { file: this.file, offset });
+  }
+
+  bytes(offset: number, length: number, what: string): Buffer {
+    if (length > MAX_SINGLE_READ) this.fail('DUMP_BAD_LENGTH', `${what} claims ${length} bytes, more than any real dump structure`, offset);
+    if (!this.has(offset, length)) {
+      this.fail('DUMP_TRUNCATED', `${what} (${length} bytes at byte ${offset}) lies past the end of the file (${this.src.size} bytes)`, Math.min(Math.max(offset, 0), this.src.size));
+    }
+    return this.src.read(offset, length);
+  }
+
+  u8(offset: number, what: string): number {
+    return this.bytes(offset, 1, what).readUInt8(0);
+  }
+  u16(offset: number, what: string): number {
+    return this.bytes(offset, 2, what).readUInt16LE(0);
+  }
+  u32(offset: number, what: string): number {
+    return this.bytes(offset, 4, what).readUInt32LE(0);
+  }
+  u64(offset: number, what: string): bigint {
+    return this.bytes(offset, 8, what).readBigUInt64LE(0);
+  }
+}
+
+/** A bigint file offset/length as a safe number, or a clear error. */
+export function safeNumber(r: Reader, v: bigint, what: string, at: number): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) r.fail('DUMP_BAD_OFFSET', `${what} (${v}) is beyond any file size`, at);
+  return Number(v);
+}
