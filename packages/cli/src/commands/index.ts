@@ -5,4 +5,5 @@ import type { CommandSpec } from '../command.js';
  * (options and examples only) and imports its worker lazily from `commands/<name>/run.ts`.
  */
 import { codeSpec } from './code/spec.js';
-export const commands: CommandSpec[] = [codeSpec];
+import { profilesSpec } from './profiles/spec.js';
+export const commands: CommandSpec[] = [codeSpec, profilesSpec];
