@@ -28,8 +28,13 @@ const ACK = 0x10;
 
 /** Deterministic pseudo values: stored/correct/pseudo sums only need to be consistent, not real. */
 function pseudo(seed: number): { correct: number; partial: number; nolen: number; other: number } {
-  const h = (seed * 2654435761) >>> 0;
-  return { correct: h & 0xffff || 1, partial: ((h >>> 16) ^ 0x5a5a) & 0xffff || 2, nolen: ((h >>> 8) ^ 0x1234) & 0xffff || 3, other: (h ^ 0xbeef) & 0xffff || 4 };
+  const h = Math.imul(seed, 2654435761) >>> 0;
+  const v = [h & 0xffff, ((h >>> 16) ^ 0x5a5a) & 0xffff, ((h >>> 8) ^ 0x1234) & 0xffff, (h ^ 0xbeef) & 0xffff];
+  // four distinct non-zero values, so a "mismatch" never equals a pseudo-header sum by accident
+  for (let i = 0; i < 4; i++) {
+    while (v[i] === 0 || v.indexOf(v[i]!) !== i) v[i] = (v[i]! + 0x101) & 0xffff;
+  }
+  return { correct: v[0]!, partial: v[1]!, nolen: v[2]!, other: v[3]! };
 }
 
 export function layer(protocol: 'ipv4' | 'tcp' | 'udp', kind: CheckKind, src: string, dst: string, seed: number): LayerCheck {
@@ -136,7 +141,7 @@ export class Session {
     readonly checks: Record<Side, CheckKind> = { c: 'good', s: 'good' },
   ) {
     this.nxt = { c: isn.c, s: isn.s };
-    this.rcv = { c: 0, s: 0 };
+    this.rcv = { c: isn.s, s: isn.c };
   }
 
   defaults: Record<Side, SegmentOptions> = { c: {}, s: {} };
