@@ -5,3 +5,4 @@ export { isSecret, isSecretPath } from './backup/secrets.js';
 export { parseEncryptionInfo, decryptEnvelope, isEnvelope, type EncryptionInfo } from './backup/envelope.js';
 export { parseManifest } from './config/manifest.js';
 export { readConfigStore, rowsOf, mergedValue, loadSqlJs, isSqlite, CONFIGSTORE_PATH, VALUE_COLUMNS, type ConfigStore, type ConfigStoreRow, type ValueColumn } from './config/configstore.js';
+export { extractBackup, type ExtractReport, type ExtractOptions, type ExtractedFile, type SkippedFile, type SkipReason } from './backup/extract.js';

@@ -1,0 +1,200 @@
+/**
+ * Write a backup's files under a folder, safely. The files come from the in-memory model (so an
+ * encrypted local.tgz.ve is written decrypted), and every write is checked here rather than trusted
+ * to a general-purpose unpacker:
+ * - only regular files and directories; symlinks, hard links, devices and FIFOs are skipped;
+ * - a path with '..' segments is refused; absolute paths were already made relative by the reader;
+ * - every parent folder is checked with lstat: a symlink already inside DIR is never followed;
+ * - files are created with O_NOFOLLOW and O_EXCL (an existing file is kept unless `force`, and even
+ *   then it is unlinked and recreated, never written through);
+ * - setuid, setgid and sticky bits are dropped; ownership is never changed (files belong to the caller).
+ * Every skipped entry is reported with its reason.
+ */
+import { closeSync, constants, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { AnalyzeError } from '../../errors.js';
+import type { Backup, BackupFile } from './model.js';
+
+/** Permission bits we keep: rwx for user/group/other. setuid (04000), setgid (02000), sticky (01000) go. */
+const PERMISSION_BITS = 0o777;
+/** Directories are always traversable by their owner, whatever the archive said. */
+const DIR_OWNER_BITS = 0o700;
+
+export type SkipReason =
+  | 'symlink'
+  | 'hardlink'
+  | 'special-file'
+  | 'path-traversal'
+  | 'unsafe-path'
+  | 'symlink-in-path'
+  | 'exists'
+  | 'not-a-directory';
+
+export interface ExtractedFile {
+  path: string;
+  size: number;
+  mode: number;
+  /** Mode bits removed (setuid/setgid/sticky), when any. */
+  strippedBits?: number;
+  secret: boolean;
+  /** Set when the archive stored an absolute path: it was written relative to the destination. */
+  storedAs?: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  message: string;
+}
+
+export interface ExtractReport {
+  to: string;
+  written: ExtractedFile[];
+  directories: string[];
+  skipped: SkippedFile[];
+}
+
+export interface ExtractOptions {
+  /** Replace existing regular files (never symlinks or folders). */
+  force?: boolean;
+}
+
+export function extractBackup(backup: Backup, to: string, opts: ExtractOptions = {}): ExtractReport {
+  const root = prepareRoot(to);
+  const report: ExtractReport = { to: root, written: [], directories: [], skipped: [] };
+  const files = [...backup.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
+    const skip = (reason: SkipReason, message: string) => report.skipped.push({ path: f.path, reason, message });
+    if (f.type === 'symlink') {
+      skip('symlink', `symbolic link to "${f.linkpath ?? ''}" not created (only regular files and folders are written)`);
+      continue;
+    }
+    if (f.type === 'hardlink') {
+      skip('hardlink', `hard link to "${f.linkpath ?? ''}" not created (only regular files and folders are written)`);
+      continue;
+    }
+    if (f.type === 'other') {
+      skip('special-file', 'device, FIFO or other special file not created');
+      continue;
+    }
+    const unsafe = unsafeReason(f.path);
+    if (unsafe) {
+      skip(unsafe.reason, unsafe.message);
+      continue;
+    }
+    const target = join(root, ...f.path.split('/'));
+    if (!inside(root, target)) {
+      skip('path-traversal', 'resolves outside the destination folder');
+      continue;
+    }
+    const parent = ensureParents(root, f.path.split('/').slice(0, -1), report);
+    if (parent !== undefined) {
+      skip(parent.reason, parent.message);
+      continue;
+    }
+    if (f.type === 'directory') {
+      const r = makeDir(target, f.mode);
+      if (r === 'created') report.directories.push(f.path);
+      else if (r !== 'exists') skip(r.reason, r.message);
+      continue;
+    }
+    writeFile(target, f, opts, report);
+  }
+  return report;
+}
+
+function prepareRoot(to: string): string {
+  const abs = resolve(to);
+  try {
+    mkdirSync(abs, { recursive: true, mode: 0o755 });
+    if (!lstatSync(abs).isDirectory() && !realpathDir(abs)) throw new Error('not a directory');
+    return realpathSync(abs);
+  } catch (e) {
+    throw new AnalyzeError('ESXI_EXTRACT_DESTINATION', `cannot use ${to} as the destination folder (${(e as Error).message})`, { file: to, cause: e });
+  }
+}
+
+function realpathDir(p: string): boolean {
+  try {
+    return lstatSync(realpathSync(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function unsafeReason(path: string): { reason: SkipReason; message: string } | undefined {
+  const parts = path.split('/');
+  if (parts.includes('..')) return { reason: 'path-traversal', message: 'path climbs out of the destination with ".."' };
+  if (path === '' || isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.includes('\\') || path.includes('\0') || parts.some((p) => p === '' || p === '.')) {
+    return { reason: 'unsafe-path', message: 'empty, absolute, drive-letter, backslash or NUL path' };
+  }
+  return undefined;
+}
+
+function inside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/** Create (or check) each parent folder, refusing to pass through anything but a real directory. */
+function ensureParents(root: string, dirs: string[], report: ExtractReport): { reason: SkipReason; message: string } | undefined {
+  let cur = root;
+  for (let i = 0; i < dirs.length; i++) {
+    cur = join(cur, dirs[i]!);
+    const r = makeDir(cur, 0o755);
+    if (r === 'created') report.directories.push(dirs.slice(0, i + 1).join('/'));
+    else if (r !== 'exists') return r;
+  }
+  return undefined;
+}
+
+function makeDir(p: string, mode: number): 'created' | 'exists' | { reason: SkipReason; message: string } {
+  const st = lstatOrUndefined(p);
+  if (st?.isSymbolicLink()) return { reason: 'symlink-in-path', message: `${p} is a symbolic link; not followed` };
+  if (st?.isDirectory()) return 'exists';
+  if (st) return { reason: 'not-a-directory', message: `${p} exists and is not a folder` };
+  mkdirSync(p, { mode: (mode & PERMISSION_BITS) | DIR_OWNER_BITS });
+  return 'created';
+}
+
+function lstatOrUndefined(p: string) {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function writeFile(target: string, f: BackupFile, opts: ExtractOptions, report: ExtractReport): void {
+  const existing = lstatOrUndefined(target);
+  if (existing) {
+    if (!opts.force) {
+      report.skipped.push({ path: f.path, reason: 'exists', message: 'already exists; kept (use --force to replace it)' });
+      return;
+    }
+    if (!existing.isFile()) {
+      report.skipped.push({ path: f.path, reason: existing.isSymbolicLink() ? 'symlink-in-path' : 'not-a-directory', message: 'exists and is not a regular file; not replaced even with --force' });
+      return;
+    }
+    unlinkSync(target);
+  }
+  const mode = f.mode & PERMISSION_BITS;
+  // O_EXCL + O_NOFOLLOW: never write through a link that appeared in the meantime
+  const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode | 0o200);
+  try {
+    const data = f.data ?? Buffer.alloc(0);
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    // the owner-write bit was added only so we could write; set the archive's permission bits on our own descriptor
+    if ((mode & 0o200) === 0) fchmodSync(fd, mode);
+    if (f.mtime) futimesSync(fd, f.mtime, f.mtime);
+  } finally {
+    closeSync(fd);
+  }
+  const out: ExtractedFile = { path: f.path, size: f.data?.length ?? 0, mode, secret: f.secret };
+  const stripped = f.mode & ~PERMISSION_BITS & 0o7777;
+  if (stripped) out.strippedBits = stripped;
+  if (f.rawPath !== undefined && f.rawPath.startsWith('/')) out.storedAs = f.rawPath;
+  report.written.push(out);
+}

@@ -1,0 +1,169 @@
+// One test per attack on `esxi extract` / openBackup, named after the attack (fixtures: fixtures/gen/esxi/make.mjs).
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalyzeError } from '../../../src/errors.js';
+import { openBackup } from '../../../src/esxi/backup/open.js';
+import { extractBackup } from '../../../src/esxi/backup/extract.js';
+import { fixturePath } from '../../helpers/corpus.js';
+
+const fx = (name: string) => fixturePath('esxi', name);
+let base: string;
+let out: string;
+
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'analyze-esxi-'));
+  out = join(base, 'out');
+});
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+/** Everything under `dir`, as relative paths. */
+function tree(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    const rel = prefix + n;
+    return lstatSync(p).isDirectory() ? [`${rel}/`, ...tree(p, `${rel}/`)] : [rel];
+  });
+}
+
+/** Nothing but DIR itself appeared beside DIR. */
+function expectNothingOutside(): void {
+  expect(readdirSync(base)).toEqual(['out']);
+}
+
+function refused(name: string, opts: { maxInflated?: number } = {}): AnalyzeError {
+  try {
+    openBackup(fx(name), opts);
+  } catch (e) {
+    if (e instanceof AnalyzeError) return e;
+    throw e;
+  }
+  throw new Error(`${name} was not refused`);
+}
+
+describe('esxi extract: hostile archives are refused or contained', () => {
+  it('path traversal (../) entries are skipped and nothing lands outside DIR', () => {
+    const r = extractBackup(openBackup(fx('evil-path-traversal.tgz')), out);
+    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ['../../analyze-escape-traversal.txt', 'path-traversal'],
+      ['etc/../../../analyze-escape-traversal2.txt', 'path-traversal'],
+    ]);
+    expect(tree(out)).toEqual(['etc/', 'etc/hosts']);
+    expectNothingOutside();
+    expect(existsSync(join(base, '..', 'analyze-escape-traversal.txt'))).toBe(false);
+  });
+
+  it('absolute path (/tmp/...) is written relative to DIR, never at the absolute path', () => {
+    const before = existsSync('/tmp/analyze-escape-absolute.txt');
+    const r = extractBackup(openBackup(fx('evil-absolute-path.tgz')), out);
+    expect(r.written.find((w) => w.path === 'tmp/analyze-escape-absolute.txt')?.storedAs).toBe('/tmp/analyze-escape-absolute.txt');
+    expect(readFileSync(join(out, 'tmp', 'analyze-escape-absolute.txt'), 'utf8')).toBe('absolute\n');
+    expect(existsSync('/tmp/analyze-escape-absolute.txt')).toBe(before);
+    expectNothingOutside();
+  });
+
+  it('symlink escape: links are not created, so files "through" them stay inside DIR', () => {
+    const r = extractBackup(openBackup(fx('evil-symlink-escape.tgz')), out);
+    expect(r.skipped.filter((s) => s.reason === 'symlink').map((s) => s.path)).toEqual(['etc/lnk', 'etc/up']);
+    expect(existsSync('/tmp/analyze-escape-symlink.txt')).toBe(false);
+    expect(lstatSync(join(out, 'etc', 'lnk')).isDirectory()).toBe(true);
+    expect(tree(out).filter((p) => !p.endsWith('/'))).toEqual(['etc/hosts', 'etc/lnk/analyze-escape-symlink.txt', 'etc/up/tmp/analyze-escape-symlink2.txt']);
+    expectNothingOutside();
+  });
+
+  it('symlink planted in the destination is never followed', () => {
+    const elsewhere = join(base, 'elsewhere');
+    mkdirSync(elsewhere);
+    mkdirSync(out);
+    symlinkSync(elsewhere, join(out, 'etc'));
+    const r = extractBackup(openBackup(fx('state-6.7.tgz')), out, { force: true });
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(r.written).toEqual([]);
+    expect(r.skipped.every((s) => s.reason === 'symlink-in-path')).toBe(true);
+  });
+
+  it('hard link escape: hard links are not created', () => {
+    const r = extractBackup(openBackup(fx('evil-hardlink-escape.tgz')), out);
+    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ['etc/hostname-link', 'hardlink'],
+      ['etc/passwd-link', 'hardlink'],
+    ]);
+    expect(tree(out)).toEqual(['etc/', 'etc/hosts']);
+    expectNothingOutside();
+  });
+
+  it('setuid, setgid and sticky bits are stripped; devices and FIFOs are not created', () => {
+    const r = extractBackup(openBackup(fx('evil-setuid-device.tgz')), out);
+    for (const name of ['setuid-shell', 'setgid-tool', 'sticky-file']) {
+      expect(statSync(join(out, 'etc', name)).mode & 0o7000).toBe(0);
+    }
+    expect(r.written.find((w) => w.path === 'etc/setuid-shell')).toMatchObject({ mode: 0o755, strippedBits: 0o4000 });
+    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ['etc/console', 'special-file'],
+      ['etc/fifo', 'special-file'],
+    ]);
+    expect(statSync(join(out, 'etc', 'setuid-shell')).uid).toBe(process.getuid!());
+  });
+
+  it('decompression bomb (1 GiB + 1 MiB of zeros in 2 KB) is refused under the default 1 GiB cap, quickly', () => {
+    const t = Date.now();
+    const e = refused('evil-decompression-bomb.tgz');
+    expect(e.code).toBe('ESXI_INFLATE_LIMIT');
+    expect(e.message).toMatch(/local\.tgz: inflates to more than the 1073741824-byte limit/);
+    expect(Date.now() - t).toBeLessThan(5000);
+  });
+
+  it('decompression bomb with a forged gzip size is stopped by the running cap', () => {
+    const e = refused('evil-bomb-forged-size.tgz', { maxInflated: 16 * 1024 * 1024 });
+    expect(e.code).toBe('ESXI_INFLATE_LIMIT');
+  });
+
+  it('truncated gzip is refused with the offset where it ends', () => {
+    const e = refused('evil-truncated-gzip.tgz');
+    expect(e.code).toBe('ESXI_GZIP_TRUNCATED');
+    expect(e.offset).toBe(statSync(fx('evil-truncated-gzip.tgz')).size);
+  });
+
+  it('garbage is refused as not a backup, at byte 0', () => {
+    const e = refused('garbage.bin');
+    expect(e.code).toBe('ESXI_NOT_A_BACKUP');
+    expect(e.offset).toBe(0);
+  });
+
+  it('nested state.tgz loop is refused instead of unpacked forever', () => {
+    expect(refused('evil-nesting.tgz').code).toBe('ESXI_NESTING');
+  });
+
+  it('corrupt tar header is an error with its offset, not a silently shorter list', () => {
+    const e = refused('evil-corrupt-tar-header.tgz');
+    expect(e.code).toBe('ESXI_TAR_INVALID');
+    expect(e.offset).toBe(1024);
+  });
+
+  it('existing files are not overwritten without force; force replaces regular files only', () => {
+    mkdirSync(join(out, 'etc'), { recursive: true });
+    writeFileSync(join(out, 'etc', 'hosts'), 'mine\n');
+    const first = extractBackup(openBackup(fx('local-6.7.tgz')), out);
+    expect(first.skipped).toEqual([{ path: 'etc/hosts', reason: 'exists', message: expect.stringMatching(/--force/) }]);
+    expect(readFileSync(join(out, 'etc', 'hosts'), 'utf8')).toBe('mine\n');
+    const forced = extractBackup(openBackup(fx('local-6.7.tgz')), out, { force: true });
+    expect(forced.skipped).toEqual([]);
+    expect(readFileSync(join(out, 'etc', 'hosts'), 'utf8')).toContain('esx67.lab.example');
+    // read-only files (0400 keys) are replaced too, and keep their mode
+    expect(statSync(join(out, 'etc', 'ssh', 'ssh_host_rsa_key')).mode & 0o777).toBe(0o400);
+  });
+});
+
+describe('esxi extract: a real backup', () => {
+  it('writes every file of the encrypted 7.0.3 fixture, decrypted, with mtimes', () => {
+    const b = openBackup(fx('state-7.0.3-encrypted.tgz'));
+    const r = extractBackup(b, out);
+    expect(r.skipped).toEqual([]);
+    expect(r.written.length).toBe(b.files.size);
+    expect(readFileSync(join(out, 'var/lib/vmware/configstore/backup/current-store-1')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(statSync(join(out, 'etc/hosts')).mtime.toISOString()).toBe('2021-08-11T07:33:00.000Z');
+    expect(statSync(join(out, 'etc/random-seed')).mode & 0o7777).toBe(0o600);
+  });
+});
