@@ -275,7 +275,7 @@ function cString(buf: Buffer, from: number): string {
   return buf.toString('utf8', from, end < 0 ? buf.length : end);
 }
 
-/** CodeView record -> PDB name, GUID and the symbol-server debug identifier (GUID + age, breakpad style). */
+/** CodeView record -> PDB name, GUID and the debug identifier as Breakpad prints it (GUID upper-case hex + age in lower-case hex). */
 export function readCodeView(r: Reader, rva: number, size: number, index: number, warnings: Warnings): { pdbName: string | null; pdbGuid: string | null; debugId: string | null } {
   const none = { pdbName: null, pdbGuid: null, debugId: null };
   if (rva === 0 || size < 4) return none;
@@ -292,12 +292,12 @@ export function readCodeView(r: Reader, rva: number, size: number, index: number
     const d4 = cv.subarray(12, 20).toString('hex');
     const age = cv.readUInt32LE(20);
     const guid = `${d1}-${d2}-${d3}-${d4.slice(0, 4)}-${d4.slice(4)}`.toUpperCase();
-    return { pdbName: baseName(cString(cv, 24)), pdbGuid: guid, debugId: `${d1}${d2}${d3}${d4}`.toUpperCase() + age.toString(16).toUpperCase() };
+    return { pdbName: baseName(cString(cv, 24)), pdbGuid: guid, debugId: `${d1}${d2}${d3}${d4}`.toUpperCase() + age.toString(16) };
   }
   if (sig === CV_NB10 && cv.length >= 16) {
     const stamp = cv.readUInt32LE(8);
     const age = cv.readUInt32LE(12);
-    return { pdbName: baseName(cString(cv, 16)), pdbGuid: null, debugId: `${stamp.toString(16).toUpperCase().padStart(8, '0')}${age.toString(16).toUpperCase()}` };
+    return { pdbName: baseName(cString(cv, 16)), pdbGuid: null, debugId: `${stamp.toString(16).toUpperCase().padStart(8, '0')}${age.toString(16)}` };
   }
   if (sig === CV_ELF && cv.length > 4) {
     // ELF build id: breakpad turns its first 16 bytes into a GUID (little-endian fields) + age 0.
