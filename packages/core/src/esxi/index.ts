@@ -6,3 +6,4 @@ export { parseEncryptionInfo, decryptEnvelope, isEnvelope, type EncryptionInfo }
 export { parseManifest } from './config/manifest.js';
 export { readConfigStore, rowsOf, mergedValue, loadSqlJs, isSqlite, CONFIGSTORE_PATH, VALUE_COLUMNS, type ConfigStore, type ConfigStoreRow, type ValueColumn } from './config/configstore.js';
 export { extractBackup, type ExtractReport, type ExtractOptions, type ExtractedFile, type SkippedFile, type SkipReason } from './backup/extract.js';
+export { showBackup, type ShowReport, type ShowFile, type ShowUser, type ShowVSwitch, type ShowVmknic, type FactSource } from './show.js';
