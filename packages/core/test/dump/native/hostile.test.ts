@@ -1,0 +1,310 @@
+/**
+ * Hostile and damaged inputs, built in-test: absurd counts, RVAs past the end, self-referencing
+ * directories, truncations and bit flips of real files. Every one must end in a report or an
+ * AnalyzeError with a DUMP_* code and a byte offset — never another exception, a hang or a huge allocation.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalyzeError } from '../../../src/errors.js';
+import { analyzeNativeBuffer, analyzeNativeFile } from '../../../src/dump/native/index.js';
+import { corpusPath } from '../../helpers/corpus.js';
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AnalyzeError) return e.code;
+    throw e;
+  }
+  return 'OK';
+}
+
+function errorOf(fn: () => unknown): AnalyzeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AnalyzeError) return e;
+    throw e;
+  }
+  throw new Error('expected an AnalyzeError');
+}
+
+// ---- minidump builder --------------------------------------------------------------------------------
+
+interface Stream {
+  type: number;
+  data: Buffer;
+  /** Override the directory's RVA / size for this stream. */
+  rva?: number;
+  size?: number;
+}
+
+/** Header (32) + directory + stream data, laid out in order. */
+function minidump(streams: Stream[], patch?: (b: Buffer, layout: { dirRva: number; rvas: number[] }) => void): Buffer {
+  const dirRva = 32;
+  let at = dirRva + streams.length * 12;
+  const rvas: number[] = [];
+  for (const s of streams) {
+    rvas.push(at);
+    at += s.data.length;
+  }
+  const b = Buffer.alloc(at);
+  b.write('MDMP', 0, 'latin1');
+  b.writeUInt32LE(0xa793, 4);
+  b.writeUInt32LE(streams.length, 8);
+  b.writeUInt32LE(dirRva, 12);
+  b.writeUInt32LE(1_600_000_000, 20);
+  streams.forEach((s, i) => {
+    b.writeUInt32LE(s.type, dirRva + i * 12);
+    b.writeUInt32LE(s.size ?? s.data.length, dirRva + i * 12 + 4);
+    b.writeUInt32LE(s.rva ?? rvas[i]!, dirRva + i * 12 + 8);
+    s.data.copy(b, rvas[i]!);
+  });
+  patch?.(b, { dirRva, rvas });
+  return b;
+}
+
+function systemInfo(platformId = 2, cpu = 9): Buffer {
+  const b = Buffer.alloc(56);
+  b.writeUInt16LE(cpu, 0);
+  b.writeUInt8(4, 6);
+  b.writeUInt32LE(10, 8);
+  b.writeUInt32LE(19041, 16);
+  b.writeUInt32LE(platformId, 20);
+  return b;
+}
+
+describe('hostile minidumps', () => {
+  it('a minimal valid one parses (the builder is right)', () => {
+    const r = analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }]));
+    expect(r.os).toEqual({ platform: 'Windows NT', version: '10.0.19041', build: 19041, architecture: 'amd64', processors: 4 });
+  });
+
+  it('NumberOfStreams = 2^32-1 is refused before anything is allocated', () => {
+    const b = minidump([{ type: 7, data: systemInfo() }]);
+    b.writeUInt32LE(0xffffffff, 8);
+    const e = errorOf(() => analyzeNativeBuffer(b));
+    expect(e.code).toBe('DUMP_BAD_COUNT');
+    expect(e.offset).toBe(8);
+  });
+
+  it('a stream directory RVA past the end of the file', () => {
+    const b = minidump([{ type: 7, data: systemInfo() }]);
+    b.writeUInt32LE(0xfffffff0, 12);
+    const e = errorOf(() => analyzeNativeBuffer(b));
+    expect(e.code).toBe('DUMP_TRUNCATED');
+    expect(e.offset).toBe(b.length);
+  });
+
+  it('ModuleList with a count of 2^32-1', () => {
+    const list = Buffer.alloc(4 + 108);
+    list.writeUInt32LE(0xffffffff, 0);
+    expect(codeOf(() => analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }])))).toBe('DUMP_BAD_COUNT');
+  });
+
+  it('ModuleList whose count exceeds what its stream holds', () => {
+    const list = Buffer.alloc(4 + 108);
+    list.writeUInt32LE(50, 0);
+    const e = errorOf(() => analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }])));
+    expect(e.code).toBe('DUMP_BAD_COUNT');
+    expect(e.message).toMatch(/50 entries/);
+  });
+
+  it('a stream RVA past the end is a warning, and an error in strict mode', () => {
+    const b = minidump([
+      { type: 7, data: systemInfo() },
+      { type: 6, data: Buffer.alloc(168), rva: 0x7fff0000 },
+    ]);
+    const r = analyzeNativeBuffer(b);
+    expect(r.exception).toBeNull();
+    expect(r.warnings.join(' ')).toMatch(/Exception stream .* past the end/);
+    const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
+    expect(e.code).toBe('DUMP_STREAM_OUT_OF_FILE');
+    expect(e.offset).toBe(32 + 12); // the directory entry that points outside
+  });
+
+  it('directory loop: the directory RVA points at the header itself, and a stream at the directory', () => {
+    // Directory at offset 0: its first "entry" is the MDMP signature itself (type 0x504D444D).
+    const b = minidump([{ type: 7, data: systemInfo() }], (buf) => buf.writeUInt32LE(0, 12));
+    expect(['OK', 'DUMP_NO_STREAMS']).toContain(codeOf(() => analyzeNativeBuffer(b)));
+    // ModuleList pointing at the directory: its "count" is a stream type, its entries the directory.
+    const c = minidump([{ type: 7, data: systemInfo() }, { type: 4, data: Buffer.alloc(0), rva: 32, size: 24 }]);
+    expect(['OK', 'DUMP_BAD_COUNT']).toContain(codeOf(() => analyzeNativeBuffer(c)));
+  });
+
+  it('a module name RVA pointing at itself / at a 4 GB length is a warning, not a read of 4 GB', () => {
+    const list = Buffer.alloc(4 + 108);
+    list.writeUInt32LE(1, 0);
+    list.writeBigUInt64LE(0x400000n, 4);
+    list.writeUInt32LE(0x1000, 12);
+    const b = minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }], (buf, { rvas }) => {
+      buf.writeUInt32LE(rvas[1]! + 4 + 20, rvas[1]! + 4 + 20); // ModuleNameRva -> itself: length = its own offset
+      buf.writeUInt32LE(0, rvas[1]! + 4 + 24);
+    });
+    const r = analyzeNativeBuffer(b);
+    expect(r.modules).toHaveLength(1);
+    expect(r.modules![0]!.name).toBe('module#0');
+    expect(r.warnings.join(' ')).toMatch(/module 0: its name could not be read/);
+    const big = minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }], (buf, { rvas }) => {
+      buf.writeUInt32LE(rvas[0]!, rvas[1]! + 4 + 20); // name RVA -> SystemInfo (its first u32 read as a length)
+      buf.writeUInt32LE(0xfffffff0, rvas[0]!);
+    });
+    expect(analyzeNativeBuffer(big).warnings.join(' ')).toMatch(/claims \d+ bytes/);
+  });
+
+  it('a thread list whose stack descriptors point past the end still gives the exception', () => {
+    const threads = Buffer.alloc(4 + 48);
+    threads.writeUInt32LE(1, 0);
+    threads.writeUInt32LE(7, 4);
+    threads.writeBigUInt64LE(0x1000n, 4 + 24);
+    threads.writeUInt32LE(0xffffff, 4 + 32);
+    threads.writeUInt32LE(0xffffff00, 4 + 36);
+    const exc = Buffer.alloc(168);
+    exc.writeUInt32LE(7, 0);
+    exc.writeUInt32LE(0xc0000005, 8);
+    exc.writeBigUInt64LE(0x1234n, 24);
+    exc.writeUInt32LE(1232, 160);
+    exc.writeUInt32LE(0xfffffff0, 164);
+    const r = analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type: 6, data: exc }]));
+    expect(r.exception?.code).toBe('0xC0000005');
+    expect(r.exception?.reason).toBe('EXCEPTION_ACCESS_VIOLATION');
+    expect(r.warnings.join(' ')).toMatch(/context .* past the end/);
+  });
+
+  it('not a dump at all: text, ELF, USERDU64, empty', () => {
+    expect(codeOf(() => analyzeNativeBuffer(Buffer.from('hello world, not a dump')))).toBe('DUMP_NOT_A_DUMP');
+    expect(codeOf(() => analyzeNativeBuffer(Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1')))).toBe('DUMP_NOT_A_DUMP');
+    expect(errorOf(() => analyzeNativeBuffer(Buffer.from('USERDU64xxxxxxxx'))).message).toMatch(/USERDUMP/);
+    expect(errorOf(() => analyzeNativeBuffer(Buffer.alloc(0))).message).toMatch(/too short/);
+  });
+});
+
+// ---- kernel header builder ---------------------------------------------------------------------------
+
+function kernel64(dumpType: number, size = 0x2000): Buffer {
+  const b = Buffer.alloc(size, 'PAGE');
+  b.write('PAGEDU64', 0, 'latin1');
+  b.writeUInt32LE(0xf, 8);
+  b.writeUInt32LE(22621, 12);
+  b.writeUInt32LE(0x8664, 0x30);
+  b.writeUInt32LE(8, 0x34);
+  b.writeUInt32LE(0xd1, 0x38);
+  b.writeBigUInt64LE(0xfffff80412345678n, 0x58);
+  b.writeUInt32LE(dumpType, 0xf98);
+  b.writeBigUInt64LE(133_000_000_000_000_000n, 0xfa8);
+  return b;
+}
+
+describe('hostile kernel dumps', () => {
+  it('a header cut short names the missing bytes', () => {
+    const b = kernel64(4).subarray(0, 0x800);
+    const e = errorOf(() => analyzeNativeBuffer(b));
+    expect(e.code).toBe('DUMP_TRUNCATED');
+    expect(e.offset).toBe(0); // the header starts there and is incomplete
+    expect(e.message).toMatch(/DUMP_HEADER64/);
+  });
+
+  it('a triage dump claiming 2^32-1 drivers', () => {
+    const b = Buffer.concat([kernel64(4), Buffer.alloc(0x100)]);
+    b.writeUInt32LE(0x2000 + 0x100, 0x2000 + 0x30); // DriverListOffset
+    b.writeUInt32LE(0xffffffff, 0x2000 + 0x34); // DriverCount
+    const e = errorOf(() => analyzeNativeBuffer(b));
+    expect(e.code).toBe('DUMP_BAD_COUNT');
+    expect(e.offset).toBe(0x2100);
+  });
+
+  it('a triage driver list past the end of the file', () => {
+    const b = Buffer.concat([kernel64(4), Buffer.alloc(0x100)]);
+    b.writeUInt32LE(0x7fffffff, 0x2000 + 0x30);
+    b.writeUInt32LE(10, 0x2000 + 0x34);
+    expect(codeOf(() => analyzeNativeBuffer(b))).toBe('DUMP_TRUNCATED');
+  });
+
+  it('a header-only bitmap dump gives the bugcheck and says why no driver is named', () => {
+    const b = Buffer.concat([kernel64(5), Buffer.from('SDMPDUMP'), Buffer.alloc(0x100)]);
+    const r = analyzeNativeBuffer(b);
+    expect(r.format).toBe('kernel-bitmap');
+    expect(r.bugcheck).toEqual({ code: '0x000000D1', name: 'DRIVER_IRQL_NOT_LESS_OR_EQUAL', parameters: ['0x4547415045474150', '0x4547415045474150', '0x4547415045474150', '0xfffff80412345678'] });
+    expect(r.kernel?.dumpTypeName).toBe('kernel memory dump (bitmap)');
+    expect(r.culprit?.module).toBeNull();
+    expect(r.culprit?.evidence[0]).toMatch(/--engine cdb/);
+  });
+
+  it('a sparse 8 GB MEMORY.DMP gives its bugcheck from the header pages without being read through', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-'));
+    const file = join(dir, 'MEMORY.DMP');
+    try {
+      const fd = openSync(file, 'w');
+      const head = Buffer.concat([kernel64(5), Buffer.from('FDMPDUMP')]);
+      writeSync(fd, head, 0, head.length, 0);
+      ftruncateSync(fd, 8 * 1024 ** 3);
+      closeSync(fd);
+      const rss = process.memoryUsage().rss;
+      const r = await analyzeNativeFile(file);
+      expect(r.bugcheck?.code).toBe('0x000000D1');
+      expect(r.kernel?.dumpTypeName).toBe('complete memory dump (bitmap)');
+      expect(r.os?.build).toBe(22621);
+      // Positional reads: memory grows by kilobytes, not gigabytes.
+      expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// ---- damage to real files ----------------------------------------------------------------------------
+
+/** Deterministic xorshift32, so a failure reproduces. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+const REAL = [
+  ['kernel', 'rizin-testbins_triage_x64.dmp'],
+  ['kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'],
+  ['mdmp', 'breakpad_minidump2.dmp'],
+  ['mdmp', 'breakpad_thread_name_list.dmp'],
+  ['mdmp', 'symbolicator_macos-no-fp.dmp'],
+  ['mdmp', 'rust-minidump_linux-mini.dmp'],
+] as const;
+
+describe('truncated and bit-flipped real dumps', () => {
+  for (const [dir, name] of REAL) {
+    const data = readFileSync(corpusPath('dumps', dir, name));
+
+    it(`${name}: every truncation gives a report or an AnalyzeError`, () => {
+      const cuts = [0, 4, 8, 31, 32, 100, 0x1000, 0x2000, 0x2080, 0x3000, ...Array.from({ length: 24 }, (_, i) => Math.floor((data.length * (i + 1)) / 25))];
+      for (const cut of cuts) {
+        const code = codeOf(() => analyzeNativeBuffer(data.subarray(0, Math.min(cut, data.length))));
+        expect(code).toMatch(/^(OK|DUMP_[A-Z_]+)$/);
+        expect(code).not.toBe('DUMP_INTERNAL'); // a decoder bug wrapped, not a clean rejection
+      }
+    });
+
+    it(`${name}: 300 random corruptions of the structures give a report or an AnalyzeError`, () => {
+      const next = rng(name.length * 7919);
+      // Damage where the structures live: header, directory/triage header, lists (first 96 KB).
+      const span = Math.min(data.length, 96 * 1024);
+      for (let i = 0; i < 300; i++) {
+        const copy = Buffer.from(data);
+        for (let k = 0; k < 4; k++) {
+          const at = next() % span;
+          copy[at] = next() & 0xff;
+        }
+        const code = codeOf(() => analyzeNativeBuffer(copy));
+        expect(code).toMatch(/^(OK|DUMP_[A-Z_]+)$/);
+        expect(code).not.toBe('DUMP_INTERNAL'); // a decoder bug wrapped, not a clean rejection
+      }
+    });
+  }
+});
