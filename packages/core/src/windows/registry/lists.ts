@@ -18,6 +18,8 @@ export function subkeyOffsets(cells: CellSpace, listOffset: number, from: number
   const top = cells.cell(listOffset, 'subkey list', from);
   if (!top) return out;
   const seenSublists = new Set<number>();
+  let repeats = 0;
+  let firstRepeat = 0;
   const readList = (span: { offset: number; start: number; end: number }, insideRi: boolean): void => {
     const data = cells.data;
     if (span.end - span.start < 4) {
@@ -48,7 +50,7 @@ export function subkeyOffsets(cells: CellSpace, listOffset: number, from: number
         return;
       }
       if (seenSublists.has(off)) {
-        warn('REGF_LIST_LOOP', 'index root names the same sublist twice; read once', at);
+        if (repeats++ === 0) firstRepeat = at;
         continue;
       }
       seenSublists.add(off);
@@ -63,5 +65,6 @@ export function subkeyOffsets(cells: CellSpace, listOffset: number, from: number
     }
   };
   readList(top, false);
+  if (repeats > 0) warn('REGF_LIST_LOOP', `index root names the same sublist again ${repeats} time${repeats === 1 ? '' : 's'}; each sublist read once`, firstRepeat);
   return out;
 }
