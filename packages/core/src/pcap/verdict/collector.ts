@@ -1,4 +1,4 @@
-import type { ChecksumProtocol, FrameRecord, LayerCheck } from '../frame.js';
+import type { ChecksumProtocol, Direction, FrameRecord, LayerCheck } from '../frame.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
@@ -36,6 +36,19 @@ interface DirectionBucket {
   tcp: OutcomesByValue;
 }
 
+/**
+ * The frame's direction as the capture file states it, except that local traffic (loopback
+ * addresses, or source = destination) was sent by the capturing machine itself: Linux captures on
+ * `lo` mark it incoming (PACKET_HOST), yet it carries the sender's offload placeholders.
+ */
+function effectiveDirection(r: FrameRecord): Direction {
+  const d = r.direction;
+  if (d !== 'inbound') return d;
+  const src = r.src;
+  if (src !== undefined && (src === r.dst || src.startsWith('127.') || src === '::1')) return 'outbound';
+  return d;
+}
+
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
 
 /**
@@ -71,7 +84,7 @@ export class VerdictCollector {
   add(r: FrameRecord): void {
     this.frames++;
     if (!this.linkTypes.has(r.linkType)) this.linkTypes.add(r.linkType);
-    const dir = r.direction;
+    const dir = effectiveDirection(r);
     if (dir === 'outbound' && r.src !== undefined) {
       const h = this.hosts.get(r.src);
       h.outboundFlagged++;
@@ -116,8 +129,9 @@ export class VerdictCollector {
       this.sideVerified[side]!++;
       if (cls === 'mismatch') this.sideMismatch[side]!++;
     }
-    if (r.direction !== undefined) {
-      const b = this.flagged[r.direction];
+    const dir = effectiveDirection(r);
+    if (dir !== undefined) {
+      const b = this.flagged[dir];
       countBad(b.bad, c.protocol, cls);
       return b.tcp;
     }

@@ -102,7 +102,7 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   const tooFew = out.failed > 0 && !broken && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
   const acceptedMismatches = t.outbound.mismatch.acked + t.inbound.mismatch.acked + t.unknownDirection.mismatch.acked;
   const unexplained = mm - acceptedMismatches;
-  const confirmed = sum(t.outbound.placeholder, t.outbound.mismatch, t.inbound.placeholder, t.unknownDirection.placeholder).acked + acceptedMismatches;
+  const confirmed = sum(t.outbound.placeholder, t.inbound.placeholder, t.unknownDirection.placeholder).acked + acceptedMismatches;
   if (!tooFew && ph + acceptedMismatches > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
     const parts: string[] = [];
     if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder' : 'are offload placeholders'} on packets sent by ${hostList(hosts)}`);
@@ -110,7 +110,8 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
     const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
     const loss = out.failed > 0 ? ` ${plural(out.failed, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
     const odd = unexplained > 0 ? ` ${plural(unexplained, 'other mismatch', 'other mismatches')} cannot be judged.` : '';
-    return { kind: 'offload-artifact', summary: `${parts.join('; ')}: harmless capture artifacts.${ack}${loss}${odd}` };
+    const harmless = ph + acceptedMismatches === 1 ? 'a harmless capture artifact' : 'harmless capture artifacts';
+    return { kind: 'offload-artifact', summary: `${parts.join('; ')}: ${harmless}.${ack}${loss}${odd}` };
   }
 
   let reason: string;

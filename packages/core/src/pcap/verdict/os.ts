@@ -26,8 +26,11 @@ export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>): Os
   if (linkTypes.has(LINKTYPE_LINUX_SLL) || linkTypes.has(LINKTYPE_LINUX_SLL2)) {
     return { guess: 'linux', because: 'Linux cooked capture (SLL)' };
   }
-  if (outbound.partial + outbound.zero > 0) {
+  if (outbound.partial > 0) {
     return { guess: 'linux-or-macos', because: 'pseudo-header sums with correct IPv4 header checksums (Linux never offloads the IPv4 header)' };
+  }
+  if (outbound.zero > 0) {
+    return { guess: 'unknown', because: 'checksums left 0 (virtual NICs and hypervisors do this on any OS)' };
   }
   return { guess: 'unknown', because: 'no offload placeholders on the capture host' };
 }

@@ -1,0 +1,135 @@
+/**
+ * The verdict end to end: real capture files through the checksum reader (`analyzeCapture` with
+ * `onFrame`) into the VerdictCollector. Scenario captures come from fixtures/gen/pcap/scenarios.mjs;
+ * corpus files are judged by their MANIFEST category.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { analyzeCapture, type CaptureReport } from '../../../src/pcap/index.js';
+import { VerdictCollector, type Verdict, type VerdictKind } from '../../../src/pcap/verdict/index.js';
+import { corpusAvailable, corpusPath, fixturePath } from '../../helpers/corpus.js';
+
+async function judge(path: string): Promise<{ v: Verdict; c: VerdictCollector; report: CaptureReport; bad: CaptureReport['bad'] }> {
+  const c = new VerdictCollector();
+  const report = await analyzeCapture(path, { onFrame: c.onFrame });
+  expect(report.error).toBeUndefined();
+  return { v: c.finish(), c, report, bad: report.bad };
+}
+
+const scenario = (name: string) => fixturePath('pcap', 'scenarios', name);
+
+describe('verdict on the scenario captures', () => {
+  it('clean.pcap: IPv4 UDP checksum 0, VLAN and QinQ tags, IPv6: clean', async () => {
+    const { v, report } = await judge(scenario('clean.pcap'));
+    expect(v.kind).toBe('clean');
+    expect(v.evidence.checked.tcp).toBe(report.checksums.tcp.checked);
+    expect(v.evidence.checked.tcp).toBeGreaterThanOrEqual(30);
+    expect(v.evidence.checked.udp).toBe(2); // the IPv4 datagram with checksum 0 is "absent", not checked
+  });
+
+  it('offload-artifact.pcap: partial sums on the Linux host outbound packets, all acknowledged', async () => {
+    const { v, c, bad } = await judge(scenario('offload-artifact.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts.map((h) => h.address)).toEqual(['192.168.1.20']);
+    expect(v.captureHosts[0]!.macs).toEqual(['02:42:c0:a8:01:14']);
+    expect(v.evidence.inbound.partial + v.evidence.inbound.mismatch).toBe(0);
+    expect(v.evidence.tcpSegments.outbound.placeholder.acked).toBeGreaterThan(5);
+    expect(v.evidence.tcpSegments.outbound.placeholder.failed).toBe(0);
+    expect(v.os.guess).toBe('linux-or-macos');
+    const dataFrame = bad.find((b) => b.protocol === 'tcp' && c.annotation(b.frame, 'tcp')?.acked === true);
+    expect(dataFrame).toBeDefined();
+    for (const b of bad) expect(c.annotation(b.frame, b.protocol)?.class).toBe('partial');
+  });
+
+  it('offload-broken.pcap (the Realtek case): small segments pass, full-size ones are never acknowledged and are re-sent', async () => {
+    const { v } = await judge(scenario('offload-broken.pcap'));
+    expect(v.kind).toBe('offload-broken');
+    const out = v.evidence.tcpSegments.outbound.placeholder;
+    expect(out.failed).toBe(12); // 3 connections x 4 re-sent copies of the first full-size segment
+    expect(out.smallestFailed).toBe(1460);
+    expect(out.largestAcked).toBe(517);
+    expect(v.os.guess).toBe('windows');
+    expect(v.captureHosts).toEqual([expect.objectContaining({ address: '192.168.1.37', macs: ['00:e0:4c:68:12:37'] })]);
+    expect(v.advice.join('\n')).toMatch(/Disable-NetAdapterChecksumOffload/);
+    expect(v.flows).toHaveLength(3);
+    expect(v.flows[0]!.failed).toBe(4);
+  });
+
+  it('wire-corruption.pcapng: inbound mismatches dropped and retransmitted (SLL2 direction)', async () => {
+    const { v, c, bad } = await judge(scenario('wire-corruption.pcapng'));
+    expect(v.kind).toBe('wire-corruption');
+    expect(v.evidence.tcpSegments.inbound.mismatch.failed).toBe(4); // i = 4, 13, 22, 31 of 40
+    expect(v.evidence.outbound.partial + v.evidence.outbound.mismatch).toBe(0);
+    expect(v.captureHosts).toEqual([expect.objectContaining({ address: '192.168.1.20', reason: 'direction-flag' })]);
+    expect(v.os.guess).toBe('linux');
+    for (const b of bad) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'mismatch', acked: false, retransmitted: true });
+  });
+
+  it('rewritten.pcap: every checksum wrong both ways, conversation proceeds', async () => {
+    const { v } = await judge(scenario('rewritten.pcap'));
+    expect(v.kind).toBe('rewritten');
+    expect(v.evidence.mismatchShare).toEqual({ forward: 1, reverse: 1 });
+    expect(v.evidence.bad.ipv4Mismatch).toBeGreaterThan(0);
+  });
+
+  it('inconclusive.pcap: UDP mismatches with no behaviour to judge them by', async () => {
+    const { v } = await judge(scenario('inconclusive.pcap'));
+    expect(v.kind).toBe('inconclusive');
+    expect(v.evidence.bad.mismatch).toBe(3);
+    expect(v.summary).toMatch(/3 checksums are wrong/);
+  });
+
+  it('offload-zero-flags.pcapng: checksum 0 on packets the epb_flags mark outbound', async () => {
+    const { v } = await judge(scenario('offload-zero-flags.pcapng'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts).toEqual([expect.objectContaining({ address: '10.0.2.15', reason: 'direction-flag' })]);
+    expect(v.evidence.outbound.zero).toBeGreaterThan(10);
+  });
+});
+
+interface ManifestFile {
+  file: string;
+  category: string;
+  tshark_ground_truth: { tshark_rc: number };
+}
+
+/** What each MANIFEST category must be judged. Categories that test the reader only are left out. */
+const EXPECTED: Record<string, VerdictKind> = {
+  clean: 'clean',
+  truncated: 'clean',
+  'correct-ipv6-ext': 'clean',
+  offload: 'offload-artifact',
+  'offload-ipv6': 'offload-artifact',
+  'offload-zero': 'offload-artifact',
+  'mismatch-acked': 'offload-artifact',
+  'mismatch-rewritten': 'rewritten',
+  'mismatch-crafted': 'inconclusive',
+};
+
+const manifestPath = corpusPath('pcap', 'MANIFEST.json');
+const corpus: ManifestFile[] = corpusAvailable && existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: ManifestFile[] }).files : [];
+const judged = corpus.filter((f) => EXPECTED[f.category] !== undefined);
+
+describe('verdict on the corpus, by MANIFEST category', () => {
+  it('the corpus is there and has files of each judged category', () => {
+    expect(corpusAvailable).toBe(true);
+    const categories = new Set(judged.map((f) => f.category));
+    for (const c of ['clean', 'offload', 'mismatch-rewritten', 'mismatch-acked']) expect(categories).toContain(c);
+  });
+
+  it.each(judged.map((f) => [f.file, f.category] as const))('%s (%s)', async (file, category) => {
+    const { v } = await judge(corpusPath('pcap', file));
+    expect(v.kind).toBe(EXPECTED[category]);
+    if (v.kind === 'offload-artifact' && category !== 'mismatch-acked') expect(v.captureHosts.length).toBeGreaterThan(0);
+    expect(v.advice.length).toBeGreaterThan(0);
+  });
+
+  it('Windows offload captures are recognised as Windows', async () => {
+    for (const f of ['sanders__mail_sender_attachment.pcapng', 'zeek__krb_kerberos_tso.pcapng']) {
+      const { v } = await judge(corpusPath('pcap', f));
+      expect(v.os.guess).toBe('windows');
+    }
+    const { v } = await judge(corpusPath('pcap', 'zeek__radius_localhost.pcap'));
+    expect(v.os.guess).toBe('macos');
+  });
+});
