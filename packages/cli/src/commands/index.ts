@@ -5,5 +5,7 @@ import type { CommandSpec } from '../command.js';
  * (options and examples only) and imports its worker lazily from `commands/<name>/run.ts`.
  */
 import { codeSpec } from './code/spec.js';
+import { psodSpec } from './psod/spec.js';
 import { profilesSpec } from './profiles/spec.js';
-export const commands: CommandSpec[] = [codeSpec, profilesSpec];
+import { dumpSpec } from './dump/spec.js';
+export const commands: CommandSpec[] = [codeSpec, psodSpec, profilesSpec, dumpSpec];

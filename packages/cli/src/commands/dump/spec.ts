@@ -1,0 +1,20 @@
+import type { CommandSpec } from '../../command.js';
+
+/** `analyze dump FILE...`: the bugcheck or exception behind a Windows crash dump, and the module to blame. */
+export const dumpSpec: CommandSpec = {
+  command: 'dump <files..>',
+  describe: 'Name the crash in a Windows dump (bugcheck/exception, culprit driver or module), with cdb or natively; also reads a saved !analyze -v text',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, describe: 'MEMORY.DMP, minidump (.dmp/.mdmp), or a saved !analyze -v text' })
+      .option('engine', { choices: ['auto', 'native', 'cdb'] as const, default: 'auto', describe: 'auto: cdb when installed (native facts beside it), else native' })
+      .option('cdb', { type: 'string', describe: 'Path to cdb.exe (or its Debuggers folder); default: ANALYZE_CDB, PATH, Windows Kits, WinDbg app' })
+      .option('symbols', { type: 'string', describe: 'Symbol path for cdb (-y); default: _NT_SYMBOL_PATH, else srv*<cache>*https://msdl.microsoft.com/download/symbols' })
+      .option('timeout', { type: 'number', default: 600, describe: 'Seconds before cdb (and its children) are stopped' })
+      .example('$0 dump C:\\Windows\\MEMORY.DMP', 'BSOD: stop code, parameters and the driver to blame')
+      .example('$0 dump C:\\Windows\\Minidump\\*.dmp --engine native', 'without the Debugging Tools (also on Linux/macOS)')
+      .example('$0 dump crash.dmp --symbols "srv*C:\\symbols*https://msdl.microsoft.com/download/symbols"', 'cdb with an explicit symbol cache')
+      .example('$0 dump analysis.txt', 'a !analyze -v output someone pasted out of WinDbg')
+      .example('$0 dump app.dmp --json', 'the whole report as JSON (docs/json-dump.md)'),
+  load: () => import('./run.js'),
+};

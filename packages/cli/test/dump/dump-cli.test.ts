@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/main.js';
+import { dumpSpec } from '../../src/commands/dump/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+const REPO = join(import.meta.dirname, '..', '..', '..', '..');
+const FIXTURE = join(REPO, 'fixtures', 'dump', 'analyze-v-d1-exampledrv.txt');
+const CORPUS_TEXTS = join(REPO, '..', 'shared', 'corpus', 'dumps', 'analyze-texts');
+const specs = [dumpSpec];
+
+describe('analyze dump with a saved !analyze -v text', () => {
+  it('prints the verdict, the bugcheck and the culprit, and exits 1 (a crash was found)', async () => {
+    const io = captureIo();
+    expect(await main(['dump', FIXTURE], io, specs)).toBe(1);
+    expect(io.stdout).toMatch(/crash: DRIVER_IRQL_NOT_LESS_OR_EQUAL \(0x000000D1\) in exampledrv\.sys/);
+    expect(io.stdout).toMatch(/parameters\s+P1 0xffffa00100001000 {2}P2 0x2 {2}P3 0x0 {2}P4 0xfffff80012341234/);
+    expect(io.stdout).toMatch(/symbol\s+exampledrv!ExampleReadBuffer\+34/);
+    expect(io.stdout).toMatch(/stack\s+nt!KeBugCheckEx/);
+    expect(io.stdout).toMatch(/engine: text/);
+    // The debugger's own warning goes to stderr, and --quiet silences it.
+    expect(io.stderr).toMatch(/Unable to verify timestamp for exampledrv\.sys/);
+    const quiet = captureIo();
+    await main(['dump', FIXTURE, '--quiet'], quiet, specs);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('--json gives the whole report with every key, absent facts null', async () => {
+    const io = captureIo();
+    expect(await main(['dump', FIXTURE, '--json'], io, specs)).toBe(1);
+    const doc = JSON.parse(io.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      schemaVersion: expect.any(String),
+      file: FIXTURE,
+      engine: 'text',
+      format: null,
+      bugcheck: { code: '0x000000D1', name: 'DRIVER_IRQL_NOT_LESS_OR_EQUAL', parameters: ['0xffffa00100001000', '0x2', '0x0', '0xfffff80012341234'] },
+      exception: null,
+      imageName: 'exampledrv.sys',
+      moduleName: 'exampledrv',
+      symbolName: 'exampledrv!ExampleReadBuffer+34',
+      processName: 'System',
+      failureBucket: 'AV_exampledrv!ExampleReadBuffer',
+      osVersion: '10.0.22621.1',
+      culprit: { module: 'exampledrv.sys' },
+      native: null,
+      disagreements: [],
+      modules: [],
+      crashTime: null,
+    });
+    expect(doc['stack']).toEqual([
+      'nt!KeBugCheckEx',
+      'nt!KiBugCheckDispatch+0x69',
+      'nt!KiPageFault+0x469',
+      'exampledrv!ExampleReadBuffer+0x34',
+      'exampledrv!ExampleDpcRoutine+0x80',
+      'nt!KiExecuteAllDpcs+0x30e',
+    ]);
+    expect(io.stderr).toBe('');
+  });
+
+  it('a user-mode analysis shows the exception and the process', async () => {
+    const io = captureIo();
+    expect(await main(['dump', join(CORPUS_TEXTS, 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')], io, specs)).toBe(1);
+    expect(io.stdout).toMatch(/crash: STATUS_HEAP_CORRUPTION \(0xC0000374\) in MemoryIssue\.exe, blamed on ntdll\.dll/);
+    expect(io.stdout).toMatch(/exception\s+0xC0000374 STATUS_HEAP_CORRUPTION at 0x7ff874d9c239/);
+  });
+
+  it('several files: a JSON array, and a missing file is an error entry with exit 2', async () => {
+    const io = captureIo();
+    const code = await main(['dump', FIXTURE, join(REPO, 'fixtures', 'dump', 'no-such.dmp'), '--json'], io, specs);
+    expect(code).toBe(2);
+    const doc = JSON.parse(io.stdout) as Record<string, unknown>[];
+    expect(doc).toHaveLength(2);
+    expect(doc[0]!['engine']).toBe('text');
+    expect(doc[1]).toMatchObject({ error: { code: 'FILE_UNREADABLE' } });
+  });
+
+  it('rejects a nonsensical --timeout and an unknown --engine as usage errors', async () => {
+    const io = captureIo();
+    expect(await main(['dump', FIXTURE, '--timeout', '0'], io, specs)).toBe(2);
+    expect(io.stderr).toMatch(/--timeout/);
+    const io2 = captureIo();
+    expect(await main(['dump', FIXTURE, '--engine', 'windbg'], io2, specs)).toBe(2);
+  });
+
+  it('--help shows Windows usage with the symbol path', async () => {
+    const io = captureIo();
+    expect(await main(['dump', '--help'], io, specs)).toBe(0);
+    expect(io.stdout).toMatch(/MEMORY\.DMP/);
+    // yargs wraps long example lines: compare without the wrapping.
+    expect(io.stdout.replace(/\s+/g, '')).toContain('srv*<cache>*https://msdl.microsoft.com/download/symbols');
+    expect(io.stdout).toContain('--symbols "srv*C:\\symbols*');
+    expect(io.stdout).toMatch(/--engine/);
+  });
+
+  it('the fixture is CRLF, as saved from WinDbg on Windows', () => {
+    expect(readFileSync(FIXTURE, 'latin1')).toContain('\r\n');
+  });
+});
