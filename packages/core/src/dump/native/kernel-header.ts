@@ -3,7 +3,7 @@
  * 0x1000 bytes). Offsets: notes/dump-formats.md §3.1–3.3 (kdmp-parser, volatility3, rizin; checked on
  * the corpus). Cold, fixed structures: binary-parser describes them declaratively.
  */
-import { Parser } from 'binary-parser/dist/binary_parser.js';
+import { Parser } from './binary-parser.js';
 import type { Reader } from './source.js';
 import type { Arch } from './context.js';
 

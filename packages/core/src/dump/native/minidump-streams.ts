@@ -7,7 +7,7 @@
  * the variable-length pieces (strings, CodeView records, list headers with a declared entry size) are read
  * with plain Buffer offsets, because their sizes come from the file and must be checked before any parse.
  */
-import { Parser } from 'binary-parser/dist/binary_parser.js';
+import { Parser } from './binary-parser.js';
 import type { Warnings } from '../../errors.js';
 import type { Reader } from './source.js';
 import { baseName, type ModuleRange } from './modules.js';

@@ -3,7 +3,7 @@
  * stack, and the process name. Layout: notes/dump-formats.md §3.5–3.6 (checked on all corpus samples).
  * All "...Offset" fields are absolute file offsets; every one is checked before use.
  */
-import { Parser } from 'binary-parser/dist/binary_parser.js';
+import { Parser } from './binary-parser.js';
 import type { Reader } from './source.js';
 import type { Warnings } from '../../errors.js';
 import { baseName, type ModuleRange } from './modules.js';
