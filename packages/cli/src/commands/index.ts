@@ -8,4 +8,5 @@ import { codeSpec } from './code/spec.js';
 import { psodSpec } from './psod/spec.js';
 import { profilesSpec } from './profiles/spec.js';
 import { dumpSpec } from './dump/spec.js';
-export const commands: CommandSpec[] = [codeSpec, psodSpec, profilesSpec, dumpSpec];
+import { esxiSpec } from './esxi/spec.js';
+export const commands: CommandSpec[] = [codeSpec, psodSpec, profilesSpec, dumpSpec, esxiSpec];

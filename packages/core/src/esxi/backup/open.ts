@@ -5,14 +5,14 @@
  * encrypted local.tgz.ve is decrypted when its keystore mode is NONE. Nothing is written to disk.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AnalyzeError, Warnings } from '../../errors.js';
 import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
 import { isSecret } from './secrets.js';
-import { looksLikeTar, readTar, type InflateBudget, type TarMember } from './tarball.js';
+import { layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type TarMember } from './tarball.js';
 
 /**
  * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (notes §1.2); a
@@ -52,7 +52,7 @@ export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Back
     outer: [],
   };
   const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, backup, keystore: keystoreFor(input, opts) };
-  openLayer(st, data, basename(source), undefined);
+  openLayer(st, data, '', undefined);
   backup.kind = backup.layers[0]!;
   return backup;
 }
@@ -72,7 +72,7 @@ function keystoreFor(input: string | Buffer, opts: OpenOptions): Buffer | undefi
 
 function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: BackupKind | undefined): void {
   if (st.backup.layers.length >= MAX_LAYERS || (parent !== undefined && KIND_ORDER[kind] <= KIND_ORDER[parent])) {
-    throw new AnalyzeError('ESXI_NESTING', `${where}: a ${kind} nested inside a ${parent ?? 'backup'} is not how ESXi writes backups; refusing to unpack further`, { file: st.source });
+    throw new AnalyzeError('ESXI_NESTING', `${layerPrefix(where)}a ${kind} nested inside a ${parent ?? 'backup'} is not how ESXi writes backups; refusing to unpack further`, { file: st.source });
   }
   st.backup.layers.push(kind);
 }
@@ -87,7 +87,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
     const head = data.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim();
     throw new AnalyzeError(
       'ESXI_NOT_A_BACKUP',
-      `${where}: not an ESXi backup: neither gzip, tar nor an encrypted local.tgz.ve (first bytes: ${head || 'none, the file is empty'})`,
+      `${layerPrefix(where)}not an ESXi backup: neither gzip, tar nor an encrypted local.tgz.ve (first bytes: ${head || 'none, the file is empty'})`,
       { file: st.source, offset: 0 },
     );
   }
@@ -99,7 +99,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
     const names = members.slice(0, 5).map((m) => m.path).join(', ');
     throw new AnalyzeError(
       'ESXI_UNKNOWN_ARCHIVE',
-      `${where}: a tar archive, but not an ESXi backup: no Manifest.txt + state.tgz, no local.tgz or local.tgz.ve, no etc/ files (members: ${names || 'none'})`,
+      `${layerPrefix(where)}a tar archive, but not an ESXi backup: no Manifest.txt + state.tgz, no local.tgz or local.tgz.ve, no etc/ files (members: ${names || 'none'})`,
       { file: st.source, offset: 0 },
     );
   }
@@ -113,8 +113,8 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
   if (kind === 'configBundle') {
     const manifest = byPath.get('Manifest.txt');
     if (manifest?.data) st.backup.manifest = parseManifest(manifest.data.toString('utf8'));
-    else st.warnings.warn('ESXI_MANIFEST_MISSING', `${where}: no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
-    openLayer(st, byPath.get('state.tgz')!.data ?? Buffer.alloc(0), `${where} › state.tgz`, kind);
+    else st.warnings.warn('ESXI_MANIFEST_MISSING', `${layerPrefix(where)}no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
+    openLayer(st, byPath.get('state.tgz')!.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind);
     return;
   }
   // state.tgz
@@ -122,10 +122,10 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
   if (ve) {
     const keystore = KEYSTORE_NAMES.map((n) => byPath.get(n)).find((m) => m !== undefined);
     st.backup.layers.push('local.tgz.ve');
-    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, `${where} › local.tgz.ve`);
+    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, `${nested(where)}local.tgz.ve`);
     return;
   }
-  openLayer(st, byPath.get('local.tgz')!.data ?? Buffer.alloc(0), `${where} › local.tgz`, kind);
+  openLayer(st, byPath.get('local.tgz')!.data ?? Buffer.alloc(0), `${nested(where)}local.tgz`, kind);
 }
 
 function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupKind | undefined {
@@ -142,7 +142,7 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
   if (header.keyInfo !== undefined) enc.keyId = header.keyInfo;
   if (keystore === undefined) {
     enc.reason = 'encryption.info is missing: it sits beside local.tgz.ve in state.tgz (or pass it with --keystore); without it the configuration cannot be decrypted';
-    st.warnings.warn('ESXI_KEYSTORE_MISSING', `${where}: encrypted, and no encryption.info to decrypt it with`);
+    st.warnings.warn('ESXI_KEYSTORE_MISSING', `${layerPrefix(where)}encrypted, and no encryption.info to decrypt it with`);
     return;
   }
   const info: EncryptionInfo = parseEncryptionInfo(keystore.toString('utf8'));
@@ -156,7 +156,7 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
   }
   const plain = decryptEnvelope(data, info, st.source);
   enc.decrypted = true;
-  openLayer(st, plain, `${where} (decrypted)`, 'local.tgz.ve');
+  openLayer(st, plain, where === '' ? 'decrypted local.tgz' : `${where} (decrypted)`, 'local.tgz.ve');
 }
 
 function collectFiles(st: OpenState, members: TarMember[], where: string): void {
@@ -164,11 +164,11 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
   for (const m of members) {
     if (m.path === '') continue; // the archive's own "./" entry
     if (m.path.split('/').includes('..')) {
-      st.warnings.warn('ESXI_UNSAFE_PATH', `${where}: member "${m.rawPath}" climbs out of its folder with ".."`, m.offset);
+      st.warnings.warn('ESXI_UNSAFE_PATH', `${layerPrefix(where)}member "${m.rawPath}" climbs out of its folder with ".."`, m.offset);
     } else if (m.rawPath.startsWith('/')) {
-      st.warnings.warn('ESXI_ABSOLUTE_PATH', `${where}: member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
+      st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
-    if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${where}: "${m.path}" appears twice; the later copy is used`, m.offset);
+    if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
     const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecret(m.path, m.data), offset: m.offset };
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;

@@ -51,6 +51,16 @@ export interface InflateBudget {
   used: number;
 }
 
+/** "state.tgz › local.tgz: " for a nested layer; nothing for the input file itself (its name is already in the message). */
+export function layerPrefix(where: string): string {
+  return where === '' ? '' : `${where}: `;
+}
+
+/** The name of a layer inside `where`, e.g. nested('state.tgz') + 'local.tgz'. */
+export function nested(where: string): string {
+  return where === '' ? '' : `${where} › `;
+}
+
 export function looksLikeTar(data: Uint8Array): boolean {
   if (data.length < TAR_BLOCK) return false;
   const magic = Buffer.from(data.subarray(USTAR_MAGIC_OFFSET, USTAR_MAGIC_OFFSET + 5)).toString('latin1');
@@ -70,7 +80,7 @@ export function looksLikeTar(data: Uint8Array): boolean {
 export function inflate(data: Uint8Array, budget: InflateBudget, where: string, file: string): Buffer {
   const left = budget.max - budget.used;
   const overLimit = (e?: unknown) =>
-    new AnalyzeError('ESXI_INFLATE_LIMIT', `${where}: inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
+    new AnalyzeError('ESXI_INFLATE_LIMIT', `${layerPrefix(where)}inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
   // The gzip trailer's ISIZE (size mod 2^32) is a lower bound of the real size. When it is over the
   // limit, confirm cheaply by inflating only PROBE_BYTES: a bomb fills them; a truncated file (whose
   // last 4 bytes are not a trailer) ends or fails first and is reported as truncated below.
@@ -89,9 +99,9 @@ export function inflate(data: Uint8Array, budget: InflateBudget, where: string, 
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw overLimit(e);
     if (code === 'Z_BUF_ERROR') {
-      throw new AnalyzeError('ESXI_GZIP_TRUNCATED', `${where}: gzip stream ends early after ${data.length} compressed bytes (truncated copy?)`, { file, offset: data.length, cause: e });
+      throw new AnalyzeError('ESXI_GZIP_TRUNCATED', `${layerPrefix(where)}gzip stream ends early after ${data.length} compressed bytes (truncated copy?)`, { file, offset: data.length, cause: e });
     }
-    throw new AnalyzeError('ESXI_GZIP_CORRUPT', `${where}: gzip data is damaged (${(e as Error).message})`, { file, cause: e });
+    throw new AnalyzeError('ESXI_GZIP_CORRUPT', `${layerPrefix(where)}gzip data is damaged (${(e as Error).message})`, { file, cause: e });
   }
   budget.used += out.length;
   return out;
@@ -137,7 +147,7 @@ export function readTar(input: Uint8Array, opts: { where: string; file: string; 
   let position = 0;
   let failure: AnalyzeError | undefined;
   const fail = (code: string, message: string, offset: number) => {
-    failure ??= new AnalyzeError(code, `${where}: ${message} (offset in the inflated tar stream)`, { file, offset });
+    failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the inflated tar stream)`, { file, offset });
   };
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
@@ -174,7 +184,7 @@ export function readTar(input: Uint8Array, opts: { where: string; file: string; 
       if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
         fail('ESXI_TAR_INVALID', `not a valid tar archive: ${text} [${code}]`, Math.max(0, position - TAR_BLOCK));
       } else {
-        warnings.warn('ESXI_TAR_WARNING', `${where}: ${text} [${code}]`, Math.max(0, position - TAR_BLOCK));
+        warnings.warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, position - TAR_BLOCK));
       }
     },
   });
@@ -188,7 +198,7 @@ export function readTar(input: Uint8Array, opts: { where: string; file: string; 
   if (failure === undefined) parser.end();
   if (failure !== undefined) throw failure;
   if (tar.length % TAR_BLOCK !== 0) {
-    warnings.warn('ESXI_TAR_TRAILING', `${where}: tar stream is ${tar.length} bytes, not a whole number of 512-byte blocks`, tar.length - (tar.length % TAR_BLOCK));
+    warnings.warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${tar.length} bytes, not a whole number of 512-byte blocks`, tar.length - (tar.length % TAR_BLOCK));
   }
   return members;
 }

@@ -1,0 +1,83 @@
+import type { ExtractReport, ShowReport } from '@analyze/core/esxi';
+import type { Colors } from '../../render/color.js';
+import { formatBytes } from '../../render/progress.js';
+
+const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
+const LABEL = 16;
+
+/** The text form of `esxi show`. No secret value is in the report, so none can be printed here. */
+export function renderShow(file: string, r: ShowReport, c: Colors): string {
+  const out: string[] = [];
+  const line = (label: string, value: string) => out.push(`  ${pad(label, LABEL)}${value}`);
+  out.push(`${c.bold(file)}: ESXi ${r.kind} (${r.layers.join(' › ')})`);
+  const v = r.version;
+  line('ESXi version', v.release === undefined ? c.dim('unknown') : `${v.release}${v.update ? ` ${v.update}` : ''}${v.build ? ` build ${v.build}` : c.dim(' (build not recorded)')} ${c.dim(`from ${v.source}`)}`);
+  line('host name', r.hostName.value ?? c.dim('unknown'));
+  line('UUID', r.uuid.value ?? c.dim('unknown'));
+  if (r.manifest && r.manifest.uuid !== undefined && r.manifest.uuid !== r.uuid.value) line('bundle UUID', r.manifest.uuid);
+  if (r.manifest?.kernelOpts) line('boot options', r.manifest.kernelOpts);
+  const e = r.encryption;
+  if (!e.encrypted) line('encryption', 'none (plain local.tgz)');
+  else if (e.decrypted) line('encryption', `local.tgz.ve, keystore mode ${e.mode}: decrypted offline${e.keyId ? c.dim(` (key ${e.keyId})`) : ''}`);
+  else line('encryption', c.yellow(`local.tgz.ve, NOT decrypted: ${e.reason ?? 'unknown reason'}`));
+  if (r.outer.length > 0) line('outer members', r.outer.map((m) => `${m.path} (${formatBytes(m.size)})`).join(', '));
+
+  const n = r.network;
+  if (n.source !== undefined || n.vSwitches.length > 0) {
+    out.push('', c.bold(`Network ${c.dim(`(from ${n.source ?? 'unknown'})`)}`));
+    const addr = n.managementAddress.value;
+    line('management', `${n.managementInterface ?? 'vmk0'} ${addr ?? c.dim('address unknown')}${addr && n.managementAddress.source !== n.source ? c.dim(` (from ${n.managementAddress.source})`) : ''}`);
+    if (n.gateway) line('gateway', n.gateway);
+    if (n.dns.servers.length > 0) line('DNS', `${n.dns.servers.join(', ')}${n.dns.search.length > 0 ? ` (search ${n.dns.search.join(' ')})` : ''}`);
+    for (const p of n.physicalNics) line(p.name, `physical NIC${p.mac ? `, MAC ${p.mac}` : ''}`);
+    for (const s of n.vSwitches) {
+      line(s.name, `uplinks ${s.uplinks.join(', ') || c.dim('none')}${s.mtu ? `, MTU ${s.mtu}` : ''}`);
+      for (const pg of s.portGroups) line('', `port group "${pg.name}"${pg.vlanId !== undefined ? ` VLAN ${pg.vlanId}` : ''}`);
+    }
+    for (const k of n.vmkernelNics) {
+      const ip = k.address ? `${k.address}${k.netmask ? `/${k.netmask}` : ''}` : k.dhcp ? 'DHCP' : c.dim('no IPv4');
+      line(k.name, `${ip}${k.portGroup ? ` on "${k.portGroup}"` : ''}${k.mac ? `, MAC ${k.mac}` : ''}${k.services.length > 0 ? `, ${k.services.join(', ')}` : ''}`);
+    }
+  }
+  if (r.passthrough.length > 0) {
+    out.push('', c.bold('Passthrough (VMDirectPath) devices'));
+    for (const p of r.passthrough) line(p.device, `${p.address ? `${p.address} ` : ''}owner ${p.owner}${p.name ? ` (${p.name})` : ''}`);
+  }
+  if (r.users.length > 0) {
+    out.push('', c.bold(`Users ${c.dim('(password hashes are never shown)')}`));
+    for (const u of r.users) {
+      const pw = u.passwordHash === undefined ? 'no shadow entry' : u.passwordHash === 'locked' ? 'login locked' : u.passwordHash === 'none' ? c.yellow('EMPTY password') : `${u.passwordHash} password hash`;
+      line(u.name, `${u.uid !== undefined ? `uid ${u.uid}, ` : ''}${pw}${u.groups.length > 0 ? `, groups ${u.groups.join(' ')}` : ''}`);
+    }
+  }
+  if (r.advancedSettings.length > 0) {
+    out.push('', c.bold(`Advanced settings ${c.dim('(esx.conf /adv: only non-default values are stored)')}`));
+    for (const a of r.advancedSettings) line('', `${a.option} = ${a.value}`);
+  }
+  if (r.configStore) out.push('', `${c.bold('ConfigStore')}  ${r.configStore.rows} rows in ${r.configStore.groups.length} groups`);
+  if (r.files.length > 0) {
+    const secrets = r.files.filter((f) => f.secret).length;
+    out.push('', c.bold(`Files (${r.files.length}; ${secrets} hold secrets, marked ${c.yellow('secret')}: their contents are never shown)`));
+    const w = Math.max(...r.files.map((f) => String(f.size).length));
+    for (const f of [...r.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      const when = f.mtime === undefined ? '                ' : f.mtime.slice(0, 16).replace('T', ' ');
+      const kind = f.type === 'file' ? '' : ` ${c.dim(`[${f.type}${f.linkpath !== undefined ? ` → ${f.linkpath}` : ''}]`)}`;
+      out.push(`  ${f.mode}  ${when}  ${String(f.size).padStart(w)}  ${f.path}${kind}${f.secret ? ` ${c.yellow('secret')}` : ''}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderExtract(file: string, r: ExtractReport, c: Colors): string {
+  const out = [`${c.bold(file)}: wrote ${r.written.length} files (${formatBytes(r.written.reduce((s, f) => s + f.size, 0))}) under ${r.to}`];
+  const stripped = r.written.filter((f) => f.strippedBits !== undefined);
+  for (const f of stripped) out.push(`  ${f.path}: removed setuid/setgid/sticky bits ${f.strippedBits!.toString(8).padStart(4, '0')}`);
+  for (const f of r.written.filter((w) => w.storedAs !== undefined)) out.push(`  ${f.path}: stored as absolute path ${f.storedAs}, written inside the folder`);
+  const secrets = r.written.filter((f) => f.secret).length;
+  if (secrets > 0) out.push(c.yellow(`  ${secrets} written files hold secrets (password hashes, private keys): protect the folder`));
+  if (r.skipped.length > 0) {
+    out.push(c.yellow(`Skipped ${r.skipped.length}:`));
+    for (const s of r.skipped) out.push(`  ${s.path}: ${s.message} [${s.reason}]`);
+  }
+  return `${out.join('\n')}\n`;
+}
