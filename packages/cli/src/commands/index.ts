@@ -9,4 +9,5 @@ import { psodSpec } from './psod/spec.js';
 import { profilesSpec } from './profiles/spec.js';
 import { dumpSpec } from './dump/spec.js';
 import { esxiSpec } from './esxi/spec.js';
-export const commands: CommandSpec[] = [codeSpec, psodSpec, profilesSpec, dumpSpec, esxiSpec];
+import { pcapSpec } from './pcap/spec.js';
+export const commands: CommandSpec[] = [codeSpec, psodSpec, profilesSpec, dumpSpec, esxiSpec, pcapSpec];

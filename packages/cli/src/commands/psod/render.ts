@@ -1,0 +1,42 @@
+import type { PsodAnalysis, PsodFrame } from '@analyze/core/psod';
+import type { Colors } from '../../render/color.js';
+
+function frameText(f: PsodFrame): string {
+  if (f.obfuscated) return `[email obfuscated]${f.version !== null ? `#${f.version}` : ''}+${f.offset ?? '?'}`;
+  const mod = f.module === null ? '' : `@${f.module}#${f.version ?? ''}`;
+  return `${f.function ?? '?'}${mod}+${f.offset ?? '?'}`;
+}
+
+export function renderPsod(a: PsodAnalysis, file: string, c: Colors, showFile: boolean): string {
+  const out: string[] = [];
+  if (showFile) out.push(c.bold(`${file}:`));
+  if (!a.crashFound) {
+    out.push('No PSOD found: no purple-screen header and no backtrace frames in this text.');
+    return `${out.join('\n')}\n`;
+  }
+  const ex = a.exception;
+  const exText = ex ? `${ex.type ? `#${ex.type} Exception ${ex.number ?? ''}`.trim() : ex.kind}${ex.location ? ` at ${ex.location}` : ''}${ex.inferred ? ' (inferred from the backtrace)' : ''}` : 'unknown (no header in the text)';
+  out.push(`${c.red(c.bold('PSOD'))}: ${exText}`);
+  if (a.banner) out.push(`  host     ${a.banner.product}${a.banner.version ? ` ${a.banner.version}` : ''}${a.banner.build ? ` build ${a.banner.build}` : ''}`);
+  if (a.world) out.push(`  world    ${a.world.idText}${a.world.name ? ` (${a.world.name})` : ''}`);
+  if (a.cpu !== null) out.push(`  cpu      ${a.cpu}`);
+  if (a.ip) out.push(`  ip       ${a.ip}${a.faultAddress ? `  fault address ${a.faultAddress}` : ''}`);
+  if (ex && !ex.type && !ex.inferred) out.push(`  message  ${ex.text}`);
+  if (a.culprit) {
+    const cu = a.culprit;
+    out.push(`  ${c.bold('culprit')}  ${c.bold(cu.function ?? '(name lost)')}${cu.module !== null ? `@${cu.module || '(unnamed module)'}` : ''}  (frame #${cu.frameIndex})`);
+    out.push(`           ${c.dim(cu.reason)}`);
+  }
+  if (a.signature) {
+    out.push(`  ${c.yellow('known')}    ${a.signature.title}`);
+    out.push(`           ${a.signature.explanation}`);
+    out.push(`  ${c.yellow('advice')}   ${a.signature.advice}`);
+    for (const s of a.signature.sources) out.push(`           ${c.dim(`source: ${s.title} <${s.url}>`)}`);
+  }
+  if (a.frames.length) {
+    out.push(`  backtrace (${a.frames.length} frame${a.frames.length === 1 ? '' : 's'}):`);
+    a.frames.forEach((f, i) => out.push(`    ${String(i).padStart(2)} ${i === a.culprit?.frameIndex ? c.bold(frameText(f)) : frameText(f)}`));
+  }
+  if (a.quirks.length) out.push(`  ${c.dim(`input clean-up: ${a.quirks.join(', ')}`)}`);
+  return `${out.join('\n')}\n`;
+}

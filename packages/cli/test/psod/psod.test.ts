@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { main } from '../../src/main.js';
+import { psodSpec } from '../../src/commands/psod/spec.js';
+import { captureIo } from '../helpers/io.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const corpusPath = (...p: string[]) => join(REPO_ROOT, '..', 'shared', 'corpus', ...p);
+const fixturePath = (...p: string[]) => join(REPO_ROOT, 'fixtures', ...p);
+
+async function runPsod(argv: string[], stdin?: Buffer) {
+  const io = captureIo({ cwd: REPO_ROOT, ...(stdin ? { stdin } : {}) });
+  const exit = await main(['psod', ...argv], io, [psodSpec]);
+  return { exit, out: io.stdout, err: io.stderr };
+}
+
+describe('analyze psod', () => {
+  it('fixtures/psod/e1000.txt: names E1000PollRxRing and advises vmxnet3, exit 1 (a crash identified)', async () => {
+    const r = await runPsod(['fixtures/psod/e1000.txt']);
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain('#PF Exception 14');
+    expect(r.out).toContain('E1000PollRxRing@vmkernel');
+    expect(r.out).toMatch(/VMXNET3/);
+  });
+
+  it('--json has exception, world, cpu, frames, culprit, signature and advice', async () => {
+    const r = await runPsod([fixturePath('psod', 'e1000.txt'), '--json']);
+    const doc = JSON.parse(r.out) as Record<string, any>;
+    expect(doc['exception']).toMatchObject({ type: 'PF', number: 14 });
+    expect(doc['world']).toEqual({ id: 34461, idText: '34461', name: 'vmm0:backup0' });
+    expect(doc['cpu']).toBe(5);
+    expect(doc['frames'][0]).toMatchObject({ function: 'E1000PollRxRing', module: 'vmkernel', version: 'nover', offset: '0xdb9' });
+    expect(doc['culprit']).toMatchObject({ function: 'E1000PollRxRing', frameIndex: 0 });
+    expect(doc['signature']).toMatchObject({ id: 'e1000-rx-ring' });
+    expect(doc['advice']).toMatch(/VMXNET3/);
+  });
+
+  it('reads stdin with -', async () => {
+    const r = await runPsod(['-', '--json'], readFileSync(corpusPath('esxi', 'psod', '09-kb428541-PF14-prealloc-passthrough-VM-esx8-9-masked.txt')));
+    expect(r.exit).toBe(1);
+    const doc = JSON.parse(r.out) as Record<string, any>;
+    expect(doc['world']).toMatchObject({ id: null, name: 'prealloc-1' });
+    expect(doc['signature'].id).toBe('prealloc-passthrough');
+  });
+
+  it('a text without a PSOD exits 0', async () => {
+    const r = await runPsod(['-'], Buffer.from('just a log line\n'));
+    expect(r.exit).toBe(0);
+    expect(r.out).toMatch(/No PSOD found/);
+  });
+
+  it('a missing file exits 2; several files give a JSON array and the worst exit code', async () => {
+    expect((await runPsod(['no/such/file.txt'])).exit).toBe(2);
+    const r = await runPsod([fixturePath('psod', 'e1000.txt'), 'no/such/file.txt', '--json']);
+    expect(r.exit).toBe(2);
+    const docs = JSON.parse(r.out) as Array<Record<string, any>>;
+    expect(docs).toHaveLength(2);
+    expect(docs[1]!['error']).toBeDefined();
+  });
+
+  it('a gzipped vmkernel log is read', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const gz = gzipSync(readFileSync(corpusPath('esxi', 'psod', '07-esxi5.1-spin-count-exceeded-flattened.txt')));
+    const r = await runPsod(['-', '--json'], gz);
+    expect(JSON.parse(r.out).exception.kind).toBe('spin-count-exceeded');
+  });
+});

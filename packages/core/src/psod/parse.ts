@@ -1,0 +1,165 @@
+/**
+ * PSOD text -> PsodReport. Grammar (../shared/notes/esxi-format.md §7), ESX 3.5 to 9.x:
+ *   banner    VMware ESX [Releasebuild-164009 X86_64] | VMware ESXi 7.0.3 [Releasebuild-17630552 x86_64]
+ *   header    #PF Exception 14 in world WID:NAME IP 0x.. addr 0x..   (6.x+)
+ *             @BlueScreen: #PF Exception(14) in world WID:NAME ip 0x.. addr 0x..   (4.x/5.0)
+ *             #GP Exception(13) in world WID:NAME @ 0x..   |   #PF Exception type 14 in world .. @ 0x.. (3.x)
+ *             @BlueScreen: NOT_IMPLEMENTED bora/..:N | ASSERT .. | Spin count exceeded .. | PCPU N locked up ..
+ *   backtrace Backtrace for current CPU #8, worldID=2097296, fp=0x0
+ *   frame     0xFRAME:[0xIP]Function@module#version+0xOFF stack: 0x.., ...   (frame address/stack optional,
+ *             @module#version absent before 5.x)
+ */
+import { normalizePsod } from './normalize.js';
+import { chooseCulprit } from './culprit.js';
+import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
+
+const FRAME = /^(?:(0x[0-9a-f#]+):)?\[(0x[0-9a-f#]+)\](.*?)\+(0x[0-9a-f#]+)(?:\s|$)/i;
+const OBFUSCATED = /^\[email(?:&#160;|\s)protected\]/i;
+const CPU_EXCEPTION =
+  /#([A-Z]{2})\s+Exception(?:\s+type)?\s*\(?\s*(\d+)\s*\)?\s+in\s+world\s+([\d#]+):(\S*)(?:\s+(?:ip|IP)\s+(0x[0-9a-f#]+)(?:\s+addr\s+(0x[0-9a-f#]+))?|\s+@\s*(0x[0-9a-f#]+))?/;
+const BLUESCREEN = /@?BlueScreen:\s*(.*)$/;
+const BANNER = /VMware (ESXi?)\s*([\d.]+)?\s*\[Releasebuild-(\d+)/i;
+const BACKTRACE = /Backtrace for current CPU #([\d#]+),\s*worldID=([\d#]+)/;
+const CODE_START = /Code start(?::|s at)\s*(0x[0-9a-f#]+)(?:\s+VMK uptime:\s*([\d:.]+))?/;
+/** ESX 3.x per-CPU world list: the current CPU is starred, `*1:4130/helper13-`. */
+const CURRENT_CPU_WORLD = /(?:^|\s)\*(\d+):(\d+)\/(\S+)/;
+
+const num = (s: string | undefined | null): number | null => (s && /^\d+$/.test(s) ? Number(s) : null);
+
+function parseFrame(line: string): PsodFrame | undefined {
+  const m = FRAME.exec(line);
+  if (!m) return undefined;
+  const [, frameAddress, ip, symbol = '', offset] = m;
+  const frame: PsodFrame = {
+    function: null,
+    module: null,
+    version: null,
+    offset: offset ?? null,
+    ip: ip ?? null,
+    frameAddress: frameAddress ?? null,
+    obfuscated: false,
+  };
+  const sym = symbol.trim();
+  if (OBFUSCATED.test(sym)) {
+    // "Function@module" became "[email protected]"; the "#version" after it survives.
+    frame.obfuscated = true;
+    const v = /#(\S*)$/.exec(sym.replace(OBFUSCATED, ''));
+    frame.version = v ? (v[1] ?? null) : null;
+    return frame;
+  }
+  const at = sym.indexOf('@');
+  if (at < 0) {
+    frame.function = sym || null;
+    return frame;
+  }
+  frame.function = sym.slice(0, at) || null;
+  const rest = sym.slice(at + 1);
+  const hash = rest.indexOf('#');
+  frame.module = hash < 0 ? rest : rest.slice(0, hash);
+  frame.version = hash < 0 ? null : rest.slice(hash + 1);
+  return frame;
+}
+
+function classify(text: string): { kind: PsodKind; location: string | null } {
+  const location = /(bora\/\S+?:\d+)/.exec(text)?.[1] ?? /(\S+\.c:\d+)/.exec(text)?.[1] ?? null;
+  if (/NOT_IMPLEMENTED/.test(text)) return { kind: 'not-implemented', location };
+  if (/\bASSERT|Failed at|assert/i.test(text)) return { kind: 'assert', location };
+  if (/Spin count exceeded/i.test(text)) return { kind: 'spin-count-exceeded', location };
+  if (/heartbeat/i.test(text)) return { kind: 'heartbeat', location };
+  if (/locked up|lockup/i.test(text)) return { kind: 'lockup', location };
+  if (/Machine Check|\bMCE\b/i.test(text)) return { kind: 'machine-check', location };
+  if (/\bNMI\b|LINT1/.test(text)) return { kind: 'nmi', location };
+  return { kind: 'panic', location };
+}
+
+/** Text that names no crash of its own still tells from its frames how the vmkernel went down. */
+function inferFromFrames(frames: PsodFrame[]): PsodException | null {
+  const fns = frames.map((f) => f.function ?? '');
+  if (fns.includes('Panic_OnAssertAt'))
+    return { kind: 'assert', type: null, number: null, text: 'assertion failure (Panic_OnAssertAt in the backtrace)', location: null, inferred: true };
+  if (fns.some((f) => /^SP_WaitLock/.test(f)) && fns.some((f) => /^Panic/.test(f)))
+    return { kind: 'spin-count-exceeded', type: null, number: null, text: 'spin lock wait timed out (SP_WaitLock -> Panic in the backtrace)', location: null, inferred: true };
+  return null;
+}
+
+function world(idText: string, name: string | null): PsodWorld {
+  return { id: num(idText), idText, name: name === '' ? null : name };
+}
+
+export function parsePsod(text: string): PsodReport {
+  const { lines, quirks, logCpu, logWorld } = normalizePsod(text);
+  const report: PsodReport = {
+    banner: null,
+    exception: null,
+    world: null,
+    cpu: null,
+    ip: null,
+    faultAddress: null,
+    codeStart: null,
+    uptime: null,
+    frames: [],
+    culprit: null,
+    quirks,
+  };
+  let backtraceWorld: string | null = null;
+  let starred: { cpu: string; world: string; name: string } | null = null;
+  let cr2: string | null = null;
+  let regIp: string | null = null;
+  for (const line of lines) {
+    const frame = parseFrame(line);
+    if (frame) {
+      report.frames.push(frame);
+      continue;
+    }
+    const banner = BANNER.exec(line);
+    if (banner && !report.banner) {
+      const b: PsodBanner = { product: `VMware ${banner[1]}`, version: banner[2] ?? null, build: banner[3] ?? null };
+      report.banner = b;
+    }
+    const cpuEx = CPU_EXCEPTION.exec(line);
+    if (cpuEx && !report.exception) {
+      const [full, type, n, wid = '', wname = '', ip, addr, atIp] = cpuEx;
+      report.exception = { kind: 'exception', type: type ?? null, number: num(n), text: full.trim(), location: null, inferred: false };
+      report.world = world(wid, wname);
+      report.ip = ip ?? atIp ?? null;
+      if (addr) report.faultAddress = addr;
+      continue;
+    }
+    const bs = BLUESCREEN.exec(line);
+    if (bs && !report.exception) {
+      const t = (bs[1] ?? '').trim();
+      const { kind, location } = classify(t);
+      report.exception = { kind, type: null, number: null, text: t, location, inferred: false };
+      continue;
+    }
+    const bt = BACKTRACE.exec(line);
+    if (bt) {
+      report.cpu ??= num(bt[1]);
+      backtraceWorld ??= bt[2] ?? null;
+      continue;
+    }
+    const cs = CODE_START.exec(line);
+    if (cs) {
+      report.codeStart ??= cs[1] ?? null;
+      report.uptime ??= cs[2] ?? null;
+    }
+    const star = CURRENT_CPU_WORLD.exec(line);
+    if (star && !starred) starred = { cpu: star[1] ?? '', world: star[2] ?? '', name: star[3] ?? '' };
+    regIp ??= /\bip=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
+    cr2 ??= /\bcr2=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
+  }
+  // World: the header names it; else the backtrace line; else the starred CPU list; else the log prefix.
+  if (!report.world) {
+    const id = backtraceWorld ?? starred?.world ?? logWorld;
+    if (id !== null && id !== undefined) report.world = world(id, starred && starred.world === id ? starred.name : null);
+  }
+  if (report.cpu === null) {
+    const fromBacktrace = lines.some((l) => BACKTRACE.test(l));
+    if (!fromBacktrace) report.cpu = num(starred?.cpu ?? logCpu);
+  }
+  report.ip ??= regIp;
+  if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = cr2;
+  report.exception ??= inferFromFrames(report.frames);
+  report.culprit = chooseCulprit(report.frames);
+  return report;
+}

@@ -1,0 +1,230 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { corpusPath, fixturePath } from '../helpers/corpus.js';
+import { analyzePsod, parsePsod, type PsodReport } from '../../src/psod/index.js';
+
+const psod = (name: string) => readFileSync(corpusPath('esxi', 'psod', name), 'utf8');
+const sig = (f: PsodReport['frames'][number]) => `${f.function}@${f.module}#${f.version}+${f.offset}`;
+
+// Expected values read off each corpus text by hand.
+interface Expected {
+  file: string;
+  world: { id: number | null; idText: string; name: string | null } | null;
+  exception: { kind: string; type: string | null; number: number | null; location?: string | null; inferred?: boolean } | null;
+  cpu: number | null;
+  frames: number;
+  first: string | null;
+  last: string | null;
+  culprit: string | null;
+  quirks?: string[];
+  signature?: string | null;
+  ip?: string | null;
+  faultAddress?: string | null;
+}
+
+const CASES: Expected[] = [
+  {
+    file: '01-kb311334-PF14-WorldNewInt-esxi4x-5.0.txt',
+    world: { id: 1056477182, idText: '1056477182', name: 'sh' },
+    exception: { kind: 'exception', type: 'PF', number: 14 },
+    cpu: null,
+    frames: 7,
+    first: 'WorldNewInt@null#null+0xa3',
+    last: 'User_LinuxSyscallHandler@null#null+0xa3',
+    culprit: 'WorldNewInt',
+    ip: '0x41803645e7fc',
+    faultAddress: '0x417ff5d1e50c',
+  },
+  {
+    file: '02-kb303440-GP13-ESX3.5-register-dump.txt',
+    world: { id: 4130, idText: '4130', name: 'helper13-0' },
+    exception: { kind: 'exception', type: 'GP', number: 13 },
+    cpu: 1,
+    frames: 0,
+    first: null,
+    last: null,
+    culprit: null,
+    ip: '0x41803399e303',
+  },
+  {
+    file: '03-kb316522-NOT_IMPLEMENTED-world.c2307-esxi7-8.txt',
+    world: { id: 2097296, idText: '2097296', name: null },
+    exception: { kind: 'not-implemented', type: null, number: null, location: 'bora/vmkernel/main/world.c:2307' },
+    cpu: 8,
+    frames: 8,
+    first: 'PanicvPanicInt@vmkernel#nover+0x1f5',
+    last: 'InitTable_Cleanup@vmkernel#nover+0x27',
+    culprit: 'World_DestroyHeap',
+    signature: 'world-destroy-heap-not-implemented',
+  },
+  {
+    file: '04-kb404789-vsanESA-assert-esxi8-vmkernel.log.txt',
+    world: { id: 2133898, idText: '2133898', name: null },
+    exception: { kind: 'assert', type: null, number: null, inferred: true },
+    cpu: 68,
+    frames: 11,
+    first: 'PanicvPanicInt@vmkernel#nover+0x20c',
+    last: 'null@null#0.0.0.1+0x35',
+    culprit: null, // the culprit frame's name was obfuscated
+    quirks: ['email-obfuscated', 'log-prefixed'],
+  },
+  {
+    file: '05-elatov-be2net-esxi5.0u1.txt',
+    world: null,
+    exception: null,
+    cpu: null,
+    frames: 16,
+    first: 'Util_Udelay@vmkernel#nover+0x2f',
+    last: 'gate_entry@vmkernel#nover+0x72',
+    culprit: 'be_mcc_mailbox_notify_and_wait',
+    signature: 'be2net-mailbox',
+  },
+  {
+    file: '06-elatov-be2iscsi-esxi5.0.txt',
+    world: null,
+    exception: null,
+    cpu: null,
+    frames: 10,
+    first: 'be_char_ioctl@<None>#<None>+0xc8',
+    last: 'User_LinuxSyscallHandler@vmkernel#nover+0x1c',
+    culprit: 'be_char_ioctl',
+    signature: 'be2iscsi-ioctl',
+  },
+  {
+    file: '07-esxi5.1-spin-count-exceeded-flattened.txt',
+    world: { id: 1075473, idText: '1075473', name: null },
+    exception: { kind: 'spin-count-exceeded', type: null, number: null },
+    cpu: 2,
+    frames: 21,
+    first: 'PanicvPanicInt@vmkernel#nover+0x61',
+    last: '__vmk_versionInfo_str@#+0xe6c3aeb5',
+    culprit: 'NetSchedFIFOInput',
+    quirks: ['markdown-escapes', 'flattened', 'log-prefixed'],
+  },
+  {
+    file: '08-kb318512-VmMemCow-esxi7.0.3-8.0-frames-only.txt',
+    world: null,
+    exception: null,
+    cpu: null,
+    frames: 6,
+    first: 'PFrame_IsBackedByLPage@vmkernel#nover+0x0',
+    last: 'CpuSched_StartWorld@vmkernel#nover+0x86',
+    culprit: 'PFrame_IsBackedByLPage',
+    signature: 'vmmemcow-tps-race',
+  },
+  {
+    file: '09-kb428541-PF14-prealloc-passthrough-VM-esx8-9-masked.txt',
+    world: { id: null, idText: '########', name: 'prealloc-1' },
+    exception: { kind: 'exception', type: 'PF', number: 14 },
+    cpu: null,
+    frames: 5,
+    first: 'VmMemPf_PreallocRange@vmkernel#nover+0x45',
+    last: 'Debug_IsInitialized@vmkernel#nover+0xc',
+    culprit: 'VmMemPf_PreallocRange',
+    quirks: ['flattened', 'log-prefixed', 'masked-digits'],
+    signature: 'prealloc-passthrough',
+  },
+  {
+    file: '10-kb381540-PF14-vmfs6-esxi8.0.1-headers.txt',
+    world: { id: 2102584, idText: '2102584', name: 'res3HelperQu' },
+    exception: { kind: 'exception', type: 'PF', number: 14 },
+    cpu: null,
+    frames: 0,
+    first: null,
+    last: null,
+    culprit: null,
+    ip: '0x4200135590e2',
+    faultAddress: '0x100000008',
+    signature: 'vmfs6-heap-helper',
+  },
+];
+
+describe('every PSOD text in ../shared/corpus/esxi/psod parses to its world, exception and frames', () => {
+  it.each(CASES.map((c) => [c.file, c] as const))('%s', (file, want) => {
+    const r = analyzePsod(psod(file));
+    expect(r.world).toEqual(want.world);
+    if (want.exception === null) expect(r.exception).toBeNull();
+    else expect(r.exception).toMatchObject(want.exception);
+    expect(r.cpu).toBe(want.cpu);
+    expect(r.frames).toHaveLength(want.frames);
+    expect(r.frames[0] ? sig(r.frames[0]) : null).toBe(want.first);
+    expect(r.frames.at(-1) ? sig(r.frames.at(-1)!) : null).toBe(want.last);
+    expect(r.culprit?.function ?? null).toBe(want.culprit);
+    if (want.quirks) expect(r.quirks).toEqual(want.quirks);
+    if (want.signature !== undefined) expect(r.signature?.id ?? null).toBe(want.signature);
+    if (want.ip !== undefined) expect(r.ip).toBe(want.ip);
+    if (want.faultAddress !== undefined) expect(r.faultAddress).toBe(want.faultAddress);
+    expect(r.crashFound).toBe(true);
+  });
+
+  it('the corpus has exactly the texts listed here (a new one needs its expected values)', () => {
+    const files = readdirSync(corpusPath('esxi', 'psod')).filter((f) => f.endsWith('.txt')).sort();
+    expect(files).toEqual(CASES.map((c) => c.file).sort());
+  });
+});
+
+describe('culprit and quirks', () => {
+  it('04: the obfuscated frame below the assert machinery is the culprit, and the reason says why its name is missing', () => {
+    const r = parsePsod(psod('04-kb404789-vsanESA-assert-esxi8-vmkernel.log.txt'));
+    expect(r.culprit?.frameIndex).toBe(5);
+    expect(r.culprit?.reason).toMatch(/e-mail obfuscator/);
+    expect(r.frames[5]).toMatchObject({ obfuscated: true, version: '0.0.0.1', offset: '0x33' });
+  });
+
+  it('07: the spin-lock machinery is skipped and the first loadable-module frame is reported too', () => {
+    const r = parsePsod(psod('07-esxi5.1-spin-count-exceeded-flattened.txt'));
+    expect(r.culprit).toMatchObject({ frameIndex: 3, module: 'vmkernel', firstModuleFrame: 7 });
+    expect(r.frames[7]).toMatchObject({ function: 'TeamES_Output', module: '', version: '' });
+    expect(r.codeStart).toBe('0x418014a00000');
+    expect(r.uptime).toBe('25:06:19:56.440');
+  });
+
+  it("05 with the blog's original '@' escaping parses the same frames", () => {
+    const escaped = psod('05-elatov-be2net-esxi5.0u1.txt').replace(/@/g, "'@'");
+    const r = parsePsod(escaped);
+    expect(r.frames).toHaveLength(16);
+    expect(r.culprit?.function).toBe('be_mcc_mailbox_notify_and_wait');
+    expect(r.quirks).toContain('quoted-at');
+  });
+
+  it('02: ESX 3.5 banner and the starred current CPU', () => {
+    const r = parsePsod(psod('02-kb303440-GP13-ESX3.5-register-dump.txt'));
+    expect(r.banner).toEqual({ product: 'VMware ESX', version: null, build: '164009' });
+  });
+});
+
+describe('the e1000 fixture (fixtures/psod/e1000.txt)', () => {
+  it('yields the vmxnet3 advice with E1000PollRxRing@vmkernel as the culprit', () => {
+    const r = analyzePsod(readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8'));
+    expect(r.exception).toMatchObject({ kind: 'exception', type: 'PF', number: 14 });
+    expect(r.world).toEqual({ id: 34461, idText: '34461', name: 'vmm0:backup0' });
+    expect(r.culprit).toMatchObject({ frameIndex: 0, function: 'E1000PollRxRing', module: 'vmkernel', version: 'nover' });
+    expect(r.signature?.id).toBe('e1000-rx-ring');
+    expect(r.signature?.advice).toMatch(/VMXNET3/);
+    expect(r.banner).toEqual({ product: 'VMware ESXi', version: '5.5.0', build: '1623387' });
+  });
+
+  it('the same screen pasted as one flattened line gives the same answer', () => {
+    const flat = readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8').replace(/\n/g, ' ');
+    const r = analyzePsod(flat);
+    expect(r.frames).toHaveLength(13);
+    expect(r.signature?.id).toBe('e1000-rx-ring');
+    expect(r.quirks).toContain('flattened');
+  });
+});
+
+describe('hostile input', () => {
+  it('no PSOD in ordinary text: nothing found', () => {
+    const r = analyzePsod('2024-01-01T00:00:00Z hostd: all good\nnothing to see [here]\n');
+    expect(r.crashFound).toBe(false);
+    expect(r.culprit).toBeNull();
+  });
+
+  it('a 2 MB line of near-frames does not hang the parser (regex backtracking attack)', () => {
+    const evil = '0x1:[0x2]'.repeat(100_000) + 'A'.repeat(1_000_000);
+    const t0 = Date.now();
+    const r = parsePsod(evil);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.frames).toHaveLength(0);
+  });
+});
