@@ -66,7 +66,8 @@ export function scanStack<M extends ModuleRange>(
     const value = ptrSize === 8 ? stack.readBigUInt64LE(off) : BigInt(stack.readUInt32LE(off));
     if (value === 0n) continue;
     const m = map.find(value);
-    if (m !== null && accept(m)) hits.push({ slot: stackBase + BigInt(off), value, module: m });
+    // A module's own base is a handle (HMODULE, DllBase) kept in a variable, never a return address.
+    if (m !== null && value !== m.base && accept(m)) hits.push({ slot: stackBase + BigInt(off), value, module: m });
   }
   return hits;
 }

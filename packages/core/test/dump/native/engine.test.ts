@@ -1,0 +1,139 @@
+/**
+ * analyzeDump's engine choice: a saved `!analyze -v` text -> 'text'; a dump with --engine native -> 'native';
+ * auto without cdb -> 'native'; cdb demanded but missing -> DUMP_CDB_NOT_FOUND; auto with a cdb (a stand-in
+ * written to a temp folder named `fake-cdb-*`) -> 'cdb' with the native facts beside it and disagreements flagged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalyzeError } from '../../../src/errors.js';
+import { analyzeDump, compareReports } from '../../../src/dump/index.js';
+import { DONE_MARKER } from '../../../src/dump/cdb/index.js';
+import { corpusPath } from '../../helpers/corpus.js';
+
+const X64 = corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp');
+/** No cdb anywhere: an empty PATH and no Windows folders on this platform. */
+const NO_CDB_ENV = { PATH: '' };
+
+const analysis = (code: string, image: string) => `*******************************************************************************
+*                                                                             *
+*                        Bugcheck Analysis                                    *
+*                                                                             *
+*******************************************************************************
+
+SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (${code})
+Arguments:
+Arg1: ffffffffc0000005, The exception code that was not handled
+Arg2: fffff8048b58334c, The address that the exception occurred at
+Arg3: ffff850429891ee8, Exception Record Address
+Arg4: ffff850429891720, Context Record Address
+
+Debugging Details:
+------------------
+
+BUGCHECK_CODE:  ${code}
+
+BUGCHECK_P1: ffffffffc0000005
+
+BUGCHECK_P2: fffff8048b58334c
+
+BUGCHECK_P3: ffff850429891ee8
+
+BUGCHECK_P4: ffff850429891720
+
+PROCESS_NAME:  System
+
+MODULE_NAME: ${image.replace(/\..*$/, '')}
+
+IMAGE_NAME:  ${image}
+
+FAILURE_BUCKET_ID:  AV_${image.replace(/\..*$/, '')}!unknown
+
+Followup:     MachineOwner
+---------
+`;
+
+const FAKE_CDB = `#!${process.execPath}
+'use strict';
+const fs = require('fs');
+const args = process.argv.slice(2);
+if (args[args.indexOf('-z') + 1] === undefined) process.exit(9);
+process.stdout.write('Microsoft (R) Windows Debugger Version 10.0.22621.755 AMD64\\n');
+process.stdout.write('0: kd> !analyze -v\\n' + fs.readFileSync(process.env.FAKE_CDB_REPLAY, 'utf8') + '${DONE_MARKER}\\n');
+`;
+
+let dir: string;
+let cdb: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fake-cdb-'));
+  cdb = join(dir, 'cdb');
+  writeFileSync(cdb, FAKE_CDB);
+  chmodSync(cdb, 0o755);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('analyzeDump engine selection', () => {
+  it('a saved !analyze -v text is parsed as such (engine text)', async () => {
+    const r = await analyzeDump(corpusPath('dumps', 'analyze-texts', 'ie_kernel_7e_SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_0x7e_Memory_Corruption_D.txt'), { engine: 'auto', env: NO_CDB_ENV });
+    expect(r.engine).toBe('text');
+    expect(BigInt(r.bugcheck!.code)).toBe(0x7en);
+    expect(r.imageName).toBe('EvilDriver.sys');
+  });
+
+  it('--engine native reads the dump itself', async () => {
+    const r = await analyzeDump(X64, { engine: 'native' });
+    expect(r.engine).toBe('native');
+    expect(r.culprit?.module).toBe('amdppm.sys');
+  });
+
+  it('auto without cdb falls back to native', async () => {
+    const r = await analyzeDump(X64, { engine: 'auto', env: NO_CDB_ENV });
+    expect(r.engine).toBe('native');
+    expect(r.bugcheck?.code).toBe('0x1000007E');
+  });
+
+  it('--engine cdb without cdb is a clear error', async () => {
+    await expect(analyzeDump(X64, { engine: 'cdb', env: NO_CDB_ENV })).rejects.toMatchObject({ code: 'DUMP_CDB_NOT_FOUND' });
+  });
+
+  it('a file that is neither a dump nor an analysis is refused by the native reader', async () => {
+    const f = join(dir, 'notes.txt');
+    writeFileSync(f, 'just some notes, no crash here\n');
+    const e = await analyzeDump(f, { engine: 'auto', env: NO_CDB_ENV }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AnalyzeError);
+    expect((e as AnalyzeError).code).toBe('DUMP_NOT_A_DUMP');
+  });
+
+  const posix = process.platform !== 'win32';
+  (posix ? it : it.skip)('auto with cdb: cdb answers, native facts beside it, no disagreement when they agree', async () => {
+    const replay = join(dir, 'agree.txt');
+    writeFileSync(replay, analysis('1000007e', 'amdppm.sys'));
+    const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: { PATH: '', HOME: dir, FAKE_CDB_REPLAY: replay }, timeoutMs: 30_000 });
+    expect(r.engine).toBe('cdb');
+    expect(r.imageName).toBe('amdppm.sys');
+    expect(r.native?.engine).toBe('native');
+    expect(r.native?.culprit?.module).toBe('amdppm.sys');
+    expect(r.disagreements).toEqual([]);
+  });
+
+  (posix ? it : it.skip)('auto with cdb: disagreements on code and culprit are flagged', async () => {
+    const replay = join(dir, 'disagree.txt');
+    writeFileSync(replay, analysis('7e', 'EvilDriver.sys'));
+    const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: { PATH: '', HOME: dir, FAKE_CDB_REPLAY: replay }, timeoutMs: 30_000 });
+    expect(r.engine).toBe('cdb');
+    expect(r.disagreements).toHaveLength(2);
+    expect(r.disagreements![0]).toMatch(/bugcheck code: cdb says 0x0000007E, the dump header says 0x1000007E/);
+    expect(r.disagreements![1]).toMatch(/culprit: cdb names EvilDriver\.sys, the native heuristic names amdppm\.sys/);
+  });
+});
+
+describe('compareReports', () => {
+  it('treats ntkrnlmp.exe, nt and ntoskrnl.exe as the same image, and ignores leading zeros', async () => {
+    const native = await analyzeDump(X64, { engine: 'native' });
+    const cdb = { ...native, engine: 'cdb' as const, imageName: 'AMDPPM.SYS', bugcheck: { ...native.bugcheck!, code: '0x1000007e', parameters: native.bugcheck!.parameters.map((p) => p.replace(/^0x0*/, '0x')) } };
+    expect(compareReports(cdb, native)).toEqual([]);
+    const kernelNative = { ...native, culprit: { module: 'ntoskrnl.exe', evidence: [] } };
+    expect(compareReports({ ...cdb, imageName: 'ntkrnlmp.exe' }, kernelNative)).toEqual([]);
+  });
+});
