@@ -1,0 +1,156 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { analyzeProfiles, analyzeProfilesFile, decodeState, diagnose, parseRegFile, profileListFromRegFile, toProfile, type ProfilesReport } from '../../src/windows/index.js';
+import { corpusPath, fixturePath } from '../helpers/corpus.js';
+
+const SYN = (f: string) => corpusPath('windows', 'hives', 'synthetic', f);
+const manifest = JSON.parse(readFileSync(corpusPath('windows', 'hives', 'MANIFEST.json'), 'utf8')) as {
+  files: { file: string; profileList?: { key: string; sid: string; isBak: boolean; wellKnown: string | null; ProfileImagePath: string; State: number; RefCount: number | null; Flags: number; Guid: string | null }[] }[];
+};
+const LIST = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList';
+const A = 'S-1-5-21-1111111111-2222222222-3333333333';
+
+/** The UTF-8 .reg re-encoded as `reg export` writes it (UTF-16LE + BOM), and the UTF-16 one as UTF-8 without BOM. */
+const utf8Text = readFileSync(SYN('synthetic_ProfileList_utf8.reg'), 'utf8');
+const variants: [string, () => ProfilesReport][] = [
+  ['the hive', () => analyzeProfilesFile(SYN('synthetic_SOFTWARE_ProfileList'))],
+  ['the UTF-8 .reg', () => analyzeProfilesFile(SYN('synthetic_ProfileList_utf8.reg'))],
+  ['the UTF-16LE .reg', () => analyzeProfilesFile(SYN('synthetic_ProfileList_regexport_utf16le.reg'))],
+  ['UTF-8 re-encoded in-test to UTF-16LE + BOM', () => analyzeProfiles(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf8Text, 'utf16le')]))],
+  ['UTF-16LE re-encoded in-test to UTF-8 without BOM', () => analyzeProfiles(Buffer.from(readFileSync(SYN('synthetic_ProfileList_regexport_utf16le.reg')).subarray(2).toString('utf16le'), 'utf8'))],
+  // Microsoft's own style: no blank lines, hex wrapped with unindented continuation lines.
+  ['UTF-8 rewritten without blank lines and with wrapped hex', () => analyzeProfiles(Buffer.from(utf8Text.replace(/\r\n\r\n/g, '\r\n').replace(/((?:[0-9a-f]{2},){20})/g, '$1\\\r\n')))],
+];
+
+describe('analyze profiles: the labelled synthetic temporary-profile set', () => {
+  for (const [name, run] of variants) {
+    describe(name, () => {
+      const r = run();
+
+      it('lists every profile as labelled in MANIFEST.json', () => {
+        const label = manifest.files.find((f) => f.file === 'synthetic/synthetic_SOFTWARE_ProfileList')!.profileList!;
+        const want = [...label].sort((a, b) => a.key.localeCompare(b.key));
+        const got = [...r.profiles].sort((a, b) => a.key.localeCompare(b.key));
+        expect(got.map((p) => [p.key, p.sid, p.isBak, p.wellKnown, p.state, p.refCount, p.flags, p.guid])).toEqual(
+          want.map((p) => [p.key, p.sid, p.isBak, p.wellKnown, p.State, p.RefCount, p.Flags, p.Guid]),
+        );
+        // The .reg holds the same bytes for ProfileImagePath; paths are compared as text.
+        expect(got.map((p) => p.profileImagePath)).toEqual(want.map((p) => p.ProfileImagePath));
+        expect(r.profilesDirectory).toBe('%SystemDrive%\\Users');
+      });
+
+      it('finds the .bak pair of -1001 (real profile = the .bak, C:\\Users\\alice) and the lone .bak of -1002, nothing else', () => {
+        expect(r.findings.map((f) => [f.sid, f.code, f.realKey])).toEqual([
+          [`${A}-1001`, 'PROFILE_BAK_DUPLICATE', `${A}-1001.bak`],
+          [`${A}-1002`, 'PROFILE_BAK_ONLY', `${A}-1002.bak`],
+        ]);
+      });
+
+      it('gives the exact reg commands, the export first', () => {
+        const [dup, lone] = r.findings;
+        expect(dup!.fix).toEqual([
+          `reg export "${LIST}" "%USERPROFILE%\\ProfileList-before-${A}-1001.reg"`,
+          `reg delete "${LIST}\\${A}-1001" /f`,
+          `reg copy "${LIST}\\${A}-1001.bak" "${LIST}\\${A}-1001" /s /f`,
+          `reg delete "${LIST}\\${A}-1001.bak" /f`,
+          `reg add "${LIST}\\${A}-1001" /v RefCount /t REG_DWORD /d 0 /f`,
+          `reg add "${LIST}\\${A}-1001" /v State /t REG_DWORD /d 0 /f`,
+        ]);
+        expect(lone!.fix).toEqual([
+          `reg export "${LIST}" "%USERPROFILE%\\ProfileList-before-${A}-1002.reg"`,
+          `reg copy "${LIST}\\${A}-1002.bak" "${LIST}\\${A}-1002" /s /f`,
+          `reg delete "${LIST}\\${A}-1002.bak" /f`,
+          `reg add "${LIST}\\${A}-1002" /v RefCount /t REG_DWORD /d 0 /f`,
+          `reg add "${LIST}\\${A}-1002" /v State /t REG_DWORD /d 0 /f`,
+        ]);
+        expect(dup!.evidence.join('\n')).toMatch(/temporary folder C:\\Users\\TEMP/);
+        expect(dup!.evidence.join('\n')).toMatch(/PROFILE_TEMP_ASSIGNED/);
+        expect(dup!.evidence.join('\n')).toMatch(/\.bak RefCount is 1/);
+      });
+    });
+  }
+});
+
+/** A minimal ProfileList .reg with the given subkeys. */
+function reg(keys: Record<string, { path?: string; state?: number; ref?: number }>): Buffer {
+  let text = 'Windows Registry Editor Version 5.00\r\n\r\n';
+  for (const [name, k] of Object.entries(keys)) {
+    text += `[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\${name}]\r\n`;
+    if (k.path !== undefined) text += `"ProfileImagePath"=hex(2):${[...Buffer.from(`${k.path}\0`, 'utf16le')].map((b) => b.toString(16).padStart(2, '0')).join(',')}\r\n`;
+    if (k.state !== undefined) text += `"State"=dword:${k.state.toString(16).padStart(8, '0')}\r\n`;
+    if (k.ref !== undefined) text += `"RefCount"=dword:${k.ref.toString(16).padStart(8, '0')}\r\n`;
+    text += '\r\n';
+  }
+  return Buffer.from(text);
+}
+const U = `${A}-2000`;
+
+describe('analyze profiles: verdicts', () => {
+  it('Microsoft KB2704233 ProfileList: three service profiles, no finding', () => {
+    const r = analyzeProfilesFile(corpusPath('windows', 'hives', 'reg', 'msdocs_kb2704233_Profilelist.reg'));
+    expect(r.profiles.map((p) => p.wellKnown)).toEqual(['LocalSystem (NT AUTHORITY\\SYSTEM)', 'LocalService', 'NetworkService']);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('pair where the .bak is the stale one: keeps <SID>, deletes the .bak', () => {
+    const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\eve', state: 0, ref: 0 }, [`${U}.bak`]: { path: 'C:\\Users\\TEMP', state: 0x8800, ref: 0 } }));
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]!.realKey).toBe(U);
+    expect(r.findings[0]!.fix.slice(1)).toEqual([`reg delete "${LIST}\\${U}.bak" /f`, `reg add "${LIST}\\${U}" /v RefCount /t REG_DWORD /d 0 /f`, `reg add "${LIST}\\${U}" /v State /t REG_DWORD /d 0 /f`]);
+  });
+
+  it('pair where <SID> is a fresh .000 copy: the .bak is the real profile', () => {
+    const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\eve.000', state: 0 }, [`${U}.bak`]: { path: 'C:\\Users\\eve', state: 0x8000 } }));
+    expect(r.findings[0]!.realKey).toBe(`${U}.bak`);
+  });
+
+  it('pair where both keys are temporary: no real key, both deleted', () => {
+    const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\TEMP' }, [`${U}.bak`]: { path: 'C:\\Users\\TEMP.CONTOSO' } }));
+    expect(r.findings[0]!.realKey).toBeNull();
+    expect(r.findings[0]!.fix.slice(1)).toEqual([`reg delete "${LIST}\\${U}.bak" /f`, `reg delete "${LIST}\\${U}" /f`]);
+  });
+
+  it('a profile pointing at TEMP with no .bak: PROFILE_TEMP_FOLDER', () => {
+    const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\TEMP.CONTOSO', state: 0x800, ref: 1 } }));
+    expect(r.findings.map((f) => f.code)).toEqual(['PROFILE_TEMP_FOLDER']);
+  });
+
+  it('State bits marking temporary/backup on an ordinary key: PROFILE_STATE_FLAGS, reset to 0', () => {
+    const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\eve', state: 0x4100, ref: 0 } }));
+    expect(r.findings.map((f) => f.code)).toEqual(['PROFILE_STATE_FLAGS']);
+    expect(r.findings[0]!.message).toMatch(/PROFILE_BACKUP_EXISTS/);
+  });
+
+  it('RefCount left non-zero: a finding in an offline hive only (a live export of a signed-in user has RefCount 1)', () => {
+    const live = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\eve', state: 0, ref: 2 }, 'S-1-5-18': { path: 'x', ref: 1 } }));
+    expect(live.findings).toEqual([]);
+    const profiles = profileListFromRegFile(parseRegFile(reg({ [U]: { path: 'C:\\Users\\eve', state: 0, ref: 2 }, 'S-1-5-18': { path: 'x', ref: 1 } })), undefined).entries.map(toProfile);
+    const offline = diagnose(profiles, { source: 'hive' });
+    expect(offline.map((f) => [f.sid, f.code])).toEqual([[U, 'PROFILE_REFCOUNT_LEFT']]);
+    expect(offline[0]!.fix.slice(1)).toEqual([`reg add "${LIST}\\${U}" /v RefCount /t REG_DWORD /d 0 /f`]);
+  });
+
+  it('a lone .bak that is itself temporary is deleted, not restored', () => {
+    const r = analyzeProfiles(reg({ [`${U}.bak`]: { path: 'C:\\Users\\TEMP', state: 0x8800 } }));
+    expect(r.findings[0]!.code).toBe('PROFILE_BAK_ONLY');
+    expect(r.findings[0]!.fix.slice(1)).toEqual([`reg delete "${LIST}\\${U}.bak" /f`]);
+  });
+
+  it('decodes State into named bits, unnamed ones as hex', () => {
+    expect(decodeState(0x8904)).toEqual(['PROFILE_NEW_LOCAL', 'PROFILE_ADMIN_USER', 'PROFILE_TEMP_ASSIGNED', 'PROFILE_THIS_IS_BAK']);
+    expect(decodeState(0x80001000)).toEqual(['0x1000', '0x80000000']);
+    expect(decodeState(0x1000)).toEqual(['0x1000']);
+  });
+
+  it('the bundled example (fixtures/windows/temp-profile.reg, regedit-style wrapping) restores dana from the .bak', () => {
+    const r = analyzeProfilesFile(fixturePath('windows', 'temp-profile.reg'));
+    expect(r.encoding).toBe('utf-16le');
+    expect(r.warnings).toEqual([]);
+    expect(r.findings.map((f) => [f.code, f.realKey])).toEqual([['PROFILE_BAK_DUPLICATE', 'S-1-5-21-3623811015-3361044348-30300820-1013.bak']]);
+  });
+
+  it('a hive that is not SOFTWARE is refused with PROFILES_NO_PROFILELIST; unknown bytes with PROFILES_UNKNOWN_INPUT', () => {
+    expect(() => analyzeProfilesFile(corpusPath('windows', 'hives', 'regipy_NTUSER.DAT'))).toThrow(expect.objectContaining({ code: 'PROFILES_NO_PROFILELIST' }) as unknown as Error);
+    expect(() => analyzeProfiles(Buffer.from('PK\x03\x04 not a registry file'))).toThrow(expect.objectContaining({ code: 'PROFILES_UNKNOWN_INPUT' }) as unknown as Error);
+  });
+});
