@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { AnalyzeError } from '../../src/errors.js';
+import { openBackup } from '../../src/esxi/backup/open.js';
+import { mergedValue, readConfigStore, rowsOf, CONFIGSTORE_PATH } from '../../src/esxi/config/configstore.js';
+import { showBackup } from '../../src/esxi/show.js';
+import { corpusPath, fixturePath } from '../helpers/corpus.js';
+
+const REAL_VE = corpusPath('esxi', 'dissect-hypervisor-envelope', 'local.tgz.ve');
+
+describe('ConfigStore read from memory (sql.js)', () => {
+  it('reads the real 7.0.2 current-store-1 out of the decrypted .ve: 102 rows, same as sqlite3 -json', async () => {
+    const b = openBackup(REAL_VE);
+    const store = await readConfigStore(b.files.get(CONFIGSTORE_PATH)!.data!);
+    const oracle = JSON.parse(readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'configstore-current-store-1.Config.json'), 'utf8')) as Array<Record<string, string | null>>;
+    expect(store.rows.length).toBe(oracle.length);
+    const sw = rowsOf(store, 'esx', 'network_vss', 'switches')[0]!;
+    const ref = oracle.find((r) => r['ConfigGroup'] === 'network_vss')!;
+    expect(sw.values.UserValue).toEqual(JSON.parse(ref['UserValue']!));
+    expect(sw.revision).toBe(Number(ref['Revision']));
+    expect(store.kv.map((k) => k.key)).toEqual(['APPLY_BOOT', 'BOOT_FS_UUID', 'BOOT_MODE', 'IS_BOOT']);
+    const merged = mergedValue(sw) as { port_groups: Array<{ name: string }> };
+    expect(merged.port_groups.map((p) => p.name)).toEqual(['Management Network', 'VM Network']);
+  });
+
+  it('refuses something that is not SQLite, and a damaged database', async () => {
+    await expect(readConfigStore(Buffer.from('not a database at all'))).rejects.toThrow(AnalyzeError);
+    const b = openBackup(REAL_VE);
+    const cut = Buffer.from(b.files.get(CONFIGSTORE_PATH)!.data!.subarray(0, 8192));
+    cut.fill(0xee, 100, 8192);
+    await expect(readConfigStore(cut)).rejects.toMatchObject({ code: 'ESXI_CONFIGSTORE_INVALID' });
+  });
+});
+
+describe('showBackup', () => {
+  it('real 7.0.2: version, host, UUID, users without hashes, vSwitch and vmk from ConfigStore', async () => {
+    const r = await showBackup(openBackup(REAL_VE));
+    expect(r.version).toMatchObject({ release: '7.0.2', build: undefined, source: 'esx.conf' });
+    expect(r.hostName.value).toBe('jemoeder.internet.vm');
+    expect(r.uuid.value).toBe('5fb27665-83f4-b1f5-3e9f-000c29801686');
+    expect(r.network.source).toBe('ConfigStore');
+    expect(r.network.vSwitches).toEqual([{ name: 'vSwitch0', uplinks: ['vmnic0'], mtu: undefined, portGroups: [{ name: 'Management Network', vlanId: '0' }, { name: 'VM Network', vlanId: '0' }] }]);
+    expect(r.network.vmkernelNics[0]).toMatchObject({ name: 'vmk0', dhcp: true, portGroup: 'Management Network', services: ['management'] });
+    expect(r.network.managementAddress).toEqual({ value: '10.199.5.140', source: 'esx.conf' });
+    expect(r.users.map((u) => [u.name, u.passwordHash])).toEqual([
+      ['root', 'sha512'],
+      ['dcui', 'locked'],
+      ['vpxuser', 'locked'],
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/\$6\$/);
+    expect(r.files.filter((f) => f.secret).map((f) => f.path)).toContain('etc/vmware/ssl/rui.key');
+  });
+
+  it('a DHCP host without ManagementAddr falls back to its /etc/hosts entry, and says so', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: object): Buffer };
+    const conf = '/adv/Misc/HostName = "dhcp1.example"\n/net/vmkernelnic/child[0000]/name = "vmk0"\n/net/vmkernelnic/child[0000]/dhcp = "true"\n';
+    const b = openBackup(lib.localTgz({ 'etc/vmware/esx.conf': conf, 'etc/hosts': '127.0.0.1 localhost\n10.1.2.3 dhcp1.example dhcp1\n' }), { name: 'dhcp.tgz' });
+    const r = await showBackup(b);
+    expect(r.network.managementAddress).toEqual({ value: '10.1.2.3', source: 'etc/hosts' });
+  });
+});
