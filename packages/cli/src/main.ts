@@ -14,6 +14,15 @@ export type { Io } from './io.js';
 export type { Context } from './context.js';
 export type { CommandSpec } from './command.js';
 
+/** yargs drops a lone `-` (stdin) from positional lists; it travels through the parser under this name instead. */
+const STDIN_TOKEN = '\u0000stdin';
+
+/** Put the `-` arguments back where yargs parsed the stand-in token. */
+function restoreStdinArgs(args: Record<string, unknown>): Record<string, unknown> {
+  const back = (v: unknown): unknown => (v === STDIN_TOKEN ? '-' : Array.isArray(v) ? v.map(back) : v);
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, back(v)]));
+}
+
 const GLOBAL_OPTIONS = ['json', 'quiet', 'strict', 'color', 'no-color', 'debug', 'help', 'version'];
 
 function version(): string {
@@ -63,7 +72,7 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
     async (args) => {
       if (!spec.load) return;
       const mod = await spec.load();
-      setExit(await mod.run(args as Record<string, unknown>, makeContext(args as unknown as GlobalArgs, io)));
+      setExit(await mod.run(restoreStdinArgs(args), makeContext(args as unknown as GlobalArgs, io)));
     },
   );
 }
@@ -94,6 +103,7 @@ function withSuggestion(msg: string, y: Argv, argv: readonly string[]): string {
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io = processIo(), specs: readonly CommandSpec[] = commands): Promise<number> {
   let exit: number | undefined;
+  argv = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
   const y = buildCli(argv, io, (code) => (exit = code), specs);
   try {
     let printed = false;

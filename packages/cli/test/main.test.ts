@@ -81,6 +81,12 @@ describe('analyze (global behaviour)', () => {
     expect(await main(['echo', 'bad'], captureIo(), testCommands)).toBe(1);
   });
 
+  it('keeps a lone - (stdin) among the files, which yargs alone would drop', async () => {
+    const io = captureIo();
+    expect(await main(['echo', '-', 'a', '-'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('- a -\n');
+  });
+
   it('shows per-command help with examples', async () => {
     const io = captureIo();
     expect(await main(['echo', '--help'], io, testCommands)).toBe(0);
