@@ -63,7 +63,6 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
 
   const imageName = verdict.module !== null && !verdict.module.endsWith('(unloaded)') ? verdict.module : null;
   const osVersion = windowsVersion(h.build);
-  const paramWidth = is64 ? 16 : 8;
   const family = bugcheckFamily(h.bugcheckCode);
   const exc =
     EXCEPTION_BUGCHECKS.has(family) && h.bugcheckParams.length >= 2
@@ -82,7 +81,7 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
     bugcheck: {
       code: hex32(h.bugcheckCode),
       name: bugcheckName(h.bugcheckCode) ?? null,
-      parameters: h.bugcheckParams.map((p) => `0x${p.toString(16).padStart(paramWidth, '0')}`),
+      parameters: h.bugcheckParams.map((p) => `0x${p.toString(16)}`),
     },
     exception: exc,
     imageName,
