@@ -50,7 +50,7 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
     .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(withSuggestion(msg ?? 'invalid arguments', y, argv));
+      throw err ?? new UsageError(withSuggestion(msg ?? 'invalid arguments', y, argv, specs));
     })
     .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
   for (const spec of specs) register(y, spec, io, setExit);
@@ -83,9 +83,14 @@ function makeContext(args: GlobalArgs, io: Io): Context {
 }
 
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */
-function withSuggestion(msg: string, y: Argv, argv: readonly string[]): string {
+function withSuggestion(msg: string, y: Argv, argv: readonly string[], specs: readonly CommandSpec[]): string {
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!m) return msg;
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && m[1]!.split(', ')[0] === first && !specs.some((s) => s.command.split(' ')[0] === first)) {
+    const near = closest(first, specs.map((s) => s.command.split(' ')[0]!));
+    return `Unknown command: ${first}${near ? `. Did you mean ${near}?` : ''}`;
+  }
   const known = new Set(GLOBAL_OPTIONS);
   const opts = (y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
   for (const k of Object.keys(opts.key)) known.add(k);
