@@ -11,6 +11,17 @@ const BLOCK_IDB = 1;
 const BLOCK_PB = 2;
 const BLOCK_SPB = 3;
 const BLOCK_EPB = 6;
+const BLOCK_ISB = 5;
+const BLOCK_SYSTEMD_JOURNAL = 9;
+const BLOCK_CUSTOM_COPY = 0x00000bad;
+const BLOCK_CUSTOM_NOCOPY = 0x40000bad;
+/** Sysdig event blocks (with and without flags): tshark 4.0 shows these as frames too. */
+const BLOCK_SYSDIG_EVENT = 0x204;
+const BLOCK_SYSDIG_EVENT_FLAGS = 0x208;
+/** tshark rejects an interface statistics block shorter than this: "total block length N of an ISB is too small (< 24)". */
+const MIN_ISB = 24;
+/** Link type reported for frames that are not packets (custom/journal/event blocks). */
+export const LINKTYPE_NOT_A_PACKET = -1;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPT_ENDOFOPT = 0;
 const OPT_EPB_FLAGS = 2;
@@ -86,6 +97,17 @@ export class PcapngReader implements CaptureReader {
           break;
         case BLOCK_SPB:
           this.simplePacket(p, total, base);
+          break;
+        case BLOCK_ISB:
+          if (total < MIN_ISB) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `interface statistics block too short (${total} bytes, at least ${MIN_ISB})`, { offset: base + p + 4 });
+          break;
+        case BLOCK_CUSTOM_COPY:
+        case BLOCK_CUSTOM_NOCOPY:
+        case BLOCK_SYSTEMD_JOURNAL:
+        case BLOCK_SYSDIG_EVENT:
+        case BLOCK_SYSDIG_EVENT_FLAGS:
+          // Wireshark numbers these records as frames; count them so frame numbers stay the same.
+          this.notAPacket(p, base);
           break;
         default:
         // Name resolution, statistics, decryption secrets, custom and unknown blocks: not needed.
@@ -166,6 +188,19 @@ export class PcapngReader implements CaptureReader {
     info.linkType = itf.linkType;
     info.interfaceId = this.interfaceBase + id;
     info.timestamp = (dv.getUint32(p + 12, le) * 4294967296 + dv.getUint32(p + 16, le)) / itf.unitsPerSecond + itf.tsOffset;
+    info.recordOffset = base + p;
+    this.onPacket(info);
+  }
+
+  private notAPacket(p: number, base: number): void {
+    const info = this.info;
+    info.offset = p;
+    info.capturedLength = 0;
+    info.originalLength = 0;
+    info.linkType = LINKTYPE_NOT_A_PACKET;
+    info.interfaceId = -1;
+    info.timestamp = 0;
+    info.epbFlags = -1;
     info.recordOffset = base + p;
     this.onPacket(info);
   }

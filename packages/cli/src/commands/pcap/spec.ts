@@ -1,0 +1,15 @@
+import type { CommandSpec } from '../../command.js';
+
+/** `analyze pcap FILE...`: which packets in a capture have bad IPv4/TCP/UDP checksums. */
+export const pcapSpec: CommandSpec = {
+  command: 'pcap <files..>',
+  describe: 'Verify every IPv4, TCP and UDP checksum in pcap/pcapng captures (also .gz); frame numbers as in Wireshark',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, describe: 'pcap or pcapng capture files, optionally gzip-compressed' })
+      .option('limit', { type: 'number', describe: 'List at most N bad checksums per file (default: 20 in text, 1000 with --json); counts are always complete' })
+      .example('$0 pcap capture.pcapng', 'counts per protocol and the first bad checksums')
+      .example('$0 pcap trace.pcap.gz --json --limit 100000', 'every bad frame as JSON (docs/json-pcap.md)')
+      .example('$0 pcap a.pcap b.pcapng --strict', 'a capture cut in the middle of a packet is a failure'),
+  load: () => import('./run.js'),
+};
