@@ -1,0 +1,150 @@
+/**
+ * `esxi diff BEFORE AFTER`: every file of the two local.tgz trees compared with the parser that knows it.
+ * local.tgz holds only files changed from the installed image, so a file on one side only means "the other
+ * side has the image default", never "deleted". Noise files are summarised unless `all`.
+ */
+import { createHash } from 'node:crypto';
+import type { BackupFile } from '../backup/model.js';
+import { CONFIGSTORE_PATH } from '../config/configstore.js';
+import { checkBackup } from '../findings/check.js';
+import type { Finding } from '../findings/model.js';
+import { redactText } from '../redact.js';
+import { diffConfigStore } from './configstore.js';
+import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
+import { diffGroup, diffHosts, diffPasswd, diffResolv, diffShadow } from './etc.js';
+import { AREA_ORDER, type Change, type ChangeArea, type DiffOptions } from './model.js';
+import { summarize, type BackupSummary, type ParsedBackup } from './parsed.js';
+import { diffChkconfig, diffLines, diffXml, MAX_TEXT_COMPARE } from './text.js';
+
+/** Files rewritten by the host on its own (backup.sh counter, RNG seed, DHCP leases, IPMI SEL stamp). */
+const NOISE_FILES = [/^etc\/vmware\/\.backup\.counter$/, /^etc\/random-seed$/, /^etc\/dhclient-[^/]*\.leases$/, /^etc\/vmware\/hostd\/IpmiSelDate\.bin$/];
+
+export function isNoiseFile(path: string): boolean {
+  return NOISE_FILES.some((re) => re.test(path));
+}
+
+/** Area of a whole file, for files without a per-key comparison. */
+export function fileArea(path: string): ChangeArea {
+  if (isNoiseFile(path)) return 'noise';
+  if (/^etc\/(passwd|shadow|group)$|^etc\/security\/|keys-root|authorization\.xml$/.test(path)) return 'users';
+  if (/^etc\/ssh\/|^etc\/vmware\/ssl\/|license\.cfg$|vmware\.lic$|encryption\.info$|krb5\.keytab$|likewise\//.test(path)) return 'security';
+  if (/^etc\/(hosts|resolv\.conf|ntp\.conf|krb5\.conf)$|firewall\/|^etc\/vmware\/(vpxa\/|dvsdata)/.test(path)) return 'network';
+  if (/chkconfig\.db$|hostsvc\.xml$|^etc\/init\.d\/|^etc\/rc\.local\.d\/|snmp\.xml$|syslog/.test(path)) return 'services';
+  if (/passthru\.map$/.test(path)) return 'devices';
+  if (/locker\.conf$|^etc\/vmware\/(nas|vmkiscsid)\/|vmInventory\.xml$/.test(path)) return 'storage';
+  return 'system';
+}
+
+export interface DiffResult {
+  before: BackupSummary;
+  after: BackupSummary;
+  /** Sorted by area, then path, then key. Noise changes are included only with `all`. */
+  changes: Change[];
+  /** Noise that was summarised: how many changes in which files. */
+  noise: { changes: number; files: string[] };
+  /** checkBackup(AFTER, target = BEFORE): the traps of restoring AFTER onto the BEFORE host. */
+  findings: Finding[];
+}
+
+export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: DiffOptions = {}): DiffResult {
+  const showSecrets = opts.showSecrets ?? false;
+  const all: Change[] = [];
+  const a = before.backup.files;
+  const b = after.backup.files;
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  for (const path of paths) all.push(...diffFile(path, a.get(path), b.get(path), before, after, showSecrets));
+  const noise = all.filter((c) => c.area === 'noise');
+  const shown = (opts.all ? all : all.filter((c) => c.area !== 'noise')).map((c) => (showSecrets ? c : redactChange(c)));
+  shown.sort((x, y) => AREA_ORDER.indexOf(x.area) - AREA_ORDER.indexOf(y.area) || x.path.localeCompare(y.path) || (x.key ?? '').localeCompare(y.key ?? '', 'en', { numeric: true }));
+  const findings = checkBackup(after, before).map((f) => (showSecrets ? f : { ...f, message: redactText(f.message), fix: redactText(f.fix) }));
+  return {
+    before: summarize(before),
+    after: summarize(after),
+    changes: shown,
+    noise: { changes: noise.length, files: [...new Set(noise.map((c) => c.path))] },
+    findings,
+  };
+}
+
+/** The safety net: no recognisable secret survives in any printed field. */
+function redactChange(c: Change): Change {
+  const r: Change = { ...c, label: redactText(c.label) };
+  if (c.key !== undefined) r.key = redactText(c.key);
+  if (c.before !== undefined) r.before = redactText(c.before);
+  if (c.after !== undefined) r.after = redactText(c.after);
+  if (r.label !== c.label || r.before !== c.before || r.after !== c.after || r.key !== c.key) r.secret = true;
+  return r;
+}
+
+function text(f: BackupFile): string {
+  return (f.data ?? Buffer.alloc(0)).toString('utf8');
+}
+
+function isText(f: BackupFile): boolean {
+  const d = f.data ?? Buffer.alloc(0);
+  return d.length <= MAX_TEXT_COMPARE && !d.subarray(0, 8192).includes(0);
+}
+
+function sameContent(x: BackupFile, y: BackupFile): boolean {
+  return x.type === y.type && (x.linkpath ?? '') === (y.linkpath ?? '') && (x.data ?? Buffer.alloc(0)).equals(y.data ?? Buffer.alloc(0));
+}
+
+function digest(f: BackupFile): string {
+  return createHash('sha256').update(f.data ?? Buffer.alloc(0)).digest('hex').slice(0, 12);
+}
+
+function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Change[] {
+  if (x?.type === 'directory' || y?.type === 'directory') return [];
+  const area = fileArea(path);
+  if (!x || !y) {
+    const side = x ? 'before' : 'after';
+    const other = x ? 'after' : 'before';
+    const f = (x ?? y) as BackupFile;
+    const c: Change = {
+      area,
+      path,
+      change: x ? 'removed' : 'added',
+      onlyIn: side,
+      label: `${path}: only in ${side.toUpperCase()} (${f.size} bytes); ${other.toUpperCase()} has the image default`,
+    };
+    if (f.secret) c.secret = true;
+    return [c];
+  }
+  if (sameContent(x, y)) return [];
+  if (area === 'noise') return [{ area, path, change: 'modified', label: `${path}: rewritten by the host (noise)` }];
+  if (path === ESXCONF_PATH && before.esxConf && after.esxConf) return diffEsxConf(before.esxConf, after.esxConf, showSecrets);
+  if (path === CONFIGSTORE_PATH && before.configStore && after.configStore) return diffConfigStore(before.configStore, after.configStore, showSecrets);
+  if (isText(x) && isText(y)) {
+    const tx = text(x);
+    const ty = text(y);
+    switch (path) {
+      case 'etc/shadow':
+        return diffShadow(path, tx, ty, showSecrets);
+      case 'etc/passwd':
+        return diffPasswd(path, tx, ty);
+      case 'etc/group':
+        return diffGroup(path, tx, ty);
+      case 'etc/hosts':
+        return diffHosts(path, tx, ty);
+      case 'etc/resolv.conf':
+        return diffResolv(path, tx, ty);
+      case 'etc/chkconfig.db':
+        return diffChkconfig(path, tx, ty);
+      default:
+        break;
+    }
+    if (!(x.secret || y.secret) || showSecrets) {
+      const byElement = path.endsWith('.xml') ? diffXml(path, area, tx, ty) : undefined;
+      const changes = byElement ?? diffLines(path, area, tx, ty);
+      if (changes.length > 0) return changes;
+    }
+  }
+  const c: Change = {
+    area,
+    path,
+    change: 'modified',
+    label: x.secret || y.secret ? `${path}: changed (secret content not shown)` : `${path}: content changed (${x.size} → ${y.size} bytes, sha256 ${digest(x)} → ${digest(y)})`,
+  };
+  if (x.secret || y.secret) c.secret = true;
+  return [c];
+}

@@ -1,0 +1,182 @@
+/**
+ * esx.conf compared by key, order-insensitive, with indexes replaced by names so that renumbered children
+ * (a port group moved, a vSwitch deleted and re-created) compare by what they are, not where they sit.
+ */
+import { compareKeys, type EsxConf } from '../config/esxconf.js';
+import { containsSecret, isSecretField } from '../redact.js';
+import type { Change, ChangeArea } from './model.js';
+
+export const ESXCONF_PATH = 'etc/vmware/esx.conf';
+
+/**
+ * Keys that change without anyone changing the host: the `/UserVars` option schema (rewritten by every
+ * release) and the per-host address-space randomisation seed.
+ */
+const NOISE_KEYS = [/^\/advUserOptions\//, /^\/adv\/UserMem\/UserMemASRandomSeed$/];
+
+interface Canon {
+  value: string;
+  raw: string;
+}
+
+/**
+ * Canonical key → value. `child[0003]` becomes `child{vSwitch1}` when the child has a `name` leaf;
+ * `uplinks/child[N]/pnic = "vmnicX"` becomes the set member `uplinks{vmnicX}`; the teaming order
+ * `uplinks[N]/pnic` becomes one ordered list value `uplinks`.
+ */
+export function canonicalEsxConf(conf: EsxConf): Map<string, Canon> {
+  const names = new Map<string, string>();
+  for (const [k, v] of conf.entries) {
+    const m = /^(.*\])\/name$/.exec(k);
+    if (m && v !== '') names.set(m[1] ?? '', v);
+  }
+  const out = new Map<string, Canon>();
+  const orders = new Map<string, Array<[string, string]>>();
+  for (const raw of [...conf.entries.keys()].sort(compareKeys)) {
+    const value = conf.entries.get(raw) ?? '';
+    let key = rename(raw, names);
+    const member = /^(.*\/uplinks)\/child\[[^\]]+\]\/pnic$/.exec(key);
+    const order = /^(.*\/uplinks)\[([^\]]+)\]\/pnic$/.exec(key);
+    if (member) {
+      key = `${member[1]}{${value}}`;
+      put(out, key, { value: 'present', raw });
+    } else if (order) {
+      const list = orders.get(order[1] ?? '') ?? [];
+      list.push([order[2] ?? '', value]);
+      orders.set(order[1] ?? '', list);
+    } else {
+      put(out, key, { value, raw });
+    }
+  }
+  for (const [key, list] of orders) {
+    list.sort((a, b) => compareKeys(a[0], b[0]));
+    put(out, key, { value: list.map(([, v]) => v).join(', '), raw: `${key.replace(/\{[^}]*\}/g, '[…]')}[…]/pnic` });
+  }
+  return out;
+}
+
+/** Two children with the same name would collide: keep the raw key for the second. */
+function put(out: Map<string, Canon>, key: string, c: Canon): void {
+  out.set(out.has(key) ? c.raw : key, c);
+}
+
+function rename(raw: string, names: Map<string, string>): string {
+  let prefix = '';
+  let out = '';
+  for (const seg of raw.split('/').slice(1)) {
+    prefix += `/${seg}`;
+    const name = names.get(prefix);
+    const bracket = seg.indexOf('[');
+    out += name !== undefined && bracket > 0 ? `/${seg.slice(0, bracket)}{${name}}` : `/${seg}`;
+  }
+  return out;
+}
+
+/** Area of an esx.conf key. */
+export function esxConfArea(key: string): ChangeArea {
+  if (NOISE_KEYS.some((re) => re.test(key))) return 'noise';
+  if (/^\/adv\/(Misc\/HostName|Misc\/HostIPAddr|Net\/Management)/.test(key)) return 'network';
+  if (key.startsWith('/adv/')) return 'advanced';
+  if (key.startsWith('/net/') || key.startsWith('/firewall/')) return 'network';
+  if (key.startsWith('/device/') || key.startsWith('/vmkdevmgr/')) return 'devices';
+  if (/^\/(fs|storage|nas|iscsi|scsi|disk|lvm)\b/i.test(key)) return 'storage';
+  return 'system';
+}
+
+/** A readable subject for a canonical key: "vSwitch0, port group \"VM Network\": vlanId". */
+function subject(key: string, devName: (addr: string) => string | undefined): string {
+  let m = /^\/net\/vswitch\/child\{([^}]*)\}\/portgroup\/child\{([^}]*)\}\/?(.*)$/.exec(key);
+  if (m) return `${m[1]}, port group "${m[2]}"${m[3] ? `: ${m[3]}` : ''}`;
+  m = /^\/net\/vswitch\/child\{([^}]*)\}\/?(.*)$/.exec(key);
+  if (m) return `${m[1]}${m[2] ? `: ${m[2]}` : ''}`;
+  m = /^\/net\/pnic\/child\{([^}]*)\}\/?(.*)$/.exec(key);
+  if (m) return `NIC ${m[1]}${m[2] ? `: ${m[2]}` : ''}`;
+  m = /^\/net\/vmkernelnic\/child\{([^}]*)\}\/?(.*)$/.exec(key);
+  if (m) return `VMkernel NIC ${m[1]}${m[2] ? `: ${m[2]}` : ''}`;
+  m = /^\/device\/([^/]+)\/(.*)$/.exec(key);
+  if (m) {
+    const name = devName(m[1] ?? '');
+    return `device ${m[1]}${name ? ` (${name})` : ''}: ${m[2]}`;
+  }
+  m = /^\/vmkdevmgr\/pci\/([^/]+)\/alias$/.exec(key);
+  if (m) return `device alias ${m[1]}`;
+  if (key === '/adv/Misc/HostName') return 'host name (/Misc/HostName)';
+  if (key === '/adv/Net/ManagementAddr') return 'management address (/Net/ManagementAddr)';
+  if (key === '/system/uuid') return 'system UUID';
+  if (key === '/resourceGroups/version') return 'release (/resourceGroups/version)';
+  if (key === '/net/routes/kernel/gateway') return 'default gateway';
+  if (key.startsWith('/adv/')) return `advanced setting ${key.slice(4)}`;
+  return key;
+}
+
+/** Changes between two esx.conf models; either may be absent (file missing on that side). */
+export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefined, showSecrets: boolean): Change[] {
+  const a = before ? canonicalEsxConf(before) : new Map<string, Canon>();
+  const b = after ? canonicalEsxConf(after) : new Map<string, Canon>();
+  const devName = (addr: string) =>
+    after?.entries.get(`/device/${addr}/vmkname`) ?? before?.entries.get(`/device/${addr}/vmkname`);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort(compareKeys);
+  const changes: Change[] = [];
+  // Whole named children that appear or vanish are reported once, not once per leaf.
+  const wholeAdded = wholeChildren(keys, a, b);
+  const wholeRemoved = wholeChildren(keys, b, a);
+  const reported = new Set<string>();
+  for (const key of keys) {
+    const x = a.get(key);
+    const y = b.get(key);
+    if (x?.value === y?.value) continue;
+    const whole = (y && !x ? wholeAdded : x && !y ? wholeRemoved : undefined)?.find((p) => key.startsWith(`${p}/`));
+    if (whole !== undefined) {
+      if (reported.has(whole)) continue;
+      reported.add(whole);
+      changes.push(wholeChange(whole, y ? 'added' : 'removed', keys, y ? b : a, devName));
+      continue;
+    }
+    const secret = isSecretField(key.split('/').pop() ?? '') || containsSecret(x?.value ?? '') || containsSecret(y?.value ?? '');
+    const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
+    const c: Change = { area: esxConfArea(key), path: ESXCONF_PATH, key: y?.raw ?? x?.raw ?? key, change: kind, label: label(key, kind, x?.value, y?.value, secret, showSecrets, devName) };
+    if (secret) c.secret = true;
+    if (!secret || showSecrets) {
+      if (x !== undefined && !/\{[^}]*\}$/.test(key)) c.before = x.value;
+      if (y !== undefined && !/\{[^}]*\}$/.test(key)) c.after = y.value;
+    }
+    changes.push(c);
+  }
+  return changes;
+}
+
+/** Prefixes `…child{name}` whose `/name` leaf exists on `side` only. */
+function wholeChildren(keys: string[], other: Map<string, Canon>, side: Map<string, Canon>): string[] {
+  const out: string[] = [];
+  for (const k of keys) {
+    const m = /^(.*\})\/name$/.exec(k);
+    if (m && side.has(k) && !other.has(k)) out.push(m[1] ?? '');
+  }
+  return out.sort((p, q) => p.length - q.length);
+}
+
+function wholeChange(prefix: string, kind: 'added' | 'removed', keys: string[], side: Map<string, Canon>, devName: (a: string) => string | undefined): Change {
+  const leaves = keys.filter((k) => k.startsWith(`${prefix}/`) && side.has(k));
+  const what = subject(prefix, devName);
+  const kindWord = /vswitch\/child\{[^}]*\}$/.test(prefix) ? 'vSwitch ' : '';
+  const name = side.get(`${prefix}/name`)?.raw.replace(/\/name$/, '') ?? prefix;
+  return { area: esxConfArea(prefix), path: ESXCONF_PATH, key: name, change: kind, label: `${kindWord}${what} ${kind} (${leaves.length} settings)` };
+}
+
+function label(key: string, kind: 'added' | 'removed' | 'modified', before: string | undefined, after: string | undefined, secret: boolean, showSecrets: boolean, devName: (a: string) => string | undefined): string {
+  const member = /^(.*\/uplinks)\{([^}]*)\}$/.exec(key);
+  if (member) {
+    const owner = subject(member[1]?.replace(/\/uplinks$/, '') ?? '', devName);
+    return `${owner}: uplink ${member[2]} ${kind === 'added' ? 'added' : 'removed'}`;
+  }
+  const s = subject(key, devName);
+  const show = (v: string | undefined) => (secret && !showSecrets ? '' : ` "${v ?? ''}"`);
+  if (secret && !showSecrets && kind === 'modified') return `${s}: changed`;
+  if (kind === 'added') return `${s}: set to${show(after)}${key.startsWith('/adv/') ? ' (image default before)' : ''}`;
+  if (kind === 'removed') {
+    const was = secret && !showSecrets ? '' : ` (was "${before ?? ''}")`;
+    return `${s}: removed${was}${key.startsWith('/adv/') ? ', back to the image default' : ''}`;
+  }
+  // "device 000:31.2 (vmhba0): owner vmkernel → passthru" reads better without a second colon
+  return `${s}${key.startsWith('/device/') ? ' ' : ': '}${before} → ${after}`;
+}

@@ -1,0 +1,129 @@
+/**
+ * Per-entry comparison of the small /etc files: users (passwd, shadow, group), hosts, resolv.conf.
+ * Password hashes are compared but never copied into a Change unless showSecrets.
+ */
+import { parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../config/passwd.js';
+import { parseHosts } from '../config/hosts.js';
+import { parseResolv } from '../config/resolv.js';
+import type { Change } from './model.js';
+
+export function diffPasswd(path: string, before: string, after: string): Change[] {
+  const a = new Map(parsePasswd(before).map((u) => [u.name, u]));
+  const b = new Map(parsePasswd(after).map((u) => [u.name, u]));
+  const out: Change[] = [];
+  for (const name of union(a, b)) {
+    const x = a.get(name);
+    const y = b.get(name);
+    const fmt = (u: typeof x) => (u ? `uid=${u.uid} gid=${u.gid} home=${u.home} shell=${u.shell} (${u.gecos})` : undefined);
+    if (!x) out.push(change('users', path, name, 'added', `user ${name} added`, undefined, fmt(y)));
+    else if (!y) out.push(change('users', path, name, 'removed', `user ${name} removed`, fmt(x), undefined));
+    else if (fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
+  }
+  return out;
+}
+
+export function diffShadow(path: string, before: string, after: string, showSecrets: boolean): Change[] {
+  const a = new Map(parseShadow(before).map((u) => [u.name, u]));
+  const b = new Map(parseShadow(after).map((u) => [u.name, u]));
+  const ha = shadowSecrets(before);
+  const hb = shadowSecrets(after);
+  const out: Change[] = [];
+  for (const name of union(a, b)) {
+    const x = a.get(name);
+    const y = b.get(name);
+    if (!x || !y) {
+      const c = change('users', path, name, x ? 'removed' : 'added', `user ${name}: password entry ${x ? 'removed' : 'added'}${(y ?? x)?.locked ? ' (locked)' : ''}`, undefined, undefined);
+      c.secret = true;
+      if (showSecrets) setValues(c, ha.get(name), hb.get(name));
+      out.push(c);
+      continue;
+    }
+    if (ha.get(name) !== hb.get(name)) {
+      const algo = x.algorithm === y.algorithm ? '' : ` (${x.algorithm} → ${y.algorithm})`;
+      const what = x.locked !== y.locked ? (y.locked ? 'password locked' : 'password unlocked') : 'password changed';
+      const c = change('users', path, name, 'modified', `${name}: ${what}${algo}`, undefined, undefined);
+      c.secret = true;
+      if (showSecrets) setValues(c, ha.get(name), hb.get(name));
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+export function diffGroup(path: string, before: string, after: string): Change[] {
+  const a = new Map(parseGroup(before).map((g) => [g.name, g]));
+  const b = new Map(parseGroup(after).map((g) => [g.name, g]));
+  const out: Change[] = [];
+  for (const name of union(a, b)) {
+    const fmt = (g: ReturnType<typeof a.get>) => (g ? `gid=${g.gid} members=${g.members.join(',')}` : undefined);
+    const x = fmt(a.get(name));
+    const y = fmt(b.get(name));
+    if (x === y) continue;
+    const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
+    out.push(change('users', path, name, kind, `group ${name} ${kind === 'modified' ? 'changed' : kind}`, x, y));
+  }
+  return out;
+}
+
+/** hosts: one change per address (names compared as written). */
+export function diffHosts(path: string, before: string, after: string): Change[] {
+  const byAddr = (t: string) => {
+    const m = new Map<string, string>();
+    for (const e of parseHosts(t)) m.set(e.address, [...(m.get(e.address)?.split(' ') ?? []), ...e.names].filter((n) => n !== '').join(' '));
+    return m;
+  };
+  const a = byAddr(before);
+  const b = byAddr(after);
+  const out: Change[] = [];
+  for (const addr of union(a, b)) {
+    const x = a.get(addr);
+    const y = b.get(addr);
+    if (x === y) continue;
+    const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
+    const text = kind === 'added' ? `hosts entry ${addr} ${y} added` : kind === 'removed' ? `hosts entry ${addr} ${x} removed` : `hosts entry ${addr}: ${x} → ${y}`;
+    out.push(change('network', path, addr, kind, text, x, y));
+  }
+  return out;
+}
+
+/** resolv.conf: each name server added/removed; search list and domain as values. */
+export function diffResolv(path: string, before: string, after: string): Change[] {
+  const a = parseResolv(before);
+  const b = parseResolv(after);
+  const out: Change[] = [];
+  for (const ns of b.nameservers) if (!a.nameservers.includes(ns)) out.push(change('network', path, `nameserver ${ns}`, 'added', `DNS server ${ns} added`, undefined, ns));
+  for (const ns of a.nameservers) if (!b.nameservers.includes(ns)) out.push(change('network', path, `nameserver ${ns}`, 'removed', `DNS server ${ns} removed`, ns, undefined));
+  if (a.nameservers.join() !== b.nameservers.join() && sameSet(a.nameservers, b.nameservers)) {
+    out.push(change('network', path, 'nameserver order', 'modified', `DNS server order: ${a.nameservers.join(', ')} → ${b.nameservers.join(', ')}`, a.nameservers.join(', '), b.nameservers.join(', ')));
+  }
+  const pairs: Array<[string, string, string]> = [
+    ['search', a.search.join(' '), b.search.join(' ')],
+    ['domain', a.domain ?? '', b.domain ?? ''],
+    ['options', a.options.join(' '), b.options.join(' ')],
+  ];
+  for (const [key, x, y] of pairs) {
+    if (x === y) continue;
+    const kind = x === '' ? 'added' : y === '' ? 'removed' : 'modified';
+    out.push(change('network', path, key, kind, `DNS ${key}: ${x || '(none)'} → ${y || '(none)'}`, x || undefined, y || undefined));
+  }
+  return out;
+}
+
+function change(area: Change['area'], path: string, key: string, kind: Change['change'], label: string, before: string | undefined, after: string | undefined): Change {
+  const c: Change = { area, path, key, change: kind, label };
+  setValues(c, before, after);
+  return c;
+}
+
+function setValues(c: Change, before: string | undefined, after: string | undefined): void {
+  if (before !== undefined) c.before = before;
+  if (after !== undefined) c.after = after;
+}
+
+function union<K>(a: Map<K, unknown>, b: Map<K, unknown>): K[] {
+  return [...new Set([...a.keys(), ...b.keys()])];
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}

@@ -1,0 +1,56 @@
+/**
+ * What `esxi diff` reports: one Change per semantic difference (a key, a user, a hosts entry, a JSON field),
+ * never per line. Secret values are left out of the model itself unless the caller opted in.
+ */
+
+/** Where a change belongs, for grouping (issue 6: network, devices and passthrough, advanced, storage, system…). */
+export type ChangeArea = 'network' | 'devices' | 'advanced' | 'storage' | 'system' | 'users' | 'services' | 'security' | 'files' | 'noise';
+
+/** Display order of the areas. */
+export const AREA_ORDER: readonly ChangeArea[] = ['network', 'devices', 'advanced', 'storage', 'system', 'users', 'services', 'security', 'files', 'noise'];
+
+/** Readable area titles. */
+export const AREA_TITLES: Record<ChangeArea, string> = {
+  network: 'Network',
+  devices: 'Devices and passthrough',
+  advanced: 'Advanced settings',
+  storage: 'Storage',
+  system: 'System',
+  users: 'Users and passwords',
+  services: 'Services',
+  security: 'Certificates, keys and licence',
+  files: 'Other files',
+  noise: 'Noise',
+};
+
+export type ChangeKind = 'added' | 'removed' | 'modified';
+
+export interface Change {
+  area: ChangeArea;
+  /** The file inside local.tgz, e.g. "etc/vmware/esx.conf". */
+  path: string;
+  /** What changed inside the file (esx.conf key, user, hosts address, ConfigStore row#field); absent for whole files. */
+  key?: string;
+  change: ChangeKind;
+  /** One readable line: "vSwitch0: uplink vmnic1 added". */
+  label: string;
+  /** Old / new value; omitted for secrets unless showSecrets. */
+  before?: string;
+  after?: string;
+  /** The value is secret: only "changed"/"unchanged" is reported by default. */
+  secret?: true;
+  /** Whole file present on one side only: the other side has the image default (local.tgz stores only changed files). */
+  onlyIn?: 'before' | 'after';
+}
+
+export interface DiffOptions {
+  /** Print secret values (hashes, keys, licence) instead of "changed". */
+  showSecrets?: boolean;
+  /** List noise (.backup.counter, random-seed, leases, ConfigStore cached values) instead of summarising it. */
+  all?: boolean;
+}
+
+/** Creates Changes for one file, honouring showSecrets. */
+export interface ChangeSink {
+  add(c: Change): void;
+}

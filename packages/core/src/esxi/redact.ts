@@ -1,0 +1,42 @@
+/**
+ * Redaction of secret material inside values a report would print (notes/esxi-format.md §4, "Redaction
+ * heuristics"): crypt(3) hashes, PEM private keys, licence `<epoc>` blobs, the keystore's `ConfigEncData`,
+ * and JSON/XML fields whose names say they hold a secret. Whole secret FILES are handled by
+ * backup/secrets.ts; this module is the safety net for values that reach a report from anywhere.
+ */
+
+/** What replaces a secret value in reports. */
+export const REDACTED = '<redacted>';
+
+/** crypt(3) strings: $1$ MD5, $2*$ bcrypt, $5$/$6$ SHA-2, $y$ yescrypt (salt and hash, any length ≥ 4). */
+const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|7|gy|sha1|md5)\$[^\s:"'<>,]{4,}/g;
+/** PEM private key blocks (RSA, EC, OpenSSH, PKCS#8, encrypted). */
+const PEM_PRIVATE = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
+/** license.cfg obfuscated licence blobs. */
+const LICENSE_BLOB = /<(epoc|float|serial|key)>[^<]*<\/\1>/gi;
+/** encryption.info key material (`ConfigEncData = "keyId=…:data1=…:data2=…"`). */
+const CONFIG_ENC = /(ConfigEncData\s*=\s*")[^"]*(")/g;
+/** Licence keys written as 5×5 groups (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX). */
+const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
+
+/** Field names that hold secrets in ConfigStore JSON and XML configs. */
+const SECRET_FIELD = /(pass(word|wd|phrase)?|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
+
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
+/** True when the text contains anything `redactText` would replace. */
+export function containsSecret(text: string): boolean {
+  return redactText(text) !== text;
+}
+
+/** Replace every recognised secret inside free text with REDACTED. Idempotent. */
+export function redactText(text: string): string {
+  return text
+    .replace(PEM_PRIVATE, `-----BEGIN $1PRIVATE KEY----- ${REDACTED}`)
+    .replace(CRYPT_HASH, REDACTED)
+    .replace(LICENSE_BLOB, (_m, tag: string) => `<${tag}>${REDACTED}</${tag}>`)
+    .replace(CONFIG_ENC, `$1${REDACTED}$2`)
+    .replace(LICENSE_KEY, REDACTED);
+}
