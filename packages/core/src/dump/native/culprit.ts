@@ -7,7 +7,7 @@
  *   4. the kernel itself.
  * Each step leaves one evidence sentence, decisive or not, so the reader sees the chain.
  */
-import { ModuleMap, hex, moduleOffset, scanStack, type ModuleRange } from './modules.js';
+import { ModuleMap, hex, moduleOffset, scanStack, walkFramePointers, type ModuleRange } from './modules.js';
 import { bugcheckFamily } from '../../tables/index.js';
 import type { CpuContext } from './context.js';
 import type { Driver, UnloadedDriver } from './triage.js';
@@ -125,13 +125,42 @@ export function kernelCulprit(input: CulpritInput): CulpritVerdict {
     evidence.push('The dump header holds no readable processor context.');
   }
 
-  // 3. The stack scan (always run: the drivers on the stack are evidence either way).
+  // 3a. ARM64 and x86 kernels keep frame-pointer chains: follow them for real frames when they hold.
   const stackDrivers: string[] = [];
+  let chained = false;
+  if (input.stack && input.context?.fp != null && FRAME_POINTER_ARCHS.has(input.context.arch)) {
+    const chain = walkFramePointers(input.stack, input.topOfStack, input.context.fp, ptrSize);
+    if (chain.length >= MIN_CHAIN_FRAMES) {
+      chained = true;
+      for (const f of chain) {
+        const ra = codeAddress(f.returnAddress, ptrSize);
+        const m = map.find(ra);
+        if (frames.length < MAX_FRAMES) frames.push(m ? moduleOffset(m, ra) : hex(ra));
+        if (m && !isKernelImage(m.name) && !stackDrivers.includes(m.name)) stackDrivers.push(m.name);
+      }
+      if (verdict === null) {
+        const i = chain.findIndex((f) => {
+          const m = map.find(codeAddress(f.returnAddress, ptrSize));
+          return m !== null && !isKernelImage(m.name);
+        });
+        if (i >= 0) {
+          const ra = codeAddress(chain[i]!.returnAddress, ptrSize);
+          const m = map.find(ra)!;
+          verdict = m.name;
+          evidence.push(`Following the frame-pointer chain from ${hex(input.context.fp)} (${chain.length} frames), the first return address in a non-kernel driver is ${moduleOffset(m, ra)} (frame ${i + 1}).`);
+        } else {
+          evidence.push(`The frame-pointer chain (${chain.length} frames) stays inside the kernel.`);
+        }
+      }
+    }
+  }
+
+  // 3b. The stack scan (always run: the drivers on the stack are evidence either way).
   if (input.stack) {
     const from = input.context?.sp ?? input.topOfStack;
     const all = scanStack(input.stack, input.topOfStack, from, ptrSize, map);
     for (const h of all) {
-      if (frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, codeAddress(h.value, ptrSize)));
+      if (!chained && frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, codeAddress(h.value, ptrSize)));
       if (!isKernelImage(h.module.name) && !stackDrivers.includes(h.module.name)) stackDrivers.push(h.module.name);
     }
     if (verdict === null) {
@@ -166,5 +195,9 @@ export function kernelCulprit(input: CulpritInput): CulpritVerdict {
   return { module: verdict, evidence, stackDrivers, frames };
 }
 
-/** Frames listed in the report's `stack` (context PC + scan hits). */
+/** Frames listed in the report's `stack` (context PC + chain or scan hits). */
 export const MAX_FRAMES = 32;
+/** Architectures whose Windows kernels keep frame-pointer chains (ARM64 ABI: x29/x30 records; x86: EBP frames). */
+const FRAME_POINTER_ARCHS: ReadonlySet<string> = new Set(['arm64', 'x86']);
+/** A chain shorter than this is not trusted over the scan (a lone record may be chance). */
+const MIN_CHAIN_FRAMES = 3;

@@ -86,3 +86,30 @@ export function baseName(path: string): string {
   const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
   return i < 0 ? path : path.slice(i + 1);
 }
+
+/** Frame records followed at most: deeper than any kernel stack's real call depth. */
+export const MAX_FP_FRAMES = 128;
+
+/**
+ * Follow a frame-pointer chain through saved stack bytes: each record is {previous FP, return address}
+ * (ARM64 {x29, x30}; x86 {EBP, return EIP}). Stops when a record leaves the stack or the chain does not
+ * move strictly upward, so a damaged or circular chain ends instead of looping.
+ */
+export function walkFramePointers(stack: Buffer, stackBase: bigint, fp: bigint, ptrSize: 4 | 8, maxFrames = MAX_FP_FRAMES): { fp: bigint; returnAddress: bigint }[] {
+  const out: { fp: bigint; returnAddress: bigint }[] = [];
+  const end = stackBase + BigInt(stack.length);
+  const read = (va: bigint) => {
+    const off = Number(va - stackBase);
+    return ptrSize === 8 ? stack.readBigUInt64LE(off) : BigInt(stack.readUInt32LE(off));
+  };
+  let cur = fp;
+  while (out.length < maxFrames && cur >= stackBase && cur + BigInt(2 * ptrSize) <= end && (cur - stackBase) % BigInt(ptrSize) === 0n) {
+    const next = read(cur);
+    const ra = read(cur + BigInt(ptrSize));
+    if (ra === 0n) break;
+    out.push({ fp: cur, returnAddress: ra });
+    if (next <= cur) break;
+    cur = next;
+  }
+  return out;
+}

@@ -207,12 +207,17 @@ describe('kernel dumps agree with the probe, rizin and kdlibcpp (whole corpus)',
     expect(r.stack[0]).toBe('amdppm.sys+0x334c');
   });
 
-  it('arm64 small dump: 0xE2 MANUALLY_INITIATED_CRASH, header PC in the kernel (kdlibcpp: frame 0 KeBugCheck2)', async () => {
+  it('arm64 small dump: 0xE2 MANUALLY_INITIATED_CRASH, PC in the kernel (kdlibcpp: frame 0 KeBugCheck2), frames from the FP chain', async () => {
     const r = await analyzeNativeFile(corpusPath('dumps', 'kernel', 'kdlibcpp_win10_arm64_mem.dmp'));
     expect(r.bugcheck?.code).toBe('0x000000E2');
     expect(r.bugcheck?.name).toBe('MANUALLY_INITIATED_CRASH');
     expect(r.os?.architecture).toBe('arm64');
     expect(r.stack[0]).toMatch(/^ntoskrnl\.exe\+0x/);
+    // The ARM64 frame-pointer chain gives real frames: kdlibcpp's frame 11 is Wdf01000!FxRequest::CompleteInternal.
+    expect(r.stack[11]).toMatch(/^Wdf01000\.sys\+0x/);
+    // A keyboard-initiated crash: the first non-kernel frame is the keyboard HID driver.
+    expect(r.culprit?.module).toBe('kbdhid.sys');
+    expect(r.culprit?.evidence.join(' ')).toMatch(/frame-pointer chain .* kbdhid\.sys\+0x3a8c \(frame 1\)/);
     expect(r.culprit?.evidence.join(' ')).toMatch(/raised on purpose/);
     expect(r.kernel?.stackDrivers).toContain('kbdhid.sys');
   });

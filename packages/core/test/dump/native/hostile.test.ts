@@ -271,12 +271,28 @@ function rng(seed: number): () => number {
 
 const REAL = [
   ['kernel', 'rizin-testbins_triage_x64.dmp'],
+  ['kernel', 'kdlibcpp_win10_arm64_mem.dmp'],
   ['kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'],
   ['mdmp', 'breakpad_minidump2.dmp'],
   ['mdmp', 'breakpad_thread_name_list.dmp'],
   ['mdmp', 'symbolicator_macos-no-fp.dmp'],
   ['mdmp', 'rust-minidump_linux-mini.dmp'],
 ] as const;
+
+describe('frame-pointer chain', () => {
+  it('a circular chain ends instead of looping', async () => {
+    const { walkFramePointers } = await import('../../../src/dump/native/modules.js');
+    const stack = Buffer.alloc(64);
+    stack.writeBigUInt64LE(0x1000n, 0); // record at 0x1000 points at itself
+    stack.writeBigUInt64LE(0xdeadn, 8);
+    expect(walkFramePointers(stack, 0x1000n, 0x1000n, 8)).toHaveLength(1);
+    stack.writeBigUInt64LE(0x1010n, 0); // 0x1000 -> 0x1010 -> 0x1000 (backwards: stop)
+    stack.writeBigUInt64LE(0x1000n, 16);
+    stack.writeBigUInt64LE(0xbeefn, 24);
+    expect(walkFramePointers(stack, 0x1000n, 0x1000n, 8)).toHaveLength(2);
+    expect(walkFramePointers(stack, 0x1000n, 0xfffffffffffffff0n, 8)).toEqual([]);
+  });
+});
 
 describe('truncated and bit-flipped real dumps', () => {
   for (const [dir, name] of REAL) {
