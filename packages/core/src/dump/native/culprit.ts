@@ -113,6 +113,9 @@ export function kernelCulprit(input: CulpritInput): CulpritVerdict {
     const pc = codeAddress(input.context.pc, ptrSize);
     const m = map.find(pc);
     frames.push(m ? moduleOffset(m, pc) : hex(pc));
+    if (verdict !== null && m && m.name === verdict) {
+      evidence.push(`The processor context saved at the crash agrees: its program counter is at ${moduleOffset(m, pc)}.`);
+    }
     if (verdict === null) {
       if (m && !isKernelImage(m.name)) {
         verdict = m.name;
