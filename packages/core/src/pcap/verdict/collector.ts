@@ -73,6 +73,9 @@ export class VerdictCollector {
   private readonly notes = new Map<number, FrameNote[]>();
   private readonly annotateLimit: number;
   private result: Verdict | undefined;
+  private readonly recentHosts: (HostStats | undefined)[] = [undefined, undefined];
+  private notesFull = false;
+  private lastNoted = 0;
 
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
@@ -86,24 +89,37 @@ export class VerdictCollector {
     if (!this.linkTypes.has(r.linkType)) this.linkTypes.add(r.linkType);
     const dir = effectiveDirection(r);
     if (dir === 'outbound' && r.src !== undefined) {
-      const h = this.hosts.get(r.src);
+      const h = this.hostOf(r.src);
       h.outboundFlagged++;
       if (h.macs.length === 0) this.hosts.noteMac(h, r.srcMac);
     }
 
     let tcpBad: BadSegment | undefined;
     const checks = r.checks;
+    // Direction of the conversation, for the rewritten test: from the higher port to the lower
+    // (client to server, usually) is 0. Ports are numbers: no string compare per frame.
+    const ports = r.tcp ?? r.udp;
+    const side = ports !== undefined && ports.srcPort < ports.dstPort ? 1 : 0;
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i]!;
       if (c.quoted) continue;
       const status = c.status;
+      const protocol = c.protocol;
       if (status === 'good') {
-        this.checked[c.protocol]++;
-        if (c.protocol !== 'ipv4') this.sideVerified[c.src <= c.dst ? 0 : 1]!++;
+        if (protocol === 'ipv4') this.checked.ipv4++;
+        else {
+          if (protocol === 'tcp') this.checked.tcp++;
+          else this.checked.udp++;
+          this.sideVerified[side]!++;
+        }
       } else if (status === 'bad') {
-        this.checked[c.protocol]++;
+        this.checked[protocol]++;
         const cls = classifyBad(c);
-        const bucket = this.badLayer(r, c, cls);
+        if (protocol !== 'ipv4') {
+          this.sideVerified[side]!++;
+          if (cls === 'mismatch') this.sideMismatch[side]!++;
+        }
+        const bucket = this.badLayer(r, dir, c, cls);
         if (c.protocol === 'tcp' && tcpBad === undefined) {
           tcpBad = { placeholder: isPlaceholder(cls), sink: bucket, note: this.noteFor(r.frame, 'tcp', cls, true) };
         } else {
@@ -122,29 +138,45 @@ export class VerdictCollector {
   }
 
   /** Count one bad layer where it belongs; returns where its TCP fate is to be counted. */
-  private badLayer(r: FrameRecord, c: LayerCheck, cls: BadClass): OutcomesByValue {
+  private badLayer(r: FrameRecord, dir: Direction, c: LayerCheck, cls: BadClass): OutcomesByValue {
     countBad(this.bad, c.protocol, cls);
-    if (c.protocol !== 'ipv4') {
-      const side = c.src <= c.dst ? 0 : 1;
-      this.sideVerified[side]!++;
-      if (cls === 'mismatch') this.sideMismatch[side]!++;
-    }
-    const dir = effectiveDirection(r);
     if (dir !== undefined) {
       const b = this.flagged[dir];
       countBad(b.bad, c.protocol, cls);
       return b.tcp;
     }
-    const h: HostStats = this.hosts.get(c.src);
+    const h: HostStats = this.hostOf(c.src);
     countBad(h.badSent, c.protocol, cls);
-    if (c.depth === 0 && h.macs.length < 2) this.hosts.noteMac(h, r.srcMac);
+    if (c.depth === 0 && h.macs.length === 0) this.hosts.noteMac(h, r.srcMac);
     return h.tcp;
   }
 
+  /** The host table entry of an address; consecutive frames mostly come from the same sender. */
+  private hostOf(address: string): HostStats {
+    // Two entries: a conversation alternates between its two senders.
+    const a = this.recentHosts[0];
+    if (a !== undefined && a.address === address) return a;
+    const b = this.recentHosts[1];
+    if (b !== undefined && b.address === address) {
+      this.recentHosts[1] = a;
+      this.recentHosts[0] = b;
+      return b;
+    }
+    const h = this.hosts.get(address);
+    this.recentHosts[1] = a;
+    this.recentHosts[0] = h;
+    return h;
+  }
+
   private noteFor(frame: number, protocol: ChecksumProtocol, cls: BadClass, tcp: boolean): SegmentNote | undefined {
+    if (this.notesFull && frame !== this.lastNoted) return undefined;
     let list = this.notes.get(frame);
     if (list === undefined) {
-      if (this.notes.size >= this.annotateLimit) return undefined;
+      if (this.notes.size >= this.annotateLimit) {
+        this.notesFull = true;
+        return undefined;
+      }
+      this.lastNoted = frame;
       list = [];
       this.notes.set(frame, list);
     }

@@ -13,6 +13,22 @@ const TCP_FIN = 0x01;
 const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
 
+/**
+ * Longest chain of flows sharing a table key that a lookup walks. Keys are 32-bit hashes, so honest
+ * chains hold one or two flows; a crafted capture full of colliding flows stops creating new ones
+ * here (counted as untracked) instead of making every lookup slower.
+ */
+const MAX_CHAIN = 16;
+
+/** FNV-1a over both addresses and ports: a number key, so the Map never hashes a fresh string. */
+function flowKey(low: string, high: string, lowPort: number, highPort: number): number {
+  let h = 0x811c9dc5 ^ (lowPort * 65536 + highPort);
+  for (let i = 0; i < low.length; i++) h = Math.imul(h ^ low.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0x7c, 0x01000193); // separator: "1.2.3.4"+"5..." must differ from "1.2.3.45"+"..."
+  for (let i = 0; i < high.length; i++) h = Math.imul(h ^ high.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** 32-bit sequence-space comparisons (RFC 793 arithmetic modulo 2^32). */
 const seqLt = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 const seqGe = (a: number, b: number): boolean => ((a - b) | 0) >= 0;
@@ -39,6 +55,14 @@ interface Pending {
 }
 
 interface Flow {
+  /** Endpoint addresses and ports, lower address first (side 0), and the table key hashed from them. */
+  low: string;
+  high: string;
+  lowPort: number;
+  highPort: number;
+  key: number;
+  /** Next flow with the same key. */
+  next: Flow | undefined;
   lastSeen: number;
   /** Last frame number seen from each side (0: none). Side 0 is the lower endpoint. */
   last0: number;
@@ -70,7 +94,7 @@ export interface FlowTableStats {
   evictedIdle: number;
   /** Finalised early to stay under FLOW_TABLE_CAP although not idle. */
   evictedEarly: number;
-  /** Bad segments not followed because MAX_PENDING_TOTAL segments were already open. */
+  /** Bad segments not followed: MAX_PENDING_TOTAL segments already open, or a crafted key collision. */
   untracked: number;
   /** Bad segments finalised early because their flow already had MAX_PENDING_PER_FLOW open. */
   overflowed: number;
@@ -90,17 +114,21 @@ function endpoint(address: string, port: number): string {
 /**
  * Follows TCP flows just far enough to learn the fate of each bad-checksum segment: did the peer
  * acknowledge it, or was its range sent again first? A flow is only created by a bad-checksum
- * segment, keyed by one string of both endpoints, and holds two frame numbers and its open bad
- * segments; the table is capped (FLOW_TABLE_CAP) with idle flows evicted first.
+ * segment and holds two frame numbers and its open bad segments; the table is capped
+ * (FLOW_TABLE_CAP) with idle flows evicted first. Flows are keyed by a 32-bit hash of both
+ * endpoints (a number: no string is built per frame) and told apart by comparing the endpoints.
  */
 export class TcpFlowFollower {
-  private readonly flows = new Map<string, Flow>();
+  private readonly buckets = new Map<number, Flow>();
+  private count = 0;
+  /** The flow of the previous frame (cleared when flows are evicted). */
+  private last: Flow | undefined;
   private pendingTotal = 0;
   private readonly top: FlowBreakdown[] = [];
   readonly stats: FlowTableStats = { followed: 0, peak: 0, evictedIdle: 0, evictedEarly: 0, untracked: 0, overflowed: 0 };
 
   get size(): number {
-    return this.flows.size;
+    return this.count;
   }
 
   get openSegments(): number {
@@ -109,18 +137,40 @@ export class TcpFlowFollower {
 
   /** Call for every TCP frame (in capture order); `bad` when its TCP checksum is bad. */
   observe(rec: FrameRecord, tcp: TcpFacts, bad: BadSegment | undefined): void {
-    if (bad === undefined && this.flows.size === 0) return;
+    if (bad === undefined && this.count === 0) return;
     const src = rec.src;
     const dst = rec.dst;
     if (src === undefined || dst === undefined) return;
     const side: 0 | 1 = src < dst || (src === dst && tcp.srcPort <= tcp.dstPort) ? 0 : 1;
-    const key =
-      side === 0 ? `${src} ${tcp.srcPort} ${dst} ${tcp.dstPort}` : `${dst} ${tcp.dstPort} ${src} ${tcp.srcPort}`;
-    let flow = this.flows.get(key);
+    const low = side === 0 ? src : dst;
+    const high = side === 0 ? dst : src;
+    const lowPort = side === 0 ? tcp.srcPort : tcp.dstPort;
+    const highPort = side === 0 ? tcp.dstPort : tcp.srcPort;
+    // Most frames belong to the flow of the frame before (either direction): skip the hashing.
+    let flow = this.last;
+    let chain = 0;
+    if (flow === undefined || flow.lowPort !== lowPort || flow.highPort !== highPort || flow.low !== low || flow.high !== high) {
+      flow = this.buckets.get(flowKey(low, high, lowPort, highPort));
+      while (flow !== undefined && (flow.lowPort !== lowPort || flow.highPort !== highPort || flow.low !== low || flow.high !== high)) {
+        flow = flow.next;
+        chain++;
+      }
+    }
     if (flow === undefined) {
+      const key = flowKey(low, high, lowPort, highPort);
       if (bad === undefined) return;
-      if (this.flows.size >= FLOW_TABLE_CAP) this.makeRoom(rec.timestamp);
+      if (chain >= MAX_CHAIN) {
+        this.stats.untracked++;
+        return;
+      }
+      if (this.count >= FLOW_TABLE_CAP) this.makeRoom(rec.timestamp);
       flow = {
+        low,
+        high,
+        lowPort,
+        highPort,
+        key,
+        next: this.buckets.get(key),
         lastSeen: rec.timestamp,
         last0: 0,
         last1: 0,
@@ -129,10 +179,13 @@ export class TcpFlowFollower {
         bad: 0,
         fates: emptyOutcomes(),
       };
-      this.flows.set(key, flow);
+      this.buckets.set(key, flow);
+      this.last = flow;
+      this.count++;
       this.stats.followed++;
-      if (this.flows.size > this.stats.peak) this.stats.peak = this.flows.size;
+      if (this.count > this.stats.peak) this.stats.peak = this.count;
     }
+    this.last = flow;
     flow.lastSeen = rec.timestamp;
     if (side === 0) flow.last0 = rec.frame;
     else flow.last1 = rec.frame;
@@ -191,8 +244,10 @@ export class TcpFlowFollower {
 
   /** Finalise every flow still open (end of capture). */
   finish(): void {
-    for (const flow of this.flows.values()) this.close(flow);
-    this.flows.clear();
+    for (const flow of this.all()) this.close(flow);
+    this.buckets.clear();
+    this.last = undefined;
+    this.count = 0;
   }
 
   /** The flows with the most unacknowledged, then bad, segments. */
@@ -242,29 +297,47 @@ export class TcpFlowFollower {
    */
   private makeRoom(now: number): void {
     const idleBefore = now - FLOW_IDLE_SECONDS;
-    for (const [key, flow] of this.flows) {
-      if (flow.lastSeen < idleBefore) {
-        this.close(flow);
-        this.flows.delete(key);
-        this.stats.evictedIdle++;
-      }
-    }
-    const excess = this.flows.size - FLOW_TABLE_LOW_WATER;
+    const idle = this.all().filter((f) => f.lastSeen < idleBefore);
+    for (const f of idle) this.evict(f);
+    this.stats.evictedIdle += idle.length;
+    const excess = this.count - FLOW_TABLE_LOW_WATER;
     if (excess <= 0) return;
-    const seen = new Float64Array(this.flows.size);
-    let i = 0;
-    for (const flow of this.flows.values()) seen[i++] = flow.lastSeen;
+    const flows = this.all();
+    const seen = new Float64Array(flows.length);
+    for (let i = 0; i < flows.length; i++) seen[i] = flows[i]!.lastSeen;
     seen.sort();
     const cutoff = seen[excess - 1]!;
     let evicted = 0;
-    for (const [key, flow] of this.flows) {
+    for (const f of flows) {
       if (evicted >= excess) break;
-      if (flow.lastSeen <= cutoff) {
-        this.close(flow);
-        this.flows.delete(key);
+      if (f.lastSeen <= cutoff) {
+        this.evict(f);
         evicted++;
       }
     }
     this.stats.evictedEarly += evicted;
+  }
+
+  private all(): Flow[] {
+    const out: Flow[] = [];
+    for (const head of this.buckets.values()) for (let f: Flow | undefined = head; f !== undefined; f = f.next) out.push(f);
+    return out;
+  }
+
+  /** Finalise a flow and unlink it from its port-pair chain. */
+  private evict(flow: Flow): void {
+    this.close(flow);
+    if (this.last === flow) this.last = undefined;
+    const head = this.buckets.get(flow.key);
+    if (head === flow) {
+      if (flow.next === undefined) this.buckets.delete(flow.key);
+      else this.buckets.set(flow.key, flow.next);
+    } else {
+      let f = head;
+      while (f !== undefined && f.next !== flow) f = f.next;
+      if (f !== undefined) f.next = flow.next;
+    }
+    flow.next = undefined;
+    this.count--;
   }
 }
