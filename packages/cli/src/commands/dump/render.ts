@@ -32,8 +32,9 @@ export function renderDump(r: DumpReport, c: Colors, opts: { verbose: boolean } 
   if (osText.length) out += row(c, 'os', osText.join(', '));
   if (r.crashTime) out += row(c, 'crashed', r.crashTime);
 
-  if (r.culprit?.module) {
-    out += row(c, 'culprit', c.bold(r.culprit.module));
+  if (r.culprit && (r.culprit.module || r.culprit.evidence.length)) {
+    // With no module named (a full MEMORY.DMP read natively), the evidence says why and what to run instead.
+    out += row(c, 'culprit', r.culprit.module ? c.bold(r.culprit.module) : c.dim('not determined'));
     for (const ev of r.culprit.evidence) out += row(c, '', c.dim(`- ${ev}`));
   }
   if (r.stack.length) {
