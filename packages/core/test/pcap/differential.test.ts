@@ -8,16 +8,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { corpusAvailable, corpusPath, fixturePath, requireToolInCi } from '../helpers/corpus.js';
-import { framesWith, ourStatuses, PROTOCOLS, tsharkStatuses } from './tshark.js';
+import { DEVIATIONS, framesWith, ourStatuses, PROTOCOLS, tsharkStatuses } from './tshark.js';
 
 const hasTshark = requireToolInCi('tshark');
-
-/** Where we knowingly differ from tshark 4.0 (docs/pcap.md "Where tshark 4.0 is wrong"): file -> frame -> protocol. */
-export const DEVIATIONS: Record<string, Record<number, { protocol: 'tcp'; tshark: string[]; ours: string[] }>> = {
-  // IPv6 payload length 0 without a Jumbo option (BIG TCP): tshark 4.0 gives no TCP status; the
-  // segment is there in full and its field holds the pseudo-header sum of the 80000-byte length.
-  'tcpdump__bigtcp-ipv6.pcap': { 1: { protocol: 'tcp', tshark: [], ours: ['bad'] } },
-};
 
 interface ManifestFile {
   file: string;

@@ -56,6 +56,8 @@ function gzipSource(path: string, size: number): ByteSource {
   let pending: Buffer | undefined;
   let pendingOff = 0;
   let done = false;
+  let delivered = 0;
+  let failure: AnalyzeError | undefined;
   const source: ByteSource = {
     gzip: true,
     size,
@@ -63,6 +65,7 @@ function gzipSource(path: string, size: number): ByteSource {
       return file.bytesRead;
     },
     async read(buf, off, len) {
+      if (done && failure) throw failure;
       let got = 0;
       while (got < len && !done) {
         if (!pending || pendingOff >= pending.length) {
@@ -70,7 +73,15 @@ function gzipSource(path: string, size: number): ByteSource {
           try {
             r = await chunks.next();
           } catch (e) {
-            throw new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip data is damaged or truncated (${(e as Error).message})`, { file: path, cause: e });
+            // The offset is in the decompressed stream: where the readable data stops. Hand over what
+            // was inflated before the damage first, so it is analysed.
+            failure = new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, {
+              file: path,
+              offset: delivered + got,
+              cause: e,
+            });
+            done = true;
+            break;
           }
           if (r.done) {
             done = true;
@@ -86,6 +97,8 @@ function gzipSource(path: string, size: number): ByteSource {
         pendingOff += take;
         got += take;
       }
+      delivered += got;
+      if (got === 0 && failure) throw failure;
       return got;
     },
     close() {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/main.js';
+import { pcapSpec } from '../../src/commands/pcap/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const specs = [pcapSpec];
+const run = async (...argv: string[]) => {
+  const io = captureIo({ cwd: ROOT });
+  const code = await main(['pcap', ...argv], io, specs);
+  return { code, out: io.stdout, err: io.stderr };
+};
+const EXAMPLE = 'fixtures/pcap/checksums-example.pcapng';
+
+describe('analyze pcap', () => {
+  it('text: format, link type, counts and the bad frames with stored and correct values; exit 1', async () => {
+    const r = await run(EXAMPLE);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('pcapng, Ethernet, 14 frames');
+    expect(r.out).toMatch(/tcp +checked +13 +bad 7/);
+    expect(r.out).toMatch(/^ +13 +tcp +93\.184\.216\.34 > 192\.168\.1\.10 +stored 0x[0-9a-f]{4} +correct 0x[0-9a-f]{4}$/m);
+    expect(r.err).toBe('');
+  });
+
+  it('--json: the documented contract, numbers in decimal, 1-based frames', async () => {
+    const r = await run(EXAMPLE, '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ schemaVersion: '1.0', file: EXAMPLE, format: 'pcapng', frames: 14, linkTypes: [1], badTruncated: false });
+    expect(doc.checksums.tcp).toEqual({ checked: 13, bad: 7, unverified: 0 });
+    expect(doc.checksums.udp).toEqual({ checked: 1, bad: 0, unverified: 0, absent: 0, illegal: 0 });
+    expect(doc.bad[0]).toEqual({ frame: 1, protocol: 'tcp', src: '192.168.1.10', dst: '93.184.216.34', stored: expect.any(Number), correct: expect.any(Number), depth: 0 });
+  });
+
+  it('--limit caps the list and says so', async () => {
+    const doc = JSON.parse((await run(EXAMPLE, '--json', '--limit', '2')).out);
+    expect(doc.bad).toHaveLength(2);
+    expect(doc.badTruncated).toBe(true);
+    expect(doc.checksums.tcp.bad).toBe(7);
+    const text = await run(EXAMPLE, '--limit', '1');
+    expect(text.out).toContain('more (raise --limit');
+  });
+
+  it('a clean capture exits 0', async () => {
+    const r = await run('fixtures/pcap/reader/header-only.pcap');
+    expect(r.code).toBe(0);
+  });
+
+  it('several files: a JSON array, exit code the worst', async () => {
+    const r = await run(EXAMPLE, 'fixtures/pcap/reader/garbage.pcap', '--json');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.out);
+    expect(doc).toHaveLength(2);
+    expect(doc[1]).toMatchObject({ file: 'fixtures/pcap/reader/garbage.pcap', frames: 0, error: { code: 'PCAP_UNKNOWN_FORMAT', offset: 0 } });
+  });
+
+  it('damage: a one-line error with file and byte offset, the results up to it, exit 2', async () => {
+    const r = await run('fixtures/pcap/reader/caplen-2g.pcap');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('1 frame,');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/caplen-2g\.pcap: .*captured length of 2147483648.*\(at byte 99\)/);
+  });
+
+  it('a truncated tail is a warning; --strict makes it a failure', async () => {
+    const lax = await run('fixtures/pcap/reader/truncated-tail.pcap');
+    expect(lax.code).toBe(1); // it has a bad TCP checksum
+    expect(lax.err).toMatch(/warning: .*truncated-tail\.pcap: capture ends in the middle of a record .*\(at byte 240\) \[PCAP_TRUNCATED_RECORD\]/);
+    const strict = await run('fixtures/pcap/reader/truncated-tail.pcap', '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.out).toContain('3 frames');
+    expect(strict.err).toMatch(/truncated-tail\.pcap: capture ends in the middle of a record/);
+  });
+
+  it('a missing file is unreadable (exit 2)', async () => {
+    const r = await run('no/such.pcap');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no\/such\.pcap: no such file/);
+    expect(r.out).toBe('');
+  });
+
+  it('--limit must be a whole number', async () => {
+    const r = await run(EXAMPLE, '--limit', '-3');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--limit/);
+  });
+
+  it('progress goes to stderr only on a TTY, and is erased before the results', async () => {
+    const io = captureIo({ cwd: ROOT, tty: true });
+    await main(['pcap', EXAMPLE, '--no-color'], io, specs);
+    expect(io.stdout).toContain('14 frames');
+    expect(io.stderr.replace(/\r\u001b\[2K[^\r]*/g, '')).toBe('');
+  });
+});
