@@ -36,5 +36,44 @@ const extractSpec: CommandSpec = {
 export const esxiSpec: CommandSpec = {
   command: 'esxi',
   describe: 'ESXi configuration backups (configBundle, state.tgz, local.tgz, encrypted local.tgz.ve)',
-  subcommands: [showSpec, extractSpec],
+  subcommands: [showSpec, extractSpec, ...diffSpecs()],
 };
+
+/** diff / check / restore-plan (issue 6). A function so the consts above are initialised before use. */
+function diffSpecs(): CommandSpec[] {
+  const target = (y: Argv) => y.option('target', { type: 'string', describe: "The target host's own backup (e.g. its fresh /bootbank/state.tgz): release, build and UUID are compared" });
+  return [
+    {
+      command: 'diff <before> <after>',
+      describe: 'What restoring AFTER onto the BEFORE host changes, by key and entry, with the traps it holds (secrets redacted)',
+      builder: (y) =>
+        backupOptions(y)
+          .positional('before', { type: 'string', describe: 'the current host (e.g. its fresh state.tgz), any kind' })
+          .positional('after', { type: 'string', describe: 'the backup to restore, any kind' })
+          .option('all', { type: 'boolean', default: false, describe: 'List noise (.backup.counter, random-seed, DHCP leases, ConfigStore cache) instead of one summary line' })
+          .option('show-secrets', { type: 'boolean', default: false, describe: 'Print password hashes, private keys and licence data instead of "changed"' })
+          .example('$0 esxi diff fresh-state.tgz configBundle-esx01.tgz', 'what the restore changes, grouped by network, devices, advanced settings, storage, system, users')
+          .example('$0 esxi diff before.tgz after.tgz --json', 'changes[] and findings[] as JSON (docs/json-esxi.md)'),
+      load: () => import('./diff-run.js'),
+    },
+    {
+      command: 'check <files..>',
+      describe: 'The traps a restore holds: release/build/UUID mismatch, TPM encryption, passthrough of the boot HBA or management NIC',
+      builder: (y) =>
+        target(backupOptions(y))
+          .positional('files', { type: 'string', array: true, describe: 'backups to check, any kind' })
+          .example('$0 esxi check configBundle-esx01.tgz --target fresh-state.tgz', 'findings with severity, explanation and fix; exit 1 on an error'),
+      load: () => import('./check-run.js'),
+    },
+    {
+      command: 'restore-plan <file>',
+      describe: 'The exact restore steps for this backup and its kind, blocking findings first',
+      builder: (y) =>
+        target(backupOptions(y))
+          .positional('file', { type: 'string', describe: 'the backup to restore, any kind' })
+          .example('$0 esxi restore-plan state.tgz', 'the scp route: state.tgz into /bootbank, reboot -f')
+          .example('$0 esxi restore-plan configBundle-esx01.tgz --target fresh-state.tgz', 'the vim-cmd route with its prerequisites'),
+      load: () => import('./restore-plan-run.js'),
+    },
+  ];
+}

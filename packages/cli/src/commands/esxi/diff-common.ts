@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { AnalyzeError } from '@analyze/core';
+import { openBackup } from '@analyze/core/esxi';
+import { AREA_ORDER, AREA_TITLES, parseBackup, type BackupSummary, type DiffResult, type Finding, type ParsedBackup, type RestorePlan } from '@analyze/core/esxi/diff';
+import type { Colors } from '../../render/color.js';
+import type { Context } from '../../context.js';
+import { reportWarnings } from '../../output.js';
+import { openOptions } from './options.js';
+
+export interface BackupArgs {
+  keystore?: string;
+  'max-inflated'?: string;
+}
+
+/** Open and parse one backup named on the command line; warnings go to stderr. Throws AnalyzeError with the file set. */
+export async function loadBackup(file: string, args: BackupArgs, ctx: Context): Promise<ParsedBackup> {
+  try {
+    const backup = openBackup(resolve(ctx.io.cwd, file), { ...openOptions(args, ctx), name: file });
+    backup.source = file;
+    const parsed = await parseBackup(backup, { strict: ctx.strict });
+    for (const w of parsed.warnings) w.file = file;
+    reportWarnings(ctx, parsed.warnings);
+    return parsed;
+  } catch (e) {
+    if (e instanceof AnalyzeError) e.file = file;
+    throw e;
+  }
+}
+
+export function renderSummary(label: string, s: BackupSummary, c: Colors): string {
+  const parts = [s.kind + (s.layers.length > 1 ? ` (${s.layers.join(' › ')})` : '')];
+  if (s.version) parts.push(`ESXi ${s.version}${s.build ? ` build ${s.build}` : ''}`);
+  if (s.hostName) parts.push(`host ${s.hostName}`);
+  if (s.uuid) parts.push(`UUID ${s.uuid}`);
+  if (s.encrypted) parts.push(`encrypted (${s.encryptionMode ?? 'mode unknown'}, ${s.decrypted ? 'decrypted' : 'NOT decrypted'})`);
+  return `${c.bold(label)} ${s.source}: ${parts.join(', ')}\n`;
+}
+
+const MARK = { added: '+', removed: '-', modified: '~' } as const;
+
+export function renderFindings(findings: readonly Finding[], c: Colors): string {
+  if (findings.length === 0) return `${c.bold('Findings')}: none\n`;
+  let out = `${c.bold('Findings')}\n`;
+  for (const f of findings) {
+    const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.dim('info   ');
+    out += `  ${sev} ${f.code}: ${f.message}\n          ${c.cyan('fix:')} ${f.fix}\n`;
+  }
+  return out;
+}
+
+export function renderDiff(r: DiffResult, c: Colors, all: boolean): string {
+  let out = renderSummary('BEFORE', r.before, c) + renderSummary('AFTER ', r.after, c) + '\n';
+  if (r.changes.length === 0) out += 'No configuration changes.\n';
+  for (const area of AREA_ORDER) {
+    const list = r.changes.filter((x) => x.area === area);
+    if (list.length === 0) continue;
+    out += `${c.bold(AREA_TITLES[area])}\n`;
+    for (const ch of list) {
+      const mark = ch.change === 'added' ? c.green(MARK.added) : ch.change === 'removed' ? c.red(MARK.removed) : c.yellow(MARK.modified);
+      out += `  ${mark} ${ch.label}${ch.secret ? c.dim(' [secret]') : ''}\n`;
+    }
+  }
+  if (!all && r.noise.changes > 0) {
+    out += c.dim(`Noise: ${r.noise.changes} change${r.noise.changes === 1 ? '' : 's'} in ${r.noise.files.join(', ')} (rewritten by the host; --all lists them)\n`);
+  }
+  out += `\n${renderFindings(r.findings, c)}`;
+  const errors = r.findings.filter((f) => f.severity === 'error').length;
+  out += `\n${r.changes.length} change${r.changes.length === 1 ? '' : 's'}; ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})\n`;
+  return out;
+}
+
+export function renderPlan(file: string, p: RestorePlan, c: Colors): string {
+  let out = `${c.bold('Restore plan')} for ${file} (route: ${p.route === 'vim-cmd' ? 'vim-cmd hostsvc/firmware/restore_config' : 'state.tgz into /bootbank'})\n\n`;
+  if (p.blocked) out += `${c.red('BLOCKED')}: fix the errors below first, or the restore fails or breaks the host.\n\n`;
+  out += renderFindings(p.findings, c);
+  out += `\n${c.bold('Prerequisites')}\n${p.prerequisites.map((x) => `  - ${x}\n`).join('')}`;
+  const steps = (list: RestorePlan['steps']) =>
+    list.map((s, i) => `  ${i + 1}. ${s.title}\n${s.commands.map((cmd) => `       ${cmd}\n`).join('')}${s.note ? `       ${c.dim(`(${s.note})`)}\n` : ''}`).join('');
+  out += `\n${c.bold('Steps')}\n${steps(p.steps)}`;
+  if (p.alternative) out += `\n${c.bold(`Alternative (${p.alternative.route} route)`)}\n${steps(p.alternative.steps)}`;
+  return out;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { openBackup } from '../../../src/esxi/backup/open.js';
+import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
+import { parseBackup } from '../../../src/esxi/diff/parsed.js';
+import { checkBackup } from '../../../src/esxi/findings/check.js';
+import { passthroughFindings } from '../../../src/esxi/findings/passthrough.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+import { readFileSync } from 'node:fs';
+
+const load = async (...p: string[]) => parseBackup(openBackup(fixturePath('esxi', ...p)));
+const codes = (f: Array<{ code: string; severity: string }>) => f.map((x) => `${x.severity}:${x.code}`);
+
+describe('esxi check', () => {
+  it('the boot HBA handed to a VM is an error with the esx.conf line and the esxcli command', async () => {
+    const f = checkBackup(await load('pairs', 'boot-hba-passthru', 'after.tgz'));
+    const hba = f.find((x) => x.code === 'ESXI_PASSTHRU_BOOT_HBA')!;
+    expect(hba.severity).toBe('error');
+    expect(hba.fix).toContain('/device/000:31.2/owner = "vmkernel"');
+    expect(hba.fix).toContain('esxcli hardware pci pcipassthru set -d 0000:00:1f.2 -e false');
+    expect(f[0]?.code).toBe('ESXI_PASSTHRU_BOOT_HBA'); // errors first
+  });
+
+  it('the same host before the flip has no error', async () => {
+    const f = checkBackup(await load('pairs', 'boot-hba-passthru', 'before.tgz'));
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(codes(f)).toContain('info:ESXI_PASSTHRU_DEVICE'); // the GPU at 003:00.0
+  });
+
+  it('the management NIC passed through is an error (esx.conf: vmk0 → Management Network → vSwitch0 → vmnic0)', async () => {
+    const conf = parseEsxConf(readFileSync(corpusPath('esxi', 'esxconf', 'esxi-5.0_elatov_vswitch.excerpt.conf'), 'utf8') + '/net/vmkernelnic/child[0000]/name = "vmk0"\n/net/vmkernelnic/child[0000]/portgroup = "Management Network"\n/device/000:25.0/owner = "passthru"\n/device/000:25.0/vmkname = "vmnic0"\n');
+    const f = passthroughFindings(conf, undefined, false);
+    expect(codes(f)).toEqual(['error:ESXI_PASSTHRU_MGMT_NIC']);
+    expect(f[0]?.fix).toContain('/device/000:25.0/owner = "vmkernel"');
+  });
+
+  it('a USB storage adapter (vmhba32+) passed through is an error', () => {
+    const conf = parseEsxConf('/device/000:29.0/owner = "passthru"\n/device/000:29.0/vmkname = "vmhba32"\n');
+    expect(codes(passthroughFindings(conf, undefined, false))).toEqual(['error:ESXI_PASSTHRU_USB_CONTROLLER']);
+  });
+
+  it('real 4.0 excerpt: three passthrough devices without names are info only', () => {
+    const conf = parseEsxConf(readFileSync(corpusPath('esxi', 'esxconf', 'esxi-4.0_vm-help_device-passthru.excerpt.conf'), 'utf8'));
+    expect(codes(passthroughFindings(conf, undefined, false))).toEqual(['info:ESXI_PASSTHRU_DEVICE', 'info:ESXI_PASSTHRU_DEVICE', 'info:ESXI_PASSTHRU_DEVICE']);
+  });
+
+  it('release and UUID mismatch against a target', async () => {
+    const f = checkBackup(await load('configBundle-esx70.tgz'), await load('local-6.7.tgz'));
+    expect(codes(f)).toEqual(expect.arrayContaining(['error:ESXI_RELEASE_MISMATCH', 'warning:ESXI_UUID_MISMATCH', 'info:ESXI_ENCRYPTION_NONE']));
+    expect(f.find((x) => x.code === 'ESXI_RELEASE_MISMATCH')?.message).toContain('Mismatched Bundle');
+  });
+
+  it('TPM-encrypted configuration is an error that says only the original host can open it', async () => {
+    const f = checkBackup(await load('state-7.0.3-tpm.tgz'));
+    expect(f[0]?.code).toBe('ESXI_TPM_ENCRYPTED');
+    expect(f[0]?.severity).toBe('error');
+  });
+
+  it('an empty esx.conf is an error', async () => {
+    const b = await load('pairs', 'root-password', 'before.tgz');
+    b.backup.files.get('etc/vmware/esx.conf')!.data = Buffer.alloc(0);
+    const f = checkBackup(await parseBackup(b.backup));
+    expect(codes(f)).toContain('error:ESXI_EMPTY_ESXCONF');
+  });
+
+  it('a backup without local.tgz contents is an error', async () => {
+    const b = await load('pairs', 'root-password', 'before.tgz');
+    b.backup.files.clear();
+    expect(codes(checkBackup(await parseBackup(b.backup)))).toContain('error:ESXI_NO_LOCAL_TGZ');
+  });
+});
