@@ -6,17 +6,21 @@ import { printJson, reportError, reportWarnings } from '../../output.js';
 import { formatBytes } from '../../render/progress.js';
 import { pcapJson } from './json.js';
 import { renderPcap } from './render.js';
+import { renderVerdict, startVerdict, verdictExitCode, withVerdictJson } from './render-verdict.js';
 
 interface PcapArgs {
   files: string[];
   limit?: number;
+  /** The offload verdict (issue 4); on unless --no-verdict. */
+  verdict?: boolean;
 }
 
 /** How many bad checksums the text report lists by default (JSON lists up to the core default, 1000). */
 const TEXT_DEFAULT_SHOWN = 20;
 
 /**
- * Exit codes: 1 when any bad checksum was found, 0 when none, 2 when the file could not be read (or
+ * Exit codes: with the verdict (default), 1 for offload-broken, wire-corruption and inconclusive, else 0; with
+ * --no-verdict, 1 when any bad checksum was found, 0 when none; 2 when the file could not be read (or
  * was damaged: the results up to the damage are still printed). Several files: the worst.
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
@@ -29,21 +33,25 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   for (const file of args.files) {
     let code: number;
     try {
+      const collector = startVerdict(args.verdict, args.limit);
       const report = await analyzeCapture(resolve(ctx.io.cwd, file), {
         strict: ctx.strict,
         ...(args.limit === undefined ? {} : { limit: args.limit }),
+        ...(collector === undefined ? {} : { onFrame: collector.onFrame }),
         onProgress: (read, total) => ctx.progress.update(`${file}: ${formatBytes(read)} of ${formatBytes(total)}`),
       });
       ctx.progress.done();
       if (report.error) report.error.file = file;
       const shown = { ...report, file };
       const problem = report.checksums.ipv4.bad + report.checksums.tcp.bad + report.checksums.udp.bad > 0;
-      if (ctx.json) results.push(pcapJson(shown));
+      const verdict = collector?.finish();
+      if (ctx.json) results.push(collector && verdict ? withVerdictJson(pcapJson(shown), shown, collector, verdict) : pcapJson(shown));
       else if (!report.error || report.frames > 0) {
-        ctx.io.out(renderPcap(shown, ctx.colors, args.limit ?? TEXT_DEFAULT_SHOWN));
+        ctx.io.out(renderPcap(shown, ctx.colors, args.limit ?? TEXT_DEFAULT_SHOWN) + (verdict ? renderVerdict(verdict, ctx.colors) : ''));
       }
       if (!ctx.json) reportWarnings(ctx, shown.warnings.map((w) => ({ ...w, file })));
       if (report.error) code = ctx.json ? EXIT_INVALID : reportError(ctx, report.error, file);
+      else if (verdict) code = verdictExitCode(verdict);
       else code = problem ? EXIT_PROBLEM : EXIT_OK;
     } catch (e) {
       ctx.progress.done();

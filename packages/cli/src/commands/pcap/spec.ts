@@ -8,6 +8,8 @@ export const pcapSpec: CommandSpec = {
     y
       .positional('files', { type: 'string', array: true, describe: 'pcap or pcapng capture files, optionally gzip-compressed' })
       .option('limit', { type: 'number', describe: 'List at most N bad checksums per file (default: 20 in text, 1000 with --json); counts are always complete' })
+      .option('verdict', { type: 'boolean', default: true, describe: 'Judge the bad checksums: offload artifacts, broken offload, corruption, rewritten trace (--no-verdict: counts only, exit 1 on any bad checksum)' })
+      .example('$0 pcap slow-https.pcapng', 'is my NIC broken, or is this how captures look? (verdict, evidence, advice)')
       .example('$0 pcap capture.pcapng', 'counts per protocol and the first bad checksums')
       .example('$0 pcap trace.pcap.gz --json --limit 100000', 'every bad frame as JSON (docs/json-pcap.md)')
       .example('$0 pcap a.pcap b.pcapng --strict', 'a capture cut in the middle of a packet is a failure'),

@@ -1,0 +1,126 @@
+/**
+ * The offload verdict's part of `analyze pcap` (issue 4): the text block, the JSON `verdict` object,
+ * the `class`/`acked`/`retransmitted` fields on each `bad` entry, and the exit code. Kept apart from
+ * the checksum report's rendering (render.ts, json.ts) so each side can change on its own.
+ */
+import type { CaptureReport } from '@analyze/core/pcap';
+import { VerdictCollector, type BadCounts, type SegmentOutcomes, type Verdict, type VerdictKind } from '@analyze/core/pcap/verdict';
+import { EXIT_OK, EXIT_PROBLEM } from '../../context.js';
+import type { Colors } from '../../render/color.js';
+
+/** A collector for one capture, or none with --no-verdict. `limit` matches the `bad` list's cap. */
+export function startVerdict(enabled: boolean | undefined, limit: number | undefined): VerdictCollector | undefined {
+  if (enabled === false) return undefined;
+  return new VerdictCollector(limit === undefined ? {} : { annotateLimit: limit });
+}
+
+/**
+ * Exit code 1 for the verdicts that mean something must be fixed (offload-broken, wire-corruption)
+ * and for inconclusive (bad checksums nobody has explained away: look at them); 0 for clean,
+ * offload-artifact and rewritten, where the network is not at fault.
+ */
+export function verdictExitCode(v: Verdict): number {
+  return v.kind === 'offload-broken' || v.kind === 'wire-corruption' || v.kind === 'inconclusive' ? EXIT_PROBLEM : EXIT_OK;
+}
+
+/** The --json document with `verdict` added and each `bad` entry annotated (docs/json-pcap.md). */
+export function withVerdictJson(doc: object, report: CaptureReport, c: VerdictCollector, v: Verdict): object {
+  const bad = report.bad.map((b) => {
+    const a = c.annotation(b.frame, b.protocol);
+    if (a === undefined) return b;
+    return b.protocol === 'tcp' ? { ...b, class: a.class, acked: a.acked ?? null, retransmitted: a.retransmitted ?? false } : { ...b, class: a.class };
+  });
+  return {
+    ...doc,
+    bad,
+    verdict: {
+      kind: v.kind,
+      captureHosts: v.captureHosts,
+      evidence: v.evidence,
+      summary: v.summary,
+      advice: v.advice,
+      os: v.os,
+      hosts: v.hosts,
+      flows: v.flows,
+    },
+  };
+}
+
+const KIND_STYLE: Record<VerdictKind, keyof Pick<Colors, 'green' | 'yellow' | 'red' | 'cyan'>> = {
+  clean: 'green',
+  'offload-artifact': 'green',
+  'offload-broken': 'red',
+  'wire-corruption': 'red',
+  rewritten: 'yellow',
+  inconclusive: 'yellow',
+};
+
+function counts(b: BadCounts): string {
+  const parts: [string, number][] = [
+    ['partial', b.partial],
+    ['partial-no-length', b.partialNoLength],
+    ['zero', b.zero],
+    ['mismatch', b.mismatch],
+    ['IPv4 zero', b.ipv4Zero],
+    ['IPv4 mismatch', b.ipv4Mismatch],
+  ];
+  const shown = parts.filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`);
+  return shown.length ? shown.join(', ') : 'none';
+}
+
+function fates(o: SegmentOutcomes): string {
+  return `acked ${o.acked}, failed ${o.failed}, unacked ${o.unacked}, unknown ${o.unknown}`;
+}
+
+/** Wrap a sentence to the terminal, indented. */
+function wrap(text: string, indent: string, width = 100): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      out.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out;
+}
+
+/** The verdict block printed under the checksum counts. */
+export function renderVerdict(v: Verdict, c: Colors): string {
+  const lines: string[] = [];
+  lines.push(`  verdict: ${c.bold(c[KIND_STYLE[v.kind]](v.kind))}`);
+  lines.push(...wrap(v.summary, '    '));
+  if (v.captureHosts.length) {
+    const hosts = v.captureHosts.map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''} [${h.reason}]`);
+    lines.push(`    capture host${hosts.length === 1 ? '' : 's'}: ${hosts.join('; ')}`);
+  }
+  if (v.os.guess !== 'unknown') lines.push(`    OS: ${v.os.guess} (${v.os.because})`);
+  const e = v.evidence;
+  if (v.kind !== 'clean') {
+    lines.push(`    bad checksums: outbound ${counts(e.outbound)}; inbound ${counts(e.inbound)}; direction unknown ${counts(e.unknownDirection)}`);
+    const t = e.tcpSegments;
+    for (const [name, o] of [
+      ['outbound', t.outbound],
+      ['inbound', t.inbound],
+      ['direction unknown', t.unknownDirection],
+    ] as const) {
+      for (const [value, s] of [
+        ['placeholder', o.placeholder],
+        ['mismatch', o.mismatch],
+      ] as const) {
+        if (s.acked + s.failed + s.unacked + s.unknown > 0) lines.push(`    TCP segments, ${name}, ${value}: ${fates(s)}`);
+      }
+    }
+    const flows = v.flows.filter((f) => f.failed + f.unacked > 0).slice(0, 5);
+    if (flows.length) {
+      lines.push('    flows with unacknowledged bad segments:');
+      for (const f of flows) lines.push(`      ${f.flow}  bad ${f.badSegments}, failed ${f.failed}, unacked ${f.unacked}, acked ${f.acked}`);
+    }
+  }
+  if (v.advice.length) {
+    lines.push('    advice:');
+    for (const a of v.advice) lines.push(...wrap(a, '      ').map((l, i) => (i === 0 ? `${l.slice(0, 4)}- ${l.slice(6)}` : l)));
+  }
+  return `${lines.join('\n')}\n`;
+}

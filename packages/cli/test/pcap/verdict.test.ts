@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/main.js';
+import { pcapSpec } from '../../src/commands/pcap/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const run = async (...argv: string[]) => {
+  const io = captureIo({ cwd: ROOT });
+  const code = await main(['pcap', ...argv], io, [pcapSpec]);
+  return { code, out: io.stdout, err: io.stderr };
+};
+const S = (name: string) => `fixtures/pcap/scenarios/${name}`;
+
+describe('analyze pcap: the offload verdict', () => {
+  it('offload-artifact: verdict block with capture host and advice, exit 0', async () => {
+    const r = await run(S('offload-artifact.pcap'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}verdict: offload-artifact$/m);
+    expect(r.out).toContain('capture host: 192.168.1.20 (02:42:c0:a8:01:14) [placeholders]');
+    expect(r.out).toMatch(/TCP segments, outbound, placeholder: acked \d+, failed 0/);
+    expect(r.out).toMatch(/advice:\n {4}- Nothing to fix/);
+    expect(r.err).toBe('');
+  });
+
+  it('offload-broken (Realtek): exit 1, Windows adapter advice, failing flows listed', async () => {
+    const r = await run(S('offload-broken.pcap'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/verdict: offload-broken/);
+    expect(r.out).toMatch(/full-size segments fail, small ones pass/);
+    expect(r.out).toMatch(/flows with unacknowledged bad segments:\n {6}192\.168\.1\.37:4970\d > /);
+    expect(r.out).toContain('Disable-NetAdapterChecksumOffload');
+    expect(r.out).toContain('TCP Checksum Offload (IPv4)');
+  });
+
+  it('--json: verdict object and class/acked/retransmitted on each bad entry', async () => {
+    const r = await run(S('offload-broken.pcap'), '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(Object.keys(doc.verdict)).toEqual(expect.arrayContaining(['kind', 'captureHosts', 'evidence', 'summary', 'advice']));
+    expect(doc.verdict.kind).toBe('offload-broken');
+    expect(doc.verdict.captureHosts[0]).toMatchObject({ address: '192.168.1.37', macs: ['00:e0:4c:68:12:37'], reason: 'placeholders' });
+    expect(doc.verdict.evidence.tcpSegments.outbound.placeholder.failed).toBe(12);
+    const tcp = doc.bad.filter((b: { protocol: string }) => b.protocol === 'tcp');
+    const ip = doc.bad.filter((b: { protocol: string }) => b.protocol === 'ipv4');
+    expect(tcp.length).toBeGreaterThan(0);
+    for (const b of tcp) {
+      expect(b.class).toBe('partial');
+      expect([true, false, null]).toContain(b.acked);
+      expect(typeof b.retransmitted).toBe('boolean');
+    }
+    expect(tcp.filter((b: { acked: unknown; retransmitted: boolean }) => b.acked === false && b.retransmitted)).toHaveLength(12);
+    for (const b of ip) {
+      expect(b.class).toBe('zero');
+      expect(b).not.toHaveProperty('acked');
+    }
+  });
+
+  it('wire-corruption: exit 1; rewritten and clean: exit 0; inconclusive: exit 1', async () => {
+    const wire = await run(S('wire-corruption.pcapng'));
+    expect(wire.code).toBe(1);
+    expect(wire.out).toMatch(/verdict: wire-corruption/);
+    expect(wire.out).toMatch(/cable/);
+    const rewritten = await run(S('rewritten.pcap'));
+    expect(rewritten.code).toBe(0);
+    expect(rewritten.out).toMatch(/verdict: rewritten/);
+    const clean = await run(S('clean.pcap'));
+    expect(clean.code).toBe(0);
+    expect(clean.out).toMatch(/verdict: clean/);
+    const unsure = await run(S('inconclusive.pcap'));
+    expect(unsure.code).toBe(1);
+    expect(unsure.out).toMatch(/verdict: inconclusive\n {4}Inconclusive: 3 checksums/);
+  });
+
+  it('several files: exit code the worst verdict', async () => {
+    const r = await run(S('offload-artifact.pcap'), S('wire-corruption.pcapng'), '--json');
+    expect(r.code).toBe(1);
+    const docs = JSON.parse(r.out);
+    expect(docs.map((d: { verdict: { kind: string } }) => d.verdict.kind)).toEqual(['offload-artifact', 'wire-corruption']);
+  });
+
+  it('--no-verdict: counts only, and any bad checksum exits 1', async () => {
+    const r = await run(S('offload-artifact.pcap'), '--no-verdict');
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('verdict:');
+    const j = JSON.parse((await run(S('offload-artifact.pcap'), '--no-verdict', '--json')).out);
+    expect(j).not.toHaveProperty('verdict');
+    expect(j.bad[0]).not.toHaveProperty('class');
+  });
+});
