@@ -52,10 +52,6 @@ console.log(`in-process: first ${firstMs.toFixed(0)} ms (WASM compile), then ${(
 const ours = timeCommand(process.execPath, [CLI, 'esxi', 'diff', '--json', BEFORE, AFTER], [0, 1]);
 console.log(`analyze esxi diff (CLI, incl. Node start): ${ours.ms.toFixed(0)} ms  (target < ${TARGET_MS} ms: ${ours.ms < TARGET_MS ? 'met' : 'NOT met'})`);
 
-// sql.js's WASM is tiered up by TurboFan on a background thread, which competes for the CPU in a short run;
-// Liftoff-only (baseline compiler) is measured as a hint for where the launcher could go (bin.ts is the lead's).
-const liftoff = timeCommand(process.execPath, ['--liftoff-only', CLI, 'esxi', 'diff', '--json', BEFORE, AFTER], [0, 1]);
-console.log(`  same with node --liftoff-only: ${liftoff.ms.toFixed(0)} ms`);
 const version = timeCommand(process.execPath, [CLI, '--version'], [0]);
 console.log(`  of which Node start + CLI frame (analyze --version): ${version.ms.toFixed(0)} ms`);
 

@@ -6,6 +6,7 @@
  * Table Config(Component, ConfigGroup, Name, Identifier, ModifiedTime, CreationTime, Version, Success,
  * AutoConfValue, UserValue, VitalValue, CachedValue, DesiredValue, Revision); values are JSON text.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { AnalyzeError } from '../../errors.js';
 
@@ -40,8 +41,16 @@ export interface ConfigStore {
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
-/** Loads and compiles the WASM build once per process (the measured cost is in docs/esxi.md). */
+/**
+ * Loads and compiles the WASM build once per process (the measured cost is in docs/esxi.md).
+ *
+ * V8 compiles WASM with its baseline compiler (Liftoff) and then re-compiles hot code with TurboFan on
+ * a background thread. For a CLI run that reads one ~100-row database this second compile of sql.js's
+ * 1.2 MB module is pure cost: on the 2-core reference machine it took `esxi diff` from ~390 ms to
+ * ~280 ms to stay on Liftoff (bench/esxi-diff.mjs). The flag only affects WASM, which only sql.js uses.
+ */
 export function loadSqlJs(): Promise<SqlJsStatic> {
+  if (sqlJs === undefined) setFlagsFromString('--liftoff-only');
   sqlJs ??= import('sql.js').then((mod) => {
     const init = (mod as unknown as { default: (cfg?: object) => Promise<SqlJsStatic> }).default;
     return init();
