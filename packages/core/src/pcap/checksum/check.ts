@@ -6,7 +6,7 @@
  * Results go into preallocated LayerSlots; nothing is allocated per frame except on the fragment path.
  */
 import { decodeLink, afterEthertype, newLinkResult, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_IP_BY_VERSION, ETHERTYPE_NONE } from '../decode/link.js';
-import { add16, fold16, onesSum, sub16 } from './sum.js';
+import { add16, fold16, onesSum, sub16, wordSum, type SumFn } from './sum.js';
 import { Reassembler } from './reassembly.js';
 
 export const PROTO_IPV4 = 0;
@@ -65,6 +65,9 @@ export class FrameChecker {
   count = 0;
   readonly link = newLinkResult();
   private readonly reassembler = new Reassembler();
+
+  /** `sum` sums transport payloads: the SIMD kernel when the reader's buffer lives in its memory. */
+  constructor(private readonly sum: SumFn = onesSum) {}
 
   // Facts about the innermost IP/transport, for FrameRecords.
   ipVersion: 4 | 6 | 0 = 0;
@@ -134,7 +137,7 @@ export class FrameChecker {
     if (capEnd - off < hl) return;
     const s = this.slot(PROTO_IPV4, depth, quoted, 4, u8, off + 12, off + 16);
     const stored = dv.getUint16(off + 10);
-    const sum = onesSum(dv, off, hl);
+    const sum = wordSum(dv, off, hl);
     const headerGood = sum === 0xffff;
     if (s) {
       s.stored = stored;
@@ -152,7 +155,7 @@ export class FrameChecker {
     const payload = off + hl;
     const pRep = off + total;
     const pCap = Math.min(capEnd, pRep);
-    const addrSum = onesSum(dv, off + 12, 8);
+    const addrSum = wordSum(dv, off + 12, 8);
     const fragField = dv.getUint16(off + 6);
     const more = (fragField & 0x2000) !== 0;
     const fragOffset = (fragField & 0x1fff) * 8;
@@ -222,7 +225,7 @@ export class FrameChecker {
           next = protocol; // atomic fragment (RFC 6946): not fragmented at all
           continue;
         }
-        const addrSum = add16(onesSum(dv, srcOff, 16), onesSum(dv, dstOff, 16));
+        const addrSum = add16(wordSum(dv, srcOff, 16), wordSum(dv, dstOff, 16));
         if (!quoted && pCap === pRep) {
           const key = `6|${ipv6Key(dv, off + 8)}|${ipv6Key(dv, off + 24)}|${dv.getUint32(o - 4)}`;
           const whole = this.reassembler.add(key, fragOffset, u8.subarray(o, pRep), more);
@@ -237,7 +240,7 @@ export class FrameChecker {
       }
       break;
     }
-    const addrSum = add16(onesSum(dv, srcOff, 16), onesSum(dv, dstOff, 16));
+    const addrSum = add16(wordSum(dv, srcOff, 16), wordSum(dv, dstOff, 16));
     this.transport(next, u8, dv, o, pCap, pRep, addrSum, depth, quoted, false, 6, u8, srcOff, dstOff);
   }
 
@@ -275,7 +278,7 @@ export class FrameChecker {
           s.correct = 0;
           return;
         }
-        const sum = add16(s.pseudo, onesSum(dv, o, length));
+        const sum = add16(s.pseudo, this.sum(dv, o, length));
         // RFC 1624: 0xFFFF where 0x0000 is due is "equivalent" but tshark 4.0 calls it Bad; so do we.
         const good = sum === 0xffff && s.stored !== 0xffff;
         s.status = good ? STATUS_GOOD : STATUS_BAD;
@@ -296,7 +299,7 @@ export class FrameChecker {
             s.status = STATUS_UNVERIFIED;
             s.correct = 0;
           } else {
-            const sum = add16(s.pseudo, onesSum(dv, o, udpLength));
+            const sum = add16(s.pseudo, this.sum(dv, o, udpLength));
             let correct = ~sub16(sum, s.stored) & 0xffff;
             if (correct === 0) correct = 0xffff; // RFC 768: a computed 0 is sent as all ones
             s.correct = correct;

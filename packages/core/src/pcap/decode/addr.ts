@@ -37,3 +37,55 @@ export function formatMac(u8: Uint8Array, off: number): string {
   for (let i = 0; i < 6; i++) s += (i ? ':' : '') + (u8[off + i] ?? 0).toString(16).padStart(2, '0');
   return s;
 }
+
+/**
+ * Text forms with a memory: a capture repeats the same few addresses, and FrameRecords need them for
+ * every frame, so formatting each once saves most of the cost of building records. Bounded: the
+ * cache is emptied when it reaches MAX_CACHED entries.
+ */
+const MAX_CACHED = 65536;
+
+export class AddressText {
+  private readonly v4 = new Map<number, string>();
+  private readonly v6 = new Map<string, string>();
+  private readonly macs = new Map<number, string>();
+
+  ip(u8: Uint8Array, off: number, version: 4 | 6): string {
+    return version === 4 ? this.ipv4(u8, off) : this.ipv6(u8, off);
+  }
+
+  ipv4(u8: Uint8Array, off: number): string {
+    const key = (((u8[off] ?? 0) << 24) | ((u8[off + 1] ?? 0) << 16) | ((u8[off + 2] ?? 0) << 8) | (u8[off + 3] ?? 0)) >>> 0;
+    let s = this.v4.get(key);
+    if (s === undefined) {
+      if (this.v4.size >= MAX_CACHED) this.v4.clear();
+      s = formatIpv4(u8, off);
+      this.v4.set(key, s);
+    }
+    return s;
+  }
+
+  ipv6(u8: Uint8Array, off: number): string {
+    // latin1 of the 16 bytes is a cheap exact key.
+    let key = '';
+    for (let i = 0; i < 16; i++) key += String.fromCharCode(u8[off + i] ?? 0);
+    let s = this.v6.get(key);
+    if (s === undefined) {
+      if (this.v6.size >= MAX_CACHED) this.v6.clear();
+      s = formatIpv6(u8, off);
+      this.v6.set(key, s);
+    }
+    return s;
+  }
+
+  mac(u8: Uint8Array, off: number): string {
+    const key = ((u8[off] ?? 0) * 256 + (u8[off + 1] ?? 0)) * 4294967296 + ((((u8[off + 2] ?? 0) << 24) | ((u8[off + 3] ?? 0) << 16) | ((u8[off + 4] ?? 0) << 8) | (u8[off + 5] ?? 0)) >>> 0);
+    let s = this.macs.get(key);
+    if (s === undefined) {
+      if (this.macs.size >= MAX_CACHED) this.macs.clear();
+      s = formatMac(u8, off);
+      this.macs.set(key, s);
+    }
+    return s;
+  }
+}

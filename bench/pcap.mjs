@@ -1,0 +1,99 @@
+// Benchmark for `analyze pcap` (issue 3): builds a >= 300 MB capture (bench/pcap-gen.mjs), then
+// measures our throughput (MB/s, packets/s) and peak RSS in a child process, and tshark 4.0's time and
+// peak RSS on the same file with the fastest way it has to count bad checksums (-q -z io,stat, see
+// ../shared/notes/pcap-checksums.md §8), and prints the ratio. Both runs read a warm file.
+// Also checks that both agree on the number of frames with a bad IPv4/TCP/UDP checksum.
+//   node bench/pcap.mjs [--size MB] [--runs N] [--file existing.pcap] [--no-tshark] [--format pcap|pcapng]
+// Needs the built core: node_modules/.bin/tsc -b
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBenchCapture } from './pcap-gen.mjs';
+
+const TARGET_RATIO = 20;
+const TARGET_MB_S = 1000;
+const TARGET_RSS_MB = 150;
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const sizeMB = Number(opt('size', '320'));
+const runs = Number(opt('runs', '3'));
+const format = opt('format', 'pcap');
+const child = fileURLToPath(new URL('./pcap-child.mjs', import.meta.url));
+if (!existsSync(fileURLToPath(new URL('../packages/core/dist/pcap/index.js', import.meta.url)))) {
+  console.error('build first: node_modules/.bin/tsc -b');
+  process.exit(2);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-pcap-'));
+try {
+  let file = opt('file', undefined);
+  if (!file) {
+    file = join(dir, `bench.${format}`);
+    const t0 = Date.now();
+    const g = writeBenchCapture(file, sizeMB * 1e6, format);
+    console.log(`built ${file}: ${(g.bytes / 1e6).toFixed(0)} MB, ${g.frames.toLocaleString()} frames (${g.units} x a ${g.unitFrames}-frame unit) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const bytes = statSync(file).size;
+  warm(file); // both tools then read from the page cache
+
+  const ours = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [child, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`analysis failed: ${r.stderr}`);
+    ours.push(JSON.parse(r.stdout));
+  }
+  ours.sort((a, b) => a.seconds - b.seconds);
+  const med = ours[Math.floor(ours.length / 2)];
+  const peakRss = Math.max(...ours.map((o) => o.maxRssBytes));
+  const mbs = bytes / 1e6 / med.seconds;
+  console.log(`analyze pcap: median ${med.seconds.toFixed(3)} s of ${runs} (${ours.map((o) => o.seconds.toFixed(3)).join(' / ')}) = ${mbs.toFixed(0)} MB/s, ${(med.frames / med.seconds / 1e6).toFixed(2)} M packets/s, peak RSS ${(peakRss / 1048576).toFixed(0)} MiB`);
+  console.log(`  frames ${med.frames.toLocaleString()}, bad frames: ipv4 ${med.bad.ipv4}, tcp ${med.bad.tcp}, udp ${med.bad.udp}${med.error ? `, error: ${med.error}` : ''}`);
+
+  let ratioOk = true;
+  const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' });
+  if (argv.includes('--no-tshark') || tshark.status !== 0) {
+    console.log('tshark: not run (not installed or --no-tshark); no ratio');
+  } else {
+    const filters = ['ip.checksum.status==0', 'tcp.checksum.status==0', 'udp.checksum.status==0'];
+    const args = ['-r', file, '-n', '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-q', '-z', `io,stat,0,${filters.join(',')}`];
+    const timeBin = existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '%e %M', 'tshark', ...args]] : ['tshark', args];
+    const t0 = process.hrtime.bigint();
+    const t = spawnSync(timeBin[0], timeBin[1], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (t.status !== 0) throw new Error(`tshark failed: ${t.stderr}`);
+    const rssLine = t.stderr.trim().split('\n').pop() ?? '';
+    const rssKb = /^\d+(\.\d+)? (\d+)$/.test(rssLine) ? Number(rssLine.split(' ')[1]) : undefined;
+    // io,stat table row: | 0.0 <> Dur | frames | bytes | frames | bytes | ...; take the frame counts per filter.
+    const row = t.stdout.split('\n').find((l) => /<>/.test(l)) ?? '';
+    const cells = row.split('|').map((c) => c.trim()).filter(Boolean);
+    const counts = [Number(cells[1]), Number(cells[3]), Number(cells[5])];
+    const tMbs = bytes / 1e6 / seconds;
+    const ratio = seconds / med.seconds;
+    ratioOk = ratio >= TARGET_RATIO;
+    console.log(`tshark 4.0 (io,stat, 1 run): ${seconds.toFixed(2)} s = ${tMbs.toFixed(0)} MB/s, ${(med.frames / seconds / 1e6).toFixed(2)} M packets/s${rssKb ? `, peak RSS ${(rssKb / 1024).toFixed(0)} MiB` : ''}`);
+    console.log(`  bad frames per tshark: ipv4 ${counts[0]}, tcp ${counts[1]}, udp ${counts[2]} -> ${counts[0] === med.bad.ipv4 && counts[1] === med.bad.tcp && counts[2] === med.bad.udp ? 'same as ours' : 'DIFFERENT from ours'}`);
+    console.log(`ratio: ${ratio.toFixed(1)}x tshark's throughput (target >= ${TARGET_RATIO}x)`);
+  }
+  const ok = ratioOk && mbs >= TARGET_MB_S && peakRss <= TARGET_RSS_MB * 1048576;
+  console.log(`targets: >= ${TARGET_MB_S} MB/s ${mbs >= TARGET_MB_S ? 'met' : 'NOT met'}; RSS <= ${TARGET_RSS_MB} MiB ${peakRss <= TARGET_RSS_MB * 1048576 ? 'met' : 'NOT met'}; ratio ${ratioOk ? 'met' : 'NOT met'} (indicative: the machine is shared)`);
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Read the file once in small chunks (not into one buffer: a child's peak RSS would include ours after fork). */
+function warm(path) {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length) > 0);
+  } finally {
+    closeSync(fd);
+  }
+}
