@@ -2,7 +2,8 @@
 import { describe, expect, it } from '@jest/globals';
 // @ts-expect-error plain JS fixture builders (no types)
 import * as L from '../../../../fixtures/gen/pcap/lib.mjs';
-import { add16, fold16, onesSum, sub16 } from '../../src/pcap/checksum/sum.js';
+import { add16, fold16, onesSum, sub16, wordSum } from '../../src/pcap/checksum/sum.js';
+import { createSimdSum } from '../../src/pcap/checksum/simd.js';
 import { FrameChecker, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED, PROTO_IPV4, PROTO_TCP, PROTO_UDP } from '../../src/pcap/checksum/check.js';
 import { formatIpv6, formatMac } from '../../src/pcap/decode/addr.js';
 import { decodeLink, newLinkResult, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_IP_BY_VERSION, ETHERTYPE_NONE } from '../../src/pcap/decode/link.js';
@@ -35,6 +36,27 @@ describe('ones-complement sum', () => {
   it('all-ones data does not overflow the accumulators', () => {
     const u8 = new Uint8Array(4 * 1024 * 1024).fill(0xff);
     expect(onesSum(dvOf(u8), 0, u8.length)).toBe(0xffff);
+  });
+
+  it('the WebAssembly SIMD kernel equals the word-by-word sum (bulk, tails, unaligned starts, the buffer end)', () => {
+    const size = 1 << 20;
+    const simd = createSimdSum(size);
+    expect(simd).toBeDefined(); // Node 20 has WebAssembly SIMD: the fast path must be in use
+    const u8 = new Uint8Array(simd!.buffer, 0, size);
+    for (let i = 0; i < size; i++) u8[i] = (i * 73 + 11) & 0xff;
+    const dv = new DataView(simd!.buffer, 0, size);
+    for (let off = 0; off < 9; off++) for (let len = 0; len < 700; len += 3) expect([off, len, simd!.sum(dv, off, len)]).toEqual([off, len, slowSum(u8, off, len)]);
+    expect(simd!.sum(dv, size - 4000, 4000)).toBe(slowSum(u8, size - 4000, 4000));
+    u8.fill(0xff);
+    expect(simd!.sum(dv, 0, size)).toBe(0xffff);
+    // A DataView on another buffer falls back to the JS sum.
+    const other = Uint8Array.from([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7, ...new Array(200).fill(0)]);
+    expect(simd!.sum(dvOf(other), 0, other.length)).toBe(0xddf2);
+  });
+
+  it('wordSum (headers) equals the general sum', () => {
+    const u8 = Uint8Array.from({ length: 60 }, (_, i) => (i * 37 + 5) & 0xff);
+    for (let len = 0; len <= 60; len += 2) expect(wordSum(dvOf(u8), 0, len)).toBe(slowSum(u8, 0, len));
   });
 
   it('fold/add/sub are ones-complement arithmetic', () => {
