@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { UsageError } from '@analyze/core';
+import { UsageError } from '@analyze/core/errors';
 import type { CommandSpec } from './command.js';
 import { commands } from './commands/index.js';
 import { EXIT_INVALID, EXIT_OK, type Context, type GlobalArgs } from './context.js';
@@ -34,7 +34,7 @@ function version(): string {
 export function buildCli(argv: string[], io: Io, setExit: (code: number) => void, specs: readonly CommandSpec[] = commands): Argv {
   const y = yargs(argv)
     .scriptName('analyze')
-    .usage('$0 <command> FILE... [options]\n\nTurn what a failure left behind into a clear verdict.')
+    .usage('$0 <command> FILE... [options]\n\nTurn the files an infrastructure failure leaves behind into a clear verdict.')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (see docs/json.md)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only results: no warnings or progress' })
     .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (damaged tails, odd entries) as errors' })

@@ -1,4 +1,5 @@
-import { AnalyzeError, REPORT_SCHEMA_VERSION, type Warning } from '@analyze/core';
+import { AnalyzeError, type Warning } from '@analyze/core/errors';
+import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
 
 /** Print one JSON document (or an array of them), each object stamped with schemaVersion. */

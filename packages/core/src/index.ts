@@ -1,9 +1,32 @@
 /**
- * @analyze/core: the public API. Each command's analysis lives in its own folder and is also
- * importable on its own as `@analyze/core/<area>` (for example `@analyze/core/pcap`), which is what
- * the CLI does so that one command never loads another's parsers.
+ * @analyze/core: the whole library API, one namespace per area.
+ *
+ *   import { pcap, dump } from '@analyze/core';
+ *   const report = await pcap.analyzeCapture('capture.pcapng', {});
+ *
+ * Each area is also importable on its own, which loads only that area's code (the CLI does this, so
+ * one command never loads another's parsers):
+ *
+ *   import { analyzeCapture } from '@analyze/core/pcap';          // checksums, per frame
+ *   import { VerdictCollector } from '@analyze/core/pcap/verdict'; // offload verdict over FrameRecords
+ *   import { analyzeDump } from '@analyze/core/dump';             // cdb, saved text or native engine
+ *   import { openBackup, showBackup } from '@analyze/core/esxi';  // ESXi backups: read, show, extract
+ *   import { diffBackups, checkBackup } from '@analyze/core/esxi/diff';
+ *   import { analyzePsod } from '@analyze/core/psod';
+ *   import { lookupCode } from '@analyze/core/codes';
+ *   import { analyzeProfiles } from '@analyze/core/windows';      // registry hives, .reg files, ProfileList
+ *   import { AnalyzeError } from '@analyze/core/errors';
  */
 export { AnalyzeError, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
 export type { ErrorCode, ErrorDetails, Warning } from './errors.js';
-export { isGzip, readHead, readSmallFile, fileSize, openFile, gunzipBounded } from './io/files.js';
 export { REPORT_SCHEMA_VERSION } from './report.js';
+export * as io from './io/index.js';
+export * as pcap from './pcap/index.js';
+export * as pcapVerdict from './pcap/verdict/index.js';
+export * as dump from './dump/index.js';
+export * as esxi from './esxi/index.js';
+export * as esxiDiff from './esxi/diff/index.js';
+export * as psod from './psod/index.js';
+export * as codes from './codes/index.js';
+export * as windows from './windows/index.js';
+export * as tables from './tables/index.js';

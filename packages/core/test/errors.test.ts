@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AnalyzeError, Warnings, gunzipBounded, inFile, readSmallFile } from '../src/index.js';
+import { AnalyzeError, Warnings, inFile, io } from '../src/index.js';
+
+const { gunzipBounded, readSmallFile } = io;
 
 describe('AnalyzeError', () => {
   it('describes itself as FILE: message (at byte N)', () => {
@@ -60,5 +62,19 @@ describe('file helpers', () => {
   it('reports truncated gzip as corrupt', () => {
     const gz = gzipSync(Buffer.alloc(5000, 7));
     expect(() => gunzipBounded(gz.subarray(0, gz.length - 10), 1e6)).toThrow(expect.objectContaining({ code: 'GZIP_CORRUPT' }) as unknown as Error);
+  });
+});
+
+describe('public API', () => {
+  it('offers every area as a namespace with its main function', async () => {
+    const core = await import('../src/index.js');
+    expect(typeof core.pcap.analyzeCapture).toBe('function');
+    expect(typeof core.dump.analyzeDump).toBe('function');
+    expect(typeof core.esxi.openBackup).toBe('function');
+    expect(typeof core.esxiDiff.diffBackups).toBe('function');
+    expect(typeof core.psod.analyzePsod).toBe('function');
+    expect(typeof core.codes.lookupCode).toBe('function');
+    expect(typeof core.windows.analyzeProfiles).toBe('function');
+    expect(core.tables.bugcheckName(0xd1)).toBe('DRIVER_IRQL_NOT_LESS_OR_EQUAL');
   });
 });

@@ -1,4 +1,4 @@
-import { UsageError } from '@analyze/core';
+import { UsageError } from '@analyze/core/errors';
 import { isKnown, lookupCode, searchCodes, type CodeLookup } from '@analyze/core/codes';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, reportError } from '../../output.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '@analyze/core';
+import { UsageError } from '@analyze/core/errors';
 import { analyzeDump, type DumpReport } from '@analyze/core/dump';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';

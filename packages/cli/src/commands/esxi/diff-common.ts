@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AnalyzeError } from '@analyze/core';
+import { AnalyzeError } from '@analyze/core/errors';
 import { openBackup } from '@analyze/core/esxi';
 import { AREA_ORDER, AREA_TITLES, parseBackup, type BackupSummary, type DiffResult, type Finding, type ParsedBackup, type RestorePlan } from '@analyze/core/esxi/diff';
 import type { Colors } from '../../render/color.js';

@@ -1,4 +1,5 @@
-import { readSmallFile, UsageError } from '@analyze/core';
+import { UsageError } from '@analyze/core/errors';
+import { readSmallFile } from '@analyze/core/io';
 import { resolve } from 'node:path';
 import type { OpenOptions } from '@analyze/core/esxi';
 import type { Context } from '../../context.js';

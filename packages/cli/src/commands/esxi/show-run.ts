@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AnalyzeError } from '@analyze/core';
+import { AnalyzeError } from '@analyze/core/errors';
 import { openBackup, showBackup, type ShowReport } from '@analyze/core/esxi';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
