@@ -69,7 +69,7 @@ export function renderShow(file: string, r: ShowReport, c: Colors): string {
 }
 
 export function renderExtract(file: string, r: ExtractReport, c: Colors): string {
-  const out = [`${c.bold(file)}: wrote ${r.written.length} files (${formatBytes(r.written.reduce((s, f) => s + f.size, 0))}) under ${r.to}`];
+  const out = [`${c.bold(file)}: wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} (${formatBytes(r.written.reduce((s, f) => s + f.size, 0))}) under ${r.to}`];
   const stripped = r.written.filter((f) => f.strippedBits !== undefined);
   for (const f of stripped) out.push(`  ${f.path}: removed setuid/setgid/sticky bits ${f.strippedBits!.toString(8).padStart(4, '0')}`);
   for (const f of r.written.filter((w) => w.storedAs !== undefined)) out.push(`  ${f.path}: stored as absolute path ${f.storedAs}, written inside the folder`);

@@ -28,7 +28,8 @@ export type SkipReason =
   | 'unsafe-path'
   | 'symlink-in-path'
   | 'exists'
-  | 'not-a-directory';
+  | 'not-a-directory'
+  | 'name-too-long';
 
 export interface ExtractedFile {
   path: string;
@@ -87,20 +88,49 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
       skip('path-traversal', 'resolves outside the destination folder');
       continue;
     }
-    const parent = ensureParents(root, f.path.split('/').slice(0, -1), report);
-    if (parent !== undefined) {
-      skip(parent.reason, parent.message);
-      continue;
+    try {
+      const parent = ensureParents(root, f.path.split('/').slice(0, -1), report);
+      if (parent !== undefined) {
+        skip(parent.reason, parent.message);
+        continue;
+      }
+      if (f.type === 'directory') {
+        const r = makeDir(target, f.mode);
+        if (r === 'created') report.directories.push(f.path);
+        else if (r !== 'exists') skip(r.reason, r.message);
+        continue;
+      }
+      writeFile(target, f, opts, report);
+    } catch (e) {
+      const entry = entryFailure(e);
+      if (entry === undefined) {
+        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        throw new AnalyzeError('ESXI_EXTRACT_WRITE', `cannot write ${f.path} under ${root} (${code}) after ${report.written.length} files were written`, { file: to, cause: e });
+      }
+      skip(entry.reason, entry.message);
     }
-    if (f.type === 'directory') {
-      const r = makeDir(target, f.mode);
-      if (r === 'created') report.directories.push(f.path);
-      else if (r !== 'exists') skip(r.reason, r.message);
-      continue;
-    }
-    writeFile(target, f, opts, report);
   }
   return report;
+}
+
+/**
+ * File-system errors caused by one entry's own name or by a race on it: that entry is skipped and
+ * the others are still written. Anything else (ENOSPC, EACCES, EROFS...) concerns the whole
+ * destination and stops the extraction.
+ */
+function entryFailure(e: unknown): { reason: SkipReason; message: string } | undefined {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENAMETOOLONG':
+      return { reason: 'name-too-long', message: 'a path component or the whole path is longer than this file system allows' };
+    case 'ELOOP':
+      return { reason: 'symlink-in-path', message: 'a symbolic link appeared at this path while writing; not followed' };
+    case 'EEXIST':
+      return { reason: 'exists', message: 'appeared while writing; kept' };
+    case 'ENOTDIR':
+      return { reason: 'not-a-directory', message: 'a parent path is not a folder' };
+    default:
+      return undefined;
+  }
 }
 
 function prepareRoot(to: string): string {

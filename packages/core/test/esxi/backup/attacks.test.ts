@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { extractBackup } from '../../../src/esxi/backup/extract.js';
+import { Header } from 'tar';
 import { fixturePath } from '../../helpers/corpus.js';
 
 const fx = (name: string) => fixturePath('esxi', name);
@@ -31,6 +32,18 @@ function tree(dir: string, prefix = ''): string[] {
 /** Nothing but DIR itself appeared beside DIR. */
 function expectNothingOutside(): void {
   expect(readdirSync(base)).toEqual(['out']);
+}
+
+/** An uncompressed tar of the given entries, made with the `tar` package's own header writer. */
+function tarOf(entries: { path: string; data?: string; type?: 'File' | 'SymbolicLink'; linkpath?: string }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const data = Buffer.from(e.data ?? '');
+    const h = new Header({ path: e.path, type: e.type ?? 'File', size: data.length, mode: 0o644, mtime: new Date(0), ...(e.linkpath === undefined ? {} : { linkpath: e.linkpath }) });
+    h.encode();
+    blocks.push(h.block!, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
 }
 
 function refused(name: string, opts: { maxInflated?: number } = {}): AnalyzeError {
@@ -140,6 +153,48 @@ describe('esxi extract: hostile archives are refused or contained', () => {
     const e = refused('evil-corrupt-tar-header.tgz');
     expect(e.code).toBe('ESXI_TAR_INVALID');
     expect(e.offset).toBe(1024);
+  });
+
+  it('names too long for the file system (300-byte component, 5,893-byte path) are skipped, the rest is written', () => {
+    const r = extractBackup(openBackup(fx('evil-long-names.tgz')), out);
+    // sorted by path: etc/0ddd.../f (4 + 23 × 256 + 1 bytes, over PATH_MAX) before etc/nnn...
+    expect(r.skipped.map((s) => [s.path.length, s.reason])).toEqual([
+      [4 + 23 * 256 + 1, 'name-too-long'],
+      [4 + 300, 'name-too-long'],
+    ]);
+    expect(r.written.map((w) => w.path)).toEqual(['etc/hosts', 'etc/resolv.conf']);
+    expectNothingOutside();
+  });
+
+  it('file named like a folder: the file is written, entries that need it as a folder are skipped', () => {
+    const r = extractBackup(openBackup(fx('evil-file-named-like-folder.tgz')), out);
+    expect(r.written.map((w) => w.path)).toEqual(['etc/hosts', 'etc/vmware']);
+    expect(r.skipped).toEqual([{ path: 'etc/vmware/esx.conf', reason: 'not-a-directory', message: expect.stringMatching(/is not a folder/) }]);
+    expect(readFileSync(join(out, 'etc', 'vmware'), 'utf8')).toBe('a file, not a folder\n');
+    expectNothingOutside();
+  });
+
+  it('symlink then a file through it: the link is not made, the file lands in a real folder inside DIR', () => {
+    // the same name first as a link out of DIR, then as a folder holding a file
+    const r = extractBackup(openBackup(tarOf([{ path: 'etc/hosts', data: 'h\n' }, { path: 'etc/out', type: 'SymbolicLink', linkpath: base }, { path: 'etc/out/analyze-through-link', data: 'x\n' }])), out);
+    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([['etc/out', 'symlink']]);
+    expect(lstatSync(join(out, 'etc', 'out')).isDirectory()).toBe(true);
+    expect(existsSync(join(base, 'analyze-through-link'))).toBe(false);
+    expectNothingOutside();
+  });
+
+  it('flood of 100,001 empty members is refused with ESXI_TOO_MANY_ENTRIES, without hanging', () => {
+    const one = tarOf([{ path: 'etc/m', data: '' }]).subarray(0, 512);
+    const flood = Buffer.concat([...Array.from({ length: 100_001 }, () => one), Buffer.alloc(1024)]);
+    const t = Date.now();
+    let code: string | undefined;
+    try {
+      openBackup(flood, { name: 'flood.tar' });
+    } catch (e) {
+      code = (e as AnalyzeError).code;
+    }
+    expect(code).toBe('ESXI_TOO_MANY_ENTRIES');
+    expect(Date.now() - t).toBeLessThan(10_000);
   });
 
   it('existing files are not overwritten without force; force replaces regular files only', () => {
