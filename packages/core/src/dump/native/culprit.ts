@@ -5,6 +5,7 @@
  *   2. the header CONTEXT's program counter inside a non-kernel driver,
  *   3. a stack scan for values inside non-kernel drivers, from the context SP upward,
  *   4. the kernel itself.
+ * A dump without a bugcheck (code 0, taken on demand) names no culprit; the chain then says where the thread was.
  * Each step leaves one evidence sentence, decisive or not, so the reader sees the chain.
  */
 import { ModuleMap, hex, moduleOffset, scanStack, walkFramePointers, type ModuleRange } from './modules.js';
@@ -87,8 +88,11 @@ export function kernelCulprit(input: CulpritInput): CulpritVerdict {
   const kernel = drivers[0]!;
 
   // 1. The address parameter.
+  const onDemand = input.bugcheckCode === 0;
   const ap = ADDRESS_PARAMETER.get(family);
-  if (ap) {
+  if (onDemand) {
+    evidence.push('There is no bugcheck: the dump was taken on demand (a live dump or `.dump /m`), not at a crash, so no driver is to blame.');
+  } else if (ap) {
     const value = input.params[ap.param - 1] ?? 0n;
     const addr = codeAddress(value, ptrSize);
     const m = map.find(addr);
@@ -185,14 +189,15 @@ export function kernelCulprit(input: CulpritInput): CulpritVerdict {
   // 4. Nothing better: the kernel.
   if (verdict === null) {
     verdict = kernel.name;
-    evidence.push(`No driver other than the kernel is implicated, so the culprit defaults to ${kernel.name}.`);
+    if (!onDemand) evidence.push(`No driver other than the kernel is implicated, so the culprit defaults to ${kernel.name}.`);
   }
-  if (DELIBERATE.has(input.bugcheckCode >>> 0) || input.bugcheckCode === 0) {
-    evidence.push(
-      input.bugcheckCode === 0
-        ? 'There is no bugcheck (a dump taken on demand): the module named is only where the thread was, not a fault.'
-        : `Bugcheck ${code} is raised on purpose (keyboard, power button or debugger): the module named is only where the crash was triggered from.`,
-    );
+  if (onDemand) {
+    // Where the thread was is worth knowing, but it is not a culprit: module stays null (no crash, exit 0).
+    evidence.push(`The dumped thread was running in ${verdict}; that is where it was, not a fault.`);
+    return { module: null, evidence, stackDrivers, frames };
+  }
+  if (DELIBERATE.has(input.bugcheckCode >>> 0)) {
+    evidence.push(`Bugcheck ${code} is raised on purpose (keyboard, power button or debugger): the module named is only where the crash was triggered from.`);
   }
   if (HARDWARE.has(family)) evidence.push(`Bugcheck ${code} usually reports a hardware or firmware fault; a driver is rarely to blame.`);
   return { module: verdict, evidence, stackDrivers, frames };

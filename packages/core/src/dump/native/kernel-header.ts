@@ -112,38 +112,28 @@ const tail32 = new Parser() // at 0xF88
   .uint64('systemUpTime') // 0xFB8
   .uint64('systemTime'); // 0xFC0
 
+/** Where the header CONTEXT record sits and how much room it has (DUMP_HEADER64 / DUMP_HEADER32). */
+const CONTEXT64 = { offset: 0x348, size: 3000 };
+const CONTEXT32 = { offset: 0x320, size: 1200 };
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- binary-parser returns untyped records */
 export function readKernelHeader(r: Reader, is64: boolean): KernelHeader {
   const size = is64 ? HEADER64_SIZE : HEADER32_SIZE;
   // The whole header must be present: every dump type writes it in full before anything else.
-  r.bytes(0, size, `${is64 ? 'DUMP_HEADER64' : 'DUMP_HEADER32'} (${size} bytes)`);
+  r.bytes(0, size, is64 ? 'DUMP_HEADER64' : 'DUMP_HEADER32');
   if (is64) {
     const h: any = head64.parse(r.bytes(0, head64.sizeOf(), 'DUMP_HEADER64'));
     const t: any = tail64.parse(r.bytes(0xf00, tail64.sizeOf(), 'DUMP_HEADER64 exception record and dump type'));
-    return {
-      is64,
-      majorVersion: h.majorVersion,
-      build: h.minorVersion,
-      machine: h.machineImageType,
-      arch: MACHINE[h.machineImageType] ?? null,
-      processors: h.numberProcessors,
-      bugcheckCode: h.bugCheckCode,
-      bugcheckParams: h.bugCheckParameters as bigint[],
-      psLoadedModuleList: h.psLoadedModuleList,
-      dumpType: t.dumpType,
-      systemTime: t.systemTime,
-      systemUpTime: t.systemUpTime,
-      productType: t.productType === PAGE_FILL ? null : t.productType,
-      contextOffset: 0x348,
-      contextSize: 3000,
-      headerSize: size,
-      exceptionCode: t.exceptionCode,
-      exceptionAddress: t.exceptionAddress,
-    };
+    return toKernelHeader(true, h, t, t, CONTEXT64);
   }
   const h: any = head32.parse(r.bytes(0, head32.sizeOf(), 'DUMP_HEADER32'));
   const e: any = exc32.parse(r.bytes(0x7d0, exc32.sizeOf(), 'DUMP_HEADER32 exception record'));
   const t: any = tail32.parse(r.bytes(0xf88, tail32.sizeOf(), 'DUMP_HEADER32 dump type and times'));
+  return toKernelHeader(false, h, t, e, CONTEXT32);
+}
+
+/** One KernelHeader from either layout's parsed pieces (32-bit pointers widened to bigint). */
+function toKernelHeader(is64: boolean, h: any, t: any, exc: any, context: { offset: number; size: number }): KernelHeader {
   return {
     is64,
     majorVersion: h.majorVersion,
@@ -152,17 +142,17 @@ export function readKernelHeader(r: Reader, is64: boolean): KernelHeader {
     arch: MACHINE[h.machineImageType] ?? null,
     processors: h.numberProcessors,
     bugcheckCode: h.bugCheckCode,
-    bugcheckParams: (h.bugCheckParameters as number[]).map((p) => BigInt(p)),
+    bugcheckParams: (h.bugCheckParameters as (number | bigint)[]).map((p) => BigInt(p)),
     psLoadedModuleList: BigInt(h.psLoadedModuleList),
     dumpType: t.dumpType,
     systemTime: t.systemTime,
     systemUpTime: t.systemUpTime,
     productType: t.productType === PAGE_FILL ? null : t.productType,
-    contextOffset: 0x320,
-    contextSize: 1200,
-    headerSize: size,
-    exceptionCode: e.exceptionCode,
-    exceptionAddress: BigInt(e.exceptionAddress),
+    contextOffset: context.offset,
+    contextSize: context.size,
+    headerSize: is64 ? HEADER64_SIZE : HEADER32_SIZE,
+    exceptionCode: exc.exceptionCode,
+    exceptionAddress: BigInt(exc.exceptionAddress),
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

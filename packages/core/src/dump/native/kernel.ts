@@ -4,7 +4,7 @@
  * add the driver list, unloaded drivers and stack that the culprit chain needs. Full, kernel and
  * bitmap dumps are not read past their header (their driver list lives in virtual memory).
  */
-import type { Warnings } from '../../errors.js';
+import { AnalyzeError, type Warnings } from '../../errors.js';
 import type { DumpReport, ModuleInfo } from '../report.js';
 import { bugcheckName, exceptionName, bugcheckFamily } from '../../tables/index.js';
 import { readContext } from './context.js';
@@ -15,6 +15,8 @@ import { guessProcessName, readCallStack, readDrivers, readTriageHeader, readUnl
 import { hex } from './modules.js';
 
 const TRIAGE = 4;
+/** The header's BugCheckCode when no bugcheck happened (a dump taken on demand). */
+const NO_BUGCHECK = 0;
 /** Bugchecks whose P1 is an exception code and P2 its address (so the report can show the exception). */
 const EXCEPTION_BUGCHECKS = new Set([0x1e, 0x7e, 0x8e, 0x3b]);
 
@@ -36,12 +38,17 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
   let bitmapKind: string | null = null;
 
   if (h.dumpType === TRIAGE) {
-    const t = readTriageHeader(r, h.headerSize, is64, warnings);
-    drivers = readDrivers(r, t, is64, warnings);
-    unloaded = readUnloadedDrivers(r, t, is64, warnings);
-    stack = readCallStack(r, t, warnings);
-    topOfStack = t.topOfStack;
-    processName = guessProcessName(r, t);
+    // The header already gave the bugcheck: damage to the triage data (a dump copied while being written,
+    // a partial download) costs the driver facts, not the verdict. A warning, an error with --strict.
+    const t = readOptional(warnings, 'triage header', null, () => readTriageHeader(r, h.headerSize, is64, warnings));
+    if (t !== null) {
+      drivers = readOptional(warnings, 'driver list', [], () => readDrivers(r, t, is64, warnings));
+      unloaded = readOptional(warnings, 'unloaded-driver list', [], () => readUnloadedDrivers(r, t, is64, warnings));
+      stack = readOptional(warnings, 'saved stack', null, () => readCallStack(r, t, warnings));
+      topOfStack = t.topOfStack;
+      processName = readOptional(warnings, 'process copy', null, () => guessProcessName(r, t));
+    }
+    if (drivers.length === 0) noDriversReason = 'The small dump\'s driver list is missing or damaged (see the warnings), so no address can be tied to a driver.';
   } else {
     if (h.dumpType === 5 || h.dumpType === 6) bitmapKind = readBitmapKind(r, h.headerSize);
     noDriversReason =
@@ -78,11 +85,15 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
     file,
     engine: 'native',
     format,
-    bugcheck: {
-      code: hex32(h.bugcheckCode),
-      name: bugcheckName(h.bugcheckCode) ?? null,
-      parameters: h.bugcheckParams.map((p) => `0x${p.toString(16)}`),
-    },
+    // BugCheckCode 0 is not a stop code: the dump was taken on demand (a live dump, `.dump /m`).
+    bugcheck:
+      h.bugcheckCode === NO_BUGCHECK
+        ? null
+        : {
+            code: hex32(h.bugcheckCode),
+            name: bugcheckName(h.bugcheckCode) ?? null,
+            parameters: h.bugcheckParams.map((p) => `0x${p.toString(16)}`),
+          },
     exception: exc,
     imageName,
     moduleName: imageName === null ? null : isKernelImage(imageName) && /^nt/i.test(imageName) ? 'nt' : imageName.replace(/\.[^.]+$/, ''),
@@ -101,6 +112,17 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
     crashTime: filetimeToIso(h.systemTime),
     kernel: kernelDetails(h, bitmapKind, verdict.stackDrivers),
   };
+}
+
+/** Read a part of the small dump the verdict can do without; its damage becomes a warning. */
+function readOptional<T>(warnings: Warnings, what: string, fallback: T, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof AnalyzeError)) throw e;
+    warnings.warn(e.code, `the small dump's ${what} could not be read (${e.message}); the header facts are shown without it`, e.offset);
+    return fallback;
+  }
 }
 
 function driverInfo(d: Driver): ModuleInfo {

@@ -7,7 +7,7 @@ import type { Warnings } from '../../errors.js';
 import type { DumpReport, ModuleInfo } from '../report.js';
 import { exceptionName, fastFailName } from '../../tables/index.js';
 import { readContext, pointerSize, type Arch, type CpuContext } from './context.js';
-import { CPU, CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
+import { CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
 import { ModuleMap, hex, moduleOffset, scanStack, type ModuleRange } from './modules.js';
 import { readDirectory, readException, readMiscInfo, readModules, readSystemInfo, readThreads, readUnloadedModules, type Module, type SystemInfo, type Thread } from './minidump-streams.js';
 import type { Reader } from './source.js';
@@ -26,14 +26,12 @@ const MAX_FRAMES = 32;
 const SYSTEM_MODULE =
   /^(ntdll|kernel32|kernelbase|ucrtbase|ucrtbased|msvcrt|vcruntime140|vcruntime140d|msvcp140|user32|win32u|gdi32|combase|rpcrt4)\.dll$|^(libc|libpthread|libm|libdl|librt|ld-linux[\w-]*|libstdc\+\+|libgcc_s|libc\+\+|libc\+\+abi)([.-].*)?$|^libsystem_[\w]+\.dylib$|^(libdyld|libc\+\+abi|libc\+\+\.1|libobjc\.A)\.dylib$|^(dyld|dyld_sim|CoreFoundation)$/i;
 
-const ARCH_OF_CPU: Record<number, Arch> = {
-  [CPU.X86]: 'x86',
-  [CPU.X86_WIN64]: 'x86',
-  [CPU.AMD64]: 'amd64',
-  [CPU.ARM]: 'arm',
-  [CPU.ARM64]: 'arm64',
-  [CPU.ARM64_OLD]: 'arm64',
-};
+/** The CPUs whose context records we decode: Breakpad's CPU name when it is one of our Arch names. */
+const DECODED_ARCHS: ReadonlySet<string> = new Set<Arch>(['x86', 'amd64', 'arm', 'arm64']);
+function archOfCpu(cpu: number): Arch | null {
+  const name = CPU_NAME[cpu];
+  return name !== undefined && DECODED_ARCHS.has(name) ? (name as Arch) : null;
+}
 
 export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): DumpReport {
   const dir = readDirectory(r, warnings);
@@ -52,7 +50,7 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
     );
   }
 
-  const arch = sys ? (ARCH_OF_CPU[sys.cpu] ?? null) : null;
+  const arch = sys ? archOfCpu(sys.cpu) : null;
   const map = new ModuleMap<Module>(modules);
   const unloadedMap = new ModuleMap<ModuleRange>(unloaded);
   const windows = sys?.platformId === PLATFORM.WIN32_NT || sys?.platformId === PLATFORM.WIN32_WINDOWS;

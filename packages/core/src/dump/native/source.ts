@@ -90,7 +90,7 @@ export class Reader {
   bytes(offset: number, length: number, what: string): Buffer {
     if (length > MAX_SINGLE_READ) this.fail('DUMP_BAD_LENGTH', `${what} claims ${length} bytes, more than any real dump structure`, offset);
     if (!this.has(offset, length)) {
-      this.fail('DUMP_TRUNCATED', `${what} (${length} bytes at byte ${offset}) lies past the end of the file (${this.src.size} bytes)`, Math.min(Math.max(offset, 0), this.src.size));
+      this.fail('DUMP_TRUNCATED', `${what}: ${length} bytes at byte ${offset} run past the end of the file (${this.src.size} bytes)`, Math.min(Math.max(offset, 0), this.src.size));
     }
     return this.src.read(offset, length);
   }

@@ -36,6 +36,8 @@ const TRIAGE_VALID = 0x44475254;
 /** DUMP_DRIVER_ENTRY sizes (notes §3.6); the real size is derived from the layout when it differs. */
 const DRIVER_ENTRY64 = 0x90;
 const DRIVER_ENTRY32 = 0x4c;
+/** A derived entry size beyond this is not a grown DUMP_DRIVER_ENTRY but a misplaced string pool. */
+const MAX_DRIVER_ENTRY = 0x200;
 /** A Windows system has a few hundred drivers; a count beyond this is damage. */
 export const MAX_DRIVERS = 4096;
 /** MmUnloadedDrivers keeps the last 50. */
@@ -43,49 +45,33 @@ export const MAX_UNLOADED = 64;
 /** DUMP_STRING lengths are in WCHARs; driver paths are short (MAX_PATH). */
 const MAX_DRIVER_NAME_CHARS = 1024;
 
-const triage64 = new Parser()
-  .endianness('little')
-  .uint32('servicePackBuild')
-  .uint32('sizeOfDump')
-  .uint32('validOffset')
-  .uint32('contextOffset')
-  .uint32('exceptionOffset')
-  .uint32('mmOffset')
-  .uint32('unloadedDriversOffset')
-  .uint32('prcbOffset')
-  .uint32('processOffset')
-  .uint32('threadOffset')
-  .uint32('callStackOffset')
-  .uint32('sizeOfCallStack')
-  .uint32('driverListOffset')
-  .uint32('driverCount')
-  .uint32('stringPoolOffset')
-  .uint32('stringPoolSize')
-  .uint32('brokenDriverOffset')
-  .uint32('triageOptions')
-  .uint64('topOfStack');
+/** TRIAGE_DUMP64 and TRIAGE_DUMP32: the same u32 offsets and counts; only TopOfStack is pointer-sized. */
+function triageParser(is64: boolean) {
+  const fields = new Parser()
+    .endianness('little')
+    .uint32('servicePackBuild')
+    .uint32('sizeOfDump')
+    .uint32('validOffset')
+    .uint32('contextOffset')
+    .uint32('exceptionOffset')
+    .uint32('mmOffset')
+    .uint32('unloadedDriversOffset')
+    .uint32('prcbOffset')
+    .uint32('processOffset')
+    .uint32('threadOffset')
+    .uint32('callStackOffset')
+    .uint32('sizeOfCallStack')
+    .uint32('driverListOffset')
+    .uint32('driverCount')
+    .uint32('stringPoolOffset')
+    .uint32('stringPoolSize')
+    .uint32('brokenDriverOffset')
+    .uint32('triageOptions');
+  return is64 ? fields.uint64('topOfStack') : fields.uint32('topOfStack');
+}
 
-const triage32 = new Parser()
-  .endianness('little')
-  .uint32('servicePackBuild')
-  .uint32('sizeOfDump')
-  .uint32('validOffset')
-  .uint32('contextOffset')
-  .uint32('exceptionOffset')
-  .uint32('mmOffset')
-  .uint32('unloadedDriversOffset')
-  .uint32('prcbOffset')
-  .uint32('processOffset')
-  .uint32('threadOffset')
-  .uint32('callStackOffset')
-  .uint32('sizeOfCallStack')
-  .uint32('driverListOffset')
-  .uint32('driverCount')
-  .uint32('stringPoolOffset')
-  .uint32('stringPoolSize')
-  .uint32('brokenDriverOffset')
-  .uint32('triageOptions')
-  .uint32('topOfStack');
+const triage64 = triageParser(true);
+const triage32 = triageParser(false);
 
 export function readTriageHeader(r: Reader, at: number, is64: boolean, warnings: Warnings): TriageHeader {
   const p = is64 ? triage64 : triage32;
@@ -129,7 +115,7 @@ export function readDrivers(r: Reader, t: TriageHeader, is64: boolean, warnings:
   const span = t.stringPoolOffset - t.driverListOffset;
   if (span > 0 && span % t.driverCount === 0) {
     const derived = span / t.driverCount;
-    if (derived !== entry && derived >= (is64 ? 0x90 : 0x4c) && derived <= 0x200) entry = derived;
+    if (derived !== entry && derived >= (is64 ? DRIVER_ENTRY64 : DRIVER_ENTRY32) && derived <= MAX_DRIVER_ENTRY) entry = derived;
   }
   const list = r.bytes(t.driverListOffset, t.driverCount * entry, `driver list (${t.driverCount} entries)`);
   const out: Driver[] = [];

@@ -172,8 +172,12 @@ describe('kernel dumps agree with the probe, rizin and kdlibcpp (whole corpus)',
       const p = probe(f);
       const r = await analyzeNativeFile(corpusPath('dumps', 'kernel', f));
       expect(r.format).toBe('kernel-small');
-      expect(BigInt(r.bugcheck!.code)).toBe(BigInt(p.BugCheckCode));
-      expect(r.bugcheck!.parameters.map(BigInt)).toEqual(p.BugCheckParameters.map(BigInt));
+      if (BigInt(p.BugCheckCode) === 0n) {
+        expect(r.bugcheck).toBeNull(); // code 0: no bugcheck, a dump taken on demand
+      } else {
+        expect(BigInt(r.bugcheck!.code)).toBe(BigInt(p.BugCheckCode));
+        expect(r.bugcheck!.parameters.map(BigInt)).toEqual(p.BugCheckParameters.map(BigInt));
+      }
       expect(r.os?.build).toBe(p.MinorVersion);
       expect(r.os?.processors).toBe(p.NumberProcessors);
       expect(r.kernel?.machine).toBe(p.MachineImageType);
@@ -222,14 +226,18 @@ describe('kernel dumps agree with the probe, rizin and kdlibcpp (whole corpus)',
     expect(r.kernel?.stackDrivers).toContain('kbdhid.sys');
   });
 
-  it('ARM32 small dump (no bugcheck, .dump /m): PC inside Wdf01000.sys (kdlibcpp frame 0 Wdf01000!FxRequest::CompleteInternal)', async () => {
+  it('ARM32 small dump (no bugcheck, .dump /m): no culprit (MANIFEST: n/a), PC inside Wdf01000.sys (kdlibcpp frame 0 Wdf01000!FxRequest::CompleteInternal)', async () => {
     const r = await analyzeNativeFile(corpusPath('dumps', 'kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'));
-    expect(r.bugcheck?.code).toBe('0x00000000');
+    expect(r.bugcheck).toBeNull();
+    expect(r.exception).toBeNull();
     expect(r.os?.architecture).toBe('arm');
-    expect(r.culprit?.module).toBe('Wdf01000.sys');
+    expect(r.culprit?.module).toBeNull();
+    expect(r.imageName).toBeNull();
     expect(r.stack[0]).toMatch(/^Wdf01000\.sys\+0x/);
     expect(r.processName).toBe('svchost.exe');
-    expect(r.culprit?.evidence.join(' ')).toMatch(/no bugcheck/);
+    expect(r.culprit?.evidence[0]).toMatch(/no bugcheck: the dump was taken on demand/);
+    expect(r.culprit?.evidence.join(' ')).toMatch(/program counter at 0x83edaf2c, inside Wdf01000\.sys\+0x1af2c/);
+    expect(r.culprit?.evidence.at(-1)).toMatch(/thread was running in Wdf01000\.sys; that is where it was, not a fault/);
   });
 
   it('the CAB in dumps/other is refused with advice, not misread', async () => {

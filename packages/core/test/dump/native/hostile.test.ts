@@ -183,6 +183,14 @@ describe('hostile minidumps', () => {
 
 // ---- kernel header builder ---------------------------------------------------------------------------
 
+/** A triage header area after a kernel64() header, with its "TRGD" end marker in place. */
+function triageArea(): Buffer {
+  const t = Buffer.alloc(0x100);
+  t.writeUInt32LE(0x2000 + 0xf0, 0x08); // ValidOffset
+  t.write('TRGD', 0xf0, 'latin1');
+  return t;
+}
+
 function kernel64(dumpType: number, size = 0x2000): Buffer {
   const b = Buffer.alloc(size, 'PAGE');
   b.write('PAGEDU64', 0, 'latin1');
@@ -206,20 +214,36 @@ describe('hostile kernel dumps', () => {
     expect(e.message).toMatch(/DUMP_HEADER64/);
   });
 
-  it('a triage dump claiming 2^32-1 drivers', () => {
-    const b = Buffer.concat([kernel64(4), Buffer.alloc(0x100)]);
+  it('a triage dump claiming 2^32-1 drivers: the bugcheck still, the count refused (an error with strict)', () => {
+    const b = Buffer.concat([kernel64(4), triageArea()]);
     b.writeUInt32LE(0x2000 + 0x100, 0x2000 + 0x30); // DriverListOffset
     b.writeUInt32LE(0xffffffff, 0x2000 + 0x34); // DriverCount
-    const e = errorOf(() => analyzeNativeBuffer(b));
+    const r = analyzeNativeBuffer(b);
+    expect(r.bugcheck?.code).toBe('0x000000D1');
+    expect(r.drivers).toEqual([]);
+    expect(r.warnings.join(' ')).toMatch(/driver list could not be read .*4294967295 drivers/);
+    expect(r.culprit).toEqual({ module: null, evidence: [expect.stringMatching(/driver list is missing or damaged/)] });
+    const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_BAD_COUNT');
     expect(e.offset).toBe(0x2100);
   });
 
-  it('a triage driver list past the end of the file', () => {
-    const b = Buffer.concat([kernel64(4), Buffer.alloc(0x100)]);
+  it('a triage driver list past the end of the file: the bugcheck still, DUMP_TRUNCATED with strict', () => {
+    const b = Buffer.concat([kernel64(4), triageArea()]);
     b.writeUInt32LE(0x7fffffff, 0x2000 + 0x30);
     b.writeUInt32LE(10, 0x2000 + 0x34);
-    expect(codeOf(() => analyzeNativeBuffer(b))).toBe('DUMP_TRUNCATED');
+    expect(analyzeNativeBuffer(b).bugcheck?.name).toBe('DRIVER_IRQL_NOT_LESS_OR_EQUAL');
+    expect(codeOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }))).toBe('DUMP_TRUNCATED');
+  });
+
+  it('a small dump copied while being written (cut after the header) gives the header facts', () => {
+    const real = readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    for (const cut of [0x2000, 0x2100, 9000, 70_000, 1_000_000]) {
+      const r = analyzeNativeBuffer(real.subarray(0, cut));
+      expect(r.bugcheck?.code).toBe('0x1000007E');
+      expect(r.os?.build).toBe(19041);
+      expect(r.warnings.length).toBeGreaterThan(0);
+    }
   });
 
   it('a header-only bitmap dump gives the bugcheck and says why no driver is named', () => {
@@ -300,10 +324,13 @@ describe('truncated and bit-flipped real dumps', () => {
 
     it(`${name}: every truncation gives a report or an AnalyzeError`, () => {
       const cuts = [0, 4, 8, 31, 32, 100, 0x1000, 0x2000, 0x2080, 0x3000, ...Array.from({ length: 24 }, (_, i) => Math.floor((data.length * (i + 1)) / 25))];
+      // A kernel dump whose header is complete always keeps its verdict (what was read before the damage).
+      const headerSize = data.subarray(0, 8).toString('latin1') === 'PAGEDU64' ? 0x2000 : data.subarray(0, 8).toString('latin1') === 'PAGEDUMP' ? 0x1000 : Infinity;
       for (const cut of cuts) {
         const code = codeOf(() => analyzeNativeBuffer(data.subarray(0, Math.min(cut, data.length))));
         expect(code).toMatch(/^(OK|DUMP_[A-Z_]+)$/);
         expect(code).not.toBe('DUMP_INTERNAL'); // a decoder bug wrapped, not a clean rejection
+        if (cut >= headerSize) expect(`${cut}: ${code}`).toBe(`${cut}: OK`);
       }
     });
 
