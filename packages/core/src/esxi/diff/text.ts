@@ -2,6 +2,7 @@
  * Generic comparisons for files without a dedicated parser: XML configs by element (hostd's XML files are
  * small `<ConfigRoot>` trees of text leaves), anything else by line.
  */
+import { containsSecret, isSecretField } from '../redact.js';
 import type { Change, ChangeArea } from './model.js';
 
 /** Largest file flattened or line-compared; bigger ones are compared by size and hash only. */
@@ -20,9 +21,10 @@ export function flattenXml(text: string): Map<string, string> | undefined {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const top = stack[stack.length - 1]!;
-    if (m[8] !== undefined) return undefined; // a stray '<'
-    if (m[7] !== undefined) {
-      top.text += m[7];
+    // groups: 1 CDATA, 2 '/', 3 name, 4 attributes, 5 '/' of <x/>, 6 text, 7 a stray '<'
+    if (m[7] !== undefined) return undefined;
+    if (m[6] !== undefined) {
+      top.text += m[6];
       continue;
     }
     if (m[1] !== undefined) {
@@ -64,7 +66,11 @@ function decode(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
-export function diffXml(path: string, area: ChangeArea, before: string, after: string): Change[] | undefined {
+/**
+ * Element by element. A leaf named like a secret (`<password>`, `<communities>`, `@privateKey`…) or
+ * holding hash/key material is reported as changed only, without values, unless showSecrets.
+ */
+export function diffXml(path: string, area: ChangeArea, before: string, after: string, showSecrets = false): Change[] | undefined {
   const a = flattenXml(before);
   const b = flattenXml(after);
   if (!a || !b) return undefined;
@@ -73,11 +79,25 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
     const x = a.get(key);
     const y = b.get(key);
     if (x === y) continue;
+    // an empty element that gained (or lost) children is reported through those children
+    if ((x === '' && y === undefined && hasChildren(b, key)) || (y === '' && x === undefined && hasChildren(a, key))) continue;
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
-    const label = kind === 'modified' ? `${path} ${key}: ${x} → ${y}` : kind === 'added' ? `${path} ${key} added${y ? `: ${y}` : ''}` : `${path} ${key} removed${x ? ` (was ${x})` : ''}`;
+    const leaf = (key.split('/').pop() ?? '').replace(/^@/, '').replace(/\[.*$/, '');
+    const secret = isSecretField(leaf) || containsSecret(x ?? '') || containsSecret(y ?? '');
+    const label =
+      secret && !showSecrets
+        ? `${path} ${key} ${kind === 'modified' ? 'changed' : kind}`
+        : kind === 'modified'
+          ? `${path} ${key}: ${x || '""'} → ${y || '""'}`
+          : kind === 'added'
+            ? `${path} ${key} added${y ? `: ${y}` : ''}`
+            : `${path} ${key} removed${x ? ` (was ${x})` : ''}`;
     const c: Change = { area, path, key, change: kind, label };
-    if (x !== undefined) c.before = x;
-    if (y !== undefined) c.after = y;
+    if (secret) c.secret = true;
+    if (!secret || showSecrets) {
+      if (x !== undefined) c.before = x;
+      if (y !== undefined) c.after = y;
+    }
     out.push(c);
   }
   return out;
