@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { dumpSpec } from '../../src/commands/dump/spec.js';
@@ -99,3 +100,79 @@ describe('analyze dump with a saved !analyze -v text', () => {
     expect(readFileSync(FIXTURE, 'latin1')).toContain('\r\n');
   });
 });
+
+/** Key paths of a JSON document: objects recursed, each list's first entry stands for all of them. */
+function shape(v: unknown, at = ''): string[] {
+  if (Array.isArray(v)) return v.length === 0 ? [] : shape(v[0], `${at}[]`);
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => [`${at}.${k}`, ...shape(x, `${at}.${k}`)]);
+}
+
+describe('the JSON contract holds for every engine (issue 7: absent facts are null)', () => {
+  const DUMPS = join(REPO, '..', 'shared', 'corpus', 'dumps');
+  const FAKE_CDB = `#!${process.execPath}
+'use strict';
+const fs = require('fs');
+process.stdout.write('0: kd> !analyze -v\\n' + fs.readFileSync(process.env.FAKE_CDB_REPLAY, 'utf8') + '\\nANALYZE_CDB_ANALYSIS_DONE\\n');
+`;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fake-cdb-'));
+    writeFileSync(join(dir, 'cdb'), FAKE_CDB);
+    chmodSync(join(dir, 'cdb'), 0o755);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function json(file: string, env: Record<string, string> = {}, extra: string[] = []): Promise<Record<string, unknown>> {
+    const io = captureIo({ env: { PATH: '', ...env } });
+    await main(['dump', file, '--json', ...extra], io, specs);
+    const doc = JSON.parse(io.stdout) as Record<string, unknown>;
+    expect(doc['error']).toBeUndefined();
+    return doc;
+  }
+
+  it('text, native kernel, native minidump (with and without an exception) and cdb give the same keys', async () => {
+    const kernel = join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp');
+    const docs = {
+      text: await json(FIXTURE),
+      userText: await json(join(CORPUS_TEXTS, 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')),
+      kernel: await json(kernel),
+      minidump: await json(join(DUMPS, 'mdmp', 'breakpad_linux_divide_by_zero.dmp')),
+      noException: await json(join(DUMPS, 'mdmp', 'breakpad_tiny-exe-with-cet-xsave.dmp')),
+      ...(process.platform === 'win32' ? {} : { cdb: await json(kernel, { ANALYZE_CDB: join(dir, 'cdb'), FAKE_CDB_REPLAY: FIXTURE, HOME: dir }) }),
+    };
+    const top = (d: Record<string, unknown>) => Object.keys(d);
+    for (const [engine, d] of Object.entries(docs)) expect(`${engine}: ${top(d).join(' ')}`).toBe(`${engine}: ${top(docs.kernel).join(' ')}`);
+    // Nested objects: the same keys wherever they are present (exception, modules, drivers, threads, culprit, os).
+    const all = Object.values(docs).flatMap((d) => shape(d).filter((p) => !p.startsWith('.native.')));
+    const byParent = new Map<string, Set<string>>();
+    for (const p of all) {
+      const parent = p.slice(0, p.lastIndexOf('.'));
+      if (!byParent.has(parent)) byParent.set(parent, new Set());
+      byParent.get(parent)!.add(p);
+    }
+    for (const d of Object.values(docs)) {
+      for (const [parent, keys] of byParent) {
+        const v = parent === '' ? d : lookup(d, parent);
+        if (v === null || v === undefined) continue;
+        expect(`${parent}: ${Object.keys(v).sort().join(' ')}`).toBe(`${parent}: ${[...keys].map((k) => k.slice(parent.length + 1)).sort().join(' ')}`);
+      }
+    }
+    if (docs.cdb) {
+      expect(docs.cdb['engine']).toBe('cdb');
+      // The native report beside cdb's has the same keys (schemaVersion is stamped on the outer document only).
+      expect(top(docs.cdb['native'] as Record<string, unknown>)).toEqual(top(docs.kernel).filter((k) => k !== 'schemaVersion'));
+    }
+  });
+});
+
+/** The value at a shape() path (lists: their first entry). */
+function lookup(doc: unknown, path: string): unknown {
+  let v: unknown = doc;
+  for (const part of path.split('.').slice(1)) {
+    const list = part.endsWith('[]');
+    v = (v as Record<string, unknown> | null)?.[list ? part.slice(0, -2) : part];
+    if (list) v = Array.isArray(v) ? v[0] : undefined;
+  }
+  return v;
+}

@@ -1,4 +1,4 @@
-import type { DumpReport } from '@analyze/core/dump';
+import type { DumpReport, ModuleInfo, ThreadInfo } from '@analyze/core/dump';
 
 /** A crash is a problem: a bugcheck, an exception, or a module to blame. */
 export function isProblem(r: DumpReport): boolean {
@@ -6,17 +6,21 @@ export function isProblem(r: DumpReport): boolean {
 }
 
 /**
- * The JSON document (docs/json-dump.md): every key present, absent facts null (lists empty), whichever
- * engine answered. Engine-specific extras (kernel, process, unloadedModules ...) pass through as they are.
+ * The JSON document (docs/json-dump.md): the same keys whichever engine answered (cdb, text, native kernel,
+ * native minidump), absent facts null and absent lists empty, so a consumer never tests for a key.
+ * Built field by field on purpose: a new report field reaches the JSON only once it is in the contract.
  */
 export function dumpJson(r: DumpReport): object {
+  const e = r.exception;
   return {
-    ...r,
     file: r.file,
     engine: r.engine,
     format: r.format ?? null,
-    bugcheck: r.bugcheck,
-    exception: r.exception === null ? null : { address: null, threadId: null, ...r.exception },
+    bugcheck: r.bugcheck === null ? null : { code: r.bugcheck.code, name: r.bugcheck.name, parameters: r.bugcheck.parameters },
+    exception:
+      e === null
+        ? null
+        : { code: e.code, name: e.name, address: e.address ?? null, threadId: e.threadId ?? null, reason: e.reason ?? null, instructionAddress: e.instructionAddress ?? null },
     imageName: r.imageName,
     moduleName: r.moduleName,
     symbolName: r.symbolName,
@@ -26,12 +30,35 @@ export function dumpJson(r: DumpReport): object {
     stack: r.stack,
     warnings: r.warnings,
     os: r.os ?? null,
-    modules: r.modules ?? [],
-    drivers: r.drivers ?? [],
-    threads: r.threads ?? [],
+    modules: (r.modules ?? []).map(moduleJson),
+    drivers: (r.drivers ?? []).map(moduleJson),
+    unloadedModules: (r.unloadedModules ?? []).map(moduleJson),
+    threads: (r.threads ?? []).map(threadJson),
     culprit: r.culprit ?? null,
     crashTime: r.crashTime ?? null,
+    kernel: r.kernel ?? null,
+    faultingModule: r.faultingModule ? moduleJson(r.faultingModule) : null,
+    process: r.process ?? null,
     native: r.native ? dumpJson(r.native) : null,
     disagreements: r.disagreements ?? [],
   };
+}
+
+/** Every module, driver and unloaded module has the same keys (what a dump does not record is null). */
+function moduleJson(m: ModuleInfo): object {
+  return {
+    name: m.name,
+    path: m.path ?? null,
+    base: m.base,
+    size: m.size,
+    timestamp: m.timestamp ?? null,
+    version: m.version ?? null,
+    pdbName: m.pdbName ?? null,
+    pdbGuid: m.pdbGuid ?? null,
+    debugId: m.debugId ?? null,
+  };
+}
+
+function threadJson(t: ThreadInfo): object {
+  return { id: t.id, name: t.name ?? null, stackStart: t.stackStart ?? null, stackSize: t.stackSize ?? null };
 }

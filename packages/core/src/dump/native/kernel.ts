@@ -126,7 +126,7 @@ function readOptional<T>(warnings: Warnings, what: string, fallback: T, read: ()
 }
 
 function driverInfo(d: Driver): ModuleInfo {
-  return { name: d.name, base: hex(d.base), size: Number(d.size), timestamp: `0x${d.timestamp.toString(16).padStart(8, '0')}`, version: null, pdbName: null, pdbGuid: null };
+  return { name: d.name, path: d.path, base: hex(d.base), size: Number(d.size), timestamp: `0x${d.timestamp.toString(16).padStart(8, '0')}`, version: null, pdbName: null, pdbGuid: null };
 }
 
 function kernelDetails(h: KernelHeader, bitmapKind: string | null, stackDrivers: string[]): NonNullable<DumpReport['kernel']> {
