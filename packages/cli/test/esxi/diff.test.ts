@@ -101,9 +101,32 @@ describe('secret leak: no hash or key material from the fixtures in any output m
     }
   });
 
-  it('--show-secrets opts in: the new root hash is printed', async () => {
-    const r = await run(['--json', 'esxi', 'diff', '--show-secrets', pair('root-password', 'before'), pair('root-password', 'after')]);
+  it('--show-secrets opts in: the new root hash is printed, in JSON and in text', async () => {
     const newHash = secrets.find((s) => s.startsWith('$6$newSalt9$'))!;
-    expect(r.out).toContain(newHash);
+    for (const json of [['--json'], []]) {
+      const r = await run([...json, 'esxi', 'diff', '--show-secrets', pair('root-password', 'before'), pair('root-password', 'after')]);
+      expect(r.out).toContain(newHash);
+    }
+  });
+
+  it('real 7.0.2 sample against another host: its root hash, salt, private keys and licence never appear', async () => {
+    const real = `${REPO}../shared/corpus/esxi/dissect-hypervisor-envelope/`;
+    const shadow = readFileSync(`${real}x/etc/shadow`, 'utf8');
+    const rootHash = /^root:([^:]+):/m.exec(shadow)![1]!;
+    const keyLines = ['x/etc/ssh/ssh_host_rsa_key', 'x/etc/ssh/ssh_host_ecdsa_key', 'x/etc/vmware/ssl/rui.key'].map((f) => {
+      // a body line near the end: private exponent / CRT values (the first lines hold the public modulus, also in the .pub and .crt)
+      const lines = readFileSync(`${real}${f}`, 'utf8').trimEnd().split('\n');
+      return lines[lines.length - 3]!;
+    });
+    const epoc = /<epoc>([^<]+)<\/epoc>/.exec(readFileSync(`${real}x/etc/vmware/license.cfg`, 'utf8'))![1]!;
+    const realSecrets = [rootHash, rootHash.split('$')[2]!, rootHash.split('$')[3]!.slice(0, 20), ...keyLines, epoc];
+    expect(keyLines.every((l) => l.length > 40)).toBe(true);
+    for (const mode of [[], ['--json']]) {
+      for (const [b, a] of [[`${real}local.tgz.ve`, `${REPO}fixtures/esxi/state-7.0.tgz`], [`${REPO}fixtures/esxi/state-7.0.tgz`, `${real}local.tgz.ve`]]) {
+        const r = await run([...mode, 'esxi', 'diff', '--all', b!, a!]);
+        expect(r.code).not.toBe(2);
+        for (const s of realSecrets) expect(r.out + r.err).not.toContain(s);
+      }
+    }
   });
 });

@@ -48,7 +48,14 @@ export function renderFindings(findings: readonly Finding[], c: Colors): string 
   return out;
 }
 
-export function renderDiff(r: DiffResult, c: Colors, all: boolean): string {
+/** With --show-secrets, a secret change whose label says only "changed" (a password) gets its values appended. */
+function secretValues(ch: DiffResult['changes'][number]): string {
+  const shown = [ch.before, ch.after].filter((v): v is string => v !== undefined);
+  if (shown.length === 0 || shown.every((v) => ch.label.includes(v))) return '';
+  return `: ${ch.before ?? '(none)'} → ${ch.after ?? '(none)'}`;
+}
+
+export function renderDiff(r: DiffResult, c: Colors, all: boolean, showSecrets = false): string {
   let out = renderSummary('BEFORE', r.before, c) + renderSummary('AFTER ', r.after, c) + '\n';
   if (r.changes.length === 0) out += 'No configuration changes.\n';
   for (const area of AREA_ORDER) {
@@ -57,7 +64,7 @@ export function renderDiff(r: DiffResult, c: Colors, all: boolean): string {
     out += `${c.bold(AREA_TITLES[area])}\n`;
     for (const ch of list) {
       const mark = ch.change === 'added' ? c.green(MARK.added) : ch.change === 'removed' ? c.red(MARK.removed) : c.yellow(MARK.modified);
-      out += `  ${mark} ${ch.label}${ch.secret ? c.dim(' [secret]') : ''}\n`;
+      out += `  ${mark} ${ch.label}${showSecrets && ch.secret ? secretValues(ch) : ''}${ch.secret ? c.dim(' [secret]') : ''}\n`;
     }
   }
   if (!all && r.noise.changes > 0) {

@@ -20,7 +20,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     const after = await loadBackup(args.after, args, ctx);
     const result = diffBackups(before, after, { all: args.all, showSecrets: args['show-secrets'] });
     if (ctx.json) printJson(ctx, result);
-    else ctx.io.out(renderDiff(result, ctx.colors, args.all));
+    else ctx.io.out(renderDiff(result, ctx.colors, args.all, args['show-secrets']));
     return hasError(result.findings) ? EXIT_PROBLEM : EXIT_OK;
   } catch (e) {
     if (ctx.json) printJson(ctx, errorJson(e, current));
