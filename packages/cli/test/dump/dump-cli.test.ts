@@ -176,3 +176,77 @@ function lookup(doc: unknown, path: string): unknown {
   }
   return v;
 }
+
+describe('analyze dump on real dumps, as a user reads it', () => {
+  const DUMPS = join(REPO, '..', 'shared', 'corpus', 'dumps');
+  const run = async (...args: string[]) => {
+    const io = captureIo({ env: { PATH: '' } });
+    const code = await main(['dump', ...args], io, specs);
+    return { code, out: io.stdout, err: io.stderr };
+  };
+
+  it('a Linux minidump names the signal, not only its number', async () => {
+    const r = await run(join(DUMPS, 'mdmp', 'breakpad_linux_divide_by_zero.dmp'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/crash: SIGFPE \/ 0x00000000 \(0x00000008\) in driver, blamed on driver/);
+  });
+
+  it('a Windows access violation shows the instruction address and the address it touched', async () => {
+    const r = await run(join(DUMPS, 'mdmp', 'breakpad_ascii_write_av.dmp'));
+    expect(r.out).toMatch(/crash: EXCEPTION_ACCESS_VIOLATION_WRITE \(0xC0000005\) in crashme\.exe/);
+    expect(r.out).toMatch(/exception\s+0xC0000005 EXCEPTION_ACCESS_VIOLATION_WRITE at 0x3a6cd, crash address 0x41414141 \(thread 1636\)/);
+  });
+
+  it('the x64 small dump: verdict, then the evidence chain, most decisive first', async () => {
+    const r = await run(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines[1]).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M \(0x1000007E\) in amdppm\.sys/);
+    const at = lines.findIndex((l) => /^\s+culprit\s+amdppm\.sys$/.test(l));
+    expect(at).toBeGreaterThan(1);
+    expect(lines[at + 1]).toMatch(/- Bugcheck 0x1000007E parameter 2 .* inside amdppm\.sys\+0x334c\./);
+    expect(lines[at + 2]).toMatch(/- The processor context saved at the crash agrees/);
+  });
+
+  it('a kernel dump taken on demand (bugcheck code 0) is no crash: exit 0, no culprit, where the thread was', async () => {
+    const r = await run(join(DUMPS, 'kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no bugcheck or exception recorded/);
+    expect(r.out).toMatch(/culprit\s+not determined/);
+    expect(r.out).toMatch(/thread was running in Wdf01000\.sys/);
+    expect(r.out).not.toMatch(/UNDEFINED_BUG_CODE/);
+  });
+
+  it('a dump is recognised by its content whatever its name, and so is a saved analysis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-names-'));
+    try {
+      const asText = join(dir, 'crash report.txt');
+      writeFileSync(asText, readFileSync(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp')));
+      const asDump = join(dir, 'MEMORY.DMP');
+      writeFileSync(asDump, readFileSync(FIXTURE));
+      const a = await run(asText);
+      expect(a.out).toMatch(/engine: native, kernel-small/);
+      const b = await run(asDump);
+      expect(b.out).toMatch(/engine: text\)/);
+      expect(b.out).toMatch(/DRIVER_IRQL_NOT_LESS_OR_EQUAL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--engine cdb without cdb: one clear line, exit 2, the good file still reported', async () => {
+    const r = await run(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp'), FIXTURE, '--engine', 'cdb');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^analyze: .*rizin-testbins_triage_x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.out).toMatch(/engine: text/);
+  });
+
+  it('the CAB in dumps/other: a one-line refusal with what to do, exit 2', async () => {
+    const r = await run(join(DUMPS, 'other', 'kdlibcpp_targetapp_stacktest_x64_release.cab'));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/CAB archive; extract the \.dmp inside it first .*\(at byte 0\)/);
+  });
+});

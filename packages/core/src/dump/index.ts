@@ -25,6 +25,8 @@ export interface AnalyzeDumpOptions {
   signal?: AbortSignal;
   strict?: boolean;
   env?: Record<string, string | undefined>;
+  /** Where cdb is looked for and how a missing one is explained (tests); default process.platform. */
+  platform?: NodeJS.Platform;
 }
 
 /** Bytes sniffed to tell a dump from a saved analysis text. */
@@ -47,10 +49,19 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
 
   if (opts.engine === 'native') return analyzeNativeFile(file, nativeOpts(opts));
 
-  const cdbPath = locateCdb({ ...(opts.cdbPath === undefined ? {} : { cdbPath: opts.cdbPath }), ...(opts.env === undefined ? {} : { env: opts.env }) });
+  const cdbPath = locateCdb({
+    ...(opts.cdbPath === undefined ? {} : { cdbPath: opts.cdbPath }),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+  });
   if (opts.engine === 'auto' && cdbPath === null) return analyzeNativeFile(file, nativeOpts(opts));
   if (cdbPath === null) {
-    throw new AnalyzeError('DUMP_CDB_NOT_FOUND', `cdb.exe was not found; ${CDB_INSTALL_ADVICE}`, { file });
+    // Off Windows there is nothing to install: say so instead of pointing at the Windows SDK.
+    const message =
+      (opts.platform ?? process.platform) === 'win32'
+        ? `cdb.exe was not found; ${CDB_INSTALL_ADVICE}`
+        : 'cdb.exe was not found: it runs only on Windows, and neither --cdb, ANALYZE_CDB nor PATH names one here; use --engine native (or --engine auto, which falls back to it)';
+    throw new AnalyzeError('DUMP_CDB_NOT_FOUND', message, { file });
   }
 
   const cdbReport = await runCdbAnalysis(file, {

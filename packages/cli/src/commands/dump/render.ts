@@ -20,7 +20,15 @@ export function renderDump(r: DumpReport, c: Colors, opts: { verbose: boolean } 
   }
   if (r.exception) {
     const e = r.exception;
-    out += row(c, 'exception', `${e.code}${e.name ? ` ${e.name}` : ''}${e.address ? ` at ${e.address}` : ''}${e.threadId != null ? ` (thread ${e.threadId})` : ''}`);
+    const what = exceptionWords(e);
+    // Native minidumps know both where the instruction was and (Breakpad's crash address) what it touched.
+    const where =
+      e.instructionAddress && e.address && e.instructionAddress !== e.address
+        ? ` at ${e.instructionAddress}, crash address ${e.address}`
+        : (e.instructionAddress ?? e.address)
+          ? ` at ${e.instructionAddress ?? e.address}`
+          : '';
+    out += row(c, 'exception', `${e.code}${what ? ` ${what}` : ''}${where}${e.threadId != null ? ` (thread ${e.threadId})` : ''}`);
   }
   if (r.imageName) out += row(c, 'image', r.imageName);
   if (r.moduleName && r.moduleName !== r.imageName) out += row(c, 'module', r.moduleName);
@@ -65,11 +73,21 @@ function verdict(r: DumpReport, c: Colors): string {
     return c.red(`crash: ${what}${who ? ` in ${who}` : ''}`);
   }
   if (r.exception) {
-    const what = r.exception.name ? `${r.exception.name} (${r.exception.code})` : `exception ${r.exception.code}`;
+    const words = exceptionWords(r.exception);
+    const what = words ? `${words} (${r.exception.code})` : `exception ${r.exception.code}`;
     return c.red(`crash: ${what}${r.processName ? ` in ${r.processName}` : ''}${who ? `, blamed on ${who}` : ''}`);
   }
   if (who) return c.red(`crash: blamed on ${who}`);
   return c.green('no bugcheck or exception recorded');
+}
+
+/**
+ * The exception in words: Breakpad's crash reason when it says more than the code (SIGSEGV /SEGV_MAPERR on
+ * Linux, EXC_BAD_ACCESS on macOS, EXCEPTION_ACCESS_VIOLATION_WRITE), else the table name, else nothing.
+ */
+function exceptionWords(e: NonNullable<DumpReport['exception']>): string | null {
+  const reason = e.reason && !/^0x[0-9a-f]+ \/ 0x/i.test(e.reason) ? e.reason : null;
+  return reason ?? e.name;
 }
 
 function list(c: Colors, label: string, items: ModuleInfo[] | undefined): string {

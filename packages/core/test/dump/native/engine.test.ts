@@ -93,8 +93,14 @@ describe('analyzeDump engine selection', () => {
     expect(r.bugcheck?.code).toBe('0x1000007E');
   });
 
-  it('--engine cdb without cdb is a clear error', async () => {
+  it('--engine cdb without cdb is a clear error: install advice on Windows, --engine native elsewhere', async () => {
     await expect(analyzeDump(X64, { engine: 'cdb', env: NO_CDB_ENV })).rejects.toMatchObject({ code: 'DUMP_CDB_NOT_FOUND' });
+    await expect(analyzeDump(X64, { engine: 'cdb', env: NO_CDB_ENV, platform: 'linux' })).rejects.toMatchObject({
+      message: expect.stringMatching(/runs only on Windows.*--engine native/),
+    });
+    await expect(analyzeDump(X64, { engine: 'cdb', env: NO_CDB_ENV, platform: 'win32' })).rejects.toMatchObject({
+      message: expect.stringMatching(/Debugging Tools for Windows.*winget install Microsoft\.WinDbg/),
+    });
   });
 
   it('a file that is neither a dump nor an analysis is refused by the native reader', async () => {
