@@ -60,6 +60,26 @@ describe('analyze psod', () => {
     expect(docs[1]!['error']).toBeDefined();
   });
 
+  it('stdin (-) and files mix: one report each, in order', async () => {
+    const r = await runPsod(['-', fixturePath('psod', 'e1000.txt'), '--json'], Buffer.from('just a log line\n'));
+    const docs = JSON.parse(r.out) as Array<Record<string, any>>;
+    expect(docs.map((d) => [d['file'], d['crashFound']])).toEqual([['-', false], [fixturePath('psod', 'e1000.txt'), true]]);
+    expect(r.exit).toBe(1);
+  });
+
+  it('warnings go to stderr (not with --quiet), into "warnings" with --json, and fail the file with --strict', async () => {
+    const text = Buffer.from(`${readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8')}${readFileSync(corpusPath('esxi', 'psod', '03-kb316522-NOT_IMPLEMENTED-world.c2307-esxi7-8.txt'), 'utf8')}`);
+    const plain = await runPsod(['-'], text);
+    expect(plain.exit).toBe(1);
+    expect(plain.err).toMatch(/^analyze: warning: -: the text holds another crash .*\[PSOD_MORE_CRASHES\]$/m);
+    expect((await runPsod(['-', '--quiet'], text)).err).toBe('');
+    const json = await runPsod(['-', '--json'], text);
+    expect(JSON.parse(json.out).warnings).toEqual([expect.objectContaining({ code: 'PSOD_MORE_CRASHES' })]);
+    const strict = await runPsod(['-', '--strict'], text);
+    expect(strict.exit).toBe(2);
+    expect(strict.err).toMatch(/^analyze: -: the text holds another crash/);
+  });
+
   it('a gzipped vmkernel log is read', async () => {
     const { gzipSync } = await import('node:zlib');
     const gz = gzipSync(readFileSync(corpusPath('esxi', 'psod', '07-esxi5.1-spin-count-exceeded-flattened.txt')));

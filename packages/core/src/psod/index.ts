@@ -1,9 +1,9 @@
 /** `analyze psod`: ESXi purple-screen text or vmkernel log -> what crashed, where, and known fixes. */
-import { parsePsod } from './parse.js';
+import { parsePsod, type ParsePsodOptions } from './parse.js';
 import { matchSignature, type PsodSignature } from './signatures.js';
 import type { PsodReport } from './types.js';
 
-export { parsePsod } from './parse.js';
+export { parsePsod, type ParsePsodOptions } from './parse.js';
 export { normalizePsod } from './normalize.js';
 export { chooseCulprit, MACHINERY, CORE_MODULES } from './culprit.js';
 export { SIGNATURES, matchSignature, type PsodSignature } from './signatures.js';
@@ -15,8 +15,8 @@ export interface PsodAnalysis extends PsodReport {
   crashFound: boolean;
 }
 
-export function analyzePsod(text: string): PsodAnalysis {
-  const r = parsePsod(text);
+export function analyzePsod(text: string, options: ParsePsodOptions = {}): PsodAnalysis {
+  const r = parsePsod(text, options);
   return { ...r, signature: matchSignature(r) ?? null, crashFound: r.exception !== null || r.frames.length > 0 };
 }
 export { psodText, MAX_PSOD_INPUT } from './input.js';

@@ -9,18 +9,25 @@
  *   frame     0xFRAME:[0xIP]Function@module#version+0xOFF stack: 0x.., ...   (frame address/stack optional,
  *             @module#version absent before 5.x)
  */
-import { normalizePsod } from './normalize.js';
+import { DEC, HEX, normalizePsod } from './normalize.js';
 import { chooseCulprit } from './culprit.js';
+import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
 
-const FRAME = /^(?:(0x[0-9a-f#]+):)?\[(0x[0-9a-f#]+)\](.*?)\+(0x[0-9a-f#]+)(?:\s|$)/i;
+// OCR'd photos put spaces around `+` and after `]`; the symbol is trimmed after the match.
+const FRAME = new RegExp(`^(?:(${HEX}):)?\\[(${HEX})\\](.*?)\\s*\\+\\s*(${HEX})(?:\\s|$)`);
+/** A line that holds a bracketed instruction pointer but did not parse as a frame: reported, not dropped silently. */
+const FRAME_LIKE = new RegExp(`\\[${HEX}\\]`);
 const OBFUSCATED = /^\[email(?:&#160;|\s)protected\]/i;
-const CPU_EXCEPTION =
-  /#([A-Z]{2})\s+Exception(?:\s+type)?\s*\(?\s*(\d+)\s*\)?\s+in\s+world\s+([\d#]+):(\S*)(?:\s+(?:ip|IP)\s+(0x[0-9a-f#]+)(?:\s+addr\s+(0x[0-9a-f#]+))?|\s+@\s*(0x[0-9a-f#]+))?/;
+const CPU_EXCEPTION = new RegExp(
+  `#([A-Z]{2})\\s+Exception(?:\\s+type)?\\s*\\(?\\s*(\\d+)\\s*\\)?\\s+in\\s+world\\s+(${DEC}):(\\S*)(?:\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?|\\s+@\\s*(${HEX}))?`,
+);
 const BLUESCREEN = /@?BlueScreen:\s*(.*)$/;
 const BANNER = /VMware (ESXi?)\s*([\d.]+)?\s*\[Releasebuild-(\d+)/i;
-const BACKTRACE = /Backtrace for current CPU #([\d#]+),\s*worldID=([\d#]+)/;
-const CODE_START = /Code start(?::|s at)\s*(0x[0-9a-f#]+)(?:\s+VMK uptime:\s*([\d:.]+))?/;
+const BACKTRACE = new RegExp(`Backtrace for current CPU #(${DEC}),\\s*worldID=(${DEC})`);
+const CODE_START = new RegExp(`Code start(?::|s at)\\s*(${HEX})(?:\\s+VMK uptime:\\s*([\\d:.]+))?`);
+/** Most frame-like lines reported as unreadable; a long log of near-misses should not flood the output. */
+const MAX_UNREADABLE_REPORTED = 5;
 /** ESX 3.x per-CPU world list: the current CPU is starred, `*1:4130/helper13-`. */
 const CURRENT_CPU_WORLD = /(?:^|\s)\*(\d+):(\d+)\/(\S+)/;
 
@@ -82,11 +89,31 @@ function inferFromFrames(frames: PsodFrame[]): PsodException | null {
   return null;
 }
 
+/** A line quoted in a warning: short enough for one terminal line. */
+function clip(line: string): string {
+  return line.length > 100 ? `${line.slice(0, 100)}...` : line;
+}
+
 function world(idText: string, name: string | null): PsodWorld {
   return { id: num(idText), idText, name: name === '' ? null : name };
 }
 
-export function parsePsod(text: string): PsodReport {
+export interface ParsePsodOptions {
+  /** Collects PSOD_* warnings (unreadable frame lines, a second crash); strict ones throw. */
+  warnings?: Warnings;
+}
+
+/** A header or backtrace line that starts another crash than the one being read (a log holding two PSODs). */
+function startsAnotherCrash(line: string, r: PsodReport): boolean {
+  if (!r.exception) return false;
+  const ex = CPU_EXCEPTION.exec(line);
+  // ESX 3.x prints the same header twice (top line and @BlueScreen: line): same world, same crash.
+  if (ex) return r.frames.length > 0 || (r.world !== null && ex[3] !== r.world.idText);
+  return r.frames.length > 0 && (BLUESCREEN.test(line) || BACKTRACE.test(line));
+}
+
+export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodReport {
+  const warnings = options.warnings ?? new Warnings();
   const { lines, quirks, logCpu, logWorld } = normalizePsod(text);
   const report: PsodReport = {
     banner: null,
@@ -100,16 +127,25 @@ export function parsePsod(text: string): PsodReport {
     frames: [],
     culprit: null,
     quirks,
+    warnings: [],
   };
   let backtraceWorld: string | null = null;
   let starred: { cpu: string; world: string; name: string } | null = null;
   let cr2: string | null = null;
   let regIp: string | null = null;
-  for (const line of lines) {
+  let unreadable = 0;
+  for (const [index, line] of lines.entries()) {
     const frame = parseFrame(line);
     if (frame) {
       report.frames.push(frame);
       continue;
+    }
+    if (startsAnotherCrash(line, report)) {
+      warnings.warn('PSOD_MORE_CRASHES', `the text holds another crash after the first (${clip(line)}); only the first is reported`);
+      break;
+    }
+    if (FRAME_LIKE.test(line) && ++unreadable <= MAX_UNREADABLE_REPORTED) {
+      warnings.warn('PSOD_FRAME_UNREADABLE', `record ${index + 1} looks like a backtrace frame but could not be read, so it is missing from the backtrace: ${clip(line)}`);
     }
     const banner = BANNER.exec(line);
     if (banner && !report.banner) {
@@ -159,7 +195,10 @@ export function parsePsod(text: string): PsodReport {
   }
   report.ip ??= regIp;
   if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = cr2;
+  if (unreadable > MAX_UNREADABLE_REPORTED)
+    warnings.warn('PSOD_FRAME_UNREADABLE', `${unreadable - MAX_UNREADABLE_REPORTED} more frame-like records could not be read`);
   report.exception ??= inferFromFrames(report.frames);
   report.culprit = chooseCulprit(report.frames);
+  report.warnings = warnings.list;
   return report;
 }

@@ -1,4 +1,5 @@
 /** What a purple-screen (PSOD) text says, as parsed by `parsePsod`. */
+import type { Warning } from '../errors.js';
 
 export type PsodKind =
   | 'exception' // #PF Exception 14, #GP Exception 13, ...
@@ -77,6 +78,8 @@ export interface PsodReport {
   uptime: string | null;
   frames: PsodFrame[];
   culprit: PsodCulprit | null;
-  /** Which clean-ups the text needed: markdown-escapes, flattened, obfuscated, masked, log-prefixed. */
+  /** Which clean-ups the text needed: markdown-escapes, quoted-at, email-obfuscated, flattened, log-prefixed, masked-digits. */
   quirks: string[];
+  /** PSOD_FRAME_UNREADABLE (a frame-like record that did not parse), PSOD_MORE_CRASHES (a second crash, not read). */
+  warnings: Warning[];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { corpusPath, fixturePath } from '../helpers/corpus.js';
 import { analyzePsod, parsePsod, type PsodReport } from '../../src/psod/index.js';
+import { Warnings } from '../../src/errors.js';
 
 const psod = (name: string) => readFileSync(corpusPath('esxi', 'psod', name), 'utf8');
 const sig = (f: PsodReport['frames'][number]) => `${f.function}@${f.module}#${f.version}+${f.offset}`;
@@ -213,7 +214,69 @@ describe('the e1000 fixture (fixtures/psod/e1000.txt)', () => {
   });
 });
 
+describe('real-world inputs around the screen', () => {
+  const e1000 = () => readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8');
+
+  it('a vmkernel.log with other CPUs\' lines before the PSOD takes cpu and world from the PSOD lines, not the noise', () => {
+    const noise = Array.from({ length: 40 }, (_, i) => `2014-03-02T03:1${i % 10}:00.000Z cpu3:32789)ScsiDeviceIO: 2331: Cmd(0x412e80b1e0c0) 0x85 to dev "naa.600" failed H:0x0 D:0x2 P:0x0`);
+    // Without the header, the log prefix is the only place the world is named.
+    const screen = e1000().replace(/^.*BlueScreen.*$/m, '');
+    const r = analyzePsod(`${noise.join('\n')}\n${screen}\n2014-03-02T03:20:00.000Z cpu0:32768)Boot Successful\n`);
+    expect(r.cpu).toBe(5);
+    expect(r.world?.id).toBe(34461);
+    expect(r.frames).toHaveLength(13);
+    expect(r.signature?.id).toBe('e1000-rx-ring');
+  });
+
+  it('a photo transcript with x-masked ids, OCR letters in hex and spaces around + parses every frame', () => {
+    const ocr = [
+      'VMware ESXi 6.7.0 [Releasebuild-8169922 x86_64]',
+      '#PF Exception 14 in world 2100xxx:vmm0:backupVM IP 0x4180xxxxxx addr 0x0',
+      '0x451a1b89bd40:[0x41800a19c266]E1000PollRxRing@vmkernel#nover+0xdb9 stack: 0x0',
+      '0x451a1b89bdb0:[0x41800a19fc73] E1000DevRx@vmkernel#nover + 0x18a stack: 0x0',
+      '0x451alb89be90:[0x41800al2c0e4]PortOutput@vmkernel#nover +0xe3 stack: 0x0',
+    ].join('\n');
+    const r = analyzePsod(ocr);
+    expect(r.exception).toMatchObject({ kind: 'exception', type: 'PF', number: 14 });
+    expect(r.world).toEqual({ id: null, idText: '2100xxx', name: 'vmm0:backupVM' });
+    expect(r.ip).toBe('0x4180xxxxxx');
+    expect(r.frames.map((f) => `${f.function}+${f.offset}`)).toEqual(['E1000PollRxRing+0xdb9', 'E1000DevRx+0x18a', 'PortOutput+0xe3']);
+    expect(r.frames[2]?.frameAddress).toBe('0x451alb89be90');
+    expect(r.quirks).toContain('masked-digits');
+    expect(r.signature?.id).toBe('e1000-rx-ring');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a frame-like record that cannot be read is warned about, not dropped silently', () => {
+    const r = analyzePsod('#PF Exception 14 in world 1:x IP 0x1 addr 0x0\n0x1:[0x2]Foo@vmkernel#nover+0x3 stack: 0x0\n0x4:[0x5]Bar@vmkernel#nover 0x6\n');
+    expect(r.frames).toHaveLength(1);
+    expect(r.warnings.map((w) => w.code)).toEqual(['PSOD_FRAME_UNREADABLE']);
+    expect(r.warnings[0]!.message).toContain('Bar@vmkernel');
+  });
+
+  it('a log holding two crashes reports the first and warns that another follows (frames are not mixed)', () => {
+    const second = psod('03-kb316522-NOT_IMPLEMENTED-world.c2307-esxi7-8.txt');
+    const r = analyzePsod(`${e1000()}\n${second}`);
+    expect(r.frames).toHaveLength(13);
+    expect(r.signature?.id).toBe('e1000-rx-ring');
+    expect(r.warnings.map((w) => w.code)).toEqual(['PSOD_MORE_CRASHES']);
+    // Corpus 10 holds three headers of three different worlds; ESX 3.5's repeated header (02) is one crash.
+    expect(analyzePsod(psod('10-kb381540-PF14-vmfs6-esxi8.0.1-headers.txt')).warnings.map((w) => w.code)).toEqual(['PSOD_MORE_CRASHES']);
+    expect(analyzePsod(psod('02-kb303440-GP13-ESX3.5-register-dump.txt')).warnings).toEqual([]);
+  });
+
+  it('strict mode turns the first warning into an error', () => {
+    expect(() => analyzePsod('0x4:[0x5]Bar@vmkernel#nover 0x6\n', { warnings: new Warnings(true) })).toThrow(/could not be read/);
+  });
+});
+
 describe('hostile input', () => {
+  it('terminal escape sequences in the text never reach the report', () => {
+    const r = analyzePsod('@BlueScreen: #PF Exception 14 in world 1:\u001b]0;pwned\u0007x IP 0x1 addr 0x0\n0x1:[0x2]Foo\u001b[2J@vmkernel#nover+0x3\n');
+    expect(JSON.stringify(r)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.frames).toHaveLength(1);
+  });
+
   it('no PSOD in ordinary text: nothing found', () => {
     const r = analyzePsod('2024-01-01T00:00:00Z hostd: all good\nnothing to see [here]\n');
     expect(r.crashFound).toBe(false);

@@ -26,5 +26,6 @@ export function psodJson(a: PsodAnalysis, file: string): Record<string, unknown>
     signature: a.signature ? { id: a.signature.id, title: a.signature.title, explanation: a.signature.explanation, sources: a.signature.sources } : null,
     advice: a.signature?.advice ?? null,
     quirks: a.quirks,
+    warnings: a.warnings,
   };
 }
