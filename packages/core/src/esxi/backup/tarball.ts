@@ -101,10 +101,42 @@ export function inflate(data: Uint8Array, budget: InflateBudget, where: string, 
     if (code === 'Z_BUF_ERROR') {
       throw new AnalyzeError('ESXI_GZIP_TRUNCATED', `${layerPrefix(where)}gzip stream ends early after ${data.length} compressed bytes (truncated copy?)`, { file, offset: data.length, cause: e });
     }
-    throw new AnalyzeError('ESXI_GZIP_CORRUPT', `${layerPrefix(where)}gzip data is damaged (${(e as Error).message})`, { file, cause: e });
+    const why = (e as Error).message;
+    const offset = gzipDamageOffset(data, why, left);
+    const what = /incorrect (data|length) check/.test(why)
+      ? `gzip checksum in the trailer does not match (${why}): some of the compressed bytes before it are damaged`
+      : `gzip data is damaged (${why})`;
+    const inner = where === '' || offset === undefined ? '' : ' (offset in this inner gzip stream)';
+    throw new AnalyzeError('ESXI_GZIP_CORRUPT', `${layerPrefix(where)}${what}${inner}`, { file, offset, cause: e });
   }
   budget.used += out.length;
   return out;
+}
+
+/** Largest gzip stream whose damage we locate by bisection (≈ 22 partial inflates); real backups are < 1 MB. */
+const LOCATE_DAMAGE_MAX = 4 * 1024 * 1024;
+
+/**
+ * Where a damaged gzip stream goes bad. A checksum/length mismatch is found at the 8-byte trailer (the
+ * damage itself may be anywhere before it). Otherwise bisect: a prefix that ends before the damage
+ * inflates up to "unexpected end of file", one that contains it fails with the data error.
+ */
+function gzipDamageOffset(data: Uint8Array, message: string, maxOutput: number): number | undefined {
+  if (/incorrect (data|length) check/.test(message)) return Math.max(0, data.length - 8);
+  if (data.length > LOCATE_DAMAGE_MAX) return undefined;
+  let good = 0; // longest prefix known to end before the damage
+  let bad = data.length; // shortest prefix known to contain it
+  while (bad - good > 1) {
+    const mid = (good + bad) >>> 1;
+    try {
+      gunzipSync(data.subarray(0, mid), { maxOutputLength: Math.max(1, maxOutput) });
+      good = mid; // should not happen for a prefix; treat as "before the damage"
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') good = mid;
+      else bad = mid;
+    }
+  }
+  return bad - 1;
 }
 
 function fileType(tarType: string): BackupFileType {

@@ -139,6 +139,34 @@ describe('esxi extract: hostile archives are refused or contained', () => {
     expect(e.offset).toBe(statSync(fx('evil-truncated-gzip.tgz')).size);
   });
 
+  it('corrupted gzip data is refused with the offset where inflating fails', () => {
+    const copy = Buffer.from(readFileSync(fx('state-6.7.tgz')));
+    copy.write('\x07\x00\xff', 20, 'latin1'); // inside the first deflate block's code tables
+    let e: AnalyzeError | undefined;
+    try {
+      openBackup(copy, { name: 'damaged.tgz' });
+    } catch (err) {
+      e = err as AnalyzeError;
+    }
+    expect(e?.code).toBe('ESXI_GZIP_CORRUPT');
+    expect(e!.offset).toBeGreaterThanOrEqual(20);
+    expect(e!.offset).toBeLessThan(20 + 512);
+  });
+
+  it('a gzip checksum mismatch is refused at the trailer, saying the bytes before it are damaged', () => {
+    const copy = Buffer.from(readFileSync(fx('state-6.7.tgz')));
+    copy[copy.length - 8] ^= 1; // the CRC-32
+    let e: AnalyzeError | undefined;
+    try {
+      openBackup(copy, { name: 'damaged.tgz' });
+    } catch (err) {
+      e = err as AnalyzeError;
+    }
+    expect(e?.code).toBe('ESXI_GZIP_CORRUPT');
+    expect(e!.offset).toBe(copy.length - 8);
+    expect(e!.message).toMatch(/checksum in the trailer does not match/);
+  });
+
   it('garbage is refused as not a backup, at byte 0', () => {
     const e = refused('garbage.bin');
     expect(e.code).toBe('ESXI_NOT_A_BACKUP');
