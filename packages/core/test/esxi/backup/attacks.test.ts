@@ -155,7 +155,7 @@ describe('esxi extract: hostile archives are refused or contained', () => {
 
   it('a gzip checksum mismatch is refused at the trailer, saying the bytes before it are damaged', () => {
     const copy = Buffer.from(readFileSync(fx('state-6.7.tgz')));
-    copy[copy.length - 8] ^= 1; // the CRC-32
+    copy.writeUInt8(copy.readUInt8(copy.length - 8) ^ 1, copy.length - 8); // the CRC-32
     let e: AnalyzeError | undefined;
     try {
       openBackup(copy, { name: 'damaged.tgz' });
