@@ -3,6 +3,7 @@
  *
  * - a saved `!analyze -v` text (recognised by content)        -> engine 'text'   (cdb/ text parser)
  * - a dump, engine 'auto' and cdb found                         -> engine 'cdb', with the native facts beside it
+ *                                                                 (cdb failing -> engine 'native', with a warning why)
  * - a dump, engine 'auto' without cdb, or engine 'native'       -> engine 'native' (native/ readers)
  * - a dump, engine 'cdb'                                        -> engine 'cdb' (fails clearly when cdb is missing)
  */
@@ -64,13 +65,24 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
     throw new AnalyzeError('DUMP_CDB_NOT_FOUND', message, { file });
   }
 
-  const cdbReport = await runCdbAnalysis(file, {
-    cdbPath,
-    ...(opts.symbols === undefined ? {} : { symbols: opts.symbols }),
-    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    ...(opts.env === undefined ? {} : { env: opts.env }),
-  });
+  let cdbReport: DumpReport;
+  try {
+    cdbReport = await runCdbAnalysis(file, {
+      cdbPath,
+      ...(opts.symbols === undefined ? {} : { symbols: opts.symbols }),
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.env === undefined ? {} : { env: opts.env }),
+    });
+  } catch (e) {
+    // auto promises an answer whenever one can be had: when cdb fails (symbols offline, a crash, a timeout),
+    // the native reader answers and says why cdb did not. Ctrl-C means stop, and --engine cdb means cdb only.
+    if (opts.engine !== 'auto' || !(e instanceof AnalyzeError) || e.code === 'DUMP_CDB_INTERRUPTED') throw e;
+    const native = await analyzeNativeFile(file, nativeOpts(opts)).catch(() => {
+      throw e;
+    });
+    return { ...native, warnings: [`cdb failed (${e.code}: ${e.message}); the native reader answered instead`, ...native.warnings] };
+  }
 
   // Beside cdb's answer, the native facts (a failure of the native reader is a warning, never fatal here).
   let native: DumpReport | null = null;

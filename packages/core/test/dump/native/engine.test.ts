@@ -59,6 +59,7 @@ const FAKE_CDB = `#!${process.execPath}
 const fs = require('fs');
 const args = process.argv.slice(2);
 if (args[args.indexOf('-z') + 1] === undefined) process.exit(9);
+if (process.env.FAKE_CDB_FAIL) { process.stdout.write('Debuggee initialization failed, HRESULT 0x80004005\\n'); process.exit(3); }
 process.stdout.write('Microsoft (R) Windows Debugger Version 10.0.22621.755 AMD64\\n');
 process.stdout.write('0: kd> !analyze -v\\n' + fs.readFileSync(process.env.FAKE_CDB_REPLAY, 'utf8') + '${DONE_MARKER}\\n');
 `;
@@ -131,6 +132,22 @@ describe('analyzeDump engine selection', () => {
     expect(r.disagreements).toHaveLength(2);
     expect(r.disagreements![0]).toMatch(/bugcheck code: cdb says 0x0000007E, the dump header says 0x1000007E/);
     expect(r.disagreements![1]).toMatch(/culprit: cdb names EvilDriver\.sys, the native heuristic names amdppm\.sys/);
+  });
+});
+
+describe('analyzeDump when cdb fails', () => {
+  const posix = process.platform !== 'win32';
+  const env = () => ({ PATH: '', HOME: dir, FAKE_CDB_FAIL: '1' });
+
+  (posix ? it : it.skip)('auto: the native reader answers, with a warning saying why cdb did not', async () => {
+    const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: env(), timeoutMs: 30_000 });
+    expect(r.engine).toBe('native');
+    expect(r.culprit?.module).toBe('amdppm.sys');
+    expect(r.warnings[0]).toMatch(/^cdb failed \(DUMP_CDB_FAILED: cdb exited with code 3 .*Debuggee initialization failed.*\); the native reader answered instead$/);
+  });
+
+  (posix ? it : it.skip)('--engine cdb: the failure is the answer', async () => {
+    await expect(analyzeDump(X64, { engine: 'cdb', cdbPath: cdb, env: env(), timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'DUMP_CDB_FAILED' });
   });
 });
 
