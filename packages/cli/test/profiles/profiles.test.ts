@@ -68,6 +68,24 @@ describe('analyze profiles (CLI)', () => {
     expect(io.stderr).toMatch(/hostile-root-past-end\.hive: the root key .* \(at byte \d+\)/);
   });
 
+  it('terminal escape sequences in key names and paths are not printed; a non-SID key gets no commands', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'profiles-'));
+    try {
+      const file = join(dir, 'evil.reg');
+      const key = 'S-1-5-21-1" & calc & "\u001b[2J.bak';
+      writeFileSync(file, `Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\${key}]\r\n"ProfileImagePath"="C:\\\\Users\\\\x\u001b]0;t\u0007"\r\n"State"=dword:00008000\r\n`);
+      const { code, io } = await run(file);
+      expect(code).toBe(1);
+      expect(io.stdout).toContain('PROFILE_BAK_ONLY');
+      expect(io.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(io.stdout).not.toMatch(/^ +reg /m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a file that is neither hive nor .reg: exit 2', async () => {
     const { code, io } = await run(fixturePath('windows', '..', 'gen', 'windows', 'temp-profile.mjs'));
     expect(code).toBe(2);

@@ -136,6 +136,16 @@ describe('analyze profiles: verdicts', () => {
     expect(r.findings[0]!.fix.slice(1)).toEqual([`reg delete "${LIST}\\${U}.bak" /f`]);
   });
 
+  it('command injection through a crafted key name: a finding, but no reg commands to paste', () => {
+    const evil = `${U}" & calc & "`;
+    const r = analyzeProfiles(reg({ [`${evil}.bak`]: { path: 'C:\\Users\\eve', state: 0x8000 }, [`${A}-3000.bak`]: { path: 'C:\\Users\\ann', state: 0x8000 } }));
+    expect(r.findings.map((f) => [f.sid, f.code, f.fix.length])).toEqual([
+      [evil, 'PROFILE_BAK_ONLY', 0],
+      [`${A}-3000`, 'PROFILE_BAK_ONLY', 5],
+    ]);
+    expect(r.findings[0]!.evidence.at(-1)).toMatch(/not a SID/);
+  });
+
   it('decodes State into named bits, unnamed ones as hex', () => {
     expect(decodeState(0x8904)).toEqual(['PROFILE_NEW_LOCAL', 'PROFILE_ADMIN_USER', 'PROFILE_TEMP_ASSIGNED', 'PROFILE_THIS_IS_BAK']);
     expect(decodeState(0x80001000)).toEqual(['0x1000', '0x80000000']);

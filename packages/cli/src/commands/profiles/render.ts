@@ -3,11 +3,15 @@ import type { Colors } from '../../render/color.js';
 
 const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
 
+/** Key names and paths come from the file: control characters (terminal escape sequences) are shown as U+FFFD. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const printable = (s: string) => s.replace(CONTROL, '\uFFFD');
+
 function profileLine(p: Profile, c: Colors, flagged: boolean): string {
   const name = p.wellKnown ? c.dim(` (${p.wellKnown})`) : '';
   const state = p.state === null ? 'State -' : `State ${hex4(p.state)}${p.stateBits.length ? ` ${p.stateBits.join('+')}` : ''}`;
-  const key = flagged ? c.yellow(p.key) : p.key;
-  return `  ${key}${name}\n      ${p.profileImagePath ?? c.dim('(no ProfileImagePath)')}  ${state}  RefCount ${p.refCount ?? '-'}  Flags ${p.flags ?? '-'}\n`;
+  const key = flagged ? c.yellow(printable(p.key)) : printable(p.key);
+  return `  ${key}${name}\n      ${p.profileImagePath === null ? c.dim('(no ProfileImagePath)') : printable(p.profileImagePath)}  ${state}  RefCount ${p.refCount ?? '-'}  Flags ${p.flags ?? '-'}\n`;
 }
 
 /** Human-readable report for one file. */
@@ -19,9 +23,11 @@ export function renderProfiles(file: string, r: ProfilesReport, c: Colors): stri
   if (r.findings.length === 0) return `${out}${c.green('No temporary-profile problem found in ProfileList.')}\n`;
   out += `\n${c.red(`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}:`)}\n`;
   for (const f of r.findings) {
-    out += `\n${c.bold(f.code)} ${f.sid}\n  ${f.message}\n`;
-    for (const e of f.evidence) out += `  - ${e}\n`;
-    out += `  Fix (elevated prompt, user signed out; the first command backs ProfileList up, then restart):\n`;
+    out += `\n${c.bold(f.code)} ${printable(f.sid)}\n  ${printable(f.message)}\n`;
+    for (const e of f.evidence) out += `  - ${printable(e)}\n`;
+    if (f.fix.length === 0) continue;
+    // %USERPROFILE% in the backup path is expanded by cmd.exe; PowerShell would pass it to reg.exe literally.
+    out += `  Fix (elevated Command Prompt, cmd.exe; user signed out; the first command backs ProfileList up; then restart):\n`;
     for (const cmd of f.fix) out += `    ${c.cyan(cmd)}\n`;
   }
   return out;

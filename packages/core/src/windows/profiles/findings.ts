@@ -1,6 +1,6 @@
 import type { Profile } from './profile.js';
 import { backupStep, deleteKey, renameKey, resetCounters, setDword } from './fix.js';
-import { isServiceSid } from './sid.js';
+import { isServiceSid, isSidKeyName } from './sid.js';
 import { decodeState, PROFILE_TEMP_ASSIGNED, SUSPECT_STATE_BITS } from './state.js';
 
 export type FindingCode =
@@ -81,7 +81,14 @@ export function diagnose(profiles: Profile[], options: DiagnoseOptions): Finding
   const findings: Finding[] = [];
   for (const { plain, bak } of bySid.values()) {
     const f = plain && bak ? duplicate(plain, bak, options) : bak ? loneBak(bak, options) : plain ? single(plain, options) : undefined;
-    if (f) findings.push(f);
+    if (!f) continue;
+    if (!isSidKeyName(f.sid)) {
+      // The commands embed the key name; a crafted name (`S-1-5-21-1" & calc & "`) would run as a command
+      // when pasted. Windows names these keys by SID only, so anything else gets no commands.
+      f.fix = [];
+      f.evidence.push('the key name is not a SID (S-1-...), so no reg commands are given: inspect the key in regedit');
+    }
+    findings.push(f);
   }
   return findings;
 }

@@ -7,4 +7,4 @@ export type { Profile } from './profile.js';
 export { profileListFromHive, profileListFromRegFile, PROFILE_LIST_KEY, PROFILE_LIST_IN_SOFTWARE } from './source.js';
 export type { ProfileListEntry, ProfileListSource, RawValue } from './source.js';
 export { decodeState, STATE_BITS, SUSPECT_STATE_BITS, PROFILE_TEMP_ASSIGNED, PROFILE_THIS_IS_BAK, PROFILE_BACKUP_EXISTS } from './state.js';
-export { wellKnownName, sidFromBinary, isServiceSid, compareSids } from './sid.js';
+export { wellKnownName, sidFromBinary, isServiceSid, isSidKeyName, compareSids } from './sid.js';

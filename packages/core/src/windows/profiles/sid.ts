@@ -17,6 +17,11 @@ const WELL_KNOWN_PREFIXES: [string, string][] = [
   ['S-1-5-96-', 'Font Driver Host (UMFD) virtual account'],
 ];
 
+/** A SID as ProfileList names its subkeys (`S-1-5-21-...-1001`): digits and dashes only, safe inside a command line. */
+export function isSidKeyName(sid: string): boolean {
+  return /^S-1(?:-\d{1,15}){1,16}$/i.test(sid);
+}
+
 export function wellKnownName(sid: string): string | null {
   const upper = sid.toUpperCase();
   const exact = WELL_KNOWN[upper];
