@@ -8,7 +8,7 @@
  * with plain Buffer offsets, because their sizes come from the file and must be checked before any parse.
  */
 import { Parser } from './binary-parser.js';
-import type { Warnings } from '../../errors.js';
+import { AnalyzeError, type Warnings } from '../../errors.js';
 import type { Reader } from './source.js';
 import { baseName, type ModuleRange } from './modules.js';
 
@@ -382,7 +382,16 @@ function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<numbe
   const names = new Map<number, string>();
   const buf = streamBytes(r, d, STREAM.THREAD_NAMES, 'ThreadNames', warnings);
   if (!buf) return names;
-  const { first, count } = listLayout(r, buf, 12, 'ThreadNames', d.streams.get(STREAM.THREAD_NAMES)!.at);
+  let layout: { first: number; count: number };
+  try {
+    layout = listLayout(r, buf, 12, 'ThreadNames', d.streams.get(STREAM.THREAD_NAMES)!.at);
+  } catch (err) {
+    // Names are a nicety: a damaged ThreadNames stream must not cost the threads or the exception.
+    if (!(err instanceof AnalyzeError)) throw err;
+    warnings.warn(err.code, `${err.message}: thread names skipped`, err.offset);
+    return names;
+  }
+  const { first, count } = layout;
   for (let i = 0; i < count; i++) {
     const e = first + i * 12;
     const id = buf.readUInt32LE(e);

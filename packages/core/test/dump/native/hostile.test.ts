@@ -173,6 +173,19 @@ describe('hostile minidumps', () => {
     expect(r.warnings.join(' ')).toMatch(/context .* past the end/);
   });
 
+  it('a ThreadNames stream claiming more names than it holds costs the names, not the threads (strict: an error)', () => {
+    const threads = Buffer.alloc(4 + 48);
+    threads.writeUInt32LE(1, 0);
+    threads.writeUInt32LE(7, 4);
+    const names = Buffer.alloc(4 + 12);
+    names.writeUInt32LE(1000, 0);
+    const b = minidump([{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type: 24, data: names }]);
+    const r = analyzeNativeBuffer(b);
+    expect(r.threads).toEqual([{ id: 7, name: null, stackStart: '0x0', stackSize: 0 }]);
+    expect(r.warnings.join(' ')).toMatch(/ThreadNames claims 1000 entries .*: thread names skipped/);
+    expect(codeOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }))).toBe('DUMP_BAD_COUNT');
+  });
+
   it('not a dump at all: text, ELF, USERDU64, empty', () => {
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('hello world, not a dump')))).toBe('DUMP_NOT_A_DUMP');
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1')))).toBe('DUMP_NOT_A_DUMP');
