@@ -105,12 +105,14 @@ export function compareReports(cdb: DumpReport, native: DumpReport): string[] {
   const norm = (s: string) => s.toLowerCase().replace(/^0x0*/, '');
   if (cdb.bugcheck && native.bugcheck) {
     if (norm(cdb.bugcheck.code) !== norm(native.bugcheck.code)) {
+      // Different stop codes: their parameters mean different things, so comparing them only adds noise.
       out.push(`bugcheck code: cdb says ${cdb.bugcheck.code}, the dump header says ${native.bugcheck.code}`);
+    } else {
+      cdb.bugcheck.parameters.forEach((p, i) => {
+        const n = native.bugcheck?.parameters[i];
+        if (n !== undefined && norm(p) !== norm(n)) out.push(`bugcheck parameter ${i + 1}: cdb says ${p}, the dump header says ${n}`);
+      });
     }
-    cdb.bugcheck.parameters.forEach((p, i) => {
-      const n = native.bugcheck?.parameters[i];
-      if (n !== undefined && norm(p) !== norm(n)) out.push(`bugcheck parameter ${i + 1}: cdb says ${p}, the dump header says ${n}`);
-    });
   }
   if (cdb.exception && native.exception && norm(cdb.exception.code) !== norm(native.exception.code)) {
     out.push(`exception code: cdb says ${cdb.exception.code}, the dump says ${native.exception.code}`);

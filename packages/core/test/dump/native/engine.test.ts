@@ -156,6 +156,10 @@ describe('compareReports', () => {
     const native = await analyzeDump(X64, { engine: 'native' });
     const cdb = { ...native, engine: 'cdb' as const, imageName: 'AMDPPM.SYS', bugcheck: { ...native.bugcheck!, code: '0x1000007e', parameters: native.bugcheck!.parameters.map((p) => p.replace(/^0x0*/, '0x')) } };
     expect(compareReports(cdb, native)).toEqual([]);
+    // Same code, one parameter different: flagged. A different code: only the code (its parameters mean other things).
+    const p2 = { ...cdb, bugcheck: { ...cdb.bugcheck, parameters: cdb.bugcheck.parameters.map((p, i) => (i === 1 ? '0x1234' : p)) } };
+    expect(compareReports(p2, native)).toEqual(['bugcheck parameter 2: cdb says 0x1234, the dump header says 0xfffff8048b58334c']);
+    expect(compareReports({ ...p2, bugcheck: { ...p2.bugcheck, code: '0x000000D1' } }, native)).toEqual(['bugcheck code: cdb says 0x000000D1, the dump header says 0x1000007E']);
     const kernelNative = { ...native, culprit: { module: 'ntoskrnl.exe', evidence: [] } };
     expect(compareReports({ ...cdb, imageName: 'ntkrnlmp.exe' }, kernelNative)).toEqual([]);
   });
