@@ -47,13 +47,14 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
  * V8 compiles WASM with its baseline compiler (Liftoff) and then re-compiles hot code with TurboFan on
  * a background thread. For a CLI run that reads one ~100-row database this second compile of sql.js's
  * 1.2 MB module is pure cost: on the 2-core reference machine it took `esxi diff` from ~390 ms to
- * ~280 ms to stay on Liftoff (bench/esxi-diff.mjs). The flag only affects WASM, which only sql.js uses.
+ * ~280 ms to stay on Liftoff (bench/esxi-diff.mjs). The flag is process-wide and other areas compile WASM
+ * too (the pcap checksum kernel), so it is set only while sql.js compiles and cleared once it is ready.
  */
 export function loadSqlJs(): Promise<SqlJsStatic> {
   if (sqlJs === undefined) setFlagsFromString('--liftoff-only');
   sqlJs ??= import('sql.js').then((mod) => {
     const init = (mod as unknown as { default: (cfg?: object) => Promise<SqlJsStatic> }).default;
-    return init();
+    return init().finally(() => setFlagsFromString('--no-liftoff-only'));
   });
   return sqlJs;
 }
