@@ -119,3 +119,24 @@ describe('closest', () => {
     expect(closest('zzzzzz', ['json', 'quiet'])).toBeUndefined();
   });
 });
+
+describe('progress line', () => {
+  it('draws on a terminal, erases itself, and stays off for pipes and TERM=dumb', async () => {
+    const { makeProgress } = await import('../src/render/progress.js');
+    const tty = captureIo({ tty: true });
+    const p = makeProgress(tty, true);
+    p.update('reading 1 MiB');
+    p.done();
+    expect(tty.stderr).toBe('\r\u001b[2Kreading 1 MiB\r\u001b[2K');
+    expect(tty.stdout).toBe('');
+    for (const io of [captureIo({ tty: false }), captureIo({ tty: true, env: { TERM: 'dumb' } })]) {
+      const q = makeProgress(io, true);
+      q.update('x');
+      q.done();
+      expect(io.stderr).toBe('');
+    }
+    const off = captureIo({ tty: true });
+    makeProgress(off, false).update('x');
+    expect(off.stderr).toBe('');
+  });
+});

@@ -10,9 +10,12 @@ export interface Progress {
   done(): void;
 }
 
-/** A one-line `\r` status on stderr, only when stderr is a terminal and the user did not ask for --json or --quiet. */
+/**
+ * A one-line `\r` status on stderr, only when stderr is a terminal that can erase a line (not TERM=dumb)
+ * and the user did not ask for --json or --quiet.
+ */
 export function makeProgress(io: Io, enabled: boolean): Progress {
-  if (!enabled || !io.stderrIsTTY) return { update() {}, done() {} };
+  if (!enabled || !io.stderrIsTTY || io.env['TERM'] === 'dumb') return { update() {}, done() {} };
   let last = 0;
   let shown = false;
   return {
