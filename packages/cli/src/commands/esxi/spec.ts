@@ -14,9 +14,10 @@ const showSpec: CommandSpec = {
   builder: (y) =>
     backupOptions(y)
       .positional('files', { type: 'string', array: true, describe: 'configBundle-*.tgz, state.tgz, local.tgz or local.tgz.ve (recognised by content)' })
-      .example('$0 esxi show fixtures/esxi/configBundle-esx67.tgz', 'version, host, vSwitches, VMkernel NICs, users (no hashes) and files')
-      .example('$0 esxi show /mnt/bootbank/state.tgz', 'a 7.0 U2+ state.tgz: local.tgz.ve is decrypted in memory when its keystore mode is NONE')
-      .example('$0 esxi show local.tgz.ve --keystore encryption.info --json', 'the report as JSON (docs/json-esxi.md)'),
+      .example('$0 esxi show configBundle-esx01.tgz', 'version, host, vSwitches, VMkernel NICs, users (no hashes) and files')
+      .example('$0 esxi show state.tgz', 'a 7.0 U2+ state.tgz: local.tgz.ve is decrypted in memory when its keystore mode is NONE')
+      .example('$0 esxi show local.tgz.ve --keystore enc.info', 'a bare .ve: its encryption.info is taken from beside it, or given')
+      .example('$0 esxi show state.tgz --json', 'the report as JSON (docs/json-esxi.md)'),
   load: () => import('./show-run.js'),
 };
 
@@ -28,7 +29,8 @@ const extractSpec: CommandSpec = {
       .positional('file', { type: 'string', describe: 'the backup (any kind)' })
       .option('to', { type: 'string', demandOption: true, describe: 'Destination folder (created if missing)' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace existing regular files' })
-      .example('$0 esxi extract state.tgz --to ./host-etc', 'etc/... and the ConfigStore database under ./host-etc; skipped entries are listed'),
+      .example('$0 esxi extract state.tgz --to ./host-etc', 'etc/... and the ConfigStore database under ./host-etc; skipped entries are listed')
+      .example('$0 esxi extract bundle.tgz --to out --force', 'replace regular files already in ./out (never links or folders)'),
   load: () => import('./extract-run.js'),
 };
 
@@ -52,8 +54,9 @@ function diffSpecs(): CommandSpec[] {
           .positional('after', { type: 'string', describe: 'the backup to restore, any kind' })
           .option('all', { type: 'boolean', default: false, describe: 'List noise (.backup.counter, random-seed, DHCP leases, ConfigStore cache) instead of one summary line' })
           .option('show-secrets', { type: 'boolean', default: false, describe: 'Print password hashes, private keys and licence data instead of "changed"' })
-          .example('$0 esxi diff fresh-state.tgz configBundle-esx01.tgz', 'what the restore changes, grouped by network, devices, advanced settings, storage, system, users')
-          .example('$0 esxi diff before.tgz after.tgz --json', 'changes[] and findings[] as JSON (docs/json-esxi.md)'),
+          .example('$0 esxi diff fresh.tgz configBundle-esx01.tgz', 'what restoring the bundle onto the fresh host changes, by area, and its traps')
+          .example('$0 esxi diff old.tgz new.tgz --all', 'also list noise (.backup.counter, random-seed, leases)')
+          .example('$0 esxi diff old.tgz new.tgz --json', 'changes[] and findings[] as JSON (docs/json-esxi.md)'),
       load: () => import('./diff-run.js'),
     },
     {
@@ -62,7 +65,8 @@ function diffSpecs(): CommandSpec[] {
       builder: (y) =>
         target(backupOptions(y))
           .positional('files', { type: 'string', array: true, describe: 'backups to check, any kind' })
-          .example('$0 esxi check configBundle-esx01.tgz --target fresh-state.tgz', 'findings with severity, explanation and fix; exit 1 on an error'),
+          .example('$0 esxi check bundle.tgz --target fresh.tgz', 'findings with severity, explanation and fix; exit 1 on an error')
+          .example('$0 esxi check backups/*.tgz', 'each backup on its own: passthrough traps, TPM, empty esx.conf'),
       load: () => import('./check-run.js'),
     },
     {
@@ -71,8 +75,8 @@ function diffSpecs(): CommandSpec[] {
       builder: (y) =>
         target(backupOptions(y))
           .positional('file', { type: 'string', describe: 'the backup to restore, any kind' })
-          .example('$0 esxi restore-plan state.tgz', 'the scp route: state.tgz into /bootbank, reboot -f')
-          .example('$0 esxi restore-plan configBundle-esx01.tgz --target fresh-state.tgz', 'the vim-cmd route with its prerequisites'),
+          .example('$0 esxi restore-plan state.tgz', 'the scp route: into /bootbank, then reboot -f')
+          .example('$0 esxi restore-plan configBundle-esx01.tgz', 'the vim-cmd route with its prerequisites (add --target with the new host\'s state.tgz to compare builds)'),
       load: () => import('./restore-plan-run.js'),
     },
   ];
