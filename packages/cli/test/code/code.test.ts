@@ -58,6 +58,36 @@ describe('analyze code', () => {
     expect(JSON.parse(r.out).interpretations[0].name).toBe('TRUST_E_PROVIDER_UNKNOWN');
   });
 
+  it('after -- hex stays hex: 0x7E is the bugcheck, not decimal 126 (yargs number parsing is off)', async () => {
+    const r = await runCode('--json', '--', '0x7E', '-2146762751', '0x800B0001');
+    const docs = JSON.parse(r.out) as Array<{ input: string; interpretations: Array<{ kind: string; value: string }> }>;
+    expect(docs.map((d) => [d.input, d.interpretations[0]!.kind, d.interpretations[0]!.value])).toEqual([
+      ['0x7E', 'bugcheck', '0x0000007E'],
+      ['-2146762751', 'hresult', '0x800B0001'],
+      ['0x800B0001', 'hresult', '0x800B0001'],
+    ]);
+  });
+
+  it('one malformed code among good ones: the good ones are still answered, the bad one is an error, exit 2', async () => {
+    const text = await runCode('0x800B0001', '0xZZ', 'c0000374');
+    expect(text.exit).toBe(2);
+    expect(text.out).toContain('TRUST_E_PROVIDER_UNKNOWN');
+    expect(text.out).toContain('STATUS_HEAP_CORRUPTION');
+    expect(text.err).toBe('analyze: 0xZZ: not a hexadecimal number\n');
+    const json = await runCode('0x800B0001', '0xZZ', '--json');
+    expect(json.exit).toBe(2);
+    expect(json.err).toBe('');
+    const docs = JSON.parse(json.out) as Array<Record<string, any>>;
+    expect(docs[0]!['interpretations'][0].name).toBe('TRUST_E_PROVIDER_UNKNOWN');
+    expect(docs[1]).toEqual({ schemaVersion: expect.any(String), input: '0xZZ', error: { code: 'CODE_MALFORMED', message: '0xZZ: not a hexadecimal number' } });
+  });
+
+  it('--search takes unquoted words too', async () => {
+    const r = await runCode('--search', 'heap', 'corruption', '--json');
+    expect(r.exit).toBe(0);
+    expect((JSON.parse(r.out) as { search: string; interpretations: Array<{ name: string }> }).interpretations[0]!.name).toBe('STATUS_HEAP_CORRUPTION');
+  });
+
   it('an unknown code still gets decoded fields and exits 1', async () => {
     const r = await runCode('0x12345678', '--json');
     expect(r.exit).toBe(1);

@@ -17,6 +17,14 @@ const TABLE_OF: Record<CodeKind, CodeTable> = {
   exception: tables.exception,
 };
 
+/**
+ * Hex values up to 0x9 read as Win32 errors first: tools print the commonest GetLastError codes in hex
+ * (0x2 file not found, 0x5 access denied: Task Scheduler's "Last Run Result", robocopy's "ERROR 5 (0x00000005)"),
+ * while bugchecks 0x1-0x9 are rare kernel API-misuse stops. From 0xA (IRQL_NOT_LESS_OR_EQUAL) on, a hex value
+ * is a bugcheck first. Both readings are always shown; this only orders them.
+ */
+const WIN32_FIRST_HEX_MAX = 0x9;
+
 /** Win32 error codes are 16-bit (system error codes run 0..15999 and a few above, all below 0x10000). */
 const WIN32_MAX = 0xffff;
 
@@ -112,8 +120,9 @@ export function kindOrder(value: number, notation: Notation): CodeKind[] {
   const top = v >>> 28;
   const facility = (v >>> 16) & 0x7ff;
   if (v <= WIN32_MAX) {
-    // Win32 errors are quoted in decimal ("error 5"); bugchecks in hex ("0x7E", "STOP 0x0000007E").
-    return notation === 'hex'
+    // Win32 errors are quoted in decimal ("error 5"); bugchecks in hex ("0x7E", "STOP 0x0000007E"),
+    // except the smallest values, which are the commonest Win32 errors printed in hex.
+    return notation === 'hex' && v > WIN32_FIRST_HEX_MAX
       ? ['bugcheck', 'win32', 'hresult', 'ntstatus', 'exception']
       : ['win32', 'bugcheck', 'hresult', 'ntstatus', 'exception'];
   }
@@ -209,24 +218,55 @@ export interface SearchResult {
 export const SEARCH_LIMIT = 50;
 
 /**
+ * A name split into its family prefix and stem: ERROR_ACCESS_DENIED, STATUS_ACCESS_DENIED, RPC_E_ACCESS_DENIED
+ * and E_ACCESSDENIED all stand for "access denied". Prefixes are `ERROR_`, `STATUS_`, or anything up to `E_`/`S_`.
+ */
+function splitName(name: string): { prefix: string; stem: string } {
+  const m = /^(?:ERROR_|STATUS_|EXCEPTION_|(?:[A-Z0-9]+_)*?[ES]_)/i.exec(name);
+  const prefix = m?.[0] ?? '';
+  return { prefix: prefix.toUpperCase(), stem: name.slice(prefix.length).toLowerCase() };
+}
+
+/** The generic namespaces (HRESULT E_, Win32 ERROR_, NTSTATUS STATUS_): what a user means by "access denied". */
+const GENERIC_PREFIXES = new Set(['E_', 'S_', 'ERROR_', 'STATUS_', 'EXCEPTION_']);
+
+/** Search ranks, best first. */
+const RANK_EXACT_NAME = 0;
+/** The words are the whole stem of a generic name (ERROR_ACCESS_DENIED, E_ACCESSDENIED for "access denied"). */
+const RANK_GENERIC_STEM = 1;
+/** The words are the whole stem of a component's name (RPC_E_ACCESS_DENIED). */
+const RANK_STEM = 2;
+const RANK_IN_NAME = 3;
+const RANK_IN_MESSAGE = 4;
+
+function rankOf(words: readonly string[], names: readonly string[], message: string): number | undefined {
+  const lower = names.map((n) => n.toLowerCase());
+  const all = `${lower.join(' ')} ${message.toLowerCase()}`;
+  if (!words.every((w) => all.includes(w))) return undefined;
+  const joined = [words.join('_'), words.join('')];
+  if (lower.some((n) => joined.includes(n))) return RANK_EXACT_NAME;
+  const stems = names.map(splitName).filter((n) => joined.includes(n.stem));
+  if (stems.some((n) => GENERIC_PREFIXES.has(n.prefix))) return RANK_GENERIC_STEM;
+  if (stems.length > 0) return RANK_STEM;
+  return words.every((w) => lower.some((n) => n.includes(w))) ? RANK_IN_NAME : RANK_IN_MESSAGE;
+}
+
+/**
  * Codes whose name, aliases or message contain every word of `text` (case-insensitive).
- * Name matches rank before message matches; ties by kind, then value.
+ * Ranked: exact name, generic name stem, component name stem, words in the name, words in the message;
+ * within a rank shorter (more generic) names first, then kind, then value.
  */
 export function searchCodes(text: string, limit = SEARCH_LIMIT): SearchResult {
-  const words = text.toLowerCase().split(/[\s]+/).filter((w) => w !== '');
+  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) throw new UsageError('--search needs at least one word', 'CODE_EMPTY_SEARCH');
-  const scored: Array<{ score: number; kind: CodeKind; value: number }> = [];
-  const consider = (kind: CodeKind, value: number, names: string, message: string) => {
-    const n = names.toLowerCase();
-    const all = `${n} ${message.toLowerCase()}`;
-    if (!words.every((w) => all.includes(w))) return;
-    const joined = words.join('_');
-    const score = n.split(' ').includes(joined) ? 0 : words.every((w) => n.includes(w)) ? 1 : 2;
-    if (!scored.some((s) => s.kind === kind && s.value === value)) scored.push({ score, kind, value });
+  const scored: Array<{ score: number; length: number; kind: CodeKind; value: number }> = [];
+  const consider = (kind: CodeKind, value: number, names: readonly string[], message: string) => {
+    const score = rankOf(words, names, message);
+    if (score === undefined || scored.some((s) => s.kind === kind && s.value === value)) return;
+    scored.push({ score, length: names[0]?.length ?? 0, kind, value });
   };
-  for (const kind of SEARCH_KINDS)
-    for (const e of TABLE_OF[kind].entries()) consider(kind, e.value, [e.name, ...e.aliases].join(' '), e.message ?? '');
-  for (const r of REMEDIES) if (r.name !== undefined) consider(r.kind, r.value, r.name, '');
-  scored.sort((a, b) => a.score - b.score || SEARCH_KINDS.indexOf(a.kind) - SEARCH_KINDS.indexOf(b.kind) || a.value - b.value);
+  for (const kind of SEARCH_KINDS) for (const e of TABLE_OF[kind].entries()) consider(kind, e.value, [e.name, ...e.aliases], e.message ?? '');
+  for (const r of REMEDIES) if (r.name !== undefined) consider(r.kind, r.value, [r.name], '');
+  scored.sort((a, b) => a.score - b.score || a.length - b.length || SEARCH_KINDS.indexOf(a.kind) - SEARCH_KINDS.indexOf(b.kind) || a.value - b.value);
   return { query: text, total: scored.length, results: scored.slice(0, Math.max(0, limit)).map((s) => interpretAs(s.kind, s.value)) };
 }

@@ -35,6 +35,11 @@ const KB947821: RemedySource = {
   title: 'Microsoft Learn: Fix Windows Update corruptions and installation failures (KB947821), MicrosoftDocs/SupportArticles-docs fix-windows-update-errors.md @034d5ef1',
   url: 'https://learn.microsoft.com/troubleshoot/windows-server/installing-updates-features-roles/fix-windows-update-errors',
 };
+/** The 2023 text of the same article still had "Solution 2: Use the System Update Readiness tool" (Windows 7 / 2008 R2, CheckSUR.log). */
+const KB947821_SURT: RemedySource = {
+  title: 'Microsoft Learn: Fix Windows Update errors by using the DISM or System Update Readiness tool (KB947821, 2023 text), MicrosoftDocs/SupportArticles-docs fix-windows-update-errors.md @d4f13ca4',
+  url: 'https://github.com/MicrosoftDocs/SupportArticles-docs/blob/d4f13ca4f614c963237cffd23f1d8c90b4fa8609/support/windows-server/installing-updates-features-roles/fix-windows-update-errors.md',
+};
 const COMMON_WU: RemedySource = {
   title: 'Microsoft Learn: Windows Update common errors and mitigation, MicrosoftDocs/SupportArticles-docs common-windows-update-errors.md @0210b7e8',
   url: 'https://learn.microsoft.com/troubleshoot/windows-client/installing-updates-features-roles/common-windows-update-errors',
@@ -42,6 +47,11 @@ const COMMON_WU: RemedySource = {
 const KB958044: RemedySource = {
   title: 'Microsoft Support KB958044: Windows Update error on Vista/7/2008/2008 R2 caused by corruption in the Component Based Servicing (CBS) manifest (Method 1 System Update Readiness Tool, Method 2 repair installation)',
   url: 'http://support.microsoft.com/kb/958044',
+};
+
+const ERR_8024402C: RemedySource = {
+  title: 'Microsoft Learn: Error code 0x8024402C when you try to install a Windows update or a Feature on Demand, MicrosoftDocs/SupportArticles-docs error-0x8024402c-installing-update-feature-on-demand.md @01f9afe8',
+  url: 'https://learn.microsoft.com/troubleshoot/windows-client/installing-updates-features-roles/error-0x8024402c-installing-update-feature-on-demand',
 };
 
 /** The component-store repair the KB947821 procedure gives; shared by every corruption code. */
@@ -92,7 +102,7 @@ const SPECIFIC: Remedy[] = [
       ...DISM_REPAIR,
       'Windows 7 / Vista / Server 2008 (R2): run the System Update Readiness Tool (KB947821; log %windir%\\Logs\\CBS\\CheckSUR.log); if that does not help, do an in-place repair installation',
     ],
-    sources: [KB958044, KB947821],
+    sources: [KB958044, KB947821, KB947821_SURT],
     unverified: 'the stored copy of KB958044 lost the literal error code in its first sentence; the link to 0x800B0001 is its published title',
   },
   {
@@ -161,11 +171,24 @@ const SPECIFIC: Remedy[] = [
     sources: [COMMON_WU],
   },
   {
+    value: 0x8024402c,
+    kind: 'windows-update',
+    context: 'Windows Update or a Feature on Demand install',
+    cause: 'the proxy or update server name cannot be resolved: the local network, DNS, proxy/firewall, or the connection to WSUS',
+    steps: [
+      'Check that the machine reaches the network and resolves names (ping, nslookup)',
+      'Connected directly to Windows Update: check internet access, proxy, firewall and DNS, and the Windows Update endpoint settings',
+      'Managed by WSUS: check that the machine reaches the WSUS server (proxy, firewall, DNS); Features on Demand come from WSUS only on Windows 11 22H2 / Server 2025 and later, older versions need a FoD repository or ISO',
+      'Check Group Policy / Policy CSP settings for anything blocking updates ("Specify intranet Microsoft update service location")',
+    ],
+    sources: [ERR_8024402C],
+  },
+  {
     value: 0x8024401b,
     kind: 'windows-update',
     context: 'Windows Update scan through a proxy',
     cause: 'the proxy demands authentication (HTTP 407); WinHTTP or WinInet proxy settings are wrong',
-    steps: ['Check the WinHTTP proxy settings the Windows Update Agent uses (netsh winhttp show proxy)', 'Let the device reach the update source without proxy authentication'],
+    steps: ['Verify the proxy settings on the client: the Windows Update Agent scans through WinHTTP, so the WinHTTP proxy must be right, not only the browser\'s', 'Let the device reach the update source without the proxy asking for user authentication'],
     sources: [COMMON_WU],
   },
   {

@@ -70,6 +70,26 @@ describe('lookupCode: every code quoted in issue 10', () => {
     expect(first('126')).toMatchObject({ kind: 'win32', name: 'ERROR_MOD_NOT_FOUND' });
   });
 
+  it('ambiguous small values: 0x5 and 5 are ERROR_ACCESS_DENIED first, 0xA / 0x0000000A IRQL_NOT_LESS_OR_EQUAL first; both readings always shown', () => {
+    const kinds = (s: string) => lookupCode(s).interpretations.map((i) => `${i.kind}:${i.name}`);
+    expect(kinds('0x5')).toEqual(['win32:ERROR_ACCESS_DENIED', 'bugcheck:INVALID_PROCESS_ATTACH_ATTEMPT']);
+    expect(kinds('5')).toEqual(['win32:ERROR_ACCESS_DENIED', 'bugcheck:INVALID_PROCESS_ATTACH_ATTEMPT']);
+    expect(kinds('0x0000000A').slice(0, 2)).toEqual(['bugcheck:IRQL_NOT_LESS_OR_EQUAL', 'win32:ERROR_BAD_ENVIRONMENT']);
+    expect(kinds('0xA').slice(0, 2)).toEqual(['bugcheck:IRQL_NOT_LESS_OR_EQUAL', 'win32:ERROR_BAD_ENVIRONMENT']);
+  });
+
+  it('0xC0000005: NTSTATUS first, then the exception code; 0x80070005 is the HRESULT wrapping it as Win32 5', () => {
+    expect(lookupCode('0xC0000005').interpretations.map((i) => `${i.kind}:${i.name}`)).toEqual(['ntstatus:STATUS_ACCESS_VIOLATION', 'exception:EXCEPTION_ACCESS_VIOLATION']);
+  });
+
+  it('Windows Update 0x8024402C and 0x80240017 are WU_E_* first; 0x8024402C has the name-resolution remedy of its Microsoft page', () => {
+    const nr = first('0x8024402C');
+    expect(nr).toMatchObject({ kind: 'windows-update', name: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED' });
+    expect(nr.remedy!.steps.join(' ')).toMatch(/nslookup[\s\S]*WSUS/);
+    expect(nr.remedy!.sources[0]!.url).toMatch(/error-0x8024402c/);
+    expect(first('0x80240017')).toMatchObject({ kind: 'windows-update', name: 'WU_E_NOT_APPLICABLE' });
+  });
+
   it('c0000374 is STATUS_HEAP_CORRUPTION (NTSTATUS, severity error)', () => {
     expect(first('c0000374')).toMatchObject({ kind: 'ntstatus', name: 'STATUS_HEAP_CORRUPTION', severity: 'error', code: 0x374 });
   });
@@ -112,6 +132,10 @@ describe('searchCodes', () => {
     expect(s.total).toBeGreaterThan(5);
     expect(s.results.map((i) => i.name)).toContain('ERROR_ACCESS_DENIED');
     expect(s.results[0]!.name!.toLowerCase()).toContain('access');
+  });
+  it('"access denied": the generic E_/ERROR_/STATUS_ names come before component ones', () => {
+    expect(searchCodes('access denied', 3).results.map((i) => i.name)).toEqual(['E_ACCESSDENIED', 'ERROR_ACCESS_DENIED', 'STATUS_ACCESS_DENIED']);
+    expect(searchCodes('not found', 2).results.map((i) => i.name)).toEqual(['ERROR_NOT_FOUND', 'STATUS_NOT_FOUND']);
   });
   it('respects the limit and reports the total', () => {
     const s = searchCodes('error', 3);

@@ -57,8 +57,9 @@ export function renderLookup(l: CodeLookup, c: Colors): string {
 
 export function renderSearch(s: SearchResult, c: Colors): string {
   const lines = [`${s.total} code${s.total === 1 ? '' : 's'} match "${s.query}"${s.total > s.results.length ? ` (first ${s.results.length} shown; --limit N for more)` : ''}`];
+  const width = Math.max(0, ...s.results.map((i) => valueText(i).length));
   for (const i of s.results) {
-    lines.push(`  ${KIND_LABEL[i.kind].padEnd(15)} ${valueText(i).padEnd(12)} ${c.bold(i.name ?? '')}${i.message ? `  ${c.dim(i.message)}` : ''}`);
+    lines.push(`  ${KIND_LABEL[i.kind].padEnd(15)} ${valueText(i).padEnd(width)}  ${c.bold(i.name ?? '')}${i.message ? `  ${c.dim(i.message)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ interface CodeArgs {
 /**
  * Exit codes: 0 every code was found in a table (or --search matched); 1 some code is in no table (its
  * decoded fields are still printed) or --search matched nothing; 2 malformed input (0xZZ, empty, > 32 bits).
+ * Like files elsewhere, each code is answered on its own: one malformed code does not hide the others.
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as CodeArgs;
@@ -22,24 +23,40 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const codes = [...(args.codes ?? []), ...rest].map(String);
   try {
     if (args.search !== undefined) {
-      if (codes.length) throw new UsageError('give either codes or --search, not both');
-      const s = searchCodes(args.search, args.limit);
+      // `--search heap corruption` without quotes: the shell splits the words, yargs leaves the rest as codes.
+      const s = searchCodes([args.search, ...codes].join(' '), args.limit);
       if (ctx.json) printJson(ctx, searchJson(s));
       else ctx.io.out(renderSearch(s, ctx.colors));
       return s.total > 0 ? EXIT_OK : EXIT_PROBLEM;
     }
     if (codes.length === 0) throw new UsageError('name a code (analyze code 0x800B0001) or use --search TEXT');
-    // Parse everything first: one malformed code is a usage error before anything is printed.
-    const lookups: CodeLookup[] = codes.map((c) => lookupCode(c));
-    if (ctx.json) printJson(ctx, lookups.length === 1 ? lookupJson(lookups[0]!) : lookups.map(lookupJson));
-    else ctx.io.out(lookups.map((l) => renderLookup(l, ctx.colors)).join('\n'));
-    return lookups.every(isKnown) ? EXIT_OK : EXIT_PROBLEM;
   } catch (e) {
-    if (e instanceof UsageError) {
-      if (ctx.json) printJson(ctx, { error: { code: e.code, message: e.message } });
-      ctx.io.err(`analyze: ${e.message}\n`);
-      return EXIT_INVALID;
-    }
-    return reportError(ctx, e);
+    return usageError(ctx, e);
   }
+  const docs: object[] = [];
+  let worst = EXIT_OK;
+  for (const [n, code] of codes.entries()) {
+    let lookup: CodeLookup;
+    try {
+      lookup = lookupCode(code);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      worst = EXIT_INVALID;
+      if (ctx.json) docs.push({ input: code, error: { code: e.code, message: e.message } });
+      else ctx.io.err(`analyze: ${e.message}\n`);
+      continue;
+    }
+    if (worst !== EXIT_INVALID && !isKnown(lookup)) worst = EXIT_PROBLEM;
+    if (ctx.json) docs.push(lookupJson(lookup));
+    else ctx.io.out(`${n > 0 ? '\n' : ''}${renderLookup(lookup, ctx.colors)}`);
+  }
+  if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);
+  return worst;
+}
+
+function usageError(ctx: Context, e: unknown): number {
+  if (!(e instanceof UsageError)) return reportError(ctx, e);
+  if (ctx.json) printJson(ctx, { error: { code: e.code, message: e.message } });
+  else ctx.io.err(`analyze: ${e.message}\n`);
+  return EXIT_INVALID;
 }

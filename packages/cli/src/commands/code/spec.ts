@@ -6,9 +6,11 @@ export const codeSpec: CommandSpec = {
   describe: 'Name and explain Windows error, NTSTATUS, Windows Update and bugcheck codes',
   builder: (y) =>
     y
+      // Words after `--` (how -2146762751 is passed) would otherwise be turned into numbers: 0x7E into 126.
+      .parserConfiguration({ 'parse-positional-numbers': false })
       // Strings, so 00000050 keeps its leading zeros and 80070005 is not turned into a float.
       .positional('codes', { type: 'string', array: true, describe: 'Codes: 0x800B0001, 800B0001, -2146762751, c0000374, 7E, or a name' })
-      .option('search', { type: 'string', describe: 'Find codes whose name or message contains these words' })
+      .option('search', { type: 'string', describe: 'Find codes whose name or message contains these words (quotes optional)' })
       .option('limit', { type: 'number', default: 50, describe: 'At most this many --search results' })
       .example('$0 code 0x800B0001', 'TRUST_E_PROVIDER_UNKNOWN, its message and the DISM repair')
       .example('$0 code c0000374 0x7E -2147024891', 'several codes at once')
