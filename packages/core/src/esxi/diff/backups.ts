@@ -9,6 +9,7 @@ import { CONFIGSTORE_PATH } from '../config/configstore.js';
 import { checkBackup } from '../findings/check.js';
 import type { Finding } from '../findings/model.js';
 import { redactText } from '../redact.js';
+import { diffCertificates, hasPemCertificate } from './certs.js';
 import { diffConfigStore } from './configstore.js';
 import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
 import { diffGroup, diffHosts, diffPasswd, diffResolv, diffShadow } from './etc.js';
@@ -135,10 +136,11 @@ function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undef
     }
     if (!(x.secret || y.secret) || showSecrets) {
       const byElement = path.endsWith('.xml') ? diffXml(path, area, tx, ty, showSecrets) : undefined;
-      const changes = byElement ?? diffLines(path, area, tx, ty);
+      const byCertificate = hasPemCertificate(tx) && hasPemCertificate(ty) ? diffCertificates(path, area, tx, ty) : undefined;
+      const changes = byElement ?? byCertificate ?? diffLines(path, area, tx, ty);
       if (changes.length > 0) return changes;
       // same elements/lines, other bytes: say so rather than print a hash pair that looks like a real change
-      const same = byElement ? 'same elements and values' : 'same lines';
+      const same = byElement ? 'same elements and values' : byCertificate ? 'same certificates' : 'same lines';
       return [{ area, path, change: 'modified', label: `${path}: only layout or order changed (${same}; ${x.size} → ${y.size} bytes)` }];
     }
   }
