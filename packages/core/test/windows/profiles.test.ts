@@ -159,6 +159,18 @@ describe('analyze profiles: verdicts', () => {
     expect(r.findings.map((f) => [f.code, f.realKey])).toEqual([['PROFILE_BAK_DUPLICATE', 'S-1-5-21-3623811015-3361044348-30300820-1013.bak']]);
   });
 
+  it('a truncated SOFTWARE hive says the key may be in the lost part, not only that it may be the wrong hive', () => {
+    const cut = readFileSync(SYN('synthetic_SOFTWARE_ProfileList')).subarray(0, 5000);
+    expect(() => analyzeProfiles(cut)).toThrow(/no .*ProfileList key \(is this the SOFTWARE hive .* The hive is also damaged; the key may be in the lost part: the file ends \d+ bytes before/);
+    expect(() => analyzeProfilesFile(corpusPath('windows', 'hives', 'yarp_BadBaseBlockHive'))).toThrow(/is this the SOFTWARE hive/);
+    // The ProfileList nk record damaged (its signature overwritten) while Microsoft\... is intact: plainly a SOFTWARE hive.
+    const hive = Buffer.from(readFileSync(SYN('synthetic_SOFTWARE_ProfileList')));
+    const nk = hive.indexOf('ProfileList', 0, 'latin1') - 76;
+    expect(hive.toString('latin1', nk, nk + 2)).toBe('nk');
+    hive.write('xx', nk, 'latin1');
+    expect(() => analyzeProfiles(hive)).toThrow(/no .*ProfileList key \(the hive is damaged and the key may be in the lost part: /);
+  });
+
   it('a hive that is not SOFTWARE is refused with PROFILES_NO_PROFILELIST; unknown bytes with PROFILES_UNKNOWN_INPUT', () => {
     expect(() => analyzeProfilesFile(corpusPath('windows', 'hives', 'regipy_NTUSER.DAT'))).toThrow(expect.objectContaining({ code: 'PROFILES_NO_PROFILELIST' }) as unknown as Error);
     expect(() => analyzeProfiles(Buffer.from('PK\x03\x04 not a registry file'))).toThrow(expect.objectContaining({ code: 'PROFILES_UNKNOWN_INPUT' }) as unknown as Error);

@@ -32,7 +32,16 @@ function noProfileList(file: string | undefined, what: string): AnalyzeError {
 /** ProfileList from a SOFTWARE hive (also accepted one level down, under a SOFTWARE key). */
 export function profileListFromHive(hive: Hive): ProfileListSource {
   const list = hive.get(PROFILE_LIST_IN_SOFTWARE) ?? hive.get(`SOFTWARE\\${PROFILE_LIST_IN_SOFTWARE}`);
-  if (!list) throw noProfileList(hive.file, 'is this the SOFTWARE hive from C:\\Windows\\System32\\config?');
+  if (!list) {
+    // A damaged SOFTWARE hive may have lost the key: say so rather than suggest it is the wrong hive.
+    // (A bad checksum or unequal sequence numbers alone lose no keys.)
+    const damage = hive.warnings.find((w) => w.code !== 'REGF_BAD_CHECKSUM' && w.code !== 'REGF_DIRTY');
+    const wrongHive = 'is this the SOFTWARE hive from C:\\Windows\\System32\\config?';
+    const lost = damage && `the key may be in the lost part: ${damage.message}${hive.warnings.length > 1 ? ` (+${hive.warnings.length - 1} more warnings)` : ''}`;
+    // Its Microsoft key still there: a SOFTWARE hive that lost ProfileList; else maybe another hive, maybe damaged.
+    const isSoftware = hive.get('Microsoft') !== undefined || hive.get('SOFTWARE\\Microsoft') !== undefined;
+    throw noProfileList(hive.file, !lost ? wrongHive : isSoftware ? `the hive is damaged and ${lost}` : `${wrongHive} The hive is also damaged; ${lost}`);
+  }
   const toMap = (values: { name: string; type: number; data: Buffer }[]) => new Map(values.map((v) => [v.name.toUpperCase(), { type: v.type, data: v.data }]));
   return {
     listValues: toMap(list.values()),
