@@ -57,6 +57,14 @@ describe('analyze esxi diff', () => {
     expect(all.out).toContain('~ etc/random-seed: rewritten by the host (noise)');
   });
 
+  it('a TPM-encrypted side: "Not compared", no per-file lines, the TPM finding, exit 1', async () => {
+    const r = await run(['esxi', 'diff', `${REPO}fixtures/esxi/state-7.0.tgz`, `${REPO}fixtures/esxi/state-7.0.3-tpm.tgz`]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Not compared: AFTER is encrypted and could not be decrypted');
+    expect(r.out).not.toContain('image default');
+    expect(r.out).toContain('ESXI_TPM_ENCRYPTED');
+  });
+
   it('an unreadable side is exit 2 naming the file', async () => {
     const r = await run(['esxi', 'diff', pair('noise-only', 'before'), `${REPO}fixtures/esxi/garbage.bin`]);
     expect(r.code).toBe(2);

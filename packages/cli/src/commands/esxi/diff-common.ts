@@ -57,7 +57,10 @@ function secretValues(ch: DiffResult['changes'][number]): string {
 
 export function renderDiff(r: DiffResult, c: Colors, all: boolean, showSecrets = false): string {
   let out = renderSummary('BEFORE', r.before, c) + renderSummary('AFTER ', r.after, c) + '\n';
-  if (r.changes.length === 0) out += 'No configuration changes.\n';
+  if (r.notCompared !== undefined) {
+    const sides = r.notCompared.map((s) => s.toUpperCase()).join(' and ');
+    out += c.yellow(`Not compared: ${sides} ${r.notCompared.length > 1 ? 'are' : 'is'} encrypted and could not be decrypted, so ${r.notCompared.length > 1 ? 'their' : 'its'} files are unknown; only the findings below apply.\n`);
+  } else if (r.changes.length === 0) out += 'No configuration changes.\n';
   for (const area of AREA_ORDER) {
     const list = r.changes.filter((x) => x.area === area);
     if (list.length === 0) continue;

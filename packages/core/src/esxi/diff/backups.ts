@@ -45,6 +45,12 @@ export interface DiffResult {
   noise: { changes: number; files: string[] };
   /** checkBackup(AFTER, target = BEFORE): the traps of restoring AFTER onto the BEFORE host. */
   findings: Finding[];
+  /**
+   * The sides whose files could not be read because they are encrypted and were not decrypted (TPM
+   * mode, missing keystore). Then no file is compared at all: an empty side would otherwise read as
+   * "everything is the image default", which is not what it holds.
+   */
+  notCompared?: Array<'before' | 'after'>;
 }
 
 export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: DiffOptions = {}): DiffResult {
@@ -52,19 +58,25 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
   const all: Change[] = [];
   const a = before.backup.files;
   const b = after.backup.files;
-  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const sealed = (['before', 'after'] as const).filter((side) => {
+    const enc = (side === 'before' ? before : after).backup.encryption;
+    return enc.encrypted && !enc.decrypted;
+  });
+  const paths = sealed.length > 0 ? [] : [...new Set([...a.keys(), ...b.keys()])].sort();
   for (const path of paths) all.push(...diffFile(path, a.get(path), b.get(path), before, after, showSecrets));
   const noise = all.filter((c) => c.area === 'noise');
   const shown = (opts.all ? all : all.filter((c) => c.area !== 'noise')).map((c) => (showSecrets ? c : redactChange(c)));
   shown.sort((x, y) => AREA_ORDER.indexOf(x.area) - AREA_ORDER.indexOf(y.area) || x.path.localeCompare(y.path) || (x.key ?? '').localeCompare(y.key ?? '', 'en', { numeric: true }));
   const findings = checkBackup(after, before).map((f) => (showSecrets ? f : { ...f, message: redactText(f.message), fix: redactText(f.fix) }));
-  return {
+  const result: DiffResult = {
     before: summarize(before),
     after: summarize(after),
     changes: shown,
     noise: { changes: noise.length, files: [...new Set(noise.map((c) => c.path))] },
     findings,
   };
+  if (sealed.length > 0) result.notCompared = sealed;
+  return result;
 }
 
 /** The safety net: no recognisable secret survives in any printed field. */

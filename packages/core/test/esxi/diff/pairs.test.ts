@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { diffBackups, type DiffResult } from '../../../src/esxi/diff/backups.js';
 import { parseBackup } from '../../../src/esxi/diff/parsed.js';
-import { fixturePath } from '../../helpers/corpus.js';
+import { readFileSync } from 'node:fs';
+import { Header } from 'tar';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 
 async function diffPair(name: string, opts: { all?: boolean; showSecrets?: boolean } = {}): Promise<DiffResult> {
   const before = await parseBackup(openBackup(fixturePath('esxi', 'pairs', name, 'before.tgz')));
@@ -90,4 +92,42 @@ describe('esxi diff across kinds', () => {
     expect(r.changes.some((c) => c.label === 'system UUID: 5c8f2a10-4d3e-1b2c-9a7f-0025b5a1c001 → 60d5a9c2-7e11-4f0a-8b3c-000c29aa7002')).toBe(true);
     expect(r.findings.map((f) => f.code)).toContain('ESXI_RELEASE_MISMATCH');
   });
+
+  it('real 7.0.2 sample: encrypted state.tgz, configBundle around it and the bare decrypted local.tgz hold the same configuration', async () => {
+    const real = (name: string) => readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', name));
+    const state = tarOf({ 'local.tgz.ve': real('local.tgz.ve'), 'encryption.info': real('encryption.info') });
+    const manifest = Buffer.from('RELEASELEVEL=VMware ESXi 7.0.2 GA\nUUID=5fb27665-83f4-b1f5-3e9f-000c29801686\nKERNELOPTS=\nUSEROPTS=\n');
+    const bundle = tarOf({ 'Manifest.txt': manifest, 'state.tgz': state });
+    const open = (data: Buffer, name: string) => parseBackup(openBackup(data, { name }));
+    const plain = await open(real('local.tgz.decrypted'), 'local.tgz');
+    for (const [data, kind] of [[state, 'state.tgz'], [bundle, 'configBundle']] as const) {
+      const wrapped = await open(data, kind);
+      for (const r of [diffBackups(wrapped, plain, { all: true }), diffBackups(plain, wrapped, { all: true })]) {
+        expect([r.before.kind, r.after.kind].sort()).toEqual([kind, 'local.tgz'].sort());
+        expect(r.changes).toEqual([]);
+        expect(r.notCompared).toBeUndefined();
+      }
+    }
+  });
+
+  it('a TPM-encrypted side is not compared file by file (its files are unknown, not image defaults)', async () => {
+    const tpm = await parseBackup(openBackup(fixturePath('esxi', 'state-7.0.3-tpm.tgz')));
+    const plain = await parseBackup(openBackup(fixturePath('esxi', 'state-7.0.tgz')));
+    const r = diffBackups(plain, tpm);
+    expect(r.notCompared).toEqual(['after']);
+    expect(r.changes).toEqual([]);
+    expect(r.findings.map((f) => f.code)).toContain('ESXI_TPM_ENCRYPTED');
+    expect(diffBackups(tpm, plain).notCompared).toEqual(['before']);
+  });
 });
+
+/** An uncompressed tar of the given members (the reader accepts plain tar as well as gzip). */
+function tarOf(members: Record<string, Buffer>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [path, data] of Object.entries(members)) {
+    const h = new Header({ path, type: 'File', size: data.length, mode: 0o644, mtime: new Date(0) });
+    h.encode();
+    blocks.push(h.block!, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
