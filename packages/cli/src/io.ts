@@ -18,6 +18,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `analyze ... | head` closes stdout early: stop quietly, as other Unix tools do, instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),

@@ -20,4 +20,13 @@ describe('built bin', () => {
     expect(bad.stderr).toContain('analyze: Unknown command: frobnicate');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('stops quietly when the reader of its output goes away (| head)', () => {
+    // About 120 KB of JSON, more than a pipe buffer holds: `head -c 10` closes the pipe while analyze still writes.
+    const capture = fileURLToPath(new URL('../../../fixtures/pcap/scenarios/offload-broken.pcap', import.meta.url));
+    const args = ['pcap', '--json', capture, capture, capture, capture, capture].map((a) => `"${a}"`).join(' ');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" ${args} | head -c 10`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('[\n  {\n    ');
+    expect(r.stderr).toBe('');
+  });
 });

@@ -106,6 +106,8 @@ describe('colour decision', () => {
     expect(colorEnabled({ ...base, json: true })).toBe(false);
     expect(colorEnabled({ ...base, isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
     expect(colorEnabled({ ...base, env: { FORCE_COLOR: '0' } })).toBe(false);
+    expect(colorEnabled({ ...base, isTTY: false, colorFlag: true })).toBe(true);
+    expect(colorEnabled({ ...base, json: true, colorFlag: true })).toBe(false);
   });
   it('writes no escape codes when off', () => {
     expect(makeColors(false).red('x')).toBe('x');

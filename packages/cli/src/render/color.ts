@@ -10,11 +10,13 @@ export interface Colors {
 }
 
 /**
- * Colour only for a human at a terminal: never in JSON, never with --no-color or NO_COLOR (https://no-color.org),
- * FORCE_COLOR=1 forces it on and FORCE_COLOR=0 off; otherwise only when stdout is a TTY.
+ * Colour only for a human at a terminal: never in JSON; --color and --no-color decide when given; then
+ * NO_COLOR (https://no-color.org) turns it off, FORCE_COLOR=1 on and FORCE_COLOR=0 off; otherwise only
+ * when stdout is a TTY.
  */
 export function colorEnabled(opts: { json: boolean; colorFlag: boolean | undefined; isTTY: boolean; env: Record<string, string | undefined> }): boolean {
   if (opts.json || opts.colorFlag === false) return false;
+  if (opts.colorFlag === true) return true;
   const { NO_COLOR, FORCE_COLOR } = opts.env;
   if (NO_COLOR !== undefined && NO_COLOR !== '') return false;
   if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR !== '0';
