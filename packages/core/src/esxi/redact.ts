@@ -19,6 +19,16 @@ const CONFIG_ENC = /(ConfigEncData\s*=\s*")[^"]*(")/g;
 /** Licence keys written as 5×5 groups (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX). */
 const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
 
+/**
+ * Credentials in free-form text files that no rule above knows (rc.local.d/local.sh, snmpd.conf,
+ * hand-made scripts): `password=…`, `secret: …`, `--password …`, `rocommunity …`. Only `=`/`:`
+ * assignments, command-line flags and the SNMP directive count, so prose such as the report's own
+ * "root: password changed" is left alone.
+ */
+const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|secret|communit(?:y|ies)|psk|api_?key|token))(\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
+const SECRET_FLAG = /(--?(?:password|passwd|pass|secret|community|psk|token)(?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/gi;
+const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
+
 /** Field names that hold secrets in ConfigStore JSON and XML configs. */
 const SECRET_FIELD = /(pass(word|wd|phrase)?|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
 
@@ -38,5 +48,8 @@ export function redactText(text: string): string {
     .replace(CRYPT_HASH, REDACTED)
     .replace(LICENSE_BLOB, (_m, tag: string) => `<${tag}>${REDACTED}</${tag}>`)
     .replace(CONFIG_ENC, `$1${REDACTED}$2`)
-    .replace(LICENSE_KEY, REDACTED);
+    .replace(LICENSE_KEY, REDACTED)
+    .replace(SECRET_ASSIGNMENT, (_m, key: string, sep: string, q: string) => `${key}${sep}${q}${REDACTED}${q}`)
+    .replace(SECRET_FLAG, (_m, flag: string, q: string) => `${flag}${q}${REDACTED}${q}`)
+    .replace(SNMP_COMMUNITY, `$1${REDACTED}`);
 }

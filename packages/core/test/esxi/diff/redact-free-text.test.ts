@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { diffLines } from '../../../src/esxi/diff/text.js';
+import { redactText } from '../../../src/esxi/redact.js';
+
+// Credentials in files no specific rule knows (local.sh, snmpd.conf) must not reach a report either.
+describe('redaction of credentials in free-form text', () => {
+  it('hides assignments, command-line flags and SNMP communities', () => {
+    expect(redactText('PASSWORD=Hunter2')).toBe('PASSWORD=<redacted>');
+    expect(redactText('esxcli iscsi adapter auth chap set --secret=Hunter2 -A vmhba64')).toBe('esxcli iscsi adapter auth chap set --secret=<redacted> -A vmhba64');
+    expect(redactText('esxcli system account add -i ops --password "Hunter2"')).toBe('esxcli system account add -i ops --password "<redacted>"');
+    expect(redactText('rocommunity s3cret 10.0.0.0/8')).toBe('rocommunity <redacted> 10.0.0.0/8');
+    expect(redactText('snmp communities: public')).toBe('snmp communities: <redacted>');
+  });
+
+  it("leaves the report's own sentences and ordinary settings alone, and is idempotent", () => {
+    for (const t of ['root: password changed [secret]', 'Password: changed', 'DNS: 10.0.0.1', 'vSwitch0: uplink vmnic1 added']) expect(redactText(t)).toBe(t);
+    const once = redactText('a_password: x --token y rwcommunity z');
+    expect(redactText(once)).toBe(once);
+    expect(once).not.toMatch(/\b[xyz]\b/);
+  });
+
+  it('no credential from a changed local.sh or snmpd.conf survives the diff + redaction pipeline', () => {
+    const before = '#!/bin/sh\nesxcli system account add -i ops --password "OldPass1!"\n';
+    const after = '#!/bin/sh\nesxcli system account add -i ops --password "NewPass2!"\nexport VC_PASSWORD=NewPass2!\n';
+    const snmpBefore = 'rocommunity public\n';
+    const snmpAfter = 'rocommunity Corp0rate\n';
+    const changes = [...diffLines('etc/rc.local.d/local.sh', 'system', before, after), ...diffLines('etc/snmp/snmpd.conf', 'system', snmpBefore, snmpAfter)];
+    expect(changes.length).toBeGreaterThan(0);
+    const printed = JSON.stringify(changes.map((c) => ({ label: redactText(c.label), before: c.before && redactText(c.before), after: c.after && redactText(c.after) })));
+    for (const secret of ['OldPass1', 'NewPass2', 'Corp0rate']) expect(printed).not.toContain(secret);
+    // The unredacted diff did contain them, so the test would catch a redaction that stopped working.
+    expect(JSON.stringify(changes)).toContain('NewPass2');
+  });
+});
