@@ -1,11 +1,12 @@
 /**
  * `analyzeCapture`: stream one capture through a fixed buffer, verify every IPv4/TCP/UDP checksum,
- * and count per frame and protocol. FrameRecords are built only when `onFrame` is given.
+ * and count per frame and protocol. Per-frame facts go to `onFrame` when given (frame.ts, facts.ts).
  */
 import { AnalyzeError, Warnings } from '../errors.js';
-import type { Direction, FrameRecord, LayerCheck } from './frame.js';
-import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, PROTO_UDP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
-import { AddressText, formatIp } from './decode/addr.js';
+import type { FrameFacts } from './frame.js';
+import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
+import { formatIp } from './decode/addr.js';
+import { CheckerFacts } from './facts.js';
 import { type CaptureReader, MAX_RECORD, type PacketInfo } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
@@ -29,16 +30,16 @@ export interface AnalyzeOptions {
   limit?: number;
   /** Warnings (a damaged tail) become errors. */
   strict?: boolean;
-  /** Called for every frame with its full record; records are built only when this is given. */
-  onFrame?: (record: FrameRecord) => void;
+  /**
+   * Called for every frame with its facts (frame.ts): numbers read on demand, the full FrameRecord
+   * only through `facts.record()`. The object is reused: valid only during the call.
+   */
+  onFrame?: (facts: FrameFacts) => void;
   /** Called after each buffer refill. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 const PROTOCOL_NAMES = ['ipv4', 'tcp', 'udp'] as const;
-const STATUS_NAMES = ['good', 'bad', 'unverified', 'absent'] as const;
-/** pcapng epb_flags direction bits (0-1): 01 inbound, 10 outbound. */
-const EPB_DIRECTION_MASK = 3;
 
 export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): Promise<CaptureReport> {
   const limit = opts.limit ?? DEFAULT_BAD_LIMIT;
@@ -62,7 +63,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   const checker = simd ? new FrameChecker((dv, off, len) => simd.sum(dv, off, len)) : new FrameChecker();
   const layers = checker.layers;
   const onFrame = opts.onFrame;
-  const text = new AddressText();
+  const facts = onFrame ? new CheckerFacts(checker) : undefined;
   let frame = 0;
 
   const onPacket = (p: PacketInfo): void => {
@@ -72,21 +73,35 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
     let f0 = 0;
     let f1 = 0;
     let f2 = 0;
+    // Per layer, for FrameFacts: good per protocol, bad, unverified.
+    let good4 = 0;
+    let goodTcp = 0;
+    let goodUdp = 0;
+    let badLayers = 0;
+    let unverified = 0;
     const n = checker.count;
     for (let i = 0; i < n; i++) {
       const l = layers[i]!;
       if (l.quoted) continue; // headers quoted in ICMP errors are the peer's problem, never counted
       let bits = 0;
       const st = l.status;
-      if (st === STATUS_GOOD) bits = 1;
-      else if (st === STATUS_BAD) {
+      const protocol = l.protocol;
+      if (st === STATUS_GOOD) {
+        bits = 1;
+        if (protocol === PROTO_IPV4) good4++;
+        else if (protocol === PROTO_TCP) goodTcp++;
+        else goodUdp++;
+      } else if (st === STATUS_BAD) {
         bits = 3 | (l.illegalZero ? 16 : 0);
+        badLayers++;
         if (report.bad.length < limit) report.bad.push(badEntry(frame, l));
         else report.badTruncated = true;
-      } else if (st === STATUS_UNVERIFIED) bits = 4;
-      else if (st === STATUS_ABSENT) bits = 8;
-      if (l.protocol === PROTO_IPV4) f0 |= bits;
-      else if (l.protocol === PROTO_TCP) f1 |= bits;
+      } else if (st === STATUS_UNVERIFIED) {
+        bits = 4;
+        unverified++;
+      } else if (st === STATUS_ABSENT) bits = 8;
+      if (protocol === PROTO_IPV4) f0 |= bits;
+      else if (protocol === PROTO_TCP) f1 |= bits;
       else f2 |= bits;
     }
     if (f0 !== 0) tally(counts[0], f0);
@@ -96,7 +111,15 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
       if (f2 & 8) udp.absent++;
       if (f2 & 16) udp.illegal++;
     }
-    if (onFrame) onFrame(buildRecord(frame, p, checker, text));
+    if (facts !== undefined) {
+      facts.next(frame, p);
+      facts.goodIpv4 = good4;
+      facts.goodTcp = goodTcp;
+      facts.goodUdp = goodUdp;
+      facts.bad = badLayers;
+      facts.unverified = unverified;
+      onFrame!(facts);
+    }
   };
 
   const buf = simd ? new Uint8Array(simd.buffer, 0, READ_BUFFER_SIZE) : new Uint8Array(READ_BUFFER_SIZE);
@@ -181,63 +204,3 @@ function badEntry(frame: number, l: LayerSlot): BadChecksum {
   };
 }
 
-function layerCheck(l: LayerSlot, text: AddressText): LayerCheck {
-  const c: LayerCheck = {
-    protocol: PROTOCOL_NAMES[l.protocol]!,
-    status: STATUS_NAMES[l.status]!,
-    stored: l.stored,
-    correct: l.status === STATUS_UNVERIFIED ? undefined : l.correct,
-    depth: l.depth,
-    quoted: l.quoted,
-    src: text.ip(l.addrBuf, l.srcOff, l.ipVersion),
-    dst: text.ip(l.addrBuf, l.dstOff, l.ipVersion),
-  };
-  if (l.protocol !== PROTO_IPV4) {
-    c.pseudoHeaderSum = l.pseudo;
-    c.pseudoHeaderSumNoLength = l.pseudoNoLength;
-  }
-  return c;
-}
-
-function buildRecord(frame: number, p: PacketInfo, c: FrameChecker, text: AddressText): FrameRecord {
-  const checks: LayerCheck[] = [];
-  for (let i = 0; i < c.count; i++) checks.push(layerCheck(c.layers[i]!, text));
-  let direction: Direction;
-  if (p.epbFlags >= 0 && (p.epbFlags & EPB_DIRECTION_MASK) !== 0) {
-    const d = p.epbFlags & EPB_DIRECTION_MASK;
-    direction = d === 1 ? 'inbound' : d === 2 ? 'outbound' : undefined;
-  } else if (c.link.direction !== 0 && c.count >= 0) {
-    direction = c.link.direction === 2 ? 'outbound' : 'inbound';
-  }
-  const l4 = c.l4Dv;
-  return {
-    frame,
-    timestamp: p.timestamp,
-    interfaceId: p.interfaceId,
-    linkType: p.linkType,
-    capturedLength: p.capturedLength,
-    originalLength: p.originalLength,
-    direction,
-    epbFlags: p.epbFlags >= 0 ? p.epbFlags : undefined,
-    srcMac: c.link.srcMac >= 0 ? text.mac(p.u8, c.link.srcMac) : undefined,
-    dstMac: c.link.dstMac >= 0 ? text.mac(p.u8, c.link.dstMac) : undefined,
-    ipVersion: c.ipVersion === 0 ? undefined : c.ipVersion,
-    src: c.ipVersion === 0 ? undefined : text.ip(c.ipBuf, c.ipSrcOff, c.ipVersion),
-    dst: c.ipVersion === 0 ? undefined : text.ip(c.ipBuf, c.ipDstOff, c.ipVersion),
-    ipv4ChecksumZero: c.ipv4ChecksumZero,
-    tcp:
-      c.tcpOff >= 0
-        ? {
-            srcPort: l4.getUint16(c.tcpOff),
-            dstPort: l4.getUint16(c.tcpOff + 2),
-            seq: l4.getUint32(c.tcpOff + 4),
-            ack: l4.getUint32(c.tcpOff + 8),
-            flags: l4.getUint8(c.tcpOff + 13),
-            window: l4.getUint16(c.tcpOff + 14),
-            payloadLength: c.tcpPayload,
-          }
-        : undefined,
-    udp: c.udpOff >= 0 ? { srcPort: l4.getUint16(c.udpOff), dstPort: l4.getUint16(c.udpOff + 2), length: l4.getUint16(c.udpOff + 4) } : undefined,
-    checks,
-  };
-}

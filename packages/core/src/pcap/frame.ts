@@ -1,9 +1,13 @@
 /**
  * The per-frame facts that checksum validation hands to later analyses (the offload verdict).
- * Contract between pcap/check (producer) and pcap/verdict (consumer): extend by adding fields only.
+ * Contract between the pcap reader (producer, `analyzeCapture`'s `onFrame`) and pcap/verdict (consumer).
  *
- * A FrameRecord is produced only when a consumer asks for it (`onFrame`), so plain checksum runs do
- * not pay for building it.
+ * Two tiers, so that following every frame costs little more than checking it:
+ * - `FrameFacts`, for every frame: numbers only (layer counts, direction, TCP header fields) read from
+ *   the frame on demand, plus accessors for the few strings a consumer may need now and then;
+ * - `FrameRecord`, the full record with text addresses and one `LayerCheck` per layer, built only when
+ *   the consumer calls `facts.record()` (the verdict does for frames with a bad checksum).
+ * Nothing is built for a consumer that does not ask (plain checksum runs pass no `onFrame`).
  */
 
 export type ChecksumProtocol = 'ipv4' | 'tcp' | 'udp';
@@ -83,4 +87,71 @@ export interface FrameRecord {
   udp: UdpFacts | undefined;
   /** Every checksummed layer of the frame, outermost first. */
   checks: LayerCheck[];
+}
+
+/**
+ * What every frame offers its consumer, as numbers. A producer reuses one object for all frames, so
+ * it is valid only during the `onFrame` call; the methods read the frame's bytes then.
+ */
+export interface FrameFacts extends TcpSegmentFacts {
+  readonly linkType: number;
+  readonly direction: Direction;
+  /** Checked layers outside ICMP-quoted headers, by outcome: verified good per protocol, bad (any protocol), unverified. */
+  readonly goodIpv4: number;
+  readonly goodTcp: number;
+  readonly goodUdp: number;
+  readonly bad: number;
+  readonly unverified: number;
+  /** The innermost transport (as FrameRecord.tcp / .udp): TCP, UDP or neither. */
+  readonly isTcp: boolean;
+  readonly isUdp: boolean;
+  /** Every checksummed layer, outermost first (as FrameRecord.checks). */
+  readonly layerCount: number;
+  /** Layer `i` (0 <= i < layerCount). The producer may reuse one object: valid until the next call. */
+  layer(i: number): LayerFacts;
+  /** Text form of the source MAC (as in the FrameRecord). */
+  srcMacText(): string | undefined;
+  /** The full record of this frame. */
+  record(): FrameRecord;
+}
+
+/** What LayerCheck says about a layer, with the address text built only if read (`src`). */
+export interface LayerFacts {
+  readonly protocol: ChecksumProtocol;
+  readonly status: ChecksumStatus;
+  readonly stored: number;
+  /** TCP/UDP: the pseudo-header sums (as LayerCheck); undefined for IPv4. */
+  readonly pseudoHeaderSum?: number | undefined;
+  readonly pseudoHeaderSumNoLength?: number | undefined;
+  readonly depth: number;
+  readonly quoted: boolean;
+  /** Source address of the layer's IP header (text form). */
+  readonly src: string;
+}
+
+/**
+ * The numbers a TCP flow follower needs about one frame: identity of the endpoints, and the TCP
+ * header of the innermost TCP segment. Ports, sequence fields and `payloadLength` are 0 when the
+ * frame has no TCP (ports: no TCP nor UDP).
+ */
+export interface TcpSegmentFacts {
+  readonly frame: number;
+  readonly timestamp: number;
+  /** Version of the innermost IP header (0: none); the addresses below are its source and destination. */
+  readonly ipVersion: 0 | 4 | 6;
+  /**
+   * Write the source address into `into[0..3]` and the destination into `into[4..7]` as big-endian
+   * 32-bit words (IPv4: one word, then zeros). Exact: equal words and version = equal addresses.
+   */
+  addressWords(into: Int32Array): void;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly tcpFlags: number;
+  /** TCP payload bytes (from the IP length, not the captured length). */
+  readonly payloadLength: number;
+  /** Text forms of the addresses (as FrameRecord.src / .dst), for the rare report that names them. */
+  srcText(): string | undefined;
+  dstText(): string | undefined;
 }

@@ -149,7 +149,7 @@ describe('hostile and damaged captures', () => {
     const rec = Buffer.alloc(16);
     rec.writeUInt32LE(pkt.length, 8);
     rec.writeUInt32LE(pkt.length, 12);
-    const r = await analyzeCapture(temp('nested.pcap', Buffer.concat([pcapHeader(), rec, pkt])), { onFrame: (f) => expect(f.checks.length).toBeLessThanOrEqual(32) });
+    const r = await analyzeCapture(temp('nested.pcap', Buffer.concat([pcapHeader(), rec, pkt])), { onFrame: (f) => expect(f.record().checks.length).toBeLessThanOrEqual(32) });
     expect(r.frames).toBe(1);
     expect(r.checksums.ipv4.checked).toBe(1);
   });

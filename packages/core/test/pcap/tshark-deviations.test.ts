@@ -9,7 +9,7 @@ import { tsharkStatuses } from './tshark.js';
 
 async function records(file: string): Promise<{ frames: FrameRecord[]; report: Awaited<ReturnType<typeof analyzeCapture>> }> {
   const frames: FrameRecord[] = [];
-  const report = await analyzeCapture(file, { onFrame: (r) => frames.push(r) });
+  const report = await analyzeCapture(file, { onFrame: (f) => frames.push(f.record()) });
   return { frames, report };
 }
 

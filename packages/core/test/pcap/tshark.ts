@@ -36,7 +36,10 @@ export function tsharkStatuses(file: string): TsharkResult {
 export async function ourStatuses(file: string): Promise<{ frames: FrameStatuses[]; error: string | undefined }> {
   const frames: FrameStatuses[] = [];
   const report = await analyzeCapture(file, {
-    onFrame: (f) => frames.push({ ipv4: statuses(f.checks, 'ipv4'), tcp: statuses(f.checks, 'tcp'), udp: statuses(f.checks, 'udp') }),
+    onFrame: (f) => {
+      const checks = f.record().checks;
+      frames.push({ ipv4: statuses(checks, 'ipv4'), tcp: statuses(checks, 'tcp'), udp: statuses(checks, 'udp') });
+    },
   });
   return { frames, error: report.error?.message };
 }

@@ -55,7 +55,8 @@ export class AddressText {
   }
 
   ipv4(u8: Uint8Array, off: number): string {
-    const key = (((u8[off] ?? 0) << 24) | ((u8[off + 1] ?? 0) << 16) | ((u8[off + 2] ?? 0) << 8) | (u8[off + 3] ?? 0)) >>> 0;
+    // Signed: a small integer for V8, so the lookup never boxes the key.
+    const key = ((u8[off] ?? 0) << 24) | ((u8[off + 1] ?? 0) << 16) | ((u8[off + 2] ?? 0) << 8) | (u8[off + 3] ?? 0);
     let s = this.v4.get(key);
     if (s === undefined) {
       if (this.v4.size >= MAX_CACHED) this.v4.clear();
@@ -88,4 +89,61 @@ export class AddressText {
     }
     return s;
   }
+}
+
+/**
+ * The inverse of formatIp: write an address's big-endian 32-bit words into `into[at..at+3]` (IPv4:
+ * one word, then zeros) and return its version, or 0 when `text` is not an address. Accepts any
+ * IPv6 text form (`::`, leading zeros, a dotted IPv4 tail), so it also reads hand-written addresses.
+ */
+export function parseIpWords(text: string, into: Int32Array, at: number): 0 | 4 | 6 {
+  into[at] = into[at + 1] = into[at + 2] = into[at + 3] = 0;
+  if (!text.includes(':')) {
+    const v = parseIpv4(text);
+    if (v < 0) return 0;
+    into[at] = v | 0;
+    return 4;
+  }
+  const groups = parseIpv6Groups(text);
+  if (groups === undefined) return 0;
+  for (let i = 0; i < 4; i++) into[at + i] = ((groups[2 * i]! << 16) | groups[2 * i + 1]!) | 0;
+  return 6;
+}
+
+/** Dotted quad to an unsigned 32-bit number, or -1. */
+function parseIpv4(text: string): number {
+  const parts = text.split('.');
+  if (parts.length !== 4) return -1;
+  let v = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return -1;
+    v = v * 256 + Number(p);
+  }
+  return v;
+}
+
+function parseIpv6Groups(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const side = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const out: number[] = [];
+    const parts = s.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseIpv4(p);
+        if (v4 < 0) return undefined;
+        out.push(Math.floor(v4 / 65536), v4 % 65536);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = side(halves[0]!);
+  const tail = halves.length === 2 ? side(halves[1]!) : [];
+  if (head === undefined || tail === undefined) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  if (head.length + tail.length > 7) return undefined;
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }

@@ -1,4 +1,4 @@
-import type { LayerCheck } from '../frame.js';
+import type { LayerFacts } from '../frame.js';
 
 /**
  * What a bad checksum value is, judged by the value alone:
@@ -16,8 +16,8 @@ export function isPlaceholder(c: BadClass): boolean {
   return c !== 'mismatch';
 }
 
-/** Classify one layer whose status is `bad`. */
-export function classifyBad(layer: LayerCheck): BadClass {
+/** Classify one layer whose status is `bad` (a LayerCheck or the reader's LayerFacts). */
+export function classifyBad(layer: Pick<LayerFacts, 'protocol' | 'stored' | 'pseudoHeaderSum' | 'pseudoHeaderSumNoLength'>): BadClass {
   const stored = layer.stored;
   if (layer.protocol !== 'ipv4') {
     if (layer.pseudoHeaderSum !== undefined && stored === layer.pseudoHeaderSum) return 'partial';

@@ -1,4 +1,4 @@
-import type { ChecksumProtocol, Direction, FrameRecord, LayerCheck } from '../frame.js';
+import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, LayerFacts } from '../frame.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
@@ -16,6 +16,7 @@ import {
 } from './hosts.js';
 import { addByValue, emptyByValue, type OutcomesByValue } from './outcomes.js';
 import { guessOs } from './os.js';
+import { RecordFacts } from './record-facts.js';
 import { DEFAULT_ANNOTATE_LIMIT, TOP_HOSTS } from './thresholds.js';
 import type { BadAnnotation, HostBreakdown, Verdict, VerdictEvidence } from './types.js';
 
@@ -40,20 +41,25 @@ interface DirectionBucket {
  * The frame's direction as the capture file states it, except that local traffic (loopback
  * addresses, or source = destination) was sent by the capturing machine itself: Linux captures on
  * `lo` mark it incoming (PACKET_HOST), yet it carries the sender's offload placeholders.
+ * `w` holds the frame's address words (FrameFacts.addressWords).
  */
-function effectiveDirection(r: FrameRecord): Direction {
-  const d = r.direction;
+function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
+  const d = f.direction;
   if (d !== 'inbound') return d;
-  const src = r.src;
-  if (src !== undefined && (src === r.dst || src.startsWith('127.') || src === '::1')) return 'outbound';
+  const v = f.ipVersion;
+  if (v === 0) return d;
+  f.addressWords(w);
+  if (w[0] === w[4] && w[1] === w[5] && w[2] === w[6] && w[3] === w[7]) return 'outbound';
+  if (v === 4 && w[0]! >>> 24 === 127) return 'outbound';
+  if (v === 6 && w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 1) return 'outbound';
   return d;
 }
 
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
 
 /**
- * Consumes the FrameRecords of one capture (`add`, in capture order, e.g. as the checksum
- * analysis's `onFrame`) and decides at `finish()` whether its bad checksums are harmless offload
+ * Consumes the frames of one capture in capture order (the reader's FrameFacts through `onFrame`,
+ * or ready FrameRecords through `add`) and decides at `finish()` whether its bad checksums are harmless offload
  * artifacts, broken offload, corruption or an edited trace. Memory stays bounded whatever the
  * capture: see the caps in thresholds.ts.
  */
@@ -76,32 +82,64 @@ export class VerdictCollector {
   private readonly recentHosts: (HostStats | undefined)[] = [undefined, undefined];
   private notesFull = false;
   private lastNoted = 0;
+  private lastLinkType = Number.NaN;
+  /** Scratch for address words (effectiveDirection). */
+  private readonly words = new Int32Array(8);
+  private readonly recordFacts = new RecordFacts();
+  /** The bad segment handed to the follower (it copies what it keeps): one object for all frames. */
+  private readonly tcpBad: BadSegment = { placeholder: false, sink: emptyByValue(), note: undefined };
 
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
   }
 
-  /** Bound form for callbacks: `analyze(file, { onFrame: verdict.onFrame })`. */
-  readonly onFrame = (record: FrameRecord): void => this.add(record);
-
-  add(r: FrameRecord): void {
+  /**
+   * Bound form for the reader: `analyzeCapture(file, { onFrame: verdict.onFrame })`. Frames without a
+   * bad checksum are taken as numbers; only frames with one are asked for their full record.
+   */
+  readonly onFrame = (f: FrameFacts): void => {
     this.frames++;
-    if (!this.linkTypes.has(r.linkType)) this.linkTypes.add(r.linkType);
-    const dir = effectiveDirection(r);
-    if (dir === 'outbound' && r.src !== undefined) {
-      const h = this.hostOf(r.src);
-      h.outboundFlagged++;
-      if (h.macs.length === 0) this.hosts.noteMac(h, r.srcMac);
+    const lt = f.linkType;
+    if (lt !== this.lastLinkType) {
+      this.lastLinkType = lt;
+      this.linkTypes.add(lt);
     }
+    const dir = f.direction === undefined ? undefined : effectiveDirection(f, this.words);
+    if (dir === 'outbound' && f.ipVersion !== 0) {
+      const h = this.hostOf(f.srcText()!);
+      h.outboundFlagged++;
+      if (h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
+    }
+    if (f.bad > 0) {
+      this.badFrame(f, dir);
+      return;
+    }
+    // No bad layer: counts only. Side of the conversation (for the rewritten test): from the higher
+    // port to the lower (client to server, usually) is 0.
+    this.checked.ipv4 += f.goodIpv4;
+    const transport = f.goodTcp + f.goodUdp;
+    if (transport > 0) {
+      this.checked.tcp += f.goodTcp;
+      this.checked.udp += f.goodUdp;
+      this.sideVerified[f.srcPort < f.dstPort ? 1 : 0]! += transport;
+    }
+    this.unverified += f.unverified;
+    if (f.isTcp) this.follower.observe(f, undefined);
+  };
 
+  /** Consume one ready-made record (tests, other producers): the same path as the reader's frames. */
+  add(r: FrameRecord): void {
+    this.onFrame(this.recordFacts.reset(r));
+  }
+
+  /** A frame with at least one bad layer: every layer, then its TCP segment's fate. */
+  private badFrame(f: FrameFacts, dir: Direction): void {
     let tcpBad: BadSegment | undefined;
-    const checks = r.checks;
-    // Direction of the conversation, for the rewritten test: from the higher port to the lower
-    // (client to server, usually) is 0. Ports are numbers: no string compare per frame.
-    const ports = r.tcp ?? r.udp;
-    const side = ports !== undefined && ports.srcPort < ports.dstPort ? 1 : 0;
-    for (let i = 0; i < checks.length; i++) {
-      const c = checks[i]!;
+    const side = f.srcPort < f.dstPort ? 1 : 0;
+    const frame = f.frame;
+    const n = f.layerCount;
+    for (let i = 0; i < n; i++) {
+      const c = f.layer(i);
       if (c.quoted) continue;
       const status = c.status;
       const protocol = c.protocol;
@@ -119,35 +157,38 @@ export class VerdictCollector {
           this.sideVerified[side]!++;
           if (cls === 'mismatch') this.sideMismatch[side]!++;
         }
-        const bucket = this.badLayer(r, dir, c, cls);
-        if (c.protocol === 'tcp' && tcpBad === undefined) {
-          tcpBad = { placeholder: isPlaceholder(cls), sink: bucket, note: this.noteFor(r.frame, 'tcp', cls, true) };
+        const bucket = this.badLayer(f, dir, c, cls);
+        if (protocol === 'tcp' && tcpBad === undefined) {
+          tcpBad = this.tcpBad;
+          tcpBad.placeholder = isPlaceholder(cls);
+          tcpBad.sink = bucket;
+          tcpBad.note = this.noteFor(frame, 'tcp', cls, true);
         } else {
-          this.noteFor(r.frame, c.protocol, cls, false);
+          this.noteFor(frame, protocol, cls, false);
         }
       } else if (status === 'unverified') {
         this.unverified++;
       }
     }
 
-    const tcp = r.tcp;
-    if (tcp !== undefined) {
-      if (tcpBad !== undefined && tcp.payloadLength === 0 && (tcp.flags & 0x03) === 0) this.withoutPayload++;
-      this.follower.observe(r, tcp, tcpBad);
+    if (f.isTcp) {
+      if (tcpBad !== undefined && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) this.withoutPayload++;
+      this.follower.observe(f, tcpBad);
     }
   }
 
   /** Count one bad layer where it belongs; returns where its TCP fate is to be counted. */
-  private badLayer(r: FrameRecord, dir: Direction, c: LayerCheck, cls: BadClass): OutcomesByValue {
+  private badLayer(f: FrameFacts, dir: Direction, c: LayerFacts, cls: BadClass): OutcomesByValue {
     countBad(this.bad, c.protocol, cls);
     if (dir !== undefined) {
       const b = this.flagged[dir];
       countBad(b.bad, c.protocol, cls);
       return b.tcp;
     }
+    const depth = c.depth;
     const h: HostStats = this.hostOf(c.src);
     countBad(h.badSent, c.protocol, cls);
-    if (c.depth === 0 && h.macs.length === 0) this.hosts.noteMac(h, r.srcMac);
+    if (depth === 0 && h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
     return h.tcp;
   }
 

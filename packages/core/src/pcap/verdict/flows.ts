@@ -1,5 +1,6 @@
-import type { FrameRecord, TcpFacts } from '../frame.js';
+import type { TcpSegmentFacts } from '../frame.js';
 import { countFate, emptyOutcomes, type Fate, type OutcomesByValue, type SegmentOutcomes } from './outcomes.js';
+import { SeqBounds } from './seq-bounds.js';
 import {
   FLOW_IDLE_SECONDS,
   FLOW_TABLE_CAP,
@@ -20,13 +21,38 @@ const TCP_ACK = 0x10;
  */
 const MAX_CHAIN = 16;
 
-/** FNV-1a over both addresses and ports: a number key, so the Map never hashes a fresh string. */
-function flowKey(low: string, high: string, lowPort: number, highPort: number): number {
-  let h = 0x811c9dc5 ^ (lowPort * 65536 + highPort);
-  for (let i = 0; i < low.length; i++) h = Math.imul(h ^ low.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0x7c, 0x01000193); // separator: "1.2.3.4"+"5..." must differ from "1.2.3.45"+"..."
-  for (let i = 0; i < high.length; i++) h = Math.imul(h ^ high.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/**
+ * Hash buckets of the flow table: a power of two at least twice FLOW_TABLE_CAP, so that chains
+ * stay short (a load of at most 1/2) and a bucket is found with a mask, not a Map lookup.
+ */
+const BUCKET_MASK = 2 ** Math.ceil(Math.log2(2 * FLOW_TABLE_CAP)) - 1;
+
+/** FNV-1a over the version, both ports and the eight address words: a number key, no string per frame. */
+function flowKey(v: number, lowPort: number, highPort: number, w: Int32Array, lo: number, hi: number): number {
+  let h = Math.imul(0x811c9dc5 ^ v, 0x01000193);
+  h = Math.imul(h ^ (lowPort * 65536 + highPort), 0x01000193);
+  h = Math.imul(h ^ w[lo]!, 0x01000193);
+  h = Math.imul(h ^ w[lo + 1]!, 0x01000193);
+  h = Math.imul(h ^ w[lo + 2]!, 0x01000193);
+  h = Math.imul(h ^ w[lo + 3]!, 0x01000193);
+  h = Math.imul(h ^ w[hi]!, 0x01000193);
+  h = Math.imul(h ^ w[hi + 1]!, 0x01000193);
+  h = Math.imul(h ^ w[hi + 2]!, 0x01000193);
+  h = Math.imul(h ^ w[hi + 3]!, 0x01000193);
+  return h | 0; // signed: a small integer for V8, so Map keys are never boxed
+}
+
+/** Entries in the recently-seen cache: a power of two; a busy link has a few hundred active flows. */
+const RECENT_MASK = 4095;
+
+/**
+ * Slot in the recently-seen cache: the sum of a hash of each endpoint (first and last address
+ * word, port), so the same whichever way the frame goes, yet (a:p > b:q) and (b:p > a:q) differ.
+ */
+function recentSlot(srcWord: number, srcPort: number, dstWord: number, dstPort: number): number {
+  const s = Math.imul(Math.imul(srcWord, 0x85ebca6b) ^ srcPort, 0x9e3779b1);
+  const d = Math.imul(Math.imul(dstWord, 0x85ebca6b) ^ dstPort, 0x9e3779b1);
+  return Math.imul((s + d) | 0, 0xc2b2ae35) >>> 20;
 }
 
 /** 32-bit sequence-space comparisons (RFC 793 arithmetic modulo 2^32). */
@@ -54,20 +80,42 @@ interface Pending {
   note: SegmentNote | undefined;
 }
 
-interface Flow {
-  /** Endpoint addresses and ports, lower address first (side 0), and the table key hashed from them. */
-  low: string;
-  high: string;
+/** Both endpoints of a flow as numbers (see Flow). */
+interface Endpoints {
+  v: number;
+  a0: number;
+  a1: number;
+  a2: number;
+  a3: number;
+  b0: number;
+  b1: number;
+  b2: number;
+  b3: number;
+  lowPort: number;
+  highPort: number;
+}
+
+interface Flow extends Endpoints {
+  /**
+   * Endpoints as numbers: IP version, the lower endpoint (side 0) as a0..a3 and lowPort, the higher
+   * as b0..b3 and highPort (address words as in TcpSegmentFacts.addressWords), and the table key.
+   */
   lowPort: number;
   highPort: number;
   key: number;
-  /** Next flow with the same key. */
+  /** Next flow in the same hash bucket. */
   next: Flow | undefined;
+  /** Neighbours in the list of live flows, oldest first (the order eviction and the breakdown walk them in). */
+  older: Flow | undefined;
+  newer: Flow | undefined;
   lastSeen: number;
   /** Last frame number seen from each side (0: none). Side 0 is the lower endpoint. */
   last0: number;
   last1: number;
   pending: Pending[];
+  /** Bounds of each side's open segments (in `pending`), to skip walking them when nothing can match. */
+  open0: SeqBounds;
+  open1: SeqBounds;
   /** Breakdown: who sent the first bad segment to whom, and what became of its bad segments. */
   label: string;
   bad: number;
@@ -107,6 +155,30 @@ export interface BadSegment {
   note: SegmentNote | undefined;
 }
 
+/** Does `f` have endpoints (v, low words at w[lo..], lowPort) and (high words at w[hi..], highPort)? */
+function same(f: Endpoints, v: number, lowPort: number, highPort: number, w: Int32Array, lo: number, hi: number): boolean {
+  return (
+    f.lowPort === lowPort &&
+    f.highPort === highPort &&
+    f.a0 === w[lo] &&
+    f.b0 === w[hi] &&
+    f.v === v &&
+    f.a1 === w[lo + 1] &&
+    f.a2 === w[lo + 2] &&
+    f.a3 === w[lo + 3] &&
+    f.b1 === w[hi + 1] &&
+    f.b2 === w[hi + 2] &&
+    f.b3 === w[hi + 3]
+  );
+}
+
+/** Recompute a flow's bounds from its open segments (after some were settled or dropped). */
+function rebound(flow: Flow): void {
+  flow.open0.clear();
+  flow.open1.clear();
+  for (const p of flow.pending) (p.side === 0 ? flow.open0 : flow.open1).add(p.seq, p.end);
+}
+
 function endpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
@@ -116,15 +188,30 @@ function endpoint(address: string, port: number): string {
  * acknowledge it, or was its range sent again first? A flow is only created by a bad-checksum
  * segment and holds two frame numbers and its open bad segments; the table is capped
  * (FLOW_TABLE_CAP) with idle flows evicted first. Flows are keyed by a 32-bit hash of both
- * endpoints (a number: no string is built per frame) and told apart by comparing the endpoints.
+ * endpoints' address words and ports (numbers read from the frame: no string per frame) and told
+ * apart by comparing them.
  */
 export class TcpFlowFollower {
-  private readonly buckets = new Map<number, Flow>();
+  private readonly buckets: (Flow | undefined)[] = new Array<Flow | undefined>(BUCKET_MASK + 1).fill(undefined);
   private count = 0;
-  /** The flow of the previous frame (cleared when flows are evicted). */
-  private last: Flow | undefined;
+  /**
+   * Recently seen flows, direct-mapped by a hash that is the same in both directions (recentSlot),
+   * so most frames find their flow without working out its side or hashing it fully.
+   */
+  private readonly recent: (Flow | undefined)[] = new Array<Flow | undefined>(RECENT_MASK + 1).fill(undefined);
+  /**
+   * Per slot of `recent`, the endpoints of a frame recently found in no followed flow: its next
+   * frames are turned away without a table lookup. Creating a flow forgets its slot's entry, so an
+   * entry never hides a followed flow.
+   */
+  private readonly unfollowed: (Endpoints | undefined)[] = new Array<Endpoints | undefined>(RECENT_MASK + 1).fill(undefined);
+  /** Live flows, oldest first. */
+  private oldest: Flow | undefined;
+  private newest: Flow | undefined;
   private pendingTotal = 0;
   private readonly top: FlowBreakdown[] = [];
+  /** Address words of the frame being observed (source 0..3, destination 4..7). */
+  private readonly words = new Int32Array(8);
   readonly stats: FlowTableStats = { followed: 0, peak: 0, evictedIdle: 0, evictedEarly: 0, untracked: 0, overflowed: 0 };
 
   get size(): number {
@@ -135,85 +222,144 @@ export class TcpFlowFollower {
     return this.pendingTotal;
   }
 
-  /** Call for every TCP frame (in capture order); `bad` when its TCP checksum is bad. */
-  observe(rec: FrameRecord, tcp: TcpFacts, bad: BadSegment | undefined): void {
+  /**
+   * Call for every TCP frame (in capture order); `bad` when its TCP checksum is bad. Frames of flows
+   * not followed cost one hash lookup, and nothing while no flow is followed.
+   */
+  observe(seg: TcpSegmentFacts, bad: BadSegment | undefined): void {
     if (bad === undefined && this.count === 0) return;
-    const src = rec.src;
-    const dst = rec.dst;
-    if (src === undefined || dst === undefined) return;
-    const side: 0 | 1 = src < dst || (src === dst && tcp.srcPort <= tcp.dstPort) ? 0 : 1;
-    const low = side === 0 ? src : dst;
-    const high = side === 0 ? dst : src;
-    const lowPort = side === 0 ? tcp.srcPort : tcp.dstPort;
-    const highPort = side === 0 ? tcp.dstPort : tcp.srcPort;
-    // Most frames belong to the flow of the frame before (either direction): skip the hashing.
-    let flow = this.last;
+    const v = seg.ipVersion;
+    if (v === 0) return;
+    const w = this.words;
+    seg.addressWords(w);
+    const srcPort = seg.srcPort;
+    const dstPort = seg.dstPort;
+    const r = recentSlot(w[0]! ^ w[3]!, srcPort, w[4]! ^ w[7]!, dstPort);
+    let flow = this.recent[r];
+    let side: 0 | 1 = 0;
+    let lo = 0;
+    let lowPort = srcPort;
+    let highPort = dstPort;
     let chain = 0;
-    if (flow === undefined || flow.lowPort !== lowPort || flow.highPort !== highPort || flow.low !== low || flow.high !== high) {
-      flow = this.buckets.get(flowKey(low, high, lowPort, highPort));
-      while (flow !== undefined && (flow.lowPort !== lowPort || flow.highPort !== highPort || flow.low !== low || flow.high !== high)) {
+    let key = -1;
+    if (flow !== undefined && same(flow, v, srcPort, dstPort, w, 0, 4)) {
+      // side 0 (when both orientations match, source = destination: side 0 as below)
+    } else if (flow !== undefined && same(flow, v, dstPort, srcPort, w, 4, 0)) {
+      side = 1;
+      lo = 4;
+      lowPort = dstPort;
+      highPort = srcPort;
+    } else {
+      const ghost = this.unfollowed[r];
+      if (bad === undefined && ghost !== undefined && (same(ghost, v, srcPort, dstPort, w, 0, 4) || same(ghost, v, dstPort, srcPort, w, 4, 0))) {
+        return; // known not to be followed
+      }
+      // Side 0 is the endpoint with the lower address (then port): any fixed order of the two would do.
+      side = srcPort <= dstPort ? 0 : 1;
+      for (let i = 0; i < 4; i++) {
+        if (w[i] !== w[4 + i]) {
+          side = w[i]! < w[4 + i]! ? 0 : 1;
+          break;
+        }
+      }
+      lo = side === 0 ? 0 : 4;
+      lowPort = side === 0 ? srcPort : dstPort;
+      highPort = side === 0 ? dstPort : srcPort;
+      key = flowKey(v, lowPort, highPort, w, lo, 4 - lo);
+      flow = this.buckets[key & BUCKET_MASK];
+      while (flow !== undefined && !(flow.key === key && same(flow, v, lowPort, highPort, w, lo, 4 - lo))) {
+        if (flow.key === key) chain++;
         flow = flow.next;
-        chain++;
+      }
+      if (flow !== undefined) this.recent[r] = flow;
+      else if (bad === undefined) {
+        this.rememberUnfollowed(r, v, srcPort, dstPort, w);
+        return;
       }
     }
+    const hi = 4 - lo;
+    const frame = seg.frame;
+    const timestamp = seg.timestamp;
     if (flow === undefined) {
-      const key = flowKey(low, high, lowPort, highPort);
       if (bad === undefined) return;
       if (chain >= MAX_CHAIN) {
         this.stats.untracked++;
         return;
       }
-      if (this.count >= FLOW_TABLE_CAP) this.makeRoom(rec.timestamp);
+      if (this.count >= FLOW_TABLE_CAP) this.makeRoom(timestamp);
       flow = {
-        low,
-        high,
+        v,
+        a0: w[lo]!,
+        a1: w[lo + 1]!,
+        a2: w[lo + 2]!,
+        a3: w[lo + 3]!,
+        b0: w[hi]!,
+        b1: w[hi + 1]!,
+        b2: w[hi + 2]!,
+        b3: w[hi + 3]!,
         lowPort,
         highPort,
         key,
-        next: this.buckets.get(key),
-        lastSeen: rec.timestamp,
+        next: this.buckets[key & BUCKET_MASK],
+        older: this.newest,
+        newer: undefined,
+        lastSeen: timestamp,
         last0: 0,
         last1: 0,
         pending: [],
-        label: `${endpoint(src, tcp.srcPort)} > ${endpoint(dst, tcp.dstPort)}`,
+        open0: new SeqBounds(),
+        open1: new SeqBounds(),
+        label: `${endpoint(seg.srcText() ?? '', srcPort)} > ${endpoint(seg.dstText() ?? '', dstPort)}`,
         bad: 0,
         fates: emptyOutcomes(),
       };
-      this.buckets.set(key, flow);
-      this.last = flow;
+      this.buckets[key & BUCKET_MASK] = flow;
+      this.recent[r] = flow;
+      // An unfollowed-frame memory in this slot may be of this very flow: forget it (v 0 never matches).
+      const ghost = this.unfollowed[r];
+      if (ghost !== undefined) ghost.v = 0;
+      if (this.newest !== undefined) this.newest.newer = flow;
+      else this.oldest = flow;
+      this.newest = flow;
       this.count++;
       this.stats.followed++;
       if (this.count > this.stats.peak) this.stats.peak = this.count;
     }
-    this.last = flow;
-    flow.lastSeen = rec.timestamp;
-    if (side === 0) flow.last0 = rec.frame;
-    else flow.last1 = rec.frame;
+    flow.lastSeen = timestamp;
+    if (side === 0) flow.last0 = frame;
+    else flow.last1 = frame;
 
-    const flags = tcp.flags;
-    const length = tcp.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
+    const flags = seg.tcpFlags;
+    const payload = seg.payloadLength;
+    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
     const pending = flow.pending;
     if (pending.length > 0) {
-      const ackNo = tcp.ack;
+      const ackNo = seg.ack;
       const acks = (flags & TCP_ACK) !== 0;
-      const seq = tcp.seq;
-      const end = (seq + length) >>> 0;
-      let kept = 0;
-      for (let i = 0; i < pending.length; i++) {
-        const p = pending[i]!;
-        if (p.side !== side) {
-          if (acks && seqGe(ackNo, p.end)) {
-            this.settle(flow, p, 'acked');
+      const seq = seg.seq;
+      // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
+      const mine = side === 0 ? flow.open0 : flow.open1;
+      const theirs = side === 0 ? flow.open1 : flow.open0;
+      if (!((!acks || theirs.noneAckedBy(ackNo)) && (length === 0 || mine.noneOverlaps(seq, length)))) {
+        const end = (seq + length) >>> 0;
+        let kept = 0;
+        for (let i = 0; i < pending.length; i++) {
+          const p = pending[i]!;
+          if (p.side !== side) {
+            if (acks && seqGe(ackNo, p.end)) {
+              this.settle(flow, p, 'acked');
+              continue;
+            }
+          } else if (length > 0 && p.frame !== frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
+            this.settle(flow, p, 'failed');
             continue;
           }
-        } else if (length > 0 && p.frame !== rec.frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
-          this.settle(flow, p, 'failed');
-          continue;
+          pending[kept++] = p;
         }
-        pending[kept++] = p;
+        this.pendingTotal -= pending.length - kept;
+        pending.length = kept;
+        rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
       }
-      this.pendingTotal -= pending.length - kept;
-      pending.length = kept;
     }
 
     if (bad === undefined) return;
@@ -228,12 +374,16 @@ export class TcpFlowFollower {
       this.pendingTotal--;
       this.stats.overflowed++;
       this.finalise(flow, oldest);
+      (oldest.side === 0 ? flow.open0 : flow.open1).drop();
     }
+    const seq = seg.seq;
+    const end = (seq + length) >>> 0;
+    (side === 0 ? flow.open0 : flow.open1).add(seq, end);
     pending.push({
-      frame: rec.frame,
-      seq: tcp.seq,
-      end: (tcp.seq + length) >>> 0,
-      payload: tcp.payloadLength,
+      frame,
+      seq,
+      end,
+      payload,
       side,
       placeholder: bad.placeholder,
       sink: bad.sink,
@@ -242,11 +392,32 @@ export class TcpFlowFollower {
     this.pendingTotal++;
   }
 
+  private rememberUnfollowed(r: number, v: number, srcPort: number, dstPort: number, w: Int32Array): void {
+    let g = this.unfollowed[r];
+    if (g === undefined) {
+      g = { v: 0, a0: 0, a1: 0, a2: 0, a3: 0, b0: 0, b1: 0, b2: 0, b3: 0, lowPort: 0, highPort: 0 };
+      this.unfollowed[r] = g;
+    }
+    g.v = v;
+    g.a0 = w[0]!;
+    g.a1 = w[1]!;
+    g.a2 = w[2]!;
+    g.a3 = w[3]!;
+    g.b0 = w[4]!;
+    g.b1 = w[5]!;
+    g.b2 = w[6]!;
+    g.b3 = w[7]!;
+    g.lowPort = srcPort;
+    g.highPort = dstPort;
+  }
+
   /** Finalise every flow still open (end of capture). */
   finish(): void {
     for (const flow of this.all()) this.close(flow);
-    this.buckets.clear();
-    this.last = undefined;
+    this.buckets.fill(undefined);
+    this.recent.fill(undefined);
+    this.unfollowed.fill(undefined);
+    this.oldest = this.newest = undefined;
     this.count = 0;
   }
 
@@ -274,6 +445,8 @@ export class TcpFlowFollower {
     for (const p of flow.pending) this.finalise(flow, p);
     this.pendingTotal -= flow.pending.length;
     flow.pending.length = 0;
+    flow.open0.clear();
+    flow.open1.clear();
     this.rank(flow);
   }
 
@@ -318,26 +491,32 @@ export class TcpFlowFollower {
     this.stats.evictedEarly += evicted;
   }
 
+  /** The live flows, oldest first. */
   private all(): Flow[] {
     const out: Flow[] = [];
-    for (const head of this.buckets.values()) for (let f: Flow | undefined = head; f !== undefined; f = f.next) out.push(f);
+    for (let f = this.oldest; f !== undefined; f = f.newer) out.push(f);
     return out;
   }
 
   /** Finalise a flow and unlink it from its port-pair chain. */
   private evict(flow: Flow): void {
     this.close(flow);
-    if (this.last === flow) this.last = undefined;
-    const head = this.buckets.get(flow.key);
-    if (head === flow) {
-      if (flow.next === undefined) this.buckets.delete(flow.key);
-      else this.buckets.set(flow.key, flow.next);
-    } else {
+    const r = recentSlot(flow.a0 ^ flow.a3, flow.lowPort, flow.b0 ^ flow.b3, flow.highPort);
+    if (this.recent[r] === flow) this.recent[r] = undefined;
+    const at = flow.key & BUCKET_MASK;
+    const head = this.buckets[at];
+    if (head === flow) this.buckets[at] = flow.next;
+    else {
       let f = head;
       while (f !== undefined && f.next !== flow) f = f.next;
       if (f !== undefined) f.next = flow.next;
     }
     flow.next = undefined;
+    if (flow.older !== undefined) flow.older.newer = flow.newer;
+    else this.oldest = flow.newer;
+    if (flow.newer !== undefined) flow.newer.older = flow.older;
+    else this.newest = flow.older;
+    flow.older = flow.newer = undefined;
     this.count--;
   }
 }

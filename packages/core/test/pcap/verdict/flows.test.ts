@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FrameRecord } from '../../../src/pcap/frame.js';
+import type { FrameRecord, TcpSegmentFacts } from '../../../src/pcap/frame.js';
 import { TcpFlowFollower } from '../../../src/pcap/verdict/flows.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
-import { emptyByValue } from '../../../src/pcap/verdict/outcomes.js';
+import { emptyByValue, type OutcomesByValue } from '../../../src/pcap/verdict/outcomes.js';
 import {
   FLOW_IDLE_SECONDS,
   FLOW_TABLE_CAP,
@@ -17,28 +17,35 @@ import { CaptureBuilder, layer } from './records.js';
 const ACK = 0x10;
 const PSH_ACK = 0x18;
 
-/** One reusable record, mutated per frame: the test measures the follower, not the allocator. */
-function syntheticRecord(): FrameRecord {
-  return {
-    frame: 0,
-    timestamp: 0,
-    interfaceId: 0,
-    linkType: 1,
-    capturedLength: 1514,
-    originalLength: 1514,
-    direction: undefined,
-    epbFlags: undefined,
-    srcMac: undefined,
-    dstMac: undefined,
-    ipVersion: 4,
-    src: '10.0.0.1',
-    dst: '10.0.0.2',
-    ipv4ChecksumZero: false,
-    tcp: { srcPort: 1, dstPort: 80, seq: 0, ack: 0, flags: PSH_ACK, window: 1000, payloadLength: 1460 },
-    udp: undefined,
-    checks: [],
-  };
+/** One reusable TCP segment, mutated per frame: the test measures the follower, not the allocator. */
+class Segment implements TcpSegmentFacts {
+  frame = 0;
+  timestamp = 0;
+  readonly ipVersion = 4 as const;
+  /** IPv4 addresses as numbers. */
+  src = 0x0a000001;
+  dst = 0x0a000002;
+  srcPort = 1;
+  dstPort = 80;
+  seq = 0;
+  ack = 0;
+  tcpFlags = PSH_ACK;
+  payloadLength = 1460;
+  addressWords(into: Int32Array): void {
+    into.fill(0);
+    into[0] = this.src | 0;
+    into[4] = this.dst | 0;
+  }
+  srcText(): string {
+    return dotted(this.src);
+  }
+  dstText(): string {
+    return dotted(this.dst);
+  }
 }
+
+const dotted = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+const badSegment = (sink: OutcomesByValue) => ({ placeholder: true, sink, note: undefined });
 
 /** A real garbage collection, so heap figures measure what is retained. */
 setFlagsFromString('--expose-gc');
@@ -54,19 +61,18 @@ describe('TcpFlowFollower: bounded state', () => {
   it('2 million distinct flows, each with a bad segment, never grow the table past its cap', () => {
     const follower = new TcpFlowFollower();
     const sink = emptyByValue();
-    const bad = { placeholder: true, sink, note: undefined };
-    const r = syntheticRecord();
-    const tcp = r.tcp!;
+    const bad = badSegment(sink);
+    const r = new Segment();
     const FLOWS = 2_000_000;
     const heapBefore = retainedHeap();
     let maxSize = 0;
     for (let i = 0; i < FLOWS; i++) {
       r.frame = i + 1;
       r.timestamp = 1e9 + i / 100_000; // 100k new flows per second: none is idle when room is needed
-      r.src = ip(i);
-      tcp.srcPort = 1024 + (i % 60_000);
-      tcp.seq = i;
-      follower.observe(r, tcp, bad);
+      r.src = 0x0a000000 + i;
+      r.srcPort = 1024 + (i % 60_000);
+      r.seq = i;
+      follower.observe(r, bad);
       if ((i & 0xffff) === 0 && follower.size > maxSize) maxSize = follower.size;
     }
     maxSize = Math.max(maxSize, follower.size);
@@ -88,22 +94,21 @@ describe('TcpFlowFollower: bounded state', () => {
 
   it('evicts idle flows first when the table is full', () => {
     const follower = new TcpFlowFollower();
-    const bad = { placeholder: true, sink: emptyByValue(), note: undefined };
-    const r = syntheticRecord();
-    const tcp = r.tcp!;
+    const bad = badSegment(emptyByValue());
+    const r = new Segment();
     // fill the table at t=0, then keep one flow busy and add flows FLOW_IDLE_SECONDS later
     for (let i = 0; i < FLOW_TABLE_CAP; i++) {
       r.frame = i + 1;
       r.timestamp = 0;
-      r.src = ip(i);
-      follower.observe(r, tcp, bad);
+      r.src = 0x0a000000 + i;
+      follower.observe(r, bad);
     }
-    r.src = ip(5);
+    r.src = 0x0a000000 + 5;
     r.timestamp = FLOW_IDLE_SECONDS; // flow 5 speaks again
-    follower.observe(r, tcp, undefined);
-    r.src = ip(FLOW_TABLE_CAP + 1);
+    follower.observe(r, undefined);
+    r.src = 0x0a000000 + FLOW_TABLE_CAP + 1;
     r.timestamp = FLOW_IDLE_SECONDS + 1;
-    follower.observe(r, tcp, bad);
+    follower.observe(r, bad);
     expect(follower.stats.evictedIdle).toBe(FLOW_TABLE_CAP - 1);
     expect(follower.stats.evictedEarly).toBe(0);
     expect(follower.size).toBe(2);
@@ -112,12 +117,12 @@ describe('TcpFlowFollower: bounded state', () => {
   it('caps open segments per flow (a window that never gets acknowledged)', () => {
     const follower = new TcpFlowFollower();
     const sink = emptyByValue();
-    const bad = { placeholder: true, sink, note: undefined };
-    const r = syntheticRecord();
+    const bad = badSegment(sink);
+    const r = new Segment();
     for (let i = 0; i < 1000; i++) {
       r.frame = i + 1;
-      r.tcp!.seq = i * 1460;
-      follower.observe(r, r.tcp!, bad);
+      r.seq = i * 1460;
+      follower.observe(r, bad);
     }
     expect(follower.openSegments).toBe(MAX_PENDING_PER_FLOW);
     expect(follower.stats.overflowed).toBe(1000 - MAX_PENDING_PER_FLOW);
@@ -127,9 +132,25 @@ describe('TcpFlowFollower: bounded state', () => {
 
   it('hostile capture: a million spoofed sources with bad checksums do not grow the host table past MAX_HOSTS', () => {
     const c = new VerdictCollector();
-    const r = syntheticRecord();
-    r.tcp = undefined;
-    r.udp = { srcPort: 1, dstPort: 2, length: 20 };
+    const r: FrameRecord = {
+      frame: 0,
+      timestamp: 0,
+      interfaceId: 0,
+      linkType: 1,
+      capturedLength: 60,
+      originalLength: 60,
+      direction: undefined,
+      epbFlags: undefined,
+      srcMac: undefined,
+      dstMac: undefined,
+      ipVersion: 4,
+      src: '10.0.0.1',
+      dst: '10.0.0.2',
+      ipv4ChecksumZero: false,
+      tcp: undefined,
+      udp: { srcPort: 1, dstPort: 2, length: 20 },
+      checks: [],
+    };
     for (let i = 0; i < 1_000_000; i++) {
       r.frame = i + 1;
       r.src = ip(i);
@@ -153,7 +174,7 @@ describe('TcpFlowFollower: acknowledgement arithmetic', () => {
     s.send('c', 1000); // crosses 2^32
     s.ack('s'); // ack = 0x000002e8: numerically smaller, but beyond the segment's end
     const c = new VerdictCollector();
-    cap.frames.forEach(c.onFrame);
+    for (const f of cap.frames) c.add(f);
     const v = c.finish();
     expect(v.evidence.tcpSegments.outbound.placeholder.acked).toBe(1);
     expect(c.annotation(1, 'tcp')).toEqual({ class: 'partial', acked: true, retransmitted: false });
@@ -168,7 +189,7 @@ describe('TcpFlowFollower: acknowledgement arithmetic', () => {
     cap.tcp(a, b, 1560, 1, PSH_ACK, 1540); // the rest, sent again with a good checksum
     cap.tcp(b, a, 1, 3100, ACK, 0);
     const c = new VerdictCollector();
-    cap.frames.forEach(c.onFrame);
+    for (const f of cap.frames) c.add(f);
     c.finish();
     expect(c.annotation(1, 'tcp')).toEqual({ class: 'partial', acked: false, retransmitted: true });
   });
@@ -180,7 +201,7 @@ describe('TcpFlowFollower: acknowledgement arithmetic', () => {
     cap.tcp(a, b, 100, 1, PSH_ACK, 100, { check: 'partial' });
     cap.tcp(b, a, 1, 100, PSH_ACK, 50); // crossed in flight: acknowledges only what came before
     const c = new VerdictCollector();
-    cap.frames.forEach(c.onFrame);
+    for (const f of cap.frames) c.add(f);
     const v = c.finish();
     expect(v.evidence.tcpSegments.outbound.placeholder.unacked).toBe(1);
     expect(c.annotation(1, 'tcp')).toEqual({ class: 'partial', acked: false, retransmitted: false });
@@ -190,7 +211,7 @@ describe('TcpFlowFollower: acknowledgement arithmetic', () => {
     const cap = new CaptureBuilder();
     for (let i = 0; i < 20; i++) cap.udp({ ip: '10.0.0.1', port: 1 }, { ip: '10.0.0.2', port: 2 }, 10, 'partial');
     const c = new VerdictCollector({ annotateLimit: 5 });
-    cap.frames.forEach(c.onFrame);
+    for (const f of cap.frames) c.add(f);
     c.finish();
     expect(c.annotation(5, 'udp')).toEqual({ class: 'partial' });
     expect(c.annotation(6, 'udp')).toBeUndefined();

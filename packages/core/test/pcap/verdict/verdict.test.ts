@@ -9,7 +9,7 @@ const dns: Endpoint = { ip: '192.168.1.1', port: 53 };
 
 function run(cap: CaptureBuilder): { v: Verdict; c: VerdictCollector } {
   const c = new VerdictCollector();
-  for (const f of cap.frames) c.onFrame(f);
+  for (const f of cap.frames) c.add(f);
   return { v: c.finish(), c };
 }
 
