@@ -65,6 +65,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   const onFrame = opts.onFrame;
   const facts = onFrame ? new CheckerFacts(checker) : undefined;
   let frame = 0;
+  let truncated = false;
 
   const onPacket = (p: PacketInfo): void => {
     frame++;
@@ -95,7 +96,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
         bits = 3 | (l.illegalZero ? 16 : 0);
         badLayers++;
         if (report.bad.length < limit) report.bad.push(badEntry(frame, l));
-        else report.badTruncated = true;
+        else truncated = true; // a local, not the report's field: no deoptimisation when the limit is first reached
       } else if (st === STATUS_UNVERIFIED) {
         bits = 4;
         unverified++;
@@ -165,6 +166,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   } finally {
     source.close();
   }
+  report.badTruncated = truncated;
   report.bytes = base + end;
   report.frames = frame;
   if (reader) report.linkTypes = [...reader.linkTypes];

@@ -59,8 +59,10 @@ export class CheckerFacts implements FrameFacts {
   bad = 0;
   unverified = 0;
   // The innermost IP version and transport header, read once per frame (a handful of loads; the
-  // consumer reads most of them for every TCP frame it follows).
+  // consumer reads most of them for every TCP frame it follows; measured: cheaper than getters).
   ipVersion: 0 | 4 | 6 = 0;
+  srcWord = 0;
+  dstWord = 0;
   isTcp = false;
   isUdp = false;
   srcPort = 0;
@@ -100,6 +102,11 @@ export class CheckerFacts implements FrameFacts {
     } else this.direction = undefined;
     const c = this.c;
     this.ipVersion = c.ipVersion;
+    if (c.ipVersion !== 0) {
+      // The IP header is in the frame, i.e. in the read buffer `p.dv` views.
+      this.srcWord = p.dv.getInt32(c.ipSrcOff);
+      this.dstWord = p.dv.getInt32(c.ipDstOff);
+    } else this.srcWord = this.dstWord = 0;
     const l4 = c.l4Dv;
     if (c.tcpOff >= 0) {
       const o = c.tcpOff;

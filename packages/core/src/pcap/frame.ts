@@ -144,6 +144,9 @@ export interface TcpSegmentFacts {
    * 32-bit words (IPv4: one word, then zeros). Exact: equal words and version = equal addresses.
    */
   addressWords(into: Int32Array): void;
+  /** The first of those words for each address (for IPv4 the whole address), without the copy. */
+  readonly srcWord: number;
+  readonly dstWord: number;
   readonly srcPort: number;
   readonly dstPort: number;
   readonly seq: number;

@@ -105,26 +105,20 @@ export class VerdictCollector {
       this.linkTypes.add(lt);
     }
     const dir = f.direction === undefined ? undefined : effectiveDirection(f, this.words);
-    if (dir === 'outbound' && f.ipVersion !== 0) {
-      const h = this.hostOf(f.srcText()!);
-      h.outboundFlagged++;
-      if (h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
-    }
-    if (f.bad > 0) {
-      this.badFrame(f, dir);
-      return;
-    }
-    // No bad layer: counts only. Side of the conversation (for the rewritten test): from the higher
-    // port to the lower (client to server, usually) is 0.
+    if (dir === 'outbound' && f.ipVersion !== 0) this.outboundFrame(f);
+    // Layers that are good or unverified are counted as numbers. Side of the conversation (for the
+    // rewritten test): from the higher port to the lower (client to server, usually) is 0.
     this.checked.ipv4 += f.goodIpv4;
-    const transport = f.goodTcp + f.goodUdp;
-    if (transport > 0) {
-      this.checked.tcp += f.goodTcp;
-      this.checked.udp += f.goodUdp;
-      this.sideVerified[f.srcPort < f.dstPort ? 1 : 0]! += transport;
+    const goodTcp = f.goodTcp;
+    const goodUdp = f.goodUdp;
+    if (goodTcp + goodUdp > 0) {
+      this.checked.tcp += goodTcp;
+      this.checked.udp += goodUdp;
+      this.sideVerified[f.srcPort < f.dstPort ? 1 : 0]! += goodTcp + goodUdp;
     }
     this.unverified += f.unverified;
-    if (f.isTcp) this.follower.observe(f, undefined);
+    const tcpBad = f.bad > 0 ? this.badLayers(f, dir) : undefined;
+    if (f.isTcp) this.follower.observe(f, tcpBad);
   };
 
   /** Consume one ready-made record (tests, other producers): the same path as the reader's frames. */
@@ -132,49 +126,41 @@ export class VerdictCollector {
     this.onFrame(this.recordFacts.reset(r));
   }
 
-  /** A frame with at least one bad layer: every layer, then its TCP segment's fate. */
-  private badFrame(f: FrameFacts, dir: Direction): void {
+  /** A frame flagged outbound (or local): evidence that its source is a capture host. */
+  private outboundFrame(f: FrameFacts): void {
+    const h = this.hostOf(f.srcText()!);
+    h.outboundFlagged++;
+    if (h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
+  }
+
+  /** The bad layers of a frame; returns its TCP segment's bad-checksum facts when its TCP checksum is bad. */
+  private badLayers(f: FrameFacts, dir: Direction): BadSegment | undefined {
     let tcpBad: BadSegment | undefined;
     const side = f.srcPort < f.dstPort ? 1 : 0;
     const frame = f.frame;
     const n = f.layerCount;
     for (let i = 0; i < n; i++) {
       const c = f.layer(i);
-      if (c.quoted) continue;
-      const status = c.status;
+      if (c.status !== 'bad' || c.quoted) continue;
       const protocol = c.protocol;
-      if (status === 'good') {
-        if (protocol === 'ipv4') this.checked.ipv4++;
-        else {
-          if (protocol === 'tcp') this.checked.tcp++;
-          else this.checked.udp++;
-          this.sideVerified[side]!++;
-        }
-      } else if (status === 'bad') {
-        this.checked[protocol]++;
-        const cls = classifyBad(c);
-        if (protocol !== 'ipv4') {
-          this.sideVerified[side]!++;
-          if (cls === 'mismatch') this.sideMismatch[side]!++;
-        }
-        const bucket = this.badLayer(f, dir, c, cls);
-        if (protocol === 'tcp' && tcpBad === undefined) {
-          tcpBad = this.tcpBad;
-          tcpBad.placeholder = isPlaceholder(cls);
-          tcpBad.sink = bucket;
-          tcpBad.note = this.noteFor(frame, 'tcp', cls, true);
-        } else {
-          this.noteFor(frame, protocol, cls, false);
-        }
-      } else if (status === 'unverified') {
-        this.unverified++;
+      this.checked[protocol]++;
+      const cls = classifyBad(c);
+      if (protocol !== 'ipv4') {
+        this.sideVerified[side]!++;
+        if (cls === 'mismatch') this.sideMismatch[side]!++;
+      }
+      const bucket = this.badLayer(f, dir, c, cls);
+      if (protocol === 'tcp' && tcpBad === undefined) {
+        tcpBad = this.tcpBad;
+        tcpBad.placeholder = isPlaceholder(cls);
+        tcpBad.sink = bucket;
+        tcpBad.note = this.noteFor(frame, 'tcp', cls, true);
+      } else {
+        this.noteFor(frame, protocol, cls, false);
       }
     }
-
-    if (f.isTcp) {
-      if (tcpBad !== undefined && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) this.withoutPayload++;
-      this.follower.observe(f, tcpBad);
-    }
+    if (tcpBad !== undefined && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) this.withoutPayload++;
+    return tcpBad;
   }
 
   /** Count one bad layer where it belongs; returns where its TCP fate is to be counted. */

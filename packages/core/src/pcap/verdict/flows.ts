@@ -112,7 +112,9 @@ interface Flow extends Endpoints {
   /** Last frame number seen from each side (0: none). Side 0 is the lower endpoint. */
   last0: number;
   last1: number;
-  pending: Pending[];
+  /** Open bad segments, oldest first, in pending[head..]: dropping the oldest is `head++`, not a shift. */
+  pending: (Pending | undefined)[];
+  head: number;
   /** Bounds of each side's open segments (in `pending`), to skip walking them when nothing can match. */
   open0: SeqBounds;
   open1: SeqBounds;
@@ -176,7 +178,11 @@ function same(f: Endpoints, v: number, lowPort: number, highPort: number, w: Int
 function rebound(flow: Flow): void {
   flow.open0.clear();
   flow.open1.clear();
-  for (const p of flow.pending) (p.side === 0 ? flow.open0 : flow.open1).add(p.seq, p.end);
+  const pending = flow.pending;
+  for (let i = flow.head; i < pending.length; i++) {
+    const p = pending[i]!;
+    (p.side === 0 ? flow.open0 : flow.open1).add(p.seq, p.end);
+  }
 }
 
 function endpoint(address: string, port: number): string {
@@ -224,69 +230,86 @@ export class TcpFlowFollower {
 
   /**
    * Call for every TCP frame (in capture order); `bad` when its TCP checksum is bad. Frames of flows
-   * not followed cost one hash lookup, and nothing while no flow is followed.
+   * not followed cost a cache probe (a table lookup the first time), and nothing while no flow is
+   * followed. Kept small and split from the rare work (table lookups, new flows, walking open
+   * segments) so that it is compiled early and stays compiled.
    */
   observe(seg: TcpSegmentFacts, bad: BadSegment | undefined): void {
     if (bad === undefined && this.count === 0) return;
     const v = seg.ipVersion;
+    if (v === 4) {
+      // IPv4: the whole identity is two words and two ports, compared without copying the words.
+      const s = seg.srcWord;
+      const d = seg.dstWord;
+      const sp = seg.srcPort;
+      const dp = seg.dstPort;
+      const r = recentSlot(s, sp, d, dp);
+      const flow = this.recent[r];
+      if (flow !== undefined && flow.v === 4) {
+        // When both orientations match (source = destination), side 0, as in `lookup`.
+        if (flow.a0 === s && flow.b0 === d && flow.lowPort === sp && flow.highPort === dp) return this.onFlowFrame(flow, 0, seg, bad);
+        if (flow.a0 === d && flow.b0 === s && flow.lowPort === dp && flow.highPort === sp) return this.onFlowFrame(flow, 1, seg, bad);
+      }
+      const ghost = this.unfollowed[r];
+      if (bad === undefined && ghost !== undefined && ghost.v === 4) {
+        if (ghost.a0 === s && ghost.b0 === d && ghost.lowPort === sp && ghost.highPort === dp) return; // known not to be followed
+        if (ghost.a0 === d && ghost.b0 === s && ghost.lowPort === dp && ghost.highPort === sp) return;
+      }
+      seg.addressWords(this.words);
+      this.lookup(seg, bad, r, v, sp, dp);
+      return;
+    }
     if (v === 0) return;
     const w = this.words;
     seg.addressWords(w);
     const srcPort = seg.srcPort;
     const dstPort = seg.dstPort;
     const r = recentSlot(w[0]! ^ w[3]!, srcPort, w[4]! ^ w[7]!, dstPort);
-    let flow = this.recent[r];
-    let side: 0 | 1 = 0;
-    let lo = 0;
-    let lowPort = srcPort;
-    let highPort = dstPort;
-    let chain = 0;
-    let key = -1;
-    if (flow !== undefined && same(flow, v, srcPort, dstPort, w, 0, 4)) {
-      // side 0 (when both orientations match, source = destination: side 0 as below)
-    } else if (flow !== undefined && same(flow, v, dstPort, srcPort, w, 4, 0)) {
-      side = 1;
-      lo = 4;
-      lowPort = dstPort;
-      highPort = srcPort;
-    } else {
+    const flow = this.recent[r];
+    if (flow !== undefined && same(flow, v, srcPort, dstPort, w, 0, 4)) this.onFlowFrame(flow, 0, seg, bad);
+    else if (flow !== undefined && same(flow, v, dstPort, srcPort, w, 4, 0)) this.onFlowFrame(flow, 1, seg, bad);
+    else {
       const ghost = this.unfollowed[r];
       if (bad === undefined && ghost !== undefined && (same(ghost, v, srcPort, dstPort, w, 0, 4) || same(ghost, v, dstPort, srcPort, w, 4, 0))) {
         return; // known not to be followed
       }
-      // Side 0 is the endpoint with the lower address (then port): any fixed order of the two would do.
-      side = srcPort <= dstPort ? 0 : 1;
-      for (let i = 0; i < 4; i++) {
-        if (w[i] !== w[4 + i]) {
-          side = w[i]! < w[4 + i]! ? 0 : 1;
-          break;
-        }
+      this.lookup(seg, bad, r, v, srcPort, dstPort);
+    }
+  }
+
+  /** A frame whose flow is not in the recent cache: the table, and a new flow for a bad segment. */
+  private lookup(seg: TcpSegmentFacts, bad: BadSegment | undefined, r: number, v: number, srcPort: number, dstPort: number): void {
+    const w = this.words;
+    const ghost = this.unfollowed[r];
+    // Side 0 is the endpoint with the lower address (then port): any fixed order of the two would do.
+    let side: 0 | 1 = srcPort <= dstPort ? 0 : 1;
+    for (let i = 0; i < 4; i++) {
+      if (w[i] !== w[4 + i]) {
+        side = w[i]! < w[4 + i]! ? 0 : 1;
+        break;
       }
-      lo = side === 0 ? 0 : 4;
-      lowPort = side === 0 ? srcPort : dstPort;
-      highPort = side === 0 ? dstPort : srcPort;
-      key = flowKey(v, lowPort, highPort, w, lo, 4 - lo);
-      flow = this.buckets[key & BUCKET_MASK];
-      while (flow !== undefined && !(flow.key === key && same(flow, v, lowPort, highPort, w, lo, 4 - lo))) {
-        if (flow.key === key) chain++;
-        flow = flow.next;
-      }
-      if (flow !== undefined) this.recent[r] = flow;
-      else if (bad === undefined) {
+    }
+    const lo = side === 0 ? 0 : 4;
+    const hi = 4 - lo;
+    const lowPort = side === 0 ? srcPort : dstPort;
+    const highPort = side === 0 ? dstPort : srcPort;
+    const key = flowKey(v, lowPort, highPort, w, lo, hi);
+    let chain = 0;
+    let flow = this.buckets[key & BUCKET_MASK];
+    while (flow !== undefined && !(flow.key === key && same(flow, v, lowPort, highPort, w, lo, hi))) {
+      if (flow.key === key) chain++;
+      flow = flow.next;
+    }
+    if (flow === undefined) {
+      if (bad === undefined) {
         this.rememberUnfollowed(r, v, srcPort, dstPort, w);
         return;
       }
-    }
-    const hi = 4 - lo;
-    const frame = seg.frame;
-    const timestamp = seg.timestamp;
-    if (flow === undefined) {
-      if (bad === undefined) return;
       if (chain >= MAX_CHAIN) {
         this.stats.untracked++;
         return;
       }
-      if (this.count >= FLOW_TABLE_CAP) this.makeRoom(timestamp);
+      if (this.count >= FLOW_TABLE_CAP) this.makeRoom(seg.timestamp);
       flow = {
         v,
         a0: w[lo]!,
@@ -303,10 +326,11 @@ export class TcpFlowFollower {
         next: this.buckets[key & BUCKET_MASK],
         older: this.newest,
         newer: undefined,
-        lastSeen: timestamp,
+        lastSeen: seg.timestamp,
         last0: 0,
         last1: 0,
         pending: [],
+        head: 0,
         open0: new SeqBounds(),
         open1: new SeqBounds(),
         label: `${endpoint(seg.srcText() ?? '', srcPort)} > ${endpoint(seg.dstText() ?? '', dstPort)}`,
@@ -314,9 +338,7 @@ export class TcpFlowFollower {
         fates: emptyOutcomes(),
       };
       this.buckets[key & BUCKET_MASK] = flow;
-      this.recent[r] = flow;
       // An unfollowed-frame memory in this slot may be of this very flow: forget it (v 0 never matches).
-      const ghost = this.unfollowed[r];
       if (ghost !== undefined) ghost.v = 0;
       if (this.newest !== undefined) this.newest.newer = flow;
       else this.oldest = flow;
@@ -325,52 +347,79 @@ export class TcpFlowFollower {
       this.stats.followed++;
       if (this.count > this.stats.peak) this.stats.peak = this.count;
     }
-    flow.lastSeen = timestamp;
-    if (side === 0) flow.last0 = frame;
-    else flow.last1 = frame;
+    this.recent[r] = flow;
+    this.onFlowFrame(flow, side, seg, bad);
+  }
 
-    const flags = seg.tcpFlags;
-    const payload = seg.payloadLength;
-    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
-    const pending = flow.pending;
-    if (pending.length > 0) {
-      const ackNo = seg.ack;
-      const acks = (flags & TCP_ACK) !== 0;
-      const seq = seg.seq;
+  /** A frame of followed flow `flow`, from its side `side`. */
+  private onFlowFrame(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, bad: BadSegment | undefined): void {
+    flow.lastSeen = seg.timestamp;
+    if (side === 0) flow.last0 = seg.frame;
+    else flow.last1 = seg.frame;
+    if (flow.pending.length > flow.head) {
+      const flags = seg.tcpFlags;
+      const length = seg.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
       // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
       const mine = side === 0 ? flow.open0 : flow.open1;
       const theirs = side === 0 ? flow.open1 : flow.open0;
-      if (!((!acks || theirs.noneAckedBy(ackNo)) && (length === 0 || mine.noneOverlaps(seq, length)))) {
-        const end = (seq + length) >>> 0;
-        let kept = 0;
-        for (let i = 0; i < pending.length; i++) {
-          const p = pending[i]!;
-          if (p.side !== side) {
-            if (acks && seqGe(ackNo, p.end)) {
-              this.settle(flow, p, 'acked');
-              continue;
-            }
-          } else if (length > 0 && p.frame !== frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
-            this.settle(flow, p, 'failed');
-            continue;
-          }
-          pending[kept++] = p;
-        }
-        this.pendingTotal -= pending.length - kept;
-        pending.length = kept;
-        rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
+      if (!(((flags & TCP_ACK) === 0 || theirs.noneAckedBy(seg.ack)) && (length === 0 || mine.noneOverlaps(seg.seq, length)))) {
+        this.walk(flow, side, seg, length);
       }
     }
+    if (bad !== undefined) this.addBad(flow, side, seg, bad);
+  }
 
-    if (bad === undefined) return;
+  /** Settle the open segments this frame acknowledges (from the peer) or sends again (same side). */
+  private walk(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, length: number): void {
+    const pending = flow.pending;
+    const frame = seg.frame;
+    const ackNo = seg.ack;
+    const acks = (seg.tcpFlags & TCP_ACK) !== 0;
+    const seq = seg.seq;
+    const end = (seq + length) >>> 0;
+    let kept = 0;
+    const open = pending.length - flow.head;
+    for (let i = flow.head; i < pending.length; i++) {
+      const p = pending[i]!;
+      if (p.side !== side) {
+        if (acks && seqGe(ackNo, p.end)) {
+          this.settle(flow, p, 'acked');
+          continue;
+        }
+      } else if (length > 0 && p.frame !== frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
+        this.settle(flow, p, 'failed');
+        continue;
+      }
+      pending[kept++] = p;
+    }
+    this.pendingTotal -= open - kept;
+    pending.length = kept;
+    flow.head = 0;
+    rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
+  }
+
+  /** A bad-checksum segment: counted for the flow and, unless a bare ACK, kept open until its fate is known. */
+  private addBad(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, bad: BadSegment): void {
     flow.bad++;
+    const flags = seg.tcpFlags;
+    const payload = seg.payloadLength;
+    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
     if (length === 0) return; // a bare ACK: nothing the peer could acknowledge
     if (this.pendingTotal >= MAX_PENDING_TOTAL) {
       this.stats.untracked++;
       return;
     }
-    if (pending.length >= MAX_PENDING_PER_FLOW) {
-      const oldest = pending.shift()!;
+    const pending = flow.pending;
+    if (pending.length - flow.head >= MAX_PENDING_PER_FLOW) {
+      const oldest = pending[flow.head]!;
+      pending[flow.head++] = undefined;
+      if (flow.head >= MAX_PENDING_PER_FLOW) {
+        // Move the open ones down once in a while (amortised: one move per dropped segment).
+        const from = flow.head;
+        for (let i = from; i < pending.length; i++) pending[i - from] = pending[i];
+        pending.length -= from;
+        flow.head = 0;
+      }
       this.pendingTotal--;
       this.stats.overflowed++;
       this.finalise(flow, oldest);
@@ -380,7 +429,7 @@ export class TcpFlowFollower {
     const end = (seq + length) >>> 0;
     (side === 0 ? flow.open0 : flow.open1).add(seq, end);
     pending.push({
-      frame,
+      frame: seg.frame,
       seq,
       end,
       payload,
@@ -442,9 +491,10 @@ export class TcpFlowFollower {
   }
 
   private close(flow: Flow): void {
-    for (const p of flow.pending) this.finalise(flow, p);
-    this.pendingTotal -= flow.pending.length;
+    for (let i = flow.head; i < flow.pending.length; i++) this.finalise(flow, flow.pending[i]!);
+    this.pendingTotal -= flow.pending.length - flow.head;
     flow.pending.length = 0;
+    flow.head = 0;
     flow.open0.clear();
     flow.open1.clear();
     this.rank(flow);
@@ -501,7 +551,7 @@ export class TcpFlowFollower {
   /** Finalise a flow and unlink it from its port-pair chain. */
   private evict(flow: Flow): void {
     this.close(flow);
-    const r = recentSlot(flow.a0 ^ flow.a3, flow.lowPort, flow.b0 ^ flow.b3, flow.highPort);
+    const r = recentSlot(flow.a0 ^ flow.a3, flow.lowPort, flow.b0 ^ flow.b3, flow.highPort); // as observe (a3, b3 are 0 for IPv4)
     if (this.recent[r] === flow) this.recent[r] = undefined;
     const at = flow.key & BUCKET_MASK;
     const head = this.buckets[at];

@@ -14,6 +14,9 @@ export class RecordFacts implements FrameFacts {
   goodUdp = 0;
   bad = 0;
   unverified = 0;
+  srcWord = 0;
+  dstWord = 0;
+  private readonly words = new Int32Array(8);
 
   reset(r: FrameRecord): this {
     this.r = r;
@@ -36,6 +39,9 @@ export class RecordFacts implements FrameFacts {
     this.goodUdp = goodUdp;
     this.bad = bad;
     this.unverified = unverified;
+    this.addressWords(this.words);
+    this.srcWord = this.words[0]!;
+    this.dstWord = this.words[4]!;
     return this;
   }
 

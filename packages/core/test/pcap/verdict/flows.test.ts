@@ -36,6 +36,12 @@ class Segment implements TcpSegmentFacts {
     into[0] = this.src | 0;
     into[4] = this.dst | 0;
   }
+  get srcWord(): number {
+    return this.src | 0;
+  }
+  get dstWord(): number {
+    return this.dst | 0;
+  }
   srcText(): string {
     return dotted(this.src);
   }
