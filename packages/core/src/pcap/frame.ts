@@ -109,7 +109,9 @@ export interface FrameFacts extends TcpSegmentFacts {
   readonly layerCount: number;
   /** Layer `i` (0 <= i < layerCount). The producer may reuse one object: valid until the next call. */
   layer(i: number): LayerFacts;
-  /** Text form of the source MAC (as in the FrameRecord). */
+  /** Text forms of the innermost IP source and destination and of the source MAC (as in the FrameRecord). */
+  srcText(): string | undefined;
+  dstText(): string | undefined;
   srcMacText(): string | undefined;
   /** The full record of this frame. */
   record(): FrameRecord;
@@ -154,7 +156,4 @@ export interface TcpSegmentFacts {
   readonly tcpFlags: number;
   /** TCP payload bytes (from the IP length, not the captured length). */
   readonly payloadLength: number;
-  /** Text forms of the addresses (as FrameRecord.src / .dst), for the rare report that names them. */
-  srcText(): string | undefined;
-  dstText(): string | undefined;
 }

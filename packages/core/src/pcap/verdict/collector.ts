@@ -143,7 +143,9 @@ export class VerdictCollector {
       const c = f.layer(i);
       if (c.status !== 'bad' || c.quoted) continue;
       const protocol = c.protocol;
-      this.checked[protocol]++;
+      if (protocol === 'ipv4') this.checked.ipv4++;
+      else if (protocol === 'tcp') this.checked.tcp++;
+      else this.checked.udp++;
       const cls = classifyBad(c);
       if (protocol !== 'ipv4') {
         this.sideVerified[side]!++;

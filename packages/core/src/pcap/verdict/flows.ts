@@ -1,3 +1,4 @@
+import { formatIp } from '../decode/addr.js';
 import type { TcpSegmentFacts } from '../frame.js';
 import { countFate, emptyOutcomes, type Fate, type OutcomesByValue, type SegmentOutcomes } from './outcomes.js';
 import { SeqBounds } from './seq-bounds.js';
@@ -39,7 +40,14 @@ function flowKey(v: number, lowPort: number, highPort: number, w: Int32Array, lo
   h = Math.imul(h ^ w[hi + 1]!, 0x01000193);
   h = Math.imul(h ^ w[hi + 2]!, 0x01000193);
   h = Math.imul(h ^ w[hi + 3]!, 0x01000193);
-  return h | 0; // signed: a small integer for V8, so Map keys are never boxed
+  // Word-wise FNV mixes upwards only; the bucket index takes the low bits, so finish with an avalanche
+  // (MurmurHash3's fmix32), or sequential addresses and ports pile into a few buckets.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0; // signed: a small integer for V8
 }
 
 /** Entries in the recently-seen cache: a power of two; a busy link has a few hundred active flows. */
@@ -49,7 +57,7 @@ const RECENT_MASK = 4095;
  * Slot in the recently-seen cache: the sum of a hash of each endpoint (first and last address
  * word, port), so the same whichever way the frame goes, yet (a:p > b:q) and (b:p > a:q) differ.
  */
-function recentSlot(srcWord: number, srcPort: number, dstWord: number, dstPort: number): number {
+export function recentSlot(srcWord: number, srcPort: number, dstWord: number, dstPort: number): number {
   const s = Math.imul(Math.imul(srcWord, 0x85ebca6b) ^ srcPort, 0x9e3779b1);
   const d = Math.imul(Math.imul(dstWord, 0x85ebca6b) ^ dstPort, 0x9e3779b1);
   return Math.imul((s + d) | 0, 0xc2b2ae35) >>> 20;
@@ -119,7 +127,8 @@ interface Flow extends Endpoints {
   open0: SeqBounds;
   open1: SeqBounds;
   /** Breakdown: who sent the first bad segment to whom, and what became of its bad segments. */
-  label: string;
+  /** Which side sent the flow's first bad segment: the breakdown names the flow in that direction. */
+  labelSide: 0 | 1;
   bad: number;
   fates: SegmentOutcomes;
 }
@@ -183,6 +192,25 @@ function rebound(flow: Flow): void {
     const p = pending[i]!;
     (p.side === 0 ? flow.open0 : flow.open1).add(p.seq, p.end);
   }
+}
+
+/** `sender:port > receiver:port` of the flow's first bad segment, addresses as the reader prints them. */
+function flowLabel(f: Flow): string {
+  const v = f.v === 6 ? 6 : 4;
+  const low = endpoint(formatIp(wordBytes(f.a0, f.a1, f.a2, f.a3), 0, v), f.lowPort);
+  const high = endpoint(formatIp(wordBytes(f.b0, f.b1, f.b2, f.b3), 0, v), f.highPort);
+  return f.labelSide === 0 ? `${low} > ${high}` : `${high} > ${low}`;
+}
+
+/** Address words (TcpSegmentFacts.addressWords) back to bytes. */
+function wordBytes(w0: number, w1: number, w2: number, w3: number): Uint8Array {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, w0);
+  dv.setInt32(4, w1);
+  dv.setInt32(8, w2);
+  dv.setInt32(12, w3);
+  return b;
 }
 
 function endpoint(address: string, port: number): string {
@@ -333,7 +361,7 @@ export class TcpFlowFollower {
         head: 0,
         open0: new SeqBounds(),
         open1: new SeqBounds(),
-        label: `${endpoint(seg.srcText() ?? '', srcPort)} > ${endpoint(seg.dstText() ?? '', dstPort)}`,
+        labelSide: side,
         bad: 0,
         fates: emptyOutcomes(),
       };
@@ -503,10 +531,11 @@ export class TcpFlowFollower {
   private rank(flow: Flow): void {
     if (flow.bad === 0) return;
     const f = flow.fates;
-    const entry: FlowBreakdown = { flow: flow.label, badSegments: flow.bad, acked: f.acked, failed: f.failed, unacked: f.unacked, unknown: f.unknown };
-    const score = (e: FlowBreakdown) => (e.failed + e.unacked) * 1e9 + e.badSegments;
-    const s = score(entry);
+    const score = (e: { failed: number; unacked: number; badSegments: number }) => (e.failed + e.unacked) * 1e9 + e.badSegments;
+    const s = score({ failed: f.failed, unacked: f.unacked, badSegments: flow.bad });
     if (this.top.length >= TOP_FLOWS && s <= score(this.top[this.top.length - 1]!)) return;
+    // The name is built only for the few flows that make the list.
+    const entry: FlowBreakdown = { flow: flowLabel(flow), badSegments: flow.bad, acked: f.acked, failed: f.failed, unacked: f.unacked, unknown: f.unknown };
     let i = this.top.length;
     while (i > 0 && score(this.top[i - 1]!) < s) i--;
     this.top.splice(i, 0, entry);
@@ -520,23 +549,31 @@ export class TcpFlowFollower {
    */
   private makeRoom(now: number): void {
     const idleBefore = now - FLOW_IDLE_SECONDS;
-    const idle = this.all().filter((f) => f.lastSeen < idleBefore);
-    for (const f of idle) this.evict(f);
-    this.stats.evictedIdle += idle.length;
+    let idle = 0;
+    for (let f = this.oldest; f !== undefined; ) {
+      const newer = f.newer;
+      if (f.lastSeen < idleBefore) {
+        this.evict(f);
+        idle++;
+      }
+      f = newer;
+    }
+    this.stats.evictedIdle += idle;
     const excess = this.count - FLOW_TABLE_LOW_WATER;
     if (excess <= 0) return;
-    const flows = this.all();
-    const seen = new Float64Array(flows.length);
-    for (let i = 0; i < flows.length; i++) seen[i] = flows[i]!.lastSeen;
+    const seen = new Float64Array(this.count);
+    let n = 0;
+    for (let f = this.oldest; f !== undefined; f = f.newer) seen[n++] = f.lastSeen;
     seen.sort();
     const cutoff = seen[excess - 1]!;
     let evicted = 0;
-    for (const f of flows) {
-      if (evicted >= excess) break;
+    for (let f = this.oldest; f !== undefined && evicted < excess; ) {
+      const newer = f.newer;
       if (f.lastSeen <= cutoff) {
         this.evict(f);
         evicted++;
       }
+      f = newer;
     }
     this.stats.evictedEarly += evicted;
   }

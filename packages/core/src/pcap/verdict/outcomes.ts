@@ -23,9 +23,15 @@ export function emptyOutcomes(): SegmentOutcomes {
 }
 
 export function countFate(o: SegmentOutcomes, fate: Fate, payload: number): void {
-  o[fate]++;
-  if (fate === 'acked' && payload > o.largestAcked) o.largestAcked = payload;
-  if (fate === 'failed' && (o.smallestFailed === 0 || payload < o.smallestFailed)) o.smallestFailed = payload;
+  // Named fields, not o[fate]: a keyed store with four names is slower on the per-segment path.
+  if (fate === 'acked') {
+    o.acked++;
+    if (payload > o.largestAcked) o.largestAcked = payload;
+  } else if (fate === 'failed') {
+    o.failed++;
+    if (o.smallestFailed === 0 || payload < o.smallestFailed) o.smallestFailed = payload;
+  } else if (fate === 'unacked') o.unacked++;
+  else o.unknown++;
 }
 
 export function addOutcomes(into: SegmentOutcomes, from: SegmentOutcomes): void {

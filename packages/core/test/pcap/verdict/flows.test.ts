@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FrameRecord, TcpSegmentFacts } from '../../../src/pcap/frame.js';
-import { TcpFlowFollower } from '../../../src/pcap/verdict/flows.js';
+import { recentSlot, TcpFlowFollower, type SegmentNote } from '../../../src/pcap/verdict/flows.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
 import { emptyByValue, type OutcomesByValue } from '../../../src/pcap/verdict/outcomes.js';
 import {
@@ -64,12 +64,14 @@ const retainedHeap = (): number => {
 const ip = (n: number): string => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
 describe('TcpFlowFollower: bounded state', () => {
-  it('2 million distinct flows, each with a bad segment, never grow the table past its cap', () => {
+  // 400,000 flows are 6 times the cap: unbounded, they would retain ~240 MB (~600 bytes each), far
+  // above the 64 MB asserted below. bench/pcap-flows.mjs runs 10 million the same way.
+  it('400,000 distinct flows, each with a bad segment, never grow the table past its cap', () => {
     const follower = new TcpFlowFollower();
     const sink = emptyByValue();
     const bad = badSegment(sink);
     const r = new Segment();
-    const FLOWS = 2_000_000;
+    const FLOWS = 400_000;
     const heapBefore = retainedHeap();
     let maxSize = 0;
     for (let i = 0; i < FLOWS; i++) {
@@ -87,7 +89,7 @@ describe('TcpFlowFollower: bounded state', () => {
     expect(follower.stats.followed).toBe(FLOWS);
     expect(follower.stats.peak).toBe(FLOW_TABLE_CAP);
     expect(follower.stats.evictedEarly).toBeGreaterThan(FLOWS - FLOW_TABLE_CAP - 1);
-    // ~65k flows and their open segments: tens of MB at most, not the ~1 GB 2M flows would take
+    // ~65k flows and their open segments: tens of MB at most, not the ~240 MB 400k flows would take
     const retained = retainedHeap() - heapBefore;
     expect(retained).toBeLessThan(64 * 1024 * 1024);
     follower.finish();
@@ -136,7 +138,7 @@ describe('TcpFlowFollower: bounded state', () => {
     expect(sink.placeholder.unknown).toBe(1000);
   });
 
-  it('hostile capture: a million spoofed sources with bad checksums do not grow the host table past MAX_HOSTS', () => {
+  it('hostile capture: 250,000 spoofed sources with bad checksums do not grow the host table past MAX_HOSTS', () => {
     const c = new VerdictCollector();
     const r: FrameRecord = {
       frame: 0,
@@ -157,14 +159,15 @@ describe('TcpFlowFollower: bounded state', () => {
       udp: { srcPort: 1, dstPort: 2, length: 20 },
       checks: [],
     };
-    for (let i = 0; i < 1_000_000; i++) {
+    const SOURCES = 250_000; // 61 times MAX_HOSTS
+    for (let i = 0; i < SOURCES; i++) {
       r.frame = i + 1;
       r.src = ip(i);
       r.checks = [layer('udp', 'mismatch', r.src, r.dst!, i)];
       c.add(r);
     }
     const v = c.finish();
-    expect(v.evidence.bad.mismatch).toBe(1_000_000);
+    expect(v.evidence.bad.mismatch).toBe(SOURCES);
     expect(v.hosts.length).toBeLessThanOrEqual(10);
     expect((c as unknown as { hosts: { size: number } }).hosts.size).toBe(MAX_HOSTS);
   });
@@ -221,5 +224,55 @@ describe('TcpFlowFollower: acknowledgement arithmetic', () => {
     c.finish();
     expect(c.annotation(5, 'udp')).toEqual({ class: 'partial' });
     expect(c.annotation(6, 'udp')).toBeUndefined();
+  });
+});
+
+describe('TcpFlowFollower: the recent-flow cache never hides a followed flow', () => {
+  const A = 0x0a000001;
+  const B = 0x0a000002;
+  const C = 0x0a000003;
+  const D = 0x0a000004;
+  /** A source port for (src > dst:dstPort) whose cache slot is `slot` (a 12-bit slot: found within a few thousand tries). */
+  const portFor = (slot: number, src: number, dst: number, dstPort: number, not: number[]): number => {
+    for (let p = 1024; p < 65536; p++) if (!not.includes(p) && recentSlot(src, p, dst, dstPort) === slot) return p;
+    throw new Error('no port found');
+  };
+
+  /** Send one segment of flow (src:sp > dst:dp) through the follower; returns its note when bad. */
+  function send(f: TcpFlowFollower, s: Segment, frame: number, src: number, sp: number, dst: number, dp: number, o: { bad?: boolean; seq?: number; ack?: number; flags?: number; len?: number }): SegmentNote | undefined {
+    Object.assign(s, { frame, timestamp: 1000 + frame, src, dst, srcPort: sp, dstPort: dp, seq: o.seq ?? 0, ack: o.ack ?? 0, tcpFlags: o.flags ?? PSH_ACK, payloadLength: o.len ?? 0 });
+    const note: SegmentNote | undefined = o.bad ? { acked: null, retransmitted: false } : undefined;
+    f.observe(s, o.bad ? { placeholder: true, sink: emptyByValue(), note } : undefined);
+    return note;
+  }
+
+  it('a flow seen without a bad checksum first, then followed, then pushed out of its cache slot, still gets its ACK', () => {
+    const x = { sp: 40000, dp: 443 };
+    const slot = recentSlot(A, x.sp, B, x.dp);
+    const z = { sp: portFor(slot, C, D, 80, []), dp: 80 }; // another flow in the same slot
+    const f = new TcpFlowFollower();
+    const s = new Segment();
+    send(f, s, 1, C, z.sp, D, z.dp, { bad: true, seq: 1, len: 10 }); // something is followed, so good frames are looked at
+    send(f, s, 2, A, x.sp, B, x.dp, { seq: 100, len: 100 }); // X, good: remembered as not followed
+    const note = send(f, s, 3, A, x.sp, B, x.dp, { bad: true, seq: 200, len: 100 }); // X now followed
+    send(f, s, 4, C, z.sp, D, z.dp, { seq: 11, len: 10 }); // Z takes the slot back
+    send(f, s, 5, B, x.dp, A, x.sp, { ack: 300, flags: ACK }); // the peer acknowledges X's bad segment
+    f.finish();
+    expect(note).toEqual({ acked: true, retransmitted: false });
+  });
+
+  it('a frame turned away as "not followed" must match in ports too, not only in addresses', () => {
+    const x = { sp: 40000, dp: 443 };
+    const slot = recentSlot(A, x.sp, B, x.dp);
+    const z = { sp: portFor(slot, C, D, 80, []), dp: 80 };
+    const y = { sp: portFor(slot, A, B, 8080, [x.sp]), dp: 8080 }; // same hosts as X, other ports, same slot
+    const f = new TcpFlowFollower();
+    const s = new Segment();
+    const note = send(f, s, 1, A, x.sp, B, x.dp, { bad: true, seq: 200, len: 100 }); // X followed
+    send(f, s, 2, C, z.sp, D, z.dp, { bad: true, seq: 1, len: 10 }); // Z takes the slot
+    send(f, s, 3, A, y.sp, B, y.dp, { seq: 5, len: 10 }); // Y, not followed: remembered in the slot
+    send(f, s, 4, B, x.dp, A, x.sp, { ack: 300, flags: ACK }); // X's peer acknowledges
+    f.finish();
+    expect(note).toEqual({ acked: true, retransmitted: false });
   });
 });
