@@ -103,9 +103,9 @@ export class CheckerFacts implements FrameFacts {
     const c = this.c;
     this.ipVersion = c.ipVersion;
     if (c.ipVersion !== 0) {
-      // The IP header is in the frame, i.e. in the read buffer `p.dv` views.
-      this.srcWord = p.dv.getInt32(c.ipSrcOff);
-      this.dstWord = p.dv.getInt32(c.ipDstOff);
+      const dv = this.ipView();
+      this.srcWord = dv.getInt32(c.ipSrcOff);
+      this.dstWord = dv.getInt32(c.ipDstOff);
     } else this.srcWord = this.dstWord = 0;
     const l4 = c.l4Dv;
     if (c.tcpOff >= 0) {
@@ -134,17 +134,27 @@ export class CheckerFacts implements FrameFacts {
 
   addressWords(into: Int32Array): void {
     const c = this.c;
-    const b = c.ipBuf;
+    const dv = this.ipView();
     if (c.ipVersion === 4) {
-      into[0] = word(b, c.ipSrcOff);
-      into[4] = word(b, c.ipDstOff);
+      into[0] = dv.getInt32(c.ipSrcOff);
+      into[4] = dv.getInt32(c.ipDstOff);
       into[1] = into[2] = into[3] = into[5] = into[6] = into[7] = 0;
     } else if (c.ipVersion === 6) {
       for (let i = 0; i < 4; i++) {
-        into[i] = word(b, c.ipSrcOff + 4 * i);
-        into[4 + i] = word(b, c.ipDstOff + 4 * i);
+        into[i] = dv.getInt32(c.ipSrcOff + 4 * i);
+        into[4 + i] = dv.getInt32(c.ipDstOff + 4 * i);
       }
     } else into.fill(0);
+  }
+
+  /**
+   * A view of the buffer the innermost IP header is in: the read buffer (`p.dv`), except for a tunnel
+   * inside a reassembled datagram, which is in the reassembly's own buffer.
+   */
+  private ipView(): DataView {
+    const b = this.c.ipBuf;
+    const p = this.p!;
+    return b === p.u8 ? p.dv : new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
   srcText(): string | undefined {
@@ -200,11 +210,6 @@ export class CheckerFacts implements FrameFacts {
       checks,
     };
   }
-}
-
-/** Big-endian 32-bit word at `off`, as a signed int (a small integer for V8 either way). */
-function word(b: Uint8Array, off: number): number {
-  return (b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!;
 }
 
 function layerCheck(l: LayerSlot, text: AddressText): LayerCheck {

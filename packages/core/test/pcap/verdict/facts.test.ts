@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain JS fixture builders (no types)
 import * as L from '../../../../../fixtures/gen/pcap/lib.mjs';
-import { formatIp } from '../../../src/pcap/decode/addr.js';
-import { parseIpWords } from '../../../src/pcap/decode/addr.js';
+import { formatIp, parseIpWords } from '../../../src/pcap/decode/addr.js';
 import { CheckerFacts } from '../../../src/pcap/facts.js';
 import { analyzeCapture, type FrameRecord } from '../../../src/pcap/index.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
@@ -132,6 +131,37 @@ describe('the reader builds records only when asked', () => {
 });
 
 describe('address words', () => {
+  it('come from the reassembly buffer for a tunnel inside a fragmented datagram (IP-in-IP in two fragments)', async () => {
+    const inner: Uint8Array = lib.ipv4({
+      src: '192.0.2.1',
+      dst: '198.51.100.2',
+      protocol: 6,
+      payload: lib.tcp({ src: '192.0.2.1', dst: '198.51.100.2', srcPort: 4000, dstPort: 80, payload: 200, checksum: 'partial' }),
+    });
+    const frag = (payload: Uint8Array, fragOffset: number, more: boolean) =>
+      lib.ethernet({ payload: lib.ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 4, id: 77, flags: more ? 1 : 0, fragOffset, payload }) });
+    const file = join(tmp, 'ipip-fragments.pcap');
+    writeFileSync(file, lib.pcapFile({ packets: [{ data: frag(inner.subarray(0, 64), 0, true), ts: 1 }, { data: frag(inner.subarray(64), 8, false), ts: 2 }] }));
+    const seen: { words: number[]; first: [number, number]; expected: number[]; src: string | undefined }[] = [];
+    await analyzeCapture(file, {
+      onFrame: (f) => {
+        if (!f.isTcp) return;
+        const w = new Int32Array(8);
+        f.addressWords(w);
+        const r = f.record();
+        const expected = new Int32Array(8);
+        parseIpWords(r.src!, expected, 0);
+        parseIpWords(r.dst!, expected, 4);
+        seen.push({ words: [...w], first: [f.srcWord, f.dstWord], expected: [...expected], src: r.src });
+      },
+    });
+    expect(seen).toHaveLength(1); // the frame that completes the datagram
+    expect(seen[0]!.src).toBe('192.0.2.1');
+    expect(seen[0]!.words).toEqual(seen[0]!.expected);
+    expect(seen[0]!.first).toEqual([seen[0]!.expected[0], seen[0]!.expected[4]]);
+  });
+
+
   it('parseIpWords is the exact inverse of the reader text form (IPv4, IPv6 with and without zero runs)', () => {
     const next = rng(3);
     const words = new Int32Array(4);
