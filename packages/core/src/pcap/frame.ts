@@ -3,11 +3,12 @@
  * Contract between the pcap reader (producer, `analyzeCapture`'s `onFrame`) and pcap/verdict (consumer).
  *
  * Two tiers, so that following every frame costs little more than checking it:
- * - `FrameFacts`, for every frame: numbers only (layer counts, direction, TCP header fields) read from
- *   the frame on demand, plus accessors for the few strings a consumer may need now and then;
+ * - `FrameFacts`, for every frame: numbers (layer counts, direction, address words, TCP header
+ *   fields), each layer through `layer(i)`, and cached text for the few addresses a consumer names;
  * - `FrameRecord`, the full record with text addresses and one `LayerCheck` per layer, built only when
- *   the consumer calls `facts.record()` (the verdict does for frames with a bad checksum).
+ *   the consumer calls `facts.record()` (the verdict never does; tests and other consumers may).
  * Nothing is built for a consumer that does not ask (plain checksum runs pass no `onFrame`).
+ * Both sides are in this repository (pcap/facts.ts, pcap/verdict/record-facts.ts): change them together.
  */
 
 export type ChecksumProtocol = 'ipv4' | 'tcp' | 'udp';

@@ -2,4 +2,15 @@
 export { analyzeCapture, DEFAULT_BAD_LIMIT, type AnalyzeOptions } from './analyze.js';
 export type { CaptureReport, ChecksumCounts, UdpCounts, BadChecksum } from './report.js';
 export { linkTypeName } from './report.js';
-export type { FrameRecord, LayerCheck, ChecksumProtocol, ChecksumStatus, Direction, TcpFacts, UdpFacts } from './frame.js';
+export type {
+  FrameFacts,
+  FrameRecord,
+  LayerCheck,
+  LayerFacts,
+  TcpSegmentFacts,
+  ChecksumProtocol,
+  ChecksumStatus,
+  Direction,
+  TcpFacts,
+  UdpFacts,
+} from './frame.js';

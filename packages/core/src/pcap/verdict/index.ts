@@ -1,7 +1,7 @@
 /**
  * The offload verdict (`@analyze/core/pcap/verdict`): are a capture's bad checksums harmless
  * checksum-offload artifacts, broken offload, wire corruption or an edited trace?
- * Feed it the FrameRecords of checksum validation (`onFrame`) and call `finish()`.
+ * Feed it the frames of checksum validation (`onFrame`: the reader's FrameFacts; `add`: FrameRecords) and call `finish()`.
  */
 export { VerdictCollector, type VerdictOptions } from './collector.js';
 export { classifyBad, isPlaceholder, type BadClass } from './classify.js';
