@@ -50,8 +50,9 @@ function flowKey(v: number, lowPort: number, highPort: number, w: Int32Array, lo
   return h | 0; // signed: a small integer for V8
 }
 
-/** Entries in the recently-seen cache: a power of two; a busy link has a few hundred active flows. */
-const RECENT_MASK = 4095;
+/** log2 of the entries in the recently-seen cache; a busy link has a few hundred active flows. */
+const RECENT_BITS = 12;
+const RECENT_MASK = (1 << RECENT_BITS) - 1;
 
 /**
  * Slot in the recently-seen cache: the sum of a hash of each endpoint (first and last address
@@ -60,7 +61,7 @@ const RECENT_MASK = 4095;
 export function recentSlot(srcWord: number, srcPort: number, dstWord: number, dstPort: number): number {
   const s = Math.imul(Math.imul(srcWord, 0x85ebca6b) ^ srcPort, 0x9e3779b1);
   const d = Math.imul(Math.imul(dstWord, 0x85ebca6b) ^ dstPort, 0x9e3779b1);
-  return Math.imul((s + d) | 0, 0xc2b2ae35) >>> 20;
+  return Math.imul((s + d) | 0, 0xc2b2ae35) >>> (32 - RECENT_BITS);
 }
 
 /** 32-bit sequence-space comparisons (RFC 793 arithmetic modulo 2^32). */
