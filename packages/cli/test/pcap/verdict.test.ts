@@ -56,7 +56,7 @@ describe('analyze pcap: the offload verdict', () => {
     }
   });
 
-  it('wire-corruption: exit 1; rewritten and clean: exit 0; inconclusive: exit 1', async () => {
+  it('wire-corruption: exit 1; rewritten, clean and inconclusive: exit 0', async () => {
     const wire = await run(S('wire-corruption.pcapng'));
     expect(wire.code).toBe(1);
     expect(wire.out).toMatch(/verdict: wire-corruption/);
@@ -68,7 +68,7 @@ describe('analyze pcap: the offload verdict', () => {
     expect(clean.code).toBe(0);
     expect(clean.out).toMatch(/verdict: clean/);
     const unsure = await run(S('inconclusive.pcap'));
-    expect(unsure.code).toBe(1);
+    expect(unsure.code).toBe(0);
     expect(unsure.out).toMatch(/verdict: inconclusive\n {4}Inconclusive: 3 checksums/);
   });
 

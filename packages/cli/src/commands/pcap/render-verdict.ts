@@ -15,12 +15,13 @@ export function startVerdict(enabled: boolean | undefined, limit: number | undef
 }
 
 /**
- * Exit code 1 for the verdicts that mean something must be fixed (offload-broken, wire-corruption)
- * and for inconclusive (bad checksums nobody has explained away: look at them); 0 for clean,
- * offload-artifact and rewritten, where the network is not at fault.
+ * Exit code 1 only for the verdicts that mean something on the network must be fixed (offload-broken,
+ * wire-corruption), as issue 4 specifies; 0 for clean, offload-artifact and rewritten, where the network
+ * is not at fault, and for inconclusive, where nothing was shown to be broken (the text says what to
+ * capture next, and scripts can read `verdict.kind`).
  */
 export function verdictExitCode(v: Verdict): number {
-  return v.kind === 'offload-broken' || v.kind === 'wire-corruption' || v.kind === 'inconclusive' ? EXIT_PROBLEM : EXIT_OK;
+  return v.kind === 'offload-broken' || v.kind === 'wire-corruption' ? EXIT_PROBLEM : EXIT_OK;
 }
 
 /** The --json document with `verdict` added and each `bad` entry annotated (docs/json-pcap.md). */

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { UsageError } from '@analyze/core';
+import { UsageError } from '@analyze/core/errors';
 import { analyzeCapture } from '@analyze/core/pcap';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printJson, reportError, reportWarnings } from '../../output.js';
+import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
 import { formatBytes } from '../../render/progress.js';
 import { pcapJson } from './json.js';
 import { renderPcap } from './render.js';
@@ -19,7 +19,7 @@ interface PcapArgs {
 const TEXT_DEFAULT_SHOWN = 20;
 
 /**
- * Exit codes: with the verdict (default), 1 for offload-broken, wire-corruption and inconclusive, else 0; with
+ * Exit codes: with the verdict (default), 1 for offload-broken and wire-corruption, else 0; with
  * --no-verdict, 1 when any bad checksum was found, 0 when none; 2 when the file could not be read (or
  * was damaged: the results up to the damage are still printed). Several files: the worst.
  */
@@ -44,7 +44,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
       if (report.error) report.error.file = file;
       const shown = { ...report, file };
       const problem = report.checksums.ipv4.bad + report.checksums.tcp.bad + report.checksums.udp.bad > 0;
-      const verdict = collector?.finish();
+      // Nothing read (not a capture, unreadable): no verdict, only the error.
+      const verdict = report.error && report.frames === 0 ? undefined : collector?.finish();
       if (ctx.json) results.push(collector && verdict ? withVerdictJson(pcapJson(shown), shown, collector, verdict) : pcapJson(shown));
       else if (!report.error || report.frames > 0) {
         ctx.io.out(renderPcap(shown, ctx.colors, args.limit ?? TEXT_DEFAULT_SHOWN) + (verdict ? renderVerdict(verdict, ctx.colors) : ''));
@@ -55,7 +56,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
       else code = problem ? EXIT_PROBLEM : EXIT_OK;
     } catch (e) {
       ctx.progress.done();
-      if (ctx.json) results.push({ file, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } });
+      if (ctx.json) results.push(errorJson(e, file));
       code = ctx.json ? EXIT_INVALID : reportError(ctx, e, file);
     }
     worst = Math.max(worst, code);
