@@ -11,7 +11,7 @@
  * Each fact has an ordered list of sources; the first one present wins. The parser never throws: a text with
  * nothing recognisable gives a report of nulls with a warning saying so.
  */
-import { bugcheckName, exceptionName, ntstatusName } from '../../tables/index.js';
+import { bugcheckName, exceptionName } from '../../tables/index.js';
 import type { BugcheckInfo, DumpEngine, DumpReport, ExceptionInfo } from '../report.js';
 import { normaliseAnalyzeText } from './detect.js';
 
@@ -326,7 +326,7 @@ function readException(s: Scan, key: KeyFn, bugcheck: BugcheckInfo | null): Exce
   // For 0x1E/0x7E/0x8E/0x3B the second parameter is the exception address.
   const p2 = bugcheck !== null && EXCEPTION_IN_P1.has(Number(bugcheck.code)) ? (bugcheck.parameters[1] ?? null) : null;
   const addr = recordMatches && s.record!.address ? paramHex(s.record!.address) : p2;
-  return { code: codeHex(code), name: ntstatusName(code) ?? exceptionName(code) ?? null, address: addr, threadId: null };
+  return { code: codeHex(code), name: exceptionName(code) ?? null, address: addr, threadId: null };
 }
 
 function readOsVersion(s: Scan, key: KeyFn): string | null {

@@ -108,7 +108,7 @@ const KNOWN: Record<string, Expect> = {
     module: 'myfault', symbol: 'myfault+12d0', process: 'notmyfault64.exe', bucket: 'AV_myfault!unknown_function', os: '10.0.22621.2506', frames: 12, first: 'nt!KeBugCheckEx', last: '0x00007ffc`aa52f454',
   },
   'ie_user_c0000005_Analyzing_AppCrash_of_Cobalt_Strike_Beacon.txt': {
-    code: null, exception: '0xC0000005', exceptionName: 'STATUS_ACCESS_VIOLATION', exceptionAddress: '0x0', image: 'beacon.exe', module: 'beacon',
+    code: null, exception: '0xC0000005', exceptionName: 'EXCEPTION_ACCESS_VIOLATION', exceptionAddress: '0x0', image: 'beacon.exe', module: 'beacon',
     symbol: 'beacon.exe!unknown_error_in_process', process: 'beacon.exe', bucket: 'INVALID_POINTER_EXECUTE_c0000005_beacon.exe!unknown_error_in_process', os: '10.0.19041.1', frames: 0,
     warning: /Teb 10 pointer is NULL/,
   },
@@ -149,7 +149,7 @@ const KNOWN: Record<string, Expect> = {
   },
   'msdocs_old_user_80000003_reassembled.txt': {
     // 6.x user mode: BUGCHECK_STR 80000003 is the exception code, not a bugcheck.
-    code: null, exception: '0x80000003', exceptionName: 'STATUS_BREAKPOINT', exceptionAddress: '0x77f97704', image: 'MyApp.exe', module: 'MyApp', symbol: 'MyApp!FatalErrorBox+55',
+    code: null, exception: '0x80000003', exceptionName: 'EXCEPTION_BREAKPOINT', exceptionAddress: '0x77f97704', image: 'MyApp.exe', module: 'MyApp', symbol: 'MyApp!FatalErrorBox+55',
     process: 'MyApp.exe', bucket: '80000003_MyApp!FatalErrorBox+55', os: null, frames: 12, first: 'ntdll!PropertyLengthAsVariant+0x73', last: 'KERNEL32!BaseProcessStart+0x3d',
   },
   'msdocs_partial_kernel_116.txt': {
