@@ -6,6 +6,7 @@
 // ../shared/notes/pcap-checksums.md §8), and the ratio. All runs read a warm file.
 // Also checks that both agree on the number of frames with a bad IPv4/TCP/UDP checksum.
 //   node bench/pcap.mjs [--size MB] [--runs N] [--file existing.pcap] [--no-tshark] [--format pcap|pcapng]
+//   [--one-way] (no TCP segment ever acknowledged: the verdict's worst case, see pcap-gen.mjs)
 // Needs the built core: node_modules/.bin/tsc -b
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
@@ -40,7 +41,7 @@ try {
   if (!file) {
     file = join(dir, `bench.${format}`);
     const t0 = Date.now();
-    const g = writeBenchCapture(file, sizeMB * 1e6, format);
+    const g = writeBenchCapture(file, sizeMB * 1e6, format, argv.includes('--one-way'));
     console.log(`built ${file}: ${(g.bytes / 1e6).toFixed(0)} MB, ${g.frames.toLocaleString()} frames (${g.units} x a ${g.unitFrames}-frame unit) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   const bytes = statSync(file).size;

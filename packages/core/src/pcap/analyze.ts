@@ -3,7 +3,8 @@
  * and count per frame and protocol. Per-frame facts go to `onFrame` when given (frame.ts, facts.ts).
  */
 import { AnalyzeError, Warnings } from '../errors.js';
-import type { FrameFacts } from './frame.js';
+import type { FrameFacts, FrameSink } from './frame.js';
+import { FrameGate } from './gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
 import { CheckerFacts } from './facts.js';
@@ -35,6 +36,11 @@ export interface AnalyzeOptions {
    * only through `facts.record()`. The object is reused: valid only during the call.
    */
   onFrame?: (facts: FrameFacts) => void;
+  /**
+   * Instead of `onFrame`: a consumer handed only the frames it must see, with the others counted for it
+   * (frame.ts, `FrameSink`; the offload verdict is one). Its `skipped` is called once, at the end.
+   */
+  sink?: FrameSink;
   /** Called after each buffer refill. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
@@ -62,7 +68,9 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   const simd = createSimdSum(READ_BUFFER_SIZE);
   const checker = simd ? new FrameChecker((dv, off, len) => simd.sum(dv, off, len)) : new FrameChecker();
   const layers = checker.layers;
-  const onFrame = opts.onFrame;
+  const sink = opts.sink;
+  const onFrame = sink !== undefined ? (f: FrameFacts) => sink.onFrame(f) : opts.onFrame;
+  const gate = sink !== undefined ? new FrameGate(sink, checker) : undefined;
   const facts = onFrame ? new CheckerFacts(checker) : undefined;
   let frame = 0;
   let truncated = false;
@@ -113,6 +121,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
       if (f2 & 16) udp.illegal++;
     }
     if (facts !== undefined) {
+      if (gate !== undefined && badLayers === 0 && !gate.pass(p, good4, goodTcp, goodUdp, unverified)) return;
       facts.next(frame, p);
       facts.goodIpv4 = good4;
       facts.goodTcp = goodTcp;
@@ -166,6 +175,7 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   } finally {
     source.close();
   }
+  if (sink !== undefined) sink.skipped(gate!.totals());
   report.badTruncated = truncated;
   report.bytes = base + end;
   report.frames = frame;

@@ -7,9 +7,11 @@
  *   fields), each layer through `layer(i)`, and cached text for the few addresses a consumer names;
  * - `FrameRecord`, the full record with text addresses and one `LayerCheck` per layer, built only when
  *   the consumer calls `facts.record()` (the verdict never does; tests and other consumers may).
- * Nothing is built for a consumer that does not ask (plain checksum runs pass no `onFrame`).
+ * Nothing is built for a consumer that does not ask (plain checksum runs pass no `onFrame`), and a
+ * `FrameSink` is not even handed the frames it would only count (see below).
  * Both sides are in this repository (pcap/facts.ts, pcap/verdict/record-facts.ts): change them together.
  */
+import type { FlowFilter } from './flow-filter.js';
 
 export type ChecksumProtocol = 'ipv4' | 'tcp' | 'udp';
 
@@ -157,4 +159,34 @@ export interface TcpSegmentFacts {
   readonly tcpFlags: number;
   /** TCP payload bytes (from the IP length, not the captured length). */
   readonly payloadLength: number;
+}
+
+/**
+ * A consumer that does not need every frame handed over (the offload verdict). The reader gives it
+ * only the frames it must see: those with a bad checksum, those whose direction the capture states,
+ * and TCP frames of conversations its `flowFilter` may hold (flow-filter.ts). It counts every other
+ * frame itself and hands the totals over once, through `skipped`, after the last frame.
+ * `analyzeCapture(file, { sink })`; `onFrame` instead hands over every frame.
+ */
+export interface FrameSink {
+  onFrame(f: FrameFacts): void;
+  /** Conversations whose TCP frames the consumer follows. */
+  readonly flowFilter: FlowFilter;
+  skipped(totals: SkippedFrames): void;
+}
+
+/** What the frames not handed over would have said, summed (FrameFacts' counts). */
+export interface SkippedFrames {
+  frames: number;
+  goodIpv4: number;
+  goodTcp: number;
+  goodUdp: number;
+  unverified: number;
+  /**
+   * Verified TCP/UDP checksums by side of the conversation, as the verdict splits them: [0] sent from
+   * the higher port or an equal one, [1] from the lower port.
+   */
+  verifiedBySide: [number, number];
+  /** Link types of those frames. */
+  linkTypes: Set<number>;
 }

@@ -13,4 +13,7 @@ export type {
   Direction,
   TcpFacts,
   UdpFacts,
+  FrameSink,
+  SkippedFrames,
 } from './frame.js';
+export { FlowFilter } from './flow-filter.js';

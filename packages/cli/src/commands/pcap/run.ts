@@ -37,7 +37,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
       const report = await analyzeCapture(resolve(ctx.io.cwd, file), {
         strict: ctx.strict,
         ...(args.limit === undefined ? {} : { limit: args.limit }),
-        ...(collector === undefined ? {} : { onFrame: collector.onFrame }),
+        ...(collector === undefined ? {} : { sink: collector }),
         onProgress: (read, total) => ctx.progress.update(`${file}: ${formatBytes(read)} of ${formatBytes(total)}`),
       });
       ctx.progress.done();

@@ -1,4 +1,5 @@
-import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, LayerFacts } from '../frame.js';
+import type { FlowFilter } from '../flow-filter.js';
+import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
@@ -63,7 +64,7 @@ const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByV
  * artifacts, broken offload, corruption or an edited trace. Memory stays bounded whatever the
  * capture: see the caps in thresholds.ts.
  */
-export class VerdictCollector {
+export class VerdictCollector implements FrameSink {
   private frames = 0;
   private readonly checked = { ipv4: 0, tcp: 0, udp: 0 };
   private unverified = 0;
@@ -94,8 +95,9 @@ export class VerdictCollector {
   }
 
   /**
-   * Bound form for the reader: `analyzeCapture(file, { onFrame: verdict.onFrame })`. Frames without a
-   * bad checksum are taken as numbers; only frames with one are asked for their full record.
+   * Bound form for the reader: `analyzeCapture(file, { onFrame: verdict.onFrame })` hands over every
+   * frame; `analyzeCapture(file, { sink: verdict })` only those the verdict must see (faster, same verdict).
+   * Frames are taken as numbers; no full record is asked for.
    */
   readonly onFrame = (f: FrameFacts): void => {
     this.frames++;
@@ -120,6 +122,23 @@ export class VerdictCollector {
     const tcpBad = f.bad > 0 ? this.badLayers(f, dir) : undefined;
     if (f.isTcp) this.follower.observe(f, tcpBad);
   };
+
+  /** FrameSink: the reader hands over only TCP frames of the flows followed here (and frames it must). */
+  get flowFilter(): FlowFilter {
+    return this.follower.filter;
+  }
+
+  /** FrameSink: the frames the reader did not hand over, counted as `onFrame` would have. */
+  skipped(t: SkippedFrames): void {
+    this.frames += t.frames;
+    this.checked.ipv4 += t.goodIpv4;
+    this.checked.tcp += t.goodTcp;
+    this.checked.udp += t.goodUdp;
+    this.unverified += t.unverified;
+    this.sideVerified[0]! += t.verifiedBySide[0];
+    this.sideVerified[1]! += t.verifiedBySide[1];
+    for (const lt of t.linkTypes) this.linkTypes.add(lt);
+  }
 
   /** Consume one ready-made record (tests, other producers): the same path as the reader's frames. */
   add(r: FrameRecord): void {

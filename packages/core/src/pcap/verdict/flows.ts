@@ -1,4 +1,5 @@
 import { formatIp } from '../decode/addr.js';
+import { addressKey, FlowFilter, flowFilterSlot } from '../flow-filter.js';
 import type { TcpSegmentFacts } from '../frame.js';
 import { countFate, emptyOutcomes, type Fate, type OutcomesByValue, type SegmentOutcomes } from './outcomes.js';
 import { SeqBounds } from './seq-bounds.js';
@@ -184,6 +185,11 @@ function same(f: Endpoints, v: number, lowPort: number, highPort: number, w: Int
   );
 }
 
+/** The flow's slot in the FlowFilter (the same from either side). */
+function filterSlot(f: Flow): number {
+  return flowFilterSlot(addressKey(f.a0, f.a1, f.a2, f.a3), f.lowPort, addressKey(f.b0, f.b1, f.b2, f.b3), f.highPort);
+}
+
 /** Recompute a flow's bounds from its open segments (after some were settled or dropped). */
 function rebound(flow: Flow): void {
   flow.open0.clear();
@@ -247,6 +253,13 @@ export class TcpFlowFollower {
   private readonly top: FlowBreakdown[] = [];
   /** Address words of the frame being observed (source 0..3, destination 4..7). */
   private readonly words = new Int32Array(8);
+  /**
+   * The flows with open bad segments, for the reader to skip the frames of all others (flow-filter.ts).
+   * A followed flow without open segments needs none of its frames: what they would update (the last
+   * frame from each side, the time last seen) matters only to an open segment, or to which flow is
+   * evicted first when the table is full (it may then look idle sooner: its breakdown row may split in two).
+   */
+  readonly filter = new FlowFilter();
   readonly stats: FlowTableStats = { followed: 0, peak: 0, evictedIdle: 0, evictedEarly: 0, untracked: 0, overflowed: 0 };
 
   get size(): number {
@@ -423,6 +436,7 @@ export class TcpFlowFollower {
     }
     this.pendingTotal -= open - kept;
     pending.length = kept;
+    if (kept === 0 && open > 0) this.filter.remove(filterSlot(flow));
     flow.head = 0;
     rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
   }
@@ -457,6 +471,7 @@ export class TcpFlowFollower {
     const seq = seg.seq;
     const end = (seq + length) >>> 0;
     (side === 0 ? flow.open0 : flow.open1).add(seq, end);
+    if (pending.length === flow.head) this.filter.add(filterSlot(flow)); // its first open segment
     pending.push({
       frame: seg.frame,
       seq,
@@ -495,6 +510,7 @@ export class TcpFlowFollower {
     this.buckets.fill(undefined);
     this.recent.fill(undefined);
     this.unfollowed.fill(undefined);
+    this.filter.clear();
     this.oldest = this.newest = undefined;
     this.count = 0;
   }
@@ -520,6 +536,7 @@ export class TcpFlowFollower {
   }
 
   private close(flow: Flow): void {
+    if (flow.pending.length > flow.head) this.filter.remove(filterSlot(flow));
     for (let i = flow.head; i < flow.pending.length; i++) this.finalise(flow, flow.pending[i]!);
     this.pendingTotal -= flow.pending.length - flow.head;
     flow.pending.length = 0;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as L from '../../../../../fixtures/gen/pcap/lib.mjs';
 import { formatIp, parseIpWords } from '../../../src/pcap/decode/addr.js';
 import { CheckerFacts } from '../../../src/pcap/facts.js';
-import { analyzeCapture, type FrameRecord } from '../../../src/pcap/index.js';
+import { analyzeCapture, type FrameRecord, type FrameSink } from '../../../src/pcap/index.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
 import { corpusAvailable, corpusPath, fixturePath } from '../../helpers/corpus.js';
 
@@ -68,9 +68,14 @@ interface Outcome {
   annotations: unknown[];
 }
 
-/** The verdict from the reader's facts (what `analyze pcap` runs), and from full records of every frame. */
-async function bothWays(file: string): Promise<{ facts: Outcome; records: Outcome }> {
+/**
+ * The verdict three ways: from the reader's facts of every frame (`onFrame`), from the frames a
+ * FrameSink is handed (`sink`: what `analyze pcap` runs; the reader counts the rest), and from full
+ * records of every frame. Also how many frames the sink was handed.
+ */
+async function threeWays(file: string): Promise<{ facts: Outcome; sink: Outcome; records: Outcome; frames: number; handed: number }> {
   const fromFacts = new VerdictCollector({ annotateLimit: 100_000 });
+  const fromSink = new VerdictCollector({ annotateLimit: 100_000 });
   const fromRecords = new VerdictCollector({ annotateLimit: 100_000 });
   const all: FrameRecord[] = [];
   const report = await analyzeCapture(file, {
@@ -81,14 +86,24 @@ async function bothWays(file: string): Promise<{ facts: Outcome; records: Outcom
     },
   });
   for (const r of all) fromRecords.add(r);
+  let handed = 0;
+  const counted: FrameSink = {
+    onFrame: (f) => {
+      handed++;
+      fromSink.onFrame(f);
+    },
+    flowFilter: fromSink.flowFilter,
+    skipped: (t) => fromSink.skipped(t),
+  };
+  await analyzeCapture(file, { limit: 100_000, sink: counted });
   const outcome = (c: VerdictCollector): Outcome => ({
     verdict: c.finish(),
     annotations: report.bad.map((b) => [b.frame, b.protocol, c.annotation(b.frame, b.protocol)]),
   });
-  return { facts: outcome(fromFacts), records: outcome(fromRecords) };
+  return { facts: outcome(fromFacts), sink: outcome(fromSink), records: outcome(fromRecords), frames: report.frames, handed };
 }
 
-describe('FrameFacts and FrameRecords give the same verdict', () => {
+describe('FrameFacts, a FrameSink and FrameRecords give the same verdict', () => {
   const files = [
     ...readdirSync(fixturePath('pcap', 'scenarios')).map((f) => fixturePath('pcap', 'scenarios', f)),
     ...['mix-le-usec.pcap', 'sections.pcapng', 'edge-cases.pcap'].map((f) => fixturePath('pcap', 'reader', f)),
@@ -96,16 +111,43 @@ describe('FrameFacts and FrameRecords give the same verdict', () => {
   ];
 
   it.each(files.map((f) => [f.split('/').pop()!, f]))('%s', async (_name, file) => {
-    const { facts, records } = await bothWays(file);
+    const { facts, sink, records } = await threeWays(file);
     expect(facts).toEqual(records);
+    expect(sink).toEqual(records);
   });
 
   it('a stress capture of 3,000 flows (IPv4 and IPv6, acknowledged, re-sent, idle gaps) with an overflowing cache', async () => {
     const file = stressCapture(3000);
-    const { facts, records } = await bothWays(file);
+    const { facts, sink, records, frames, handed } = await threeWays(file);
     expect(facts).toEqual(records);
+    expect(sink).toEqual(records);
     const v = facts.verdict as { evidence: { flowTable: { followed: number; evictedIdle: number } } };
     expect(v.evidence.flowTable.followed).toBeGreaterThan(1000); // the flows were really followed
+    expect(handed).toBeLessThan(frames); // and the good frames of settled flows were not handed over
+  });
+
+  it('the sink is handed only bad frames and frames of flows with open bad segments', async () => {
+    // offload-artifact: every placeholder segment is acknowledged at once, so between bad segments nothing is open.
+    const { frames, handed, sink, records } = await threeWays(fixturePath('pcap', 'scenarios', 'offload-artifact.pcap'));
+    expect(sink).toEqual(records);
+    const report = await analyzeCapture(fixturePath('pcap', 'scenarios', 'offload-artifact.pcap'));
+    const badFrames = report.checksums.ipv4.bad + report.checksums.tcp.bad + report.checksums.udp.bad;
+    expect(handed).toBeGreaterThanOrEqual(badFrames);
+    expect(handed).toBeLessThan(frames);
+  });
+
+  it('frames whose direction the capture states are always handed over (pcapng epb_flags)', async () => {
+    const packets = [0, 1, 2, 3].map((i) => ({
+      data: lib.packet({ src: '10.0.0.1', dst: '10.0.0.2', seq: 1 + i * 100, ack: 1, payload: 100 }),
+      ts: 1 + i,
+      flags: i % 2 === 0 ? 2 : 1,
+    }));
+    const file = join(tmp, 'directions.pcapng');
+    writeFileSync(file, lib.pcapngFile({ packets }));
+    const { frames, handed, sink, records } = await threeWays(file);
+    expect(frames).toBe(4);
+    expect(handed).toBe(4);
+    expect(sink).toEqual(records);
   });
 });
 
