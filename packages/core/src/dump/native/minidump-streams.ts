@@ -9,7 +9,7 @@
  */
 import { Parser } from './binary-parser.js';
 import { AnalyzeError, type Warnings } from '../../errors.js';
-import type { Reader } from './source.js';
+import { isFatalDumpError, type Reader } from './source.js';
 import { baseName, type ModuleRange } from './modules.js';
 
 export const STREAM = {
@@ -77,7 +77,9 @@ export function streamBytes(r: Reader, d: Directory, type: number, what: string,
 export function readString(r: Reader, rva: number, what: string): string {
   const len = r.u32(rva, `${what} length`);
   if (len > MAX_STRING_BYTES) r.fail('DUMP_BAD_STRING', `${what} claims ${len} bytes`, rva);
-  return r.bytes(rva + 4, len - (len % 2), what).toString('utf16le');
+  const bytes = r.bytes(rva + 4, len - (len % 2), what);
+  r.chargeNames(bytes.length, what, rva);
+  return bytes.toString('utf16le');
 }
 
 /**
@@ -135,6 +137,7 @@ export function readSystemInfo(r: Reader, d: Directory, warnings: Warnings): Sys
     try {
       csd = readString(r, s.csdVersionRva, 'CSD version string');
     } catch (e) {
+      if (isFatalDumpError(e)) throw e;
       warnings.warn('DUMP_BAD_STRING', `the OS service-pack/version string could not be read (${(e as Error).message})`, s.csdVersionRva);
     }
   }
@@ -243,6 +246,7 @@ export function readModules(r: Reader, d: Directory, warnings: Warnings): Module
     try {
       path = readString(r, m.moduleNameRva, `name of module ${i}`);
     } catch (e) {
+      if (isFatalDumpError(e)) throw e;
       warnings.warn('DUMP_BAD_STRING', `module ${i}: its name could not be read (${(e as Error).message})`, m.moduleNameRva);
       path = `module#${i}`;
     }
@@ -284,6 +288,7 @@ export function readCodeView(r: Reader, rva: number, size: number, index: number
     return none;
   }
   const cv = r.bytes(rva, Math.min(size, MAX_CODEVIEW_BYTES), `CodeView record of module ${index}`);
+  r.chargeNames(cv.length, `CodeView record of module ${index}`, rva);
   const sig = cv.readUInt32LE(0);
   if (sig === CV_RSDS && cv.length >= 24) {
     const d1 = cv.readUInt32LE(4).toString(16).padStart(8, '0');
@@ -336,6 +341,7 @@ export function readUnloadedModules(r: Reader, d: Directory, warnings: Warnings)
     try {
       name = baseName(readString(r, nameRva, `name of unloaded module ${i}`));
     } catch (err) {
+      if (isFatalDumpError(err)) throw err;
       warnings.warn('DUMP_BAD_STRING', `unloaded module ${i}: ${(err as Error).message}`, nameRva);
     }
     out.push({ name, base, size: BigInt(size) });
@@ -404,6 +410,7 @@ function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<numbe
     try {
       names.set(id, readString(r, Number(rva64), `name of thread ${id}`));
     } catch (err) {
+      if (isFatalDumpError(err)) throw err;
       warnings.warn('DUMP_BAD_STRING', `thread ${id}: ${(err as Error).message}`, Number(rva64));
     }
   }

@@ -9,7 +9,7 @@ import { exceptionName, fastFailName } from '../../tables/index.js';
 import { readContext, pointerSize, type Arch, type CpuContext } from './context.js';
 import { CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
 import { ModuleMap, hex, moduleOffset, scanStack, type ModuleRange } from './modules.js';
-import { readDirectory, readException, readMiscInfo, readModules, readSystemInfo, readThreads, readUnloadedModules, type Module, type SystemInfo, type Thread } from './minidump-streams.js';
+import { STREAM, readDirectory, readException, readMiscInfo, readModules, readSystemInfo, readThreads, readUnloadedModules, type Module, type SystemInfo, type Thread } from './minidump-streams.js';
 import type { Reader } from './source.js';
 
 /** Largest context record we read (AMD64 with XSAVE data is ~3 KB; we need only the base struct). */
@@ -78,7 +78,7 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
   if (pc !== null) frames.push(frame0 ? moduleOffset(frame0, pc) : hex(pc));
   for (const h of stackHits) if (frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, h.value));
 
-  const culprit = userCulprit({ exc: exc !== null, reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
+  const culprit = userCulprit({ exc: exc !== null, excListed: dir.streams.has(STREAM.EXCEPTION), reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
   const mainModule = modules[0] ?? null;
   const osVersion = sys ? osVersionString(sys) : null;
   const faulting = frame0 ? moduleInfo(frame0) : null;
@@ -172,6 +172,8 @@ function scanThreadStack(r: Reader, t: Thread, sp: bigint, ptr: 4 | 8, map: Modu
 
 interface CulpritInput {
   exc: boolean;
+  /** The directory names an exception stream (which may still be unreadable: cut off, too short). */
+  excListed: boolean;
   reason: string | null;
   pc: bigint | null;
   frame0: Module | null;
@@ -182,6 +184,10 @@ interface CulpritInput {
 
 function userCulprit(c: CulpritInput): { module: string | null; evidence: string[] } {
   const evidence: string[] = [];
+  if (!c.exc && c.excListed) {
+    evidence.push('The dump lists an exception stream, but it could not be read (see the warnings): the crash facts are lost, so no module can be blamed.');
+    return { module: null, evidence };
+  }
   if (!c.exc) {
     evidence.push('The dump has no exception stream: it was taken on demand (a hang or a manual dump), not at a crash.');
     return { module: null, evidence };

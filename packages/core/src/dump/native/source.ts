@@ -14,6 +14,19 @@ import { openFile } from '../../io/files.js';
 export const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 /** No single structure we read is larger than this; a bigger length is damage, not data. */
 export const MAX_SINGLE_READ = 64 * 1024 * 1024;
+/**
+ * All names decoded from one dump together (module paths, thread names, PDB names), in bytes. Real dumps
+ * hold well under 2 MB of them; without a total, 100,000 entries pointing at one 64 KB string (a 10 MB file)
+ * decode to 6 GB of text and abort Node.
+ */
+export const MAX_NAME_BYTES_TOTAL = 16 * 1024 * 1024;
+/** The code of that error: fatal for the whole dump, never downgraded to a per-entry warning. */
+export const NAMES_TOO_LARGE = 'DUMP_NAMES_TOO_LARGE';
+
+/** True for the errors a per-entry fallback must let through (the dump as a whole is not believable). */
+export function isFatalDumpError(e: unknown): boolean {
+  return e instanceof AnalyzeError && e.code === NAMES_TOO_LARGE;
+}
 
 export interface ByteSource {
   readonly size: number;
@@ -69,6 +82,7 @@ export function openSource(path: string): ByteSource {
 
 /** Typed little-endian reads over a ByteSource, each checked against the file size. */
 export class Reader {
+  private nameBytes = 0;
   constructor(
     readonly src: ByteSource,
     readonly file?: string,
@@ -81,6 +95,14 @@ export class Reader {
   /** True when [offset, offset+length) lies inside the file. */
   has(offset: number, length: number): boolean {
     return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.src.size;
+  }
+
+  /** Count `bytes` of names about to be decoded at `at` against MAX_NAME_BYTES_TOTAL. */
+  chargeNames(bytes: number, what: string, at: number): void {
+    this.nameBytes += bytes;
+    if (this.nameBytes > MAX_NAME_BYTES_TOTAL) {
+      this.fail(NAMES_TOO_LARGE, `${what}: the names in this dump add up to more than ${MAX_NAME_BYTES_TOTAL} bytes (entries pointing at the same long string again and again), which no real dump holds`, at);
+    }
   }
 
   fail(code: string, message: string, offset: number): never {

@@ -125,6 +125,15 @@ describe('hostile minidumps', () => {
     expect(e.offset).toBe(32 + 12); // the directory entry that points outside
   });
 
+  it('an exception stream that cannot be read is not called a dump taken on demand', () => {
+    const cut = readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_minidump2.dmp')).subarray(0, 300); // Exception stream at 220..388
+    const r = analyzeNativeBuffer(cut);
+    expect(r.exception).toBeNull();
+    expect(r.culprit?.module).toBeNull();
+    expect(r.culprit?.evidence.join(' ')).not.toMatch(/on demand/);
+    expect(r.culprit?.evidence[0]).toMatch(/lists an exception stream, but it could not be read/);
+  });
+
   it('directory loop: the directory RVA points at the header itself, and a stream at the directory', () => {
     // Directory at offset 0: its first "entry" is the MDMP signature itself (type 0x504D444D).
     const b = minidump([{ type: 7, data: systemInfo() }], (buf) => buf.writeUInt32LE(0, 12));
@@ -184,6 +193,35 @@ describe('hostile minidumps', () => {
     expect(r.threads).toEqual([{ id: 7, name: null, stackStart: '0x0', stackSize: 0 }]);
     expect(r.warnings.join(' ')).toMatch(/ThreadNames claims 1000 entries .*: thread names skipped/);
     expect(codeOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }))).toBe('DUMP_BAD_COUNT');
+  });
+
+  it('many entries naming one long string: a clear error, not gigabytes of decoded names (modules, unloaded modules, thread names)', () => {
+    // 2,000 entries x a 64 KB name = 128 MB decoded from a 300 KB file; 100,000 of them (10 MB) used to abort Node.
+    const n = 2000;
+    const nameLen = 65534;
+    const name = Buffer.alloc(4 + nameLen, 0x41);
+    name.writeUInt32LE(nameLen, 0);
+    const modules = Buffer.alloc(4 + n * 108);
+    modules.writeUInt32LE(n, 0);
+    const unloaded = Buffer.alloc(12 + n * 24);
+    unloaded.writeUInt32LE(12, 0);
+    unloaded.writeUInt32LE(24, 4);
+    unloaded.writeUInt32LE(n, 8);
+    const threads = Buffer.alloc(4);
+    const names = Buffer.alloc(4 + n * 12);
+    names.writeUInt32LE(n, 0);
+    const cases: [number, Buffer, (b: Buffer, listRva: number, nameRva: number) => void][] = [
+      [4, modules, (b, at, nameRva) => { for (let i = 0; i < n; i++) { b.writeBigUInt64LE(BigInt(0x10000 * (i + 1)), at + 4 + i * 108); b.writeUInt32LE(0x1000, at + 4 + i * 108 + 8); b.writeUInt32LE(nameRva, at + 4 + i * 108 + 20); } }],
+      [14, unloaded, (b, at, nameRva) => { for (let i = 0; i < n; i++) b.writeUInt32LE(nameRva, at + 12 + i * 24 + 20); }],
+      [24, names, (b, at, nameRva) => { for (let i = 0; i < n; i++) { b.writeUInt32LE(i + 1, at + 4 + i * 12); b.writeBigUInt64LE(BigInt(nameRva), at + 4 + i * 12 + 4); } }],
+    ];
+    for (const [type, list, fill] of cases) {
+      const streams = [{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type, data: list }, { type: 0x4242, data: name }];
+      const b = minidump(streams, (buf, { rvas }) => fill(buf, rvas[2]!, rvas[3]!));
+      const e = errorOf(() => analyzeNativeBuffer(b));
+      expect(`${type}: ${e.code}`).toBe(`${type}: DUMP_NAMES_TOO_LARGE`);
+      expect(e.offset).toBeLessThanOrEqual(b.length);
+    }
   });
 
   it('not a dump at all: text, ELF, USERDU64, empty', () => {
