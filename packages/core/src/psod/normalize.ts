@@ -16,14 +16,22 @@ export interface Normalized {
  * `0x4180xxxxxx`, `0x41??`) or misread by OCR from a photo (`l`/`I` for 1, `O`/`o` for 0). Kept as printed.
  */
 export const HEX = '0x[0-9a-fA-F#?xXlIoO]+';
+/**
+ * A frame address where a record may start: at most 32 digits (real ones have 16). Unbounded, the lookahead
+ * would rescan a long run like `0x0x0x...` (every `0` starts a HEX) from each of its positions (quadratic).
+ */
+const FRAME_ADDRESS = '0x[0-9a-fA-F#?xXlIoO]{1,32}';
 /** A decimal id (world, CPU) that may be masked with `#`, `x` or `?`. */
 export const DEC = '[\\d#?xX]+';
 
 /** `2015-08-17T14:19:25.711Z cpu2:1075473)`, `cpu##:########)`, `YYYY-MM-DDTHH:MM:SS.514Z cpu40:2706894)`. */
 const LOG_PREFIX = /(?:(?:\d{4}|YYYY)-(?:\d\d|MM)-(?:\d\d|DD)T[\dHMS:.]+Z\s*)?cpu([\d#]+):([\d#]+)\)/g;
-/** Where a new record starts inside a flattened line. */
+/**
+ * Where a new record starts inside a flattened line. Each lookbehind stands after the lookahead that anchors
+ * it: a lookbehind with `\s*` tried at every position is quadratic on a long run of spaces.
+ */
 const RECORD_START = new RegExp(
-  `(?=${HEX}:\\[${HEX}\\])|(?<![0-9a-fA-F#?xXlIoO]:)(?=\\[${HEX}\\])|(?<!@)(?=@?BlueScreen:)|(?=Backtrace for current CPU)|(?=Code start)|(?<!BlueScreen:\\s*)(?=#[A-Z]{2} Exception)`,
+  `(?=${FRAME_ADDRESS}:\\[${HEX}\\])|(?<![0-9a-fA-F#?xXlIoO]:)(?=\\[${HEX}\\])|(?<!@)(?=@?BlueScreen:)|(?=Backtrace for current CPU)|(?=Code start)|(?=#[A-Z]{2} Exception)(?<!BlueScreen:\\s*)`,
   'g',
 );
 /** Text right after a log prefix that belongs to the PSOD itself: its cpu/world are the crash's, not the noise's. */
@@ -75,8 +83,11 @@ export function normalizePsod(text: string): Normalized {
   const lines: string[] = [];
   for (const line of raw) {
     // A line holding several frames (or a header and frames) was flattened: split it at record starts.
-    const parts = line.split(RECORD_START).map((p) => p.trim()).filter((p) => p !== '');
-    lines.push(...parts);
+    // One push per part: a spread of a 300k-record line would overflow the call stack.
+    for (const p of line.split(RECORD_START)) {
+      const part = p.trim();
+      if (part !== '') lines.push(part);
+    }
   }
   if (frameCount > 0 && MASKED.test(t)) quirks.push('masked-digits');
   return { lines, quirks, logCpu, logWorld };

@@ -14,16 +14,18 @@ import { chooseCulprit } from './culprit.js';
 import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
 
-// OCR'd photos put spaces around `+` and after `]`; the symbol is trimmed after the match.
-const FRAME = new RegExp(`^(?:(${HEX}):)?\\[(${HEX})\\](.*?)\\s*\\+\\s*(${HEX})(?:\\s|$)`);
+// OCR'd photos put spaces around `+` and after `]`; the symbol (and those spaces) are trimmed after the match.
+// No `\\s*` before the `+`: after a lazy `.*?` it would rescan a run of spaces at every step (quadratic).
+const FRAME = new RegExp(`^(?:(${HEX}):)?\\[(${HEX})\\](.*?)\\+\\s*(${HEX})(?:\\s|$)`);
 /** A line that holds a bracketed instruction pointer but did not parse as a frame: reported, not dropped silently. */
 const FRAME_LIKE = new RegExp(`\\[${HEX}\\]`);
 const OBFUSCATED = /^\[email(?:&#160;|\s)protected\]/i;
 const CPU_EXCEPTION = new RegExp(
-  `#([A-Z]{2})\\s+Exception(?:\\s+type)?\\s*\\(?\\s*(\\d+)\\s*\\)?\\s+in\\s+world\\s+(${DEC}):(\\S*)(?:\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?|\\s+@\\s*(${HEX}))?`,
+  `#([A-Z]{2})\\s+Exception(?:\\s+type)?\\s*(?:\\(\\s*)?(\\d+)(?:\\s*\\))?\\s+in\\s+world\\s+(${DEC}):(\\S*)(?:\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?|\\s+@\\s*(${HEX}))?`,
 );
 const BLUESCREEN = /@?BlueScreen:\s*(.*)$/;
-const BANNER = /VMware (ESXi?)\s*([\d.]+)?\s*\[Releasebuild-(\d+)/i;
+// Never two `\s*` around an optional part: on a long run of spaces they split it every way (quadratic).
+const BANNER = /VMware (ESXi?)\s*(?:([\d.]+)\s*)?\[Releasebuild-(\d+)/i;
 const BACKTRACE = new RegExp(`Backtrace for current CPU #(${DEC}),\\s*worldID=(${DEC})`);
 const CODE_START = new RegExp(`Code start(?::|s at)\\s*(${HEX})(?:\\s+VMK uptime:\\s*([\\d:.]+))?`);
 /** Most frame-like lines reported as unreadable; a long log of near-misses should not flood the output. */
@@ -67,8 +69,12 @@ function parseFrame(line: string): PsodFrame | undefined {
   return frame;
 }
 
-function classify(text: string): { kind: PsodKind; location: string | null } {
-  const location = /(bora\/\S+?:\d+)/.exec(text)?.[1] ?? /(\S+\.c:\d+)/.exec(text)?.[1] ?? null;
+/** A screen message is one short line; the location search looks no further (its `\S+` scans are per start). */
+const MESSAGE_SCAN = 2000;
+
+function classify(message: string): { kind: PsodKind; location: string | null } {
+  const text = message.slice(0, MESSAGE_SCAN);
+  const location = /(bora\/\S+?:\d+)/.exec(text)?.[1] ?? /(?<!\S)(\S+\.c:\d+)/.exec(text)?.[1] ?? null;
   if (/NOT_IMPLEMENTED/.test(text)) return { kind: 'not-implemented', location };
   if (/\bASSERT|Failed at|assert/i.test(text)) return { kind: 'assert', location };
   if (/Spin count exceeded/i.test(text)) return { kind: 'spin-count-exceeded', location };

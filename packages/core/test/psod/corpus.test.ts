@@ -290,4 +290,38 @@ describe('hostile input', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(r.frames).toHaveLength(0);
   });
+
+  // Each took seconds to minutes (quadratic regex backtracking) before the patterns were made linear;
+  // linear, each takes a few milliseconds.
+  const runs: [string, string][] = [
+    ['spaces', ' '.repeat(100_000)],
+    ['spaces after a frame start, + at the end', `0x1:[0x2]${' '.repeat(100_000)}+`],
+    ['spaces inside an exception header', `#PF Exception${' '.repeat(100_000)}14`],
+    ['spaces after a banner', `VMware ESXi${' '.repeat(100_000)}5`],
+    ['0x0x0x... (every 0 starts a hex number)', '0x'.repeat(50_000)],
+    ['bora/ paths without a line number', `@BlueScreen: ${'bora/'.repeat(20_000)}`],
+    ['a message word without .c:line', `@BlueScreen: ${'a'.repeat(100_000)}`],
+  ];
+  for (const [what, text] of runs) {
+    it(`a 100 kB run does not make the parser quadratic: ${what}`, () => {
+      const t0 = Date.now();
+      parsePsod(text);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    });
+  }
+
+  it('a one-line paste of 300,000 frames parses every frame (no call-stack overflow)', () => {
+    const r = parsePsod('0x1:[0x2]F@m#v+0x3 '.repeat(300_000));
+    expect(r.frames).toHaveLength(300_000);
+    expect(sig(r.frames[299_999]!)).toBe('F@m#v+0x3');
+  });
+
+  it('the linear patterns still read spaces around + and inside the header, and the location', () => {
+    const r = parsePsod(
+      'VMware ESXi   7.0.3   [Releasebuild-1 x86_64]\n@BlueScreen: NOT_IMPLEMENTED at world.c:2307\n#PF Exception ( 14 ) in world 5:w ip 0x1 addr 0x2\n0x1:[0x2]  Foo@vmkernel#nover  +  0x3 stack: 0x0\n',
+    );
+    expect(r.banner).toEqual({ product: 'VMware ESXi', version: '7.0.3', build: '1' });
+    expect(r.exception).toMatchObject({ kind: 'not-implemented', location: 'world.c:2307' });
+    expect(r.frames.map(sig)).toEqual(['Foo@vmkernel#nover+0x3']);
+  });
 });
