@@ -70,6 +70,14 @@ function notADump(head: Buffer, file: string): AnalyzeError {
     case 'gzip':
       return new AnalyzeError('DUMP_NOT_A_DUMP', 'this file is gzip-compressed; decompress it first', { file, offset: 0 });
     default:
+      if (head.length >= 8 && head.toString('latin1', 0, 4) === 'MDMP') {
+        const version = head.readUInt16LE(4);
+        return new AnalyzeError(
+          'DUMP_NOT_A_DUMP',
+          `the file has the MDMP signature, but its version 0x${version.toString(16).padStart(4, '0')} is not MINIDUMP_VERSION 0xa793: not a minidump, or a damaged one`,
+          { file, offset: 4 },
+        );
+      }
       return new AnalyzeError(
         'DUMP_NOT_A_DUMP',
         head.length < 8 ? `the file is ${head.length} bytes, too short to be a dump` : 'not a crash dump: no PAGEDUMP, PAGEDU64 or MDMP signature at the start',

@@ -224,6 +224,15 @@ describe('hostile minidumps', () => {
     }
   });
 
+  it('an MDMP signature with another version is named as such, at the version field (not "no MDMP signature")', () => {
+    const b = minidump([{ type: 7, data: systemInfo() }]);
+    b.writeUInt32LE(0x1234, 4);
+    const e = errorOf(() => analyzeNativeBuffer(b));
+    expect(e.code).toBe('DUMP_NOT_A_DUMP');
+    expect(e.offset).toBe(4);
+    expect(e.message).toMatch(/MDMP signature, but its version 0x1234 is not MINIDUMP_VERSION 0xa793/);
+  });
+
   it('not a dump at all: text, ELF, USERDU64, empty', () => {
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('hello world, not a dump')))).toBe('DUMP_NOT_A_DUMP');
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1')))).toBe('DUMP_NOT_A_DUMP');
