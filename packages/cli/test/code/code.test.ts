@@ -116,6 +116,18 @@ describe('analyze code', () => {
     expect(none.exit).toBe(1);
   });
 
+  it('--limit that is not a whole number >= 1 is a usage error, not an empty answer with exit 0', async () => {
+    for (const bad of ['abc', '-1', '0', '2.5']) {
+      const r = await runCode('--search', 'access', '--limit', bad);
+      expect(r.exit).toBe(2);
+      expect(r.err).toMatch(/--limit/);
+      expect(r.out).toBe('');
+    }
+    const ok = await runCode('--search', 'access', '--limit', '3', '--json');
+    expect(ok.exit).toBe(0);
+    expect(JSON.parse(ok.out).interpretations).toHaveLength(3);
+  });
+
   it('a symbolic name is looked up exactly', async () => {
     const r = await runCode('ERROR_ACCESS_DENIED', '--json');
     expect(r.exit).toBe(0);

@@ -23,6 +23,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const codes = [...(args.codes ?? []), ...rest].map(String);
   try {
     if (args.search !== undefined) {
+      // yargs turns `--limit abc` into NaN; a NaN or negative limit would print nothing and still exit 0.
+      if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError('--limit wants a whole number of at least 1');
       // `--search heap corruption` without quotes: the shell splits the words, yargs leaves the rest as codes.
       const s = searchCodes([args.search, ...codes].join(' '), args.limit);
       if (ctx.json) printJson(ctx, searchJson(s));
