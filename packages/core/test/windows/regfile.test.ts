@@ -79,6 +79,19 @@ describe('.reg reader', () => {
     expect(reg.keys[0]!.values.map((v) => v.name)).toEqual(['ok']);
   });
 
+  it('a large binary value continued over 10,000 lines is joined in linear time, every byte kept', () => {
+    const row = '  00,01,02,03,04,05,06,07,08,09,0a,0b,0c,0d,0e,0f,10,11,12,13,14,15,16,17,18';
+    const text = `Windows Registry Editor Version 5.00\r\n[K]\r\n"Big"=hex:${Array(10_000).fill(row).join(',\\\r\n')}\r\n"after"=dword:7\r\n`;
+    const t0 = Date.now();
+    const reg = parseRegFile(Buffer.from(text));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const [big, after] = reg.keys[0]!.values;
+    expect(big!.data!.length).toBe(250_000);
+    expect(big!.data![249_999]).toBe(0x18);
+    expect(after!.data!.readUInt32LE(0)).toBe(7);
+    expect(reg.warnings).toEqual([]);
+  });
+
   it('refuses a file without a .reg header', () => {
     expect(() => parseRegFile(Buffer.from('hello\n'))).toThrow(AnalyzeError);
     expect(() => parseRegFile(Buffer.from('hello\n'))).toThrow(expect.objectContaining({ code: 'REGFILE_NOT_REG' }) as unknown as Error);

@@ -47,6 +47,9 @@ export function isRegFile(head: Uint8Array): boolean {
 /** `"Name"=hex(2):...` and friends: the lines that may continue with a trailing backslash. */
 const HEX_VALUE = /^\s*(?:@|"(?:[^"\\]|\\.)*")\s*=\s*hex(?:\([0-9a-fA-F]+\))?\s*:/;
 
+/** A line that continues on the next one: a trailing backslash. */
+const CONTINUED = /\\\s*$/;
+
 /**
  * Parse a .reg file leniently, as regedit imports it: any of the encodings above, CRLF or LF, blank
  * lines optional (Microsoft's published ProfileList file has none between keys), spaces around `=`,
@@ -69,11 +72,16 @@ export function parseRegFile(data: Uint8Array, options: ParseRegOptions = {}): R
   for (i++; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i]!;
-    // Join hex continuations: "...,\" then the next line (leading spaces dropped).
+    // Join hex continuations: "...,\" then the next line (leading spaces dropped). The pieces are joined
+    // once: testing the growing line for a trailing "\" each time is quadratic (a large binary value took minutes).
     if (HEX_VALUE.test(line)) {
-      while (/\\\s*$/.test(line) && i + 1 < lines.length) {
-        line = line.replace(/\\\s*$/, '') + lines[++i]!.trim();
+      const pieces: string[] = [];
+      while (CONTINUED.test(line) && i + 1 < lines.length) {
+        pieces.push(line.replace(CONTINUED, ''));
+        line = lines[++i]!.trim();
       }
+      pieces.push(line);
+      line = pieces.join('');
     }
     const t = line.trim();
     if (t === '' || t.startsWith(';')) continue;
