@@ -270,6 +270,24 @@ describe('real-world inputs around the screen', () => {
   });
 });
 
+describe('crash kinds the corpus has no text for', () => {
+  it.each([
+    ['@BlueScreen: PCPU 3 locked up. Failed to ack TLB invalidate (total of 1 locked up, PCPU(s): 3).', 'lockup', null],
+    ['@BlueScreen: PCPU 1: no heartbeat (2/2 IPIs received)', 'heartbeat', null],
+    ['@BlueScreen: NMI IPI: Panic requested by another PCPU. RIPOFF(base):RBP:CS [0x1234(0x418000000000):0x0:0x4010]', 'nmi', null],
+    ['@BlueScreen: LINT1/NMI (motherboard nonmaskable interrupt), undiagnosed. This may be a hardware problem', 'nmi', null],
+    ['@BlueScreen: MCE Machine Check Exception in world 33:vmm0', 'machine-check', null],
+    ['@BlueScreen: ASSERT bora/vmkernel/main/pframe_int.h:527', 'assert', 'bora/vmkernel/main/pframe_int.h:527'],
+    ['@BlueScreen: Spin count exceeded (refCount) - possible deadlock', 'spin-count-exceeded', null],
+    ['@BlueScreen: Out of memory', 'panic', null],
+  ])('%s -> %s', (text, kind, location) => {
+    const r = parsePsod(`2020-01-01T00:00:00.000Z cpu3:2097)${text}\n`);
+    expect(r.exception).toMatchObject({ kind, location, inferred: false });
+    expect(r.cpu).toBe(3);
+    expect(r.world?.id).toBe(2097);
+  });
+});
+
 describe('hostile input', () => {
   it('terminal escape sequences in the text never reach the report', () => {
     const r = analyzePsod('@BlueScreen: #PF Exception 14 in world 1:\u001b]0;pwned\u0007x IP 0x1 addr 0x0\n0x1:[0x2]Foo\u001b[2J@vmkernel#nover+0x3\n');
