@@ -7,8 +7,12 @@
 const SNIFF_CHARS = 64 * 1024;
 /** A text with more control characters than this share of its first bytes is binary (a dump, an archive). */
 const MAX_CONTROL_SHARE = 0.05;
-/** Keys that only `!analyze` prints; two of them together are a safe signal without the banner. */
-const ANALYSIS_KEYS = /^\s*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_BUCKET_ID|DEFAULT_BUCKET_ID|FAILURE_ID_HASH|IMAGE_NAME|MODULE_NAME|SYMBOL_NAME|EXCEPTION_CODE_STR|FOLLOWUP_IP|FAULTING_IP|STACK_TEXT|PROCESS_NAME):/gm;
+/**
+ * Keys that only `!analyze` prints; two of them together are a safe signal without the banner. Indentation is
+ * matched with `[^\S\n]*`, never `\s*`: with the m flag `^\s*` rescans every following blank line from every line
+ * start (quadratic: 64 KB of newlines took 35 s).
+ */
+const ANALYSIS_KEYS = /^[^\S\n]*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_BUCKET_ID|DEFAULT_BUCKET_ID|FAILURE_ID_HASH|IMAGE_NAME|MODULE_NAME|SYMBOL_NAME|EXCEPTION_CODE_STR|FOLLOWUP_IP|FAULTING_IP|STACK_TEXT|PROCESS_NAME):/gm;
 
 /**
  * Turn what was read into plain text: cdb's `-logou` and Windows editors write UTF-16LE, which arrives here
@@ -56,10 +60,10 @@ export function looksLikeAnalyzeText(head: string | Uint8Array): boolean {
   const text = normaliseAnalyzeText(typeof head === 'string' ? head.slice(0, SNIFF_CHARS) : head.subarray(0, SNIFF_CHARS * 2));
   if (/^(MDMP|PAGEDU64|PAGEDUMP|USERDU)/.test(text) || looksBinary(text)) return false;
   if (/\*\s+(Bugcheck|Exception) Analysis\s+\*/.test(text)) return true;
-  if (/^\s*BugCheck [0-9A-Fa-f]{1,8}, \{/m.test(text)) return true;
-  if (/^\s*Probably caused by\s*:/m.test(text)) return true;
-  if (/^\s*(\d+: )?kd> ?!analyze/m.test(text) || /^\s*\d+:\d+(:[a-z0-9]+)?> ?!analyze/m.test(text)) return true;
-  if (/^\s*[A-Z][A-Z0-9_]{2,} \([0-9a-fA-F]{1,8}\)\s*$/m.test(text) && /^\s*Arg[1-4]: [0-9a-fA-F`]{8,}/m.test(text)) return true;
+  if (/^[^\S\n]*BugCheck [0-9A-Fa-f]{1,8}, \{/m.test(text)) return true;
+  if (/^[^\S\n]*Probably caused by\s*:/m.test(text)) return true;
+  if (/^[^\S\n]*(\d+: )?kd> ?!analyze/m.test(text) || /^[^\S\n]*\d+:\d+(:[a-z0-9]+)?> ?!analyze/m.test(text)) return true;
+  if (/^[^\S\n]*[A-Z][A-Z0-9_]{2,} \([0-9a-fA-F]{1,8}\)[^\S\n]*$/m.test(text) && /^[^\S\n]*Arg[1-4]: [0-9a-fA-F`]{8,}/m.test(text)) return true;
   const keys = new Set<string>();
   for (const m of text.matchAll(ANALYSIS_KEYS)) {
     keys.add(m[1]!);
