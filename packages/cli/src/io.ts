@@ -1,3 +1,5 @@
+import { AnalyzeError } from '@analyze/core/errors';
+
 /** Everything the CLI touches outside itself, injected so tests run `main()` in-process and read what it printed. */
 export interface Io {
   /** Write to stdout (results only). The caller supplies newlines. */
@@ -11,10 +13,15 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Working directory relative paths are resolved against. */
   cwd: string;
-  /** Reads all of stdin (for commands that accept `-`). */
-  readStdin(): Promise<Buffer>;
+  /** Reads all of stdin (for commands that accept `-`); more than `maxBytes` is an error (STDIN_TOO_LARGE). */
+  readStdin(maxBytes: number): Promise<Buffer>;
   /** Register a handler for Ctrl-C; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+}
+
+/** The error for standard input longer than a command reads (the same cap as for its files). */
+export function stdinTooLarge(maxBytes: number): AnalyzeError {
+  return new AnalyzeError('STDIN_TOO_LARGE', `standard input is longer than the ${maxBytes} bytes read for this kind of input`, { file: '-' });
 }
 
 export function processIo(): Io {
@@ -31,9 +38,15 @@ export function processIo(): Io {
     columns: process.stdout.columns,
     env: process.env,
     cwd: process.cwd(),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let total = 0;
+      for await (const c of process.stdin) {
+        total += (c as Buffer).length;
+        // Stop at the cap instead of buffering an endless pipe (`cat /dev/zero | analyze psod -`).
+        if (total > maxBytes) throw stdinTooLarge(maxBytes);
+        chunks.push(c as Buffer);
+      }
       return Buffer.concat(chunks);
     },
     onInterrupt: (handler) => {

@@ -7,7 +7,7 @@ import { EXIT_INVALID, EXIT_OK, type Context, type GlobalArgs } from './context.
 import { processIo, type Io } from './io.js';
 import { colorEnabled, makeColors } from './render/color.js';
 import { makeProgress } from './render/progress.js';
-import { reportError } from './output.js';
+import { printable, reportError } from './output.js';
 import { closest } from './suggest.js';
 
 export type { Io } from './io.js';
@@ -127,7 +127,7 @@ export async function main(argv: string[], io: Io = processIo(), specs: readonly
     const debug = argv.includes('--debug');
     const ctx = makeContext({ json: false, quiet: false, strict: false, color: !argv.includes('--no-color') && undefined, debug }, io);
     if (e instanceof UsageError) {
-      io.err(`analyze: ${e.message}\n`);
+      io.err(`analyze: ${printable(e.message)}\n`);
       if (!argv.includes('--json')) io.err('Run analyze --help for usage.\n');
       return EXIT_INVALID;
     }

@@ -1,6 +1,9 @@
 import { AnalyzeError, type Warning } from '@analyze/core/errors';
 import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
+import { printable } from './render/printable.js';
+
+export { printable };
 
 /** Print one JSON document (or an array of them), each object stamped with schemaVersion. */
 export function printJson(ctx: Context, doc: object | object[]): void {
@@ -13,10 +16,10 @@ export function printJson(ctx: Context, doc: object | object[]): void {
 export function reportError(ctx: Context, e: unknown, file?: string): number {
   if (e instanceof AnalyzeError) {
     if (e.file === undefined && file !== undefined) e.file = file;
-    ctx.io.err(`analyze: ${ctx.colors.red(e.describe())}${ctx.debug ? ` [${e.code}]` : ''}\n`);
+    ctx.io.err(`analyze: ${ctx.colors.red(printable(e.describe()))}${ctx.debug ? ` [${e.code}]` : ''}\n`);
   } else {
     const message = e instanceof Error ? e.message : String(e);
-    ctx.io.err(`analyze: ${file === undefined ? '' : `${file}: `}${ctx.colors.red(`internal error: ${message}`)}\n`);
+    ctx.io.err(`analyze: ${file === undefined ? '' : printable(`${file}: `)}${ctx.colors.red(printable(`internal error: ${message}`))}\n`);
   }
   if (ctx.debug && e instanceof Error && e.stack) ctx.io.err(`${e.stack}\n`);
   return EXIT_INVALID;
@@ -27,7 +30,7 @@ export function reportWarnings(ctx: Context, warnings: readonly Warning[]): void
   if (ctx.quiet || ctx.json) return;
   for (const w of warnings) {
     const where = w.offset === undefined ? '' : ` (at byte ${w.offset})`;
-    ctx.io.err(`analyze: ${ctx.colors.yellow('warning')}: ${w.file === undefined ? '' : `${w.file}: `}${w.message}${where} [${w.code}]\n`);
+    ctx.io.err(`analyze: ${ctx.colors.yellow('warning')}: ${printable(`${w.file === undefined ? '' : `${w.file}: `}${w.message}`)}${where} [${w.code}]\n`);
   }
 }
 

@@ -142,3 +142,19 @@ describe('progress line', () => {
     expect(off.stderr).toBe('');
   });
 });
+
+describe('terminal safety', () => {
+  it('control characters from arguments, file names and messages are shown as \\xNN, never sent to the terminal', async () => {
+    const io = captureIo();
+    expect(await main(['code', '0x\u001b[31m1'], io)).toBe(2);
+    expect(io.stderr).not.toContain('\u001b');
+    expect(io.stderr).toContain('\\x1b[31m');
+    const io2 = captureIo();
+    expect(await main(['psod', 'no-such\u001b]0;title\u0007file.txt'], io2)).toBe(2);
+    expect(io2.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/); // only the final line break
+    expect(io2.stderr).toContain('no-such\\x1b]0;title\\x07file.txt');
+    const io3 = captureIo();
+    expect(await main(['fr\u001bobnicate'], io3)).toBe(2);
+    expect(io3.stderr).not.toContain('\u001b');
+  });
+});

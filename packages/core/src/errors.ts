@@ -61,11 +61,20 @@ export interface Warning {
 }
 
 /**
+ * Most warnings one analysis keeps. A hostile file can repeat one oddity millions of times; past this
+ * many, warnings are only counted, and one last `WARNINGS_CAPPED` warning says how many were left out
+ * (memory and output stay bounded; `strict` still stops at the first).
+ */
+export const MAX_WARNINGS = 100;
+
+/**
  * Collects warnings for one analysis. With `strict`, the first warning is thrown as an AnalyzeError
  * instead, so a caller that catches it still holds whatever was read before.
  */
 export class Warnings {
   readonly list: Warning[] = [];
+  /** Warnings beyond MAX_WARNINGS, counted but not kept. */
+  private dropped = 0;
   constructor(
     readonly strict = false,
     readonly file?: string,
@@ -73,10 +82,22 @@ export class Warnings {
 
   warn(code: ErrorCode, message: string, offset?: number): void {
     if (this.strict) throw new AnalyzeError(code, message, { file: this.file, offset });
-    const w: Warning = { code, message };
-    if (this.file !== undefined) w.file = this.file;
+    if (this.list.length >= MAX_WARNINGS) {
+      this.dropped++;
+      const last = this.list[MAX_WARNINGS]; // the summary, once there is one
+      const summary = `${this.dropped} more warning(s) not listed (at most ${MAX_WARNINGS} are kept)`;
+      if (last === undefined) this.list.push(this.withFile({ code: 'WARNINGS_CAPPED', message: summary }));
+      else last.message = summary;
+      return;
+    }
+    const w = this.withFile({ code, message });
     if (offset !== undefined) w.offset = offset;
     this.list.push(w);
+  }
+
+  private withFile(w: Warning): Warning {
+    if (this.file !== undefined) w.file = this.file;
+    return w;
   }
 }
 

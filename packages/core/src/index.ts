@@ -17,7 +17,7 @@
  *   import { analyzeProfiles } from '@analyze/core/windows';      // registry hives, .reg files, ProfileList
  *   import { AnalyzeError } from '@analyze/core/errors';
  */
-export { AnalyzeError, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
+export { AnalyzeError, MAX_WARNINGS, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
 export type { ErrorCode, ErrorDetails, Warning } from './errors.js';
 export { REPORT_SCHEMA_VERSION } from './report.js';
 export * as io from './io/index.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AnalyzeError, Warnings, inFile, io } from '../src/index.js';
+import { AnalyzeError, MAX_WARNINGS, Warnings, inFile, io } from '../src/index.js';
 
 const { gunzipBounded, readSmallFile } = io;
 
@@ -35,6 +35,14 @@ describe('Warnings', () => {
     expect(lax.list).toEqual([{ code: 'W1', message: 'odd', file: 'f', offset: 7 }]);
     const strict = new Warnings(true, 'f');
     expect(() => strict.warn('W1', 'odd', 7)).toThrow(AnalyzeError);
+  });
+
+  it('keeps at most MAX_WARNINGS, then counts the rest in one last WARNINGS_CAPPED warning', () => {
+    const w = new Warnings(false, 'f');
+    for (let i = 0; i < 1_000_000; i++) w.warn('W1', `odd ${i}`, i);
+    expect(w.list).toHaveLength(MAX_WARNINGS + 1);
+    expect(w.list[MAX_WARNINGS - 1]).toEqual({ code: 'W1', message: `odd ${MAX_WARNINGS - 1}`, file: 'f', offset: MAX_WARNINGS - 1 });
+    expect(w.list[MAX_WARNINGS]).toEqual({ code: 'WARNINGS_CAPPED', message: `${1_000_000 - MAX_WARNINGS} more warning(s) not listed (at most ${MAX_WARNINGS} are kept)`, file: 'f' });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Io } from '../io.js';
+import { printable } from './printable.js';
 
 /** Redraws at most this often: the readers run at GB/s, so drawing per record would cost more than the work. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -24,7 +25,7 @@ export function makeProgress(io: Io, enabled: boolean): Progress {
       if (now - last < PROGRESS_INTERVAL_MS) return;
       last = now;
       shown = true;
-      io.err(`\r\u001b[2K${text}`);
+      io.err(`\r\u001b[2K${printable(text)}`);
     },
     done() {
       if (shown) io.err('\r\u001b[2K');

@@ -1,4 +1,4 @@
-import type { Io } from '../../src/io.js';
+import { type Io, stdinTooLarge } from '../../src/io.js';
 
 export interface CapturedIo extends Io {
   stdout: string;
@@ -17,7 +17,11 @@ export function captureIo(opts: { env?: Record<string, string | undefined>; tty?
     columns: 100,
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
-    readStdin: async () => opts.stdin ?? Buffer.alloc(0),
+    readStdin: async (maxBytes) => {
+      const data = opts.stdin ?? Buffer.alloc(0);
+      if (data.length > maxBytes) throw stdinTooLarge(maxBytes);
+      return data;
+    },
     onInterrupt: () => () => {},
   };
   return io;

@@ -2,6 +2,7 @@ import { UsageError } from '@analyze/core/errors';
 import { isKnown, lookupCode, searchCodes, type CodeLookup } from '@analyze/core/codes';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, reportError } from '../../output.js';
+import { printable } from '../../render/printable.js';
 import { lookupJson, searchJson } from './json.js';
 import { renderLookup, renderSearch } from './render.js';
 
@@ -45,7 +46,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
       if (!(e instanceof UsageError)) throw e;
       worst = EXIT_INVALID;
       if (ctx.json) docs.push({ input: code, error: { code: e.code, message: e.message } });
-      else ctx.io.err(`analyze: ${e.message}\n`);
+      else ctx.io.err(`analyze: ${printable(e.message)}\n`);
       continue;
     }
     if (worst !== EXIT_INVALID && !isKnown(lookup)) worst = EXIT_PROBLEM;
@@ -59,6 +60,6 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
 function usageError(ctx: Context, e: unknown): number {
   if (!(e instanceof UsageError)) return reportError(ctx, e);
   if (ctx.json) printJson(ctx, { error: { code: e.code, message: e.message } });
-  else ctx.io.err(`analyze: ${e.message}\n`);
+  else ctx.io.err(`analyze: ${printable(e.message)}\n`);
   return EXIT_INVALID;
 }

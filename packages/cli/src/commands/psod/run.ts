@@ -21,7 +21,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   for (const file of files) {
     let a: PsodAnalysis;
     try {
-      const data = file === '-' ? await ctx.io.readStdin() : readSmallFile(resolve(ctx.io.cwd, file), MAX_PSOD_INPUT);
+      const data = file === '-' ? await ctx.io.readStdin(MAX_PSOD_INPUT) : readSmallFile(resolve(ctx.io.cwd, file), MAX_PSOD_INPUT);
       a = analyzePsod(psodText(data, file), { warnings: new Warnings(ctx.strict, file) });
     } catch (e) {
       worst = EXIT_INVALID;
