@@ -20,8 +20,8 @@ describe('analyze dump with a saved !analyze -v text', () => {
     expect(io.stdout).toMatch(/symbol\s+exampledrv!ExampleReadBuffer\+34/);
     expect(io.stdout).toMatch(/stack\s+nt!KeBugCheckEx/);
     expect(io.stdout).toMatch(/engine: text/);
-    // The debugger's own warning goes to stderr, and --quiet silences it.
-    expect(io.stderr).toMatch(/Unable to verify timestamp for exampledrv\.sys/);
+    // The debugger's own warning goes to stderr with its code, and --quiet silences it.
+    expect(io.stderr).toMatch(/^analyze: warning: .*analyze-v-d1-exampledrv\.txt: debugger: .*Unable to verify timestamp for exampledrv\.sys \[DUMP_DEBUGGER_WARNING\]$/m);
     const quiet = captureIo();
     await main(['dump', FIXTURE, '--quiet'], quiet, specs);
     expect(quiet.stderr).toBe('');
@@ -215,6 +215,30 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     expect(r.out).toMatch(/culprit\s+not determined/);
     expect(r.out).toMatch(/thread was running in Wdf01000\.sys/);
     expect(r.out).not.toMatch(/UNDEFINED_BUG_CODE/);
+  });
+
+  it('a small dump cut short: each warning with its own code and byte offset, in text and JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-cut-'));
+    try {
+      const cut = join(dir, 'cut.dmp');
+      writeFileSync(cut, readFileSync(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp')).subarray(0, 9000));
+      const r = await run(cut);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M/);
+      const lines = r.err.trim().split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      for (const l of lines) expect(l).toMatch(/^analyze: warning: .*cut\.dmp: .* \(at byte \d+\) \[DUMP_[A-Z_]+\]$/);
+      expect(r.err).toMatch(/driver list could not be read .* \(at byte 9000\) \[DUMP_TRUNCATED\]$/m);
+      expect(r.err).not.toMatch(/DUMP_NOTE/);
+
+      const j = await run(cut, '--json');
+      const warnings = (JSON.parse(j.out) as { warnings: unknown[] }).warnings;
+      expect(warnings.length).toBe(lines.length);
+      for (const w of warnings) expect(Object.keys(w as object)).toEqual(['code', 'message', 'offset']);
+      expect(warnings).toContainEqual({ code: 'DUMP_TRUNCATED', message: expect.stringMatching(/driver list could not be read/), offset: 9000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a dump is recognised by its content whatever its name, and so is a saved analysis', async () => {

@@ -81,7 +81,8 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
     const native = await analyzeNativeFile(file, nativeOpts(opts)).catch(() => {
       throw e;
     });
-    return { ...native, warnings: [`cdb failed (${e.code}: ${e.message}); the native reader answered instead`, ...native.warnings] };
+    const fellBack = { code: 'DUMP_CDB_FALLBACK', message: `cdb failed (${e.code}: ${e.message}); the native reader answered instead` };
+    return { ...native, warnings: [fellBack, ...native.warnings] };
   }
 
   // Beside cdb's answer, the native facts (a failure of the native reader is a warning, never fatal here).
@@ -89,8 +90,11 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   try {
     native = await analyzeNativeFile(file, { strict: false });
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return { ...cdbReport, native: null, disagreements: [], warnings: [...cdbReport.warnings, `native reader could not read the dump: ${why}`] };
+    // Its code stays in the message; the offset, when it has one, is a byte of the same file.
+    const why = e instanceof AnalyzeError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    const offset = e instanceof AnalyzeError && e.offset !== undefined ? { offset: e.offset } : {};
+    const unread = { code: 'DUMP_NATIVE_UNREADABLE', message: `native reader could not read the dump: ${why}`, ...offset };
+    return { ...cdbReport, native: null, disagreements: [], warnings: [...cdbReport.warnings, unread] };
   }
   return { ...cdbReport, native, disagreements: compareReports(cdbReport, native) };
 }

@@ -2,6 +2,7 @@
  * The report of `analyze dump` (docs/json-dump.md): one shape whichever engine produced it.
  * Absent facts are null, never missing, so consumers can rely on every key.
  */
+import type { Warning } from '../errors.js';
 
 export type DumpEngine = 'cdb' | 'text' | 'native';
 
@@ -73,8 +74,11 @@ export interface DumpReport {
   osVersion: string | null;
   /** `module!function+offset` frames, innermost first. */
   stack: string[];
-  /** Symbol problems, parse oddities, engine disagreements: one sentence each. */
-  warnings: string[];
+  /**
+   * Symbol problems, parse oddities, damage the native reader stepped over: a stable `DUMP_*` code, one
+   * sentence, and (native engine) the byte offset of the damage.
+   */
+  warnings: Warning[];
   /** Native engine facts (null/empty from cdb and text). */
   os?: { platform: string | null; version: string | null; build: number | null; architecture: string | null; processors: number | null } | null;
   modules?: ModuleInfo[];

@@ -28,7 +28,8 @@ export function dumpJson(r: DumpReport): object {
     failureBucket: r.failureBucket,
     osVersion: r.osVersion,
     stack: r.stack,
-    warnings: r.warnings,
+    // The shape every command uses (docs/json.md): the file is the report's own, so it is not repeated.
+    warnings: r.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.offset === undefined ? {} : { offset: w.offset }) })),
     os: r.os ?? null,
     modules: (r.modules ?? []).map(moduleJson),
     drivers: (r.drivers ?? []).map(moduleJson),

@@ -52,7 +52,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
         if (ctx.json) results.push(dumpJson(shown));
         else {
           ctx.io.out(renderDump(shown, ctx.colors, { verbose: ctx.debug }));
-          reportWarnings(ctx, shown.warnings.map((message) => ({ code: 'DUMP_NOTE', message, file })));
+          reportWarnings(ctx, shown.warnings.map((w) => ({ ...w, file })));
         }
         code = isProblem(shown) ? EXIT_PROBLEM : EXIT_OK;
       } catch (e) {

@@ -11,6 +11,7 @@
  * Each fact has an ordered list of sources; the first one present wins. The parser never throws: a text with
  * nothing recognisable gives a report of nulls with a warning saying so.
  */
+import type { Warning } from '../../errors.js';
 import { bugcheckName, exceptionName } from '../../tables/index.js';
 import type { BugcheckInfo, DumpEngine, DumpReport, ExceptionInfo } from '../report.js';
 import { normaliseAnalyzeText } from './detect.js';
@@ -21,6 +22,29 @@ export interface ParseAnalyzeOptions {
   /** 'text' for a saved analysis, 'cdb' when the text is cdb's live output. */
   engine?: Extract<DumpEngine, 'cdb' | 'text'>;
 }
+
+/**
+ * The warning codes of the text and cdb engines (stable, docs/json-dump.md). The text carries no byte
+ * offsets of the dump, so these warnings have none.
+ */
+export const TEXT_WARNING = {
+  /** A line the debugger printed as a warning or error (`*** WARNING`, `Unable to get ...`). */
+  debugger: 'DUMP_DEBUGGER_WARNING',
+  /** The debugger could not load the right symbols: the culprit may be wrong. */
+  symbols: 'DUMP_SYMBOLS_WRONG',
+  /** No `Bugcheck Analysis` / `Exception Analysis` banner: a partial paste. */
+  noBanner: 'DUMP_TEXT_NO_BANNER',
+  /** Parts of the text were elided with `...`. */
+  elided: 'DUMP_TEXT_ELIDED',
+  /** Neither a bugcheck, an exception nor a culprit was found. */
+  noFacts: 'DUMP_TEXT_NO_FACTS',
+  /** Two sources of the bugcheck code disagree; the first one read wins. */
+  conflict: 'DUMP_TEXT_CONFLICT',
+  /** Only some bugcheck arguments are shown, so the parameters are left empty. */
+  partialArgs: 'DUMP_TEXT_PARTIAL_ARGS',
+  /** The stack is longer than the frames kept. */
+  stackCut: 'DUMP_TEXT_STACK_CUT',
+} as const;
 
 /** A stack longer than this is cut (a corrupt stack can unwind into thousands of garbage frames). */
 const MAX_STACK_FRAMES = 256;
@@ -195,7 +219,7 @@ function scanLines(text: string): Scan {
 }
 
 function buildReport(s: Scan, file: string, engine: 'cdb' | 'text'): DumpReport {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const key = (k: string): string | null => {
     const v = s.keys.get(k);
     return v === undefined || v === '' ? null : v;
@@ -231,16 +255,21 @@ function buildReport(s: Scan, file: string, engine: 'cdb' | 'text'): DumpReport 
   else if (followup !== null) evidence.push(`!analyze follows up on ${followup} (FOLLOWUP_IP)`);
 
   // Warnings: the debugger's own (deduplicated), then what the text lacks.
-  warnings.unshift(...s.troubles.map((t) => `debugger: ${t}`));
-  if (s.troubleCount > s.troubles.length) warnings.push(`debugger: ${s.troubleCount - s.troubles.length} more warning line(s) repeat or follow the ones above`);
+  warnings.unshift(...s.troubles.map((t) => note(TEXT_WARNING.debugger, `debugger: ${t}`)));
+  if (s.troubleCount > s.troubles.length) {
+    warnings.push(note(TEXT_WARNING.debugger, `debugger: ${s.troubleCount - s.troubles.length} more warning line(s) repeat or follow the ones above`));
+  }
   if (s.troubles.some((t) => SYMBOL_TROUBLE.test(t)) || (failureBucket !== null && /WRONG_SYMBOLS/.test(failureBucket))) {
     warnings.push(
-      'symbols: the debugger could not load the right symbols, so the analysis may blame the wrong module; set the symbol path to srv*<cache folder>*https://msdl.microsoft.com/download/symbols (--symbols or _NT_SYMBOL_PATH) and rerun',
+      note(
+        TEXT_WARNING.symbols,
+        'symbols: the debugger could not load the right symbols, so the analysis may blame the wrong module; set the symbol path to srv*<cache folder>*https://msdl.microsoft.com/download/symbols (--symbols or _NT_SYMBOL_PATH) and rerun',
+      ),
     );
   }
-  if (!s.banner) warnings.push('text: no "Bugcheck Analysis" / "Exception Analysis" banner: read as a partial paste');
-  if (s.elided) warnings.push('text: parts of the output were elided ("..."): facts not shown in it are null');
-  if (bugcheck === null && exception === null && culpritModule === null) warnings.push('text: no bugcheck, exception or culprit found in the text');
+  if (!s.banner) warnings.push(note(TEXT_WARNING.noBanner, 'text: no "Bugcheck Analysis" / "Exception Analysis" banner: read as a partial paste'));
+  if (s.elided) warnings.push(note(TEXT_WARNING.elided, 'text: parts of the output were elided ("..."): facts not shown in it are null'));
+  if (bugcheck === null && exception === null && culpritModule === null) warnings.push(note(TEXT_WARNING.noFacts, 'text: no bugcheck, exception or culprit found in the text'));
 
   const os = readOs(s, key, osVersion);
   const crashTime = readTime(key('TARGET_TIME'));
@@ -270,7 +299,9 @@ function buildReport(s: Scan, file: string, engine: 'cdb' | 'text'): DumpReport 
 
 type KeyFn = (k: string) => string | null;
 
-function readBugcheck(s: Scan, key: KeyFn, warnings: string[]): BugcheckInfo | null {
+const note = (code: string, message: string): Warning => ({ code, message });
+
+function readBugcheck(s: Scan, key: KeyFn, warnings: Warning[]): BugcheckInfo | null {
   const fromStr = /^0x([0-9a-fA-F]{1,8})(?:_|$)/.exec(key('BUGCHECK_STR') ?? '');
   const sources: [string, string | null | undefined][] = [
     ['BUGCHECK_CODE', key('BUGCHECK_CODE')],
@@ -283,7 +314,7 @@ function readBugcheck(s: Scan, key: KeyFn, warnings: string[]): BugcheckInfo | n
     const v = hexNumber(raw);
     if (v === null) continue;
     if (code === null) code = v;
-    else if (v !== code) warnings.push(`text: ${where} says bugcheck ${codeHex(v)}, but ${codeHex(code)} was read first`);
+    else if (v !== code) warnings.push(note(TEXT_WARNING.conflict, `text: ${where} says bugcheck ${codeHex(v)}, but ${codeHex(code)} was read first`));
   }
   if (code === null) return null;
 
@@ -294,7 +325,7 @@ function readBugcheck(s: Scan, key: KeyFn, warnings: string[]): BugcheckInfo | n
   else if (s.summary && s.summary.params.length === 4 && s.summary.params.every((x) => hexNumberBig(x) !== null)) parameters = s.summary.params.map(paramHex);
   else {
     const known = s.args.map((a, i) => (a === undefined ? null : `Arg${i + 1} = ${paramHex(a)}`)).filter((x) => x !== null);
-    if (known.length > 0) warnings.push(`text: only some bugcheck arguments are shown (${known.join(', ')}); parameters left empty`);
+    if (known.length > 0) warnings.push(note(TEXT_WARNING.partialArgs, `text: only some bugcheck arguments are shown (${known.join(', ')}); parameters left empty`));
   }
 
   const textName = s.nameLine !== null && hexNumber(s.nameLine.code) === code ? s.nameLine.name : null;
@@ -355,7 +386,7 @@ function readTime(v: string | null): string | null {
 }
 
 /** One frame per STACK_TEXT line: `module!function+offset`, or the raw address when unsymbolised. */
-function readStack(lines: string[], warnings: string[]): string[] {
+function readStack(lines: string[], warnings: Warning[]): string[] {
   const frames: string[] = [];
   for (const line of lines) {
     if (!/^[0-9a-fA-F`]{8,}\s/.test(line)) continue;
@@ -367,7 +398,7 @@ function readStack(lines: string[], warnings: string[]): string[] {
     const src = site.indexOf(' [');
     if (src > 0) site = site.slice(0, src);
     if (frames.length === MAX_STACK_FRAMES) {
-      warnings.push(`text: the stack has more than ${MAX_STACK_FRAMES} frames; the rest are left out`);
+      warnings.push(note(TEXT_WARNING.stackCut, `text: the stack has more than ${MAX_STACK_FRAMES} frames; the rest are left out`));
       break;
     }
     frames.push(site.trim());

@@ -14,11 +14,11 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, win32 } from 'node:path';
-import { AnalyzeError } from '../../errors.js';
+import { AnalyzeError, type Warning } from '../../errors.js';
 import { openFile } from '../../io/files.js';
 import type { DumpReport } from '../report.js';
 import { CDB_INSTALL_ADVICE, locateCdb } from './locate.js';
-import { parseAnalyzeText, SYMBOL_TROUBLE } from './parse.js';
+import { parseAnalyzeText, SYMBOL_TROUBLE, TEXT_WARNING } from './parse.js';
 
 export interface RunCdbOptions {
   /** cdb to run; located (ANALYZE_CDB, PATH, Windows Kits ...) when absent. */
@@ -284,13 +284,15 @@ function interpretCdbOutput(run: CdbRun, file: string, symbols: string): DumpRep
     throw new AnalyzeError('DUMP_CDB_NO_ANALYSIS', `cdb's output holds no !analyze result; its last output: ${lastLines(out)}`, { file });
   }
 
-  const warnings = [...report.warnings];
-  if (!new RegExp(`^${DONE_MARKER}$`, 'm').test(out)) warnings.push(`cdb: the analysis did not run to its end (cdb ${describeExit(run)}); the facts shown are those printed before`);
-  else if (run.signal !== null || (run.exitCode !== null && run.exitCode !== 0)) warnings.push(`cdb: ${describeExit(run)} after the analysis`);
-  if (run.dropped > 0) warnings.push(`cdb: its output was longer than the bound; ${run.dropped} bytes in the middle were not kept`);
-  if (!warnings.some((w) => w.startsWith('symbols:')) && SYMBOL_TROUBLE.test(out)) {
-    warnings.push(`symbols: cdb reported symbol problems with the symbol path ${symbols}; the culprit may be wrong`);
+  const warnings: Warning[] = [...report.warnings];
+  const note = (code: string, message: string) => warnings.push({ code, message });
+  if (!new RegExp(`^${DONE_MARKER}$`, 'm').test(out)) {
+    note('DUMP_CDB_INCOMPLETE', `cdb: the analysis did not run to its end (cdb ${describeExit(run)}); the facts shown are those printed before`);
+  } else if (run.signal !== null || (run.exitCode !== null && run.exitCode !== 0)) note('DUMP_CDB_EXIT', `cdb: ${describeExit(run)} after the analysis`);
+  if (run.dropped > 0) note('DUMP_CDB_OUTPUT_CUT', `cdb: its output was longer than the bound; ${run.dropped} bytes in the middle were not kept`);
+  if (!warnings.some((w) => w.code === TEXT_WARNING.symbols) && SYMBOL_TROUBLE.test(out)) {
+    note(TEXT_WARNING.symbols, `symbols: cdb reported symbol problems with the symbol path ${symbols}; the culprit may be wrong`);
   }
   // The text engine's banner note does not apply to cdb's own output (load messages precede the banner).
-  return { ...report, warnings: warnings.filter((w) => !w.startsWith('text: no "Bugcheck Analysis"')) };
+  return { ...report, warnings: warnings.filter((w) => w.code !== TEXT_WARNING.noBanner) };
 }

@@ -102,7 +102,7 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
     failureBucket: null,
     osVersion,
     stack: verdict.frames,
-    warnings: warnings.list.map((w) => w.message),
+    warnings: [...warnings.list],
     os: { platform: 'Windows NT', version: osVersion, build: h.build, architecture: h.arch, processors: h.processors },
     modules: [],
     drivers: drivers.map((d) => driverInfo(d)),

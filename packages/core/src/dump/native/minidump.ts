@@ -106,7 +106,7 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
     failureBucket: null,
     osVersion,
     stack: frames,
-    warnings: warnings.list.map((w) => w.message),
+    warnings: [...warnings.list],
     os: sys
       ? { platform: PLATFORM_NAME[sys.platformId] ?? `0x${sys.platformId.toString(16).padStart(8, '0')}`, version: osVersion, build: sys.build, architecture: CPU_NAME[sys.cpu] ?? `0x${sys.cpu.toString(16).padStart(4, '0')}`, processors: sys.processors }
       : null,

@@ -84,7 +84,7 @@ describe('parseAnalyzeText on hostile or empty input', () => {
     expect(r.bugcheck).toBeNull();
     expect(r.exception).toBeNull();
     expect(r.stack).toEqual([]);
-    expect(r.warnings.join('\n')).toMatch(/no bugcheck, exception or culprit/);
+    expect(r.warnings).toContainEqual({ code: 'DUMP_TEXT_NO_FACTS', message: expect.stringMatching(/no bugcheck, exception or culprit/) });
   });
 
   it('a 2 MB line of spaces and a runaway stack stay linear and bounded', () => {
@@ -94,13 +94,13 @@ describe('parseAnalyzeText on hostile or empty input', () => {
     const r = parseAnalyzeText(text);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(r.stack).toHaveLength(256);
-    expect(r.warnings.join('\n')).toMatch(/more than 256 frames/);
+    expect(r.warnings).toContainEqual({ code: 'DUMP_TEXT_STACK_CUT', message: expect.stringMatching(/more than 256 frames/) });
   });
 
   it('sources that disagree on the bugcheck code are flagged', () => {
     const r = parseAnalyzeText('KMODE_EXCEPTION_NOT_HANDLED (1e)\nBUGCHECK_CODE: 7e\n');
     expect(r.bugcheck?.code).toBe('0x0000007E');
-    expect(r.warnings.join('\n')).toMatch(/the name line says bugcheck 0x0000001E/);
+    expect(r.warnings).toContainEqual({ code: 'DUMP_TEXT_CONFLICT', message: expect.stringMatching(/the name line says bugcheck 0x0000001E/) });
   });
 
   it('a 1000007e summary gets the _M name from the tables', () => {

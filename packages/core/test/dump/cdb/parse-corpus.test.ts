@@ -203,7 +203,7 @@ function check(r: DumpReport, e: Expect): void {
   if (e.frames !== undefined) expect(r.stack).toHaveLength(e.frames);
   if (e.first !== undefined) expect(r.stack[0]).toBe(e.first);
   if (e.last !== undefined) expect(r.stack[r.stack.length - 1]).toBe(e.last);
-  if (e.warning !== undefined) expect(r.warnings.join('\n')).toMatch(e.warning);
+  if (e.warning !== undefined) expect(r.warnings.map((w) => w.message).join('\n')).toMatch(e.warning);
 }
 
 describe('parseAnalyzeText over the corpus texts', () => {

@@ -199,7 +199,7 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
   it('a cdb that crashes after printing the analysis gives the facts with a warning', async () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('crash-after-analysis') });
     expect(report.imageName).toBe('myfault.sys');
-    expect(report.warnings.join('\n')).toMatch(/did not run to its end .*SIGSEGV/);
+    expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/did not run to its end .*SIGSEGV/);
   });
 
   it('a non-zero exit without an analysis quotes the last output', async () => {
@@ -211,7 +211,7 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
   it('a non-zero exit after a complete analysis keeps the facts and warns', async () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('replay-exit1') });
     expect(report.bugcheck?.code).toBe('0x000000D1');
-    expect(report.warnings).toContain('cdb: exited with code 1 after the analysis');
+    expect(report.warnings).toContainEqual({ code: 'DUMP_CDB_EXIT', message: 'cdb: exited with code 1 after the analysis' });
   });
 
   it('garbage output is DUMP_CDB_NO_ANALYSIS, not a made-up report', async () => {
@@ -242,7 +242,7 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
   it('output beyond the bound is cut in the middle; the analysis at the end survives', async () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('flood'), maxOutputBytes: 1024 * 1024 });
     expect(report.imageName).toBe('myfault.sys');
-    expect(report.warnings.join('\n')).toMatch(/bytes in the middle were not kept/);
+    expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/bytes in the middle were not kept/);
   });
 
   it('a missing dump is our FILE_UNREADABLE, before cdb runs', async () => {

@@ -143,7 +143,8 @@ describe('analyzeDump when cdb fails', () => {
     const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: env(), timeoutMs: 30_000 });
     expect(r.engine).toBe('native');
     expect(r.culprit?.module).toBe('amdppm.sys');
-    expect(r.warnings[0]).toMatch(/^cdb failed \(DUMP_CDB_FAILED: cdb exited with code 3 .*Debuggee initialization failed.*\); the native reader answered instead$/);
+    expect(r.warnings[0]?.code).toBe('DUMP_CDB_FALLBACK');
+    expect(r.warnings[0]?.message).toMatch(/^cdb failed \(DUMP_CDB_FAILED: cdb exited with code 3 .*Debuggee initialization failed.*\); the native reader answered instead$/);
   });
 
   (posix ? it : it.skip)('--engine cdb: the failure is the answer', async () => {

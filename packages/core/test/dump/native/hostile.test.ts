@@ -119,7 +119,7 @@ describe('hostile minidumps', () => {
     ]);
     const r = analyzeNativeBuffer(b);
     expect(r.exception).toBeNull();
-    expect(r.warnings.join(' ')).toMatch(/Exception stream .* past the end/);
+    expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/Exception stream .* past the end/);
     const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_STREAM_OUT_OF_FILE');
     expect(e.offset).toBe(32 + 12); // the directory entry that points outside
@@ -155,12 +155,12 @@ describe('hostile minidumps', () => {
     const r = analyzeNativeBuffer(b);
     expect(r.modules).toHaveLength(1);
     expect(r.modules![0]!.name).toBe('module#0');
-    expect(r.warnings.join(' ')).toMatch(/module 0: its name could not be read/);
+    expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/module 0: its name could not be read/);
     const big = minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }], (buf, { rvas }) => {
       buf.writeUInt32LE(rvas[0]!, rvas[1]! + 4 + 20); // name RVA -> SystemInfo (its first u32 read as a length)
       buf.writeUInt32LE(0xfffffff0, rvas[0]!);
     });
-    expect(analyzeNativeBuffer(big).warnings.join(' ')).toMatch(/claims \d+ bytes/);
+    expect(analyzeNativeBuffer(big).warnings.map((w) => w.message).join(' ')).toMatch(/claims \d+ bytes/);
   });
 
   it('a thread list whose stack descriptors point past the end still gives the exception', () => {
@@ -179,7 +179,7 @@ describe('hostile minidumps', () => {
     const r = analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type: 6, data: exc }]));
     expect(r.exception?.code).toBe('0xC0000005');
     expect(r.exception?.reason).toBe('EXCEPTION_ACCESS_VIOLATION');
-    expect(r.warnings.join(' ')).toMatch(/context .* past the end/);
+    expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/context .* past the end/);
   });
 
   it('a ThreadNames stream claiming more names than it holds costs the names, not the threads (strict: an error)', () => {
@@ -191,7 +191,7 @@ describe('hostile minidumps', () => {
     const b = minidump([{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type: 24, data: names }]);
     const r = analyzeNativeBuffer(b);
     expect(r.threads).toEqual([{ id: 7, name: null, stackStart: '0x0', stackSize: 0 }]);
-    expect(r.warnings.join(' ')).toMatch(/ThreadNames claims 1000 entries .*: thread names skipped/);
+    expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/ThreadNames claims 1000 entries .*: thread names skipped/);
     expect(codeOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }))).toBe('DUMP_BAD_COUNT');
   });
 
@@ -281,7 +281,9 @@ describe('hostile kernel dumps', () => {
     const r = analyzeNativeBuffer(b);
     expect(r.bugcheck?.code).toBe('0x000000D1');
     expect(r.drivers).toEqual([]);
-    expect(r.warnings.join(' ')).toMatch(/driver list could not be read .*4294967295 drivers/);
+    expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/driver list could not be read .*4294967295 drivers/);
+    // The warning keeps the reader's code and the byte offset of the damage (the same ones --strict throws).
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'DUMP_BAD_COUNT', offset: 0x2100 }));
     expect(r.culprit).toEqual({ module: null, evidence: [expect.stringMatching(/driver list is missing or damaged/)] });
     const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_BAD_COUNT');
