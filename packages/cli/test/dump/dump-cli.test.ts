@@ -236,6 +236,14 @@ describe('analyze dump on real dumps, as a user reads it', () => {
       expect(warnings.length).toBe(lines.length);
       for (const w of warnings) expect(Object.keys(w as object)).toEqual(['code', 'message', 'offset']);
       expect(warnings).toContainEqual({ code: 'DUMP_TRUNCATED', message: expect.stringMatching(/driver list could not be read/), offset: 9000 });
+
+      // --strict: the first damage is the error, nothing is printed, and the message promises nothing.
+      const strict = await run(cut, '--strict');
+      expect(strict.code).toBe(2);
+      expect(strict.out).toBe('');
+      expect(strict.err.trim().split('\n')).toHaveLength(1);
+      expect(strict.err).toMatch(/^analyze: .*cut\.dmp: the small dump's triage header could not be read .* \(at byte 9000\)$/m);
+      expect(strict.err).not.toMatch(/shown/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

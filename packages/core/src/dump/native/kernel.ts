@@ -114,13 +114,16 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
   };
 }
 
-/** Read a part of the small dump the verdict can do without; its damage becomes a warning. */
+/**
+ * Read a part of the small dump the verdict can do without; its damage becomes a warning (with --strict, the
+ * error: so the message must not say that anything is shown).
+ */
 function readOptional<T>(warnings: Warnings, what: string, fallback: T, read: () => T): T {
   try {
     return read();
   } catch (e) {
     if (!(e instanceof AnalyzeError)) throw e;
-    warnings.warn(e.code, `the small dump's ${what} could not be read (${e.message}); the header facts are shown without it`, e.offset);
+    warnings.warn(e.code, `the small dump's ${what} could not be read (${e.message}); the header facts (bugcheck, build, time) do not need it`, e.offset);
     return fallback;
   }
 }

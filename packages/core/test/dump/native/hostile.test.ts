@@ -308,6 +308,20 @@ describe('hostile kernel dumps', () => {
     }
   });
 
+  it('the same with --strict: the error says what could not be read and promises no output', () => {
+    const real = readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    for (const cut of [0x2100, 9000, 70_000, 1_000_000]) {
+      const e = errorOf(() => analyzeNativeBuffer(real.subarray(0, cut), 'cut.dmp', { strict: true }));
+      expect(e.message).toMatch(/^the small dump's .* could not be read \(/);
+      // Nothing is printed under --strict, so the message must not say the header facts are shown.
+      expect(e.message).not.toMatch(/shown|below|above/);
+      expect(e.offset).toBeDefined();
+    }
+    // Without --strict the same sentence is the warning, and the header facts are the report.
+    const r = analyzeNativeBuffer(real.subarray(0, 9000));
+    expect(r.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^the small dump's driver list could not be read .*; the header facts \(bugcheck, build, time\) do not need it$/));
+  });
+
   it('a header-only bitmap dump gives the bugcheck and says why no driver is named', () => {
     const b = Buffer.concat([kernel64(5), Buffer.from('SDMPDUMP'), Buffer.alloc(0x100)]);
     const r = analyzeNativeBuffer(b);
