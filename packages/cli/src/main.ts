@@ -9,6 +9,7 @@ import { colorEnabled, makeColors } from './render/color.js';
 import { makeProgress } from './render/progress.js';
 import { printable, reportError } from './output.js';
 import { closest } from './suggest.js';
+import { expandFilePatterns } from './expand.js';
 
 export type { Io } from './io.js';
 export type { Context } from './context.js';
@@ -72,7 +73,9 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
     async (args) => {
       if (!spec.load) return;
       const mod = await spec.load();
-      setExit(await mod.run(restoreStdinArgs(args), makeContext(args as unknown as GlobalArgs, io)));
+      const given = restoreStdinArgs(args);
+      if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
+      setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io)));
     },
   );
 }
