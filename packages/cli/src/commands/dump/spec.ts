@@ -11,9 +11,11 @@ export const dumpSpec: CommandSpec = {
       .option('cdb', { type: 'string', describe: 'Path to cdb.exe (or its Debuggers folder); default: ANALYZE_CDB, PATH, Windows Kits, WinDbg app' })
       .option('symbols', { type: 'string', describe: 'Symbol path for cdb (-y); default: _NT_SYMBOL_PATH, else srv*<cache>*https://msdl.microsoft.com/download/symbols' })
       .option('timeout', { type: 'number', default: 600, describe: 'Seconds before cdb (and its children) are stopped' })
+      // Example commands stay within 40 characters (with "analyze "): yargs gives the command column at most half
+      // of an 80-column terminal and wraps longer ones mid-word (test/dump/help.test.ts).
       .example('$0 dump C:\\Windows\\MEMORY.DMP', 'BSOD: stop code, parameters and the driver to blame')
-      .example('$0 dump C:\\Windows\\Minidump\\*.dmp --engine native', 'without the Debugging Tools (also on Linux/macOS)')
-      .example('$0 dump crash.dmp --symbols "srv*C:\\symbols*https://msdl.microsoft.com/download/symbols"', 'cdb with an explicit symbol cache')
+      .example('$0 dump Mini*.dmp --engine native', 'small dumps (C:\\Windows\\Minidump) without the Debugging Tools, also on Linux/macOS')
+      .example('$0 dump crash.dmp --symbols C:\\sym', 'cdb with symbols from a local folder (--symbols above shows the srv*cache*server form)')
       .example('$0 dump analysis.txt', 'a !analyze -v output someone pasted out of WinDbg')
       .example('$0 dump app.dmp --json', 'the whole report as JSON (docs/json-dump.md)'),
   load: () => import('./run.js'),
