@@ -69,7 +69,21 @@ describe('file helpers', () => {
 
   it('reports truncated gzip as corrupt', () => {
     const gz = gzipSync(Buffer.alloc(5000, 7));
-    expect(() => gunzipBounded(gz.subarray(0, gz.length - 10), 1e6)).toThrow(expect.objectContaining({ code: 'GZIP_CORRUPT' }) as unknown as Error);
+    expect(() => gunzipBounded(gz.subarray(0, gz.length - 10), 1e6)).toThrow(expect.objectContaining({ code: 'GZIP_CORRUPT', offset: gz.length - 10 }) as unknown as Error);
+  });
+
+  it('names the byte where damaged gzip data stops making sense', () => {
+    // Text compresses into dynamic-Huffman blocks; a block header with the reserved type 3 is invalid at once.
+    const text = Buffer.from(Array.from({ length: 4000 }, (_, i) => `line ${i} of a purple screen\n`).join(''));
+    const gz = Buffer.from(gzipSync(text, { level: 9 }));
+    gz[10] = 0xff; // first deflate byte: BFINAL=1, BTYPE=3 (reserved)
+    let error: unknown;
+    try {
+      gunzipBounded(gz, 1e7, 'screen.txt.gz');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toEqual(expect.objectContaining({ code: 'GZIP_CORRUPT', offset: 10, file: 'screen.txt.gz' }));
   });
 });
 

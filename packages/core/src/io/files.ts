@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { AnalyzeError } from '../errors.js';
 
 /** gzip's two magic bytes (RFC 1952 §2.3.1). */
@@ -81,6 +81,31 @@ export function gunzipBounded(data: Uint8Array, maxOutput: number, file?: string
     if (code === 'ERR_BUFFER_TOO_LARGE' || (e instanceof RangeError && /maxOutputLength|buffer/i.test(e.message))) {
       throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${maxOutput} bytes (decompression bomb?)`, { file, cause: e });
     }
-    throw new AnalyzeError('GZIP_CORRUPT', `gzip data is damaged or truncated (${(e as Error).message})`, { file, cause: e });
+    throw new AnalyzeError('GZIP_CORRUPT', `gzip data is damaged or truncated (${(e as Error).message})`, { file, offset: gzipDamageOffset(data, maxOutput), cause: e });
   }
+}
+
+/**
+ * Where gzip data stops making sense: the shortest prefix that already fails to inflate, found by
+ * bisection (a prefix that is merely short inflates without error when flushed). Only on the error path;
+ * about log2(size) inflations, each bounded by `maxOutput`. A stream cut short gives its length.
+ */
+function gzipDamageOffset(data: Uint8Array, maxOutput: number): number {
+  const fails = (n: number): boolean => {
+    try {
+      gunzipSync(data.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: maxOutput });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (!fails(data.length)) return data.length; // only the end is missing
+  let good = 0; // a prefix of this length inflates
+  let bad = data.length; // and this one fails
+  while (bad - good > 1) {
+    const mid = good + Math.floor((bad - good) / 2);
+    if (fails(mid)) bad = mid;
+    else good = mid;
+  }
+  return bad - 1;
 }
