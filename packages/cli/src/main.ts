@@ -8,6 +8,7 @@ import { processIo, type Io } from './io.js';
 import { colorEnabled, makeColors } from './render/color.js';
 import { makeProgress } from './render/progress.js';
 import { printable, reportError } from './output.js';
+import { safeForTerminal } from './render/printable.js';
 import { closest } from './suggest.js';
 import { expandFilePatterns } from './expand.js';
 
@@ -82,7 +83,9 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
 
 function makeContext(args: GlobalArgs, io: Io): Context {
   const colors = makeColors(colorEnabled({ json: args.json, colorFlag: args.color, isTTY: io.stdoutIsTTY, env: io.env }));
-  return { ...args, io, colors, progress: makeProgress(io, !args.json && !args.quiet) };
+  // Text reports repeat what files contain (names, messages): keep their control characters from acting on the terminal.
+  const shown: Io = args.json ? io : { ...io, out: (t) => io.out(safeForTerminal(t)) };
+  return { ...args, io: shown, colors, progress: makeProgress(io, !args.json && !args.quiet) };
 }
 
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */

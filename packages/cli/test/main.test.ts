@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { main } from '../src/main.js';
 import { colorEnabled, makeColors } from '../src/render/color.js';
+import { safeForTerminal } from '../src/render/printable.js';
 import { closest } from '../src/suggest.js';
 import type { CommandSpec } from '../src/command.js';
 import { captureIo } from './helpers/io.js';
@@ -156,5 +157,16 @@ describe('terminal safety', () => {
     const io3 = captureIo();
     expect(await main(['fr\u001bobnicate'], io3)).toBe(2);
     expect(io3.stderr).not.toContain('\u001b');
+  });
+});
+
+describe('terminal safety of reports', () => {
+  it('text reports show control characters as \\xNN and keep only colour sequences; JSON is left to JSON escaping', async () => {
+    // The test command prints its file names: stand-ins for names read out of a hostile file.
+    const hostile = 'ev\u001b]52;c;ZXZpbA==\u0007il\u001b[2J\u009b';
+    const io = captureIo();
+    expect(await main(['echo', hostile, 'plain'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('ev\\x1b]52;c;ZXZpbA==\\x07il\\x1b[2J\\x9b plain\n');
+    expect(safeForTerminal(`${makeColors(true).red('red')}\tx\n`)).toBe('\u001b[31mred\u001b[39m\tx\n');
   });
 });

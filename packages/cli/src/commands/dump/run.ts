@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '@analyze/core/errors';
 import { analyzeDump, type DumpReport } from '@analyze/core/dump';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
+import { errorJson, printable, printJson, reportError, reportWarnings } from '../../output.js';
 import { dumpJson, isProblem } from './json.js';
 import { renderDump } from './render.js';
 
@@ -24,7 +24,7 @@ const MAX_TIMEOUT_S = 24 * 3600;
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as DumpArgs;
   if (!(args.timeout > 0 && args.timeout <= MAX_TIMEOUT_S)) {
-    ctx.io.err(`analyze: --timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S} (got ${String(raw['timeout'])})\n`);
+    ctx.io.err(`analyze: --timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S} (got ${printable(String(raw['timeout']))})\n`);
     return EXIT_INVALID;
   }
   // Ctrl-C stops cdb and everything it started, then reports the interruption.
