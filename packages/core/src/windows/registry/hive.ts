@@ -6,12 +6,6 @@ import { subkeyOffsets } from './lists.js';
 import { readValueData } from './value-data.js';
 import { decodeValue, valueTypeName, type DecodedValue } from './value-types.js';
 
-/**
- * A corrupt hive can produce a warning per cell; past this many, one summary warning stands for the
- * rest so a damaged 100 MB hive cannot flood the output (or memory).
- */
-export const MAX_HIVE_WARNINGS = 200;
-
 export interface OpenHiveOptions {
   /** The file name for errors and warnings. */
   file?: string;
@@ -94,7 +88,6 @@ export class Hive {
   readonly baseBlock: BaseBlock;
   private readonly cells: CellSpace;
   private readonly sink: Warnings;
-  private suppressed = 0;
   private readonly rootKey: RegKey;
 
   private constructor(
@@ -126,14 +119,7 @@ export class Hive {
 
   /** Recoverable damage: a coded warning with the file offset. In strict mode this throws. */
   readonly warn = (code: string, message: string, fileOffset: number): void => {
-    if (this.sink.list.length >= MAX_HIVE_WARNINGS && !this.sink.strict) {
-      this.suppressed++;
-      const last = this.sink.list[this.sink.list.length - 1]!;
-      if (last.code === 'REGF_MORE_WARNINGS') last.message = `${this.suppressed} more warnings not listed`;
-      else this.sink.warn('REGF_MORE_WARNINGS', `${this.suppressed} more warnings not listed`);
-      return;
-    }
-    this.sink.warn(code, message, fileOffset);
+    this.sink.warn(code, message, fileOffset); // capped there (MAX_WARNINGS, then one WARNINGS_CAPPED)
   };
 
   root(): RegKey {

@@ -1,4 +1,4 @@
-export { Hive, RegKey, MAX_HIVE_WARNINGS, typeName, valueOf } from './hive.js';
+export { Hive, RegKey, typeName, valueOf } from './hive.js';
 export type { OpenHiveOptions, RegValue } from './hive.js';
 export { walkKeys } from './walk.js';
 export type { WalkEntry } from './walk.js';
