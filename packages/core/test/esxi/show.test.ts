@@ -58,4 +58,16 @@ describe('showBackup', () => {
     const r = await showBackup(b);
     expect(r.network.managementAddress).toEqual({ value: '10.1.2.3', source: 'etc/hosts' });
   });
+
+  it('an advanced setting that holds a secret is listed with its value redacted', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: object): Buffer };
+    const conf = '/adv/Misc/HostName = "h1.example"\n/adv/UserVars/ActiveDirectoryPassword = "Hunter2AdPass"\n/adv/UserVars/Note = "$6$saltSALT$HashInAnAdvancedSetting0123"\n';
+    const r = await showBackup(openBackup(lib.localTgz({ 'etc/vmware/esx.conf': conf }), { name: 'adv.tgz' }));
+    expect(r.advancedSettings).toEqual([
+      { option: 'Misc/HostName', value: 'h1.example' },
+      { option: 'UserVars/ActiveDirectoryPassword', value: '<redacted>' },
+      { option: 'UserVars/Note', value: '<redacted>' },
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/Hunter2AdPass|saltSALT|HashInAnAdvancedSetting/);
+  });
 });

@@ -172,6 +172,9 @@ function label(key: string, kind: 'added' | 'removed' | 'modified', before: stri
   const s = subject(key, devName);
   const show = (v: string | undefined) => (secret && !showSecrets ? '' : ` "${v ?? ''}"`);
   if (secret && !showSecrets && kind === 'modified') return `${s}: changed`;
+  // a hidden value reads "added (value not shown)": "set to" without its value would read as broken, and
+  // redactText would take the word after "Password: " for the value
+  if (kind === 'added' && secret && !showSecrets) return `${s}: added (value not shown${key.startsWith('/adv/') ? '; image default before' : ''})`;
   if (kind === 'added') return `${s}: set to${show(after)}${key.startsWith('/adv/') ? ' (image default before)' : ''}`;
   if (kind === 'removed') {
     const was = secret && !showSecrets ? '' : ` (was "${before ?? ''}")`;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { diffLines } from '../../../src/esxi/diff/text.js';
 import { redactText } from '../../../src/esxi/redact.js';
+import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
+import { diffEsxConf } from '../../../src/esxi/diff/esxconf.js';
 
 // Credentials in files no specific rule knows (local.sh, snmpd.conf) must not reach a report either.
 describe('redaction of credentials in free-form text', () => {
@@ -30,5 +32,16 @@ describe('redaction of credentials in free-form text', () => {
     for (const secret of ['OldPass1', 'NewPass2', 'Corp0rate']) expect(printed).not.toContain(secret);
     // The unredacted diff did contain them, so the test would catch a redaction that stopped working.
     expect(JSON.stringify(changes)).toContain('NewPass2');
+  });
+
+  it('an esx.conf secret that was added reads "added", and redaction leaves that label intact', () => {
+    const before = parseEsxConf('/adv/Misc/HostName = "h"\n');
+    const after = parseEsxConf('/adv/Misc/HostName = "h"\n/adv/UserVars/ActiveDirectoryPassword = "Hunter2AdPass"\n/net/snmp/community = "Corp0rate"\n');
+    const labels = diffEsxConf(before, after, false).map((c) => c.label);
+    expect(labels).toEqual([
+      'advanced setting /UserVars/ActiveDirectoryPassword: added (value not shown; image default before)',
+      '/net/snmp/community: added (value not shown)',
+    ]);
+    for (const l of labels) expect(redactText(l)).toBe(l);
   });
 });
