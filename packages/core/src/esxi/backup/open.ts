@@ -95,6 +95,13 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
   const byPath = new Map<string, TarMember>();
   for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
   const kind = classify(byPath, members);
+  if (kind === undefined && parent === 'configBundle') {
+    // the bundle's state.tgz without local.tgz: nothing to restore, which `check` reports (ESXI_NO_LOCAL_TGZ)
+    pushLayer(st, 'state.tgz', where, parent);
+    for (const m of members) st.backup.outer!.push({ layer: 'state.tgz', path: m.path, size: m.size, type: m.type });
+    st.warnings.warn('ESXI_NO_LOCAL_TGZ', `${layerPrefix(where)}holds no local.tgz or local.tgz.ve: the backup has no host configuration`);
+    return;
+  }
   if (kind === undefined) {
     const names = members.slice(0, 5).map((m) => m.path).join(', ');
     throw new AnalyzeError(

@@ -67,4 +67,15 @@ describe('esxi check', () => {
     b.backup.files.clear();
     expect(codes(checkBackup(await parseBackup(b.backup)))).toContain('error:ESXI_NO_LOCAL_TGZ');
   });
+
+  it('a configBundle whose state.tgz holds no local.tgz opens and gets the missing-local.tgz error (not exit 2)', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { gzip(b: Buffer): Buffer; makeTar(e: object[]): Buffer; manifest(o: object): string; configBundle(m: string, s: Buffer): Buffer };
+    const state = lib.gzip(lib.makeTar([{ name: 'jumpstrt.gz', data: 'x' }]));
+    const opened = openBackup(lib.configBundle(lib.manifest({ uuid: 'u1' }), state), { name: 'no-local.tgz' });
+    expect(opened.kind).toBe('configBundle');
+    expect(opened.layers).toEqual(['configBundle', 'state.tgz']);
+    expect(opened.warnings.map((w) => w.code)).toContain('ESXI_NO_LOCAL_TGZ');
+    const f = checkBackup(await parseBackup(opened));
+    expect(f[0]).toMatchObject({ severity: 'error', code: 'ESXI_NO_LOCAL_TGZ' });
+  });
 });
