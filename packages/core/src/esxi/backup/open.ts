@@ -145,7 +145,7 @@ function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupK
 function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined, where: string): void {
   const enc = st.backup.encryption;
   enc.encrypted = true;
-  const header = parseEnvelopeHeader(data, st.source);
+  const header = inLayer(where, st.source, () => parseEnvelopeHeader(data, st.source));
   if (header.keyInfo !== undefined) enc.keyId = header.keyInfo;
   if (keystore === undefined) {
     enc.reason = 'encryption.info is missing: it sits beside local.tgz.ve in state.tgz (or pass it with --keystore); without it the configuration cannot be decrypted';
@@ -161,9 +161,20 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
         : `keystore mode ${info.mode ?? '(none given)'}: only mode NONE can be decrypted offline`;
     return;
   }
-  const plain = decryptEnvelope(data, info, st.source);
+  const plain = inLayer(where, st.source, () => decryptEnvelope(data, info, st.source));
   enc.decrypted = true;
   openLayer(st, plain, where === '' ? 'decrypted local.tgz' : `${where} (decrypted)`, 'local.tgz.ve');
+}
+
+/** Envelope offsets count from the start of local.tgz.ve: inside a state.tgz or bundle, the message names that layer. */
+function inLayer<T>(where: string, file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (where === '' || !(e instanceof AnalyzeError)) throw e;
+    const offsetNote = e.offset === undefined ? '' : ` (offset in ${where.split(' › ').pop() ?? where})`;
+    throw new AnalyzeError(e.code, `${layerPrefix(where)}${e.message}${offsetNote}`, { file, offset: e.offset, cause: e });
+  }
 }
 
 function collectFiles(st: OpenState, members: TarMember[], where: string): void {

@@ -67,6 +67,19 @@ describe('real ESXi 7.0.2 local.tgz.ve (read from ../shared, never copied)', () 
     expect(e.offset).toBe(4096);
   });
 
+  it('inside a state.tgz, envelope damage names the local.tgz.ve layer its offset is in', async () => {
+    const lib = (await import(fixtureLib)) as { stateTgz(m: Record<string, Buffer>): Buffer };
+    const ve = Buffer.from(readFileSync(REAL('local.tgz.ve')));
+    ve[5000]! ^= 1;
+    const e = thrown(() => openBackup(lib.stateTgz({ 'local.tgz.ve': ve, 'encryption.info': readFileSync(REAL('encryption.info')) }), { name: 'state.tgz' }));
+    expect(e.code).toBe('ESXI_DECRYPT_FAILED');
+    expect(e.offset).toBe(4096);
+    expect(e.message).toMatch(/^local\.tgz\.ve: authenticated decryption failed.*\(offset in local\.tgz\.ve\)$/);
+    const junk = thrown(() => openBackup(lib.stateTgz({ 'local.tgz.ve': Buffer.from('not an envelope'), 'encryption.info': readFileSync(REAL('encryption.info')) }), { name: 'state.tgz' }));
+    expect(junk.code).toBe('ESXI_ENVELOPE_MAGIC');
+    expect(junk.message).toMatch(/^local\.tgz\.ve: not a DataTransformEnvelope/);
+  });
+
   it('says a truncated envelope is truncated', () => {
     const ve = readFileSync(REAL('local.tgz.ve')).subarray(0, 50_000);
     const e = thrown(() => openBackup(ve, { name: 'cut.ve', encryptionInfo: readFileSync(REAL('encryption.info')) }));
