@@ -111,7 +111,8 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     try {
       store = await readConfigStore(csFile.data, backup.source);
     } catch (e) {
-      warnings.warn('ESXI_CONFIGSTORE_UNREADABLE', `${CONFIGSTORE_PATH}: ${(e as Error).message}`);
+      // readConfigStore's messages already start with the path
+      warnings.warn('ESXI_CONFIGSTORE_UNREADABLE', (e as Error).message);
     }
   }
   const hostsText = text(files.get('etc/hosts'));

@@ -59,6 +59,13 @@ describe('showBackup', () => {
     expect(r.network.managementAddress).toEqual({ value: '10.1.2.3', source: 'etc/hosts' });
   });
 
+  it('an unreadable ConfigStore is one warning that names its path once', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: object): Buffer };
+    const b = openBackup(lib.localTgz({ 'etc/vmware/esx.conf': '/adv/Misc/HostName = "h"\n', [CONFIGSTORE_PATH]: 'junk' }), { name: 'cs.tgz' });
+    const w = (await showBackup(b)).warnings.filter((x) => x.code === 'ESXI_CONFIGSTORE_UNREADABLE');
+    expect(w.map((x) => x.message)).toEqual([`${CONFIGSTORE_PATH}: not an SQLite database`]);
+  });
+
   it('an advanced setting that holds a secret is listed with its value redacted', async () => {
     const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: object): Buffer };
     const conf = '/adv/Misc/HostName = "h1.example"\n/adv/UserVars/ActiveDirectoryPassword = "Hunter2AdPass"\n/adv/UserVars/Note = "$6$saltSALT$HashInAnAdvancedSetting0123"\n';
