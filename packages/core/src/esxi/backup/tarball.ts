@@ -139,6 +139,12 @@ function gzipDamageOffset(data: Uint8Array, message: string, maxOutput: number):
   return bad - 1;
 }
 
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+function startsWith(data: Uint8Array, magic: number[]): boolean {
+  return data.length >= magic.length && magic.every((b, i) => data[i] === b);
+}
+
 function fileType(tarType: string): BackupFileType {
   switch (tarType) {
     case 'File':
@@ -175,6 +181,11 @@ export function normalisePath(p: string): string {
 export function readTar(input: Uint8Array, opts: { where: string; file: string; budget: InflateBudget; warnings: Warnings }): TarMember[] {
   const { where, file, budget, warnings } = opts;
   const tar = isGzip(input) ? inflate(input, budget, where, file) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  // tar's Parser inflates a gzip (or zstd) stream by itself, outside our budget: a stream that is compressed
+  // again would bypass the cap (a few KB became 200 MiB under --max-inflated 2M). ESXi never does this.
+  if (isGzip(tar) || startsWith(tar, ZSTD_MAGIC)) {
+    throw new AnalyzeError('ESXI_TAR_INVALID', `${layerPrefix(where)}the ${isGzip(input) ? 'inflated ' : ''}stream is compressed again (gzip or zstd inside the archive), which is not how ESXi writes backups; refusing to unpack it`, { file, offset: 0 });
+  }
   const members: TarMember[] = [];
   let position = 0;
   let failure: AnalyzeError | undefined;

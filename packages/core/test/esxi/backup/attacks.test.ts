@@ -7,6 +7,7 @@ import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { extractBackup } from '../../../src/esxi/backup/extract.js';
 import { Header } from 'tar';
+import { gzipSync } from 'node:zlib';
 import { fixturePath } from '../../helpers/corpus.js';
 
 const fx = (name: string) => fixturePath('esxi', name);
@@ -132,6 +133,15 @@ describe('esxi extract: hostile archives are refused or contained', () => {
   it('decompression bomb with a forged gzip size is stopped by the running cap', () => {
     const e = refused('evil-bomb-forged-size.tgz', { maxInflated: 16 * 1024 * 1024 });
     expect(e.code).toBe('ESXI_INFLATE_LIMIT');
+  });
+
+  it('gzip inside gzip is refused: the tar parser would inflate the inner layer itself, past the cap', () => {
+    // 4 MiB of member data, double-gzipped into a few KB; with a 1 MiB cap it must not be read at all
+    const inner = gzipSync(tarOf([{ path: 'etc/vmware/esx.conf', data: '/adv/Misc/HostName = "h"\n' }, { path: 'etc/big', data: 'x'.repeat(4 * 1024 * 1024) }]));
+    const e = refused(gzipSync(inner), { maxInflated: 1024 * 1024 });
+    expect(e.code).toBe('ESXI_TAR_INVALID');
+    expect(e.message).toMatch(/compressed again/);
+    expect(e.offset).toBe(0);
   });
 
   it('truncated gzip is refused with the offset where it ends', () => {
