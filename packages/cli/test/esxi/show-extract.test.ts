@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/main.js';
@@ -151,6 +151,16 @@ describe('analyze esxi extract', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/decompression bomb/);
     expect(existsSync(join(base, 'out'))).toBe(false);
+  });
+
+  it('a destination that cannot be made: one line naming it, exit 2 (did spin for ever under /proc)', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'analyze-cli-esxi-'));
+    dirs.push(base);
+    writeFileSync(join(base, 'file'), 'x\n');
+    const to = process.platform === 'linux' ? '/proc/analyze-nope' : join(base, 'file', 'out');
+    const r = await run('esxi', 'extract', fx('state-6.7.tgz'), '--to', to);
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split('\n')).toEqual([expect.stringContaining(`cannot use ${to} as the destination folder`)]);
   });
 
   it('--to is required', async () => {

@@ -11,7 +11,7 @@
  * Every skipped entry is reported with its reason.
  */
 import { closeSync, constants, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { AnalyzeError } from '../../errors.js';
 import type { Backup, BackupFile } from './model.js';
 
@@ -133,15 +133,42 @@ function entryFailure(e: unknown): { reason: SkipReason; message: string } | und
   }
 }
 
+/**
+ * Create the destination one level at a time (never `mkdirSync(..., { recursive: true })`: Node 20
+ * spins for ever on some ENOENTs, e.g. under /proc). Levels that already exist are lstat'ed: a folder
+ * is used, a symbolic link only when it leads to a folder (the user's own path, e.g. /tmp on macOS;
+ * the result is reported with links resolved), anything else is refused. Any failure is one
+ * ESXI_EXTRACT_DESTINATION error naming the destination and the level that failed.
+ */
 function prepareRoot(to: string): string {
   const abs = resolve(to);
   try {
-    mkdirSync(abs, { recursive: true, mode: 0o755 });
-    if (!lstatSync(abs).isDirectory() && !realpathDir(abs)) throw new Error('not a directory');
+    let cur = parse(abs).root;
+    for (const part of abs.slice(cur.length).split(sep).filter((p) => p !== '')) {
+      cur = join(cur, part);
+      ensureRootLevel(cur);
+    }
     return realpathSync(abs);
   } catch (e) {
-    throw new AnalyzeError('ESXI_EXTRACT_DESTINATION', `cannot use ${to} as the destination folder (${(e as Error).message})`, { file: to, cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === undefined ? (e as Error).message : `${code} at ${(e as NodeJS.ErrnoException).path ?? abs}`;
+    throw new AnalyzeError('ESXI_EXTRACT_DESTINATION', `cannot use ${to} as the destination folder (${why})`, { file: to, cause: e });
   }
+}
+
+function ensureRootLevel(p: string): void {
+  const existing = lstatOrUndefined(p);
+  if (existing === undefined) {
+    try {
+      mkdirSync(p, { mode: 0o755 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  // a level that appeared while we created it must be a real folder: a link planted in the race is refused
+  const st = existing ?? lstatSync(p);
+  if (st.isDirectory() || (existing !== undefined && st.isSymbolicLink() && realpathDir(p))) return;
+  throw new Error(`${p} is ${st.isSymbolicLink() ? 'a symbolic link that does not lead to a folder' : 'not a folder'}`);
 }
 
 function realpathDir(p: string): boolean {

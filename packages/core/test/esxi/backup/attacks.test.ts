@@ -1,6 +1,6 @@
 // One test per attack on `esxi extract` / openBackup, named after the attack (fixtures: fixtures/gen/esxi/make.mjs).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
@@ -231,6 +231,44 @@ describe('esxi extract: hostile archives are refused or contained', () => {
     expect(readFileSync(join(out, 'etc', 'hosts'), 'utf8')).toContain('esx67.lab.example');
     // read-only files (0400 keys) are replaced too, and keep their mode
     expect(statSync(join(out, 'etc', 'ssh', 'ssh_host_rsa_key')).mode & 0o777).toBe(0o400);
+  });
+});
+
+/** The AnalyzeError extractBackup throws for a destination. */
+function refusedDestination(to: string): AnalyzeError {
+  try {
+    extractBackup(openBackup(fx('local-6.7.tgz')), to);
+  } catch (e) {
+    if (e instanceof AnalyzeError) return e;
+    throw e;
+  }
+  throw new Error(`${to} was accepted as the destination`);
+}
+
+describe('esxi extract: a destination that cannot be made is one error naming it', () => {
+  // Node 20's mkdirSync(..., { recursive: true }) spun at 100 % CPU for ever on this ENOENT
+  (process.platform === 'linux' ? it : it.skip)('under /proc (mkdir gives ENOENT although /proc exists)', () => {
+    const e = refusedDestination('/proc/analyze-nope/out');
+    expect(e.code).toBe('ESXI_EXTRACT_DESTINATION');
+    expect(e.message).toBe('cannot use /proc/analyze-nope/out as the destination folder (ENOENT at /proc/analyze-nope)');
+    expect(e.describe()).not.toContain('\n');
+  });
+
+  it('whose parent is a regular file: names that file, creates nothing', () => {
+    mkdirSync(base, { recursive: true });
+    writeFileSync(join(base, 'file'), 'x\n');
+    const e = refusedDestination(join(base, 'file', 'a', 'out'));
+    expect(e.code).toBe('ESXI_EXTRACT_DESTINATION');
+    expect(e.message).toBe(`cannot use ${join(base, 'file', 'a', 'out')} as the destination folder (${join(base, 'file')} is not a folder)`);
+    expect(readdirSync(base)).toEqual(['file']);
+  });
+
+  it('made one level at a time, through a link the user already had', () => {
+    mkdirSync(join(base, 'real'));
+    symlinkSync(join(base, 'real'), join(base, 'link'));
+    const r = extractBackup(openBackup(fx('local-6.7.tgz')), join(base, 'link', 'a', 'b'));
+    expect(r.to).toBe(join(realpathSync(base), 'real', 'a', 'b'));
+    expect(readFileSync(join(base, 'real', 'a', 'b', 'etc', 'hosts'), 'utf8')).toContain('esx67.lab.example');
   });
 });
 
