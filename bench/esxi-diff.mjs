@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const BEFORE = `${REPO}fixtures/esxi/pairs/bench/before.tgz`;
 const AFTER = `${REPO}fixtures/esxi/pairs/bench/after.tgz`;
-const CLI = `${REPO}packages/cli/dist/bin.js`;
+const CLI = `${REPO}packages/cli/bundle/bin.js`;
 const CORE = `${REPO}packages/core/dist/esxi`;
 /** Issue 6: a diff of two typical backups in under 300 ms wall time including Node's start. */
 const TARGET_MS = 300;

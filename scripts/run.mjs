@@ -32,6 +32,12 @@ function build() {
     console.error('analyze: the TypeScript build failed (see above)');
     process.exit(status);
   }
+  // The bin runs the bundle (scripts/bundle-cli.mjs says why).
+  const bundled = run(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')]);
+  if (bundled !== 0) {
+    console.error('analyze: bundling the CLI failed (see above)');
+    process.exit(bundled);
+  }
 }
 
 const [task = 'start', ...rest] = process.argv.slice(2);
@@ -47,7 +53,7 @@ if (task === 'test') {
 
 if (task === 'start') {
   const { examples } = await import('./examples.mjs');
-  const bin = join(root, 'packages/cli/dist/bin.js');
+  const bin = join(root, 'packages/cli/bundle/bin.js');
   if (examples.length === 0) {
     run(process.execPath, [bin, '--help']);
     process.exit(0);

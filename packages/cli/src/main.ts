@@ -90,9 +90,11 @@ function makeContext(args: GlobalArgs, io: Io): Context {
 
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */
 function withSuggestion(msg: string, y: Argv, argv: readonly string[], specs: readonly CommandSpec[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  // yargs' recommendCommands says only "Did you mean pcap?": name what was typed.
+  if (/^Did you mean \S+\?$/.test(msg) && first !== undefined) return `Unknown command: ${first}. ${msg}`;
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!m) return msg;
-  const first = argv.find((a) => !a.startsWith('-'));
   if (first !== undefined && m[1]!.split(', ')[0] === first && !specs.some((s) => s.command.split(' ')[0] === first)) {
     const near = closest(first, specs.map((s) => s.command.split(' ')[0]!));
     return `Unknown command: ${first}${near ? `. Did you mean ${near}?` : ''}`;

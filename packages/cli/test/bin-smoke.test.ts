@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// The one test that spawns the built bin (npm test builds before running jest).
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+// The one test that spawns the built bin: the bundle `npm test` builds before running jest (scripts/bundle-cli.mjs).
+const bin = fileURLToPath(new URL('../bundle/bin.js', import.meta.url));
 
 describe('built bin', () => {
   it('exists after the build', () => {

@@ -66,7 +66,10 @@ describe('analyze (global behaviour)', () => {
     expect(io.stderr).toMatch(/Unknown command: frobnicate/);
     const io2 = captureIo();
     expect(await main(['ech', 'x'], io2, testCommands)).toBe(2);
-    expect(io2.stderr).toMatch(/Did you mean echo\?/);
+    expect(io2.stderr).toMatch(/^analyze: Unknown command: ech\. Did you mean echo\?\n/);
+    const io3 = captureIo();
+    expect(await main(['pcp', 'x.pcap'], io3)).toBe(2);
+    expect(io3.stderr).toMatch(/^analyze: Unknown command: pcp\. Did you mean pcap\?\n/);
   });
 
   it('runs a command, loads it only when used, and returns its exit code', async () => {
