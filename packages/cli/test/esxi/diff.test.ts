@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { esxiSpec } from '../../src/commands/esxi/spec.js';
 import { captureIo } from '../helpers/io.js';
@@ -106,6 +108,36 @@ describe('secret leak: no hash or key material from the fixtures in any output m
     for (const argv of [['esxi', 'check'], ['--json', 'esxi', 'check'], ['esxi', 'restore-plan'], ['--json', 'esxi', 'restore-plan']]) {
       const r = await run([...argv, pair('root-password', 'after')]);
       for (const s of secrets) expect(r.out).not.toContain(s);
+    }
+  });
+
+  it('esx.conf kickstart rootpw (and other short password names) never print their value, text and JSON', async () => {
+    const lib = (await import(`${REPO}fixtures/gen/esxi/lib.mjs`)) as {
+      etc67(o: object): Record<string, unknown>;
+      localTgz(f: Record<string, unknown>): Buffer;
+      stateTgz(m: Record<string, Buffer>): Buffer;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-esxi-leak-'));
+    try {
+      const side = (name: string, esxconf: Record<string, string>) => {
+        const p = join(dir, name);
+        writeFileSync(p, lib.stateTgz({ 'local.tgz': lib.localTgz(lib.etc67({ esxconf })) }));
+        return p;
+      };
+      const before = side('before.tgz', { '/system/kickstart/rootpw': 'KsRootOld1', '/adv/UserVars/BmcPwd': 'BmcOld2' });
+      const after = side('after.tgz', { '/system/kickstart/rootpw': 'KsRootNew1', '/adv/UserVars/BmcPwd': 'BmcNew2', '/system/kickstart/adminpw': 'KsAdminAdded3' });
+      const values = ['KsRootOld1', 'KsRootNew1', 'BmcOld2', 'BmcNew2', 'KsAdminAdded3'];
+      for (const mode of [[], ['--all'], ['--json'], ['--json', '--all']]) {
+        const argv = mode.includes('--json') ? ['--json', 'esxi', 'diff', ...mode.filter((m) => m !== '--json')] : ['esxi', 'diff', ...mode];
+        const r = await run([...argv, before, after]);
+        expect(r.out).toMatch(/rootpw/);
+        for (const v of values) expect(r.out + r.err).not.toContain(v);
+      }
+      // the values are really in the backups: --show-secrets prints them
+      const shown = await run(['esxi', 'diff', '--show-secrets', before, after]);
+      for (const v of values) expect(shown.out).toContain(v);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

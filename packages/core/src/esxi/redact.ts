@@ -21,16 +21,20 @@ const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
 
 /**
  * Credentials in free-form text files that no rule above knows (rc.local.d/local.sh, snmpd.conf,
- * hand-made scripts): `password=…`, `secret: …`, `--password …`, `rocommunity …`. Only `=`/`:`
+ * hand-made scripts): `password=…`, `rootpw=…`, `secret: …`, `--password …`, `rocommunity …`. Only `=`/`:`
  * assignments, command-line flags and the SNMP directive count, so prose such as the report's own
  * "root: password changed" is left alone.
  */
-const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|secret|communit(?:y|ies)|psk|api_?key|token))(\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
+const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|pw|pswd|(?<=[\w.-])(?<!\bold)pwd|secret|communit(?:y|ies)|psk|api_?key|token))(\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
 const SECRET_FLAG = /(--?(?:password|passwd|pass|secret|community|psk|token)(?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/gi;
 const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
 
-/** Field names that hold secrets in ConfigStore JSON and XML configs. */
-const SECRET_FIELD = /(pass(word|wd|phrase)?|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
+/**
+ * Field names that hold secrets in ConfigStore JSON, XML configs and esx.conf leaves: …password, …passwd,
+ * and the short forms …pw (kickstart `rootpw`), …pswd, …pwd — but not a bare `pwd`/`oldpwd` (the shell's
+ * working folder). Matched at the end of the name only, so a "pw" inside a word is left alone.
+ */
+const SECRET_FIELD = /(pass(word|wd|phrase)?|pw|pswd|(?<!^(?:old)?)pwd|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
 
 export function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { diffLines } from '../../../src/esxi/diff/text.js';
-import { redactText } from '../../../src/esxi/redact.js';
+import { isSecretField, redactText } from '../../../src/esxi/redact.js';
 import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
 import { diffEsxConf } from '../../../src/esxi/diff/esxconf.js';
 
@@ -43,5 +43,25 @@ describe('redaction of credentials in free-form text', () => {
       '/net/snmp/community: added (value not shown)',
     ]);
     for (const l of labels) expect(redactText(l)).toBe(l);
+  });
+
+  it('short password names (kickstart rootpw, …Pwd, …pswd) are secret; a bare pwd/OLDPWD or a "pw" inside a word is not', () => {
+    for (const n of ['rootpw', 'PW', 'adminPwd', 'vsan_kms_pwd', 'bmcPswd', 'passwd', 'rootPasswd']) expect([n, isSecretField(n)]).toEqual([n, true]);
+    // names from the real 7.0.2 esx.conf / rootfs and the fixtures that merely contain the letters
+    for (const n of ['pwd', 'OLDPWD', 'rootPasswdExpiration', 'SuppressCoredumpWarning', 'pwdMinLength', 'HostName']) expect([n, isSecretField(n)]).toEqual([n, false]);
+    expect(redactText('rootpw=Hunter2 admin_pwd: Hunter3')).toBe('rootpw=<redacted> admin_pwd: <redacted>');
+    for (const t of ['cd "$OLDPWD"', 'PWD=/scratch', 'OLDPWD=/tmp']) expect(redactText(t)).toBe(t);
+  });
+
+  it('a kickstart rootpw in esx.conf is changed/added without its value', () => {
+    const before = parseEsxConf('/adv/Misc/HostName = "h"\n/system/kickstart/rootpw = "OldKsPass1"\n');
+    const after = parseEsxConf('/adv/Misc/HostName = "h"\n/system/kickstart/rootpw = "NewKsPass2"\n/system/kickstart/adminpw = "AddedKsPass3"\n');
+    const changes = diffEsxConf(before, after, false);
+    expect(changes.map((c) => [c.label, c.secret])).toEqual([
+      ['/system/kickstart/adminpw: added (value not shown)', true],
+      ['/system/kickstart/rootpw: changed', true],
+    ]);
+    for (const v of ['OldKsPass1', 'NewKsPass2', 'AddedKsPass3']) expect(JSON.stringify(changes)).not.toContain(v);
+    expect(JSON.stringify(diffEsxConf(before, after, true))).toContain('NewKsPass2');
   });
 });
