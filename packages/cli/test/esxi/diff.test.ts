@@ -26,6 +26,36 @@ function plantedSecrets(): string[] {
   return out;
 }
 
+/** BEFORE and AFTER backups made from the fixture generator's 6.7 /etc with `etc67` overrides, in a temporary folder. */
+async function withPair(before: object, after: object, fn: (before: string, after: string) => Promise<void>): Promise<void> {
+  const lib = (await import(`${REPO}fixtures/gen/esxi/lib.mjs`)) as {
+    etc67(o: object): Record<string, unknown>;
+    localTgz(f: Record<string, unknown>): Buffer;
+    stateTgz(m: Record<string, Buffer>): Buffer;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-esxi-leak-'));
+  try {
+    const side = (name: string, over: object) => {
+      const p = join(dir, name);
+      writeFileSync(p, lib.stateTgz({ 'local.tgz': lib.localTgz(lib.etc67(over)) }));
+      return p;
+    };
+    await fn(side('before.tgz', before), side('after.tgz', after));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `esxi diff` in text, --all, --json and --json --all. */
+async function everyMode(before: string, after: string) {
+  const out = [];
+  for (const mode of [[], ['--all'], ['--json'], ['--json', '--all']]) {
+    const argv = mode.includes('--json') ? ['--json', 'esxi', 'diff', ...mode.filter((m) => m !== '--json')] : ['esxi', 'diff', ...mode];
+    out.push(await run([...argv, before, after]));
+  }
+  return out;
+}
+
 describe('analyze esxi diff', () => {
   it('prints the one change of the vSwitch pair, grouped under Network, exit 0', async () => {
     const r = await run(['esxi', 'diff', pair('vswitch-uplink', 'before'), pair('vswitch-uplink', 'after')]);
@@ -112,33 +142,30 @@ describe('secret leak: no hash or key material from the fixtures in any output m
   });
 
   it('esx.conf kickstart rootpw (and other short password names) never print their value, text and JSON', async () => {
-    const lib = (await import(`${REPO}fixtures/gen/esxi/lib.mjs`)) as {
-      etc67(o: object): Record<string, unknown>;
-      localTgz(f: Record<string, unknown>): Buffer;
-      stateTgz(m: Record<string, Buffer>): Buffer;
-    };
-    const dir = mkdtempSync(join(tmpdir(), 'analyze-esxi-leak-'));
-    try {
-      const side = (name: string, esxconf: Record<string, string>) => {
-        const p = join(dir, name);
-        writeFileSync(p, lib.stateTgz({ 'local.tgz': lib.localTgz(lib.etc67({ esxconf })) }));
-        return p;
-      };
-      const before = side('before.tgz', { '/system/kickstart/rootpw': 'KsRootOld1', '/adv/UserVars/BmcPwd': 'BmcOld2' });
-      const after = side('after.tgz', { '/system/kickstart/rootpw': 'KsRootNew1', '/adv/UserVars/BmcPwd': 'BmcNew2', '/system/kickstart/adminpw': 'KsAdminAdded3' });
+    await withPair({ esxconf: { '/system/kickstart/rootpw': 'KsRootOld1', '/adv/UserVars/BmcPwd': 'BmcOld2' } }, { esxconf: { '/system/kickstart/rootpw': 'KsRootNew1', '/adv/UserVars/BmcPwd': 'BmcNew2', '/system/kickstart/adminpw': 'KsAdminAdded3' } }, async (before, after) => {
       const values = ['KsRootOld1', 'KsRootNew1', 'BmcOld2', 'BmcNew2', 'KsAdminAdded3'];
-      for (const mode of [[], ['--all'], ['--json'], ['--json', '--all']]) {
-        const argv = mode.includes('--json') ? ['--json', 'esxi', 'diff', ...mode.filter((m) => m !== '--json')] : ['esxi', 'diff', ...mode];
-        const r = await run([...argv, before, after]);
+      for (const r of await everyMode(before, after)) {
         expect(r.out).toMatch(/rootpw/);
         for (const v of values) expect(r.out + r.err).not.toContain(v);
       }
       // the values are really in the backups: --show-secrets prints them
       const shown = await run(['esxi', 'diff', '--show-secrets', before, after]);
       for (const v of values) expect(shown.out).toContain(v);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('a password hash kept in etc/passwd field 2: its change is reported, its value never, text and JSON', async () => {
+    const hashOld = '$6$pwdFieldSalt$HashInEtcPasswdMustNeverBePrinted0123456789abcdefABCDEF';
+    const hashNew = '$6$pwdFieldNew1$OtherHashInEtcPasswdMustNeverBePrintedEither987654321';
+    const passwd = (h: string) => `root:${h}:0:0:Administrator:/:/bin/sh\nadmin:x:1000:1000:Local admin:/:/bin/sh\n`;
+    await withPair({ extra: { 'etc/passwd': passwd(hashOld) } }, { extra: { 'etc/passwd': passwd(hashNew) } }, async (before, after) => {
+      for (const r of await everyMode(before, after)) {
+        expect(r.out).toContain('root: password changed in etc/passwd');
+        for (const v of [hashOld, hashNew, 'pwdFieldSalt', 'pwdFieldNew1', 'HashInEtcPasswd']) expect(r.out + r.err).not.toContain(v);
+      }
+      const shown = await run(['--json', 'esxi', 'diff', '--show-secrets', before, after]);
+      expect(JSON.parse(shown.out).changes).toContainEqual(expect.objectContaining({ path: 'etc/passwd', key: 'root', before: hashOld, after: hashNew, secret: true }));
+    });
   });
 
   it('--show-secrets opts in: the new root hash is printed, in JSON and in text', async () => {

@@ -62,7 +62,7 @@ export function parseShadow(text: string): ShadowUser[] {
   return out;
 }
 
-/** user → raw password field. Only for equality checks; never put these values in a report. */
+/** user → raw password field (field 2 of shadow, or of passwd). Only for equality checks; never put these values in a report. */
 export function shadowSecrets(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of records(text)) {

@@ -134,7 +134,7 @@ function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undef
       case 'etc/shadow':
         return diffShadow(path, tx, ty, showSecrets);
       case 'etc/passwd':
-        return diffPasswd(path, tx, ty);
+        return diffPasswd(path, tx, ty, showSecrets);
       case 'etc/group':
         return diffGroup(path, tx, ty);
       case 'etc/hosts':

@@ -2,14 +2,20 @@
  * Per-entry comparison of the small /etc files: users (passwd, shadow, group), hosts, resolv.conf.
  * Password hashes are compared but never copied into a Change unless showSecrets.
  */
-import { parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../config/passwd.js';
+import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../config/passwd.js';
 import { parseHosts } from '../config/hosts.js';
 import { parseResolv } from '../config/resolv.js';
 import type { Change } from './model.js';
 
-export function diffPasswd(path: string, before: string, after: string): Change[] {
+/**
+ * Account details per user, and the password field (field 2) like the shadow hash: normally `x` (the hash
+ * is in etc/shadow), but a hash stored here is just as secret and its change is reported the same way.
+ */
+export function diffPasswd(path: string, before: string, after: string, showSecrets: boolean): Change[] {
   const a = new Map(parsePasswd(before).map((u) => [u.name, u]));
   const b = new Map(parsePasswd(after).map((u) => [u.name, u]));
+  const ha = shadowSecrets(before);
+  const hb = shadowSecrets(after);
   const out: Change[] = [];
   for (const name of union(a, b)) {
     const x = a.get(name);
@@ -17,7 +23,22 @@ export function diffPasswd(path: string, before: string, after: string): Change[
     const fmt = (u: typeof x) => (u ? `uid=${u.uid} gid=${u.gid} home=${u.home} shell=${u.shell} (${u.gecos})` : undefined);
     if (!x) out.push(change('users', path, name, 'added', `user ${name} added`, undefined, fmt(y)));
     else if (!y) out.push(change('users', path, name, 'removed', `user ${name} removed`, fmt(x), undefined));
-    else if (fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
+    else {
+      if (fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
+      const px = ha.get(name) ?? '';
+      const py = hb.get(name) ?? '';
+      if (px !== py) {
+        const scheme = (f: string) => (f === 'x' ? 'in etc/shadow' : hashAlgorithm(f));
+        const algo = scheme(px) === scheme(py) ? '' : ` (${scheme(px)} → ${scheme(py)})`;
+        const lx = hashAlgorithm(px) === 'locked';
+        const ly = hashAlgorithm(py) === 'locked';
+        const what = lx !== ly ? (ly ? 'password locked' : 'password unlocked') : 'password changed';
+        const c = change('users', path, name, 'modified', `${name}: ${what} in ${path}${algo}`, undefined, undefined);
+        c.secret = true;
+        if (showSecrets) setValues(c, px, py);
+        out.push(c);
+      }
+    }
   }
   return out;
 }

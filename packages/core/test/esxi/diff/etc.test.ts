@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { diffPasswd } from '../../../src/esxi/diff/etc.js';
+import { corpusPath } from '../../helpers/corpus.js';
+
+const HASH_OLD = '$6$pwSaltOld$PasswdFieldHashThatMustNotBePrinted0123456789abcdef';
+const HASH_NEW = '$1$pwSaltN$PasswdFieldMd5MustNotPrint/';
+const passwd = (field: string) => `root:${field}:0:0:Administrator:/:/bin/sh\ndcui:x:100:100:DCUI User:/:/sbin/nologin\n`;
+
+describe('etc/passwd: a hash in field 2 is compared like the shadow hash', () => {
+  it('a changed hash is reported with its algorithm, secret, without values', () => {
+    const changes = diffPasswd('etc/passwd', passwd(HASH_OLD), passwd(HASH_NEW), false);
+    expect(changes).toEqual([{ area: 'users', path: 'etc/passwd', key: 'root', change: 'modified', label: 'root: password changed in etc/passwd (sha512 → md5)', secret: true }]);
+    expect(JSON.stringify(changes)).not.toContain('pwSalt');
+  });
+
+  it('moving the hash into or out of etc/shadow, and locking, are reported too', () => {
+    expect(diffPasswd('etc/passwd', passwd('x'), passwd(HASH_OLD), false).map((c) => c.label)).toEqual(['root: password changed in etc/passwd (in etc/shadow → sha512)']);
+    expect(diffPasswd('etc/passwd', passwd(HASH_OLD), passwd(`!${HASH_OLD}`), false).map((c) => c.label)).toEqual(['root: password locked in etc/passwd (sha512 → locked)']);
+  });
+
+  it('--show-secrets puts the values in before/after', () => {
+    expect(diffPasswd('etc/passwd', passwd(HASH_OLD), passwd(HASH_NEW), true)[0]).toMatchObject({ before: HASH_OLD, after: HASH_NEW, secret: true });
+  });
+
+  it('the real 6.7 image passwd against itself, and with only account details changed: no password change', () => {
+    const real = readFileSync(corpusPath('esxi', 'esxi-6.7.0-8169922-rootfs', 'etc', 'passwd'), 'utf8');
+    expect(diffPasswd('etc/passwd', real, real, false)).toEqual([]);
+    const shell = diffPasswd('etc/passwd', real, real.replace('root:x:0:0:Administrator:/:/bin/sh', 'root:x:0:0:Administrator:/:/bin/ash'), false);
+    expect(shell.map((c) => c.label)).toEqual(['user root: account details changed']);
+  });
+});
