@@ -12,7 +12,7 @@ import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
 import { isSecret } from './secrets.js';
-import { layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type TarMember } from './tarball.js';
+import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
  * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (notes §1.2); a
@@ -52,7 +52,7 @@ export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Back
     outer: [],
   };
   const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, backup, keystore: keystoreFor(input, opts) };
-  openLayer(st, data, '', undefined);
+  openLayer(st, data, '', undefined, INPUT_ORIGIN);
   backup.kind = backup.layers[0]!;
   return backup;
 }
@@ -70,17 +70,25 @@ function keystoreFor(input: string | Buffer, opts: OpenOptions): Buffer | undefi
   return undefined;
 }
 
-function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: BackupKind | undefined): void {
+function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: BackupKind | undefined, origin: LayerOrigin): void {
   if (st.backup.layers.length >= MAX_LAYERS || (parent !== undefined && KIND_ORDER[kind] <= KIND_ORDER[parent])) {
-    throw new AnalyzeError('ESXI_NESTING', `${layerPrefix(where)}a ${kind} nested inside a ${parent ?? 'backup'} is not how ESXi writes backups; refusing to unpack further`, { file: st.source });
+    throw new AnalyzeError('ESXI_NESTING', `${layerPrefix(where)}a ${kind} nested inside a ${parent ?? 'backup'} is not how ESXi writes backups; refusing to unpack further${origin.note}`, {
+      file: st.source,
+      offset: origin.offset,
+    });
   }
   st.backup.layers.push(kind);
 }
 
-function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKind | undefined): void {
+/** Where the entry `m` of the layer `where` starts: its header in that layer's inflated tar stream. */
+function entryOrigin(m: TarMember, where: string): LayerOrigin {
+  return { offset: m.offset, note: ` (offset of the ${m.path} entry in the inflated ${where === '' ? '' : `${where} `}tar stream)` };
+}
+
+function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKind | undefined, origin: LayerOrigin): void {
   if (isEnvelope(data)) {
-    pushLayer(st, 'local.tgz.ve', where, parent);
-    openEnvelope(st, data, st.keystore, where);
+    pushLayer(st, 'local.tgz.ve', where, parent, origin);
+    openEnvelope(st, data, st.keystore, undefined, where);
     return;
   }
   if (!isGzip(data) && !looksLikeTar(data)) {
@@ -91,13 +99,13 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings });
+  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin });
   const byPath = new Map<string, TarMember>();
   for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
   const kind = classify(byPath, members);
   if (kind === undefined && parent === 'configBundle') {
     // the bundle's state.tgz without local.tgz: nothing to restore, which `check` reports (ESXI_NO_LOCAL_TGZ)
-    pushLayer(st, 'state.tgz', where, parent);
+    pushLayer(st, 'state.tgz', where, parent, origin);
     for (const m of members) st.backup.outer!.push({ layer: 'state.tgz', path: m.path, size: m.size, type: m.type });
     st.warnings.warn('ESXI_NO_LOCAL_TGZ', `${layerPrefix(where)}holds no local.tgz or local.tgz.ve: the backup has no host configuration`);
     return;
@@ -110,7 +118,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  pushLayer(st, kind, where, parent);
+  pushLayer(st, kind, where, parent, origin);
   if (kind === 'local.tgz') {
     st.backup.localTgz = data;
     collectFiles(st, members, where);
@@ -121,7 +129,8 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
     const manifest = byPath.get('Manifest.txt');
     if (manifest?.data) st.backup.manifest = parseManifest(manifest.data.toString('utf8'));
     else st.warnings.warn('ESXI_MANIFEST_MISSING', `${layerPrefix(where)}no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
-    openLayer(st, byPath.get('state.tgz')!.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind);
+    const state = byPath.get('state.tgz')!;
+    openLayer(st, state.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind, entryOrigin(state, where));
     return;
   }
   // state.tgz
@@ -129,10 +138,11 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
   if (ve) {
     const keystore = KEYSTORE_NAMES.map((n) => byPath.get(n)).find((m) => m !== undefined);
     st.backup.layers.push('local.tgz.ve');
-    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, `${nested(where)}local.tgz.ve`);
+    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, keystore?.data === undefined ? undefined : entryOrigin(keystore, where), `${nested(where)}local.tgz.ve`);
     return;
   }
-  openLayer(st, byPath.get('local.tgz')!.data ?? Buffer.alloc(0), `${nested(where)}local.tgz`, kind);
+  const local = byPath.get('local.tgz')!;
+  openLayer(st, local.data ?? Buffer.alloc(0), `${nested(where)}local.tgz`, kind, entryOrigin(local, where));
 }
 
 function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupKind | undefined {
@@ -142,7 +152,8 @@ function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupK
   return undefined;
 }
 
-function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined, where: string): void {
+/** `keystoreOrigin`: where encryption.info is in the backup (undefined when it came from beside the file or --keystore). */
+function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined, keystoreOrigin: LayerOrigin | undefined, where: string): void {
   const enc = st.backup.encryption;
   enc.encrypted = true;
   const header = inLayer(where, st.source, () => parseEnvelopeHeader(data, st.source));
@@ -161,9 +172,13 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
         : `keystore mode ${info.mode ?? '(none given)'}: only mode NONE can be decrypted offline`;
     return;
   }
+  if (info.configEncData['data1'] === undefined || info.configEncData['data2'] === undefined) {
+    // a fault of encryption.info, not of the envelope: its offset is that of its entry, when it is in the backup
+    throw new AnalyzeError('ESXI_KEYSTORE_INVALID', `encryption.info has no ConfigEncData data1/data2 fields${keystoreOrigin?.note ?? ''}`, { file: st.source, offset: keystoreOrigin?.offset });
+  }
   const plain = inLayer(where, st.source, () => decryptEnvelope(data, info, st.source));
   enc.decrypted = true;
-  openLayer(st, plain, where === '' ? 'decrypted local.tgz' : `${where} (decrypted)`, 'local.tgz.ve');
+  openLayer(st, plain, where === '' ? 'decrypted local.tgz' : `${where} (decrypted)`, 'local.tgz.ve', { offset: 0, note: ' (offset in the decrypted local.tgz.ve payload)' });
 }
 
 /** Envelope offsets count from the start of local.tgz.ve: inside a state.tgz or bundle, the message names that layer. */

@@ -51,6 +51,18 @@ export interface InflateBudget {
   used: number;
 }
 
+/**
+ * Where a layer starts: 0 for the input file itself, else the offset of its entry in the parent's
+ * inflated tar stream (or 0 of a decrypted payload); `note` says which stream, '' for the input file.
+ */
+export interface LayerOrigin {
+  offset: number;
+  note: string;
+}
+
+/** The input file itself. */
+export const INPUT_ORIGIN: LayerOrigin = { offset: 0, note: '' };
+
 /** "state.tgz › local.tgz: " for a nested layer; nothing for the input file itself (its name is already in the message). */
 export function layerPrefix(where: string): string {
   return where === '' ? '' : `${where}: `;
@@ -77,10 +89,11 @@ export function looksLikeTar(data: Uint8Array): boolean {
  * Inflate a gzip member with the remaining budget. `where` names the layer for messages,
  * e.g. "state.tgz › local.tgz".
  */
-export function inflate(data: Uint8Array, budget: InflateBudget, where: string, file: string): Buffer {
+export function inflate(data: Uint8Array, budget: InflateBudget, where: string, file: string, origin: LayerOrigin = INPUT_ORIGIN): Buffer {
   const left = budget.max - budget.used;
+  // the offset is where the layer that crossed the limit starts (its entry in the parent stream)
   const overLimit = (e?: unknown) =>
-    new AnalyzeError('ESXI_INFLATE_LIMIT', `${layerPrefix(where)}inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine`, { file, cause: e });
+    new AnalyzeError('ESXI_INFLATE_LIMIT', `${layerPrefix(where)}inflates to more than the ${budget.max}-byte limit (decompression bomb?); raise it with --max-inflated if the backup is genuine${origin.note}`, { file, offset: origin.offset, cause: e });
   // The gzip trailer's ISIZE (size mod 2^32) is a lower bound of the real size. When it is over the
   // limit, confirm cheaply by inflating only PROBE_BYTES: a bomb fills them; a truncated file (whose
   // last 4 bytes are not a trailer) ends or fails first and is reported as truncated below.
@@ -178,9 +191,9 @@ export function normalisePath(p: string): string {
  * Read every member of a tar (or tar.gz) buffer. `where` names the layer in messages. Damage is an
  * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
  */
-export function readTar(input: Uint8Array, opts: { where: string; file: string; budget: InflateBudget; warnings: Warnings }): TarMember[] {
+export function readTar(input: Uint8Array, opts: { where: string; file: string; budget: InflateBudget; warnings: Warnings; origin?: LayerOrigin }): TarMember[] {
   const { where, file, budget, warnings } = opts;
-  const tar = isGzip(input) ? inflate(input, budget, where, file) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const tar = isGzip(input) ? inflate(input, budget, where, file, opts.origin) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   // tar's Parser inflates a gzip (or zstd) stream by itself, outside our budget: a stream that is compressed
   // again would bypass the cap (a few KB became 200 MiB under --max-inflated 2M). ESXi never does this.
   if (isGzip(tar) || startsWith(tar, ZSTD_MAGIC)) {

@@ -174,8 +174,29 @@ describe('esxi extract: hostile archives are refused or contained', () => {
     expect(e.offset).toBe(0);
   });
 
-  it('nested state.tgz loop is refused instead of unpacked forever', () => {
-    expect(refused('evil-nesting.tgz').code).toBe('ESXI_NESTING');
+  it('nested state.tgz loop is refused instead of unpacked forever, at the offset of the nested entry', async () => {
+    const e = refused('evil-nesting.tgz');
+    expect(e.code).toBe('ESXI_NESTING');
+    expect(e.offset).toBe(0);
+    // the nested state.tgz as the second entry: its header follows a 1-block notes.txt
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { stateTgz(m: Record<string, Buffer>): Buffer };
+    const inner = lib.stateTgz({ 'local.tgz': readFileSync(fx('local-6.7.tgz')) });
+    const second = refused(lib.stateTgz({ 'notes.txt': Buffer.from('x\n'), 'local.tgz': inner }));
+    expect(second.code).toBe('ESXI_NESTING');
+    expect(second.offset).toBe(1024);
+    expect(second.message).toMatch(/\(offset of the local\.tgz entry in the inflated tar stream\)$/);
+  });
+
+  it('the size cap names where the layer that crossed it starts: the input itself, or its entry in the parent', () => {
+    const outer = refused('state-6.7.tgz', { maxInflated: 100 });
+    expect(outer.code).toBe('ESXI_INFLATE_LIMIT');
+    expect(outer.offset).toBe(0);
+    expect(outer.message).toMatch(/--max-inflated if the backup is genuine$/);
+    // configBundle: Manifest.txt (header + 1 data block), then the state.tgz entry at 1024
+    const inner = refused('configBundle-esx70.tgz', { maxInflated: 30_000 });
+    expect(inner.code).toBe('ESXI_INFLATE_LIMIT');
+    expect(inner.offset).toBe(1024);
+    expect(inner.message).toMatch(/^state\.tgz: inflates to more than.*\(offset of the state\.tgz entry in the inflated tar stream\)$/);
   });
 
   it('corrupt tar header is an error with its offset, not a silently shorter list', () => {

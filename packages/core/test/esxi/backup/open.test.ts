@@ -80,6 +80,20 @@ describe('real ESXi 7.0.2 local.tgz.ve (read from ../shared, never copied)', () 
     expect(junk.message).toMatch(/^local\.tgz\.ve: not a DataTransformEnvelope/);
   });
 
+  it('an encryption.info without data1/data2 is ESXI_KEYSTORE_INVALID at the offset of its entry in state.tgz', async () => {
+    const lib = (await import(fixtureLib)) as { stateTgz(m: Record<string, Buffer>): Buffer };
+    const ve = readFileSync(REAL('local.tgz.ve'));
+    const e = thrown(() => openBackup(lib.stateTgz({ 'local.tgz.ve': ve, 'encryption.info': Buffer.from('mode = "NONE"\nConfigEncData = "keyId=AAAA:version=1"\n') }), { name: 'state.tgz' }));
+    expect(e.code).toBe('ESXI_KEYSTORE_INVALID');
+    // local.tgz.ve's header block and data blocks come first
+    expect(e.offset).toBe(512 + Math.ceil(ve.length / 512) * 512);
+    expect(e.message).toBe('encryption.info has no ConfigEncData data1/data2 fields (offset of the encryption.info entry in the inflated tar stream)');
+    // given beside the file (--keystore), it is not in the backup: no offset into it
+    const given = thrown(() => openBackup(ve, { name: 'alone.ve', encryptionInfo: Buffer.from('mode = "NONE"\n') }));
+    expect(given.code).toBe('ESXI_KEYSTORE_INVALID');
+    expect(given.offset).toBeUndefined();
+  });
+
   it('says a truncated envelope is truncated', () => {
     const ve = readFileSync(REAL('local.tgz.ve')).subarray(0, 50_000);
     const e = thrown(() => openBackup(ve, { name: 'cut.ve', encryptionInfo: readFileSync(REAL('encryption.info')) }));
