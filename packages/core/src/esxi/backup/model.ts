@@ -66,6 +66,11 @@ export interface BackupEncryption {
   keyId?: string;
   /** Why it could not be decrypted, in plain words, when encrypted && !decrypted. */
   reason?: string;
+  /**
+   * When encryption.info itself is why it was not decrypted: 'missing' (none in the backup, beside the
+   * file or given), 'unreadable' (there, but no `mode = "..."` line: binary junk or damaged).
+   */
+  keystore?: 'missing' | 'unreadable';
 }
 
 export interface Backup {

@@ -159,17 +159,25 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
   const header = inLayer(where, st.source, () => parseEnvelopeHeader(data, st.source));
   if (header.keyInfo !== undefined) enc.keyId = header.keyInfo;
   if (keystore === undefined) {
+    enc.keystore = 'missing';
     enc.reason = 'encryption.info is missing: it sits beside local.tgz.ve in state.tgz (or pass it with --keystore); without it the configuration cannot be decrypted';
     st.warnings.warn('ESXI_KEYSTORE_MISSING', `${layerPrefix(where)}encrypted, and no encryption.info to decrypt it with`);
     return;
   }
   const info: EncryptionInfo = parseEncryptionInfo(keystore.toString('utf8'));
   enc.mode = info.mode;
-  if (info.mode === undefined || info.mode.toUpperCase() !== 'NONE') {
+  if (info.mode === undefined) {
+    // there, but not a keystore we can read: saying "mode (none given)" and asking for it would mislead
+    enc.keystore = 'unreadable';
+    enc.reason = `encryption.info is unreadable (${keystore.length} bytes, no mode = "..." line: damaged, or not a keystore), so the configuration cannot be decrypted`;
+    st.warnings.warn('ESXI_KEYSTORE_UNREADABLE', `${layerPrefix(where)}encryption.info is there but unreadable (no mode = "..." line)${keystoreOrigin?.note ?? ''}`, keystoreOrigin?.offset);
+    return;
+  }
+  if (info.mode.toUpperCase() !== 'NONE') {
     enc.reason =
       info.mode?.toUpperCase() === 'TPM'
         ? 'keystore mode TPM: the key is sealed in the original host\'s TPM, so only that host can open it (on the host: crypto-util envelope extract --aad ESXConfiguration local.tgz.ve local.tgz); a restore onto other hardware fails'
-        : `keystore mode ${info.mode ?? '(none given)'}: only mode NONE can be decrypted offline`;
+        : `keystore mode ${info.mode}: only mode NONE can be decrypted offline`;
     return;
   }
   if (info.configEncData['data1'] === undefined || info.configEncData['data2'] === undefined) {

@@ -32,7 +32,11 @@ function contentFindings(b: ParsedBackup): Finding[] {
         : `the configuration is encrypted and cannot be read here (${enc.reason ?? 'no usable keystore'}), so nothing in it could be checked`,
       fix: tpm
         ? 'restore only onto the same host; to move it, on the original host run esxcli system settings encryption recovery list and keep the recovery key, or take a fresh backup after the hardware change'
-        : 'provide the encryption.info that was beside local.tgz.ve in state.tgz',
+        : enc.keystore === 'missing'
+          ? 'provide the encryption.info that was beside local.tgz.ve in state.tgz'
+          : enc.keystore === 'unreadable'
+            ? 'the encryption.info in it is damaged: pass an intact copy with --keystore (another state.tgz of the same host holds one beside local.tgz.ve), or take the backup again'
+            : 'decrypt it on the original host (crypto-util envelope extract --aad ESXConfiguration local.tgz.ve local.tgz), or take the backup again',
     });
     return out;
   }

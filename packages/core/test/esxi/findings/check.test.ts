@@ -78,4 +78,29 @@ describe('esxi check', () => {
     const f = checkBackup(await parseBackup(opened));
     expect(f[0]).toMatchObject({ severity: 'error', code: 'ESXI_NO_LOCAL_TGZ' });
   });
+
+  it('a binary-junk encryption.info is called unreadable, not "mode (none given)", and the fix does not ask for it', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { stateTgz(m: Record<string, Buffer>): Buffer };
+    const ve = readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'local.tgz.ve'));
+    const junk = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256));
+    const opened = openBackup(lib.stateTgz({ 'local.tgz.ve': ve, 'encryption.info': junk }), { name: 'junk-keystore.tgz' });
+    expect(opened.encryption).toMatchObject({ encrypted: true, decrypted: false, keystore: 'unreadable' });
+    expect(opened.encryption.reason).toMatch(/^encryption\.info is unreadable \(300 bytes/);
+    expect(opened.encryption.reason).not.toMatch(/none given/);
+    expect(opened.warnings).toContainEqual(expect.objectContaining({ code: 'ESXI_KEYSTORE_UNREADABLE', offset: 512 + Math.ceil(ve.length / 512) * 512 }));
+    const f = checkBackup(await parseBackup(opened));
+    expect(f[0]).toMatchObject({ severity: 'error', code: 'ESXI_ENCRYPTED_UNREADABLE' });
+    expect(f[0]?.message).toMatch(/encryption\.info is unreadable/);
+    expect(f[0]?.fix).not.toMatch(/provide the encryption\.info/);
+    expect(f[0]?.fix).toMatch(/damaged.*--keystore/);
+  });
+
+  it('a missing encryption.info still asks for it; a mode other than NONE/TPM does not', async () => {
+    const ve = readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'local.tgz.ve'));
+    const f = checkBackup(await parseBackup(openBackup(ve, { name: 'alone.ve' })));
+    expect(f[0]).toMatchObject({ code: 'ESXI_ENCRYPTED_UNREADABLE', fix: 'provide the encryption.info that was beside local.tgz.ve in state.tgz' });
+    const other = checkBackup(await parseBackup(openBackup(ve, { name: 'kms.ve', encryptionInfo: Buffer.from('mode = "KMS"\n') })));
+    expect(other[0]?.message).toMatch(/keystore mode KMS: only mode NONE/);
+    expect(other[0]?.fix).toMatch(/^decrypt it on the original host/);
+  });
 });
