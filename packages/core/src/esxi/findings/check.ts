@@ -35,7 +35,7 @@ function contentFindings(b: ParsedBackup): Finding[] {
         : enc.keystore === 'missing'
           ? 'provide the encryption.info that was beside local.tgz.ve in state.tgz'
           : enc.keystore === 'unreadable'
-            ? 'the encryption.info in it is damaged: pass an intact copy with --keystore (another state.tgz of the same host holds one beside local.tgz.ve), or take the backup again'
+            ? 'the encryption.info that is there is damaged or not a keystore: take the backup again, or open local.tgz.ve on its own with an intact encryption.info of the same host (--keystore; an encryption.info inside state.tgz is used before --keystore)'
             : 'decrypt it on the original host (crypto-util envelope extract --aad ESXConfiguration local.tgz.ve local.tgz), or take the backup again',
     });
     return out;
