@@ -116,6 +116,18 @@ describe('analyze esxi show', () => {
     expect(r.out).toMatch(/local-6\.7\.tgz: ESXi local\.tgz/);
   });
 
+  it('a bundle without local.tgz does not claim a "plain local.tgz"', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { gzip(b: Buffer): Buffer; makeTar(e: object[]): Buffer; manifest(o: object): string; configBundle(m: string, s: Buffer): Buffer };
+    const base = mkdtempSync(join(tmpdir(), 'analyze-cli-esxi-'));
+    dirs.push(base);
+    const file = join(base, 'no-local.tgz');
+    writeFileSync(file, lib.configBundle(lib.manifest({ uuid: 'u1' }), lib.gzip(lib.makeTar([{ name: 'jumpstrt.gz', data: 'x' }]))));
+    const r = await run('esxi', 'show', file);
+    expect(r.out).toMatch(/encryption\s+none to tell: no local\.tgz or local\.tgz\.ve in the backup/);
+    expect(r.out).not.toContain('plain local.tgz');
+    expect((await run('esxi', 'show', fx('local-6.7.tgz'))).out).toMatch(/encryption\s+none \(plain local\.tgz\)/);
+  });
+
   it('--max-inflated is honoured and validated', async () => {
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', '10K')).err).toMatch(/inflates to more than the 10240-byte limit/);
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', 'lots')).code).toBe(2);
