@@ -7,6 +7,7 @@
  * AutoConfValue, UserValue, VitalValue, CachedValue, DesiredValue, Revision); values are JSON text.
  */
 import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { AnalyzeError } from '../../errors.js';
 
@@ -52,8 +53,10 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
  */
 export function loadSqlJs(): Promise<SqlJsStatic> {
   if (sqlJs === undefined) setFlagsFromString('--liftoff-only');
-  sqlJs ??= import('sql.js').then((mod) => {
-    const init = (mod as unknown as { default: (cfg?: object) => Promise<SqlJsStatic> }).default;
+  // require, not import(): sql.js is CommonJS, and importing it from ESM first has Node scan its 100 KB of
+  // JavaScript for export names (cjs-module-lexer, ~8 ms of a ~250 ms `esxi diff`, measured).
+  sqlJs ??= Promise.resolve().then(() => {
+    const init = createRequire(import.meta.url)('sql.js') as (cfg?: object) => Promise<SqlJsStatic>;
     return init().finally(() => setFlagsFromString('--no-liftoff-only'));
   });
   return sqlJs;
