@@ -33,10 +33,7 @@ export function diffPasswd(path: string, before: string, after: string, showSecr
         const lx = hashAlgorithm(px) === 'locked';
         const ly = hashAlgorithm(py) === 'locked';
         const what = lx !== ly ? (ly ? 'password locked' : 'password unlocked') : 'password changed';
-        const c = change('users', path, name, 'modified', `${name}: ${what} in ${path}${algo}`, undefined, undefined);
-        c.secret = true;
-        if (showSecrets) setValues(c, px, py);
-        out.push(c);
+        out.push(secretChange(path, name, 'modified', `${name}: ${what} in ${path}${algo}`, px, py, showSecrets));
       }
     }
   }
@@ -53,22 +50,25 @@ export function diffShadow(path: string, before: string, after: string, showSecr
     const x = a.get(name);
     const y = b.get(name);
     if (!x || !y) {
-      const c = change('users', path, name, x ? 'removed' : 'added', `user ${name}: password entry ${x ? 'removed' : 'added'}${(y ?? x)?.locked ? ' (locked)' : ''}`, undefined, undefined);
-      c.secret = true;
-      if (showSecrets) setValues(c, ha.get(name), hb.get(name));
-      out.push(c);
+      const label = `user ${name}: password entry ${x ? 'removed' : 'added'}${(y ?? x)?.locked ? ' (locked)' : ''}`;
+      out.push(secretChange(path, name, x ? 'removed' : 'added', label, ha.get(name), hb.get(name), showSecrets));
       continue;
     }
     if (ha.get(name) !== hb.get(name)) {
       const algo = x.algorithm === y.algorithm ? '' : ` (${x.algorithm} → ${y.algorithm})`;
       const what = x.locked !== y.locked ? (y.locked ? 'password locked' : 'password unlocked') : 'password changed';
-      const c = change('users', path, name, 'modified', `${name}: ${what}${algo}`, undefined, undefined);
-      c.secret = true;
-      if (showSecrets) setValues(c, ha.get(name), hb.get(name));
-      out.push(c);
+      out.push(secretChange(path, name, 'modified', `${name}: ${what}${algo}`, ha.get(name), hb.get(name), showSecrets));
     }
   }
   return out;
+}
+
+/** A change of a password field: marked secret, its values only with showSecrets. */
+function secretChange(path: string, name: string, kind: Change['change'], label: string, before: string | undefined, after: string | undefined, showSecrets: boolean): Change {
+  const c = change('users', path, name, kind, label, undefined, undefined);
+  c.secret = true;
+  if (showSecrets) setValues(c, before, after);
+  return c;
 }
 
 export function diffGroup(path: string, before: string, after: string): Change[] {
