@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { dumpSpec } from '../../src/commands/dump/spec.js';
 import { captureIo } from '../helpers/io.js';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..');
 const FIXTURE = join(REPO, 'fixtures', 'dump', 'analyze-v-d1-exampledrv.txt');
-const CORPUS_TEXTS = join(REPO, '..', 'shared', 'corpus', 'dumps', 'analyze-texts');
 const specs = [dumpSpec];
 
 describe('analyze dump with a saved !analyze -v text', () => {
@@ -63,7 +63,7 @@ describe('analyze dump with a saved !analyze -v text', () => {
 
   it('a user-mode analysis shows the exception and the process', async () => {
     const io = captureIo();
-    expect(await main(['dump', join(CORPUS_TEXTS, 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')], io, specs)).toBe(1);
+    expect(await main(['dump', corpusPath('dumps', 'analyze-texts', 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')], io, specs)).toBe(1);
     expect(io.stdout).toMatch(/crash: STATUS_HEAP_CORRUPTION \(0xC0000374\) in MemoryIssue\.exe, blamed on ntdll\.dll/);
     expect(io.stdout).toMatch(/exception\s+0xC0000374 STATUS_HEAP_CORRUPTION at 0x7ff874d9c239/);
   });
@@ -109,7 +109,6 @@ function shape(v: unknown, at = ''): string[] {
 }
 
 describe('the JSON contract holds for every engine (issue 7: absent facts are null)', () => {
-  const DUMPS = join(REPO, '..', 'shared', 'corpus', 'dumps');
   const FAKE_CDB = `#!${process.execPath}
 'use strict';
 const fs = require('fs');
@@ -132,13 +131,13 @@ process.stdout.write('0: kd> !analyze -v\\n' + fs.readFileSync(process.env.FAKE_
   }
 
   it('text, native kernel, native minidump (with and without an exception) and cdb give the same keys', async () => {
-    const kernel = join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp');
+    const kernel = corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp');
     const docs = {
       text: await json(FIXTURE),
-      userText: await json(join(CORPUS_TEXTS, 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')),
+      userText: await json(corpusPath('dumps', 'analyze-texts', 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')),
       kernel: await json(kernel),
-      minidump: await json(join(DUMPS, 'mdmp', 'breakpad_linux_divide_by_zero.dmp')),
-      noException: await json(join(DUMPS, 'mdmp', 'breakpad_tiny-exe-with-cet-xsave.dmp')),
+      minidump: await json(corpusPath('dumps', 'mdmp', 'breakpad_linux_divide_by_zero.dmp')),
+      noException: await json(corpusPath('dumps', 'mdmp', 'breakpad_tiny-exe-with-cet-xsave.dmp')),
       ...(process.platform === 'win32' ? {} : { cdb: await json(kernel, { ANALYZE_CDB: join(dir, 'cdb'), FAKE_CDB_REPLAY: FIXTURE, HOME: dir }) }),
     };
     const top = (d: Record<string, unknown>) => Object.keys(d);
@@ -178,7 +177,6 @@ function lookup(doc: unknown, path: string): unknown {
 }
 
 describe('analyze dump on real dumps, as a user reads it', () => {
-  const DUMPS = join(REPO, '..', 'shared', 'corpus', 'dumps');
   const run = async (...args: string[]) => {
     const io = captureIo({ env: { PATH: '' } });
     const code = await main(['dump', ...args], io, specs);
@@ -186,19 +184,19 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   };
 
   it('a Linux minidump names the signal, not only its number', async () => {
-    const r = await run(join(DUMPS, 'mdmp', 'breakpad_linux_divide_by_zero.dmp'));
+    const r = await run(corpusPath('dumps', 'mdmp', 'breakpad_linux_divide_by_zero.dmp'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/crash: SIGFPE \/ 0x00000000 \(0x00000008\) in driver, blamed on driver/);
   });
 
   it('a Windows access violation shows the instruction address and the address it touched', async () => {
-    const r = await run(join(DUMPS, 'mdmp', 'breakpad_ascii_write_av.dmp'));
+    const r = await run(corpusPath('dumps', 'mdmp', 'breakpad_ascii_write_av.dmp'));
     expect(r.out).toMatch(/crash: EXCEPTION_ACCESS_VIOLATION_WRITE \(0xC0000005\) in crashme\.exe/);
     expect(r.out).toMatch(/exception\s+0xC0000005 EXCEPTION_ACCESS_VIOLATION_WRITE at 0x3a6cd, crash address 0x41414141 \(thread 1636\)/);
   });
 
   it('the x64 small dump: verdict, then the evidence chain, most decisive first', async () => {
-    const r = await run(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    const r = await run(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
     expect(lines[1]).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M \(0x1000007E\) in amdppm\.sys/);
@@ -209,7 +207,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   });
 
   it('a kernel dump taken on demand (bugcheck code 0) is no crash: exit 0, no culprit, where the thread was', async () => {
-    const r = await run(join(DUMPS, 'kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'));
+    const r = await run(corpusPath('dumps', 'kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/no bugcheck or exception recorded/);
     expect(r.out).toMatch(/culprit\s+not determined/);
@@ -221,7 +219,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-cut-'));
     try {
       const cut = join(dir, 'cut.dmp');
-      writeFileSync(cut, readFileSync(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp')).subarray(0, 9000));
+      writeFileSync(cut, readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp')).subarray(0, 9000));
       const r = await run(cut);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M/);
@@ -253,7 +251,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-names-'));
     try {
       const asText = join(dir, 'crash report.txt');
-      writeFileSync(asText, readFileSync(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp')));
+      writeFileSync(asText, readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp')));
       const asDump = join(dir, 'MEMORY.DMP');
       writeFileSync(asDump, readFileSync(FIXTURE));
       const a = await run(asText);
@@ -267,7 +265,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   });
 
   it('--engine cdb without cdb: one clear line, exit 2, the good file still reported', async () => {
-    const r = await run(join(DUMPS, 'kernel', 'rizin-testbins_triage_x64.dmp'), FIXTURE, '--engine', 'cdb');
+    const r = await run(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'), FIXTURE, '--engine', 'cdb');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^analyze: .*rizin-testbins_triage_x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
@@ -275,7 +273,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   });
 
   it('the CAB in dumps/other: a one-line refusal with what to do, exit 2', async () => {
-    const r = await run(join(DUMPS, 'other', 'kdlibcpp_targetapp_stacktest_x64_release.cab'));
+    const r = await run(corpusPath('dumps', 'other', 'kdlibcpp_targetapp_stacktest_x64_release.cab'));
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);

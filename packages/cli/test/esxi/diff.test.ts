@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { esxiSpec } from '../../src/commands/esxi/spec.js';
 import { captureIo } from '../helpers/io.js';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO = new URL('../../../../', import.meta.url).pathname;
 const pair = (name: string, side: 'before' | 'after') => `${REPO}fixtures/esxi/pairs/${name}/${side}.tgz`;
@@ -177,7 +178,7 @@ describe('secret leak: no hash or key material from the fixtures in any output m
   });
 
   it('real 7.0.2 sample against another host: its root hash, salt, private keys and licence never appear', async () => {
-    const real = `${REPO}../shared/corpus/esxi/dissect-hypervisor-envelope/`;
+    const real = `${corpusPath('esxi', 'dissect-hypervisor-envelope')}/`;
     const shadow = readFileSync(`${real}x/etc/shadow`, 'utf8');
     const rootHash = /^root:([^:]+):/m.exec(shadow)![1]!;
     const keyLines = ['x/etc/ssh/ssh_host_rsa_key', 'x/etc/ssh/ssh_host_ecdsa_key', 'x/etc/vmware/ssl/rui.key'].map((f) => {

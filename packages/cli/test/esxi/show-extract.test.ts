@@ -6,9 +6,9 @@ import { main } from '../../src/main.js';
 import { esxiSpec } from '../../src/commands/esxi/spec.js';
 import { captureIo } from '../helpers/io.js';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const corpusPath = (...p: string[]) => join(REPO_ROOT, '..', 'shared', 'corpus', ...p);
 const fixturePath = (...p: string[]) => join(REPO_ROOT, 'fixtures', ...p);
 
 const REAL_VE = corpusPath('esxi', 'dissect-hypervisor-envelope', 'local.tgz.ve');

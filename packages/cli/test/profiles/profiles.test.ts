@@ -4,10 +4,10 @@ import { profilesSpec } from '../../src/commands/profiles/spec.js';
 import { captureIo } from '../helpers/io.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 // The CLI test project cannot import core's test helpers (tsc rootDir), so the two paths are spelled out here.
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const corpusPath = (...parts: string[]) => join(REPO_ROOT, '..', 'shared', 'corpus', ...parts);
 const fixturePath = (...parts: string[]) => join(REPO_ROOT, 'fixtures', ...parts);
 
 const SYN = (f: string) => corpusPath('windows', 'hives', 'synthetic', f);

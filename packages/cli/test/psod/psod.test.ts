@@ -5,9 +5,9 @@ import { psodSpec } from '../../src/commands/psod/spec.js';
 import { captureIo } from '../helpers/io.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const corpusPath = (...p: string[]) => join(REPO_ROOT, '..', 'shared', 'corpus', ...p);
 const fixturePath = (...p: string[]) => join(REPO_ROOT, 'fixtures', ...p);
 
 async function runPsod(argv: string[], stdin?: Buffer) {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { analyzeCapture } from '../../src/pcap/index.js';
-import { corpusAvailable, corpusPath } from '../helpers/corpus.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { DEVIATIONS } from './tshark.js';
 
 interface Truth {
@@ -20,11 +20,9 @@ interface Truth {
   tshark_rc: number;
   tshark_stderr?: string;
 }
-const files: { file: string; tshark_ground_truth: Truth }[] = corpusAvailable
-  ? (JSON.parse(readFileSync(corpusPath('pcap', 'MANIFEST.json'), 'utf8')) as { files: { file: string; tshark_ground_truth: Truth }[] }).files
-  : [];
+const files: { file: string; tshark_ground_truth: Truth }[] = (JSON.parse(readFileSync(corpusPath('pcap', 'MANIFEST.json'), 'utf8')) as { files: { file: string; tshark_ground_truth: Truth }[] }).files;
 
-(corpusAvailable ? describe : describe.skip)('corpus counts equal the MANIFEST (tshark 4.0)', () => {
+describe('corpus counts equal the MANIFEST (tshark 4.0)', () => {
   it('has the whole corpus', () => expect(files.length).toBe(31));
 
   for (const { file, tshark_ground_truth: t } of files.filter((f) => f.tshark_ground_truth.tshark_rc === 0)) {

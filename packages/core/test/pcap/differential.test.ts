@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
-import { corpusAvailable, corpusPath, fixturePath, requireToolInCi } from '../helpers/corpus.js';
+import { corpusPath, fixturePath, requireToolInCi } from '../helpers/corpus.js';
 import { DEVIATIONS, framesWith, ourStatuses, PROTOCOLS, tsharkStatuses } from './tshark.js';
 
 const hasTshark = requireToolInCi('tshark');
@@ -16,7 +16,7 @@ interface ManifestFile {
   file: string;
   tshark_ground_truth: { tshark_rc: number };
 }
-const manifest = corpusAvailable ? (JSON.parse(readFileSync(corpusPath('pcap', 'MANIFEST.json'), 'utf8')) as { files: ManifestFile[] }) : { files: [] };
+const manifest = JSON.parse(readFileSync(corpusPath('pcap', 'MANIFEST.json'), 'utf8')) as { files: ManifestFile[] };
 const corpusFiles = manifest.files.filter((f) => f.tshark_ground_truth.tshark_rc === 0).map((f) => ({ name: f.file, path: corpusPath('pcap', f.file) }));
 const fixtureFiles = ['edge-cases.pcap', 'mix-le-usec.pcap', 'mix-be-nsec.pcap', 'mix-le-usec.pcap.gz', 'sections.pcapng', 'sections.pcapng.gz', 'truncated-tail.pcap']
   .map((name) => ({ name, path: fixturePath('pcap', 'reader', name) }))
@@ -27,7 +27,7 @@ const run = hasTshark ? describe : describe.skip;
 run('checksum statuses equal tshark 4.0, frame by frame', () => {
   it('covers the corpus (every file tshark opens) and the generated fixtures', () => {
     expect(readdirSync(fixturePath('pcap', 'reader')).length).toBeGreaterThan(10);
-    if (corpusAvailable) expect(corpusFiles.length).toBeGreaterThanOrEqual(27);
+    expect(corpusFiles.length).toBeGreaterThanOrEqual(27);
   });
 
   for (const f of [...corpusFiles, ...fixtureFiles]) {

@@ -13,7 +13,7 @@ import { formatIp, parseIpWords } from '../../../src/pcap/decode/addr.js';
 import { CheckerFacts } from '../../../src/pcap/facts.js';
 import { analyzeCapture, type FrameRecord, type FrameSink } from '../../../src/pcap/index.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
-import { corpusAvailable, corpusPath, fixturePath } from '../../helpers/corpus.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lib = L as any;
@@ -107,7 +107,7 @@ describe('FrameFacts, a FrameSink and FrameRecords give the same verdict', () =>
   const files = [
     ...readdirSync(fixturePath('pcap', 'scenarios')).map((f) => fixturePath('pcap', 'scenarios', f)),
     ...['mix-le-usec.pcap', 'sections.pcapng', 'edge-cases.pcap'].map((f) => fixturePath('pcap', 'reader', f)),
-    ...(corpusAvailable ? readdirSync(corpusPath('pcap')).filter((f) => /\.(pcap|pcapng|cap|gz|1)$/.test(f)).map((f) => corpusPath('pcap', f)) : []),
+    ...readdirSync(corpusPath('pcap')).filter((f) => /\.(pcap|pcapng|cap|gz|1)$/.test(f)).map((f) => corpusPath('pcap', f)),
   ];
 
   it.each(files.map((f) => [f.split('/').pop()!, f]))('%s', async (_name, file) => {
