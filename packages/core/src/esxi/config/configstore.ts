@@ -51,7 +51,7 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
  * ~280 ms to stay on Liftoff (bench/esxi-diff.mjs). The flag is process-wide and other areas compile WASM
  * too (the pcap checksum kernel), so it is set only while sql.js compiles and cleared once it is ready.
  */
-export function loadSqlJs(): Promise<SqlJsStatic> {
+function sqlJsModule(): Promise<SqlJsStatic> {
   if (sqlJs === undefined) setFlagsFromString('--liftoff-only');
   // require, not import(): sql.js is CommonJS, and importing it from ESM first has Node scan its 100 KB of
   // JavaScript for export names (cjs-module-lexer, ~8 ms of a ~250 ms `esxi diff`, measured).
@@ -60,6 +60,14 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
     return init().finally(() => setFlagsFromString('--no-liftoff-only'));
   });
   return sqlJs;
+}
+
+/**
+ * Compiles sql.js ahead of the first ConfigStore read (optional; readConfigStore loads it on demand).
+ * Returns nothing so that sql.js's types stay out of the published declarations.
+ */
+export async function loadSqlJs(): Promise<void> {
+  await sqlJsModule();
 }
 
 /** SQLite files start with this 16-byte header string. */
@@ -72,7 +80,7 @@ export function isSqlite(data: Uint8Array): boolean {
 /** Read a ConfigStore database held in memory. Throws ESXI_CONFIGSTORE_INVALID when it is not one. */
 export async function readConfigStore(data: Uint8Array, file?: string): Promise<ConfigStore> {
   if (!isSqlite(data)) throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: not an SQLite database`, { file, offset: 0 });
-  const SQL = await loadSqlJs();
+  const SQL = await sqlJsModule();
   let db: Database | undefined;
   try {
     db = new SQL.Database(data);
