@@ -111,9 +111,9 @@ describe('minidump details', () => {
     const r = await analyzeNativeFile(corpusPath('dumps', 'mdmp', 'breakpad_thread_name_list.dmp'));
     const named = r.threads!.filter((t) => t.name);
     expect(named.length).toBeGreaterThan(0);
-    // breakpad minidump_dump prints each MDRawThreadName as thread_id = 0x.., thread_name = "..".
-    const dump = readFileSync(corpusPath('dumps', 'ground-truth', 'mdmp', 'breakpad_thread_name_list.dmp.minidump_dump.txt'), 'utf8');
-    const expected = [...dump.matchAll(/thread_id\s+= (0x[0-9a-f]+)\n\s+thread_name_rva\s+= 0x[0-9a-f]+\n\s+thread_name\s+= "([^"]*)"/g)].map((m) => ({ id: Number(m[1]), name: m[2] }));
+    // What breakpad's minidump_dump printed for each MDRawThreadName (compacted by fixtures/gen/dump/compact-minidump-dump.mjs).
+    const truth = JSON.parse(readFileSync(corpusPath('dumps', 'ground-truth', 'mdmp', 'breakpad_thread_name_list.dmp.minidump_dump.json'), 'utf8')) as { threadNames: { id: string; name: string }[] };
+    const expected = truth.threadNames.map((t) => ({ id: Number(t.id), name: t.name }));
     expect(expected.length).toBe(3);
     expect(named.map((t) => ({ id: t.id, name: t.name }))).toEqual(expect.arrayContaining(expected));
     expect(named).toHaveLength(expected.length);
