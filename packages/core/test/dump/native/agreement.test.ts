@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { AnalyzeError } from '../../../src/errors.js';
 import { analyzeNativeFile } from '../../../src/dump/native/index.js';
 import type { DumpReport } from '../../../src/dump/report.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpusFiles, corpusPath } from '../../helpers/corpus.js';
 
 interface GroundTruthModule {
   name: string;
@@ -37,8 +37,8 @@ interface GroundTruth {
 }
 
 const summary = JSON.parse(readFileSync(corpusPath('dumps', 'ground-truth', 'mdmp', 'SUMMARY.json'), 'utf8')) as { files: Record<string, GroundTruth> };
-const minidumps = readdirSync(corpusPath('dumps', 'mdmp')).sort();
-const kernelDumps = readdirSync(corpusPath('dumps', 'kernel')).sort();
+const minidumps = corpusFiles('dumps', 'mdmp');
+const kernelDumps = corpusFiles('dumps', 'kernel');
 
 async function errorOf(p: Promise<unknown>): Promise<unknown> {
   try {
