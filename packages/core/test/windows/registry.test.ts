@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { AnalyzeError } from '../../src/errors.js';
 import { Hive, walkKeys, type RegValue } from '../../src/windows/index.js';
-import { corpusPath, fixturePath, requireToolInCi } from '../helpers/corpus.js';
+import { corpusFiles, corpusPath, fixturePath, requireToolInCi } from '../helpers/corpus.js';
 
-const HIVES = corpusPath('windows', 'hives');
-const hiveFiles = readdirSync(HIVES).filter((f) => statSync(`${HIVES}/${f}`).isFile() && f !== 'MANIFEST.json' && !f.endsWith('.xz'));
+/** A corpus hive by name (gzip-stored ones are unpacked by corpusPath). */
+const hivePath = (name: string) => corpusPath('windows', 'hives', name);
+const hiveFiles = corpusFiles('windows', 'hives').filter((f) => !f.endsWith('.xz'));
 
 /** Files no reader can use: the reader must refuse them with this code, never crash. */
 const REFUSED: Record<string, string> = {
@@ -45,7 +46,7 @@ describe('regf reader: every corpus hive reads or fails cleanly', () => {
 
   for (const f of hiveFiles) {
     it(f, () => {
-      const path = `${HIVES}/${f}`;
+      const path = hivePath(f);
       if (REFUSED[f]) {
         let err: unknown;
         try {
@@ -68,7 +69,7 @@ describe('regf reader: every corpus hive reads or fails cleanly', () => {
   }
 
   it('recovers the bins after the damage in regipy_corrupted_system_hive (hivex refuses the whole file)', () => {
-    const { keys, values } = readAll(`${HIVES}/regipy_corrupted_system_hive`);
+    const { keys, values } = readAll(hivePath('regipy_corrupted_system_hive'));
     expect(keys).toBeGreaterThan(1000);
     expect(values).toBeGreaterThan(1000);
   });
@@ -129,7 +130,7 @@ describe('regf reader agrees with hivexregedit --export on keys and values', () 
 
   for (const f of comparable) {
     (haveHivex ? it : it.skip)(f, () => {
-      const path = `${HIVES}/${f}`;
+      const path = hivePath(f);
       const leaf = NAMED_BY_PARENT_FIELD.has(f);
       const a = ours(path, leaf);
       const b = theirs(path, leaf);
@@ -192,7 +193,7 @@ describe('regf reader: hostile hives', () => {
   });
 
   it('reads big data (db) values whole: yarp_BigDataHive', () => {
-    const hive = Hive.open(readFileSync(`${HIVES}/yarp_BigDataHive`));
+    const hive = Hive.open(readFileSync(hivePath('yarp_BigDataHive')));
     const key = hive.get('key_with_bigdata');
     const sizes = key?.values().map((v) => v.data.length) ?? [];
     expect(Math.max(...sizes)).toBeGreaterThan(16344);
