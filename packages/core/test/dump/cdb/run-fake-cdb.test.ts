@@ -5,7 +5,7 @@
  * crash, exit non-zero, print garbage, refuse the file, report symbol errors, or flood its output.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
@@ -186,8 +186,9 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
   it('an AbortSignal (Ctrl-C) stops cdb and its child', async () => {
     const pidfile = join(dir, 'grandchild-abort.pid');
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 400);
-    const err = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('hang', { FAKE_CDB_PIDFILE: pidfile }), signal: ac.signal }));
+    // Ctrl-C once the stand-in has started its child (a fixed delay races a loaded machine's slow Node start).
+    const started = setInterval(() => existsSync(pidfile) && ac.abort(), 20);
+    const err = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('hang', { FAKE_CDB_PIDFILE: pidfile }), signal: ac.signal })).finally(() => clearInterval(started));
     expect(err.code).toBe('DUMP_CDB_INTERRUPTED');
     expect(await waitDead(Number(readFileSync(pidfile, 'utf8')))).toBe(true);
   });
