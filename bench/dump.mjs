@@ -1,11 +1,11 @@
 // Benchmark: the native dump reader (issue 8), in fresh Node processes so module loading is counted.
-//  1. full analysis of the 1.4 MB x64 small dump (corpus kernel/rizin-testbins_triage_x64.dmp):
+//  1. full analysis of the 1.1 MB x64 small dump fixtures/dump/synthetic-triage-x64.dmp (fixtures/gen/dump/triage-x64.mjs):
 //     target under 50 ms after Node's start = from the first line of user code (Node's own bootstrap, ~55 ms on
 //     this shared 2-core box, excluded) to the finished report: loading our modules + binary-parser + the name
 //     tables, reading, and the culprit chain. The whole-process figure is printed beside it;
 //  2. the verdict on a sparse 8 GB synthetic MEMORY.DMP (bitmap "FDMP" header, then a hole): target under 200 ms.
 // Each with its peak RSS. Reference tool: Breakpad's minidump_stackwalk reads only user-mode minidumps and
-// nothing installable here reads Windows kernel dumps (notes/dump-formats.md §6), so there is no same-run
+// nothing installable on Debian reads Windows kernel dumps (docs/formats/windows-dumps.md), so there is no same-run
 // reference figure for these two inputs; "bare" is Node's own start for scale.
 // Needs the built core: node_modules/.bin/tsc -b
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const core = fileURLToPath(new URL('../packages/core/dist/dump/native/index.js', import.meta.url));
-const smallDump = fileURLToPath(new URL('../../shared/corpus/dumps/kernel/rizin-testbins_triage_x64.dmp', import.meta.url));
+const smallDump = fileURLToPath(new URL('../fixtures/dump/synthetic-triage-x64.dmp', import.meta.url));
 const RUNS = 11;
 const TARGET_SMALL_MS = 50;
 const TARGET_SPARSE_MS = 200;
@@ -79,7 +79,7 @@ const bare = median(Array.from({ length: RUNS }, () => {
 
 let ok = true;
 const small = measure(smallDump);
-console.log(`small dump (1.4 MB x64, ${small.last.code}, culprit ${small.last.culprit}): median ${small.ms.toFixed(1)} ms after Node start (${small.wall.toFixed(1)} ms incl. Node's bootstrap of ${bare.toFixed(1)} ms) over ${RUNS} runs, peak RSS ${small.rssMb.toFixed(1)} MB; no reference tool reads kernel dumps here`);
+console.log(`small dump (1.1 MB synthetic x64, ${small.last.code}, culprit ${small.last.culprit}): median ${small.ms.toFixed(1)} ms after Node start (${small.wall.toFixed(1)} ms incl. Node's bootstrap of ${bare.toFixed(1)} ms) over ${RUNS} runs, peak RSS ${small.rssMb.toFixed(1)} MB; no reference tool reads kernel dumps here`);
 console.log(`  target: under ${TARGET_SMALL_MS} ms -> ${small.ms < TARGET_SMALL_MS ? 'met' : 'NOT met'}`);
 ok &&= small.ms < TARGET_SMALL_MS;
 

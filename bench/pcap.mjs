@@ -2,8 +2,8 @@
 // measures, each in its own child process and alternating, checksum validation alone and checksum
 // validation + the offload verdict (what `analyze pcap` runs by default): median time, MB/s, packets/s,
 // peak RSS, and the verdict's overhead against its 30 % target; then tshark 4.0's time and peak RSS on the
-// same file with the fastest way it has to count bad checksums (-q -z io,stat, see
-// ../shared/notes/pcap-checksums.md §8), and the ratio. All runs read a warm file.
+// same file with the fastest way it has to count bad checksums (-q -z io,stat: faster than -Y filters or
+// -T fields, see docs/pcap.md), and the ratio. All runs read a warm file.
 // Also checks that both agree on the number of frames with a bad IPv4/TCP/UDP checksum.
 //   node bench/pcap.mjs [--size MB] [--runs N] [--file existing.pcap] [--no-tshark] [--format pcap|pcapng]
 //   [--one-way] (no TCP segment ever acknowledged: the verdict's worst case, see pcap-gen.mjs)

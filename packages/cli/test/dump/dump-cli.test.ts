@@ -9,6 +9,8 @@ import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..');
 const FIXTURE = join(REPO, 'fixtures', 'dump', 'analyze-v-d1-exampledrv.txt');
+/** A synthetic Windows 10 x64 small dump (fixtures/gen/dump/triage-x64.mjs). */
+const X64 = join(REPO, 'fixtures', 'dump', 'synthetic-triage-x64.dmp');
 const specs = [dumpSpec];
 
 describe('analyze dump with a saved !analyze -v text', () => {
@@ -63,9 +65,10 @@ describe('analyze dump with a saved !analyze -v text', () => {
 
   it('a user-mode analysis shows the exception and the process', async () => {
     const io = captureIo();
-    expect(await main(['dump', corpusPath('dumps', 'analyze-texts', 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')], io, specs)).toBe(1);
-    expect(io.stdout).toMatch(/crash: STATUS_HEAP_CORRUPTION \(0xC0000374\) in MemoryIssue\.exe, blamed on ntdll\.dll/);
-    expect(io.stdout).toMatch(/exception\s+0xC0000374 STATUS_HEAP_CORRUPTION at 0x7ff874d9c239/);
+    // A synthetic analysis (fixtures/gen/dump/analyze-texts.mjs): LedgerSync.exe, exception at 0x7ffc1a2be4f9.
+    expect(await main(['dump', join(REPO, 'fixtures', 'dump', 'analyze-texts', 'user_c0000374_heap_double_free.txt')], io, specs)).toBe(1);
+    expect(io.stdout).toMatch(/crash: STATUS_HEAP_CORRUPTION \(0xC0000374\) in LedgerSync\.exe, blamed on ntdll\.dll/);
+    expect(io.stdout).toMatch(/exception\s+0xC0000374 STATUS_HEAP_CORRUPTION at 0x7ffc1a2be4f9/);
   });
 
   it('several files: a JSON array, and a missing file is an error entry with exit 2', async () => {
@@ -131,10 +134,10 @@ process.stdout.write('0: kd> !analyze -v\\n' + fs.readFileSync(process.env.FAKE_
   }
 
   it('text, native kernel, native minidump (with and without an exception) and cdb give the same keys', async () => {
-    const kernel = corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp');
+    const kernel = X64;
     const docs = {
       text: await json(FIXTURE),
-      userText: await json(corpusPath('dumps', 'analyze-texts', 'ie_user_c0000374_Heap_Corruption_Double_Free_Memory.txt')),
+      userText: await json(join(REPO, 'fixtures', 'dump', 'analyze-texts', 'user_c0000374_heap_double_free.txt')),
       kernel: await json(kernel),
       minidump: await json(corpusPath('dumps', 'mdmp', 'breakpad_linux_divide_by_zero.dmp')),
       noException: await json(corpusPath('dumps', 'mdmp', 'breakpad_tiny-exe-with-cet-xsave.dmp')),
@@ -196,13 +199,14 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   });
 
   it('the x64 small dump: verdict, then the evidence chain, most decisive first', async () => {
-    const r = await run(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    // fixtures/gen/dump/triage-x64.mjs: acmefilt.sys faults at +0x2f1c.
+    const r = await run(X64);
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
-    expect(lines[1]).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M \(0x1000007E\) in amdppm\.sys/);
-    const at = lines.findIndex((l) => /^\s+culprit\s+amdppm\.sys$/.test(l));
+    expect(lines[1]).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M \(0x1000007E\) in acmefilt\.sys/);
+    const at = lines.findIndex((l) => /^\s+culprit\s+acmefilt\.sys$/.test(l));
     expect(at).toBeGreaterThan(1);
-    expect(lines[at + 1]).toMatch(/- Bugcheck 0x1000007E parameter 2 .* inside amdppm\.sys\+0x334c\./);
+    expect(lines[at + 1]).toMatch(/- Bugcheck 0x1000007E parameter 2 .* inside acmefilt\.sys\+0x2f1c\./);
     expect(lines[at + 2]).toMatch(/- The processor context saved at the crash agrees/);
   });
 
@@ -219,7 +223,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-cut-'));
     try {
       const cut = join(dir, 'cut.dmp');
-      writeFileSync(cut, readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp')).subarray(0, 9000));
+      writeFileSync(cut, readFileSync(X64).subarray(0, 9000));
       const r = await run(cut);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M/);
@@ -251,7 +255,7 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-names-'));
     try {
       const asText = join(dir, 'crash report.txt');
-      writeFileSync(asText, readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp')));
+      writeFileSync(asText, readFileSync(X64));
       const asDump = join(dir, 'MEMORY.DMP');
       writeFileSync(asDump, readFileSync(FIXTURE));
       const a = await run(asText);
@@ -265,9 +269,9 @@ describe('analyze dump on real dumps, as a user reads it', () => {
   });
 
   it('--engine cdb without cdb: one clear line, exit 2, the good file still reported', async () => {
-    const r = await run(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'), FIXTURE, '--engine', 'cdb');
+    const r = await run(X64, FIXTURE, '--engine', 'cdb');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^analyze: .*rizin-testbins_triage_x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
+    expect(r.err).toMatch(/^analyze: .*synthetic-triage-x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.out).toMatch(/engine: text/);
   });

@@ -5,7 +5,6 @@ import { psodSpec } from '../../src/commands/psod/spec.js';
 import { captureIo } from '../helpers/io.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const fixturePath = (...p: string[]) => join(REPO_ROOT, 'fixtures', ...p);
@@ -38,10 +37,10 @@ describe('analyze psod', () => {
   });
 
   it('reads stdin with -', async () => {
-    const r = await runPsod(['-', '--json'], readFileSync(corpusPath('esxi', 'psod', '09-kb428541-PF14-prealloc-passthrough-VM-esx8-9-masked.txt')));
+    const r = await runPsod(['-', '--json'], readFileSync(fixturePath('psod', 'shapes', '09-prealloc-masked-flattened.txt')));
     expect(r.exit).toBe(1);
     const doc = JSON.parse(r.out) as Record<string, any>;
-    expect(doc['world']).toMatchObject({ id: null, name: 'prealloc-1' });
+    expect(doc['world']).toMatchObject({ id: null, name: 'prealloc-2' });
     expect(doc['signature'].id).toBe('prealloc-passthrough');
   });
 
@@ -68,7 +67,7 @@ describe('analyze psod', () => {
   });
 
   it('warnings go to stderr (not with --quiet), into "warnings" with --json, and fail the file with --strict', async () => {
-    const text = Buffer.from(`${readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8')}${readFileSync(corpusPath('esxi', 'psod', '03-kb316522-NOT_IMPLEMENTED-world.c2307-esxi7-8.txt'), 'utf8')}`);
+    const text = Buffer.from(`${readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8')}${readFileSync(fixturePath('psod', 'shapes', '03-not-implemented-world-c2307.txt'), 'utf8')}`);
     const plain = await runPsod(['-'], text);
     expect(plain.exit).toBe(1);
     expect(plain.err).toMatch(/^analyze: warning: -: the text holds another crash .*\[PSOD_MORE_CRASHES\]$/m);
@@ -82,7 +81,7 @@ describe('analyze psod', () => {
 
   it('a gzipped vmkernel log is read', async () => {
     const { gzipSync } = await import('node:zlib');
-    const gz = gzipSync(readFileSync(corpusPath('esxi', 'psod', '07-esxi5.1-spin-count-exceeded-flattened.txt')));
+    const gz = gzipSync(readFileSync(fixturePath('psod', 'shapes', '07-spin-count-flattened-markdown.txt')));
     const r = await runPsod(['-', '--json'], gz);
     expect(JSON.parse(r.out).exception.kind).toBe('spin-count-exceeded');
   });

@@ -1,6 +1,6 @@
 /**
- * Redaction of secret material inside values a report would print (notes/esxi-format.md §4, "Redaction
- * heuristics"): crypt(3) hashes, PEM private keys, licence `<epoc>` blobs, the keystore's `ConfigEncData`,
+ * Redaction of secret material inside values a report would print (docs/formats/esxi.md §4, the
+ * redaction list): crypt(3) hashes, PEM private keys, licence `<epoc>` blobs, the keystore's `ConfigEncData`,
  * and JSON/XML fields whose names say they hold a secret. Whole secret FILES are handled by
  * backup/secrets.ts; this module is the safety net for values that reach a report from anywhere.
  */

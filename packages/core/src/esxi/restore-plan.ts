@@ -1,6 +1,6 @@
 /**
  * `esxi restore-plan`: the exact steps for this backup and its kind, blocking findings first. Two routes
- * (notes/esxi-format.md §3.1 and esxi-tools.md): vim-cmd restore_config for a configBundle (checks release
+ * (docs/formats/esxi.md §3): vim-cmd restore_config for a configBundle (checks release
  * and UUID, needs maintenance mode, reboots by itself), and the scp route that puts state.tgz into
  * /bootbank and reboots with -f so the shutdown backup cannot overwrite it (what firmwareConfig.sh does).
  */

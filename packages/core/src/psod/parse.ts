@@ -1,5 +1,5 @@
 /**
- * PSOD text -> PsodReport. Grammar (../shared/notes/esxi-format.md §7), ESX 3.5 to 9.x:
+ * PSOD text -> PsodReport. Grammar (docs/formats/esxi.md §8), ESX 3.5 to 9.x:
  *   banner    VMware ESX [Releasebuild-164009 X86_64] | VMware ESXi 7.0.3 [Releasebuild-17630552 x86_64]
  *   header    #PF Exception 14 in world WID:NAME IP 0x.. addr 0x..   (6.x+)
  *             @BlueScreen: #PF Exception(14) in world WID:NAME ip 0x.. addr 0x..   (4.x/5.0)

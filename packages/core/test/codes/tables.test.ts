@@ -13,7 +13,7 @@ import {
 } from '../../src/tables/index.js';
 import { decodeHresult } from '../../src/codes/decode.js';
 
-// The generated tables, checked against the source files they were generated from (../shared/corpus).
+// The generated tables, checked against the source files they were generated from (fixtures/corpus).
 interface Entry {
   value: string | number;
   name: string;
@@ -41,7 +41,7 @@ function namesOf(t: CodeTable, v: number): string[] {
   return e ? [e.name, ...e.aliases] : [];
 }
 
-describe('generated tables vs the source files in ../shared', () => {
+describe('generated tables vs the source files in fixtures/corpus', () => {
   it.each([
     ['hresults_msdocs.json', tables.hresult],
     ['win32_errors_msdocs.json', tables.win32],

@@ -1,5 +1,5 @@
 /**
- * Find cdb.exe, the console debugger of the Debugging Tools for Windows (notes 4.3). In order:
+ * Find cdb.exe, the console debugger of the Debugging Tools for Windows (docs/formats/windows-dumps.md §10). In order:
  * `--cdb PATH` (a file, or the Debuggers folder holding cdb.exe), the ANALYZE_CDB variable, PATH, the
  * Windows Kits `Debuggers\{x64,x86,arm64}` folders, the old standalone install, and the WinDbg app's
  * execution aliases in %LOCALAPPDATA%\Microsoft\WindowsApps. Environment, file system and platform are

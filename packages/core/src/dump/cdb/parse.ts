@@ -53,7 +53,7 @@ const MAX_DEBUGGER_WARNINGS = 20;
 /** Lines longer than this are cut before matching: keeps every regex linear on hostile input. */
 const MAX_LINE_CHARS = 4096;
 
-/** A KEY: value line of the Debugging Details section (`^([A-Z][A-Z0-9_]+):\s*(.*)$`, notes 4.1). */
+/** A KEY: value line of the Debugging Details section (`^([A-Z][A-Z0-9_]+):\s*(.*)$`, docs/formats/windows-dumps.md §9). */
 const KEY_LINE = /^([A-Z][A-Z0-9_]{1,79}):(.*)$/;
 /** Keys whose value is the following lines rather than the rest of the line. */
 const BLOCK_KEYS = new Set(['STACK_TEXT', 'FAULTING_IP', 'FOLLOWUP_IP', 'EXCEPTION_RECORD', 'FAILED_INSTRUCTION_ADDRESS', 'IP_IN_PAGED_CODE']);

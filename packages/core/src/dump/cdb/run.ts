@@ -43,7 +43,7 @@ const HEAD_SHARE = 1 / 16;
 const KILL_GRACE_MS = 2000;
 /** Printed by `.echo` after the analysis: its presence proves the analysis ran to the end. */
 export const DONE_MARKER = 'ANALYZE_CDB_ANALYSIS_DONE';
-/** The public symbol server (notes 4.3). */
+/** The public symbol server (docs/formats/windows-dumps.md §10). */
 export const MICROSOFT_SYMBOL_SERVER = 'https://msdl.microsoft.com/download/symbols';
 
 /** The symbol cache folder: %LOCALAPPDATA%\analyze\symbols on Windows, $XDG_CACHE_HOME/analyze/symbols elsewhere. */

@@ -1,6 +1,6 @@
 /**
  * CPU CONTEXT records: just the registers a verdict needs (PC, SP, frame pointer).
- * Layouts in notes/dump-formats.md §2 (rust-minidump context.rs, breakpad minidump_cpu_*.h).
+ * Layouts in docs/formats/windows-dumps.md §3 (rust-minidump context.rs, breakpad minidump_cpu_*.h).
  * Read with DataView-style offsets rather than binary-parser: each layout is a handful of
  * registers at scattered offsets inside a 400–1232-byte record, so a full struct parser would
  * decode hundreds of bytes to use three values.

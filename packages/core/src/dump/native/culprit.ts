@@ -1,5 +1,5 @@
 /**
- * "Probably caused by" for kernel dumps without symbols (notes/dump-formats.md §3.7):
+ * "Probably caused by" for kernel dumps without symbols (docs/formats/windows-dumps.md §8):
  *   1. the bugcheck's address-bearing parameter (per-code table) inside a non-kernel driver
  *      (or an unloaded one),
  *   2. the header CONTEXT's program counter inside a non-kernel driver,

@@ -1,5 +1,5 @@
 /**
- * What kind of file is this, from its first 8 bytes (notes/dump-formats.md §0).
+ * What kind of file is this, from its first 8 bytes (docs/formats/windows-dumps.md §1).
  */
 
 export type DumpSignature = 'kernel64' | 'kernel32' | 'minidump';

@@ -1,6 +1,6 @@
 /**
  * Kernel crash-dump headers: DUMP_HEADER64 ("PAGEDU64", 0x2000 bytes) and DUMP_HEADER32 ("PAGEDUMP",
- * 0x1000 bytes). Offsets: notes/dump-formats.md §3.1–3.3 (kdmp-parser, volatility3, rizin; checked on
+ * 0x1000 bytes). Offsets: docs/formats/windows-dumps.md §4–5 (kdmp-parser, volatility3, rizin; checked on
  * the corpus). Cold, fixed structures: binary-parser describes them declaratively.
  */
 import { Parser } from './binary-parser.js';
@@ -166,7 +166,7 @@ export function filetimeToIso(ft: bigint): string | null {
   return new Date(ms).toISOString();
 }
 
-/** DumpType -> our format name (notes §3.3). Types 5/6 are told apart by the bitmap signature, not the number. */
+/** DumpType -> our format name (docs/formats/windows-dumps.md §5). Types 5/6 are told apart by the bitmap signature, not the number. */
 export function kernelFormatName(dumpType: number): string {
   switch (dumpType) {
     case 1:

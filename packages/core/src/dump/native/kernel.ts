@@ -144,7 +144,7 @@ function kernelDetails(h: KernelHeader, bitmapKind: string | null, stackDrivers:
   };
 }
 
-/** Bitmap dumps: 'SDMP' = kernel (or automatic/active) memory, 'FDMP' = complete memory (notes §3.3). */
+/** Bitmap dumps: 'SDMP' = kernel (or automatic/active) memory, 'FDMP' = complete memory (docs/formats/windows-dumps.md §5). */
 function readBitmapKind(r: Reader, at: number): string | null {
   if (!r.has(at, 4)) return null;
   const sig = r.bytes(at, 4, 'bitmap dump signature').toString('latin1');

@@ -1,5 +1,5 @@
 /**
- * MDMP stream readers (notes/dump-formats.md §1; Microsoft minidumpapiset.h, rust-minidump format.rs,
+ * MDMP stream readers (docs/formats/windows-dumps.md §2; Microsoft minidumpapiset.h, rust-minidump format.rs,
  * breakpad minidump_format.h). All MS structs are pack(4): u64 fields are not 8-aligned, which
  * binary-parser handles naturally (it reads sequentially, no alignment).
  *

@@ -1,6 +1,6 @@
 /**
  * TRIAGE_DUMP (small memory dump) contents: driver list, unloaded drivers, the crashing thread's
- * stack, and the process name. Layout: notes/dump-formats.md §3.5–3.6 (checked on all corpus samples).
+ * stack, and the process name. Layout: docs/formats/windows-dumps.md §6–7 (checked on all corpus samples).
  * All "...Offset" fields are absolute file offsets; every one is checked before use.
  */
 import { Parser } from './binary-parser.js';
@@ -33,7 +33,7 @@ export interface UnloadedDriver extends ModuleRange {}
 
 /** "TRGD": the TRIAGE_DUMP_VALID marker at ValidOffset. */
 const TRIAGE_VALID = 0x44475254;
-/** DUMP_DRIVER_ENTRY sizes (notes §3.6); the real size is derived from the layout when it differs. */
+/** DUMP_DRIVER_ENTRY sizes (docs/formats/windows-dumps.md §7); the real size is derived from the layout when it differs. */
 const DRIVER_ENTRY64 = 0x90;
 const DRIVER_ENTRY32 = 0x4c;
 /** A derived entry size beyond this is not a grown DUMP_DRIVER_ENTRY but a misplaced string pool. */

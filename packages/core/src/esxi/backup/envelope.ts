@@ -1,6 +1,6 @@
 /**
  * ESXi 7.0 U2+ encrypted configuration: `local.tgz.ve` (a "DataTransformEnvelope", version 2) and the
- * `encryption.info` keystore beside it. Layout and key derivation: shared/notes/esxi-format.md §2
+ * `encryption.info` keystore beside it. Layout and key derivation: docs/formats/esxi.md §2
  * (verified on the real 7.0.2 sample; same algorithm as fox-it/dissect.hypervisor util/envelope.py).
  *
  * With keystore `mode = NONE` the key is derivable from encryption.info alone (VMware's own salt string

@@ -15,7 +15,7 @@ import { isSecret } from './secrets.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
- * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (notes §1.2); a
+ * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (docs/formats/esxi.md §1); a
  * configBundle of a host with a big ConfigStore stays far below this.
  */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;

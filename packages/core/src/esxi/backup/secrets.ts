@@ -1,5 +1,5 @@
 /**
- * Which backup files hold secrets (shared/notes/esxi-format.md §4): password hashes, private keys,
+ * Which backup files hold secrets (docs/formats/esxi.md §4): password hashes, private keys,
  * licence, keystores, AD/iSCSI/vSAN secrets. Mostly the files VMware's own vm-support manifest
  * (config-system.mfx) prunes. `show` lists them but never prints their contents.
  */

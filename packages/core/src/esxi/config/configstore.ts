@@ -1,6 +1,6 @@
 /**
  * The ESXi 7.x ConfigStore: SQLite database `var/lib/vmware/configstore/backup/current-store-1` inside
- * local.tgz (shared/notes/esxi-format.md §5.3). Read from memory with sql.js (SQLite compiled to WASM):
+ * local.tgz (docs/formats/esxi.md §6). Read from memory with sql.js (SQLite compiled to WASM):
  * no temporary file, no native build. Why sql.js and what it costs: docs/esxi.md "ConfigStore".
  *
  * Table Config(Component, ConfigGroup, Name, Identifier, ModifiedTime, CreationTime, Version, Success,

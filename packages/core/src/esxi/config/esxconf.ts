@@ -1,5 +1,5 @@
 /**
- * esx.conf: `/path[index]/key = "value"` lines (notes/esxi-format.md §5) into an order-insensitive model.
+ * esx.conf: `/path[index]/key = "value"` lines (docs/formats/esxi.md §5) into an order-insensitive model.
  *
  * Values are kept as raw strings (never coerced: "0010" stays "0010"). Order carries no meaning (7.x writes
  * the file in hash order), so the model is a map and every listing is naturally sorted.
@@ -189,7 +189,7 @@ export function vmkernelNics(conf: EsxConf): VmkernelNic[] {
   });
 }
 
-/** A PCI address normalised from the esx.conf forms (notes §6). */
+/** A PCI address normalised from the esx.conf forms (docs/formats/esxi.md §7). */
 export interface PciAddress {
   segment: number;
   bus: number;

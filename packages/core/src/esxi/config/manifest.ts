@@ -1,5 +1,5 @@
 /**
- * Manifest.txt of a configBundle, written by firmwareConfig.sh --backup (shared/notes/esxi-format.md §3):
+ * Manifest.txt of a configBundle, written by firmwareConfig.sh --backup (docs/formats/esxi.md §3):
  *   RELEASELEVEL=VMware ESXi 6.7.0 GA        (`vmware -l`; `vmware -v` style "… build-8169922" also accepted)
  *   UUID=5fb27665-83f4-b1f5-3e9f-000c29801686
  *   KERNELOPTS= installerDiskDumpSlotSize=2560 no-auto-partition

@@ -1,7 +1,7 @@
 /**
  * `esxi check`: the traps a restore holds (issue 6), for a backup alone or against the target host's own
  * backup (`--target`). Rules for the restore itself come from firmwareConfig.sh and the vim25
- * RestoreFirmwareConfiguration docs (notes/esxi-format.md §3.1).
+ * RestoreFirmwareConfiguration docs (docs/formats/esxi.md §3).
  */
 import type { ParsedBackup } from '../diff/parsed.js';
 import { passthroughFindings } from './passthrough.js';

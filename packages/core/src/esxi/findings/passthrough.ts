@@ -1,5 +1,5 @@
 /**
- * The VMDirectPath trap (notes/esxi-format.md §6): a storage adapter holding the boot device or a
+ * The VMDirectPath trap (docs/formats/esxi.md §7): a storage adapter holding the boot device or a
  * datastore, a USB controller on a USB/SD-booted host, or the management NIC handed to a VM. The host
  * boots, but loses its disks, cannot persist its configuration, or drops off the network — and unticking
  * it in the UI does nothing because the change cannot be saved.

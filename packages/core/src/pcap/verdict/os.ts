@@ -8,7 +8,7 @@ const LINKTYPE_LINUX_SLL = 113;
 const LINKTYPE_LINUX_SLL2 = 276;
 
 /**
- * What the capture host's own bad checksums say about its OS (docs/pcap-verdict.md, notes §5):
+ * What the capture host's own bad checksums say about its OS (docs/pcap-verdict.md, "Sources"):
  * sums without the length are Windows large-send offload; an IPv4 header checksum left 0 is Windows
  * or BSD IP offload (Linux never offloads the IPv4 header); Linux cooked captures are Linux.
  */

@@ -1,18 +1,19 @@
 /**
  * runCdbAnalysis against a stand-in cdb: a Node script these tests write to a temp folder named `fake-cdb-*`
  * as `cdb`. It checks the arguments it receives like the real one needs them (-z DUMP -y SYMBOLS -c "...; q"),
- * records them, then plays a scenario: replay a recorded analysis (a corpus text), hang with a child process,
+ * records them, then plays a scenario: replay a recorded analysis (the project's synthetic `!analyze -v` text), hang with a child process,
  * crash, exit non-zero, print garbage, refuse the file, report symbol errors, or flood its output.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { cdbArguments, DONE_MARKER, parseAnalyzeText, runCdbAnalysis, symbolPath } from '../../../src/dump/cdb/index.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { fixturePath } from '../../helpers/corpus.js';
 
-const RECORDED = corpusPath('dumps', 'analyze-texts', 'ie_kernel_d1_Section_9_Triaging_a_Crash_Dump.txt');
+/** A saved analysis: DRIVER_IRQL_NOT_LESS_OR_EQUAL in exampledrv.sys (fixtures/gen/dump/cdb-analysis-text.mjs). */
+const RECORDED = fixturePath('dump', 'analyze-v-d1-exampledrv.txt');
 
 const FAKE_CDB = `#!${process.execPath}
 'use strict';
@@ -141,9 +142,10 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
     expect(report.file).toBe(dump);
     expect(report.bugcheck).toEqual(fromText.bugcheck);
     expect(report.bugcheck?.code).toBe('0x000000D1');
-    expect(report.imageName).toBe('myfault.sys');
+    expect(report.imageName).toBe('exampledrv.sys');
     expect(report.stack).toEqual(fromText.stack);
-    expect(report.warnings).toEqual([]);
+    // The debugger's own warning lines are the text's; running cdb adds none.
+    expect(report.warnings).toEqual(fromText.warnings);
   });
 
   it('--symbols wins over _NT_SYMBOL_PATH', async () => {
@@ -184,8 +186,9 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
   it('an AbortSignal (Ctrl-C) stops cdb and its child', async () => {
     const pidfile = join(dir, 'grandchild-abort.pid');
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 400);
-    const err = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('hang', { FAKE_CDB_PIDFILE: pidfile }), signal: ac.signal }));
+    // Ctrl-C once the stand-in has started its child (a fixed delay races a loaded machine's slow Node start).
+    const started = setInterval(() => existsSync(pidfile) && ac.abort(), 20);
+    const err = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('hang', { FAKE_CDB_PIDFILE: pidfile }), signal: ac.signal })).finally(() => clearInterval(started));
     expect(err.code).toBe('DUMP_CDB_INTERRUPTED');
     expect(await waitDead(Number(readFileSync(pidfile, 'utf8')))).toBe(true);
   });
@@ -198,7 +201,7 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
 
   it('a cdb that crashes after printing the analysis gives the facts with a warning', async () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('crash-after-analysis') });
-    expect(report.imageName).toBe('myfault.sys');
+    expect(report.imageName).toBe('exampledrv.sys');
     expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/did not run to its end .*SIGSEGV/);
   });
 
@@ -241,7 +244,7 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
 
   it('output beyond the bound is cut in the middle; the analysis at the end survives', async () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('flood'), maxOutputBytes: 1024 * 1024 });
-    expect(report.imageName).toBe('myfault.sys');
+    expect(report.imageName).toBe('exampledrv.sys');
     expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/bytes in the middle were not kept/);
   });
 

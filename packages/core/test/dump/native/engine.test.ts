@@ -4,15 +4,20 @@
  * written to a temp folder named `fake-cdb-*`) -> 'cdb' with the native facts beside it and disagreements flagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { analyzeDump, compareReports } from '../../../src/dump/index.js';
 import { DONE_MARKER } from '../../../src/dump/cdb/index.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { fixturePath } from '../../helpers/corpus.js';
 
-const X64 = corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp');
+/** The synthetic x64 small dump (fixtures/gen/dump/triage-x64.mjs) and the values its generator declares. */
+const X64 = fixturePath('dump', 'synthetic-triage-x64.dmp');
+const declared = JSON.parse(readFileSync(`${X64}.json`, 'utf8')) as { BugCheckParameters: string[]; culprit: { driver: string } };
+/** Parameter i (1-based) as WinDbg prints it: hex digits without 0x. */
+const P = (i: number) => declared.BugCheckParameters[i - 1]!.slice(2);
+const CULPRIT = declared.culprit.driver;
 /** No cdb anywhere: an empty PATH and no Windows folders on this platform. */
 const NO_CDB_ENV = { PATH: '' };
 
@@ -24,23 +29,23 @@ const analysis = (code: string, image: string) => `*****************************
 
 SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (${code})
 Arguments:
-Arg1: ffffffffc0000005, The exception code that was not handled
-Arg2: fffff8048b58334c, The address that the exception occurred at
-Arg3: ffff850429891ee8, Exception Record Address
-Arg4: ffff850429891720, Context Record Address
+Arg1: ${P(1)}, The exception code that was not handled
+Arg2: ${P(2)}, The address that the exception occurred at
+Arg3: ${P(3)}, Exception Record Address
+Arg4: ${P(4)}, Context Record Address
 
 Debugging Details:
 ------------------
 
 BUGCHECK_CODE:  ${code}
 
-BUGCHECK_P1: ffffffffc0000005
+BUGCHECK_P1: ${P(1)}
 
-BUGCHECK_P2: fffff8048b58334c
+BUGCHECK_P2: ${P(2)}
 
-BUGCHECK_P3: ffff850429891ee8
+BUGCHECK_P3: ${P(3)}
 
-BUGCHECK_P4: ffff850429891720
+BUGCHECK_P4: ${P(4)}
 
 PROCESS_NAME:  System
 
@@ -76,16 +81,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('analyzeDump engine selection', () => {
   it('a saved !analyze -v text is parsed as such (engine text)', async () => {
-    const r = await analyzeDump(corpusPath('dumps', 'analyze-texts', 'ie_kernel_7e_SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_0x7e_Memory_Corruption_D.txt'), { engine: 'auto', env: NO_CDB_ENV });
+    const r = await analyzeDump(fixturePath('dump', 'analyze-texts', 'kernel_7e_exr_mismatch.txt'), { engine: 'auto', env: NO_CDB_ENV });
     expect(r.engine).toBe('text');
     expect(BigInt(r.bugcheck!.code)).toBe(0x7en);
-    expect(r.imageName).toBe('EvilDriver.sys');
+    expect(r.imageName).toBe('contosodrv.sys');
   });
 
   it('--engine native reads the dump itself', async () => {
     const r = await analyzeDump(X64, { engine: 'native' });
     expect(r.engine).toBe('native');
-    expect(r.culprit?.module).toBe('amdppm.sys');
+    expect(r.culprit?.module).toBe(CULPRIT);
   });
 
   it('auto without cdb falls back to native', async () => {
@@ -115,12 +120,12 @@ describe('analyzeDump engine selection', () => {
   const posix = process.platform !== 'win32';
   (posix ? it : it.skip)('auto with cdb: cdb answers, native facts beside it, no disagreement when they agree', async () => {
     const replay = join(dir, 'agree.txt');
-    writeFileSync(replay, analysis('1000007e', 'amdppm.sys'));
+    writeFileSync(replay, analysis('1000007e', CULPRIT));
     const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: { PATH: '', HOME: dir, FAKE_CDB_REPLAY: replay }, timeoutMs: 30_000 });
     expect(r.engine).toBe('cdb');
-    expect(r.imageName).toBe('amdppm.sys');
+    expect(r.imageName).toBe(CULPRIT);
     expect(r.native?.engine).toBe('native');
-    expect(r.native?.culprit?.module).toBe('amdppm.sys');
+    expect(r.native?.culprit?.module).toBe(CULPRIT);
     expect(r.disagreements).toEqual([]);
   });
 
@@ -131,7 +136,7 @@ describe('analyzeDump engine selection', () => {
     expect(r.engine).toBe('cdb');
     expect(r.disagreements).toHaveLength(2);
     expect(r.disagreements![0]).toMatch(/bugcheck code: cdb says 0x0000007E, the dump header says 0x1000007E/);
-    expect(r.disagreements![1]).toMatch(/culprit: cdb names EvilDriver\.sys, the native heuristic names amdppm\.sys/);
+    expect(r.disagreements![1]).toMatch(new RegExp(`culprit: cdb names EvilDriver\\.sys, the native heuristic names ${CULPRIT.replace('.', '\\.')}`));
   });
 });
 
@@ -142,7 +147,7 @@ describe('analyzeDump when cdb fails', () => {
   (posix ? it : it.skip)('auto: the native reader answers, with a warning saying why cdb did not', async () => {
     const r = await analyzeDump(X64, { engine: 'auto', cdbPath: cdb, env: env(), timeoutMs: 30_000 });
     expect(r.engine).toBe('native');
-    expect(r.culprit?.module).toBe('amdppm.sys');
+    expect(r.culprit?.module).toBe(CULPRIT);
     expect(r.warnings[0]?.code).toBe('DUMP_CDB_FALLBACK');
     expect(r.warnings[0]?.message).toMatch(/^cdb failed \(DUMP_CDB_FAILED: cdb exited with code 3 .*Debuggee initialization failed.*\); the native reader answered instead$/);
   });
@@ -155,11 +160,11 @@ describe('analyzeDump when cdb fails', () => {
 describe('compareReports', () => {
   it('treats ntkrnlmp.exe, nt and ntoskrnl.exe as the same image, and ignores leading zeros', async () => {
     const native = await analyzeDump(X64, { engine: 'native' });
-    const cdb = { ...native, engine: 'cdb' as const, imageName: 'AMDPPM.SYS', bugcheck: { ...native.bugcheck!, code: '0x1000007e', parameters: native.bugcheck!.parameters.map((p) => p.replace(/^0x0*/, '0x')) } };
+    const cdb = { ...native, engine: 'cdb' as const, imageName: CULPRIT.toUpperCase(), bugcheck: { ...native.bugcheck!, code: '0x1000007e', parameters: native.bugcheck!.parameters.map((p) => p.replace(/^0x0*/, '0x')) } };
     expect(compareReports(cdb, native)).toEqual([]);
     // Same code, one parameter different: flagged. A different code: only the code (its parameters mean other things).
     const p2 = { ...cdb, bugcheck: { ...cdb.bugcheck, parameters: cdb.bugcheck.parameters.map((p, i) => (i === 1 ? '0x1234' : p)) } };
-    expect(compareReports(p2, native)).toEqual(['bugcheck parameter 2: cdb says 0x1234, the dump header says 0xfffff8048b58334c']);
+    expect(compareReports(p2, native)).toEqual([`bugcheck parameter 2: cdb says 0x1234, the dump header says ${declared.BugCheckParameters[1]}`]);
     expect(compareReports({ ...p2, bugcheck: { ...p2.bugcheck, code: '0x000000D1' } }, native)).toEqual(['bugcheck code: cdb says 0x000000D1, the dump header says 0x1000007E']);
     const kernelNative = { ...native, culprit: { module: 'ntoskrnl.exe', evidence: [] } };
     expect(compareReports({ ...cdb, imageName: 'ntkrnlmp.exe' }, kernelNative)).toEqual([]);

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { analyzeNativeBuffer, analyzeNativeFile } from '../../../src/dump/native/index.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+
+/** A Windows 10 x64 small dump built by fixtures/gen/dump/triage-x64.mjs (1.1 MB, TRGD marker at its end). */
+const SYNTHETIC_X64 = fixturePath('dump', 'synthetic-triage-x64.dmp');
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -299,17 +302,17 @@ describe('hostile kernel dumps', () => {
   });
 
   it('a small dump copied while being written (cut after the header) gives the header facts', () => {
-    const real = readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    const real = readFileSync(SYNTHETIC_X64);
     for (const cut of [0x2000, 0x2100, 9000, 70_000, 1_000_000]) {
       const r = analyzeNativeBuffer(real.subarray(0, cut));
       expect(r.bugcheck?.code).toBe('0x1000007E');
-      expect(r.os?.build).toBe(19041);
+      expect(r.os?.build).toBe(19045); // fixtures/gen/dump/triage-x64.mjs BUILD
       expect(r.warnings.length).toBeGreaterThan(0);
     }
   });
 
   it('the same with --strict: the error says what could not be read and promises no output', () => {
-    const real = readFileSync(corpusPath('dumps', 'kernel', 'rizin-testbins_triage_x64.dmp'));
+    const real = readFileSync(SYNTHETIC_X64);
     for (const cut of [0x2100, 9000, 70_000, 1_000_000]) {
       const e = errorOf(() => analyzeNativeBuffer(real.subarray(0, cut), 'cut.dmp', { strict: true }));
       expect(e.message).toMatch(/^the small dump's .* could not be read \(/);
@@ -369,15 +372,20 @@ function rng(seed: number): () => number {
   };
 }
 
-const REAL = [
-  ['kernel', 'rizin-testbins_triage_x64.dmp'],
-  ['kernel', 'kdlibcpp_win10_arm64_mem.dmp'],
-  ['kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'],
-  ['mdmp', 'breakpad_minidump2.dmp'],
-  ['mdmp', 'breakpad_thread_name_list.dmp'],
-  ['mdmp', 'symbolicator_macos-no-fp.dmp'],
-  ['mdmp', 'rust-minidump_linux-mini.dmp'],
-] as const;
+/** Real dumps of the corpus, and the synthetic x64 small dump in their place for the one that may not be redistributed. */
+const REAL: [string, () => string][] = [
+  ['synthetic-triage-x64.dmp', () => SYNTHETIC_X64],
+  ...(
+    [
+      ['kernel', 'kdlibcpp_win10_arm64_mem.dmp'],
+      ['kernel', 'kdlibcpp_RPi3_ARM_mini.dmp'],
+      ['mdmp', 'breakpad_minidump2.dmp'],
+      ['mdmp', 'breakpad_thread_name_list.dmp'],
+      ['mdmp', 'symbolicator_macos-no-fp.dmp'],
+      ['mdmp', 'rust-minidump_linux-mini.dmp'],
+    ] as const
+  ).map(([dir, name]): [string, () => string] => [name, () => corpusPath('dumps', dir, name)]),
+];
 
 describe('frame-pointer chain', () => {
   it('a circular chain ends instead of looping', async () => {
@@ -395,8 +403,8 @@ describe('frame-pointer chain', () => {
 });
 
 describe('truncated and bit-flipped real dumps', () => {
-  for (const [dir, name] of REAL) {
-    const data = readFileSync(corpusPath('dumps', dir, name));
+  for (const [name, path] of REAL) {
+    const data = readFileSync(path());
 
     it(`${name}: every truncation gives a report or an AnalyzeError`, () => {
       const cuts = [0, 4, 8, 31, 32, 100, 0x1000, 0x2000, 0x2080, 0x3000, ...Array.from({ length: 24 }, (_, i) => Math.floor((data.length * (i + 1)) / 25))];

@@ -23,7 +23,7 @@ function thrown(fn: () => unknown): AnalyzeError {
   throw new Error('expected an AnalyzeError');
 }
 
-describe('real ESXi 7.0.2 local.tgz.ve (read from ../shared, never copied)', () => {
+describe('real ESXi 7.0.2 local.tgz.ve (fixtures/corpus/esxi, from dissect.hypervisor)', () => {
   it('decrypts to the local.tgz whose SHA-256 dissect.hypervisor asserts', () => {
     const b = openBackup(REAL('local.tgz.ve'));
     expect(b.kind).toBe('local.tgz.ve');

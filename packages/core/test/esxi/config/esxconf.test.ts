@@ -17,9 +17,11 @@ import {
   vmkernelNics,
   vSwitches,
 } from '../../../src/esxi/config/esxconf.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 
 const read = (name: string) => readFileSync(corpusPath('esxi', 'esxconf', name), 'utf8');
+/** Synthetic 4.x-6.x excerpts (fixtures/gen/esxi/esxconf-excerpts.mjs); the expected values are the ones it writes. */
+const excerpt = (name: string) => readFileSync(fixturePath('esxi', 'esxconf', name), 'utf8');
 
 describe('esx.conf parser on the real ESXi 7.0.2 file', () => {
   const text = read('esxi-7.0.2_dissect-hypervisor-testdata_full.esx.conf');
@@ -63,9 +65,9 @@ describe('esx.conf parser on the real ESXi 7.0.2 file', () => {
   });
 });
 
-describe('esx.conf parser on real 4.x-6.x excerpts', () => {
+describe('esx.conf parser on 4.x-6.x excerpt shapes', () => {
   it('builds vSwitch0 with its uplink, teaming and the Management Network port group (ESXi 5.0)', () => {
-    const conf = parseEsxConf(read('esxi-5.0_elatov_vswitch.excerpt.conf'));
+    const conf = parseEsxConf(excerpt('esxi-5.0-vswitch.excerpt.conf'));
     const sw = vSwitches(conf);
     expect(sw.map((s) => s.name)).toEqual(['vSwitch0', undefined, undefined]);
     const s0 = sw[0]!;
@@ -74,14 +76,14 @@ describe('esx.conf parser on real 4.x-6.x excerpts', () => {
     expect(s0.numPorts).toBe('128');
     expect(s0.security['promiscuous']).toBe('false');
     expect(s0.portGroups).toEqual([{ index: '0000', name: 'Management Network', vlanId: undefined, uplinks: ['vmnic0'] }]);
-    expect(systemUuid(conf)).toBe('4ff35a91-ab62-fc60-8199-0050561721df');
-    expect(conf.entries.get('/fs/vmfs[502e8a75-d04a58db-431a-000c29d33d34]/forceMountedLvm/forceMount')).toBe('true');
+    expect(systemUuid(conf)).toBe('5a1c3dd2-61e4-8a07-b3c5-000c29a4b1f2');
+    expect(conf.entries.get('/fs/vmfs[5a1c3e07-9b2f41d6-7e0c-000c29a4b1f2]/forceMountedLvm/forceMount')).toBe('true');
   });
 
   it('reads PCI owners and vmknames with decimal slots (ESXi 4.0 VMDirectPath)', () => {
-    const conf = parseEsxConf(read('esxi-4.0_vm-help_device-passthru.excerpt.conf'));
+    const conf = parseEsxConf(excerpt('esxi-4.0-passthru.excerpt.conf'));
     const devs = pciDevices(conf);
-    expect(devs.filter((d) => d.owner === 'passthru').map((d) => d.key)).toEqual(['000:27.0', '000:30.0', '001:00.0']);
+    expect(devs.filter((d) => d.owner === 'passthru').map((d) => d.key)).toEqual(['000:27.0', '000:28.4', '004:00.0']);
     const sata = devs.find((d) => d.key === '000:31.2')!;
     expect(sata.vmkname).toBe('vmhba0');
     expect(sata.owner).toBe('vmkernel');
@@ -89,19 +91,19 @@ describe('esx.conf parser on real 4.x-6.x excerpts', () => {
     expect(devs.find((d) => d.key === '000:25.0')?.address?.lspci).toBe('0000:00:19.0');
   });
 
-  it('reads pNICs, vmk NICs and device aliases (ESXi 6.x OVH excerpt)', () => {
-    const conf = parseEsxConf(read('esxi-6.x_ovh-docs_net-and-vmkdevmgr.excerpt.conf'));
+  it('reads pNICs, vmk NICs and device aliases (ESXi 6.x guide excerpt with redacted MACs)', () => {
+    const conf = parseEsxConf(excerpt('esxi-6.x-net-and-vmkdevmgr.excerpt.conf'));
     expect(physicalNics(conf).map((n) => [n.name, n.mac])).toEqual([
-      [undefined, '52:54:00:12:34:56'],
+      [undefined, '00:0c:29:4a:7e:13'],
       ['vmnic1', 'XX:XX:XX:XX:XX:XX'],
     ]);
-    expect(vmkernelNics(conf)[0]?.mac).toBe('52:54:00:12:34:56');
+    expect(vmkernelNics(conf)[0]?.mac).toBe('00:0c:29:4a:7e:13');
     expect(deviceAliases(conf)).toEqual([
-      { busAddress: 'm00008501', alias: 'vmnic0' },
-      { busAddress: 'm00008502', alias: 'vmnic1' },
-      { busAddress: 'm00008901', alias: 'vmhba0' },
+      { busAddress: 'm00007a01', alias: 'vmnic0' },
+      { busAddress: 'm00007a02', alias: 'vmnic1' },
+      { busAddress: 'm00007f01', alias: 'vmhba0' },
     ]);
-    expect(pciDevices(conf).map((d) => [d.key, d.owner, d.address?.lspci])).toEqual([['000:11.0', 'passthru', '0000:00:0b.0']]);
+    expect(pciDevices(conf).map((d) => [d.key, d.owner, d.address?.lspci])).toEqual([['000:20.0', 'passthru', '0000:00:14.0']]);
   });
 });
 

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../../../src/esxi/config/passwd.js';
 import { parseHosts } from '../../../src/esxi/config/hosts.js';
 import { parseResolv } from '../../../src/esxi/config/resolv.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 
 const r702 = (p: string) => readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'x', p), 'utf8');
-const img67 = (p: string) => readFileSync(corpusPath('esxi', 'esxi-6.7.0-8169922-rootfs', p), 'utf8');
+/** Synthetic /etc of a fresh 6.7 host (fixtures/gen/esxi/hostd-etc.mjs). */
+const img67 = (p: string) => readFileSync(fixturePath('esxi', 'etc-6.7', p), 'utf8');
 
 describe('passwd / shadow / group', () => {
   it('reads the real 7.0.2 shadow: algorithms, never the hash', () => {
@@ -24,7 +25,7 @@ describe('passwd / shadow / group', () => {
     expect(shadowSecrets(text).get('root')).toBe(hash);
   });
 
-  it('reads the 6.7 factory shadow (MD5 default) and passwd', () => {
+  it('reads a fresh 6.7 host\'s shadow (MD5 default) and passwd (synthetic)', () => {
     expect(parseShadow(img67('etc/shadow')).find((u) => u.name === 'root')?.algorithm).toBe('md5');
     const users = parsePasswd(img67('etc/passwd'));
     expect(users.map((u) => u.name)).toEqual(['root', 'daemon', 'nfsnobody', 'dcui', 'vpxuser']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { diffPasswd } from '../../../src/esxi/diff/etc.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { fixturePath } from '../../helpers/corpus.js';
 
 const HASH_OLD = '$6$pwSaltOld$PasswdFieldHashThatMustNotBePrinted0123456789abcdef';
 const HASH_NEW = '$1$pwSaltN$PasswdFieldMd5MustNotPrint/';
@@ -23,8 +23,8 @@ describe('etc/passwd: a hash in field 2 is compared like the shadow hash', () =>
     expect(diffPasswd('etc/passwd', passwd(HASH_OLD), passwd(HASH_NEW), true)[0]).toMatchObject({ before: HASH_OLD, after: HASH_NEW, secret: true });
   });
 
-  it('the real 6.7 image passwd against itself, and with only account details changed: no password change', () => {
-    const real = readFileSync(corpusPath('esxi', 'esxi-6.7.0-8169922-rootfs', 'etc', 'passwd'), 'utf8');
+  it('a 6.7 host passwd (synthetic) against itself, and with only account details changed: no password change', () => {
+    const real = readFileSync(fixturePath('esxi', 'etc-6.7', 'etc', 'passwd'), 'utf8');
     expect(diffPasswd('etc/passwd', real, real, false)).toEqual([]);
     const shell = diffPasswd('etc/passwd', real, real.replace('root:x:0:0:Administrator:/:/bin/sh', 'root:x:0:0:Administrator:/:/bin/ash'), false);
     expect(shell.map((c) => c.label)).toEqual(['user root: account details changed']);

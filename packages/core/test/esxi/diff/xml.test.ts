@@ -6,9 +6,11 @@ import { openBackup } from '../../../src/esxi/backup/open.js';
 import { diffBackups } from '../../../src/esxi/diff/backups.js';
 import { parseBackup } from '../../../src/esxi/diff/parsed.js';
 import { diffXml, flattenXml } from '../../../src/esxi/diff/text.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 
-const factory67 = (name: string) => readFileSync(corpusPath('esxi', 'esxi-6.7.0-8169922-rootfs', 'etc', 'vmware', 'hostd', name), 'utf8');
+/** Synthetic hostd files of a fresh 6.7 host and of the same host upgraded to 7.0 (fixtures/gen/esxi/hostd-etc.mjs). */
+const factory67 = (name: string) => readFileSync(fixturePath('esxi', 'etc-6.7', 'etc', 'vmware', 'hostd', name), 'utf8');
+const upgraded70 = (name: string) => readFileSync(fixturePath('esxi', 'etc-7.0', 'etc', 'vmware', 'hostd', name), 'utf8');
 const real702 = (name: string) => readFileSync(corpusPath('esxi', 'dissect-hypervisor-envelope', 'x', 'etc', 'vmware', 'hostd', name), 'utf8');
 
 describe('flattenXml', () => {
@@ -53,13 +55,35 @@ describe('diffXml', () => {
     expect(shown.map((c) => c.label)).toEqual(['x.xml /config/ad/password: OldPw1 → NewPw2', 'x.xml /config/snmp/communities: "" → Comm3']);
   });
 
-  it('real hostd config.xml, factory 6.7 against the real 7.0.2 host: version and values by element', () => {
-    const changes = diffXml('etc/vmware/hostd/config.xml', 'system', factory67('config.xml'), real702('config.xml'))!;
-    expect(changes.find((c) => c.key === '/config/version')).toMatchObject({ change: 'modified', before: '6.6.0.0', after: '7.0.0.0' });
-    expect(changes.find((c) => c.key === '/config/vmacore/threadPool/TaskMax')).toMatchObject({ before: '22', after: '24' });
-    // 30-odd element changes, not a whole-file "changed" nor hundreds of line changes
-    expect(changes.length).toBeGreaterThan(10);
-    expect(changes.length).toBeLessThan(60);
+  it('hostd config.xml, 6.7 against the same host upgraded to 7.0: each changed element once, with both values', () => {
+    // The changes hostd-etc.mjs makes between its V67 and V70 values.
+    const changes = diffXml('etc/vmware/hostd/config.xml', 'system', factory67('config.xml'), upgraded70('config.xml'))!;
+    expect(changes.map((c) => [c.change, c.key, c.before, c.after])).toEqual([
+      ['added', '/config/hostdChildRpPolicy', undefined, 'limited'],
+      ['modified', '/config/hostdMaxThreads', '96', '128'],
+      ['removed', '/config/log/level[id=Snmpsvc]/logLevel', 'info', undefined],
+      ['removed', '/config/log/level[id=Snmpsvc]/logName', 'Snmpsvc', undefined],
+      ['added', '/config/log/level[id=Vigor]/logLevel', undefined, 'info'],
+      ['added', '/config/log/level[id=Vigor]/logName', undefined, 'Vigor'],
+      ['modified', '/config/log/level[id=Vmsvc]/logLevel', 'info', 'verbose'],
+      ['modified', '/config/log/maxFileSize', '524288', '1048576'],
+      ['modified', '/config/proxysvc/maxConnections', '64', '128'],
+      ['modified', '/config/version', '6.6.0.0', '7.0.0.0'],
+      ['removed', '/config/vmacore/ssl/protocols', 'tls1.1,tls1.2', undefined],
+      ['modified', '/config/vmacore/threadPool/IoMax', '44', '52'],
+      ['modified', '/config/vmacore/threadPool/TaskMax', '22', '24'],
+      ['modified', '/config/vmacore/threadPool/ThreadStackSizeKb', '192', '256'],
+    ]);
+  });
+
+  it('the real 7.0.2 hostd config.xml without its comments and re-indented has no element changes (800 lines, not 800 line changes)', () => {
+    const real = real702('config.xml');
+    const relaid = real.replace(/<!--[\s\S]*?-->/g, '').replace(/^[ \t]+/gm, '\t');
+    expect(relaid).not.toBe(real);
+    expect(diffXml('etc/vmware/hostd/config.xml', 'system', real, relaid)).toEqual([]);
+    expect(diffXml('etc/vmware/hostd/config.xml', 'system', real, relaid.replace('<TaskMax>24</TaskMax>', '<TaskMax>30</TaskMax>'))!.map((c) => [c.key, c.before, c.after])).toEqual([
+      ['/config/vmacore/threadPool/TaskMax', '24', '30'],
+    ]);
   });
 
   it('an empty element that gained children is reported through the children only', () => {
@@ -94,7 +118,7 @@ describe('esxi diff of XML files inside backups', () => {
     const before = await parseBackup(openBackup(localTar({ [path]: factory67('authorization.xml') }), { name: 'a.tar' }));
     const after = await parseBackup(openBackup(localTar({ [path]: real702('authorization.xml') }), { name: 'b.tar' }));
     expect(diffBackups(before, after).changes).toEqual([
-      { area: 'users', path, change: 'modified', label: `${path}: only layout or order changed (same elements and values; 886 → 885 bytes)` },
+      { area: 'users', path, change: 'modified', label: `${path}: only layout or order changed (same elements and values; ${Buffer.byteLength(factory67('authorization.xml'))} → ${Buffer.byteLength(real702('authorization.xml'))} bytes)` },
     ]);
   });
 });

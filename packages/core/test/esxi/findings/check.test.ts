@@ -27,7 +27,7 @@ describe('esxi check', () => {
   });
 
   it('the management NIC passed through is an error (esx.conf: vmk0 → Management Network → vSwitch0 → vmnic0)', async () => {
-    const conf = parseEsxConf(readFileSync(corpusPath('esxi', 'esxconf', 'esxi-5.0_elatov_vswitch.excerpt.conf'), 'utf8') + '/net/vmkernelnic/child[0000]/name = "vmk0"\n/net/vmkernelnic/child[0000]/portgroup = "Management Network"\n/device/000:25.0/owner = "passthru"\n/device/000:25.0/vmkname = "vmnic0"\n');
+    const conf = parseEsxConf(readFileSync(fixturePath('esxi', 'esxconf', 'esxi-5.0-vswitch.excerpt.conf'), 'utf8') + '/net/vmkernelnic/child[0000]/name = "vmk0"\n/net/vmkernelnic/child[0000]/portgroup = "Management Network"\n/device/000:25.0/owner = "passthru"\n/device/000:25.0/vmkname = "vmnic0"\n');
     const f = passthroughFindings(conf, undefined, false);
     expect(codes(f)).toEqual(['error:ESXI_PASSTHRU_MGMT_NIC']);
     expect(f[0]?.fix).toContain('/device/000:25.0/owner = "vmkernel"');
@@ -38,8 +38,8 @@ describe('esxi check', () => {
     expect(codes(passthroughFindings(conf, undefined, false))).toEqual(['error:ESXI_PASSTHRU_USB_CONTROLLER']);
   });
 
-  it('real 4.0 excerpt: three passthrough devices without names are info only', () => {
-    const conf = parseEsxConf(readFileSync(corpusPath('esxi', 'esxconf', 'esxi-4.0_vm-help_device-passthru.excerpt.conf'), 'utf8'));
+  it('4.0 excerpt (synthetic): three passthrough devices without names are info only', () => {
+    const conf = parseEsxConf(readFileSync(fixturePath('esxi', 'esxconf', 'esxi-4.0-passthru.excerpt.conf'), 'utf8'));
     expect(codes(passthroughFindings(conf, undefined, false))).toEqual(['info:ESXI_PASSTHRU_DEVICE', 'info:ESXI_PASSTHRU_DEVICE', 'info:ESXI_PASSTHRU_DEVICE']);
   });
 
