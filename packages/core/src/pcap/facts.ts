@@ -172,6 +172,11 @@ export class CheckerFacts implements FrameFacts {
     return p !== undefined && this.c.link.srcMac >= 0 ? this.text.mac(p.u8, this.c.link.srcMac) : undefined;
   }
 
+  dstMacText(): string | undefined {
+    const p = this.p;
+    return p !== undefined && this.c.link.dstMac >= 0 ? this.text.mac(p.u8, this.c.link.dstMac) : undefined;
+  }
+
   record(): FrameRecord {
     const p = this.p!;
     const c = this.c;
@@ -189,7 +194,7 @@ export class CheckerFacts implements FrameFacts {
       direction: this.direction,
       epbFlags: p.epbFlags >= 0 ? p.epbFlags : undefined,
       srcMac: this.srcMacText(),
-      dstMac: c.link.dstMac >= 0 ? text.mac(p.u8, c.link.dstMac) : undefined,
+      dstMac: this.dstMacText(),
       ipVersion: c.ipVersion === 0 ? undefined : c.ipVersion,
       src: this.srcText(),
       dst: this.dstText(),

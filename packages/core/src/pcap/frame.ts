@@ -116,6 +116,8 @@ export interface FrameFacts extends TcpSegmentFacts {
   srcText(): string | undefined;
   dstText(): string | undefined;
   srcMacText(): string | undefined;
+  /** Text form of the destination MAC (Ethernet only; undefined otherwise). */
+  dstMacText(): string | undefined;
   /** The full record of this frame. */
   record(): FrameRecord;
 }

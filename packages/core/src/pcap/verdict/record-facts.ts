@@ -115,6 +115,9 @@ export class RecordFacts implements FrameFacts {
   srcMacText(): string | undefined {
     return this.rec.srcMac;
   }
+  dstMacText(): string | undefined {
+    return this.rec.dstMac;
+  }
   record(): FrameRecord {
     return this.rec;
   }
