@@ -30,6 +30,8 @@ export type LeftReason =
   | 'truncated'
   /** Part of an IP fragment train: the transport checksum covers bytes in other packets. */
   | 'fragment'
+  /** A header quoted inside an ICMP error with a wrong checksum: what the peer received, kept as evidence. */
+  | 'icmp-quoted'
   /** With fixLengths: a length of 0 over more than 65,535 bytes (BIG TCP): no length field can describe it (its checksums are still fixed). */
   | 'length-too-long';
 
@@ -99,7 +101,7 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
     packetsChanged: 0,
     fixed: { ipv4: 0, tcp: 0, udp: 0 },
     lengthsFixed: { ipv4: 0, ipv6: 0 },
-    left: { truncated: 0, fragment: 0, 'length-too-long': 0 },
+    left: { truncated: 0, fragment: 0, 'icmp-quoted': 0, 'length-too-long': 0 },
     leftFrames: [],
     leftFramesTruncated: false,
     warnings: warnings.list,
@@ -236,6 +238,7 @@ class PacketPatcher {
     }
     this.fixedCount = 0;
     let left: LeftReason | undefined;
+    let quotedBad = false;
     // Fix the deepest bad layers first: an inner fix changes the payload an outer UDP/TCP checksum covers,
     // so the walk is repeated then, until nothing fixable is bad (one pass for a packet without tunnels).
     for (let pass = 0; pass <= MAX_LAYERS; pass++) {
@@ -245,7 +248,11 @@ class PacketPatcher {
       left = undefined;
       for (let i = 0; i < n; i++) {
         const l = layers[i]!;
-        if (l.quoted) continue; // a header quoted in an ICMP error is what the peer received: never touched
+        if (l.quoted) {
+          // A header quoted in an ICMP error is what the peer received: never touched (and the ICMP checksum covers it).
+          quotedBad ||= l.status === STATUS_BAD;
+          continue;
+        }
         if (l.status === STATUS_UNVERIFIED || (l.status === STATUS_BAD && l.fieldBuf !== p.u8)) left = 'fragment';
         else if (l.status === STATUS_BAD && l.depth > deepest) deepest = l.depth;
       }
@@ -265,7 +272,7 @@ class PacketPatcher {
       c.check(p.linkType, p.u8, p.dv, p.offset, p.capturedLength, p.originalLength);
     }
     if (changed) this.report.packetsChanged++;
-    return left ?? (lengthLeft ? 'length-too-long' : undefined);
+    return left ?? (quotedBad ? 'icmp-quoted' : lengthLeft ? 'length-too-long' : undefined);
   }
 
   /** Count a rewritten field once, however many passes touched it. */
