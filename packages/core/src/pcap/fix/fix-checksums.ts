@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
+import { REPORT_SCHEMA_VERSION } from '../../report.js';
 import { detect, READ_BUFFER_SIZE } from '../analyze.js';
 import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
 import { createSimdSum } from '../checksum/simd.js';
@@ -36,7 +37,7 @@ export type LeftReason =
   | 'length-too-long';
 
 export interface FixChecksumsReport {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   input: string;
   /** The destination as given (`-`: stdout). */
   output: string;
@@ -89,7 +90,7 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
   const limit = opts.limit ?? DEFAULT_LEFT_LIMIT;
   const warnings = new Warnings(opts.strict ?? false, input);
   const report: FixChecksumsReport = {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     input,
     output,
     format: undefined,
