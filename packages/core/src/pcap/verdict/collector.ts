@@ -216,7 +216,7 @@ export class VerdictCollector implements FrameSink {
       tcpBad.sink = this.ipv4OnlySink;
       tcpBad.note = undefined;
     } else if (f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) return tcpBad;
-    tcpBad.note ??= { acked: null, retransmitted: false };
+    tcpBad.note ??= this.editing.ipv4AckCounter;
     this.editing.trackIpv4Mismatch(tcpBad.note);
     return tcpBad;
   }

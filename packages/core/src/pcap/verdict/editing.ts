@@ -5,7 +5,7 @@
  * so it costs nothing on clean traffic. Each sign has a threshold in thresholds.ts and a line in the
  * verdict (docs/pcap-verdict.md, "Evidence of editing").
  */
-import type { FrameFacts } from '../frame.js';
+import { type FrameFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame.js';
 import type { SegmentNote } from './flows.js';
 import {
   EDITED_MIN_BLANK_MAC_FRAMES,
@@ -35,7 +35,6 @@ export interface EditingEvidence {
 }
 
 const ETHERNET = 1;
-const ZERO_MAC = '00:00:00:00:00:00';
 
 /** One pair of addresses that sent placeholders: which ways, and whether it looks like one host. */
 interface Pair {
@@ -78,7 +77,11 @@ export class EditingSigns {
   private blank = 0;
   private blankExample = '';
   private readonly pairs = new Map<string, Pair>();
+  /** Notes of annotated frames (at most the annotation limit): filled in by the follower. */
   private readonly ipv4Notes: SegmentNote[] = [];
+  /** The note given to every other such segment: counts acknowledgements, keeps nothing per segment. */
+  readonly ipv4AckCounter = new AckCounter();
+  private ipv4Counted = 0;
 
   /**
    * A frame with at least one bad (not ICMP-quoted) checksum. `w` holds its address words
@@ -87,12 +90,11 @@ export class EditingSigns {
   observe(f: FrameFacts, w: Int32Array, placeholder: boolean): void {
     const v = f.ipVersion;
     if (v === 0) return;
-    const ethernet = f.linkType === ETHERNET;
-    const srcMac = ethernet ? f.srcMacText() : undefined;
-    const dstMac = ethernet ? f.dstMacText() : undefined;
-    const zeroMacs = srcMac === ZERO_MAC && dstMac === ZERO_MAC;
-    const blankMacs = srcMac !== undefined && dstMac !== undefined && (zeroMacs || srcMac === dstMac);
-    const realMacs = srcMac !== undefined && srcMac !== ZERO_MAC && !blankMacs;
+    // MACs compared as bytes (no text per frame); -1: not an Ethernet frame with both.
+    const macs = f.linkType === ETHERNET ? f.macPattern() : -1;
+    const zeroMacs = macs >= 0 && (macs & (MAC_SRC_ZERO | MAC_DST_ZERO)) === (MAC_SRC_ZERO | MAC_DST_ZERO);
+    const blankMacs = macs >= 0 && (zeroMacs || (macs & MAC_SAME) !== 0);
+    const realMacs = macs >= 0 && !blankMacs && (macs & MAC_SRC_ZERO) === 0;
     const sameAddress = w[0] === w[4] && w[1] === w[5] && w[2] === w[6] && w[3] === w[7];
     const loopback = isLoopback(w, 0, v) || isLoopback(w, 4, v);
 
@@ -100,7 +102,7 @@ export class EditingSigns {
       if (this.impossible++ === 0) this.impossibleExample = `${f.srcText()} > ${f.dstText()}`;
     }
     if (blankMacs && !sameAddress && !loopback) {
-      if (this.blank++ === 0) this.blankExample = `${f.srcText()} > ${f.dstText()}, MACs ${srcMac} > ${dstMac}`;
+      if (this.blank++ === 0) this.blankExample = `${f.srcText()} > ${f.dstText()}, MACs ${f.srcMacText()} > ${f.dstMacText()}`;
     }
     if (placeholder && !sameAddress) this.notePair(f, w, v, zeroMacs);
   }
@@ -139,7 +141,8 @@ export class EditingSigns {
    * in when its fate is known (acknowledged or not).
    */
   trackIpv4Mismatch(note: SegmentNote): void {
-    if (this.ipv4Notes.length < MAX_IPV4_MISMATCH_TRACKED) this.ipv4Notes.push(note);
+    if (note === this.ipv4AckCounter) this.ipv4Counted++;
+    else if (this.ipv4Notes.length < MAX_IPV4_MISMATCH_TRACKED) this.ipv4Notes.push(note);
   }
 
   /** The evidence, after the flow follower has finished (every tracked note has its fate). */
@@ -151,7 +154,7 @@ export class EditingSigns {
         if (twoSided++ === 0) twoSidedExample = key.replace(' ', ' <> ');
       }
     }
-    const acked = this.ipv4Notes.reduce((n, x) => n + (x.acked === true ? 1 : 0), 0);
+    const acked = this.ipv4Notes.reduce((n, x) => n + (x.acked === true ? 1 : 0), this.ipv4AckCounter.acks);
     const signs: string[] = [];
     const impossible = this.impossible >= EDITED_MIN_IMPOSSIBLE_ADDRESS_FRAMES;
     const ipv4 = acked >= EDITED_MIN_IPV4_MISMATCH_ACKED;
@@ -174,12 +177,27 @@ export class EditingSigns {
     const weak = (blank ? 1 : 0) + (pairs ? 1 : 0);
     return {
       impossibleAddressFrames: this.impossible,
-      ipv4MismatchSegments: this.ipv4Notes.length,
+      ipv4MismatchSegments: this.ipv4Notes.length + this.ipv4Counted,
       ipv4MismatchAcked: acked,
       blankMacFrames: this.blank,
       twoSidedPublicPairs: twoSided,
       signs,
       edited: impossible || ipv4 || weak >= EDITED_MIN_WEAK_SIGNS,
     };
+  }
+}
+
+/**
+ * A SegmentNote shared by all segments it stands for: the flow follower sets `acked` once per segment
+ * when its fate is known, and this counts the acknowledgements instead of keeping an object per segment.
+ */
+class AckCounter implements SegmentNote {
+  acks = 0;
+  retransmitted = false;
+  get acked(): boolean | null {
+    return null;
+  }
+  set acked(v: boolean | null) {
+    if (v === true) this.acks++;
   }
 }

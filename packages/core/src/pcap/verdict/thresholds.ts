@@ -147,5 +147,5 @@ export const EDITED_MIN_WEAK_SIGNS = 2;
 /** Address pairs remembered for the two-sided placeholder sign; later pairs are not judged. */
 export const MAX_PLACEHOLDER_PAIRS = 4_096;
 
-/** Acknowledgement-tracked segments with an IPv4 header mismatch; later ones are not tracked. */
+/** Notes of annotated frames with an IPv4 header mismatch kept for the count (the others share one counting note). */
 export const MAX_IPV4_MISMATCH_TRACKED = 100_000;
