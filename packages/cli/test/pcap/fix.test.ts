@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/main.js';
 import { pcapSpec } from '../../src/commands/pcap/spec.js';
 import { captureIo } from '../helpers/io.js';
-import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../bundle/bin.js', import.meta.url));
@@ -30,9 +29,11 @@ describe('analyze pcap --fix-checksums', () => {
       expect(r.out).toMatch(/frames: 15 \(icmp-quoted\), 17 \(fragment\), 18 \(truncated\), 19 \(truncated\)/);
       expect(readFileSync(join(dir, 'out.pcapng')).length).toBe(readFileSync(join(ROOT, MIX)).length);
       // a capture with nothing to fix: exit 0, identical copy
-      const ssh = await run(corpusPath('pcap', 'zeek__ssh.pcap'), '--fix-checksums', join(dir, 'ssh.pcap'));
-      expect(ssh.code).toBe(0);
-      expect(ssh.out).toContain('left: none');
+      const clean = await run('fixtures/pcap/scenarios/clean.pcap', '--fix-checksums', join(dir, 'clean.pcap'));
+      expect(clean.code).toBe(0);
+      expect(clean.out).toContain('0 packets changed');
+      expect(clean.out).toContain('left: none');
+      expect(readFileSync(join(dir, 'clean.pcap')).equals(readFileSync(join(ROOT, 'fixtures/pcap/scenarios/clean.pcap')))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
