@@ -77,6 +77,10 @@ export class EditingSigns {
   private blank = 0;
   private blankExample = '';
   private readonly pairs = new Map<string, Pair>();
+  /** The pair of the last placeholder frame, in that frame's direction (source words 0-3, destination 4-7). */
+  private readonly lastWords = new Int32Array(8);
+  private lastVersion = 0;
+  private lastPair: Pair | undefined;
   /** Notes of annotated frames (at most the annotation limit): filled in by the follower. */
   private readonly ipv4Notes: SegmentNote[] = [];
   /** The note given to every other such segment: counts acknowledgements, keeps nothing per segment. */
@@ -123,6 +127,13 @@ export class EditingSigns {
   }
 
   private notePair(f: FrameFacts, w: Int32Array, v: number, zeroMacs: boolean): void {
+    // Consecutive frames mostly belong to one conversation in one direction: no text, no map lookup then.
+    const lw = this.lastWords;
+    const last = this.lastPair;
+    if (last !== undefined && v === this.lastVersion && w[0] === lw[0] && w[4] === lw[4] && w[1] === lw[1] && w[5] === lw[5] && w[2] === lw[2] && w[6] === lw[6] && w[3] === lw[3] && w[7] === lw[7]) {
+      if (zeroMacs) last.sameHost = true;
+      return;
+    }
     const src = f.srcText()!;
     const dst = f.dstText()!;
     const key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
@@ -134,6 +145,9 @@ export class EditingSigns {
     }
     p.ways |= src < dst ? 1 : 2;
     if (zeroMacs) p.sameHost = true;
+    lw.set(w);
+    this.lastVersion = v;
+    this.lastPair = p;
   }
 
   /**
