@@ -58,11 +58,15 @@ describe('analyze pcap --fix-checksums', () => {
     expect(r.err).toMatch(/--json and --fix-checksums -/);
   });
 
-  it('"-" writes the capture to stdout and the report to stderr (built bin)', () => {
+  it('"-" writes the capture to stdout and the report to stderr; "-" reads stdin (built bin)', () => {
     const r = spawnSync(process.execPath, [bin, 'pcap', MIX, '--fix-checksums', '-'], { cwd: ROOT, maxBuffer: 1 << 24 });
     expect(r.status).toBe(1);
     expect(r.stdout.length).toBe(readFileSync(join(ROOT, MIX)).length);
     expect(r.stdout.readUInt32LE(0)).toBe(0x0a0d0d0a);
     expect(r.stderr.toString()).toContain('12 packets changed');
+    // and "-" as the input reads stdin (here gzip-compressed)
+    const piped = spawnSync(process.execPath, [bin, 'pcap', '-', '--fix-checksums', '-'], { cwd: ROOT, input: readFileSync(join(ROOT, 'fixtures/pcap/fix/mix.pcapng.gz')), maxBuffer: 1 << 24 });
+    expect(piped.status).toBe(1);
+    expect(piped.stdout.equals(r.stdout)).toBe(true);
   });
 });

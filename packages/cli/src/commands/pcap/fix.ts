@@ -35,10 +35,11 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
   const file = args.files[0]!;
   let report: FixChecksumsReport;
   try {
-    report = await fixChecksums(resolve(ctx.io.cwd, file), out === '-' ? '-' : resolve(ctx.io.cwd, out), {
+    report = await fixChecksums(file === '-' ? '-' : resolve(ctx.io.cwd, file), out === '-' ? '-' : resolve(ctx.io.cwd, out), {
       fixLengths: args.fixLengths === true,
       strict: ctx.strict,
       stdout: process.stdout,
+      stdin: process.stdin,
       ...(args.limit === undefined ? {} : { limit: args.limit }),
       onProgress: (read, total) => ctx.progress.update(`${file}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
     });

@@ -16,7 +16,7 @@ import { createSimdSum } from '../checksum/simd.js';
 import { ETHERTYPE_IP_BY_VERSION, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../decode/link.js';
 import type { CaptureReader, PacketInfo } from '../read/packet.js';
 import { LINKTYPE_NOT_A_PACKET } from '../read/pcapng.js';
-import { openSource } from '../read/source.js';
+import { openSource, streamSource } from '../read/source.js';
 import { openOutput } from './output.js';
 
 /** Bytes asked for per read (as analyzeCapture: the chunk stays in the CPU cache while it is checked). */
@@ -74,6 +74,8 @@ export interface FixChecksumsOptions {
   limit?: number;
   /** The stream for output `-`. */
   stdout?: Writable;
+  /** The stream for input `-` (plain or gzip). */
+  stdin?: NodeJS.ReadableStream;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
@@ -82,6 +84,7 @@ export interface FixChecksumsOptions {
  * Only packets with a wrong checksum change, and in them only the checksum bytes (and the length
  * fields, with `fixLengths`). Returns what was fixed and what was left, and why. Throws only when the
  * input cannot be opened or the output cannot be written; a damaged input is reported in `error`.
+ * `-` reads `opts.stdin` / writes `opts.stdout` (core does no terminal I/O of its own).
  */
 export async function fixChecksums(input: string, output: string, opts: FixChecksumsOptions = {}): Promise<FixChecksumsReport> {
   if (output !== '-' && input !== '-' && resolve(input) === resolve(output)) {
@@ -107,7 +110,8 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
     leftFramesTruncated: false,
     warnings: warnings.list,
   };
-  const source = openSource(input);
+  if (input === '-' && opts.stdin === undefined) throw new AnalyzeError('FILE_UNREADABLE', 'input "-" (stdin) needs a stream to read from', { file: input });
+  const source = input === '-' ? streamSource(opts.stdin!, input) : openSource(input);
   let out;
   try {
     out = openOutput(output, opts.stdout);
@@ -200,6 +204,7 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
     source.close();
     await out.close();
   }
+  report.gzipIn = source.gzip; // a stream tells only once read
   report.frames = frame;
   report.bytesRead = base;
   report.bytesWritten = out.written;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { analyzeCapture } from '../../../src/pcap/index.js';
 import { fixChecksums, type FixChecksumsReport } from '../../../src/pcap/fix/index.js';
@@ -107,7 +107,7 @@ describe('fixChecksums on the generated captures', () => {
     }),
   );
 
-  it('gzip in; plain or gzip out by the extension; "-" writes to the given stream: the same bytes', () =>
+  it('gzip in; plain or gzip out by the extension; "-" reads and writes the given streams: the same bytes', () =>
     withDir(async (dir) => {
       const plainIn = await fixChecksums(fix('mix.pcapng'), join(dir, 'a.pcapng'));
       const gzIn = await fixChecksums(fix('mix.pcapng.gz'), join(dir, 'b.pcapng'));
@@ -123,7 +123,15 @@ describe('fixChecksums on the generated captures', () => {
       expect(readFileSync(join(dir, 'b.pcapng')).equals(expected)).toBe(true);
       expect(gunzipSync(readFileSync(join(dir, 'c.pcapng.GZ'))).equals(expected)).toBe(true);
       expect(Buffer.concat(chunks).equals(expected)).toBe(true);
-      for (const r of [gzIn, gzOut, toStdout]) expect({ fixed: r.fixed, left: r.left, frames: r.frames }).toEqual({ fixed: plainIn.fixed, left: plainIn.left, frames: plainIn.frames });
+      // "-" as input reads the given stream, plain or gzip (told by its first bytes)
+      const fromStdin = await fixChecksums('-', join(dir, 'd.pcapng'), { stdin: Readable.from([readFileSync(fix('mix.pcapng'))]) });
+      const gz = readFileSync(fix('mix.pcapng.gz'));
+      const fromGzStdin = await fixChecksums('-', join(dir, 'e.pcapng'), { stdin: Readable.from([gz.subarray(0, 1), gz.subarray(1, 700), gz.subarray(700)]) });
+      expect(fromStdin.gzipIn).toBe(false);
+      expect(fromGzStdin.gzipIn).toBe(true);
+      expect(readFileSync(join(dir, 'd.pcapng')).equals(expected)).toBe(true);
+      expect(readFileSync(join(dir, 'e.pcapng')).equals(expected)).toBe(true);
+      for (const r of [gzIn, gzOut, toStdout, fromStdin, fromGzStdin]) expect({ fixed: r.fixed, left: r.left, frames: r.frames }).toEqual({ fixed: plainIn.fixed, left: plainIn.left, frames: plainIn.frames });
     }),
   );
 
