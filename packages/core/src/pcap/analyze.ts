@@ -189,7 +189,8 @@ function tally(c: { checked: number; bad: number; unverified: number }, bits: nu
   if (bits & 4) c.unverified++;
 }
 
-function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string): CaptureReader {
+/** The reader for a capture's first bytes (pcap or pcapng); throws PCAP_UNKNOWN_FORMAT otherwise. */
+export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string): CaptureReader {
   if (isPcapMagic(dv, 0)) return new PcapReader(buf, dv, onPacket);
   if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket);
   const head = [...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');

@@ -4,7 +4,7 @@
  * only when the consumer asks. One object is reused for every frame: nothing is allocated per frame
  * unless a record or a string is requested.
  */
-import type { ChecksumProtocol, ChecksumStatus, Direction, FrameFacts, FrameRecord, LayerCheck, LayerFacts } from './frame.js';
+import { type ChecksumProtocol, type ChecksumStatus, type Direction, type FrameFacts, type FrameRecord, type LayerCheck, type LayerFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from './frame.js';
 import { type FrameChecker, type LayerSlot, PROTO_IPV4, STATUS_UNVERIFIED } from './checksum/check.js';
 import { AddressText } from './decode/addr.js';
 import type { PacketInfo } from './read/packet.js';
@@ -172,6 +172,30 @@ export class CheckerFacts implements FrameFacts {
     return p !== undefined && this.c.link.srcMac >= 0 ? this.text.mac(p.u8, this.c.link.srcMac) : undefined;
   }
 
+  dstMacText(): string | undefined {
+    const p = this.p;
+    return p !== undefined && this.c.link.dstMac >= 0 ? this.text.mac(p.u8, this.c.link.dstMac) : undefined;
+  }
+
+  macPattern(): number {
+    const p = this.p;
+    const s = this.c.link.srcMac;
+    const d = this.c.link.dstMac;
+    if (p === undefined || s < 0 || d < 0) return -1;
+    const u8 = p.u8;
+    let srcAny = 0;
+    let dstAny = 0;
+    let diff = 0;
+    for (let i = 0; i < 6; i++) {
+      const a = u8[s + i]!;
+      const b = u8[d + i]!;
+      srcAny |= a;
+      dstAny |= b;
+      diff |= a ^ b;
+    }
+    return (srcAny === 0 ? MAC_SRC_ZERO : 0) | (dstAny === 0 ? MAC_DST_ZERO : 0) | (diff === 0 ? MAC_SAME : 0);
+  }
+
   record(): FrameRecord {
     const p = this.p!;
     const c = this.c;
@@ -189,7 +213,7 @@ export class CheckerFacts implements FrameFacts {
       direction: this.direction,
       epbFlags: p.epbFlags >= 0 ? p.epbFlags : undefined,
       srcMac: this.srcMacText(),
-      dstMac: c.link.dstMac >= 0 ? text.mac(p.u8, c.link.dstMac) : undefined,
+      dstMac: this.dstMacText(),
       ipVersion: c.ipVersion === 0 ? undefined : c.ipVersion,
       src: this.srcText(),
       dst: this.dstText(),

@@ -21,6 +21,11 @@ export type ChecksumProtocol = 'ipv4' | 'tcp' | 'udp';
  */
 export type ChecksumStatus = 'good' | 'bad' | 'unverified' | 'absent';
 
+/** FrameFacts.macPattern bits. */
+export const MAC_SRC_ZERO = 1;
+export const MAC_DST_ZERO = 2;
+export const MAC_SAME = 4;
+
 /** One checksummed header in a frame: frames with tunnels have several. */
 export interface LayerCheck {
   protocol: ChecksumProtocol;
@@ -116,6 +121,13 @@ export interface FrameFacts extends TcpSegmentFacts {
   srcText(): string | undefined;
   dstText(): string | undefined;
   srcMacText(): string | undefined;
+  /** Text form of the destination MAC (Ethernet only; undefined otherwise). */
+  dstMacText(): string | undefined;
+  /**
+   * The source and destination MAC compared as bytes, no text: -1 when the frame has not both (not
+   * Ethernet), else MAC_SRC_ZERO | MAC_DST_ZERO | MAC_SAME bits.
+   */
+  macPattern(): number;
   /** The full record of this frame. */
   record(): FrameRecord;
 }

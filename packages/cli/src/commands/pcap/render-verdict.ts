@@ -100,6 +100,7 @@ export function renderVerdict(v: Verdict, c: Colors): string {
   const e = v.evidence;
   if (v.kind !== 'clean') {
     lines.push(`    bad checksums: outbound ${counts(e.outbound)}; inbound ${counts(e.inbound)}; direction unknown ${counts(e.unknownDirection)}`);
+    for (const sign of e.editing.signs) lines.push(...wrap(`evidence of editing: ${sign}`, '    '));
     const t = e.tcpSegments;
     for (const [name, o] of [
       ['outbound', t.outbound],

@@ -4,6 +4,7 @@ import { analyzeCapture } from '@analyze/core/pcap';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
 import { formatBytes } from '../../render/progress.js';
+import { runFix, type FixArgs } from './fix.js';
 import { pcapJson } from './json.js';
 import { renderPcap } from './render.js';
 import { renderVerdict, startVerdict, verdictExitCode, withVerdictJson } from './render-verdict.js';
@@ -25,6 +26,7 @@ const TEXT_DEFAULT_SHOWN = 20;
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as PcapArgs;
+  if (raw['fixChecksums'] !== undefined) return runFix(raw as unknown as FixArgs, ctx);
   if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 0)) {
     throw new UsageError(`--limit must be a whole number of at least 0 (got ${String(raw['limit'])})`);
   }

@@ -58,6 +58,9 @@ export class LayerSlot {
   addrBuf: Uint8Array = new Uint8Array(0);
   srcOff = 0;
   dstOff = 0;
+  /** Where the checksum field is: `fieldBuf[field]`, 2 bytes big-endian (the read buffer, or a reassembled datagram). */
+  fieldBuf: Uint8Array = new Uint8Array(0);
+  field = 0;
 }
 
 export class FrameChecker {
@@ -140,6 +143,8 @@ export class FrameChecker {
     const sum = wordSum(dv, off, hl);
     const headerGood = sum === 0xffff;
     if (s) {
+      s.fieldBuf = u8;
+      s.field = off + 10;
       s.stored = stored;
       s.status = headerGood ? STATUS_GOOD : STATUS_BAD;
       s.correct = headerGood ? stored : ~sub16(sum, stored) & 0xffff;
@@ -270,6 +275,8 @@ export class FrameChecker {
         if (!quoted) this.noteTcp(u8, dv, o, length - hl);
         const s = this.slot(PROTO_TCP, depth, quoted, ipVersion, addrBuf, srcOff, dstOff);
         if (!s) return;
+        s.fieldBuf = u8;
+        s.field = o + 16;
         s.stored = dv.getUint16(o + 16);
         s.pseudoNoLength = fold16(addrSum + IPPROTO_TCP);
         s.pseudo = fold16(addrSum + IPPROTO_TCP + (length >>> 16) + (length & 0xffff));
@@ -292,6 +299,8 @@ export class FrameChecker {
         if (!quoted) this.noteUdp(u8, dv, o);
         const s = this.slot(PROTO_UDP, depth, quoted, ipVersion, addrBuf, srcOff, dstOff);
         if (s) {
+          s.fieldBuf = u8;
+          s.field = o + 6;
           s.stored = dv.getUint16(o + 6);
           s.pseudoNoLength = fold16(addrSum + IPPROTO_UDP);
           s.pseudo = fold16(addrSum + IPPROTO_UDP + udpLength);

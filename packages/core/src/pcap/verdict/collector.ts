@@ -3,6 +3,7 @@ import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, L
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
+import { EditingSigns } from './editing.js';
 import { TcpFlowFollower, type BadSegment, type SegmentNote } from './flows.js';
 import {
   addBadCounts,
@@ -89,6 +90,13 @@ export class VerdictCollector implements FrameSink {
   private readonly recordFacts = new RecordFacts();
   /** The bad segment handed to the follower (it copies what it keeps): one object for all frames. */
   private readonly tcpBad: BadSegment = { placeholder: false, sink: emptyByValue(), note: undefined };
+  /** Evidence that the trace was edited, from the bad-checksum frames. */
+  private readonly editing = new EditingSigns();
+  /**
+   * Where the fates of segments whose only bad checksum is an IPv4 header mismatch are counted: nowhere
+   * reported (their TCP checksum is right); they are followed only for the editing sign.
+   */
+  private readonly ipv4OnlySink = emptyByValue();
 
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
@@ -158,14 +166,20 @@ export class VerdictCollector implements FrameSink {
     const side = f.srcPort < f.dstPort ? 1 : 0;
     const frame = f.frame;
     const n = f.layerCount;
+    let seen = false;
+    let placeholderL4 = false;
+    let ipv4Mismatch = false;
     for (let i = 0; i < n; i++) {
       const c = f.layer(i);
       if (c.status !== 'bad' || c.quoted) continue;
+      seen = true;
       const protocol = c.protocol;
       if (protocol === 'ipv4') this.checked.ipv4++;
       else if (protocol === 'tcp') this.checked.tcp++;
       else this.checked.udp++;
       const cls = classifyBad(c);
+      if (protocol === 'ipv4') ipv4Mismatch ||= cls === 'mismatch';
+      else placeholderL4 ||= cls !== 'mismatch';
       if (protocol !== 'ipv4') {
         this.sideVerified[side]!++;
         if (cls === 'mismatch') this.sideMismatch[side]!++;
@@ -181,6 +195,29 @@ export class VerdictCollector implements FrameSink {
       }
     }
     if (tcpBad !== undefined && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) this.withoutPayload++;
+    if (seen) {
+      f.addressWords(this.words);
+      this.editing.observe(f, this.words, placeholderL4);
+    }
+    if (ipv4Mismatch && f.isTcp) tcpBad = this.followIpv4Mismatch(f, tcpBad);
+    return tcpBad;
+  }
+
+  /**
+   * A TCP segment with a non-zero IPv4 header mismatch: follow its fate for the editing sign (an
+   * acknowledged one was correct on the wire). Segments whose TCP checksum is right are followed too,
+   * their fates counted nowhere else.
+   */
+  private followIpv4Mismatch(f: FrameFacts, tcpBad: BadSegment | undefined): BadSegment | undefined {
+    if (tcpBad === undefined) {
+      if (f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) return undefined; // a bare ACK: nothing to acknowledge
+      tcpBad = this.tcpBad;
+      tcpBad.placeholder = false;
+      tcpBad.sink = this.ipv4OnlySink;
+      tcpBad.note = undefined;
+    } else if (f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) return tcpBad;
+    tcpBad.note ??= this.editing.ipv4AckCounter;
+    this.editing.trackIpv4Mismatch(tcpBad.note);
     return tcpBad;
   }
 
@@ -272,6 +309,7 @@ export class VerdictCollector implements FrameSink {
       },
       mismatchShare: { forward: share(0), reverse: share(1) },
       flowTable: { ...this.follower.stats },
+      editing: this.editing.finish(),
     };
     addByValue(evidence.tcpSegments.outbound, this.flagged.outbound.tcp);
     addByValue(evidence.tcpSegments.inbound, this.flagged.inbound.tcp);

@@ -56,6 +56,17 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
     return { kind: 'clean', summary: `All ${verified} verified checksums are correct${unv}.` };
   }
 
+  const edit = e.editing;
+  if (edit.edited) {
+    // Evidence of editing decides whatever the share of wrong checksums: placeholders included.
+    const kinds = [ph > 0 ? `${ph} offload-style placeholder${ph === 1 ? '' : 's'}` : '', mm > 0 ? plural(mm, 'mismatch', 'mismatches') : ''].filter(Boolean);
+    return {
+      kind: 'rewritten',
+      summary:
+        `${plural(total, 'bad checksum')} (${kinds.join(', ')}) in a trace that shows evidence of editing: ${edit.signs.join('; ')}. ` +
+        `The trace was edited, anonymised or synthesised after capture; its checksums say nothing about the network.`,
+    };
+  }
   if (looksRewritten(e)) {
     const l4 = e.checked.tcp + e.checked.udp;
     return {
@@ -101,16 +112,19 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   // Failures at a rate that would be broken offload, but too few to say so: neither harmless nor broken.
   const tooFew = out.failed > 0 && !broken && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
   const acceptedMismatches = t.outbound.mismatch.acked + t.inbound.mismatch.acked + t.unknownDirection.mismatch.acked;
-  const unexplained = mm - acceptedMismatches;
+  // An acknowledged segment's wrong IPv4 header checksum was accepted with it (below the editing threshold).
+  const unexplained = Math.max(0, mm - acceptedMismatches - edit.ipv4MismatchAcked);
   const confirmed = sum(t.outbound.placeholder, t.inbound.placeholder, t.unknownDirection.placeholder).acked + acceptedMismatches;
-  if (!tooFew && ph + acceptedMismatches > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
+  const ipv4Accepted = edit.ipv4MismatchAcked;
+  if (!tooFew && ph + acceptedMismatches + ipv4Accepted > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
     const parts: string[] = [];
     if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder' : 'are offload placeholders'} on packets sent by ${hostList(hosts)}`);
     if (acceptedMismatches > 0) parts.push(`${plural(acceptedMismatches, 'segment')} with an unexplained checksum ${acceptedMismatches === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
+    if (ipv4Accepted > 0) parts.push(`${plural(ipv4Accepted, 'segment')} with a wrong IPv4 header checksum ${ipv4Accepted === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
     const loss = out.failed > 0 ? ` ${plural(out.failed, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
     const odd = unexplained > 0 ? ` ${plural(unexplained, 'other mismatch', 'other mismatches')} cannot be judged.` : '';
-    const harmless = ph + acceptedMismatches === 1 ? 'a harmless capture artifact' : 'harmless capture artifacts';
+    const harmless = ph + acceptedMismatches + ipv4Accepted === 1 ? 'a harmless capture artifact' : 'harmless capture artifacts';
     return { kind: 'offload-artifact', summary: `${parts.join('; ')}: ${harmless}.${ack}${loss}${odd}` };
   }
 
@@ -118,7 +132,17 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   if (tooFew) {
     reason = `${plural(out.failed, 'outbound segment')} with offloaded checksums ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${out.acked} acknowledged): too few to blame the adapter (needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)})`;
   } else if (unexplained > 0) {
-    reason = `${plural(unexplained, 'checksum')} ${unexplained === 1 ? 'is' : 'are'} wrong without being an offload placeholder, and no acknowledgement or retransmission shows whether the receiver accepted ${unexplained === 1 ? 'it' : 'them'}`;
+    const m = sum(t.outbound.mismatch, t.inbound.mismatch, t.unknownDirection.mismatch);
+    const wrong = `${plural(unexplained, 'checksum')} ${unexplained === 1 ? 'is' : 'are'} wrong without being an offload placeholder`;
+    // The sentence must agree with the fate counts printed beside it.
+    if (m.acked + m.failed === 0) {
+      reason = `${wrong}, and no acknowledgement or retransmission shows whether the receiver accepted ${unexplained === 1 ? 'it' : 'them'}`;
+    } else {
+      reason =
+        `${wrong} and not shown to be harmless: of the TCP segments with a mismatching checksum, ${m.acked} ${m.acked === 1 ? 'was' : 'were'} acknowledged, ` +
+        `${m.failed} re-sent and ${m.unacked + m.unknown} left without a sign, too few acknowledged to call the rest harmless ` +
+        `(needs all but ${pct(ARTIFACT_MAX_UNEXPLAINED_SHARE)} explained)`;
+    }
   } else {
     reason = 'the bad checksums fit no pattern';
   }

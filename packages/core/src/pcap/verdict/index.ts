@@ -8,6 +8,7 @@ export { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 export { decide, looksRewritten, type Decision } from './decide.js';
 export { adviceFor } from './advice.js';
 export { guessOs } from './os.js';
+export { EditingSigns, type EditingEvidence } from './editing.js';
 export { TcpFlowFollower, type FlowBreakdown, type FlowTableStats, type SegmentNote } from './flows.js';
 export { findCaptureHosts, HostTable, type BadCounts, type CaptureHost, type CaptureHostReason } from './hosts.js';
 export type { SegmentOutcomes, OutcomesByValue } from './outcomes.js';

@@ -1,5 +1,5 @@
 import { parseIpWords } from '../decode/addr.js';
-import type { Direction, FrameFacts, FrameRecord, LayerFacts } from '../frame.js';
+import { type Direction, type FrameFacts, type FrameRecord, type LayerFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame.js';
 
 /**
  * FrameFacts over a ready FrameRecord (records built by tests or by another producer), so that
@@ -114,6 +114,15 @@ export class RecordFacts implements FrameFacts {
   }
   srcMacText(): string | undefined {
     return this.rec.srcMac;
+  }
+  dstMacText(): string | undefined {
+    return this.rec.dstMac;
+  }
+  macPattern(): number {
+    const { srcMac, dstMac } = this.rec;
+    if (srcMac === undefined || dstMac === undefined) return -1;
+    const zero = '00:00:00:00:00:00';
+    return (srcMac === zero ? MAC_SRC_ZERO : 0) | (dstMac === zero ? MAC_DST_ZERO : 0) | (srcMac === dstMac ? MAC_SAME : 0);
   }
   record(): FrameRecord {
     return this.rec;

@@ -99,3 +99,53 @@ export const CORRUPTION_MIN_FAILED = 1;
  * hand-edited packets into otherwise pure offload traces; more than 10 % is no longer "a few".
  */
 export const ARTIFACT_MAX_UNEXPLAINED_SHARE = 0.1;
+
+// ---- evidence of editing (editing.ts) -----------------------------------------------------
+// A trace edited after capture (anonymised, addresses or TTLs rewritten, synthesised) shows signs no
+// capture of a real wire can. Strong signs decide `rewritten` alone; weak ones have innocent
+// explanations on some captures and count only when EDITED_MIN_WEAK_SIGNS different ones agree.
+
+/**
+ * Strong: bad-checksum frames with an address that cannot be on a wire (a source or destination in
+ * 0.0.0.0/8 other than DHCP's 0.0.0.0 source, a multicast or broadcast source, 127.0.0.0/8 or ::1
+ * on an Ethernet frame with real MACs, IPv6 :: on TCP). Routers and hosts drop such packets, so a
+ * capture only holds them if someone wrote them; a few such frames, not one, since fuzzers and scans
+ * send the odd one for real.
+ */
+export const EDITED_MIN_IMPOSSIBLE_ADDRESS_FRAMES = 3;
+
+/**
+ * Strong: TCP segments whose IPv4 header checksum is a non-zero mismatch and that the peer
+ * acknowledged. No offload leaves a non-zero wrong IPv4 header checksum, and a receiver drops an IPv4
+ * header that fails its checksum, so an acknowledged one was correct on the wire and changed after
+ * capture (addresses or TTL rewritten without fixing the sum). Two, so that a single capture-side
+ * bit flip does not decide the verdict.
+ */
+export const EDITED_MIN_IPV4_MISMATCH_ACKED = 2;
+
+/**
+ * Weak: bad-checksum frames between two different, non-loopback addresses whose Ethernet MACs are all
+ * zero on both sides or the same on both sides. No NIC sends that on a wire, but Linux `lo` captures
+ * carry zero MACs for traffic between two of the host's own addresses, and converters write zero MACs
+ * when they wrap raw IP in Ethernet.
+ */
+export const EDITED_MIN_BLANK_MAC_FRAMES = 3;
+
+/**
+ * Weak: address pairs (not all-zero MACs, which Linux `lo` writes) where both ends sent offload placeholders and at
+ * least one end has a public (globally routed) address. Transmit offload leaves placeholders only on
+ * the capture host's own packets, and a server on the Internet is not the capture host; two local
+ * endpoints (a docker0 or vSwitch capture between containers or VMs, private addresses) legitimately
+ * show them both ways. Weak because a Linux router capturing forwarded traffic can also see
+ * software-segmented (GSO) packets with partial sums in both directions.
+ */
+export const EDITED_MIN_TWO_SIDED_PUBLIC_PAIRS = 1;
+
+/** How many different weak signs make a trace `rewritten` together. */
+export const EDITED_MIN_WEAK_SIGNS = 2;
+
+/** Address pairs remembered for the two-sided placeholder sign; later pairs are not judged. */
+export const MAX_PLACEHOLDER_PAIRS = 4_096;
+
+/** Notes of annotated frames with an IPv4 header mismatch kept for the count (the others share one counting note). */
+export const MAX_IPV4_MISMATCH_TRACKED = 100_000;

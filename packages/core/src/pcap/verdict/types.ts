@@ -1,4 +1,5 @@
 import type { BadClass } from './classify.js';
+import type { EditingEvidence } from './editing.js';
 import type { FlowBreakdown, FlowTableStats } from './flows.js';
 import type { BadCounts, CaptureHost } from './hosts.js';
 import type { OutcomesByValue } from './outcomes.js';
@@ -38,6 +39,8 @@ export interface VerdictEvidence {
   /** Share of verified TCP/UDP checksums that are unexplained mismatches, per direction of the conversations. */
   mismatchShare: { forward: number | null; reverse: number | null };
   flowTable: FlowTableStats;
+  /** Signs that the trace was edited after capture (editing.ts). */
+  editing: EditingEvidence;
 }
 
 /** One line of the per-host breakdown: bad checksums an address sent. */

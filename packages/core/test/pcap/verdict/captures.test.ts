@@ -132,3 +132,70 @@ describe('verdict on the corpus, by MANIFEST category', () => {
     expect(v.os.guess).toBe('macos');
   });
 });
+
+describe('evidence of editing (issue 17), through the real reader', () => {
+  it('rewritten-anonymised.pcap: 0.0.0.0/8 client, zero MACs, checksum 0 both ways to a public server: rewritten, not offload', async () => {
+    const { v } = await judge(scenario('rewritten-anonymised.pcap'));
+    expect(v.kind).toBe('rewritten');
+    expect(v.evidence.editing.impossibleAddressFrames).toBe(v.evidence.bad.zero); // every bad frame has the 0.0.0.23 address
+    expect(v.evidence.editing.edited).toBe(true);
+    expect(v.evidence.editing.signs[0]).toMatch(/cannot be on a wire \(first: 0\.0\.0\.23 > 203\.0\.113\.80\)/);
+    expect(v.summary).toMatch(/evidence of editing/);
+    expect(v.summary).toContain(`${v.evidence.bad.zero} bad checksums`);
+    // the acknowledged-bad capture-host fallback is not shown for an edited trace
+    expect(v.captureHosts.every((h) => h.reason !== 'accepted-bad')).toBe(true);
+  });
+
+  it('rewritten-ipv4-mismatch.pcap: acknowledged segments with a wrong IPv4 header checksum: rewritten although only half are wrong', async () => {
+    const { v, c, bad } = await judge(scenario('rewritten-ipv4-mismatch.pcap'));
+    expect(v.evidence.mismatchShare.forward).toBeLessThan(0.9);
+    expect(v.evidence.mismatchShare.reverse).toBeLessThan(0.9);
+    expect(v.kind).toBe('rewritten');
+    expect(v.evidence.editing.ipv4MismatchSegments).toBe(12);
+    expect(v.evidence.editing.ipv4MismatchAcked).toBe(12);
+    expect(v.evidence.bad.ipv4Mismatch).toBe(12);
+    expect(v.summary).toMatch(/acknowledged 12 TCP segments whose IPv4 header checksum is wrong/);
+    expect(v.summary).not.toMatch(/no acknowledgement/);
+    // the per-frame annotations agree with the count
+    const acked = bad.filter((b) => b.protocol === 'tcp' && c.annotation(b.frame, 'tcp')?.acked === true);
+    expect(acked).toHaveLength(12);
+  });
+
+  it('rewritten-same-macs.pcap: identical MACs and placeholders both ways to a public server (two weak signs): rewritten', async () => {
+    const { v } = await judge(scenario('rewritten-same-macs.pcap'));
+    expect(v.kind).toBe('rewritten');
+    expect(v.evidence.editing.impossibleAddressFrames).toBe(0);
+    expect(v.evidence.editing.blankMacFrames).toBeGreaterThanOrEqual(3);
+    expect(v.evidence.editing.twoSidedPublicPairs).toBe(1);
+    expect(v.evidence.editing.signs).toHaveLength(2);
+  });
+
+  it('offload-docker0.pcap: placeholders both ways between two containers on the same bridge stay offload-artifact', async () => {
+    const { v } = await judge(scenario('offload-docker0.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts.map((h) => h.address).sort()).toEqual(['172.17.0.2', '172.17.0.3']);
+    expect(v.evidence.editing).toMatchObject({ impossibleAddressFrames: 0, blankMacFrames: 0, twoSidedPublicPairs: 0, edited: false, signs: [] });
+  });
+
+  it('offload-lo-own-addresses.pcap: zero MACs on Linux lo (one weak sign) stay offload-artifact', async () => {
+    const { v } = await judge(scenario('offload-lo-own-addresses.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.evidence.editing.blankMacFrames).toBeGreaterThanOrEqual(3);
+    expect(v.evidence.editing.twoSidedPublicPairs).toBe(0); // same host: zero MACs
+    expect(v.evidence.editing.edited).toBe(false);
+  });
+
+  it('rewritten-impossible-sources.pcap: multicast, loopback-on-Ethernet and broadcast sources: rewritten', async () => {
+    const { v } = await judge(scenario('rewritten-impossible-sources.pcap'));
+    expect(v.kind).toBe('rewritten');
+    expect(v.evidence.editing.impossibleAddressFrames).toBe(3);
+    expect(v.evidence.bad.partial).toBeGreaterThan(3); // the real offload traffic is there too
+  });
+
+  it('none of the earlier scenario captures shows evidence of editing', async () => {
+    for (const name of ['clean.pcap', 'offload-artifact.pcap', 'offload-broken.pcap', 'wire-corruption.pcapng', 'inconclusive.pcap', 'offload-zero-flags.pcapng']) {
+      const { v } = await judge(scenario(name));
+      expect([name, v.evidence.editing.edited, v.evidence.editing.signs]).toEqual([name, false, []]);
+    }
+  });
+});

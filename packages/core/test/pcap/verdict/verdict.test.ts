@@ -265,3 +265,57 @@ describe('verdict: inconclusive', () => {
     expect(v.summary).toMatch(/too few to blame the adapter/);
   });
 });
+
+describe('verdict: the text agrees with its counts (issue 17)', () => {
+  it('inconclusive with acknowledged mismatches says how many were acknowledged, never "no acknowledgement"', () => {
+    const cap = new CaptureBuilder();
+    const s = cap.session(client, server).handshake();
+    for (let i = 0; i < 3; i++) {
+      s.send('c', 300, { check: 'mismatch' });
+      s.ack('s');
+    }
+    for (let i = 0; i < 10; i++) cap.udp({ ip: client.ip, port: 5000 }, dns, 30, 'mismatch');
+    const { v } = run(cap);
+    expect(v.kind).toBe('inconclusive');
+    const acked = v.evidence.tcpSegments.unknownDirection.mismatch.acked + v.evidence.tcpSegments.outbound.mismatch.acked;
+    expect(acked).toBe(3);
+    expect(v.summary).not.toMatch(/no acknowledgement/);
+    expect(v.summary).toMatch(/3 were acknowledged, 0 re-sent/);
+    expect(v.summary).toMatch(/10 checksums are wrong/);
+  });
+});
+
+describe('verdict: evidence of editing needs a strong sign or two weak ones', () => {
+  it('placeholders both ways with a public server but real, distinct MACs (a Linux router forwarding GSO traffic) stay offload-artifact', () => {
+    const cap = new CaptureBuilder();
+    const lan: Endpoint = { ip: '192.168.1.20', port: 50000, mac: '02:00:00:00:00:20' };
+    const www: Endpoint = { ip: '203.0.113.80', port: 443, mac: '02:00:00:00:00:01' };
+    const s = cap.session(lan, www);
+    s.defaults = { c: { check: 'partial' }, s: { check: 'partial' } };
+    s.handshake();
+    for (let i = 0; i < 5; i++) {
+      s.send('c', 200);
+      s.send('s', 1400);
+    }
+    s.ack('c');
+    const { v } = run(cap);
+    expect(v.evidence.editing.twoSidedPublicPairs).toBe(1);
+    expect(v.evidence.editing.signs).toHaveLength(1);
+    expect(v.evidence.editing.edited).toBe(false);
+    expect(v.kind).toBe('offload-artifact');
+  });
+
+  it('one acknowledged IPv4 header mismatch is below the threshold; it still counts as accepted, not as unexplained', () => {
+    const cap = new CaptureBuilder();
+    const s = cap.session(client, server).handshake();
+    s.send('c', 300);
+    s.ack('s');
+    const r = cap.frames[cap.frames.length - 2]!;
+    r.checks[0] = { ...r.checks[0]!, status: 'bad', stored: (r.checks[0]!.correct! ^ 0x0f0f) || 1 };
+    const { v } = run(cap);
+    expect(v.evidence.editing.ipv4MismatchAcked).toBe(1);
+    expect(v.evidence.editing.edited).toBe(false);
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.summary).toMatch(/^1 segment with a wrong IPv4 header checksum was acknowledged by the peer anyway: a harmless capture artifact/);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * `analyze pcap IN --fix-checksums OUT [--fix-lengths]`: wiring only. The work is one core call
+ * (`fixChecksums`, @analyze/core/pcap/fix); this turns its report into text or JSON and an exit code:
+ * 0 every wrong checksum fixed, 1 some packets left with checksums that could not be fixed (the report
+ * says which and why), 2 unreadable or damaged input (the copy is still complete) or unwritable output.
+ */
+import { resolve } from 'node:path';
+import { UsageError } from '@analyze/core/errors';
+import { fixChecksums, type FixChecksumsReport, type LeftReason } from '@analyze/core/pcap/fix';
+import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { printJson, printable, reportError, reportWarnings } from '../../output.js';
+
+export interface FixArgs {
+  files: string[];
+  fixChecksums: string;
+  fixLengths?: boolean;
+  limit?: number;
+}
+
+const WHY: Record<LeftReason, string> = {
+  truncated: 'truncated by the snaplen: the checksums cover bytes not in the file',
+  fragment: 'IP fragments: the transport header is in another packet',
+  'icmp-quoted': 'headers quoted in ICMP errors: what the peer received, kept as evidence',
+  'length-too-long': 'super-frames over 65,535 bytes: no length field can hold their length',
+};
+
+/** How many left frames the text lists. */
+const TEXT_LEFT_SHOWN = 20;
+
+export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
+  if (args.files.length !== 1) throw new UsageError(`--fix-checksums takes exactly one input capture (got ${args.files.length})`);
+  const out = args.fixChecksums;
+  if (out === '') throw new UsageError('--fix-checksums needs the output file (or - for stdout)');
+  if (out === '-' && ctx.json) throw new UsageError('--json and --fix-checksums - both write to stdout: give an output file');
+  const file = args.files[0]!;
+  let report: FixChecksumsReport;
+  try {
+    report = await fixChecksums(file === '-' ? '-' : resolve(ctx.io.cwd, file), out === '-' ? '-' : resolve(ctx.io.cwd, out), {
+      fixLengths: args.fixLengths === true,
+      strict: ctx.strict,
+      stdout: process.stdout,
+      stdin: process.stdin,
+      ...(args.limit === undefined ? {} : { limit: args.limit }),
+      onProgress: (read, total) => ctx.progress.update(`${file}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
+    });
+  } catch (e) {
+    ctx.progress.done();
+    return reportError(ctx, e, file);
+  }
+  ctx.progress.done();
+  const shown = { ...report, input: file, output: out };
+  const left = Object.values(report.left).reduce((a, b) => a + b, 0);
+  if (ctx.json) {
+    printJson(ctx, {
+      ...shown,
+      warnings: report.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.offset === undefined ? {} : { offset: w.offset }) })),
+      ...(report.error === undefined ? {} : { error: report.error.toJSON() }),
+    });
+  } else {
+    // With the capture on stdout, the report goes to stderr.
+    const say = out === '-' ? ctx.io.err : ctx.io.out;
+    if (!ctx.quiet || out !== '-') say(renderFix(shown, left));
+    reportWarnings(ctx, report.warnings.map((w) => ({ ...w, file })));
+  }
+  if (report.error) {
+    report.error.file = file;
+    return ctx.json ? EXIT_INVALID : reportError(ctx, report.error, file);
+  }
+  return left > 0 ? EXIT_PROBLEM : EXIT_OK;
+}
+
+function renderFix(r: FixChecksumsReport, left: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = [`${printable(r.input)} -> ${printable(r.output)}${r.gzipOut ? ' (gzip)' : ''}: ${n(r.frames)} frames (${r.format ?? 'unknown format'}), ${n(r.packetsChanged)} packets changed`];
+  const f = r.fixed;
+  lines.push(`  fixed: ${n(f.ipv4)} IPv4 header, ${n(f.tcp)} TCP, ${n(f.udp)} UDP checksums` + (r.lengthsFixed.ipv4 + r.lengthsFixed.ipv6 > 0 ? `; ${n(r.lengthsFixed.ipv4)} IPv4 total lengths, ${n(r.lengthsFixed.ipv6)} IPv6 payload lengths` : ''));
+  if (left === 0) lines.push('  left: none');
+  else {
+    lines.push(`  left unchanged: ${n(left)} packets`);
+    for (const [reason, count] of Object.entries(r.left) as [LeftReason, number][]) if (count > 0) lines.push(`    ${n(count)} ${WHY[reason]}`);
+    const listed = r.leftFrames.slice(0, TEXT_LEFT_SHOWN).map((l) => `${l.frame} (${l.reason})`);
+    lines.push(`    frames: ${listed.join(', ')}${r.leftFrames.length > TEXT_LEFT_SHOWN || r.leftFramesTruncated ? ', ...' : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/main.js';
+import { pcapSpec } from '../../src/commands/pcap/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../../bundle/bin.js', import.meta.url));
+const run = async (...argv: string[]) => {
+  const io = captureIo({ cwd: ROOT });
+  const code = await main(['pcap', ...argv], io, [pcapSpec]);
+  return { code, out: io.stdout, err: io.stderr };
+};
+const MIX = 'fixtures/pcap/fix/mix.pcapng';
+
+describe('analyze pcap --fix-checksums', () => {
+  it('text: what was fixed and what was left, and why; exit 1 when packets were left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-'));
+    try {
+      const r = await run(MIX, '--fix-checksums', join(dir, 'out.pcapng'));
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('22 frames (pcapng), 12 packets changed');
+      expect(r.out).toContain('fixed: 2 IPv4 header, 10 TCP, 3 UDP checksums');
+      expect(r.out).toMatch(/2 truncated by the snaplen/);
+      expect(r.out).toMatch(/frames: 15 \(icmp-quoted\), 17 \(fragment\), 18 \(truncated\), 19 \(truncated\)/);
+      expect(readFileSync(join(dir, 'out.pcapng')).length).toBe(readFileSync(join(ROOT, MIX)).length);
+      // a capture with nothing to fix: exit 0, identical copy
+      const clean = await run('fixtures/pcap/scenarios/clean.pcap', '--fix-checksums', join(dir, 'clean.pcap'));
+      expect(clean.code).toBe(0);
+      expect(clean.out).toContain('0 packets changed');
+      expect(clean.out).toContain('left: none');
+      expect(readFileSync(join(dir, 'clean.pcap')).equals(readFileSync(join(ROOT, 'fixtures/pcap/scenarios/clean.pcap')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--json: the core report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-'));
+    try {
+      const r = await run(MIX, '--fix-checksums', join(dir, 'out.pcapng.gz'), '--fix-lengths', '--json');
+      const doc = JSON.parse(r.out);
+      expect(doc).toMatchObject({ schemaVersion: '1.0', input: MIX, format: 'pcapng', gzipOut: true, fixed: { tcp: 10, udp: 3 }, lengthsFixed: { ipv4: 1, ipv6: 1 } });
+      expect(doc.leftFrames[0]).toEqual({ frame: 15, reason: 'icmp-quoted' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('usage errors: one input only, --json cannot share stdout with the capture', async () => {
+    expect((await run(MIX, MIX, '--fix-checksums', '/tmp/x.pcapng')).code).toBe(2);
+    const r = await run(MIX, '--fix-checksums', '-', '--json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--json and --fix-checksums -/);
+  });
+
+  it('"-" writes the capture to stdout and the report to stderr; "-" reads stdin (built bin)', () => {
+    const r = spawnSync(process.execPath, [bin, 'pcap', MIX, '--fix-checksums', '-'], { cwd: ROOT, maxBuffer: 1 << 24 });
+    expect(r.status).toBe(1);
+    expect(r.stdout.length).toBe(readFileSync(join(ROOT, MIX)).length);
+    expect(r.stdout.readUInt32LE(0)).toBe(0x0a0d0d0a);
+    expect(r.stderr.toString()).toContain('12 packets changed');
+    // and "-" as the input reads stdin (here gzip-compressed)
+    const piped = spawnSync(process.execPath, [bin, 'pcap', '-', '--fix-checksums', '-'], { cwd: ROOT, input: readFileSync(join(ROOT, 'fixtures/pcap/fix/mix.pcapng.gz')), maxBuffer: 1 << 24 });
+    expect(piped.status).toBe(1);
+    expect(piped.stdout.equals(r.stdout)).toBe(true);
+  });
+});

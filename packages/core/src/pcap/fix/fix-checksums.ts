@@ -1,0 +1,335 @@
+/**
+ * `fixChecksums`: write a copy of a capture with every wrong IPv4, TCP and UDP checksum recomputed,
+ * for tools that drop bad packets (Zeek, Suricata, IDS appliances, tcpreplay). The input streams
+ * through one fixed buffer; the checksum walk (checksum/check.ts) finds each bad field and its right
+ * value, the two bytes are patched in place, and the buffer is written out as read. So every other byte
+ * stays as it was: file and record headers, timestamps, pcapng blocks and options of every kind.
+ * Behind `fixLengths`, an IPv4 total length / IPv6 payload length of 0 (TSO/LSO super-frames) is set too.
+ */
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
+import { REPORT_SCHEMA_VERSION } from '../../report.js';
+import { detect, READ_BUFFER_SIZE } from '../analyze.js';
+import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
+import { createSimdSum } from '../checksum/simd.js';
+import { ETHERTYPE_IP_BY_VERSION, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../decode/link.js';
+import type { CaptureReader, PacketInfo } from '../read/packet.js';
+import { LINKTYPE_NOT_A_PACKET } from '../read/pcapng.js';
+import { openSource, streamSource } from '../read/source.js';
+import { openOutput } from './output.js';
+
+/** Bytes asked for per read (as analyzeCapture: the chunk stays in the CPU cache while it is checked). */
+const READ_CHUNK = 1024 * 1024;
+/** Default cap on the `left` frame list (the counts are always complete). */
+export const DEFAULT_LEFT_LIMIT = 1000;
+const IPPROTO_HOPOPTS = 0;
+
+/** Why a packet was written unchanged although a checksum in it is (or may be) wrong. */
+export type LeftReason =
+  /** Captured length below the original length: the checksums cover bytes that are not in the file. */
+  | 'truncated'
+  /** Part of an IP fragment train: the transport checksum covers bytes in other packets. */
+  | 'fragment'
+  /** A header quoted inside an ICMP error with a wrong checksum: what the peer received, kept as evidence. */
+  | 'icmp-quoted'
+  /** With fixLengths: a length of 0 over more than 65,535 bytes (BIG TCP): no length field can describe it (its checksums are still fixed). */
+  | 'length-too-long';
+
+export interface FixChecksumsReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  input: string;
+  /** The destination as given (`-`: stdout). */
+  output: string;
+  format: 'pcap' | 'pcapng' | undefined;
+  gzipIn: boolean;
+  gzipOut: boolean;
+  /** Records read (pcapng: packet blocks and the other blocks Wireshark numbers). */
+  frames: number;
+  bytesRead: number;
+  /** Bytes written before compression: equal to bytesRead, since only bytes inside packets change. */
+  bytesWritten: number;
+  /** Packets with at least one byte changed. */
+  packetsChanged: number;
+  /** Checksum fields rewritten, per protocol (a tunnel's outer UDP checksum counts when an inner fix changed its payload). */
+  fixed: { ipv4: number; tcp: number; udp: number };
+  /** Length fields set on super-frames (only with `fixLengths`). */
+  lengthsFixed: { ipv4: number; ipv6: number };
+  /** Packets left as they were although a checksum in them could not be verified or fixed, by reason. */
+  left: Record<LeftReason, number>;
+  /** The first left packets (1-based frame numbers, as in Wireshark), up to `limit`. */
+  leftFrames: { frame: number; reason: LeftReason }[];
+  leftFramesTruncated: boolean;
+  warnings: Warning[];
+  /** Set when the input was damaged: packets before the damage were fixed, the rest copied unchanged. */
+  error?: AnalyzeError;
+}
+
+export interface FixChecksumsOptions {
+  /** Also set the IPv4 total length / IPv6 payload length of TSO/LSO super-frames whose field is 0. */
+  fixLengths?: boolean;
+  /** Warnings (a damaged tail) become errors. */
+  strict?: boolean;
+  /** List at most this many left packets (default 1000). */
+  limit?: number;
+  /** The stream for output `-`. */
+  stdout?: Writable;
+  /** The stream for input `-` (plain or gzip). */
+  stdin?: NodeJS.ReadableStream;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/**
+ * Copy `input` to `output` with every wrong IPv4/TCP/UDP checksum recomputed, in constant memory.
+ * Only packets with a wrong checksum change, and in them only the checksum bytes (and the length
+ * fields, with `fixLengths`). Returns what was fixed and what was left, and why. Throws only when the
+ * input cannot be opened or the output cannot be written; a damaged input is reported in `error`.
+ * `-` reads `opts.stdin` / writes `opts.stdout` (core does no terminal I/O of its own).
+ */
+export async function fixChecksums(input: string, output: string, opts: FixChecksumsOptions = {}): Promise<FixChecksumsReport> {
+  if (output !== '-' && input !== '-' && resolve(input) === resolve(output)) {
+    throw new AnalyzeError('FILE_UNWRITABLE', 'the output would overwrite the input: write to another file', { file: output });
+  }
+  const limit = opts.limit ?? DEFAULT_LEFT_LIMIT;
+  const warnings = new Warnings(opts.strict ?? false, input);
+  const report: FixChecksumsReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    input,
+    output,
+    format: undefined,
+    gzipIn: false,
+    gzipOut: false,
+    frames: 0,
+    bytesRead: 0,
+    bytesWritten: 0,
+    packetsChanged: 0,
+    fixed: { ipv4: 0, tcp: 0, udp: 0 },
+    lengthsFixed: { ipv4: 0, ipv6: 0 },
+    left: { truncated: 0, fragment: 0, 'icmp-quoted': 0, 'length-too-long': 0 },
+    leftFrames: [],
+    leftFramesTruncated: false,
+    warnings: warnings.list,
+  };
+  if (input === '-' && opts.stdin === undefined) throw new AnalyzeError('FILE_UNREADABLE', 'input "-" (stdin) needs a stream to read from', { file: input });
+  const source = input === '-' ? streamSource(opts.stdin!, input) : openSource(input);
+  let out;
+  try {
+    out = openOutput(output, opts.stdout);
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+  report.gzipIn = source.gzip;
+  report.gzipOut = out.gzip;
+
+  const simd = createSimdSum(READ_BUFFER_SIZE);
+  const checker = simd ? new FrameChecker((dv, off, len) => simd.sum(dv, off, len)) : new FrameChecker();
+  const patcher = new PacketPatcher(checker, report, opts.fixLengths ?? false);
+  let frame = 0;
+  const onPacket = (p: PacketInfo): void => {
+    frame++;
+    const reason = patcher.patch(p);
+    if (reason !== undefined) {
+      report.left[reason]++;
+      if (report.leftFrames.length < limit) report.leftFrames.push({ frame, reason });
+      else report.leftFramesTruncated = true;
+    }
+  };
+
+  const buf = simd ? new Uint8Array(simd.buffer, 0, READ_BUFFER_SIZE) : new Uint8Array(READ_BUFFER_SIZE);
+  const dv = new DataView(buf.buffer, 0, READ_BUFFER_SIZE);
+  let reader: CaptureReader | undefined;
+  let start = 0;
+  let end = 0;
+  let base = 0;
+  let writeError: unknown;
+  const write = async (from: number, to: number): Promise<void> => {
+    if (to > from) await out.write(buf.subarray(from, to));
+  };
+  try {
+    try {
+      for (;;) {
+        const got = await source.read(buf, end, Math.min(READ_CHUNK, buf.length - end));
+        end += got;
+        opts.onProgress?.(source.position, source.size);
+        if (!reader) {
+          if (end < 4 && got > 0) continue;
+          if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: 0 });
+          reader = detect(buf, dv, onPacket, input);
+          report.format = reader.format;
+        }
+        const before = start;
+        start = reader.parse(start, end, base);
+        // Every record in [before, start) has been patched: out it goes, as it is.
+        try {
+          await write(before, start);
+        } catch (e) {
+          writeError = e;
+          throw e;
+        }
+        if (got === 0) break;
+        if (start > 0) {
+          buf.copyWithin(0, start, end);
+          base += start;
+          end -= start;
+          start = 0;
+        }
+      }
+      if (start < end) {
+        warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): copied unchanged`, base + start);
+      }
+    } catch (e) {
+      if (writeError !== undefined) throw writeError;
+      report.error = e instanceof AnalyzeError ? e : new AnalyzeError('PCAP_INTERNAL', `internal error: ${(e as Error).message}`, { file: input, cause: e });
+      report.error.file ??= input;
+    }
+    // The damaged or incomplete rest is copied unchanged, so that the copy is complete.
+    await write(start, end);
+    base += end;
+    end = 0;
+    if (report.error !== undefined) {
+      for (;;) {
+        let got: number;
+        try {
+          got = await source.read(buf, 0, READ_CHUNK);
+        } catch {
+          break; // a damaged gzip stream: what it gave is copied, its error is already reported
+        }
+        if (got === 0) break;
+        await out.write(buf.subarray(0, got));
+        base += got;
+      }
+    }
+  } finally {
+    source.close();
+    await out.close();
+  }
+  report.gzipIn = source.gzip; // a stream tells only once read
+  report.frames = frame;
+  report.bytesRead = base;
+  report.bytesWritten = out.written;
+  if (reader === undefined && report.error === undefined) report.error = new AnalyzeError('PCAP_TOO_SHORT', 'empty file: not a capture', { file: input, offset: 0 });
+  return report;
+}
+
+/** Patches one packet at a time in the read buffer. */
+class PacketPatcher {
+  /** Checksum fields already rewritten in the current packet (offsets in the read buffer). */
+  private readonly fixedFields = new Int32Array(MAX_LAYERS);
+  private fixedCount = 0;
+
+  constructor(
+    private readonly checker: FrameChecker,
+    private readonly report: FixChecksumsReport,
+    private readonly fixLengths: boolean,
+  ) {}
+
+  /** Fix the packet's wrong checksums in place; returns why it was left alone, if it was. */
+  patch(p: PacketInfo): LeftReason | undefined {
+    if (p.linkType === LINKTYPE_NOT_A_PACKET) return undefined;
+    const c = this.checker;
+    c.check(p.linkType, p.u8, p.dv, p.offset, p.capturedLength, p.originalLength);
+    const truncated = p.capturedLength < p.originalLength;
+    let changed = false;
+    if (truncated) return this.needsFixing() ? 'truncated' : undefined;
+    let lengthLeft = false;
+    if (this.fixLengths) {
+      const r = this.fixLength(p);
+      // Too long for the field: the length stays 0, the checksums (over the frame, as the sender summed them) are still fixed.
+      lengthLeft = r === 'length-too-long';
+      if (r === 'fixed') {
+        changed = true;
+        c.check(p.linkType, p.u8, p.dv, p.offset, p.capturedLength, p.originalLength);
+      }
+    }
+    this.fixedCount = 0;
+    let left: LeftReason | undefined;
+    let quotedBad = false;
+    // Fix the deepest bad layers first: an inner fix changes the payload an outer UDP/TCP checksum covers,
+    // so the walk is repeated then, until nothing fixable is bad (one pass for a packet without tunnels).
+    for (let pass = 0; pass <= MAX_LAYERS; pass++) {
+      const layers = c.layers;
+      const n = c.count;
+      let deepest = -1;
+      left = undefined;
+      for (let i = 0; i < n; i++) {
+        const l = layers[i]!;
+        if (l.quoted) {
+          // A header quoted in an ICMP error is what the peer received: never touched (and the ICMP checksum covers it).
+          quotedBad ||= l.status === STATUS_BAD;
+          continue;
+        }
+        if (l.status === STATUS_UNVERIFIED || (l.status === STATUS_BAD && l.fieldBuf !== p.u8)) left = 'fragment';
+        else if (l.status === STATUS_BAD && l.depth > deepest) deepest = l.depth;
+      }
+      if (deepest < 0) break;
+      let outerCovers = false;
+      for (let i = 0; i < n; i++) {
+        const l = layers[i]!;
+        if (l.quoted) continue;
+        if (l.depth < deepest && (l.protocol !== PROTO_IPV4 || l.status === STATUS_BAD)) outerCovers = true;
+        if (l.status !== STATUS_BAD || l.depth !== deepest || l.fieldBuf !== p.u8) continue;
+        p.u8[l.field] = l.correct >>> 8;
+        p.u8[l.field + 1] = l.correct & 0xff;
+        changed = true;
+        this.count(l.field, l.protocol);
+      }
+      if (!outerCovers) break;
+      c.check(p.linkType, p.u8, p.dv, p.offset, p.capturedLength, p.originalLength);
+    }
+    if (changed) this.report.packetsChanged++;
+    return left ?? (quotedBad ? 'icmp-quoted' : lengthLeft ? 'length-too-long' : undefined);
+  }
+
+  /** Count a rewritten field once, however many passes touched it. */
+  private count(field: number, protocol: number): void {
+    for (let i = 0; i < this.fixedCount; i++) if (this.fixedFields[i] === field) return;
+    if (this.fixedCount < MAX_LAYERS) this.fixedFields[this.fixedCount++] = field;
+    const f = this.report.fixed;
+    if (protocol === PROTO_IPV4) f.ipv4++;
+    else if (protocol === PROTO_TCP) f.tcp++;
+    else f.udp++;
+  }
+
+  /** A truncated packet: does it hold a checksum that is wrong or cannot be checked? */
+  private needsFixing(): boolean {
+    const c = this.checker;
+    for (let i = 0; i < c.count; i++) {
+      const l = c.layers[i]!;
+      if (!l.quoted && (l.status === STATUS_BAD || l.status === STATUS_UNVERIFIED)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A TSO/LSO super-frame's outer IP length field of 0: set it to what the frame holds. IPv6 with a
+   * Hop-by-Hop header may be a real jumbogram (RFC 2675: payload length 0 is right there).
+   */
+  private fixLength(p: PacketInfo): 'fixed' | 'length-too-long' | undefined {
+    const link = this.checker.link;
+    const u8 = p.u8;
+    const off = link.offset;
+    const frameEnd = p.offset + p.capturedLength;
+    if (off < p.offset || frameEnd - off < 40) return undefined;
+    let et = link.etherType;
+    if (et === ETHERTYPE_IP_BY_VERSION) et = u8[off]! >> 4 === 4 ? ETHERTYPE_IPV4 : u8[off]! >> 4 === 6 ? ETHERTYPE_IPV6 : et;
+    if (et === ETHERTYPE_IPV4 && u8[off]! >> 4 === 4 && u8[off + 2] === 0 && u8[off + 3] === 0) {
+      const total = frameEnd - off;
+      if (total > 0xffff) return 'length-too-long';
+      u8[off + 2] = total >>> 8;
+      u8[off + 3] = total & 0xff;
+      this.report.lengthsFixed.ipv4++;
+      return 'fixed';
+    }
+    if (et === ETHERTYPE_IPV6 && u8[off]! >> 4 === 6 && u8[off + 4] === 0 && u8[off + 5] === 0 && u8[off + 6] !== IPPROTO_HOPOPTS) {
+      const payload = frameEnd - off - 40;
+      if (payload === 0) return undefined;
+      if (payload > 0xffff) return 'length-too-long';
+      u8[off + 4] = payload >>> 8;
+      u8[off + 5] = payload & 0xff;
+      this.report.lengthsFixed.ipv6++;
+      return 'fixed';
+    }
+    return undefined;
+  }
+}
