@@ -14,11 +14,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixChecksums } from '../../../src/pcap/fix/index.js';
-import { corpusAvailable, corpusPath, requireToolInCi } from '../../helpers/corpus.js';
+import { corpusPath, requireToolInCi } from '../../helpers/corpus.js';
 import { PROTOCOLS, tsharkStatuses } from '../tshark.js';
 
 interface Rec {
@@ -73,11 +73,9 @@ function tcprewriteDeviation(linkType: number, original: Buffer): 'null-untouche
 }
 
 const manifestPath = corpusPath('pcap', 'MANIFEST.json');
-const classic: string[] = corpusAvailable && existsSync(manifestPath)
-  ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: { file: string; format?: { container?: string } }[] }).files
-      .filter((f) => f.format?.container === 'pcap' && !f.file.endsWith('.gz'))
-      .map((f) => f.file)
-  : [];
+const classic: string[] = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: { file: string; format?: { container?: string } }[] }).files
+  .filter((f) => f.format?.container === 'pcap' && !f.file.endsWith('.gz'))
+  .map((f) => f.file);
 const haveTools = requireToolInCi('tcprewrite') && requireToolInCi('tshark');
 const totals = { frames: 0, identical: 0, filesWithFixes: 0, explained: {} as Record<string, number> };
 
