@@ -233,7 +233,8 @@ function leafItems(r: Resolver, s: Scoped, prefix: string): Array<[string, strin
   for (const k of kids) {
     const p = prefix ? `${prefix}/${k.el.name}` : k.el.name;
     if (r.elements(k.el.content, k.vt).length) out.push(...leafItems(r, k, p));
-    else out.push([p, r.text(k.el.content, k.vt)]);
+    else if (r.omitted(k.el.content, k.vt)) continue;
+    else for (const v of r.arrayItems(k.el.content, k.vt) ?? [r.text(k.el.content, k.vt)]) out.push([p, v]); // an array: one element per item
   }
   return out;
 }
