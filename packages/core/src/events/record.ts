@@ -146,6 +146,7 @@ export function decodeRecord(bx: ChunkBinXml, o: number, size: number, fileOffse
     eventSourceName: null,
     channel: null,
     computer: null,
+    userId: null,
     data: {},
     userData: null,
   };
@@ -201,6 +202,9 @@ function readSystem(r: Resolver, system: Scoped, rec: EvtxRecord): void {
         break;
       case 'Computer':
         rec.computer = r.text(f.el.content, f.vt);
+        break;
+      case 'Security':
+        rec.userId = r.attr(f, 'UserID');
         break;
     }
   }

@@ -20,6 +20,8 @@ export interface EvtxRecord {
   eventSourceName: string | null;
   channel: string | null;
   computer: string | null;
+  /** System/Security/@UserID: the SID the event was logged for, when present. */
+  userId: string | null;
   /**
    * EventData: `Data/@Name` -> text, unnamed `Data` by position `#1`, `#2`...; other elements (Binary) by name;
    * repeated keys get `~2`, `~3`. UserData: leaf elements by path below its root element.
