@@ -63,7 +63,7 @@ export class EvtxParser {
     const h = parseFileHeader(b)!;
     if (!h.noCrc && !h.crcOk) this.warnings.warn('EVTX_HEADER_CRC', 'file header CRC32 mismatch; chunks are read anyway', 124);
     if (h.majorVersion !== 3) this.warnings.warn('EVTX_VERSION', `file format version ${h.majorVersion}.${h.minorVersion} (3.x expected); read as 3.x`, 36);
-    if (h.dirty) this.warnings.warn('EVTX_DIRTY', 'the log was not closed cleanly (dirty flag): the header counts may be stale; every chunk is read', 120);
+    // The dirty flag is normal for a live log (and for any copy of one): reported in stats, not warned about.
     return h;
   }
 

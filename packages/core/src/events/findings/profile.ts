@@ -20,7 +20,7 @@ export class ProfileDetector implements Detector {
     if (r.eventId === null || !EVENTS[r.eventId] || !r.provider || !PROVIDERS.has(r.provider)) return;
     const eventId = r.eventId;
     const detail = r.data['Detail'] ?? r.data['Error'] ?? r.data['#1'] ?? null;
-    const sid = r.userId ?? /S-1-5-21-[\d-]+/.exec(detail ?? '')?.[0] ?? null;
+    const sid = /S-1-5-21-[\d-]+/.exec(detail ?? '')?.[0] ?? r.userId ?? null; // the detail names the user; UserID may be SYSTEM
     this.groups.add(`${eventId}|${sid ?? ''}`, () => ({ eventId, sid }), { ref: refOf(r, file), details: { sid, detail } });
   }
 
