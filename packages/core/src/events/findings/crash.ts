@@ -134,7 +134,7 @@ export class AppCrashDetector implements Detector {
   findings(): EventFinding[] {
     return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
       const code = occurrences.map((o) => o.details['exceptionCode']).find((c) => typeof c === 'string' && c.startsWith('0x')) as string | undefined;
-      const name = code ? interpretAs('exception', Number.parseInt(code, 16)).name : null;
+      const name = code ? (interpretAs('exception', Number.parseInt(code, 16)).name ?? interpretAs('ntstatus', Number.parseInt(code, 16)).name) : null;
       return {
         kind: 'app-crash',
         family: 'crash',
