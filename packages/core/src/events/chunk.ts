@@ -86,6 +86,10 @@ export function readChunk(b: Buffer, fileOffset: number, opts: ChunkOptions, sta
     } catch (e) {
       if (!(e instanceof BinXmlError)) throw e;
       stats.recordsDamaged++;
+      if (e.wholeChunk) {
+        w.warn('EVTX_CHUNK_WORK', e.message, fileOffset + o);
+        return;
+      }
       w.warn('EVTX_RECORD_BINXML', `event record ${Number(b.readBigUInt64LE(o + 8))}: ${e.message}; record skipped`, fileOffset + (e.chunkOffset || o));
     }
     o += size;

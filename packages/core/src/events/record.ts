@@ -28,7 +28,10 @@ class Resolver {
   elements(content: XContent[], vt: ValueTable | null, out: Scoped[] = [], depth = 0): Scoped[] {
     if (depth > 16) throw new BinXmlError('BinXML values nested too deeply', 0);
     for (const c of content) {
-      if (c.k === K_ELEMENT) out.push({ el: c, vt });
+      if (c.k === K_ELEMENT) {
+        this.bx.spend(1, 0);
+        out.push({ el: c, vt });
+      }
       else if (c.k === K_INSTANCE) this.elements(c.template.nodes, c.values, out, depth + 1);
       else if (c.k === K_SUB && vt && (vt.types[c.index] ?? T_NULL) === T_BINXML) {
         const o = vt.offsets[c.index]!;
