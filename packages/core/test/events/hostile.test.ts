@@ -157,7 +157,7 @@ describe('EVTX reader on damaged input', () => {
   });
 
   it('thousands of tiny records reusing one huge template: the chunk work budget stops it (time stays linear)', async () => {
-    const { writeEvtx } = (await import('../../../../fixtures/gen/events/evtx-writer.mjs')) as { writeEvtx: (e: object[]) => Buffer };
+    const { writeEvtx } = (await import(fixturePath('gen', 'events', 'evtx-writer.mjs'))) as { writeEvtx: (e: object[]) => Buffer };
     const data: Record<string, string> = {};
     for (let i = 1; i <= 400; i++) data[`#${i}`] = 'x'; // unnamed Data: small elements
     const b = writeEvtx([{ channel: 'System', computer: 'PC', time: '2026-01-01T00:00:00.0000000Z', provider: 'P', eventId: 1, level: 4, recordId: 1, data }]);
