@@ -35,10 +35,12 @@ describe('analyze events', () => {
     expect(r.err).toBe('');
   });
 
-  it('generated fixtures: the blue screen comes first, with the dump command and the minutes before it', async () => {
+  it('generated fixtures: the blue screen with the dump command and the minutes before it; newest finding first', async () => {
     const r = await runEvents([fixturePath('events', 'system-crash-storage-update.evtx')]);
     expect(r.exit).toBe(1);
-    const first = r.out.split('\n\n')[1]!;
+    const sections = r.out.split('\n\n');
+    expect(sections[1]).toMatch(/^ERROR\s+Windows Update could not check for updates: 0x8024402C/);
+    const first = sections.find((s) => s.startsWith('CRITICAL'))!;
     expect(first).toMatch(/^CRITICAL Blue screen 0x0000009F DRIVER_POWER_STATE_FAILURE: 1 time/);
     expect(first).toContain('next     analyze dump "C:\\\\Windows\\\\MEMORY.DMP"');
     expect(first).toContain('before it:');

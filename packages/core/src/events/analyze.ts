@@ -49,7 +49,7 @@ export interface EventsFileSummary {
 export interface EventsReport {
   schemaVersion: string;
   files: EventsFileSummary[];
-  /** Most severe first, then newest first. */
+  /** Newest first (by the time of their latest record), then most severe first. */
   findings: EventFinding[];
   summary: { files: number; records: number; findings: number; worstSeverity: Severity | null; bySeverity: Record<Severity, number> };
   warnings: Warning[];
@@ -124,20 +124,24 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
 
   const findings = detectors
     .flatMap((d) => d.findings())
-    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.lastTime ?? '').localeCompare(a.lastTime ?? ''));
+    .sort((a, b) => (b.lastTime ?? '').localeCompare(a.lastTime ?? '') || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const bySeverity: Record<Severity, number> = { critical: 0, error: 0, warning: 0, info: 0 };
   for (const f of findings) bySeverity[f.severity]++;
   return {
     schemaVersion: EVENTS_SCHEMA_VERSION,
     files,
     findings,
-    summary: { files: files.length, records, findings: findings.length, worstSeverity: findings[0]?.severity ?? null, bySeverity },
+    summary: { files: files.length, records, findings: findings.length, worstSeverity: worst(bySeverity), bySeverity },
     warnings,
   };
 }
 
 /** Version of the `analyze events --json` document (docs/json-events.md); follows the project's report version. */
 export const EVENTS_SCHEMA_VERSION = REPORT_SCHEMA_VERSION;
+
+function worst(by: Record<Severity, number>): Severity | null {
+  return (['critical', 'error', 'warning', 'info'] as const).find((s) => by[s] > 0) ?? null;
+}
 
 /** True when a finding of severity warning or above exists (the CLI's exit status 1). */
 export function hasProblem(report: EventsReport): boolean {

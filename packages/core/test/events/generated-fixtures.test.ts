@@ -161,8 +161,10 @@ describe('findings on the generated fixtures', () => {
     expect(bsod.occurrences[0]!.details['parameters']).toContain('0x0000000000000003');
     const before = bsod.occurrences[0]!.timeline!.map((t) => `${t.provider} ${t.eventId}`);
     expect(before).toEqual(['stornvme 129', 'disk 7', 'disk 51', 'Ntfs 55', 'Service Control Manager 7034', 'Microsoft-Windows-Kernel-Power 41', 'EventLog 6008', 'volmgr 161', 'volmgr 46']);
-    // findings are most severe first
-    expect(r.findings[0]!.kind).toBe('bugcheck');
+    // findings are newest first
+    const last = r.findings.map((f) => f.lastTime!);
+    expect([...last].sort().reverse()).toEqual(last);
+    expect(r.summary.worstSeverity).toBe('critical');
   });
 
   it('unexpected restart: Kernel-Power 41 with its bug check code, and 6008', async () => {

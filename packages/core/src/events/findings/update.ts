@@ -4,6 +4,7 @@ import type { EvtxRecord } from '../types.js';
 import { Groups, refOf, type Detector, type EventFinding } from './types.js';
 
 const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
+const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
 
 /** The most useful reading of an update error code: a Windows Update or HRESULT entry with a remedy first. */
 export function interpretUpdateCode(code: string): Interpretation | null {
@@ -42,7 +43,7 @@ export class UpdateDetector implements Detector {
         kind: 'update-failure',
         family: 'update',
         severity: 'error',
-        title: `Windows Update ${WHAT[group.eventId]} failed for ${subject}${group.code ? ` with ${group.code}` : ''} (${count}×)`,
+        title: `Windows Update could not ${VERB[group.eventId]}${group.eventId === 25 ? '' : ` ${subject}`}${group.code ? `: ${group.code}${i?.name ? ` ${i.name}` : ''}` : ''} (${count} time${count === 1 ? '' : 's'})`,
         explanation: `WindowsUpdateClient ${group.eventId}: the ${WHAT[group.eventId]} of ${group.title ?? 'updates'} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
         advice: i?.remedy ? `${i.remedy.cause} ${i.remedy.steps.join(' ')}` : 'Run the Windows Update troubleshooter; reset the update components (stop wuauserv and bits, rename SoftwareDistribution and catroot2) and retry; `DISM /Online /Cleanup-Image /RestoreHealth` repairs the component store.',
         next: group.code ? `analyze code ${group.code}` : null,
