@@ -84,6 +84,7 @@ export class UnexpectedRestartDetector implements Detector {
   findings(): EventFinding[] {
     return this.groups.entries().map(({ count, first, last, occurrences }) => {
       const codes = [...new Set(occurrences.map((o) => o.details['bugcheckCode']).filter((c): c is string => typeof c === 'string'))];
+      const button = occurrences.filter((o) => o.details['powerButton'] === 'yes').length;
       return {
         kind: 'unexpected-restart',
         family: 'crash',
@@ -91,7 +92,8 @@ export class UnexpectedRestartDetector implements Detector {
         title: `Unexpected restarts: ${count} record${count === 1 ? '' : 's'} (Kernel-Power 41 / EventLog 6008)`,
         explanation:
           'The machine restarted without a clean shutdown: a blue screen, a hang, a power loss or a held power button. ' +
-          (codes.length ? `Kernel-Power 41 names bug check ${codes.join(', ')}: it was a blue screen.` : 'Kernel-Power 41 carries no bug check code, so Windows did not record a blue screen: think power, hardware hang or a forced power-off.'),
+          (codes.length ? `Kernel-Power 41 names bug check ${codes.join(', ')}: it was a blue screen.` : 'Kernel-Power 41 carries no bug check code, so Windows did not record a blue screen: think power, hardware hang or a forced power-off.') +
+          (button ? ` ${button} of them came after the power button was pressed (PowerButtonTimestamp set): someone forced the machine off, usually because it hung.` : ''),
         advice: codes.length
           ? 'Look for the crash dump (C:\\Windows\\MEMORY.DMP, C:\\Windows\\Minidump) and analyse it.'
           : 'Check power supply / UPS and hardware logs (iLO, iDRAC), firmware and driver updates; enable a complete or kernel memory dump so a next crash leaves one.',

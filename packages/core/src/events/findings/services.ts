@@ -1,4 +1,5 @@
 /** Service failures: Service Control Manager 7000, 7001, 7009, 7011, 7023, 7031, 7034, grouped by service. */
+import { interpretAs } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
 import { dataValue, Groups, refOf, type Detector, type EventFinding } from './types.js';
 
@@ -41,20 +42,29 @@ export class ServiceDetector implements Detector {
       const events = [...new Set(occurrences.map((o) => o.details['event']))].join(', ');
       const whats = [...new Set(occurrences.map((o) => o.details['what']))].join('; ');
       const error = occurrences.map((o) => o.details['error']).find((e) => typeof e === 'string') as string | undefined;
+      const errorName = error ? errorNameOf(error) : null;
       return {
         kind: 'service-failure',
         family: 'service',
         severity: 'warning',
         title: `Service ${group.service}: ${count} failure${count === 1 ? '' : 's'} (SCM ${events})`,
-        explanation: `The service ${group.service} ${whats}${error ? `; error ${error}` : ''}.`,
+        explanation: `The service ${group.service} ${whats}${error ? `; error ${error}${errorName ? ` (${errorName})` : ''}` : ''}.`,
         advice: `Check the service's account, binary path and dependencies (\`sc qc "${group.service}"\`, \`sc queryex "${group.service}"\`) and its own log; a timeout (7009/7011) often means a slow or hung dependency at boot.`,
         next: error ? `analyze code ${error}` : null,
         count,
         firstTime: first,
         lastTime: last,
-        details: { service: group.service, error: error ?? null },
+        details: { service: group.service, error: error ?? null, errorName },
         occurrences,
       };
     });
   }
+}
+
+/** Name of a Win32 error (decimal) or HRESULT (0x...) as SCM reports them. */
+function errorNameOf(error: string): string | null {
+  const hex = error.startsWith('0x');
+  const n = hex ? Number.parseInt(error, 16) : Number(error);
+  if (!Number.isFinite(n)) return null;
+  return interpretAs(hex ? 'hresult' : 'win32', n).name;
 }
