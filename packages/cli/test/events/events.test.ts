@@ -75,7 +75,7 @@ describe('analyze events', () => {
   it('a folder: every .evtx in it', async () => {
     const r = await runEvents([fixturePath('events'), '--json']);
     const doc = JSON.parse(r.out) as Record<string, any>;
-    expect(doc['files'].map((f: any) => f.file.replace(/.*[\\/]/, ''))).toEqual(['application-temp-profile.evtx', 'system-crash-storage-update.evtx']);
+    expect(doc['files'].map((f: any) => f.file.replace(/.*[\\/]/, ''))).toEqual(['application-temp-profile.evtx', 'system-crash-storage-update.evtx', 'value-types.evtx']);
     expect(doc['findings'].map((f: any) => f.kind)).toEqual(expect.arrayContaining(['bugcheck', 'temporary-profile', 'update-failure', 'storage', 'service-failure']));
   });
 

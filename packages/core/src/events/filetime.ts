@@ -1,31 +1,36 @@
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) to the forms the reader reports. */
 
-/** 100 ns ticks between 1601-01-01 and 1970-01-01. */
-const EPOCH_DIFF_TICKS = 116444736000000000n;
+/** Milliseconds between 1601-01-01 and 1970-01-01. */
+const EPOCH_DIFF_MS = 11644473600000;
+/** Largest |ms| a JS Date holds. */
+const MAX_DATE_MS = 8.64e15;
 
-/** Split a FILETIME into ms since 1970 and the sub-millisecond ticks (0..9999). */
+/**
+ * Split a FILETIME into ms since 1970 and the sub-millisecond ticks (0..9999), exactly, without BigInt:
+ * hi * 2^32 / 10^4 = hi * 429496 + hi * 7296 / 10^4, and every partial product stays below 2^53.
+ */
 function parts(lo: number, hi: number): { ms: number; sub: number } | null {
-  // hi * 2^32 + lo stays exact in a double up to 2^53 ticks (year 30828 is 2^63; 2^53 ticks is year 30,000+
-  // away only in the high bits) - use BigInt only for the division to keep 100 ns exact.
-  const ticks = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  const since = ticks - EPOCH_DIFF_TICKS;
-  const ms = since / 10000n;
-  let sub = Number(since % 10000n);
-  let msN = Number(ms);
-  if (sub < 0) {
-    sub += 10000;
-    msN -= 1;
-  }
-  if (!Number.isFinite(msN) || Math.abs(msN) > 8.64e15) return null;
-  return { ms: msN, sub };
+  const r = (hi >>> 0) * 7296 + (lo >>> 0);
+  const ms = (hi >>> 0) * 429496 + Math.floor(r / 10000) - EPOCH_DIFF_MS;
+  if (Math.abs(ms) > MAX_DATE_MS) return null;
+  return { ms, sub: r % 10000 };
 }
 
+// Consecutive records are usually in the same second: keep the last "YYYY-MM-DDTHH:MM:SS" rendering.
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
 function isoWithTicks(ms: number, sub: number, digits: 7 | 9): string | null {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return null;
-  const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ (or ±YYYYYY-... outside 0000-9999)
-  const frac = String(d.getUTCMilliseconds() * 10000 + sub).padStart(7, '0');
-  return `${base.slice(0, base.indexOf('.'))}.${digits === 9 ? `${frac}00` : frac}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    if (Number.isNaN(d.getTime())) return null;
+    const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY-... outside 0000-9999)
+    cachedPrefix = base.slice(0, base.indexOf('.'));
+    cachedSecond = second;
+  }
+  const frac = String((ms - second * 1000) * 10000 + sub).padStart(7, '0');
+  return `${cachedPrefix}.${digits === 9 ? `${frac}00` : frac}Z`;
 }
 
 /** ISO 8601 with 7 fractional digits (`2020-08-01T21:48:07.9470757Z`) and ms since 1970. */

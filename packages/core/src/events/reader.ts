@@ -5,7 +5,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { AnalyzeError, Warnings } from '../errors.js';
 import { openFile } from '../io/files.js';
-import { CHUNK_SIZE, readChunk } from './chunk.js';
+import { CHUNK_SIZE, readChunk, type ChunkOptions } from './chunk.js';
 import { FILE_HEADER_SIZE, isEvtxHeader, parseFileHeader } from './header.js';
 import type { EvtxFileHeader, EvtxRecord, EvtxStats } from './types.js';
 
@@ -39,6 +39,14 @@ export class EvtxParser {
     let p = 0;
     this.stats.bytes += data.length;
     while (p < data.length) {
+      // A whole chunk in the input: read it where it is, without copying.
+      if (this.header && this.fill === 0 && data.length - p >= CHUNK_SIZE) {
+        const chunk = data.subarray(p, p + CHUNK_SIZE);
+        readChunk(Buffer.from(chunk.buffer, chunk.byteOffset, CHUNK_SIZE), this.blockOffset, this.chunkOptions(), this.stats);
+        this.blockOffset += CHUNK_SIZE;
+        p += CHUNK_SIZE;
+        continue;
+      }
       const want = (this.header ? CHUNK_SIZE : FILE_HEADER_SIZE) - this.fill;
       const n = Math.min(want, data.length - p);
       this.block.set(data.subarray(p, p + n), this.fill);
@@ -52,10 +60,14 @@ export class EvtxParser {
     if (!this.header) {
       this.header = this.readHeader(this.block.subarray(0, FILE_HEADER_SIZE));
     } else {
-      readChunk(this.block, this.blockOffset, { warnings: this.warnings, checkCrc: !this.header.noCrc, onRecord: this.onRecord }, this.stats);
+      readChunk(this.block, this.blockOffset, this.chunkOptions(), this.stats);
     }
     this.blockOffset += this.fill;
     this.fill = 0;
+  }
+
+  private chunkOptions(): ChunkOptions {
+    return { warnings: this.warnings, checkCrc: !this.header!.noCrc, onRecord: this.onRecord };
   }
 
   private readHeader(b: Buffer): EvtxFileHeader {

@@ -1,7 +1,7 @@
 /**
  * BinXML value types (libevtx "Value types") rendered as text the way libevtx's evtxexport and Event
- * Viewer show them: decimal integers, `0x`-prefixed hex integers, upper-case GUIDs and binary, ISO 8601
- * times with 9 fractional digits, `true`/`false`.
+ * Viewer show them: decimal integers (size_t too), `0x`-prefixed lower-case hex integers, upper-case GUIDs
+ * and binary, FILETIME as ISO 8601 with 9 fractional digits, SYSTEMTIME with 3, `true`/`false`.
  */
 import { filetimeToIso9 } from './filetime.js';
 
@@ -37,8 +37,17 @@ const FIXED_SIZE: Record<number, number> = {
   [T_REAL32]: 4, [T_REAL64]: 8, [T_BOOL]: 4, [T_GUID]: 16, [T_FILETIME]: 8, [T_SYSTEMTIME]: 16, [T_HEX32]: 4, [T_HEX64]: 8,
 };
 
-/** Windows-1252 for ANSI strings (WHATWG maps the label latin1 to it). */
-const ansiDecoder = new TextDecoder('windows-1252');
+/**
+ * Windows-1252 for ANSI strings, as libevtx decodes them. Node's TextDecoder('windows-1252') decodes
+ * 0x80-0x9F as Latin-1 control characters, so those 32 bytes are mapped here (undefined ones kept as is).
+ */
+const CP1252_80_9F = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const ansiDecoder = {
+  decode(b: Buffer): string {
+    const s = b.toString('latin1');
+    return /[\x80-\x9f]/.test(s) ? s.replace(/[\x80-\x9f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]!) : s;
+  },
+};
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
@@ -84,14 +93,17 @@ function systemtime(b: Buffer, o: number): string {
   const mi = b.readUInt16LE(o + 10);
   const s = b.readUInt16LE(o + 12);
   const ms = b.readUInt16LE(o + 14);
-  return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}000000Z`;
+  return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}Z`; // millisecond resolution, as libevtx prints it
 }
 
 function hex(n: bigint | number, digits: number): string {
   return `0x${n.toString(16).padStart(digits, '0')}`;
 }
 
-/** Format a float the way libevtx does (printf `%f`-like shortest form is used by Windows; we keep JS's). */
+/**
+ * Floats in the shortest form that reads back the same (`1.5`), as python-evtx prints them; libevtx prints
+ * `1.500000e+000` (MSVC printf style). The value is the same.
+ */
 function real(n: number): string {
   return String(n);
 }
@@ -120,7 +132,7 @@ export function renderScalar(b: Buffer, o: number, size: number, type: number): 
     case T_BOOL: return b.readUInt32LE(o) !== 0 ? 'true' : 'false';
     case T_BINARY: return hexUpper(b, o, o + size);
     case T_GUID: return guid(b, o);
-    case T_SIZET: return size >= 8 ? hex(b.readBigUInt64LE(o), 16) : size >= 4 ? hex(b.readUInt32LE(o), 8) : null;
+    case T_SIZET: return size >= 8 ? b.readBigUInt64LE(o).toString() : size >= 4 ? String(b.readUInt32LE(o)) : null; // decimal, as libevtx and python-evtx
     case T_FILETIME: return filetimeToIso9(b.readUInt32LE(o), b.readUInt32LE(o + 4));
     case T_SYSTEMTIME: return systemtime(b, o);
     case T_SID: return sid(b, o, size);
