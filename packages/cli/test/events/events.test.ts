@@ -42,7 +42,7 @@ describe('analyze events', () => {
     expect(sections[1]).toMatch(/^ERROR\s+Windows Update could not check for updates: 0x8024402C/);
     const first = sections.find((s) => s.startsWith('CRITICAL'))!;
     expect(first).toMatch(/^CRITICAL Blue screen 0x0000009F DRIVER_POWER_STATE_FAILURE: 1 time/);
-    expect(first).toContain('next     analyze dump "C:\\\\Windows\\\\MEMORY.DMP"');
+    expect(first).toContain('next     analyze dump C:\\Windows\\MEMORY.DMP');
     expect(first).toContain('before it:');
     expect(first).toMatch(/disk 7\s+\\Device\\Harddisk0\\DR0/);
   });

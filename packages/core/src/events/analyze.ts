@@ -85,9 +85,13 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
 
   for (const input of inputs) {
     const paths = typeof input === 'string' ? expandEventsPath(input) : [input.name];
+    if (paths.length === 0 && typeof input === 'string') {
+      files.push({ ...emptySummary(input), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
+      continue;
+    }
     for (const file of paths) {
       const w = new Warnings(options.strict ?? false, file);
-      const summary: EventsFileSummary = { file, records: 0, recordsDamaged: 0, chunks: 0, chunksSkipped: 0, chunksEmpty: 0, dirty: null, firstTime: null, lastTime: null, channels: [], computers: [], error: null };
+      const summary = emptySummary(file);
       const ring = new TimelineRing();
       const onRecord = (r: EvtxRecord) => {
         summary.records++;
@@ -138,6 +142,10 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
 
 /** Version of the `analyze events --json` document (docs/json-events.md); follows the project's report version. */
 export const EVENTS_SCHEMA_VERSION = REPORT_SCHEMA_VERSION;
+
+function emptySummary(file: string): EventsFileSummary {
+  return { file, records: 0, recordsDamaged: 0, chunks: 0, chunksSkipped: 0, chunksEmpty: 0, dirty: null, firstTime: null, lastTime: null, channels: [], computers: [], error: null };
+}
 
 function worst(by: Record<Severity, number>): Severity | null {
   return (['critical', 'error', 'warning', 'info'] as const).find((s) => by[s] > 0) ?? null;

@@ -112,6 +112,11 @@ describe('findings on the corpus logs: content', () => {
     expect(hasProblem(r)).toBe(false);
   });
 
+  it('a folder without .evtx files is an error (EVTX_NO_LOGS), not an empty success', async () => {
+    const r = await analyzeEvents([corpusPath('evtx', 'ground-truth')]);
+    expect(r.files).toEqual([expect.objectContaining({ error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } })]);
+  });
+
   it('a file that is not a log is reported with its error; the other files are still analysed', async () => {
     const r = await analyzeEvents([corpusPath('evtx', 'README.md'), corpusPath('evtx', 'omerbenamram__system.evtx')]);
     expect(r.files[0]!.error).toEqual({ code: 'EVTX_NOT_EVTX', message: expect.any(String), offset: 0 });

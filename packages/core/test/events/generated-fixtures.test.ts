@@ -165,7 +165,7 @@ describe('findings on the generated fixtures', () => {
     const bsod = r.findings.find((f) => f.kind === 'bugcheck')!;
     expect(bsod.severity).toBe('critical');
     expect(bsod.details).toMatchObject({ stopCode: '0x0000009F', name: 'DRIVER_POWER_STATE_FAILURE', dumpPath: 'C:\\Windows\\MEMORY.DMP' });
-    expect(bsod.next).toBe('analyze dump "C:\\\\Windows\\\\MEMORY.DMP"');
+    expect(bsod.next).toBe('analyze dump C:\\Windows\\MEMORY.DMP');
     expect(bsod.occurrences[0]!.details['parameters']).toContain('0x0000000000000003');
     const before = bsod.occurrences[0]!.timeline!.map((t) => `${t.provider} ${t.eventId}`);
     expect(before).toEqual(['stornvme 129', 'disk 7', 'disk 51', 'Ntfs 55', 'Service Control Manager 7034', 'Microsoft-Windows-Kernel-Power 41', 'EventLog 6008', 'volmgr 161', 'volmgr 46']);

@@ -50,7 +50,7 @@ export class BugcheckDetector implements Detector {
         title: `Blue screen ${code}${name ? ` ${name}` : ''}: ${count} time${count === 1 ? '' : 's'}`,
         explanation: `Windows stopped with bug check ${code}${name ? ` (${name})` : ''} and wrote a crash dump${dump ? ` to ${dump}` : ''}. The parameters of each stop are below.`,
         advice: `Open the dump to see the driver that caused it; \`analyze code ${code}\` explains the stop code and its parameters.`,
-        next: dump ? `analyze dump ${JSON.stringify(dump)}` : `analyze code ${code}`,
+        next: dump ? `analyze dump ${shellQuote(dump)}` : `analyze code ${code}`,
         count,
         firstTime: first,
         lastTime: last,
@@ -155,4 +155,9 @@ export class AppCrashDetector implements Detector {
       };
     });
   }
+}
+
+/** A path as one shell word: as is when plain, else in double quotes (Windows paths keep their backslashes). */
+function shellQuote(path: string): string {
+  return /^[\w:\\/.-]+$/.test(path) ? path : `"${path.replace(/"/g, '\\"')}"`;
 }
