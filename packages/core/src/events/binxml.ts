@@ -86,10 +86,10 @@ export class BinXmlError extends Error {
 }
 
 /**
- * Most elements one chunk may produce (parsed plus visited while resolving records). A real chunk holds
- * a few hundred records of a few dozen elements: at most 4 439 over the 18 corpus logs, so 200 000 leaves
- * a 45x margin. A hostile chunk can make a thousand tiny records reuse one huge template; the budget keeps
- * the time linear in the input.
+ * Most BinXML nodes one chunk may cost (elements parsed, plus nodes visited while resolving records). A
+ * real chunk holds a few hundred records of a few dozen elements: at most 5 099 over the 18 corpus
+ * logs, so 200 000 leaves a wide margin. A hostile chunk can make a thousand tiny records reuse one huge
+ * template; the budget keeps the time linear in the input.
  */
 export const CHUNK_WORK_BUDGET = 200_000;
 
@@ -108,7 +108,7 @@ export class ChunkBinXml {
   /** Count `n` units of work; past the budget the chunk is abandoned. */
   spend(n: number, at: number): void {
     this.work += n;
-    if (this.work > CHUNK_WORK_BUDGET) throw new BinXmlError(`chunk needs more than ${CHUNK_WORK_BUDGET} XML elements (real ones need < 5 000): rest of the chunk skipped`, at, true);
+    if (this.work > CHUNK_WORK_BUDGET) throw new BinXmlError(`chunk costs more than ${CHUNK_WORK_BUDGET} BinXML nodes (real ones about 5 000): rest of the chunk skipped`, at, true);
   }
 
   private need(pos: number, n: number, end: number, what: string): void {

@@ -27,11 +27,9 @@ class Resolver {
   /** Elements among `content`, looking through template instances and BinXml values. */
   elements(content: XContent[], vt: ValueTable | null, out: Scoped[] = [], depth = 0): Scoped[] {
     if (depth > 16) throw new BinXmlError('BinXML values nested too deeply', 0);
+    this.bx.spend(content.length, 0);
     for (const c of content) {
-      if (c.k === K_ELEMENT) {
-        this.bx.spend(1, 0);
-        out.push({ el: c, vt });
-      }
+      if (c.k === K_ELEMENT) out.push({ el: c, vt });
       else if (c.k === K_INSTANCE) this.elements(c.template.nodes, c.values, out, depth + 1);
       else if (c.k === K_SUB && vt && (vt.types[c.index] ?? T_NULL) === T_BINXML) {
         const o = vt.offsets[c.index]!;
@@ -79,6 +77,7 @@ class Resolver {
       if (c.k === K_TEXT) return c.text;
       if (c.k === K_SUB) return this.value(vt, c.index);
     }
+    this.bx.spend(content.length, 0);
     let s = '';
     for (const c of content) {
       // Whitespace-only text is template formatting (a pretty-printed manifest); libevtx leaves it out.
