@@ -306,13 +306,13 @@ export class ChunkBinXml {
     const count = b.readUInt32LE(p);
     p += 4;
     if (count > MAX_VALUES || p + count * 4 > end) throw new BinXmlError(`template instance declares ${count} values, more than its data holds`, p - 4);
-    const values: ValueTable = { offsets: new Array<number>(count), sizes: new Array<number>(count), types: new Array<number>(count) };
+    const values: ValueTable = { offsets: [], sizes: [], types: [] };
     let v = p + count * 4;
     for (let i = 0; i < count; i++) {
-      const size = b.readUInt16LE(p + i * 4);
-      values.offsets[i] = v;
-      values.sizes[i] = size;
-      values.types[i] = b[p + i * 4 + 2]!;
+      const size = b[p + i * 4]! | (b[p + i * 4 + 1]! << 8);
+      values.offsets.push(v);
+      values.sizes.push(size);
+      values.types.push(b[p + i * 4 + 2]!);
       v += size;
     }
     if (v > end) throw new BinXmlError('substitution values run past the end of the record', p);

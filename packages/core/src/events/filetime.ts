@@ -16,21 +16,24 @@ function parts(lo: number, hi: number): { ms: number; sub: number } | null {
   return { ms, sub: r % 10000 };
 }
 
-// Consecutive records are usually in the same second: keep the last "YYYY-MM-DDTHH:MM:SS" rendering.
-let cachedSecond = Number.NaN;
+// Consecutive records are usually in the same minute: keep the last "YYYY-MM-DDTHH:MM:" rendering.
+let cachedMinute = Number.NaN;
 let cachedPrefix = '';
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 function isoWithTicks(ms: number, sub: number, digits: 7 | 9): string | null {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    const d = new Date(second * 1000);
+  const minute = Math.floor(ms / 60000);
+  if (minute !== cachedMinute) {
+    const d = new Date(minute * 60000);
     if (Number.isNaN(d.getTime())) return null;
-    const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY-... outside 0000-9999)
-    cachedPrefix = base.slice(0, base.indexOf('.'));
-    cachedSecond = second;
+    const base = d.toISOString(); // YYYY-MM-DDTHH:MM:00.000Z (±YYYYYY-... outside 0000-9999)
+    cachedPrefix = base.slice(0, base.length - 7);
+    cachedMinute = minute;
   }
-  const frac = String((ms - second * 1000) * 10000 + sub).padStart(7, '0');
-  return `${cachedPrefix}.${digits === 9 ? `${frac}00` : frac}Z`;
+  const inMinute = ms - minute * 60000;
+  const second = Math.floor(inMinute / 1000);
+  const frac = String((inMinute - second * 1000) * 10000 + sub).padStart(7, '0');
+  return `${cachedPrefix}${TWO_DIGITS[second]}.${digits === 9 ? `${frac}00` : frac}Z`;
 }
 
 /** ISO 8601 with 7 fractional digits (`2020-08-01T21:48:07.9470757Z`) and ms since 1970. */

@@ -51,10 +51,8 @@ const ansiDecoder = {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
-function hexUpper(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX[b[i]!];
-  return s;
+function hexUpper(b: Buffer, start: number, end: number): string {
+  return b.toString('hex', start, end).toUpperCase();
 }
 
 /** UTF-16LE text without trailing NULs. */
@@ -70,7 +68,7 @@ function ansi(b: Buffer, start: number, end: number): string {
 }
 
 function guid(b: Buffer, o: number): string {
-  return `{${HEX[b[o + 3]!]}${HEX[b[o + 2]!]}${HEX[b[o + 1]!]}${HEX[b[o]!]}-${HEX[b[o + 5]!]}${HEX[b[o + 4]!]}-${HEX[b[o + 7]!]}${HEX[b[o + 6]!]}-${hexUpper(b, o + 8, o + 10)}-${hexUpper(b, o + 10, o + 16)}}`;
+  return `{${HEX[b[o + 3]!]}${HEX[b[o + 2]!]}${HEX[b[o + 1]!]}${HEX[b[o]!]}-${HEX[b[o + 5]!]}${HEX[b[o + 4]!]}-${HEX[b[o + 7]!]}${HEX[b[o + 6]!]}-${HEX[b[o + 8]!]}${HEX[b[o + 9]!]}-${hexUpper(b, o + 10, o + 16)}}`;
 }
 
 function sid(b: Buffer, o: number, size: number): string | null {
