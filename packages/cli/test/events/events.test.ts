@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { main } from '../../src/main.js';
 import { eventsSpec } from '../../src/commands/events/spec.js';
@@ -106,5 +107,15 @@ describe('analyze events', () => {
     const strict = await runEvents([damaged, '--strict']);
     expect(strict.exit).toBe(2);
     expect(strict.err).toMatch(/chunk records CRC32 mismatch.*\(at byte 4096\)/);
+  });
+
+  it('the built bin streams a log from a pipe (`cat System.evtx | analyze events --records -`)', () => {
+    const bin = fileURLToPath(new URL('../../bundle/bin.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'events', '--records', '-'], { input: readFileSync(SYSTEM), encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1); // findings exist (WindowsUpdateClient 20...)
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(1881);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ recordId: 1, provider: expect.any(String), time: expect.stringMatching(/Z$/) });
   });
 });
