@@ -6,7 +6,8 @@
 // Targets: at least 5x evtxexport's speed, peak RSS <= 256 MB.
 // Needs the built core: node_modules/.bin/tsc -b
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,16 +30,18 @@ if (spawnSync('evtxexport', ['-h']).error) {
 const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'));
 const sources = manifest.files.filter((f) => !f.damaged && f.contains.record_count > 0 && f.reference_failures.length === 0).map((f) => join(corpus, f.name));
 
+// A corpus file may be stored gzip-compressed (`<name>.gz`, see fixtures/corpus): copies get the original bytes.
+const contents = sources.map((src) => (existsSync(src) ? readFileSync(src) : gunzipSync(readFileSync(`${src}.gz`))));
 const dir = mkdtempSync(join(tmpdir(), 'analyze-bench-events-'));
 const files = [];
 let bytes = 0;
 for (let round = 0; bytes < TARGET_BYTES; round++) {
-  for (const src of sources) {
+  sources.forEach((src, i) => {
     const dst = join(dir, `${round}-${src.split('/').pop()}`);
-    copyFileSync(src, dst);
+    writeFileSync(dst, contents[i]);
     files.push(dst);
-    bytes += statSync(dst).size;
-  }
+    bytes += contents[i].length;
+  });
 }
 
 const childScript = (mode) => `
