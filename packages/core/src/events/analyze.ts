@@ -101,7 +101,7 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
         }
         if (r.channel && summary.channels.length < MAX_DISTINCT && !summary.channels.includes(r.channel)) summary.channels.push(r.channel);
         if (r.computer && summary.computers.length < MAX_DISTINCT && !summary.computers.includes(r.computer)) summary.computers.push(r.computer);
-        const timeline = () => ring.before(r);
+        const timeline = (atMs?: number) => ring.before(r, atMs ?? r.timeMs);
         for (const d of detectors) d.add(r, file, timeline);
         ring.push(r);
         options.onRecord?.(r, file);

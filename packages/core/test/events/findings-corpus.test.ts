@@ -66,7 +66,12 @@ describe('findings on the corpus logs: content', () => {
     // newest first
     const times = f.occurrences.map((o) => o.ref.time!);
     expect([...times].sort().reverse()).toEqual(times);
-    expect(f.occurrences.some((o) => (o.timeline ?? []).length > 0)).toBe(true);
+    // 6008's binary data holds the moment the machine went down (UTC); its timeline looks back from there
+    const crash = f.occurrences.find((o) => o.ref.recordId === 877)!;
+    expect(crash.details['crashTime']).toBe('2020-08-07T20:11:37.3740000Z');
+    const before = crash.timeline!;
+    expect(before.map((t) => `${t.provider} ${t.eventId}`)).toContain('NETLOGON 5719');
+    for (const t of before) expect(t.time >= '2020-08-07T20:01:37' && t.time <= '2020-08-07T20:11:37.374').toBe(true);
     expect(hasProblem(r)).toBe(true);
   });
 

@@ -26,7 +26,7 @@ export function parseBugcheckText(s: string): { code: number; parameters: string
 export class BugcheckDetector implements Detector {
   private readonly groups = new Groups<{ code: number }>();
 
-  add(r: EvtxRecord, file: string, timeline: () => TimelineEntry[]): void {
+  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
     if (r.eventId !== 1001 || !(r.provider === BUGCHECK_PROVIDER || r.eventSourceName === 'BugCheck')) return;
     const parsed = parseBugcheckText(dataValue(r, 'param1', 1) ?? '');
     if (!parsed) return;
@@ -65,7 +65,7 @@ export class BugcheckDetector implements Detector {
 export class UnexpectedRestartDetector implements Detector {
   private readonly groups = new Groups<null>();
 
-  add(r: EvtxRecord, file: string, timeline: () => TimelineEntry[]): void {
+  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
     const kp41 = r.eventId === 41 && r.provider === 'Microsoft-Windows-Kernel-Power';
     const ev6008 = r.eventId === 6008 && r.provider === 'EventLog';
     if (!kp41 && !ev6008) return;
@@ -75,10 +75,16 @@ export class UnexpectedRestartDetector implements Detector {
       details['bugcheckCode'] = Number.isFinite(code) && code !== 0 ? hex32(code) : null;
       details['bugcheckName'] = Number.isFinite(code) && code !== 0 ? bugcheckName(code) : null;
       details['powerButton'] = r.data['PowerButtonTimestamp'] && r.data['PowerButtonTimestamp'] !== '0' ? 'yes' : null;
-    } else {
-      details['shutdownAt'] = [r.data['#2'], r.data['#1']].filter(Boolean).join(' ').replace(/\u200e/g, '') || null;
     }
-    this.groups.add('restart', () => null, { ref: refOf(r, file), details, timeline: timeline() });
+    let crashMs: number | undefined;
+    if (ev6008) {
+      details['shutdownAt'] = [r.data['#2'], r.data['#1']].filter(Boolean).join(' ').replace(/\u200e/g, '') || null;
+      const utc = shutdownUtc(r.data['Binary']);
+      details['crashTime'] = utc?.iso ?? null;
+      crashMs = utc?.ms;
+    }
+    // 6008 is written at the next boot; its timeline looks back from the moment the machine went down.
+    this.groups.add('restart', () => null, { ref: refOf(r, file), details, timeline: timeline(crashMs) });
   }
 
   findings(): EventFinding[] {
@@ -160,4 +166,17 @@ export class AppCrashDetector implements Detector {
 /** A path as one shell word: as is when plain, else in double quotes (Windows paths keep their backslashes). */
 function shellQuote(path: string): string {
   return /^[\w:\\/.-]+$/.test(path) ? path : `"${path.replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * EventLog 6008's binary data: two SYSTEMTIMEs (16 bytes each), the unexpected shutdown in local time, then
+ * in UTC. Returns the UTC one, or null when the data is not that.
+ */
+export function shutdownUtc(hex: string | undefined): { iso: string; ms: number } | null {
+  if (!hex || hex.length < 64 || !/^[0-9A-F]+$/i.test(hex)) return null;
+  const b = Buffer.from(hex.slice(32, 64), 'hex');
+  const [y, mo, , d, h, mi, s, ms] = Array.from({ length: 8 }, (_, i) => b.readUInt16LE(2 * i)) as [number, number, number, number, number, number, number, number];
+  if (y < 1601 || y > 30827 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || ms > 999) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return { iso: new Date(t).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z'), ms: t };
 }

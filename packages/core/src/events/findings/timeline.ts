@@ -4,8 +4,13 @@ import type { TimelineEntry } from './types.js';
 
 /** How far back a crash timeline looks. */
 export const TIMELINE_WINDOW_MS = 10 * 60 * 1000;
-/** Most entries kept (and shown) per timeline. */
+/** Most entries shown per timeline. */
 export const TIMELINE_MAX = 15;
+/**
+ * Most entries the ring holds. A 6008 record is written at the next boot, after that boot's own warnings,
+ * and its timeline looks back from the crash time: the ring must reach past one boot's worth of warnings.
+ */
+const RING_SIZE = 256;
 /** Levels kept: 1 critical, 2 error, 3 warning (information events would drown the signal). */
 const MAX_LEVEL = 3;
 
@@ -20,15 +25,15 @@ export class TimelineRing {
       ms: r.timeMs,
       entry: { time: r.time, provider: r.provider, eventId: r.eventId, level: r.level, recordId: r.recordId, summary: values.length > 160 ? `${values.slice(0, 157)}...` : values },
     });
-    if (this.ring.length > TIMELINE_MAX * 4) this.ring.splice(0, this.ring.length - TIMELINE_MAX * 2);
+    if (this.ring.length > RING_SIZE * 2) this.ring.splice(0, this.ring.length - RING_SIZE);
   }
 
-  /** Entries within TIMELINE_WINDOW_MS before `r` (itself excluded), oldest first. */
-  before(r: EvtxRecord): TimelineEntry[] {
-    if (r.timeMs === null) return [];
-    const from = r.timeMs - TIMELINE_WINDOW_MS;
+  /** Entries within TIMELINE_WINDOW_MS before `atMs` (default: the record's time; the record itself excluded), oldest first. */
+  before(r: EvtxRecord, atMs: number | null = r.timeMs): TimelineEntry[] {
+    if (atMs === null) return [];
+    const from = atMs - TIMELINE_WINDOW_MS;
     return this.ring
-      .filter((e) => e.ms >= from && e.ms <= r.timeMs! && e.entry.recordId !== r.recordId)
+      .filter((e) => e.ms >= from && e.ms <= atMs && e.entry.recordId !== r.recordId)
       .sort((a, b) => a.ms - b.ms)
       .slice(-TIMELINE_MAX)
       .map((e) => e.entry);

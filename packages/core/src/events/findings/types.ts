@@ -56,7 +56,8 @@ export const MAX_OCCURRENCES = 20;
 
 /** A detector sees every record and turns the ones it knows into findings. */
 export interface Detector {
-  add(r: EvtxRecord, file: string, timeline: () => TimelineEntry[]): void;
+  /** `timeline(atMs)`: the warnings and errors before `atMs` (default: the record's own time). */
+  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void;
   findings(): EventFinding[];
 }
 
