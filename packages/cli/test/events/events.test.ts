@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { main } from '../../src/main.js';
 import { eventsSpec } from '../../src/commands/events/spec.js';
 import { captureIo } from '../helpers/io.js';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The core corpus helper (it knows where corpus files live, and may decompress them), loaded by path:
@@ -78,6 +79,9 @@ describe('analyze events', () => {
     const doc = JSON.parse(r.out) as Record<string, any>;
     expect(doc['files'].map((f: any) => f.file.replace(/.*[\\/]/, ''))).toEqual(['application-temp-profile.evtx', 'system-crash-storage-update.evtx', 'value-types.evtx']);
     expect(doc['findings'].map((f: any) => f.kind)).toEqual(expect.arrayContaining(['bugcheck', 'temporary-profile', 'update-failure', 'storage', 'service-failure']));
+    // named as the user named the folder, not as a resolved absolute path
+    const relative = JSON.parse((await runEvents(['fixtures/events', '--json'])).out) as Record<string, any>;
+    expect(relative['files'][0].file).toBe(join('fixtures', 'events', 'application-temp-profile.evtx'));
   });
 
   it('- reads stdin', async () => {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { analyzeEvents, hasProblem, recordJson, type EventsInput } from '@analyze/core/events';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, reportWarnings } from '../../output.js';
@@ -26,9 +26,15 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     }
   }
   const records = raw['records'] === true;
-  const display = new Map<string, string>();
-  files.forEach((f, i) => { if (typeof inputs[i] === 'string') display.set(inputs[i] as string, f); });
-  const shown = (path: string) => display.get(path) ?? path;
+  // Report files as the user named them (a folder's logs as FOLDER/name), not as resolved absolute paths.
+  const given = files.map((f, i) => [inputs[i], f] as const).filter((p): p is readonly [string, string] => typeof p[0] === 'string');
+  const shown = (path: string) => {
+    for (const [abs, name] of given) {
+      if (path === abs) return name;
+      if (path.startsWith(abs + sep)) return join(name, path.slice(abs.length + 1));
+    }
+    return path;
+  };
 
   const report = await analyzeEvents(inputs, {
     strict: ctx.strict,
