@@ -9,4 +9,5 @@ export const examples = [
   { title: 'what crashed an ESXi host (purple screen)', args: ['psod', 'fixtures/psod/e1000.txt'] },
   { title: 'name, meaning and fix of a Windows Update error', args: ['code', '0x800B0001'] },
   { title: 'why Windows signs a user in with a temporary profile', args: ['profiles', 'fixtures/windows/temp-profile.reg'] },
+  { title: 'what the event log says: a blue screen, the disk errors before it, a failing update', args: ['events', 'fixtures/events/system-crash-storage-update.evtx'] },
 ];

@@ -15,6 +15,7 @@
  *   import { analyzePsod } from '@analyze/core/psod';
  *   import { lookupCode } from '@analyze/core/codes';
  *   import { analyzeProfiles } from '@analyze/core/windows';      // registry hives, .reg files, ProfileList
+ *   import { analyzeEvents } from '@analyze/core/events';        // .evtx logs: crashes, profiles, updates, services, storage
  *   import { AnalyzeError } from '@analyze/core/errors';
  */
 export { AnalyzeError, MAX_WARNINGS, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
@@ -30,3 +31,9 @@ export * as psod from './psod/index.js';
 export * as codes from './codes/index.js';
 export * as windows from './windows/index.js';
 export * as tables from './tables/index.js';
+/**
+ * Windows event logs (.evtx): `events.analyzeEvents(['System.evtx'])` reads the logs natively (streaming,
+ * chunk by chunk) and returns the findings document (docs/json-events.md); `events.readEvtxFile` gives the
+ * records themselves.
+ */
+export * as events from './events/index.js';

@@ -1,0 +1,51 @@
+import type { EventFinding, EventsReport, Severity } from '@analyze/core/events';
+import type { Colors } from '../../render/color.js';
+import { printable } from '../../render/printable.js';
+
+/** Occurrences listed per finding in text (the JSON has up to 20). */
+const SHOWN_OCCURRENCES = 5;
+
+function label(s: Severity, c: Colors): string {
+  const text = s.toUpperCase().padEnd(8);
+  return s === 'critical' || s === 'error' ? c.red(c.bold(text)) : s === 'warning' ? c.yellow(text) : c.dim(text);
+}
+
+const day = (t: string | null) => (t ? t.slice(0, 19).replace('T', ' ') : '?');
+
+function finding(f: EventFinding, c: Colors, many: boolean): string[] {
+  const out = [`${label(f.severity, c)} ${c.bold(printable(f.title))}`];
+  const span = f.firstTime === f.lastTime ? day(f.lastTime) : `${day(f.firstTime)} .. ${day(f.lastTime)}`;
+  out.push(`         ${c.dim(`when     ${span} UTC`)}`);
+  out.push(`         ${printable(f.explanation)}`);
+  out.push(`         ${c.yellow('advice')}   ${printable(f.advice)}`);
+  if (f.next) out.push(`         ${c.yellow('next')}     ${printable(f.next)}`);
+  for (const o of f.occurrences.slice(0, SHOWN_OCCURRENCES)) {
+    const extra = Object.entries(o.details)
+      .filter(([k, v]) => v !== null && v !== '' && k !== 'what' && k !== 'event' && k !== 'application')
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    out.push(`         ${c.dim(`- record ${o.ref.recordId}  ${day(o.ref.time)}${many ? `  ${o.ref.file}` : ''}${extra ? `  ${extra}` : ''}`)}`.slice(0, 400));
+    if (o.timeline?.length) {
+      out.push(`           ${c.dim('before it:')}`);
+      for (const t of o.timeline) out.push(`             ${c.dim(printable(`${day(t.time)}  ${t.provider ?? '?'} ${t.eventId ?? '?'}  ${t.summary}`).slice(0, 200))}`);
+    }
+  }
+  if (f.count > SHOWN_OCCURRENCES) out.push(`         ${c.dim(`(${f.count - Math.min(SHOWN_OCCURRENCES, f.occurrences.length)} more; --json lists ${Math.min(f.count, 20)})`)}`);
+  return out;
+}
+
+export function renderEvents(r: EventsReport, c: Colors): string {
+  const out: string[] = [];
+  for (const f of r.files) {
+    if (f.error && f.records === 0) continue;
+    const span = f.firstTime ? `${day(f.firstTime)} .. ${day(f.lastTime)} UTC` : 'no records';
+    const damage = f.recordsDamaged || f.chunksSkipped ? c.yellow(`, ${f.recordsDamaged} damaged record(s), ${f.chunksSkipped} chunk(s) skipped`) : '';
+    out.push(`${c.bold(printable(f.file))}: ${f.records} records, ${span}${f.computers.length ? `, ${printable(f.computers.join(', '))}` : ''}${damage}`);
+  }
+  const many = r.files.length > 1;
+  if (r.findings.length === 0) out.push('', 'No crashes, temporary profiles, update, service or storage failures in these logs.');
+  for (const f of r.findings) out.push('', ...finding(f, c, many));
+  const s = r.summary.bySeverity;
+  out.push('', `${r.summary.findings} finding(s): ${s.critical} critical, ${s.error} error, ${s.warning} warning, ${s.info} info`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { main } from '../../src/main.js';
+import { eventsSpec } from '../../src/commands/events/spec.js';
+import { captureIo } from '../helpers/io.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The core corpus helper (it knows where corpus files live, and may decompress them), loaded by path:
+// it sits outside this package's TypeScript project.
+const helper = fileURLToPath(new URL('../../../core/test/helpers/corpus.ts', import.meta.url));
+const { corpusPath, fixturePath, REPO_ROOT } = (await import(helper)) as {
+  corpusPath: (...parts: string[]) => string;
+  fixturePath: (...parts: string[]) => string;
+  REPO_ROOT: string;
+};
+
+async function runEvents(argv: string[], stdin?: Buffer) {
+  const io = captureIo({ cwd: REPO_ROOT, ...(stdin ? { stdin } : {}) });
+  const exit = await main(['events', ...argv], io, [eventsSpec]);
+  return { exit, out: io.stdout, err: io.stderr };
+}
+
+const BELKASOFT = corpusPath('evtx', 'AndrewRathbun__BelkasoftCTF_InsiderThreat_System.evtx');
+const SYSTEM = corpusPath('evtx', 'omerbenamram__system.evtx');
+
+describe('analyze events', () => {
+  it('a real System log: unexpected restarts and service failures, exit 1', async () => {
+    const r = await runEvents([BELKASOFT]);
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain('1766 records');
+    expect(r.out).toContain('WIN-AN5B2T7E4GI');
+    expect(r.out).toMatch(/ERROR\s+Unexpected restarts: 8 records/);
+    expect(r.out).toMatch(/Service Spooler: 1 failure \(SCM 7023\)/);
+    expect(r.out).toContain('next     analyze code 0x8007000E');
+    expect(r.err).toBe('');
+  });
+
+  it('generated fixtures: the blue screen with the dump command and the minutes before it; newest finding first', async () => {
+    const r = await runEvents([fixturePath('events', 'system-crash-storage-update.evtx')]);
+    expect(r.exit).toBe(1);
+    const sections = r.out.split('\n\n');
+    expect(sections[1]).toMatch(/^ERROR\s+Windows Update could not check for updates: 0x8024402C/);
+    const first = sections.find((s) => s.startsWith('CRITICAL'))!;
+    expect(first).toMatch(/^CRITICAL Blue screen 0x0000009F DRIVER_POWER_STATE_FAILURE: 1 time/);
+    expect(first).toContain('next     analyze dump C:\\Windows\\MEMORY.DMP');
+    expect(first).toContain('before it:');
+    expect(first).toMatch(/disk 7\s+\\Device\\Harddisk0\\DR0/);
+  });
+
+  it('--json: the findings document with schemaVersion (docs/json-events.md)', async () => {
+    const r = await runEvents([SYSTEM, '--json']);
+    expect(r.exit).toBe(1);
+    const doc = JSON.parse(r.out) as Record<string, any>;
+    expect(doc['schemaVersion']).toBe('1.0');
+    expect(doc['files'][0]).toMatchObject({ records: 1881, dirty: true, error: null });
+    const wu = doc['findings'].find((f: any) => f.kind === 'update-failure' && f.details.errorCode === '0x80248007');
+    expect(wu).toMatchObject({ severity: 'error', count: 4, next: 'analyze code 0x80248007' });
+    expect(wu.occurrences[0].ref).toMatchObject({ file: SYSTEM, eventId: 20, provider: 'Microsoft-Windows-WindowsUpdateClient' });
+    expect(doc['summary']).toMatchObject({ files: 1, records: 1881 });
+  });
+
+  it('--records: one JSON object per record, in file order, like evtx_dump', async () => {
+    const r = await runEvents([SYSTEM, '--records']);
+    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines.length).toBe(1881);
+    expect(Object.keys(lines[0]!)).toEqual(['recordId', 'eventId', 'qualifiers', 'level', 'time', 'provider', 'channel', 'computer', 'data']);
+    for (const l of lines) expect(l['time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+    const wu = lines.find((l) => l['eventId'] === 20 && l['provider'] === 'Microsoft-Windows-WindowsUpdateClient')!;
+    expect(wu['data']['errorCode']).toBe('0x80248007');
+    const classic = lines.find((l) => l['provider'] === 'EventLog' && l['eventId'] === 6013)!;
+    expect(classic['qualifiers']).toBe(32768);
+    expect(Object.keys(classic['data'])[0]).toBe('#1');
+  });
+
+  it('a folder: every .evtx in it', async () => {
+    const r = await runEvents([fixturePath('events'), '--json']);
+    const doc = JSON.parse(r.out) as Record<string, any>;
+    expect(doc['files'].map((f: any) => f.file.replace(/.*[\\/]/, ''))).toEqual(['application-temp-profile.evtx', 'system-crash-storage-update.evtx', 'value-types.evtx']);
+    expect(doc['findings'].map((f: any) => f.kind)).toEqual(expect.arrayContaining(['bugcheck', 'temporary-profile', 'update-failure', 'storage', 'service-failure']));
+    // named as the user named the folder, not as a resolved absolute path
+    const relative = JSON.parse((await runEvents(['fixtures/events', '--json'])).out) as Record<string, any>;
+    expect(relative['files'][0].file).toBe(join('fixtures', 'events', 'application-temp-profile.evtx'));
+  });
+
+  it('- reads stdin', async () => {
+    const r = await runEvents(['-', '--json'], readFileSync(SYSTEM));
+    const doc = JSON.parse(r.out) as Record<string, any>;
+    expect(doc['files'][0]).toMatchObject({ file: '-', records: 1881 });
+    expect(r.exit).toBe(1);
+  });
+
+  it('an empty log: nothing to report, exit 0', async () => {
+    const r = await runEvents([corpusPath('evtx', 'fukusuket__Microsoft-Windows-Kernel-WHEA%4Errors.evtx')]);
+    expect(r.exit).toBe(0);
+    expect(r.out).toContain('No crashes, temporary profiles, update, service or storage failures');
+  });
+
+  it('not an event log: one line naming the file and the byte offset, exit 2; the other files still reported', async () => {
+    const r = await runEvents([corpusPath('evtx', 'README.md'), SYSTEM]);
+    expect(r.exit).toBe(2);
+    expect(r.err).toMatch(/README\.md: not a Windows event log \(\.evtx\): no ElfFile signature \(at byte 0\)/);
+    expect(r.out).toContain('1881 records');
+  });
+
+  it('a damaged log: warnings with offsets on stderr; --strict makes the first one an error (exit 2)', async () => {
+    const damaged = corpusPath('evtx', 'omerbenamram__sample_with_a_bad_chunk_magic.evtx');
+    const r = await runEvents([damaged]);
+    expect(r.err).toMatch(/warning: .*has no ElfChnk signature; skipped \(at byte 397312\) \[EVTX_CHUNK_SIGNATURE\]/);
+    const strict = await runEvents([damaged, '--strict']);
+    expect(strict.exit).toBe(2);
+    expect(strict.err).toMatch(/chunk records CRC32 mismatch.*\(at byte 4096\)/);
+  });
+
+  it('the built bin streams a log from a pipe (`cat System.evtx | analyze events --records -`)', () => {
+    const bin = fileURLToPath(new URL('../../bundle/bin.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'events', '--records', '-'], { input: readFileSync(SYSTEM), encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1); // findings exist (WindowsUpdateClient 20...)
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(1881);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ recordId: 1, provider: expect.any(String), time: expect.stringMatching(/Z$/) });
+  });
+});

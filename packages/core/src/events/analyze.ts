@@ -1,0 +1,165 @@
+/**
+ * `analyzeEvents`: read one or more .evtx files (or folders of them, or a stream) in one pass each and
+ * turn the admin-relevant events into findings. Memory: one chunk per file plus bounded finding groups.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnalyzeError, Warnings, type Warning } from '../errors.js';
+import { REPORT_SCHEMA_VERSION } from '../report.js';
+import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
+import { ProfileDetector } from './findings/profile.js';
+import { ServiceDetector } from './findings/services.js';
+import { StorageDetector } from './findings/storage.js';
+import { TimelineRing } from './findings/timeline.js';
+import type { Detector, EventFinding, Severity } from './findings/types.js';
+import { UpdateDetector } from './findings/update.js';
+import { readEvtxFile, readEvtxStream, type EvtxReadResult } from './reader.js';
+import type { EvtxRecord } from './types.js';
+
+/** One input: a file or folder path, or a stream (stdin) with the name to show for it. */
+export type EventsInput = string | { name: string; stream: AsyncIterable<Uint8Array> };
+
+export interface AnalyzeEventsOptions {
+  /** Turn the first warning into an error for that file. */
+  strict?: boolean;
+  /** Also called with every record, in file order (e.g. to print them). */
+  onRecord?: (r: EvtxRecord, file: string) => void;
+}
+
+/** Distinct values kept per file summary (channels, computers). */
+const MAX_DISTINCT = 20;
+
+export interface EventsFileSummary {
+  file: string;
+  records: number;
+  recordsDamaged: number;
+  chunks: number;
+  chunksSkipped: number;
+  chunksEmpty: number;
+  /** The header's dirty flag (not closed cleanly). */
+  dirty: boolean | null;
+  firstTime: string | null;
+  lastTime: string | null;
+  channels: string[];
+  computers: string[];
+  /** Set when the file could not be read (not an .evtx, unreadable, --strict); what was read before still counts. */
+  error: { code: string; message: string; offset?: number } | null;
+}
+
+export interface EventsReport {
+  schemaVersion: string;
+  files: EventsFileSummary[];
+  /** Newest first (by the time of their latest record), then most severe first. */
+  findings: EventFinding[];
+  summary: { files: number; records: number; findings: number; worstSeverity: Severity | null; bySeverity: Record<Severity, number> };
+  warnings: Warning[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
+
+/** The .evtx files of a folder (sorted by name), or the path itself when it is a file. */
+export function expandEventsPath(path: string): string[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return [path]; // the reader reports "no such file"
+  }
+  if (!isDir) return [path];
+  return readdirSync(path)
+    .filter((n) => n.toLowerCase().endsWith('.evtx'))
+    .sort()
+    .map((n) => join(path, n));
+}
+
+/**
+ * Read the event logs and find crashes, temporary profiles, Windows Update failures, service failures and
+ * storage errors. Never throws for a damaged or unreadable file: it is listed with its error and the
+ * records read before the damage still count. Records are passed to `onRecord` as they are read.
+ */
+export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEventsOptions = {}): Promise<EventsReport> {
+  const detectors: Detector[] = [new BugcheckDetector(), new UnexpectedRestartDetector(), new AppCrashDetector(), new ProfileDetector(), new UpdateDetector(), new ServiceDetector(), new StorageDetector()];
+  const files: EventsFileSummary[] = [];
+  const warnings: Warning[] = [];
+  let records = 0;
+
+  for (const input of inputs) {
+    const paths = typeof input === 'string' ? expandEventsPath(input) : [input.name];
+    if (paths.length === 0 && typeof input === 'string') {
+      files.push({ ...emptySummary(input), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
+      continue;
+    }
+    for (const file of paths) {
+      const w = new Warnings(options.strict ?? false, file);
+      const summary = emptySummary(file);
+      const ring = new TimelineRing();
+      const onRecord = (r: EvtxRecord) => {
+        summary.records++;
+        if (r.time !== null) {
+          if (summary.firstTime === null || r.time < summary.firstTime) summary.firstTime = r.time;
+          if (summary.lastTime === null || r.time > summary.lastTime) summary.lastTime = r.time;
+        }
+        if (r.channel && summary.channels.length < MAX_DISTINCT && !summary.channels.includes(r.channel)) summary.channels.push(r.channel);
+        if (r.computer && summary.computers.length < MAX_DISTINCT && !summary.computers.includes(r.computer)) summary.computers.push(r.computer);
+        const timeline = (atMs?: number) => ring.before(r, atMs ?? r.timeMs);
+        for (const d of detectors) d.add(r, file, timeline);
+        ring.push(r);
+        options.onRecord?.(r, file);
+      };
+      let result: EvtxReadResult | null = null;
+      try {
+        result = typeof input === 'string' ? readEvtxFile(file, onRecord, { warnings: w }) : await readEvtxStream(input.stream, onRecord, { warnings: w });
+      } catch (e) {
+        if (!(e instanceof AnalyzeError)) throw e;
+        summary.error = { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+      }
+      if (result) {
+        summary.recordsDamaged = result.stats.recordsDamaged;
+        summary.chunks = result.stats.chunks;
+        summary.chunksSkipped = result.stats.chunksSkipped;
+        summary.chunksEmpty = result.stats.chunksEmpty;
+        summary.dirty = result.header.dirty;
+      }
+      records += summary.records;
+      warnings.push(...w.list);
+      files.push(summary);
+    }
+  }
+
+  const findings = detectors
+    .flatMap((d) => d.findings())
+    .sort((a, b) => (b.lastTime ?? '').localeCompare(a.lastTime ?? '') || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  const bySeverity: Record<Severity, number> = { critical: 0, error: 0, warning: 0, info: 0 };
+  for (const f of findings) bySeverity[f.severity]++;
+  return {
+    schemaVersion: EVENTS_SCHEMA_VERSION,
+    files,
+    findings,
+    summary: { files: files.length, records, findings: findings.length, worstSeverity: worst(bySeverity), bySeverity },
+    warnings,
+  };
+}
+
+/** Version of the `analyze events --json` document (docs/json-events.md); follows the project's report version. */
+export const EVENTS_SCHEMA_VERSION = REPORT_SCHEMA_VERSION;
+
+function emptySummary(file: string): EventsFileSummary {
+  return { file, records: 0, recordsDamaged: 0, chunks: 0, chunksSkipped: 0, chunksEmpty: 0, dirty: null, firstTime: null, lastTime: null, channels: [], computers: [], error: null };
+}
+
+function worst(by: Record<Severity, number>): Severity | null {
+  return (['critical', 'error', 'warning', 'info'] as const).find((s) => by[s] > 0) ?? null;
+}
+
+/** True when a finding of severity warning or above exists (the CLI's exit status 1). */
+export function hasProblem(report: EventsReport): boolean {
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.warning);
+}
+
+/**
+ * One record as `--records` prints it (one JSON object per line, like evtx_dump): recordId, eventId,
+ * qualifiers, level, time (ISO 8601 UTC, 7 fractional digits), provider, channel, computer, data.
+ */
+export function recordJson(r: EvtxRecord): Record<string, unknown> {
+  return { recordId: r.recordId, eventId: r.eventId, qualifiers: r.qualifiers, level: r.level, time: r.time, provider: r.provider, channel: r.channel, computer: r.computer, data: r.data };
+}

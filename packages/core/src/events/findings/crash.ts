@@ -1,0 +1,182 @@
+/**
+ * Crashes: blue screens (BugCheck 1001), unexpected restarts (Kernel-Power 41, EventLog 6008) and
+ * application crashes (Application Error 1000, Windows Error Reporting 1001 APPCRASH).
+ */
+import { interpretAs } from '../../codes/index.js';
+import type { EvtxRecord } from '../types.js';
+import { dataValue, Groups, refOf, type Detector, type EventFinding, type TimelineEntry } from './types.js';
+
+const BUGCHECK_PROVIDER = 'Microsoft-Windows-WER-SystemErrorReporting';
+
+function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+function bugcheckName(code: number): string | null {
+  return interpretAs('bugcheck', code).name;
+}
+
+/** BugCheck 1001 param1: `0x0000009f (0x0000000000000003, 0x..., 0x..., 0x...)`. */
+export function parseBugcheckText(s: string): { code: number; parameters: string[] } | null {
+  const m = /^\s*0x([0-9a-f]{1,8})\s*\(([^)]*)\)/i.exec(s);
+  if (!m) return null;
+  return { code: Number.parseInt(m[1]!, 16), parameters: m[2]!.split(',').map((p) => p.trim()).filter(Boolean) };
+}
+
+export class BugcheckDetector implements Detector {
+  private readonly groups = new Groups<{ code: number }>();
+
+  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
+    if (r.eventId !== 1001 || !(r.provider === BUGCHECK_PROVIDER || r.eventSourceName === 'BugCheck')) return;
+    const parsed = parseBugcheckText(dataValue(r, 'param1', 1) ?? '');
+    if (!parsed) return;
+    const dump = dataValue(r, 'param2', 2);
+    this.groups.add(String(parsed.code), () => ({ code: parsed.code }), {
+      ref: refOf(r, file),
+      details: { stopCode: hex32(parsed.code), parameters: parsed.parameters.join(', '), dumpPath: dump || null, reportId: dataValue(r, 'param3', 3) },
+      timeline: timeline(),
+    });
+  }
+
+  findings(): EventFinding[] {
+    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+      const name = bugcheckName(group.code);
+      const code = hex32(group.code);
+      const dump = occurrences.map((o) => o.details['dumpPath']).find((d) => typeof d === 'string' && d) as string | undefined;
+      return {
+        kind: 'bugcheck',
+        family: 'crash',
+        severity: 'critical',
+        title: `Blue screen ${code}${name ? ` ${name}` : ''}: ${count} time${count === 1 ? '' : 's'}`,
+        explanation: `Windows stopped with bug check ${code}${name ? ` (${name})` : ''} and wrote a crash dump${dump ? ` to ${dump}` : ''}. The parameters of each stop are below.`,
+        advice: `Open the dump to see the driver that caused it; \`analyze code ${code}\` explains the stop code and its parameters.`,
+        next: dump ? `analyze dump ${shellQuote(dump)}` : `analyze code ${code}`,
+        count,
+        firstTime: first,
+        lastTime: last,
+        details: { stopCode: code, name, dumpPath: dump ?? null },
+        occurrences,
+      };
+    });
+  }
+}
+
+/** Kernel-Power 41 (the system rebooted without cleanly shutting down) and EventLog 6008 (previous shutdown unexpected). */
+export class UnexpectedRestartDetector implements Detector {
+  private readonly groups = new Groups<null>();
+
+  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
+    const kp41 = r.eventId === 41 && r.provider === 'Microsoft-Windows-Kernel-Power';
+    const ev6008 = r.eventId === 6008 && r.provider === 'EventLog';
+    if (!kp41 && !ev6008) return;
+    const details: Record<string, string | number | null> = { event: kp41 ? 'Kernel-Power 41' : 'EventLog 6008' };
+    if (kp41) {
+      const code = Number(r.data['BugcheckCode'] ?? '0');
+      details['bugcheckCode'] = Number.isFinite(code) && code !== 0 ? hex32(code) : null;
+      details['bugcheckName'] = Number.isFinite(code) && code !== 0 ? bugcheckName(code) : null;
+      details['powerButton'] = r.data['PowerButtonTimestamp'] && r.data['PowerButtonTimestamp'] !== '0' ? 'yes' : null;
+    }
+    let crashMs: number | undefined;
+    if (ev6008) {
+      details['shutdownAt'] = [r.data['#2'], r.data['#1']].filter(Boolean).join(' ').replace(/\u200e/g, '') || null;
+      const utc = shutdownUtc(r.data['Binary']);
+      details['crashTime'] = utc?.iso ?? null;
+      crashMs = utc?.ms;
+    }
+    // 6008 is written at the next boot; its timeline looks back from the moment the machine went down.
+    this.groups.add('restart', () => null, { ref: refOf(r, file), details, timeline: timeline(crashMs) });
+  }
+
+  findings(): EventFinding[] {
+    return this.groups.entries().map(({ count, first, last, occurrences }) => {
+      const codes = [...new Set(occurrences.map((o) => o.details['bugcheckCode']).filter((c): c is string => typeof c === 'string'))];
+      const button = occurrences.filter((o) => o.details['powerButton'] === 'yes').length;
+      return {
+        kind: 'unexpected-restart',
+        family: 'crash',
+        severity: 'error',
+        title: `Unexpected restarts: ${count} record${count === 1 ? '' : 's'} (Kernel-Power 41 / EventLog 6008)`,
+        explanation:
+          'The machine restarted without a clean shutdown: a blue screen, a hang, a power loss or a held power button. ' +
+          (codes.length ? `Kernel-Power 41 names bug check ${codes.join(', ')}: it was a blue screen.` : 'Kernel-Power 41 carries no bug check code, so Windows did not record a blue screen: think power, hardware hang or a forced power-off.') +
+          (button ? ` ${button} of them came after the power button was pressed (PowerButtonTimestamp set): someone forced the machine off, usually because it hung.` : ''),
+        advice: codes.length
+          ? 'Look for the crash dump (C:\\Windows\\MEMORY.DMP, C:\\Windows\\Minidump) and analyse it.'
+          : 'Check power supply / UPS and hardware logs (iLO, iDRAC), firmware and driver updates; enable a complete or kernel memory dump so a next crash leaves one.',
+        next: codes.length ? 'analyze dump C:\\Windows\\MEMORY.DMP' : null,
+        count,
+        firstTime: first,
+        lastTime: last,
+        details: { bugcheckCodes: codes.join(', ') || null },
+        occurrences,
+      };
+    });
+  }
+}
+
+/** Application Error 1000 and WER 1001 (APPCRASH / BEX / APPHANG), grouped by application and module. */
+export class AppCrashDetector implements Detector {
+  private readonly groups = new Groups<{ app: string; module: string | null }>();
+
+  add(r: EvtxRecord, file: string): void {
+    let app: string | null = null;
+    let module: string | null = null;
+    let exception: string | null = null;
+    if (r.eventId === 1000 && r.provider === 'Application Error') {
+      app = dataValue(r, 'AppName', 1);
+      module = dataValue(r, 'ModuleName', 4);
+      exception = dataValue(r, 'ExceptionCode', 7);
+    } else if (r.eventId === 1001 && r.provider === 'Windows Error Reporting') {
+      const type = r.data['#3'] ?? r.data['EventName'] ?? '';
+      if (!/^(APPCRASH|BEX|BEX64|APPHANG|AppHangB1|CLR20r3|MoAppCrash)$/i.test(type)) return;
+      app = r.data['#6'] ?? r.data['P1'] ?? null;
+      module = /hang/i.test(type) ? null : (r.data['#9'] ?? r.data['P4'] ?? null);
+      exception = /hang/i.test(type) ? 'hang' : (r.data['#12'] ?? r.data['P7'] ?? null);
+    } else return;
+    if (!app) return;
+    const key = `${app.toLowerCase()}|${(module ?? '').toLowerCase()}`;
+    const code = exception && /^(0x)?[0-9a-f]{8}$/i.test(exception) ? `0x${exception.replace(/^0x/i, '').toUpperCase()}` : exception;
+    this.groups.add(key, () => ({ app, module }), { ref: refOf(r, file), details: { application: app, module, exceptionCode: code } });
+  }
+
+  findings(): EventFinding[] {
+    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+      const code = occurrences.map((o) => o.details['exceptionCode']).find((c) => typeof c === 'string' && c.startsWith('0x')) as string | undefined;
+      const name = code ? (interpretAs('exception', Number.parseInt(code, 16)).name ?? interpretAs('ntstatus', Number.parseInt(code, 16)).name) : null;
+      return {
+        kind: 'app-crash',
+        family: 'crash',
+        severity: 'warning',
+        title: `${group.app} crashed ${count} time${count === 1 ? '' : 's'}${group.module ? ` in ${group.module}` : ''}`,
+        explanation: `The application ${group.app} stopped${group.module ? ` with a fault in module ${group.module}` : ''}${code ? `, exception ${code}${name ? ` (${name})` : ''}` : ''}.`,
+        advice: group.module && group.module.toLowerCase() !== group.app.toLowerCase()
+          ? `Update or repair the product that ships ${group.module}; if it is a Windows module, run \`sfc /scannow\` and update the application.`
+          : 'Update or reinstall the application; collect a dump with WER LocalDumps if it keeps crashing.',
+        next: code ? `analyze code ${code}` : null,
+        count,
+        firstTime: first,
+        lastTime: last,
+        details: { application: group.app, module: group.module, exceptionCode: code ?? null, exceptionName: name },
+        occurrences,
+      };
+    });
+  }
+}
+
+/** A path as one shell word: as is when plain, else in double quotes (Windows paths keep their backslashes). */
+function shellQuote(path: string): string {
+  return /^[\w:\\/.-]+$/.test(path) ? path : `"${path.replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * EventLog 6008's binary data: two SYSTEMTIMEs (16 bytes each), the unexpected shutdown in local time, then
+ * in UTC. Returns the UTC one, or null when the data is not that.
+ */
+export function shutdownUtc(hex: string | undefined): { iso: string; ms: number } | null {
+  if (!hex || hex.length < 64 || !/^[0-9A-F]+$/i.test(hex)) return null;
+  const b = Buffer.from(hex.slice(32, 64), 'hex');
+  const [y, mo, , d, h, mi, s, ms] = Array.from({ length: 8 }, (_, i) => b.readUInt16LE(2 * i)) as [number, number, number, number, number, number, number, number];
+  if (y < 1601 || y > 30827 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || ms > 999) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return { iso: new Date(t).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z'), ms: t };
+}

@@ -1,0 +1,58 @@
+/** Windows Update failures: WindowsUpdateClient 20 (install), 31 (download), 25 (scan), error code interpreted. */
+import { lookupCode, type Interpretation } from '../../codes/index.js';
+import type { EvtxRecord } from '../types.js';
+import { Groups, refOf, type Detector, type EventFinding } from './types.js';
+
+const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
+const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
+
+/** The most useful reading of an update error code: a Windows Update or HRESULT entry with a remedy first. */
+export function interpretUpdateCode(code: string): Interpretation | null {
+  let found: Interpretation[];
+  try {
+    found = lookupCode(code).interpretations;
+  } catch {
+    return null;
+  }
+  const rank = (i: Interpretation) => (i.remedy ? 0 : 2) + (i.known ? 0 : 1) + (i.kind === 'windows-update' || i.kind === 'hresult' ? 0 : 4);
+  return [...found].sort((a, b) => rank(a) - rank(b))[0] ?? null;
+}
+
+export class UpdateDetector implements Detector {
+  private readonly groups = new Groups<{ eventId: number; title: string | null; kb: string | null; code: string | null }>();
+
+  add(r: EvtxRecord, file: string): void {
+    if (r.provider !== 'Microsoft-Windows-WindowsUpdateClient' || r.eventId === null || !WHAT[r.eventId]) return;
+    const eventId = r.eventId;
+    const raw = r.data['errorCode'] ?? null;
+    const code = raw && /^0x[0-9a-f]+$/i.test(raw) ? `0x${raw.slice(2).toUpperCase().padStart(8, '0')}` : raw;
+    const title = r.data['updateTitle'] ?? null;
+    const kb = /KB\d{6,8}/i.exec(title ?? '')?.[0]?.toUpperCase() ?? null;
+    this.groups.add(`${eventId}|${kb ?? title ?? ''}|${code ?? ''}`, () => ({ eventId, title, kb, code }), {
+      ref: refOf(r, file),
+      details: { errorCode: code, updateTitle: title, kb },
+    });
+  }
+
+  findings(): EventFinding[] {
+    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+      const i = group.code ? interpretUpdateCode(group.code) : null;
+      const subject = group.kb ?? group.title ?? 'updates';
+      const meaning = i?.name ?? i?.remedy?.name ? `${i.name}${i.message ? `: ${i.message}` : ''}` : null;
+      return {
+        kind: 'update-failure',
+        family: 'update',
+        severity: 'error',
+        title: `Windows Update could not ${VERB[group.eventId]}${group.eventId === 25 ? '' : ` ${subject}`}${group.code ? `: ${group.code}${i?.name ? ` ${i.name}` : ''}` : ''} (${count} time${count === 1 ? '' : 's'})`,
+        explanation: `WindowsUpdateClient ${group.eventId}: the ${WHAT[group.eventId]} of ${group.title ?? 'updates'} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
+        advice: i?.remedy ? `${i.remedy.cause} ${i.remedy.steps.join(' ')}` : 'Run the Windows Update troubleshooter; reset the update components (stop wuauserv and bits, rename SoftwareDistribution and catroot2) and retry; `DISM /Online /Cleanup-Image /RestoreHealth` repairs the component store.',
+        next: group.code ? `analyze code ${group.code}` : null,
+        count,
+        firstTime: first,
+        lastTime: last,
+        details: { eventId: group.eventId, updateTitle: group.title, kb: group.kb, errorCode: group.code, errorName: i?.name ?? null, errorMessage: i?.message ?? null },
+        occurrences,
+      };
+    });
+  }
+}
