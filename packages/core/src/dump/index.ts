@@ -42,7 +42,7 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   if (kind === null) {
     if (looksLikeAnalyzeText(head)) {
       const whole = head.length < SNIFF_BYTES ? head : readSmallFile(file, MAX_ANALYSIS_TEXT_BYTES);
-      return parseAnalyzeText(normaliseAnalyzeText(whole), file);
+      return parseAnalyzeText(normaliseAnalyzeText(whole), { file, strict: opts.strict === true });
     }
     // Let the native reader produce the precise "not a dump" error (it knows ELF, CAB, USERDUMP ...).
     return analyzeNativeFile(file, nativeOpts(opts));

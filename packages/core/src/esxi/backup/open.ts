@@ -38,7 +38,8 @@ interface OpenState {
 }
 
 export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Backup {
-  const source = typeof input === 'string' ? input : (opts.name ?? '<buffer>');
+  // Messages and warnings name the input as the caller knows it (the path as typed, `-` for stdin).
+  const source = opts.name ?? (typeof input === 'string' ? input : '<buffer>');
   const data = typeof input === 'string' ? readSmallFile(input, MAX_INPUT_BYTES) : input;
   const warnings = new Warnings(opts.strict ?? false, source);
   const backup: Backup = {

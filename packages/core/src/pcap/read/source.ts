@@ -3,6 +3,7 @@
  * a stream. Both fill the caller's one reusable buffer, so memory stays flat whatever the file size.
  */
 import { closeSync, createReadStream, fstatSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AnalyzeError } from '../../errors.js';
 import { isGzip, openFile } from '../../io/files.js';
@@ -12,8 +13,9 @@ export interface ByteSource {
   read(buf: Uint8Array, off: number, len: number): number | Promise<number>;
   /** Bytes of the file itself consumed so far (compressed bytes for gzip), for progress. */
   readonly position: number;
-  /** Size of the file on disk. */
+  /** Size of the file on disk (0 for a stream: unknown). */
   readonly size: number;
+  /** Known once the first bytes were read (a stream is sniffed on its first read). */
   readonly gzip: boolean;
   close(): void;
 }
@@ -107,4 +109,97 @@ function gzipSource(path: string, size: number): ByteSource {
     },
   };
   return source;
+}
+
+/**
+ * A stream (standard input: `tcpdump -w - | analyze pcap -`) read chunk by chunk, never held whole; a gzip
+ * stream, recognised by its first two bytes, is inflated on the way. Memory stays flat like for a file.
+ */
+export function streamSource(input: AsyncIterable<Uint8Array>, name: string): ByteSource {
+  const raw = input[Symbol.asyncIterator]();
+  let chunks: AsyncIterator<Uint8Array> | undefined;
+  let consumed = 0;
+  let gzip = false;
+  let inflater: ReturnType<typeof createGunzip> | undefined;
+  let pending: Uint8Array | undefined;
+  let pendingOff = 0;
+  let done = false;
+  let delivered = 0;
+  let failure: AnalyzeError | undefined;
+  const nextRaw = async (): Promise<Uint8Array | undefined> => {
+    const r = await raw.next();
+    if (r.done) return undefined;
+    consumed += r.value.length;
+    return r.value;
+  };
+  /** Sniff the first two bytes, then read either the raw chunks or their inflation. */
+  const begin = async (): Promise<AsyncIterator<Uint8Array>> => {
+    let head = (await nextRaw()) ?? new Uint8Array(0);
+    while (head.length < 2) {
+      const more = await nextRaw();
+      if (more === undefined) break;
+      head = Buffer.concat([head, more]);
+    }
+    const first = head;
+    const rest = async function* () {
+      if (first.length > 0) yield first;
+      for (let c = await nextRaw(); c !== undefined; c = await nextRaw()) yield c;
+    };
+    if (!isGzip(head)) return rest();
+    gzip = true;
+    inflater = createGunzip();
+    const body = Readable.from(rest(), { objectMode: false });
+    body.on('error', (e) => inflater!.destroy(e));
+    body.pipe(inflater);
+    return inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  };
+  return {
+    get gzip() {
+      return gzip;
+    },
+    size: 0,
+    get position() {
+      return consumed;
+    },
+    async read(buf, off, len) {
+      if (done && failure) throw failure;
+      chunks ??= await begin();
+      let got = 0;
+      while (got < len && !done) {
+        if (!pending || pendingOff >= pending.length) {
+          let r: IteratorResult<Uint8Array>;
+          try {
+            r = await chunks.next();
+          } catch (e) {
+            const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
+            failure = new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, {
+              file: name,
+              offset: delivered + got,
+              cause: e,
+            });
+            done = true;
+            break;
+          }
+          if (r.done) {
+            done = true;
+            break;
+          }
+          pending = r.value;
+          pendingOff = 0;
+          if (got > 0 && got >= len / 2) break;
+        }
+        const take = Math.min(len - got, pending.length - pendingOff);
+        buf.set(pending.subarray(pendingOff, pendingOff + take), off + got);
+        pendingOff += take;
+        got += take;
+      }
+      delivered += got;
+      if (got === 0 && failure) throw failure;
+      return got;
+    },
+    close() {
+      inflater?.destroy();
+      void raw.return?.();
+    },
+  };
 }
