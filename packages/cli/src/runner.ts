@@ -24,6 +24,8 @@ export interface Job<R extends object> {
   exitCode(report: R): number;
   /** The text report (`index`/`count` place it among several). Omit when a report prints nothing of its own. */
   render(report: R, index: number, count: number): string;
+  /** Checked before each item: true stops the loop (after Ctrl-C the remaining files are not started). */
+  stopped?(): boolean;
   /** `analyze code` answers codes, not files: its error documents say `input` (default `file`). */
   subject?: 'file' | 'input';
 }
@@ -42,6 +44,7 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
   let worst = EXIT_OK;
   const asInput = job.subject === 'input';
   for (const [i, item] of items.entries()) {
+    if (job.stopped?.()) break;
     let report: R;
     try {
       report = await job.analyze(asInput ? item : inputFor(ctx, item), item);
