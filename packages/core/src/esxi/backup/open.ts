@@ -11,7 +11,7 @@ import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
-import { isSecret } from './secrets.js';
+import { isSecretFile } from '../secrets.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
@@ -211,7 +211,7 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
       st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecret(m.path, m.data), offset: m.offset };
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data), offset: m.offset };
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;
     if (m.rawPath !== m.path && m.rawPath !== `${m.path}/` && m.rawPath !== `./${m.path}`) f.rawPath = m.rawPath;

@@ -8,7 +8,7 @@ import type { BackupFile } from '../backup/model.js';
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
 import { checkBackup } from '../findings/check.js';
 import type { Finding } from '../findings/model.js';
-import { redactText } from '../redact.js';
+import { redactChange, redactText } from '../secrets.js';
 import { diffCertificates, hasPemCertificate } from './certs.js';
 import { diffConfigStore } from './configstore.js';
 import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
@@ -77,16 +77,6 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
   };
   if (sealed.length > 0) result.notCompared = sealed;
   return result;
-}
-
-/** The safety net: no recognisable secret survives in any printed field. */
-function redactChange(c: Change): Change {
-  const r: Change = { ...c, label: redactText(c.label) };
-  if (c.key !== undefined) r.key = redactText(c.key);
-  if (c.before !== undefined) r.before = redactText(c.before);
-  if (c.after !== undefined) r.after = redactText(c.after);
-  if (r.label !== c.label || r.before !== c.before || r.after !== c.after || r.key !== c.key) r.secret = true;
-  return r;
 }
 
 function text(f: BackupFile): string {

@@ -5,7 +5,7 @@
  */
 import type { ConfigStore, ConfigStoreRow, ValueColumn } from '../config/configstore.js';
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
-import { containsSecret, isSecretField } from '../redact.js';
+import { isSecretChange, withValues } from '../secrets.js';
 import type { Change, ChangeArea } from './model.js';
 
 const COLUMN_NAMES: Record<ValueColumn, string> = {
@@ -118,7 +118,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         if (va === vb) continue;
         const leaf = leafName(field);
         const noise = NOISE_COLUMNS.has(col) || TIMESTAMP_FIELD.test(leaf);
-        const secret = isSecretField(leaf) || containsSecret(va ?? '') || containsSecret(vb ?? '');
+        const secret = isSecretChange(leaf, va, vb);
         const kind = va === undefined ? 'added' : vb === undefined ? 'removed' : 'modified';
         const fieldName = `${COLUMN_NAMES[col]}${field === '' ? '' : `.${field}`}`;
         let text: string;
@@ -127,12 +127,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         else if (kind === 'added') text = `${fieldName} set to ${vb}`;
         else text = `${fieldName} removed (was ${va})`;
         const c: Change = { area: noise ? 'noise' : configStoreArea(row), path: CONFIGSTORE_PATH, key: `${id}:${fieldName}`, change: kind, label: `${where}: ${text}` };
-        if (secret) c.secret = true;
-        if (!secret || showSecrets) {
-          if (va !== undefined) c.before = va;
-          if (vb !== undefined) c.after = vb;
-        }
-        out.push(c);
+        out.push(withValues(c, secret, va, vb, showSecrets));
       }
     }
   }
