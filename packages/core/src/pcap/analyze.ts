@@ -3,11 +3,11 @@
  * and count per frame and protocol. Per-frame facts go to `onFrame` when given (frame.ts, facts.ts).
  */
 import { AnalyzeError, Warnings } from '../errors.js';
-import type { FrameFacts, FrameSink } from './frame.js';
-import { FrameGate } from './gate.js';
+import type { FrameFacts, FrameSink } from './frame/frame.js';
+import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
-import { CheckerFacts } from './facts.js';
+import { CheckerFacts } from './frame/facts.js';
 import { type CaptureReader, MAX_RECORD, type PacketInfo } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';

@@ -1,5 +1,5 @@
 import { parseIpWords } from '../decode/addr.js';
-import type { Direction, FrameFacts, FrameRecord, LayerFacts } from '../frame.js';
+import type { Direction, FrameFacts, FrameRecord, LayerFacts } from '../frame/frame.js';
 
 /**
  * FrameFacts over a ready FrameRecord (records built by tests or by another producer), so that
