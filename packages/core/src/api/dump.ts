@@ -69,9 +69,9 @@ export interface DumpJson extends DumpDoc {
  * `!analyze -v` text: bugcheck or exception, the module to blame with its evidence, process, OS and stack.
  * `engine: 'auto'` (default) uses cdb when it is installed, else reads the dump natively.
  * @example
- *   const r = await analyzeDump('fixtures/dump/minidump-x64.dmp', { engine: 'native' });
- *   r.exception?.code; // '0xC0000005'
- *   r.culprit?.module; // the module to blame
+ *   const r = await analyzeDump('fixtures/dump/analyze-v-d1-exampledrv.txt');
+ *   r.bugcheck?.name;  // 'DRIVER_IRQL_NOT_LESS_OR_EQUAL'
+ *   r.culprit?.module; // 'exampledrv.sys'
  */
 export async function analyzeDump(input: Input, opts: DumpJobOptions = {}): Promise<DumpJson> {
   const file = inputName(input, opts.name);
