@@ -19,14 +19,20 @@ export interface JobOptions {
   strict?: boolean;
 }
 
-/** The name a job reports `input` under. */
+/**
+ * The name a job reports `input` under.
+ * @example inputName(process.stdin, undefined) // '-'
+ */
 export function inputName(input: Input, name: string | undefined): string {
   if (name !== undefined) return name;
   if (typeof input === 'string') return input;
   return input instanceof Uint8Array ? '<buffer>' : '-';
 }
 
-/** True for a stream (anything that is neither a path nor bytes). */
+/**
+ * True for a stream (anything that is neither a path nor bytes).
+ * @example isStream(process.stdin) // true
+ */
 export function isStream(input: Input): input is AsyncIterable<Uint8Array> {
   return typeof input !== 'string' && !(input instanceof Uint8Array);
 }
@@ -34,6 +40,7 @@ export function isStream(input: Input): input is AsyncIterable<Uint8Array> {
 /**
  * All of `input` as one Buffer, refusing more than `maxBytes` (the same cap as for a file of that kind):
  * a stream is read only up to the cap, so an endless pipe (`cat /dev/zero | analyze psod -`) stops there.
+ * @example const text = await readInput(process.stdin, MAX_PSOD_INPUT, '-');
  */
 export async function readInput(input: Input, maxBytes: number, name: string): Promise<Buffer> {
   if (typeof input === 'string') return readSmallFile(input, maxBytes);
@@ -57,6 +64,7 @@ export async function readInput(input: Input, maxBytes: number, name: string): P
 /**
  * Run `fn`, naming `name` in any AnalyzeError it throws: the library reads the path it was given, but
  * messages must name the file as the user typed it.
+ * @example await naming('a.txt', () => analyzeFile('/abs/a.txt'))
  */
 export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   try {
@@ -67,7 +75,10 @@ export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise
   }
 }
 
-/** Warnings in the documented shape `{code, message, file?, offset?}`, named after the input. */
+/**
+ * Warnings in the documented shape `{code, message, file?, offset?}`, named after the input (no `file` when `name` is undefined).
+ * @example warningsJson(report.warnings, 'a.pcap')
+ */
 export function warningsJson(list: readonly Warning[], name: string | undefined): Warning[] {
   return list.map((w) => ({ code: w.code, message: w.message, ...(name === undefined ? {} : { file: name }), ...(w.offset === undefined ? {} : { offset: w.offset }) }));
 }

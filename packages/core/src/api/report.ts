@@ -23,7 +23,10 @@ export interface ErrorReport {
   error: ErrorJson;
 }
 
-/** `{code, message, offset?}` of any thrown value (anything not an AnalyzeError is `INTERNAL`). */
+/**
+ * `{code, message, offset?}` of any thrown value (anything not an AnalyzeError is `INTERNAL`).
+ * @example errorJson(new Error('x')) // { code: 'INTERNAL', message: 'x' }
+ */
 export function errorJson(e: unknown): ErrorJson {
   if (e instanceof AnalyzeError) return { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
@@ -38,7 +41,10 @@ export function errorReport(e: unknown, subject?: { file: string } | { input: st
   return { schemaVersion: REPORT_SCHEMA_VERSION, ...(subject ?? {}), error: errorJson(e) };
 }
 
-/** `doc` with `schemaVersion` as its first key. */
+/**
+ * `doc` with `schemaVersion` as its first key.
+ * @example stamped({ file: 'a' }) // { schemaVersion: '1.0', file: 'a' }
+ */
 export function stamped<T extends object>(doc: T): { schemaVersion: string } & T {
   return { schemaVersion: REPORT_SCHEMA_VERSION, ...doc };
 }

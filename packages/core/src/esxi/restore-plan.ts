@@ -80,6 +80,10 @@ function vimCmdSteps(b: ParsedBackup): RestoreStep[] {
   ];
 }
 
+/**
+ * The restore steps for a parsed backup (its kind picks the route), its blocking findings first.
+ * @example restorePlan(await parseBackup(openBackup('state.tgz'))).steps
+ */
 export function restorePlan(b: ParsedBackup, target?: ParsedBackup): RestorePlan {
   const findings = checkBackup(b, target);
   const blocked = findings.some((f) => f.severity === 'error');

@@ -45,6 +45,10 @@ const SECRET_PATTERNS: RegExp[] = [
 /** Content markers of secret material, for files not in the lists above. */
 const SECRET_CONTENT = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /(^|[:\s])\$(1|2[aby]?|5|6|y)\$[^\s:]{4,}/m];
 
+/**
+ * A file known to hold secrets by its path.
+ * @example isSecretPath('etc/shadow') // true
+ */
 export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.has(path) || SECRET_PATTERNS.some((re) => re.test(path));
 }
@@ -88,6 +92,10 @@ const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
  */
 const SECRET_FIELD = /(pass(word|wd|phrase)?|pw|pswd|(?<!^(?:old)?)pwd|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
 
+/**
+ * A field, key leaf or element name that says it holds a secret.
+ * @example isSecretField('rootpw') // true; isSecretField('pwd') // false
+ */
 export function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);
 }

@@ -100,6 +100,12 @@ export interface ShowReport {
 
 const text = (f: BackupFile | undefined) => (f?.data === undefined ? undefined : f.data.toString('utf8'));
 
+/**
+ * The `esxi show` report of an opened backup. The `showBackup` job of `@analyze/core` opens the input too.
+ * @example
+ *   import { openBackup, showBackup } from '@analyze/core/esxi';
+ *   const r = await showBackup(openBackup('state.tgz')); // r.version.release
+ */
 export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}): Promise<ShowReport> {
   const warnings = new Warnings(opts.strict ?? false, backup.source);
   const files = backup.files;

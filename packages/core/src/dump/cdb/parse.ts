@@ -87,6 +87,12 @@ interface Scan {
   troubleCount: number;
 }
 
+/**
+ * Read the facts out of a `!analyze -v` text (cdb's live output or a saved paste): bugcheck, exception,
+ * culprit, bucket, OS and stack; warnings (DUMP_TEXT_*, DUMP_DEBUGGER_WARNING) through `Warnings`, so
+ * `strict` stops at the first.
+ * @example parseAnalyzeText(text, { file: 'analysis.txt', strict: true }).bugcheck?.name
+ */
 export function parseAnalyzeText(input: string, opts: string | ParseAnalyzeOptions = {}): DumpReport {
   const o: ParseAnalyzeOptions = typeof opts === 'string' ? { file: opts } : opts;
   const scan = scanLines(normaliseAnalyzeText(input));

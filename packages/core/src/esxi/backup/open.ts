@@ -37,6 +37,11 @@ interface OpenState {
   keystore: Buffer | undefined;
 }
 
+/**
+ * Open a backup of any kind in memory (a model: `files` is a Map of Buffers). The esxi jobs of
+ * `@analyze/core` (showBackup, diffBackups ...) call this and return plain reports.
+ * @example openBackup('configBundle-esx01.tgz', { name: 'bundle' }).layers // ['configBundle', 'state.tgz', 'local.tgz']
+ */
 export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Backup {
   // Messages and warnings name the input as the caller knows it (the path as typed, `-` for stdin).
   const source = opts.name ?? (typeof input === 'string' ? input : '<buffer>');

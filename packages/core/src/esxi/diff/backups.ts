@@ -20,6 +20,10 @@ import { diffChkconfig, diffLines, diffXml, MAX_TEXT_COMPARE } from './text.js';
 /** Files rewritten by the host on its own (backup.sh counter, RNG seed, DHCP leases, IPMI SEL stamp). */
 const NOISE_FILES = [/^etc\/vmware\/\.backup\.counter$/, /^etc\/random-seed$/, /^etc\/dhclient-[^/]*\.leases$/, /^etc\/vmware\/hostd\/IpmiSelDate\.bin$/];
 
+/**
+ * Files the host rewrites on its own (.backup.counter, random-seed, leases): summarised, not listed.
+ * @example isNoiseFile('etc/random-seed') // true
+ */
 export function isNoiseFile(path: string): boolean {
   return NOISE_FILES.some((re) => re.test(path));
 }
@@ -53,6 +57,11 @@ export interface DiffResult {
   notCompared?: Array<'before' | 'after'>;
 }
 
+/**
+ * What restoring `after` onto the `before` host changes, over two parsed backups. The `diffBackups` job of
+ * `@analyze/core` opens and parses both inputs and adds their warnings.
+ * @example diffBackups(await parseBackup(openBackup('a.tgz')), await parseBackup(openBackup('b.tgz'))).changes
+ */
 export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: DiffOptions = {}): DiffResult {
   const showSecrets = opts.showSecrets ?? false;
   const all: Change[] = [];

@@ -23,6 +23,10 @@ export interface ByteSource {
 /** Chunk size of the gzip file stream; inflated chunks are copied into the caller's buffer. */
 const GZIP_READ_CHUNK = 1 << 20;
 
+/**
+ * A file as a ByteSource: read in place, or inflated as a stream when it is gzip.
+ * @example const src = openSource('capture.pcap.gz'); // src.gzip === true
+ */
 export function openSource(path: string): ByteSource {
   const fd = openFile(path);
   const size = fstatSync(fd).size;
