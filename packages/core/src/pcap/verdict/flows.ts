@@ -8,7 +8,7 @@ import type { TcpSegmentFacts } from '../frame/frame.js';
 import { TopFlows, type FlowBreakdown } from './flow-breakdown.js';
 import { BUCKET_MASK, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
 import { emptyOutcomes } from './outcomes.js';
-import { SegmentFates, type BadSegment } from './segment-fates.js';
+import { SegmentFates, TCP_ACK, TCP_FIN, TCP_SYN, type BadSegment } from './segment-fates.js';
 import { SeqBounds } from './seq-bounds.js';
 import { FLOW_TABLE_CAP } from './thresholds.js';
 
@@ -39,6 +39,9 @@ export class TcpFlowFollower {
     this.fates.closeFlow(flow);
     this.top.rank(flow);
   });
+  /** The table's recent cache and unfollowed memory, held here too: one property load less per frame. */
+  private readonly recent = this.table.recent;
+  private readonly unfollowed = this.table.unfollowed;
   /** Address words of the frame being observed (source 0..3, destination 4..7). */
   private readonly words = new Int32Array(8);
 
@@ -67,13 +70,13 @@ export class TcpFlowFollower {
       const sp = seg.srcPort;
       const dp = seg.dstPort;
       const r = recentSlot(s, sp, d, dp);
-      const flow = table.recent[r];
+      const flow = this.recent[r];
       if (flow !== undefined && flow.v === 4) {
         // When both orientations match (source = destination), side 0, as in `lookup`.
         if (flow.a0 === s && flow.b0 === d && flow.lowPort === sp && flow.highPort === dp) return this.onFlowFrame(flow, 0, seg, bad);
         if (flow.a0 === d && flow.b0 === s && flow.lowPort === dp && flow.highPort === sp) return this.onFlowFrame(flow, 1, seg, bad);
       }
-      const ghost = table.unfollowed[r];
+      const ghost = this.unfollowed[r];
       if (bad === undefined && ghost !== undefined && ghost.v === 4) {
         if (ghost.a0 === s && ghost.b0 === d && ghost.lowPort === sp && ghost.highPort === dp) return; // known not to be followed
         if (ghost.a0 === d && ghost.b0 === s && ghost.lowPort === dp && ghost.highPort === sp) return;
@@ -88,11 +91,11 @@ export class TcpFlowFollower {
     const srcPort = seg.srcPort;
     const dstPort = seg.dstPort;
     const r = recentSlot(w[0]! ^ w[3]!, srcPort, w[4]! ^ w[7]!, dstPort);
-    const flow = table.recent[r];
+    const flow = this.recent[r];
     if (flow !== undefined && same(flow, v, srcPort, dstPort, w, 0, 4)) this.onFlowFrame(flow, 0, seg, bad);
     else if (flow !== undefined && same(flow, v, dstPort, srcPort, w, 4, 0)) this.onFlowFrame(flow, 1, seg, bad);
     else {
-      const ghost = table.unfollowed[r];
+      const ghost = this.unfollowed[r];
       if (bad === undefined && ghost !== undefined && (same(ghost, v, srcPort, dstPort, w, 0, 4) || same(ghost, v, dstPort, srcPort, w, 4, 0))) {
         return; // known not to be followed
       }
@@ -171,7 +174,16 @@ export class TcpFlowFollower {
     flow.lastSeen = seg.timestamp;
     if (side === 0) flow.last0 = seg.frame;
     else flow.last1 = seg.frame;
-    if (flow.pending.length > flow.head) this.fates.onFrame(flow, side, seg);
+    if (flow.pending.length > flow.head) {
+      const flags = seg.tcpFlags;
+      const length = seg.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
+      // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
+      const mine = side === 0 ? flow.open0 : flow.open1;
+      const theirs = side === 0 ? flow.open1 : flow.open0;
+      if (!(((flags & TCP_ACK) === 0 || theirs.noneAckedBy(seg.ack)) && (length === 0 || mine.noneOverlaps(seg.seq, length)))) {
+        this.fates.walk(flow, side, seg, length);
+      }
+    }
     if (bad !== undefined) this.fates.add(flow, side, seg, bad);
   }
 

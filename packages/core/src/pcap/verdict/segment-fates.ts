@@ -67,20 +67,12 @@ export class SegmentFates {
     private readonly stats: FlowTableStats,
   ) {}
 
-  /** A frame of `flow` from `side`: settle the open segments it acknowledges or sends again, when the bounds allow a match. */
-  onFrame(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts): void {
-    const flags = seg.tcpFlags;
-    const length = seg.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
-    // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
-    const mine = side === 0 ? flow.open0 : flow.open1;
-    const theirs = side === 0 ? flow.open1 : flow.open0;
-    if (!(((flags & TCP_ACK) === 0 || theirs.noneAckedBy(seg.ack)) && (length === 0 || mine.noneOverlaps(seg.seq, length)))) {
-      this.walk(flow, side, seg, length);
-    }
-  }
-
-  /** Settle the open segments this frame acknowledges (from the peer) or sends again (same side). */
-  private walk(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, length: number): void {
+  /**
+   * Settle the open segments a frame of `flow` from `side` acknowledges (from the peer) or sends again
+   * (same side). `length` is its sequence length (payload, SYN and FIN). The caller first rules out most
+   * frames with the flow's bounds (flows.ts), so this runs only when a match is possible.
+   */
+  walk(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, length: number): void {
     const pending = flow.pending;
     const frame = seg.frame;
     const ackNo = seg.ack;
