@@ -94,6 +94,10 @@ function unquote(s: string): string {
   return s.startsWith('"') ? (JSON.parse(s) as string) : s;
 }
 
+/**
+ * Changes between two ConfigStore databases, row by row and JSON field by field (secrets without values).
+ * @example diffConfigStore(a.configStore, b.configStore, false).map((c) => c.label)
+ */
 export function diffConfigStore(before: ConfigStore | undefined, after: ConfigStore | undefined, showSecrets: boolean): Change[] {
   const a = new Map((before?.rows ?? []).map((r) => [rowId(r), r]));
   const b = new Map((after?.rows ?? []).map((r) => [rowId(r), r]));

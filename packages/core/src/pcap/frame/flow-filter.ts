@@ -30,6 +30,10 @@ export function flowFilterSlot(srcKey: number, srcPort: number, dstKey: number, 
   return Math.imul((s + d) | 0, 0x85ebca6b) >>> (32 - FLOW_FILTER_BITS);
 }
 
+/**
+ * The set of flows the verdict still follows, by slot: the reader's gate passes their frames and counts the rest.
+ * @example const f = new FlowFilter(); f.add(flowFilterSlot(a, 443, b, 51000));
+ */
 export class FlowFilter {
   /** Followed flows per slot. Int32: even FLOW_TABLE_CAP flows crafted into one slot cannot overflow it. */
   readonly counts = new Int32Array(1 << FLOW_FILTER_BITS);
