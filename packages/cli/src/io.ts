@@ -15,8 +15,8 @@ export interface Io {
   cwd: string;
   /** Reads all of stdin (for commands that accept `-`); more than `maxBytes` is an error (STDIN_TOO_LARGE). */
   readStdin(maxBytes: number): Promise<Buffer>;
-  /** Standard input as a stream, for readers that stream (`analyze events -`); absent in some test Ios. */
-  stdinStream?(): AsyncIterable<Uint8Array>;
+  /** Standard input as a stream, for the library to read at its own pace (`analyze pcap -` never holds it whole). */
+  stdin(): AsyncIterable<Uint8Array>;
   /** Register a handler for Ctrl-C; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -51,7 +51,7 @@ export function processIo(): Io {
       }
       return Buffer.concat(chunks);
     },
-    stdinStream: () => process.stdin,
+    stdin: () => process.stdin,
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       return () => void process.off('SIGINT', handler);

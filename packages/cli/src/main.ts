@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
+import { errorReport } from '@analyze/core/api/report';
 import { UsageError } from '@analyze/core/errors';
 import type { CommandSpec } from './command.js';
 import { commands } from './commands/index.js';
@@ -133,6 +134,8 @@ export async function main(argv: string[], io: Io = processIo(), specs: readonly
     return EXIT_OK;
   } catch (e) {
     const debug = argv.includes('--debug');
+    // --json means JSON on stdout for every outcome: a usage error too (docs/json.md, "Errors").
+    if (argv.includes('--json')) io.out(`${JSON.stringify(errorReport(e), null, 2)}\n`);
     const ctx = makeContext({ json: false, quiet: false, strict: false, color: !argv.includes('--no-color') && undefined, debug }, io);
     if (e instanceof UsageError) {
       io.err(`analyze: ${printable(e.message)}\n`);

@@ -33,11 +33,3 @@ export function reportWarnings(ctx: Context, warnings: readonly Warning[]): void
     ctx.io.err(`analyze: ${ctx.colors.yellow('warning')}: ${printable(`${w.file === undefined ? '' : `${w.file}: `}${w.message}`)}${where} [${w.code}]\n`);
   }
 }
-
-/** The JSON form of an error, for a file that failed inside a multi-file --json run. */
-export function errorJson(e: unknown, file: string): { file: string; error: { code: string; message: string; offset?: number } } {
-  if (e instanceof AnalyzeError) {
-    return { file, error: { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) } };
-  }
-  return { file, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
-}

@@ -16,6 +16,12 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * The input could not be analysed (or only up to `offset`): a stable `code`, one sentence, the file as the
+ * user named it, and the byte offset of the damage when there is one.
+ * @example
+ *   throw new AnalyzeError('PCAP_TRUNCATED_RECORD', 'capture ends in the middle of a record', { file: 'a.pcap', offset: 4096 });
+ */
 export class AnalyzeError extends Error {
   readonly code: ErrorCode;
   file: string | undefined;
@@ -111,6 +117,10 @@ export function inFile<T>(file: string, fn: () => T): T {
   }
 }
 
+/**
+ * Type guard for AnalyzeError (also across copies of the module).
+ * @example if (isAnalyzeError(e)) console.error(e.describe());
+ */
 export function isAnalyzeError(e: unknown): e is AnalyzeError {
   return e instanceof AnalyzeError;
 }

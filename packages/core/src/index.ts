@@ -1,8 +1,14 @@
 /**
- * @analyze/core: the whole library API, one namespace per area.
+ * @analyze/core: one call per job, returning the documented JSON report (docs/api.md):
  *
- *   import { pcap, dump } from '@analyze/core';
- *   const report = await pcap.analyzeCapture('capture.pcapng', {});
+ *   import { analyzeCapture, showBackup, lookupCode } from '@analyze/core';
+ *   const report = await analyzeCapture('capture.pcapng');   // what `analyze pcap --json` prints
+ *
+ * The jobs: analyzeCapture, analyzeDump, showBackup, extractBackup, diffBackups, checkBackup, restorePlan,
+ * analyzePsod, lookupCode, searchCodes, analyzeProfiles. `@analyze/core/api/<area>` loads one area only.
+ *
+ * The lower-level readers stay available, one namespace per area (their results are models, not the
+ * documented JSON):
  *
  * Each area is also importable on its own, which loads only that area's code (the CLI does this, so
  * one command never loads another's parsers):
@@ -21,6 +27,7 @@
 export { AnalyzeError, MAX_WARNINGS, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
 export type { ErrorCode, ErrorDetails, Warning } from './errors.js';
 export { REPORT_SCHEMA_VERSION } from './report.js';
+export * from './api/index.js';
 export * as io from './io/index.js';
 export * as pcap from './pcap/index.js';
 export * as pcapVerdict from './pcap/verdict/index.js';

@@ -22,6 +22,12 @@ export function captureIo(opts: { env?: Record<string, string | undefined>; tty?
       if (data.length > maxBytes) throw stdinTooLarge(maxBytes);
       return data;
     },
+    stdin: () =>
+      (async function* () {
+        // In 64 KiB pieces, as a pipe delivers them.
+        const data = opts.stdin ?? Buffer.alloc(0);
+        for (let at = 0; at < data.length; at += 65536) yield data.subarray(at, at + 65536);
+      })(),
     onInterrupt: () => () => {},
   };
   return io;

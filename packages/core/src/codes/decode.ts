@@ -38,6 +38,10 @@ const HRESULT_FACILITY_MASK = 0x7ff;
 const NTSTATUS_FACILITY_MASK = 0xfff;
 export const FACILITY_NT_BIT = 0x10000000;
 
+/**
+ * Severity, customer and N bits, facility and code of an HRESULT.
+ * @example decodeHresult(0x800b0001).facility // { value: 11, name: 'FACILITY_CERT' }
+ */
 export function decodeHresult(value: number): HresultFields {
   const v = value >>> 0;
   const facility = (v >>> 16) & HRESULT_FACILITY_MASK;
@@ -52,6 +56,10 @@ export function decodeHresult(value: number): HresultFields {
 
 const NT_SEVERITIES: readonly NtSeverity[] = ['success', 'informational', 'warning', 'error'];
 
+/**
+ * Severity, customer bit, facility and code of an NTSTATUS.
+ * @example decodeNtStatus(0xc0000005).severity // 'error'
+ */
 export function decodeNtStatus(value: number): NtStatusFields {
   const v = value >>> 0;
   return {

@@ -318,11 +318,19 @@ const CORRUPTION: Remedy[] = KB947821_CORRUPTION.filter(([v]) => !SPECIFIC.some(
 
 export const REMEDIES: readonly Remedy[] = [...SPECIFIC, ...CORRUPTION];
 
+/**
+ * The cited fix for a code read as `kind`, if there is one.
+ * @example remedyFor(0x800b0001, 'hresult')?.steps[0]
+ */
 export function remedyFor(value: number, kind: CodeKind): Remedy | undefined {
   const v = value >>> 0;
   return REMEDIES.find((r) => r.value === v && r.kind === kind);
 }
 
+/**
+ * Every cited fix for a value, whatever its kind.
+ * @example remediesFor(0x800f081f).length
+ */
 export function remediesFor(value: number): Remedy[] {
   const v = value >>> 0;
   return REMEDIES.filter((r) => r.value === v);

@@ -35,6 +35,13 @@ const SNIFF_BYTES = 64 * 1024;
 /** A pasted `!analyze -v` is a few KB; anything beyond this is not one (and must not be read whole). */
 const MAX_ANALYSIS_TEXT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The engine choice over a dump file or a saved `!analyze -v` text (the reader behind the `analyzeDump`
+ * job of `@analyze/core`, which adds the JSON shape and takes bytes and streams too).
+ * @example
+ *   import { analyzeDump } from '@analyze/core/dump';
+ *   const r = await analyzeDump('MEMORY.DMP', { engine: 'native' }); // r.bugcheck?.code
+ */
 export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promise<DumpReport> {
   const head = readHead(file, SNIFF_BYTES);
   const kind = detectDumpFormat(head);
@@ -42,7 +49,7 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   if (kind === null) {
     if (looksLikeAnalyzeText(head)) {
       const whole = head.length < SNIFF_BYTES ? head : readSmallFile(file, MAX_ANALYSIS_TEXT_BYTES);
-      return parseAnalyzeText(normaliseAnalyzeText(whole), file);
+      return parseAnalyzeText(normaliseAnalyzeText(whole), { file, strict: opts.strict === true });
     }
     // Let the native reader produce the precise "not a dump" error (it knows ELF, CAB, USERDUMP ...).
     return analyzeNativeFile(file, nativeOpts(opts));

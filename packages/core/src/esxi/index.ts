@@ -1,7 +1,7 @@
 /** Public API of the esxi area: `@analyze/core/esxi`. */
 export * from './backup/model.js';
 export { openBackup, MAX_INPUT_BYTES } from './backup/open.js';
-export { isSecret, isSecretPath } from './backup/secrets.js';
+export { isSecretFile as isSecret, isSecretFile, isSecretPath, isSecretField, isSecretChange, containsSecret, redactText, REDACTED } from './secrets.js';
 export { parseEncryptionInfo, decryptEnvelope, isEnvelope, type EncryptionInfo } from './backup/envelope.js';
 export { parseManifest } from './config/manifest.js';
 export { readConfigStore, rowsOf, mergedValue, loadSqlJs, isSqlite, CONFIGSTORE_PATH, VALUE_COLUMNS, type ConfigStore, type ConfigStoreRow, type ValueColumn } from './config/configstore.js';

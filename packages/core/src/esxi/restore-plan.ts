@@ -29,12 +29,14 @@ export interface RestorePlan {
 
 const HOST = 'HOST';
 
-function fileName(source: string): string {
+/** The backup's file name for the commands; read from standard input (`-`) it has none, so its kind names it. */
+function fileName(source: string, kind: ParsedBackup['backup']['kind']): string {
+  if (source === '-' || source === '<buffer>') return kind === 'configBundle' ? 'configBundle.tgz' : kind;
   return source.split(/[\\/]/).pop() ?? source;
 }
 
 function stateSteps(b: ParsedBackup): RestoreStep[] {
-  const name = fileName(b.backup.source);
+  const name = fileName(b.backup.source, b.backup.kind);
   const steps: RestoreStep[] = [];
   if (b.backup.kind === 'configBundle') {
     steps.push({ title: 'Take state.tgz out of the bundle', commands: [`workstation$ tar xzf ${name} state.tgz`] });
@@ -66,7 +68,7 @@ function stateSteps(b: ParsedBackup): RestoreStep[] {
 }
 
 function vimCmdSteps(b: ParsedBackup): RestoreStep[] {
-  const name = fileName(b.backup.source);
+  const name = fileName(b.backup.source, b.backup.kind);
   return [
     { title: 'Copy the bundle to the host', commands: [`workstation$ scp ${name} root@${HOST}:/tmp/configBundle.tgz`] },
     { title: 'Enter maintenance mode (power off or migrate its VMs first)', commands: ['host# vim-cmd hostsvc/maintenance_mode_enter'] },
@@ -78,6 +80,10 @@ function vimCmdSteps(b: ParsedBackup): RestoreStep[] {
   ];
 }
 
+/**
+ * The restore steps for a parsed backup (its kind picks the route), its blocking findings first.
+ * @example restorePlan(await parseBackup(openBackup('state.tgz'))).steps
+ */
 export function restorePlan(b: ParsedBackup, target?: ParsedBackup): RestorePlan {
   const findings = checkBackup(b, target);
   const blocked = findings.some((f) => f.severity === 'error');

@@ -25,7 +25,7 @@ import {
 import { parseHosts } from './config/hosts.js';
 import { parseGroup, parsePasswd, parseShadow, type HashAlgorithm } from './config/passwd.js';
 import { parseResolv } from './config/resolv.js';
-import { containsSecret, isSecretField, REDACTED } from './redact.js';
+import { shownSetting } from './secrets.js';
 
 export type FactSource = 'Manifest.txt' | 'esx.conf' | 'ConfigStore' | 'etc/hosts' | 'etc/resolv.conf';
 
@@ -100,6 +100,12 @@ export interface ShowReport {
 
 const text = (f: BackupFile | undefined) => (f?.data === undefined ? undefined : f.data.toString('utf8'));
 
+/**
+ * The `esxi show` report of an opened backup. The `showBackup` job of `@analyze/core` opens the input too.
+ * @example
+ *   import { openBackup, showBackup } from '@analyze/core/esxi';
+ *   const r = await showBackup(openBackup('state.tgz')); // r.version.release
+ */
 export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}): Promise<ShowReport> {
   const warnings = new Warnings(opts.strict ?? false, backup.source);
   const files = backup.files;
@@ -198,15 +204,10 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     },
     passthrough,
     users,
-    advancedSettings: conf ? advancedSettings(conf).map(redactSetting) : [],
+    advancedSettings: conf ? advancedSettings(conf).map(shownSetting) : [],
     configStore: store ? { rows: store.rows.length, groups: [...groups.values()] } : undefined,
     warnings: [...backup.warnings, ...warnings.list],
   };
-}
-
-/** A setting named like a secret (…Password, …Secret) or whose value holds hash/key material is listed with its value redacted. */
-function redactSetting(a: { option: string; value: string }): { option: string; value: string } {
-  return isSecretField(a.option.split('/').pop() ?? '') || containsSecret(a.value) ? { option: a.option, value: REDACTED } : a;
 }
 
 function showFile(f: BackupFile): ShowFile {

@@ -19,6 +19,10 @@ export function readHead(path: string, length: number): Buffer {
   }
 }
 
+/**
+ * Size in bytes of a file (AnalyzeError FILE_UNREADABLE naming it when it cannot be opened).
+ * @example fileSize('MEMORY.DMP')
+ */
 export function fileSize(path: string): number {
   const fd = openFile(path);
   try {

@@ -3,15 +3,15 @@
  * and count per frame and protocol. Per-frame facts go to `onFrame` when given (frame.ts, facts.ts).
  */
 import { AnalyzeError, Warnings } from '../errors.js';
-import type { FrameFacts, FrameSink } from './frame.js';
-import { FrameGate } from './gate.js';
+import type { FrameFacts, FrameSink } from './frame/frame.js';
+import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
-import { CheckerFacts } from './facts.js';
+import { CheckerFacts } from './frame/facts.js';
 import { type CaptureReader, MAX_RECORD, type PacketInfo } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
-import { openSource } from './read/source.js';
+import { openSource, streamSource, type ByteSource } from './read/source.js';
 import { createSimdSum } from './checksum/simd.js';
 import { type BadChecksum, type CaptureReport, emptyCounts } from './report.js';
 
@@ -41,13 +41,25 @@ export interface AnalyzeOptions {
    * (frame.ts, `FrameSink`; the offload verdict is one). Its `skipped` is called once, at the end.
    */
   sink?: FrameSink;
-  /** Called after each buffer refill. */
+  /** Called after each buffer refill (`totalBytes` is 0 for a stream: unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** The name in the report, its error and warnings (default: the path, `-` for a stream). */
+  name?: string;
 }
 
 const PROTOCOL_NAMES = ['ipv4', 'tcp', 'udp'] as const;
 
-export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): Promise<CaptureReport> {
+/**
+ * Verify every checksum of one capture: a file path, or a stream read chunk by chunk (standard input).
+ * The reader behind the `analyzeCapture` job of `@analyze/core` (which adds the verdict and the JSON shape);
+ * per-frame facts go to `onFrame` or a `sink`.
+ * @example
+ *   import { analyzeCapture } from '@analyze/core/pcap';
+ *   const r = await analyzeCapture('fixtures/pcap/checksums-example.pcapng');
+ *   r.checksums.tcp.bad; // 7
+ */
+export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, opts: AnalyzeOptions = {}): Promise<CaptureReport> {
+  const path = opts.name ?? (typeof input === 'string' ? input : '-');
   const limit = opts.limit ?? DEFAULT_BAD_LIMIT;
   const warnings = new Warnings(opts.strict ?? false, path);
   const report: CaptureReport = {
@@ -134,14 +146,13 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
 
   const buf = simd ? new Uint8Array(simd.buffer, 0, READ_BUFFER_SIZE) : new Uint8Array(READ_BUFFER_SIZE);
   const dv = new DataView(buf.buffer, 0, READ_BUFFER_SIZE);
-  let source;
+  let source: ByteSource;
   try {
-    source = openSource(path);
+    source = typeof input === 'string' ? openSource(input) : streamSource(input, path);
   } catch (e) {
     report.error = asError(e, path);
     return report;
   }
-  report.gzip = source.gzip;
   let reader: CaptureReader | undefined;
   let start = 0;
   let end = 0;
@@ -173,6 +184,8 @@ export async function analyzeCapture(path: string, opts: AnalyzeOptions = {}): P
   } catch (e) {
     report.error = asError(e, path);
   } finally {
+    // A stream is sniffed on its first read, so gzip is known only now.
+    report.gzip = source.gzip;
     source.close();
   }
   if (sink !== undefined) sink.skipped(gate!.totals());
@@ -199,7 +212,7 @@ export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) 
 
 function asError(e: unknown, path: string): AnalyzeError {
   if (e instanceof AnalyzeError) {
-    if (e.file === undefined) e.file = path;
+    e.file = path; // the name the caller gave, not the path opened
     return e;
   }
   return new AnalyzeError('PCAP_INTERNAL', `internal error: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });

@@ -15,5 +15,5 @@ export type {
   UdpFacts,
   FrameSink,
   SkippedFrames,
-} from './frame.js';
-export { FlowFilter } from './flow-filter.js';
+} from './frame/frame.js';
+export { FlowFilter } from './frame/flow-filter.js';

@@ -1,6 +1,6 @@
 /** The report model of `analyze pcap` (documented field by field in docs/json-pcap.md). */
 import type { AnalyzeError, Warning } from '../errors.js';
-import type { ChecksumProtocol } from './frame.js';
+import type { ChecksumProtocol } from './frame/frame.js';
 
 export interface ChecksumCounts {
   /** Frames with at least one header of this protocol whose checksum was verified (good or bad). */

@@ -25,6 +25,10 @@ function describe(f: PsodFrame): string {
   return `${f.function ?? '?'}${mod}`;
 }
 
+/**
+ * The frame at fault: the first one that is not panic/exception machinery, with the reason it was chosen.
+ * @example chooseCulprit(report.frames)?.function
+ */
 export function chooseCulprit(frames: readonly PsodFrame[]): PsodCulprit | null {
   const i = frames.findIndex((f) => !(f.function !== null && MACHINERY.test(f.function)));
   if (i < 0) return null;

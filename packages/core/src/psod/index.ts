@@ -15,6 +15,11 @@ export interface PsodAnalysis extends PsodReport {
   crashFound: boolean;
 }
 
+/**
+ * A PSOD text, already read, to its analysis with the matching signature (a model: `signature.matches` is
+ * a function). The `analyzePsod` job of `@analyze/core` reads the input and returns the JSON report.
+ * @example analyzePsod(readFileSync('psod.txt', 'utf8')).culprit?.function
+ */
 export function analyzePsod(text: string, options: ParsePsodOptions = {}): PsodAnalysis {
   const r = parsePsod(text, options);
   return { ...r, signature: matchSignature(r) ?? null, crashFound: r.exception !== null || r.frames.length > 0 };

@@ -43,6 +43,11 @@ const FRAME_IP = new RegExp(`\\[${HEX}\\]`, 'g');
 /** Masked digits: `0x####`, `0x4180xxxx`, `########`, a world id like `2100xxx`. */
 const MASKED = /0x[0-9a-f]*[#?]|0x[0-9a-f]+[xX]{2,}|#{4,}|\bworld\s+\d*[#?xX]{2,}/i;
 
+/**
+ * Undo what pasting does to a PSOD (markdown escapes, e-mail obfuscation, flattened lines, log prefixes)
+ * and say which clean-ups were needed.
+ * @example normalizePsod('#PF Exception 14 in world 1:x').quirks // []
+ */
 export function normalizePsod(text: string): Normalized {
   const quirks: string[] = [];
   // Control characters have no place in a screen text; they would reach the user's terminal (escape sequences).

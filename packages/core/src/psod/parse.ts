@@ -118,6 +118,10 @@ function startsAnotherCrash(line: string, r: PsodReport): boolean {
   return r.frames.length > 0 && (BLUESCREEN.test(line) || BACKTRACE.test(line));
 }
 
+/**
+ * Parse a purple-screen text: exception header, world, CPU, registers, backtrace frames and the culprit frame.
+ * @example parsePsod(text).frames[0]?.function
+ */
 export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodReport {
   const warnings = options.warnings ?? new Warnings();
   const { lines, quirks, logCpu, logWorld } = normalizePsod(text);

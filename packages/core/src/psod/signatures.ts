@@ -79,6 +79,10 @@ export const SIGNATURES: readonly PsodSignature[] = [
   },
 ];
 
+/**
+ * The first known crash whose pattern the report matches, with its explanation, advice and sources.
+ * @example matchSignature(parsePsod(text))?.id // 'e1000-rx-ring'
+ */
 export function matchSignature(r: PsodReport): PsodSignature | undefined {
   return SIGNATURES.find((s) => s.matches(r));
 }

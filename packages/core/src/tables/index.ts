@@ -62,6 +62,10 @@ export function bugcheckDocUrl(code: number): string | undefined {
   return slug === undefined ? undefined : `https://learn.microsoft.com/windows-hardware/drivers/debugger/${slug}`;
 }
 
+/**
+ * NTSTATUS name from the tables.
+ * @example ntstatusName(0xc0000374) // 'STATUS_HEAP_CORRUPTION'
+ */
 export function ntstatusName(code: number): string | undefined {
   return tables.ntstatus.name(code);
 }
@@ -71,10 +75,18 @@ export function exceptionName(code: number): string | undefined {
   return tables.exception.name(code) ?? tables.ntstatus.name(code);
 }
 
+/**
+ * FAST_FAIL_* name of a __fastfail code (the parameter of STATUS_STACK_BUFFER_OVERRUN).
+ * @example fastFailName(2) // 'FAST_FAIL_STACK_COOKIE_CHECK_FAILURE'
+ */
 export function fastFailName(code: number): string | undefined {
   return tables.fastfail.name(code);
 }
 
+/**
+ * Win32 error name from the tables.
+ * @example win32Name(5) // 'ERROR_ACCESS_DENIED'
+ */
 export function win32Name(code: number): string | undefined {
   return tables.win32.name(code);
 }
@@ -88,10 +100,18 @@ export function hresultName(code: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Windows Update (WU_E_*) name from the tables.
+ * @example wuName(0x80240022)
+ */
 export function wuName(code: number): string | undefined {
   return tables.wu.name(code);
 }
 
+/**
+ * HRESULT facility name.
+ * @example facilityName(11) // 'FACILITY_CERT'
+ */
 export function facilityName(facility: number): string | undefined {
   return tables.facility.name(facility);
 }

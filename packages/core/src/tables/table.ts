@@ -28,6 +28,10 @@ export interface TableEntry {
   readonly extra: string | undefined;
 }
 
+/**
+ * One generated code table (value -> name, aliases, message), unpacked on first use.
+ * @example tables.win32.name(5) // 'ERROR_ACCESS_DENIED'
+ */
 export class CodeTable {
   private decoded: { values: Uint32Array; names: string[]; messages: string[]; extra: string[] | undefined } | undefined;
 

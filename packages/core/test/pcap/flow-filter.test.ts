@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FlowFilter, flowFilterSlot } from '../../src/pcap/flow-filter.js';
+import { FlowFilter, flowFilterSlot } from '../../src/pcap/frame/flow-filter.js';
 
 describe('FlowFilter', () => {
   it('a conversation has one slot whichever way its frames go; swapping only the ports usually moves it', () => {

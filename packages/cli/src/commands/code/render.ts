@@ -1,8 +1,7 @@
-import type { CodeLookup, Interpretation, SearchResult } from '@analyze/core/codes';
-import { hex32 } from '@analyze/core/codes';
+import type { CodeReport, CodeSearchReport, InterpretationJson } from '@analyze/core/api/code';
 import type { Colors } from '../../render/color.js';
 
-const KIND_LABEL: Record<Interpretation['kind'], string> = {
+const KIND_LABEL: Record<InterpretationJson['kind'], string> = {
   hresult: 'HRESULT',
   'windows-update': 'Windows Update',
   ntstatus: 'NTSTATUS',
@@ -11,7 +10,7 @@ const KIND_LABEL: Record<Interpretation['kind'], string> = {
   exception: 'Exception',
 };
 
-function fields(i: Interpretation): string | undefined {
+function fields(i: InterpretationJson): string | undefined {
   const parts: string[] = [];
   if (i.severity !== undefined) parts.push(`severity ${i.severity}`);
   if (i.facility !== undefined) parts.push(`facility ${i.facility.value}${i.facility.name ? ` (${i.facility.name})` : ''}`);
@@ -20,23 +19,23 @@ function fields(i: Interpretation): string | undefined {
   return parts.length ? parts.join(', ') : undefined;
 }
 
-function valueText(i: Interpretation): string {
-  return i.kind === 'win32' ? `${i.value} (${hex32(i.value)})` : hex32(i.value);
+function valueText(i: InterpretationJson): string {
+  return i.decimal !== undefined ? `${i.decimal} (${i.value})` : i.value;
 }
 
-export function renderInterpretation(i: Interpretation, c: Colors, verbose: boolean): string[] {
+export function renderInterpretation(i: InterpretationJson, c: Colors, verbose: boolean): string[] {
   const lines: string[] = [];
   const name = i.name ?? c.dim('(no name in the tables)');
   lines.push(`  ${c.bold(KIND_LABEL[i.kind].padEnd(15))} ${valueText(i)}  ${i.known ? c.bold(name) : name}`);
   if (i.message) lines.push(`    ${i.message}`);
-  if (i.aliases.length) lines.push(`    ${c.dim(`also named ${i.aliases.join(', ')}`)}`);
+  if (i.aliases?.length) lines.push(`    ${c.dim(`also named ${i.aliases.join(', ')}`)}`);
   const f = fields(i);
   if (f && (verbose || !i.known || i.kind === 'hresult' || i.kind === 'windows-update')) lines.push(`    ${c.dim(f)}`);
   if (i.wraps) {
     const w = i.wraps;
-    lines.push(`    wraps ${w.kind === 'win32' ? `Win32 error ${w.value}` : `NTSTATUS ${hex32(w.value)}`}: ${w.name ?? '(unknown)'}${w.message ? ` - ${w.message}` : ''}`);
+    lines.push(`    wraps ${w.kind === 'win32' ? `Win32 error ${w.decimal}` : `NTSTATUS ${w.value}`}: ${w.name ?? '(unknown)'}${w.message ? ` - ${w.message}` : ''}`);
   }
-  if (i.kind === 'bugcheck' && i.family !== undefined && i.family !== i.value) lines.push(`    same bugcheck family as ${hex32(i.family)}`);
+  if (i.kind === 'bugcheck' && i.family !== undefined && i.family !== i.value) lines.push(`    same bugcheck family as ${i.family}`);
   if (i.docUrl) lines.push(`    ${c.dim(i.docUrl)}`);
   if (i.remedy) {
     const r = i.remedy;
@@ -48,17 +47,18 @@ export function renderInterpretation(i: Interpretation, c: Colors, verbose: bool
   return lines;
 }
 
-export function renderLookup(l: CodeLookup, c: Colors): string {
+export function renderLookup(l: CodeReport, c: Colors): string {
   const lines = [`${c.bold(l.input)}:`];
-  if (!l.interpretations.some((i) => i.known)) lines.push(c.yellow('  not in any table; decoded fields only:'));
+  if (!l.known) lines.push(c.yellow('  not in any table; decoded fields only:'));
   for (const i of l.interpretations) lines.push(...renderInterpretation(i, c, false));
   return `${lines.join('\n')}\n`;
 }
 
-export function renderSearch(s: SearchResult, c: Colors): string {
-  const lines = [`${s.total} code${s.total === 1 ? '' : 's'} match "${s.query}"${s.total > s.results.length ? ` (first ${s.results.length} shown; --limit N for more)` : ''}`];
-  const width = Math.max(0, ...s.results.map((i) => valueText(i).length));
-  for (const i of s.results) {
+export function renderSearch(s: CodeSearchReport, c: Colors): string {
+  const shown = s.interpretations.length;
+  const lines = [`${s.total} code${s.total === 1 ? '' : 's'} match "${s.search}"${s.total > shown ? ` (first ${shown} shown; --limit N for more)` : ''}`];
+  const width = Math.max(0, ...s.interpretations.map((i) => valueText(i).length));
+  for (const i of s.interpretations) {
     lines.push(`  ${KIND_LABEL[i.kind].padEnd(15)} ${valueText(i).padEnd(width)}  ${c.bold(i.name ?? '')}${i.message ? `  ${c.dim(i.message)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;

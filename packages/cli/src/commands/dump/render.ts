@@ -1,4 +1,4 @@
-import type { DumpReport, ModuleInfo } from '@analyze/core/dump';
+import type { DumpDoc, ModuleJson } from '@analyze/core/api/dump';
 import type { Colors } from '../../render/color.js';
 
 /** Frames shown in the text view (all of them with --debug; the JSON always has all). */
@@ -10,7 +10,7 @@ const LABEL_WIDTH = 11;
 const row = (c: Colors, label: string, value: string) => `  ${c.dim(label.padEnd(LABEL_WIDTH))}${value}\n`;
 
 /** One verdict line, then the facts, then the evidence: what a person triaging a BSOD reads first. */
-export function renderDump(r: DumpReport, c: Colors, opts: { verbose: boolean } = { verbose: false }): string {
+export function renderDump(r: DumpDoc, c: Colors, opts: { verbose: boolean } = { verbose: false }): string {
   let out = `${c.bold(r.file)}  ${c.dim(`(engine: ${r.engine}${r.format ? `, ${r.format}` : ''})`)}\n`;
   out += `  ${verdict(r, c)}\n`;
 
@@ -66,7 +66,7 @@ export function renderDump(r: DumpReport, c: Colors, opts: { verbose: boolean } 
   return out;
 }
 
-function verdict(r: DumpReport, c: Colors): string {
+function verdict(r: DumpDoc, c: Colors): string {
   const who = r.culprit?.module ?? r.imageName;
   if (r.bugcheck) {
     const what = r.bugcheck.name ? `${r.bugcheck.name} (${r.bugcheck.code})` : `bugcheck ${r.bugcheck.code}`;
@@ -85,12 +85,12 @@ function verdict(r: DumpReport, c: Colors): string {
  * The exception in words: Breakpad's crash reason when it says more than the code (SIGSEGV /SEGV_MAPERR on
  * Linux, EXC_BAD_ACCESS on macOS, EXCEPTION_ACCESS_VIOLATION_WRITE), else the table name, else nothing.
  */
-function exceptionWords(e: NonNullable<DumpReport['exception']>): string | null {
+function exceptionWords(e: NonNullable<DumpDoc['exception']>): string | null {
   const reason = e.reason && !/^0x[0-9a-f]+ \/ 0x/i.test(e.reason) ? e.reason : null;
   return reason ?? e.name;
 }
 
-function list(c: Colors, label: string, items: ModuleInfo[] | undefined): string {
+function list(c: Colors, label: string, items: ModuleJson[] | undefined): string {
   if (!items?.length) return '';
   const names = items.slice(0, LIST_SHOWN).map((m) => m.name.replace(/^.*[\\/]/, ''));
   return row(c, label, `${items.length}: ${names.join(', ')}${items.length > LIST_SHOWN ? ', ...' : ''}`);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../command.js';
+import { inputHelp } from '../../caps.js';
 
 /** `analyze dump FILE...`: the bugcheck or exception behind a Windows crash dump, and the module to blame. */
 export const dumpSpec: CommandSpec = {
@@ -6,7 +7,7 @@ export const dumpSpec: CommandSpec = {
   describe: 'Name the crash in a Windows dump (bugcheck/exception, culprit driver or module), with cdb or natively; also reads a saved !analyze -v text',
   builder: (y) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'MEMORY.DMP, minidump (.dmp/.mdmp), or a saved !analyze -v text' })
+      .positional('files', { type: 'string', array: true, describe: inputHelp('MEMORY.DMP, minidump (.dmp/.mdmp), or a saved !analyze -v text', 'dump') })
       .option('engine', { choices: ['auto', 'native', 'cdb'] as const, default: 'auto', describe: 'auto: cdb when installed (native facts beside it), else native' })
       .option('cdb', { type: 'string', describe: 'Path to cdb.exe (or its Debuggers folder); default: ANALYZE_CDB, PATH, Windows Kits, WinDbg app' })
       .option('symbols', { type: 'string', describe: 'Symbol path for cdb (-y); default: _NT_SYMBOL_PATH, else srv*<cache>*https://msdl.microsoft.com/download/symbols' })

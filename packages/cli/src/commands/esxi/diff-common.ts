@@ -1,30 +1,9 @@
-import { resolve } from 'node:path';
-import { AnalyzeError } from '@analyze/core/errors';
-import { openBackup } from '@analyze/core/esxi';
-import { AREA_ORDER, AREA_TITLES, parseBackup, type BackupSummary, type DiffResult, type Finding, type ParsedBackup, type RestorePlan } from '@analyze/core/esxi/diff';
+import { AREA_ORDER, AREA_TITLES, type BackupSummary, type DiffResult, type Finding, type RestorePlan } from '@analyze/core/esxi/diff';
 import type { Colors } from '../../render/color.js';
-import type { Context } from '../../context.js';
-import { reportWarnings } from '../../output.js';
-import { openOptions } from './options.js';
 
 export interface BackupArgs {
   keystore?: string;
   'max-inflated'?: string;
-}
-
-/** Open and parse one backup named on the command line; warnings go to stderr. Throws AnalyzeError with the file set. */
-export async function loadBackup(file: string, args: BackupArgs, ctx: Context): Promise<ParsedBackup> {
-  try {
-    const backup = openBackup(resolve(ctx.io.cwd, file), { ...openOptions(args, ctx), name: file });
-    backup.source = file;
-    const parsed = await parseBackup(backup, { strict: ctx.strict });
-    for (const w of parsed.warnings) w.file = file;
-    reportWarnings(ctx, parsed.warnings);
-    return parsed;
-  } catch (e) {
-    if (e instanceof AnalyzeError) e.file = file;
-    throw e;
-  }
 }
 
 export function renderSummary(label: string, s: BackupSummary, c: Colors): string {

@@ -1,7 +1,9 @@
-import { diffBackups, hasError } from '@analyze/core/esxi/diff';
-import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { errorJson, printJson, reportError } from '../../output.js';
-import { loadBackup, renderDiff, type BackupArgs } from './diff-common.js';
+import { diffBackups, type DiffJson } from '@analyze/core/api/esxi';
+import { hasError } from '@analyze/core/esxi/diff';
+import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { inputFor, runEach } from '../../runner.js';
+import { renderDiff, type BackupArgs } from './diff-common.js';
+import { openOptions } from './options.js';
 
 interface DiffArgs extends BackupArgs {
   before: string;
@@ -13,18 +15,12 @@ interface DiffArgs extends BackupArgs {
 /** Exit codes: 0 compared, no error finding; 1 an error-severity finding (the restore would fail or break the host); 2 unreadable. */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as DiffArgs;
-  let current = args.before;
-  try {
-    const before = await loadBackup(args.before, args, ctx);
-    current = args.after;
-    const after = await loadBackup(args.after, args, ctx);
-    const result = diffBackups(before, after, { all: args.all, showSecrets: args['show-secrets'] });
-    if (ctx.json) printJson(ctx, result);
-    else ctx.io.out(renderDiff(result, ctx.colors, args.all, args['show-secrets']));
-    return hasError(result.findings) ? EXIT_PROBLEM : EXIT_OK;
-  } catch (e) {
-    if (ctx.json) printJson(ctx, errorJson(e, current));
-    else reportError(ctx, e, current);
-    return EXIT_INVALID;
-  }
+  const opts = openOptions(args, ctx);
+  // One report for the pair; an error names the side that failed.
+  return runEach<DiffJson>(ctx, [args.before], {
+    analyze: (before) =>
+      diffBackups(before, inputFor(ctx, args.after), { ...opts, names: { before: args.before, after: args.after }, all: args.all, showSecrets: args['show-secrets'] }),
+    exitCode: (r) => (hasError(r.findings) ? EXIT_PROBLEM : EXIT_OK),
+    render: (r) => renderDiff(r, ctx.colors, args.all, args['show-secrets']),
+  });
 }

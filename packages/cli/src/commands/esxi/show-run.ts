@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-import { AnalyzeError } from '@analyze/core/errors';
-import { openBackup, showBackup, type ShowReport } from '@analyze/core/esxi';
-import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
+import { showBackup, type ShowJson } from '@analyze/core/api/esxi';
+import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { runEach } from '../../runner.js';
 import { openOptions } from './options.js';
 import { renderShow } from './render.js';
 
@@ -19,27 +17,9 @@ interface ShowArgs {
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as ShowArgs;
   const opts = openOptions(args, ctx);
-  const docs: object[] = [];
-  let exit = EXIT_OK;
-  for (const [i, file] of args.files.entries()) {
-    let report: ShowReport;
-    try {
-      const backup = openBackup(resolve(ctx.io.cwd, file), { ...opts, name: file });
-      backup.source = file;
-      report = await showBackup(backup, { strict: ctx.strict });
-    } catch (e) {
-      if (e instanceof AnalyzeError) e.file = file;
-      exit = EXIT_INVALID;
-      if (ctx.json) docs.push(errorJson(e, file));
-      else reportError(ctx, e, file);
-      continue;
-    }
-    for (const w of report.warnings) w.file = file;
-    reportWarnings(ctx, report.warnings);
-    if (report.encryption.encrypted && !report.encryption.decrypted && exit === EXIT_OK) exit = EXIT_PROBLEM;
-    if (ctx.json) docs.push({ ...report, file });
-    else ctx.io.out(`${i > 0 ? '\n' : ''}${renderShow(file, report, ctx.colors)}`);
-  }
-  if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);
-  return exit;
+  return runEach<ShowJson>(ctx, args.files, {
+    analyze: (input, name) => showBackup(input, { ...opts, name }),
+    exitCode: (r) => (r.encryption.encrypted && !r.encryption.decrypted ? EXIT_PROBLEM : EXIT_OK),
+    render: (r, i) => `${i > 0 ? '\n' : ''}${renderShow(r.file, r, ctx.colors)}`,
+  });
 }

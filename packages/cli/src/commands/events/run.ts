@@ -5,9 +5,6 @@ import { printJson, reportWarnings } from '../../output.js';
 import { printable } from '../../render/printable.js';
 import { renderEvents } from './render.js';
 
-/** Without a stdin stream (some test harnesses), at most this much of stdin is read. */
-const MAX_BUFFERED_STDIN = 128 * 1024 * 1024;
-
 /**
  * Exit codes: 1 a finding of severity warning or above; 0 nothing to report; 2 a file could not be read
  * (the others are still analysed and reported).
@@ -18,12 +15,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const files = [...named, ...rest].map(String);
   const inputs: EventsInput[] = [];
   for (const f of files) {
-    if (f !== '-') inputs.push(resolve(ctx.io.cwd, f));
-    else if (ctx.io.stdinStream) inputs.push({ name: '-', stream: ctx.io.stdinStream() });
-    else {
-      const data = await ctx.io.readStdin(MAX_BUFFERED_STDIN);
-      inputs.push({ name: '-', stream: (async function* () { yield data; })() });
-    }
+    // Standard input is streamed chunk by chunk like a file: an event log is never held whole.
+    inputs.push(f === '-' ? { name: '-', stream: ctx.io.stdin() } : resolve(ctx.io.cwd, f));
   }
   const records = raw['records'] === true;
   // Report files as the user named them (a folder's logs as FOLDER/name), not as resolved absolute paths.

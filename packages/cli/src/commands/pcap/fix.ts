@@ -39,7 +39,7 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
       fixLengths: args.fixLengths === true,
       strict: ctx.strict,
       stdout: process.stdout,
-      stdin: process.stdin,
+      stdin: ctx.io.stdin(),
       ...(args.limit === undefined ? {} : { limit: args.limit }),
       onProgress: (read, total) => ctx.progress.update(`${file}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
     });

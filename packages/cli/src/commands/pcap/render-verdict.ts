@@ -1,18 +1,12 @@
 /**
- * The offload verdict's part of `analyze pcap` (issue 4): the text block, the JSON `verdict` object,
- * the `class`/`acked`/`retransmitted` fields on each `bad` entry, and the exit code. Kept apart from
- * the checksum report's rendering (render.ts, json.ts) so each side can change on its own.
+ * The offload verdict's part of `analyze pcap` (issue 4): the text block and the exit code (the JSON
+ * `verdict` object is built by the library, `analyzeCapture`). Kept apart from the checksum report's
+ * rendering (render.ts) so each side can change on its own.
  */
-import type { CaptureReport } from '@analyze/core/pcap';
-import { VerdictCollector, type BadCounts, type SegmentOutcomes, type Verdict, type VerdictKind } from '@analyze/core/pcap/verdict';
+import type { CaptureJson } from '@analyze/core/api/pcap';
+import type { BadCounts, SegmentOutcomes, VerdictKind } from '@analyze/core/pcap/verdict';
 import { EXIT_OK, EXIT_PROBLEM } from '../../context.js';
 import type { Colors } from '../../render/color.js';
-
-/** A collector for one capture, or none with --no-verdict. `limit` matches the `bad` list's cap. */
-export function startVerdict(enabled: boolean | undefined, limit: number | undefined): VerdictCollector | undefined {
-  if (enabled === false) return undefined;
-  return new VerdictCollector(limit === undefined ? {} : { annotateLimit: limit });
-}
 
 /**
  * Exit code 1 only for the verdicts that mean something on the network must be fixed (offload-broken,
@@ -24,28 +18,7 @@ export function verdictExitCode(v: Verdict): number {
   return v.kind === 'offload-broken' || v.kind === 'wire-corruption' ? EXIT_PROBLEM : EXIT_OK;
 }
 
-/** The --json document with `verdict` added and each `bad` entry annotated (docs/json-pcap.md). */
-export function withVerdictJson(doc: object, report: CaptureReport, c: VerdictCollector, v: Verdict): object {
-  const bad = report.bad.map((b) => {
-    const a = c.annotation(b.frame, b.protocol);
-    if (a === undefined) return b;
-    return b.protocol === 'tcp' ? { ...b, class: a.class, acked: a.acked ?? null, retransmitted: a.retransmitted ?? false } : { ...b, class: a.class };
-  });
-  return {
-    ...doc,
-    bad,
-    verdict: {
-      kind: v.kind,
-      captureHosts: v.captureHosts,
-      evidence: v.evidence,
-      summary: v.summary,
-      advice: v.advice,
-      os: v.os,
-      hosts: v.hosts,
-      flows: v.flows,
-    },
-  };
-}
+type Verdict = NonNullable<CaptureJson['verdict']>;
 
 const KIND_STYLE: Record<VerdictKind, keyof Pick<Colors, 'green' | 'yellow' | 'red' | 'cyan'>> = {
   clean: 'green',

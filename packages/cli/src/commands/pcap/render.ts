@@ -1,13 +1,14 @@
-import { type CaptureReport, linkTypeName } from '@analyze/core/pcap';
+import type { CaptureJson } from '@analyze/core/api/pcap';
+import { linkTypeName } from '@analyze/core/pcap';
 import type { Colors } from '../../render/color.js';
 
 const hex = (v: number) => `0x${v.toString(16).padStart(4, '0')}`;
 const n = (v: number) => v.toLocaleString('en-US');
 
 /** The text report for one capture. */
-export function renderPcap(r: CaptureReport, c: Colors, shown: number): string {
+export function renderPcap(r: CaptureJson, c: Colors, shown: number): string {
   const lines: string[] = [];
-  const fmt = r.format === undefined ? 'unknown format' : `${r.format}${r.gzip ? ' (gzip)' : ''}`;
+  const fmt = r.format === null ? 'unknown format' : `${r.format}${r.gzip ? ' (gzip)' : ''}`;
   const links = r.linkTypes.length ? r.linkTypes.map(linkTypeName).join(', ') : 'no interfaces';
   lines.push(`${c.bold(r.file)}: ${fmt}, ${links}, ${n(r.frames)} frame${r.frames === 1 ? "" : "s"}, ${n(r.bytes)} bytes`);
   const { ipv4, tcp, udp } = r.checksums;

@@ -1,13 +1,11 @@
-import { resolve } from 'node:path';
 import { UsageError } from '@analyze/core/errors';
-import { analyzeCapture } from '@analyze/core/pcap';
-import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
+import { analyzeCapture, type CaptureJson } from '@analyze/core/api/pcap';
+import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { formatBytes } from '../../render/progress.js';
 import { runFix, type FixArgs } from './fix.js';
-import { pcapJson } from './json.js';
+import { runEach } from '../../runner.js';
 import { renderPcap } from './render.js';
-import { renderVerdict, startVerdict, verdictExitCode, withVerdictJson } from './render-verdict.js';
+import { renderVerdict, verdictExitCode } from './render-verdict.js';
 
 interface PcapArgs {
   files: string[];
@@ -28,41 +26,23 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const args = raw as unknown as PcapArgs;
   if (raw['fixChecksums'] !== undefined) return runFix(raw as unknown as FixArgs, ctx);
   if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 0)) {
-    throw new UsageError(`--limit must be a whole number of at least 0 (got ${String(raw['limit'])})`);
+    // yargs turns `--limit x` into NaN: say what is wanted rather than echo "NaN".
+    throw new UsageError(`--limit must be a whole number of at least 0${Number.isNaN(args.limit) ? '' : ` (got ${String(args.limit)})`}`);
   }
-  const results: object[] = [];
-  let worst = EXIT_OK;
-  for (const file of args.files) {
-    let code: number;
-    try {
-      const collector = startVerdict(args.verdict, args.limit);
-      const report = await analyzeCapture(resolve(ctx.io.cwd, file), {
+  return runEach<CaptureJson>(ctx, args.files, {
+    analyze: (input, name) =>
+      analyzeCapture(input, {
+        name,
         strict: ctx.strict,
         ...(args.limit === undefined ? {} : { limit: args.limit }),
-        ...(collector === undefined ? {} : { sink: collector }),
-        onProgress: (read, total) => ctx.progress.update(`${file}: ${formatBytes(read)} of ${formatBytes(total)}`),
-      });
-      ctx.progress.done();
-      if (report.error) report.error.file = file;
-      const shown = { ...report, file };
-      const problem = report.checksums.ipv4.bad + report.checksums.tcp.bad + report.checksums.udp.bad > 0;
-      // Nothing read (not a capture, unreadable): no verdict, only the error.
-      const verdict = report.error && report.frames === 0 ? undefined : collector?.finish();
-      if (ctx.json) results.push(collector && verdict ? withVerdictJson(pcapJson(shown), shown, collector, verdict) : pcapJson(shown));
-      else if (!report.error || report.frames > 0) {
-        ctx.io.out(renderPcap(shown, ctx.colors, args.limit ?? TEXT_DEFAULT_SHOWN) + (verdict ? renderVerdict(verdict, ctx.colors) : ''));
-      }
-      if (!ctx.json) reportWarnings(ctx, shown.warnings.map((w) => ({ ...w, file })));
-      if (report.error) code = ctx.json ? EXIT_INVALID : reportError(ctx, report.error, file);
-      else if (verdict) code = verdictExitCode(verdict);
-      else code = problem ? EXIT_PROBLEM : EXIT_OK;
-    } catch (e) {
-      ctx.progress.done();
-      if (ctx.json) results.push(errorJson(e, file));
-      code = ctx.json ? EXIT_INVALID : reportError(ctx, e, file);
-    }
-    worst = Math.max(worst, code);
-  }
-  if (ctx.json) printJson(ctx, results.length === 1 ? results[0]! : results);
-  return worst;
+        ...(args.verdict === false ? { verdict: false } : {}),
+        onProgress: (read, total) => ctx.progress.update(`${name}: ${formatBytes(read)}${total > 0 ? ` of ${formatBytes(total)}` : ''}`),
+      }),
+    exitCode: (r) => {
+      if (r.verdict) return verdictExitCode(r.verdict);
+      return r.checksums.ipv4.bad + r.checksums.tcp.bad + r.checksums.udp.bad > 0 ? EXIT_PROBLEM : EXIT_OK;
+    },
+    // Nothing read (not a capture, unreadable): only the error line.
+    render: (r) => (r.error && r.frames === 0 ? '' : renderPcap(r, ctx.colors, args.limit ?? TEXT_DEFAULT_SHOWN) + (r.verdict ? renderVerdict(r.verdict, ctx.colors) : '')),
+  });
 }

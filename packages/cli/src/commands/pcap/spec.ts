@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../command.js';
+import { inputHelp } from '../../caps.js';
 
 /** `analyze pcap FILE...`: which packets in a capture have bad IPv4/TCP/UDP checksums. */
 export const pcapSpec: CommandSpec = {
@@ -6,7 +7,7 @@ export const pcapSpec: CommandSpec = {
   describe: 'Verify every IPv4, TCP and UDP checksum in pcap/pcapng captures (also .gz); frame numbers as in Wireshark',
   builder: (y) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'pcap or pcapng capture files, optionally gzip-compressed' })
+      .positional('files', { type: 'string', array: true, describe: inputHelp('pcap or pcapng capture files, optionally gzip-compressed', 'pcap') })
       .option('limit', { type: 'number', describe: 'List at most N bad checksums per file (default: 20 in text, 1000 with --json); counts are always complete' })
       .option('verdict', { type: 'boolean', default: true, describe: 'Judge the bad checksums: offload artifacts, broken offload, corruption, rewritten trace (--no-verdict: counts only, exit 1 on any bad checksum)' })
       .option('fix-checksums', { type: 'string', describe: 'Write a copy of the (one) capture to OUT with every wrong IPv4/TCP/UDP checksum recomputed, nothing else changed (OUT.gz: compressed, -: stdout)' })
@@ -15,6 +16,7 @@ export const pcapSpec: CommandSpec = {
       .example('$0 pcap slow-https.pcapng', 'is my NIC broken, or is this how captures look? (verdict, evidence, advice)')
       .example('$0 pcap capture.pcapng', 'counts per protocol and the first bad checksums')
       .example('$0 pcap trace.pcap.gz --json --limit 100000', 'every bad frame as JSON (docs/json-pcap.md)')
+      .example('tcpdump -w - | $0 pcap -', 'a live capture piped in (also gzip)')
       .example('$0 pcap a.pcap b.pcapng --strict', 'a capture cut in the middle of a packet is a failure'),
   load: () => import('./run.js'),
 };

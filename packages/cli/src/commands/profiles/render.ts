@@ -1,4 +1,5 @@
-import type { Profile, ProfilesReport } from '@analyze/core/windows';
+import type { ProfilesJson } from '@analyze/core/api/profiles';
+import type { Profile } from '@analyze/core/windows';
 import type { Colors } from '../../render/color.js';
 
 const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
@@ -15,7 +16,7 @@ function profileLine(p: Profile, c: Colors, flagged: boolean): string {
 }
 
 /** Human-readable report for one file. */
-export function renderProfiles(file: string, r: ProfilesReport, c: Colors): string {
+export function renderProfiles(file: string, r: ProfilesJson, c: Colors): string {
   const what = r.source === 'hive' ? 'SOFTWARE hive' : `.reg export (${r.format}, ${r.encoding})`;
   const flaggedSids = new Set(r.findings.map((f) => f.sid.toUpperCase()));
   let out = `${c.bold(file)}: ${what}, ${r.profiles.length} profile${r.profiles.length === 1 ? '' : 's'} in ProfileList\n`;

@@ -1,13 +1,13 @@
-import type { PsodAnalysis, PsodFrame } from '@analyze/core/psod';
+import type { PsodFrameJson, PsodJson } from '@analyze/core/api/psod';
 import type { Colors } from '../../render/color.js';
 
-function frameText(f: PsodFrame): string {
+function frameText(f: PsodFrameJson): string {
   if (f.obfuscated) return `[email obfuscated]${f.version !== null ? `#${f.version}` : ''}+${f.offset ?? '?'}`;
   const mod = f.module === null ? '' : `@${f.module}#${f.version ?? ''}`;
   return `${f.function ?? '?'}${mod}+${f.offset ?? '?'}`;
 }
 
-export function renderPsod(a: PsodAnalysis, file: string, c: Colors, showFile: boolean): string {
+export function renderPsod(a: PsodJson, file: string, c: Colors, showFile: boolean): string {
   const out: string[] = [];
   if (showFile) out.push(c.bold(`${file}:`));
   if (!a.crashFound) {
@@ -30,7 +30,7 @@ export function renderPsod(a: PsodAnalysis, file: string, c: Colors, showFile: b
   if (a.signature) {
     out.push(`  ${c.yellow('known')}    ${a.signature.title}`);
     out.push(`           ${a.signature.explanation}`);
-    out.push(`  ${c.yellow('advice')}   ${a.signature.advice}`);
+    out.push(`  ${c.yellow('advice')}   ${a.advice ?? ''}`);
     for (const s of a.signature.sources) out.push(`           ${c.dim(`source: ${s.title} <${s.url}>`)}`);
   }
   if (a.frames.length) {

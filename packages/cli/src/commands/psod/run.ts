@@ -1,10 +1,6 @@
-import { resolve } from 'node:path';
-import { Warnings } from '@analyze/core/errors';
-import { readSmallFile } from '@analyze/core/io';
-import { analyzePsod, psodText, MAX_PSOD_INPUT, type PsodAnalysis } from '@analyze/core/psod';
-import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { errorJson, printJson, reportError, reportWarnings } from '../../output.js';
-import { psodJson } from './json.js';
+import { analyzePsod, type PsodJson } from '@analyze/core/api/psod';
+import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { runEach } from '../../runner.js';
 import { renderPsod } from './render.js';
 
 /**
@@ -16,27 +12,9 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   // Words after `--` arrive in `_`, after the command name.
   const rest = Array.isArray(raw['_']) ? (raw['_'] as unknown[]).slice(1) : [];
   const files = [...named, ...rest].map(String);
-  const docs: object[] = [];
-  let worst = EXIT_OK;
-  for (const file of files) {
-    let a: PsodAnalysis;
-    try {
-      const data = file === '-' ? await ctx.io.readStdin(MAX_PSOD_INPUT) : readSmallFile(resolve(ctx.io.cwd, file), MAX_PSOD_INPUT);
-      a = analyzePsod(psodText(data, file), { warnings: new Warnings(ctx.strict, file) });
-    } catch (e) {
-      worst = EXIT_INVALID;
-      if (ctx.json) docs.push(errorJson(e, file));
-      else reportError(ctx, e, file);
-      continue;
-    }
-    const code = a.crashFound ? EXIT_PROBLEM : EXIT_OK;
-    if (worst !== EXIT_INVALID) worst = Math.max(worst, code);
-    if (ctx.json) docs.push(psodJson(a, file));
-    else {
-      ctx.io.out(renderPsod(a, file, ctx.colors, files.length > 1));
-      reportWarnings(ctx, a.warnings);
-    }
-  }
-  if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);
-  return worst;
+  return runEach<PsodJson>(ctx, files, {
+    analyze: (input, name) => analyzePsod(input, { name, strict: ctx.strict }),
+    exitCode: (a) => (a.crashFound ? EXIT_PROBLEM : EXIT_OK),
+    render: (a, _i, count) => renderPsod(a, a.file, ctx.colors, count > 1),
+  });
 }

@@ -11,7 +11,7 @@
  * Each fact has an ordered list of sources; the first one present wins. The parser never throws: a text with
  * nothing recognisable gives a report of nulls with a warning saying so.
  */
-import type { Warning } from '../../errors.js';
+import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
 import { bugcheckName, exceptionName } from '../../tables/index.js';
 import type { BugcheckInfo, DumpEngine, DumpReport, ExceptionInfo } from '../report.js';
 import { normaliseAnalyzeText } from './detect.js';
@@ -21,6 +21,8 @@ export interface ParseAnalyzeOptions {
   file?: string;
   /** 'text' for a saved analysis, 'cdb' when the text is cdb's live output. */
   engine?: Extract<DumpEngine, 'cdb' | 'text'>;
+  /** The first warning becomes an error (AnalyzeError with its code), as with every other reader. */
+  strict?: boolean;
 }
 
 /**
@@ -85,10 +87,26 @@ interface Scan {
   troubleCount: number;
 }
 
+/**
+ * Read the facts out of a `!analyze -v` text (cdb's live output or a saved paste): bugcheck, exception,
+ * culprit, bucket, OS and stack; warnings (DUMP_TEXT_*, DUMP_DEBUGGER_WARNING) through `Warnings`, so
+ * `strict` stops at the first.
+ * @example parseAnalyzeText(text, { file: 'analysis.txt', strict: true }).bugcheck?.name
+ */
 export function parseAnalyzeText(input: string, opts: string | ParseAnalyzeOptions = {}): DumpReport {
   const o: ParseAnalyzeOptions = typeof opts === 'string' ? { file: opts } : opts;
   const scan = scanLines(normaliseAnalyzeText(input));
-  return buildReport(scan, o.file ?? '', o.engine ?? 'text');
+  const report = buildReport(scan, o.file ?? '', o.engine ?? 'text');
+  // Through the shared Warnings: --strict stops at the first one, and at most MAX_WARNINGS are kept.
+  const warnings = new Warnings(o.strict === true);
+  try {
+    for (const w of report.warnings) warnings.warn(w.code, w.message, w.offset);
+  } catch (e) {
+    if (e instanceof AnalyzeError && o.file !== undefined) e.file = o.file;
+    throw e;
+  }
+  report.warnings = warnings.list;
+  return report;
 }
 
 function scanLines(text: string): Scan {

@@ -137,6 +137,10 @@ export interface ExceptionFacts {
 
 const hex8 = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
+/**
+ * Breakpad's crash reason for an exception record (EXCEPTION_ACCESS_VIOLATION_WRITE, SIGSEGV /SEGV_MAPERR ...).
+ * @example crashReason({ platformId: 2, cpu: null, code: 0xc0000005, flags: 0, address: 0n, parameters: [1n, 0n] }) // 'EXCEPTION_ACCESS_VIOLATION_WRITE' (Windows NT)
+ */
 export function crashReason(e: ExceptionFacts, fastFailName?: (code: number) => string | undefined): string {
   const code = e.code >>> 0;
   const flags = e.flags >>> 0;

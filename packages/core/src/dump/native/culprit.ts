@@ -51,6 +51,10 @@ export interface CulpritVerdict {
   frames: string[];
 }
 
+/**
+ * The kernel image under any of its names (ntoskrnl.exe, ntkrnlmp.exe, nt ...): never blamed on its own.
+ * @example isKernelImage('ntkrnlmp.exe') // true
+ */
 export function isKernelImage(name: string): boolean {
   return KERNEL_IMAGE.test(name);
 }

@@ -20,6 +20,10 @@ const NO_BUGCHECK = 0;
 /** Bugchecks whose P1 is an exception code and P2 its address (so the report can show the exception). */
 const EXCEPTION_BUGCHECKS = new Set([0x1e, 0x7e, 0x8e, 0x3b]);
 
+/**
+ * Read a kernel dump (PAGEDUMP/PAGEDU64): bugcheck from the header, drivers, the culprit from the saved stack.
+ * @example analyzeKernel(new Reader(openSource('MEMORY.DMP'), 'MEMORY.DMP'), true, 'MEMORY.DMP', new Warnings()).bugcheck
+ */
 export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: Warnings): DumpReport {
   const h = readKernelHeader(r, is64);
   const ptr: 4 | 8 = is64 ? 8 : 4;

@@ -33,6 +33,10 @@ function archOfCpu(cpu: number): Arch | null {
   return name !== undefined && DECODED_ARCHS.has(name) ? (name as Arch) : null;
 }
 
+/**
+ * Read a user-mode minidump (Windows, Breakpad, Crashpad): exception, modules, threads, culprit.
+ * @example analyzeMinidump(new Reader(openSource('app.dmp'), 'app.dmp'), 'app.dmp', new Warnings()).exception
+ */
 export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): DumpReport {
   const dir = readDirectory(r, warnings);
   const sys = readSystemInfo(r, dir, warnings);

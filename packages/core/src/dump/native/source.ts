@@ -35,6 +35,10 @@ export interface ByteSource {
   close(): void;
 }
 
+/**
+ * A dump already in memory as a ByteSource for the native reader.
+ * @example analyzeMinidump(new Reader(new BufferSource(data), 'a.dmp'), 'a.dmp', new Warnings())
+ */
 export class BufferSource implements ByteSource {
   readonly size: number;
   constructor(private readonly data: Buffer) {

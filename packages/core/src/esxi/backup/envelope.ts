@@ -26,6 +26,10 @@ const PBKDF2_ITERATIONS = 100_000;
 const AAD_SUFFIX = 'ESXConfiguration';
 const GCM_TAG_MAX = 16;
 
+/**
+ * The magic of an encrypted local.tgz.ve envelope.
+ * @example isEnvelope(readFileSync('local.tgz.ve')) // true
+ */
 export function isEnvelope(data: Uint8Array): boolean {
   return data.length >= ENVELOPE_MAGIC.length && Buffer.from(data.subarray(0, ENVELOPE_MAGIC.length)).toString('latin1') === ENVELOPE_MAGIC;
 }
@@ -40,6 +44,10 @@ export interface EncryptionInfo {
   entries: Record<string, string>;
 }
 
+/**
+ * encryption.info: the keystore mode (NONE, TPM) and ConfigEncData.
+ * @example parseEncryptionInfo('mode = "NONE"\n').mode // 'NONE'
+ */
 export function parseEncryptionInfo(text: string): EncryptionInfo {
   const entries: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {

@@ -60,6 +60,10 @@ export interface ExtractOptions {
   force?: boolean;
 }
 
+/**
+ * Write an opened backup's host files under `to`, safely (regular files and folders only, nothing outside `to`).
+ * @example extractBackup(openBackup('state.tgz'), './esx01-etc').skipped
+ */
 export function extractBackup(backup: Backup, to: string, opts: ExtractOptions = {}): ExtractReport {
   const root = prepareRoot(to);
   const report: ExtractReport = { to: root, written: [], directories: [], skipped: [] };

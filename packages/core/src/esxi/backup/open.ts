@@ -11,7 +11,7 @@ import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
-import { isSecret } from './secrets.js';
+import { isSecretFile } from '../secrets.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
@@ -37,8 +37,14 @@ interface OpenState {
   keystore: Buffer | undefined;
 }
 
+/**
+ * Open a backup of any kind in memory (a model: `files` is a Map of Buffers). The esxi jobs of
+ * `@analyze/core` (showBackup, diffBackups ...) call this and return plain reports.
+ * @example openBackup('configBundle-esx01.tgz', { name: 'bundle' }).layers // ['configBundle', 'state.tgz', 'local.tgz']
+ */
 export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Backup {
-  const source = typeof input === 'string' ? input : (opts.name ?? '<buffer>');
+  // Messages and warnings name the input as the caller knows it (the path as typed, `-` for stdin).
+  const source = opts.name ?? (typeof input === 'string' ? input : '<buffer>');
   const data = typeof input === 'string' ? readSmallFile(input, MAX_INPUT_BYTES) : input;
   const warnings = new Warnings(opts.strict ?? false, source);
   const backup: Backup = {
@@ -210,7 +216,7 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
       st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecret(m.path, m.data), offset: m.offset };
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data), offset: m.offset };
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;
     if (m.rawPath !== m.path && m.rawPath !== `${m.path}/` && m.rawPath !== `./${m.path}`) f.rawPath = m.rawPath;

@@ -73,6 +73,10 @@ export async function loadSqlJs(): Promise<void> {
 /** SQLite files start with this 16-byte header string. */
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
+/**
+ * The SQLite 3 header (a ConfigStore database).
+ * @example isSqlite(readFileSync('current-store-1'))
+ */
 export function isSqlite(data: Uint8Array): boolean {
   return data.length >= 16 && Buffer.from(data.subarray(0, 16)).toString('latin1') === SQLITE_MAGIC;
 }

@@ -11,6 +11,10 @@ import type { Manifest } from '../backup/model.js';
 /** Manifest.txt is a few hundred bytes; anything far larger is not one and is cut here. */
 export const MAX_MANIFEST_BYTES = 64 * 1024;
 
+/**
+ * A configBundle's Manifest.txt: release level, build, UUID, boot options.
+ * @example parseManifest('RELEASELEVEL=VMware ESXi 7.0.3 build-21930508\n').build // '21930508'
+ */
 export function parseManifest(text: string): Manifest {
   const entries: Array<{ key: string; value: string }> = [];
   for (const line of text.slice(0, MAX_MANIFEST_BYTES).split(/\r?\n/)) {

@@ -8,7 +8,7 @@ import type { BackupFile } from '../backup/model.js';
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
 import { checkBackup } from '../findings/check.js';
 import type { Finding } from '../findings/model.js';
-import { redactText } from '../redact.js';
+import { redactChange, redactText } from '../secrets.js';
 import { diffCertificates, hasPemCertificate } from './certs.js';
 import { diffConfigStore } from './configstore.js';
 import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
@@ -20,6 +20,10 @@ import { diffChkconfig, diffLines, diffXml, MAX_TEXT_COMPARE } from './text.js';
 /** Files rewritten by the host on its own (backup.sh counter, RNG seed, DHCP leases, IPMI SEL stamp). */
 const NOISE_FILES = [/^etc\/vmware\/\.backup\.counter$/, /^etc\/random-seed$/, /^etc\/dhclient-[^/]*\.leases$/, /^etc\/vmware\/hostd\/IpmiSelDate\.bin$/];
 
+/**
+ * Files the host rewrites on its own (.backup.counter, random-seed, leases): summarised, not listed.
+ * @example isNoiseFile('etc/random-seed') // true
+ */
 export function isNoiseFile(path: string): boolean {
   return NOISE_FILES.some((re) => re.test(path));
 }
@@ -53,6 +57,11 @@ export interface DiffResult {
   notCompared?: Array<'before' | 'after'>;
 }
 
+/**
+ * What restoring `after` onto the `before` host changes, over two parsed backups. The `diffBackups` job of
+ * `@analyze/core` opens and parses both inputs and adds their warnings.
+ * @example diffBackups(await parseBackup(openBackup('a.tgz')), await parseBackup(openBackup('b.tgz'))).changes
+ */
 export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: DiffOptions = {}): DiffResult {
   const showSecrets = opts.showSecrets ?? false;
   const all: Change[] = [];
@@ -77,16 +86,6 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
   };
   if (sealed.length > 0) result.notCompared = sealed;
   return result;
-}
-
-/** The safety net: no recognisable secret survives in any printed field. */
-function redactChange(c: Change): Change {
-  const r: Change = { ...c, label: redactText(c.label) };
-  if (c.key !== undefined) r.key = redactText(c.key);
-  if (c.before !== undefined) r.before = redactText(c.before);
-  if (c.after !== undefined) r.after = redactText(c.after);
-  if (r.label !== c.label || r.before !== c.before || r.after !== c.after || r.key !== c.key) r.secret = true;
-  return r;
 }
 
 function text(f: BackupFile): string {

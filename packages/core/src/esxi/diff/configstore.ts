@@ -5,7 +5,7 @@
  */
 import type { ConfigStore, ConfigStoreRow, ValueColumn } from '../config/configstore.js';
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
-import { containsSecret, isSecretField } from '../redact.js';
+import { isSecretChange, withValues } from '../secrets.js';
 import type { Change, ChangeArea } from './model.js';
 
 const COLUMN_NAMES: Record<ValueColumn, string> = {
@@ -94,6 +94,10 @@ function unquote(s: string): string {
   return s.startsWith('"') ? (JSON.parse(s) as string) : s;
 }
 
+/**
+ * Changes between two ConfigStore databases, row by row and JSON field by field (secrets without values).
+ * @example diffConfigStore(a.configStore, b.configStore, false).map((c) => c.label)
+ */
 export function diffConfigStore(before: ConfigStore | undefined, after: ConfigStore | undefined, showSecrets: boolean): Change[] {
   const a = new Map((before?.rows ?? []).map((r) => [rowId(r), r]));
   const b = new Map((after?.rows ?? []).map((r) => [rowId(r), r]));
@@ -118,7 +122,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         if (va === vb) continue;
         const leaf = leafName(field);
         const noise = NOISE_COLUMNS.has(col) || TIMESTAMP_FIELD.test(leaf);
-        const secret = isSecretField(leaf) || containsSecret(va ?? '') || containsSecret(vb ?? '');
+        const secret = isSecretChange(leaf, va, vb);
         const kind = va === undefined ? 'added' : vb === undefined ? 'removed' : 'modified';
         const fieldName = `${COLUMN_NAMES[col]}${field === '' ? '' : `.${field}`}`;
         let text: string;
@@ -127,12 +131,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         else if (kind === 'added') text = `${fieldName} set to ${vb}`;
         else text = `${fieldName} removed (was ${va})`;
         const c: Change = { area: noise ? 'noise' : configStoreArea(row), path: CONFIGSTORE_PATH, key: `${id}:${fieldName}`, change: kind, label: `${where}: ${text}` };
-        if (secret) c.secret = true;
-        if (!secret || showSecrets) {
-          if (va !== undefined) c.before = va;
-          if (vb !== undefined) c.after = vb;
-        }
-        out.push(c);
+        out.push(withValues(c, secret, va, vb, showSecrets));
       }
     }
   }

@@ -3,7 +3,7 @@
  * (a port group moved, a vSwitch deleted and re-created) compare by what they are, not where they sit.
  */
 import { compareKeys, type EsxConf } from '../config/esxconf.js';
-import { containsSecret, isSecretField } from '../redact.js';
+import { isSecretChange, withValues } from '../secrets.js';
 import type { Change, ChangeArea } from './model.js';
 
 export const ESXCONF_PATH = 'etc/vmware/esx.conf';
@@ -132,14 +132,12 @@ export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefi
       changes.push(wholeChange(whole, y ? 'added' : 'removed', keys, y ? b : a, devName));
       continue;
     }
-    const secret = isSecretField(key.split('/').pop() ?? '') || containsSecret(x?.value ?? '') || containsSecret(y?.value ?? '');
+    const secret = isSecretChange(key.split('/').pop() ?? '', x?.value, y?.value);
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
     const c: Change = { area: esxConfArea(key), path: ESXCONF_PATH, key: y?.raw ?? x?.raw ?? key, change: kind, label: label(key, kind, x?.value, y?.value, secret, showSecrets, devName) };
-    if (secret) c.secret = true;
-    if (!secret || showSecrets) {
-      if (x !== undefined && !/\{[^}]*\}$/.test(key)) c.before = x.value;
-      if (y !== undefined && !/\{[^}]*\}$/.test(key)) c.after = y.value;
-    }
+    // Set members (`.../uplinks{vmnic1}`) have no value of their own.
+    const member = /\{[^}]*\}$/.test(key);
+    withValues(c, secret, member ? undefined : x?.value, member ? undefined : y?.value, showSecrets);
     changes.push(c);
   }
   return changes;

@@ -6,6 +6,7 @@ import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets } fr
 import { parseHosts } from '../config/hosts.js';
 import { parseResolv } from '../config/resolv.js';
 import type { Change } from './model.js';
+import { withValues } from '../secrets.js';
 
 /**
  * Account details per user, and the password field (field 2) like the shadow hash: normally `x` (the hash
@@ -65,10 +66,7 @@ export function diffShadow(path: string, before: string, after: string, showSecr
 
 /** A change of a password field: marked secret, its values only with showSecrets. */
 function secretChange(path: string, name: string, kind: Change['change'], label: string, before: string | undefined, after: string | undefined, showSecrets: boolean): Change {
-  const c = change('users', path, name, kind, label, undefined, undefined);
-  c.secret = true;
-  if (showSecrets) setValues(c, before, after);
-  return c;
+  return withValues(change('users', path, name, kind, label, undefined, undefined), true, before, after, showSecrets);
 }
 
 export function diffGroup(path: string, before: string, after: string): Change[] {

@@ -11,4 +11,4 @@ export { checkBackup } from '../findings/check.js';
 export { passthroughDevices, passthroughFindings } from '../findings/passthrough.js';
 export { hasError, bySeverity, type Finding, type Severity } from '../findings/model.js';
 export { restorePlan, type RestorePlan, type RestoreStep } from '../restore-plan.js';
-export { redactText, containsSecret, isSecretField, REDACTED } from '../redact.js';
+export { redactText, containsSecret, isSecretField, isSecretChange, REDACTED } from '../secrets.js';

@@ -22,6 +22,10 @@ export interface ParsedBackup {
   warnings: Warning[];
 }
 
+/**
+ * Parse an opened backup's configuration once (esx.conf, ConfigStore, identity) for diff, check and restore-plan.
+ * @example const parsed = await parseBackup(openBackup('state.tgz'));
+ */
 export async function parseBackup(backup: Backup, opts: { strict?: boolean } = {}): Promise<ParsedBackup> {
   const w = new Warnings(opts.strict ?? false, backup.source);
   const conf = backup.files.get(ESXCONF_PATH)?.data;
@@ -63,6 +67,10 @@ export interface BackupSummary {
   files: number;
 }
 
+/**
+ * The one-line summary of a side (kind, layers, version, host, encryption) as diff and check print it.
+ * @example summarize(parsed).version
+ */
 export function summarize(p: ParsedBackup): BackupSummary {
   const s: BackupSummary = {
     source: p.backup.source,

@@ -2,7 +2,7 @@
  * Generic comparisons for files without a dedicated parser: XML configs by element (hostd's XML files are
  * small `<ConfigRoot>` trees of text leaves), anything else by line.
  */
-import { containsSecret, isSecretField } from '../redact.js';
+import { isSecretChange, withValues } from '../secrets.js';
 import type { Change, ChangeArea } from './model.js';
 
 /** Largest file flattened or line-compared; bigger ones are compared by size and hash only. */
@@ -83,7 +83,7 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
     if ((x === '' && y === undefined && hasChildren(b, key)) || (y === '' && x === undefined && hasChildren(a, key))) continue;
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
     const leaf = (key.split('/').pop() ?? '').replace(/^@/, '').replace(/\[.*$/, '');
-    const secret = isSecretField(leaf) || containsSecret(x ?? '') || containsSecret(y ?? '');
+    const secret = isSecretChange(leaf, x, y);
     const label =
       secret && !showSecrets
         ? `${path} ${key} ${kind === 'modified' ? 'changed' : kind}`
@@ -92,12 +92,7 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
           : kind === 'added'
             ? `${path} ${key} added${y ? `: ${y}` : ''}`
             : `${path} ${key} removed${x ? ` (was ${x})` : ''}`;
-    const c: Change = { area, path, key, change: kind, label };
-    if (secret) c.secret = true;
-    if (!secret || showSecrets) {
-      if (x !== undefined) c.before = x;
-      if (y !== undefined) c.after = y;
-    }
+    const c = withValues({ area, path, key, change: kind, label }, secret, x, y, showSecrets);
     out.push(c);
   }
   return out;

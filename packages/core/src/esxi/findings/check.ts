@@ -7,6 +7,10 @@ import type { ParsedBackup } from '../diff/parsed.js';
 import { passthroughFindings } from './passthrough.js';
 import { bySeverity, type Finding } from './model.js';
 
+/**
+ * The traps of restoring `b` (onto the host `target` was taken from, when given), most severe first.
+ * @example checkBackup(await parseBackup(openBackup('bundle.tgz'))).filter((f) => f.severity === 'error')
+ */
 export function checkBackup(b: ParsedBackup, target?: ParsedBackup): Finding[] {
   const out: Finding[] = [];
   out.push(...contentFindings(b));

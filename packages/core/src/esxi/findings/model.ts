@@ -16,10 +16,18 @@ export interface Finding {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/**
+ * Sort order: errors, then warnings, then info.
+ * @example findings.sort(bySeverity)
+ */
 export function bySeverity(a: Finding, b: Finding): number {
   return RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code);
 }
 
+/**
+ * True when a finding has severity `error` (the CLI exits 1).
+ * @example hasError(report.findings)
+ */
 export function hasError(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }

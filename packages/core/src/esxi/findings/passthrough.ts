@@ -75,6 +75,10 @@ function fixFor(d: PassthroughDevice, encrypted: boolean): string {
   return `${offline}; on the running host: esxcli hardware pci pcipassthru set -d ${pci} -e false, then reboot`;
 }
 
+/**
+ * Passthrough traps: the boot HBA or the management NIC given to a VM, and other passed-through devices.
+ * @example passthroughFindings(parsed.esxConf, parsed.configStore, false)
+ */
 export function passthroughFindings(conf: EsxConf | undefined, store: ConfigStore | undefined, encrypted: boolean): Finding[] {
   if (!conf) return [];
   const mgmt = managementUplinks(conf, store);

@@ -75,7 +75,7 @@ export interface FixChecksumsOptions {
   /** The stream for output `-`. */
   stdout?: Writable;
   /** The stream for input `-` (plain or gzip). */
-  stdin?: NodeJS.ReadableStream;
+  stdin?: AsyncIterable<Uint8Array>;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 

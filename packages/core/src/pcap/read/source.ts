@@ -3,6 +3,7 @@
  * a stream. Both fill the caller's one reusable buffer, so memory stays flat whatever the file size.
  */
 import { closeSync, createReadStream, fstatSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AnalyzeError } from '../../errors.js';
 import { isGzip, openFile } from '../../io/files.js';
@@ -12,8 +13,9 @@ export interface ByteSource {
   read(buf: Uint8Array, off: number, len: number): number | Promise<number>;
   /** Bytes of the file itself consumed so far (compressed bytes for gzip), for progress. */
   readonly position: number;
-  /** Size of the file on disk. */
+  /** Size of the file on disk (0 for a stream: unknown). */
   readonly size: number;
+  /** Known once the first bytes were read (a stream is sniffed on its first read). */
   readonly gzip: boolean;
   close(): void;
 }
@@ -21,6 +23,10 @@ export interface ByteSource {
 /** Chunk size of the gzip file stream; inflated chunks are copied into the caller's buffer. */
 const GZIP_READ_CHUNK = 1 << 20;
 
+/**
+ * A file as a ByteSource: read in place, or inflated as a stream when it is gzip.
+ * @example const src = openSource('capture.pcap.gz'); // src.gzip === true
+ */
 export function openSource(path: string): ByteSource {
   const fd = openFile(path);
   const size = fstatSync(fd).size;
@@ -110,55 +116,47 @@ function gzipSource(path: string, size: number): ByteSource {
 }
 
 /**
- * A source over a stream (standard input for `-`), gzip-compressed or not (told by its first bytes).
- * Chunks are copied into the caller's buffer as they come: memory stays flat. `gzip` is known after
- * the first read; `size` is unknown (0).
+ * A stream (standard input: `tcpdump -w - | analyze pcap -`) read chunk by chunk, never held whole; a gzip
+ * stream, recognised by its first two bytes, is inflated on the way. Memory stays flat like for a file.
  */
-export function streamSource(input: NodeJS.ReadableStream, name: string): ByteSource {
-  const raw = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+export function streamSource(input: AsyncIterable<Uint8Array>, name: string): ByteSource {
+  const raw = input[Symbol.asyncIterator]();
+  let chunks: AsyncIterator<Uint8Array> | undefined;
   let consumed = 0;
   let gzip = false;
-  async function* plainOrInflated(): AsyncGenerator<Buffer> {
-    // The gzip magic is two bytes: a stream may hand them over in separate chunks.
-    let head = Buffer.alloc(0);
-    while (head.length < 2) {
-      const r = await raw.next();
-      if (r.done) break;
-      consumed += r.value.length;
-      head = Buffer.concat([head, r.value]);
-    }
-    if (head.length === 0) return;
-    const first = { value: head };
-    if (!isGzip(first.value)) {
-      yield first.value;
-      for (;;) {
-        const r = await raw.next();
-        if (r.done) return;
-        consumed += r.value.length;
-        yield r.value;
-      }
-    }
-    gzip = true;
-    const gunzip = createGunzip();
-    const feed = async (): Promise<void> => {
-      if (!gunzip.write(first.value)) await new Promise((resolve) => gunzip.once('drain', resolve));
-      for (;;) {
-        const r = await raw.next();
-        if (r.done) break;
-        consumed += r.value.length;
-        if (!gunzip.write(r.value)) await new Promise((resolve) => gunzip.once('drain', resolve));
-      }
-      gunzip.end();
-    };
-    feed().catch((e: Error) => gunzip.destroy(e));
-    yield* gunzip as AsyncIterable<Buffer>;
-  }
-  const chunks = plainOrInflated();
-  let pending: Buffer | undefined;
+  let inflater: ReturnType<typeof createGunzip> | undefined;
+  let pending: Uint8Array | undefined;
   let pendingOff = 0;
   let done = false;
   let delivered = 0;
   let failure: AnalyzeError | undefined;
+  const nextRaw = async (): Promise<Uint8Array | undefined> => {
+    const r = await raw.next();
+    if (r.done) return undefined;
+    consumed += r.value.length;
+    return r.value;
+  };
+  /** Sniff the first two bytes, then read either the raw chunks or their inflation. */
+  const begin = async (): Promise<AsyncIterator<Uint8Array>> => {
+    let head = (await nextRaw()) ?? new Uint8Array(0);
+    while (head.length < 2) {
+      const more = await nextRaw();
+      if (more === undefined) break;
+      head = Buffer.concat([head, more]);
+    }
+    const first = head;
+    const rest = async function* () {
+      if (first.length > 0) yield first;
+      for (let c = await nextRaw(); c !== undefined; c = await nextRaw()) yield c;
+    };
+    if (!isGzip(head)) return rest();
+    gzip = true;
+    inflater = createGunzip();
+    const body = Readable.from(rest(), { objectMode: false });
+    body.on('error', (e) => inflater!.destroy(e));
+    body.pipe(inflater);
+    return inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  };
   return {
     get gzip() {
       return gzip;
@@ -169,14 +167,16 @@ export function streamSource(input: NodeJS.ReadableStream, name: string): ByteSo
     },
     async read(buf, off, len) {
       if (done && failure) throw failure;
+      chunks ??= await begin();
       let got = 0;
       while (got < len && !done) {
         if (!pending || pendingOff >= pending.length) {
-          let r: IteratorResult<Buffer>;
+          let r: IteratorResult<Uint8Array>;
           try {
             r = await chunks.next();
           } catch (e) {
-            failure = new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, {
+            const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
+            failure = new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, {
               file: name,
               offset: delivered + got,
               cause: e,
@@ -202,7 +202,8 @@ export function streamSource(input: NodeJS.ReadableStream, name: string): ByteSo
       return got;
     },
     close() {
-      void chunks.return(undefined);
+      inflater?.destroy();
+      void raw.return?.();
     },
   };
 }

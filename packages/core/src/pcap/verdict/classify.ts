@@ -1,4 +1,4 @@
-import type { LayerFacts } from '../frame.js';
+import type { LayerFacts } from '../frame/frame.js';
 
 /**
  * What a bad checksum value is, judged by the value alone:

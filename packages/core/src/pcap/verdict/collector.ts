@@ -1,5 +1,5 @@
-import type { FlowFilter } from '../flow-filter.js';
-import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame.js';
+import type { FlowFilter } from '../frame/flow-filter.js';
+import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';

@@ -5,7 +5,7 @@
  * so it costs nothing on clean traffic. Each sign has a threshold in thresholds.ts and a line in the
  * verdict (docs/pcap-verdict.md, "Evidence of editing").
  */
-import { type FrameFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame.js';
+import { type FrameFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame/frame.js';
 import type { SegmentNote } from './flows.js';
 import {
   EDITED_MIN_BLANK_MAC_FRAMES,

@@ -1,5 +1,5 @@
 import { parseIpWords } from '../decode/addr.js';
-import { type Direction, type FrameFacts, type FrameRecord, type LayerFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame.js';
+import { type Direction, type FrameFacts, type FrameRecord, type LayerFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame/frame.js';
 
 /**
  * FrameFacts over a ready FrameRecord (records built by tests or by another producer), so that

@@ -40,6 +40,11 @@ export function detectProfilesInput(head: Uint8Array): ProfilesInputKind | undef
   return undefined;
 }
 
+/**
+ * ProfileList from a SOFTWARE hive or a .reg export already in memory: the profiles and the findings.
+ * The `analyzeProfiles` job of `@analyze/core` takes a path or a stream too and returns the JSON report.
+ * @example analyzeProfiles(readFileSync('SOFTWARE'), { file: 'SOFTWARE' }).findings
+ */
 export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = {}): ProfilesReport {
   const kind = detectProfilesInput(data);
   const file = options.file;

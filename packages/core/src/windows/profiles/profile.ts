@@ -33,6 +33,10 @@ function dword(v: RawValue | undefined): number | null {
   return v.type === REG_DWORD || v.type === REG_QWORD || v.data.length === 4 ? v.data.readUInt32LE(0) : null;
 }
 
+/**
+ * One ProfileList subkey's values decoded into a Profile.
+ * @example profileListFromHive(hive).entries.map(toProfile)
+ */
 export function toProfile(entry: ProfileListEntry): Profile {
   const isBak = BAK.test(entry.keyName);
   const sid = isBak ? entry.keyName.slice(0, -4) : entry.keyName;

@@ -22,6 +22,10 @@ export function isSidKeyName(sid: string): boolean {
   return /^S-1(?:-\d{1,15}){1,16}$/i.test(sid);
 }
 
+/**
+ * The name of a built-in SID, or null for an account SID.
+ * @example wellKnownName('S-1-5-18') // 'LocalSystem (NT AUTHORITY\\SYSTEM)'
+ */
 export function wellKnownName(sid: string): string | null {
   const upper = sid.toUpperCase();
   const exact = WELL_KNOWN[upper];

@@ -23,10 +23,18 @@ export interface RegValue {
   fileOffset: number;
 }
 
+/**
+ * The REG_* name of a value's type.
+ * @example typeName({ type: 2 }) // 'REG_EXPAND_SZ'
+ */
 export function typeName(v: { type: number }): string {
   return valueTypeName(v.type);
 }
 
+/**
+ * A value's data decoded by its type (strings, DWORD, QWORD, multi-string, binary).
+ * @example valueOf({ type: 4, data: Buffer.from([1, 0, 0, 0]) })
+ */
 export function valueOf(v: { type: number; data: Buffer }): DecodedValue {
   return decodeValue(v.type, v.data);
 }

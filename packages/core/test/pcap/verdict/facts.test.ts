@@ -10,7 +10,7 @@ import { join } from 'node:path';
 // @ts-expect-error plain JS fixture builders (no types)
 import * as L from '../../../../../fixtures/gen/pcap/lib.mjs';
 import { formatIp, parseIpWords } from '../../../src/pcap/decode/addr.js';
-import { CheckerFacts } from '../../../src/pcap/facts.js';
+import { CheckerFacts } from '../../../src/pcap/frame/facts.js';
 import { analyzeCapture, type FrameRecord, type FrameSink } from '../../../src/pcap/index.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FrameRecord, TcpSegmentFacts } from '../../../src/pcap/frame.js';
+import type { FrameRecord, TcpSegmentFacts } from '../../../src/pcap/frame/frame.js';
 import { recentSlot, TcpFlowFollower, type SegmentNote } from '../../../src/pcap/verdict/flows.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
 import { emptyByValue, type OutcomesByValue } from '../../../src/pcap/verdict/outcomes.js';

@@ -2,7 +2,7 @@
  * Builds FrameRecords (the checksum reader's output) for verdict unit tests: TCP sessions whose
  * receivers accept or drop segments the way real stacks do, with chosen checksum values.
  */
-import type { Direction, FrameRecord, LayerCheck } from '../../../src/pcap/frame.js';
+import type { Direction, FrameRecord, LayerCheck } from '../../../src/pcap/frame/frame.js';
 
 /** What the checksum field of a packet holds. */
 export type CheckKind = 'good' | 'partial' | 'nolen' | 'zero' | 'mismatch' | 'unverified';

@@ -1,0 +1,71 @@
+/**
+ * The one loop every command runs (vitest's single `start()` is the model): for each file (or code) named
+ * on the command line, call the library job, then print its text or collect its JSON, report warnings and
+ * errors in one shape, and keep the worst exit code. Commands supply only the job, the text and the
+ * exit code of a report.
+ */
+import { resolve } from 'node:path';
+import { errorReport } from '@analyze/core/api/report';
+import type { Input } from '@analyze/core/api/input';
+import { AnalyzeError, type Warning } from '@analyze/core/errors';
+import { EXIT_INVALID, EXIT_OK, type Context } from './context.js';
+import { printJson, reportError, reportWarnings } from './output.js';
+
+/** What a report the runner handles carries: its warnings, and the damage it could be read up to (pcap). */
+export interface RunnableReport {
+  warnings?: readonly Warning[];
+  error?: { code: string; message: string; offset?: number };
+}
+
+export interface Job<R extends object> {
+  /** Runs the library call on one input, named `name` (as typed; `-` for standard input). */
+  analyze(input: Input, name: string): Promise<R>;
+  /** 0 nothing wrong found, 1 a problem found (a report holding `error` exits 2 whatever this says). */
+  exitCode(report: R): number;
+  /** The text report (`index`/`count` place it among several). Omit when a report prints nothing of its own. */
+  render(report: R, index: number, count: number): string;
+  /** Checked before each item: true stops the loop (after Ctrl-C the remaining files are not started). */
+  stopped?(): boolean;
+  /** `analyze code` answers codes, not files: its error documents say `input` (default `file`). */
+  subject?: 'file' | 'input';
+}
+
+/** The library input for a command-line word: `-` is standard input, anything else a path from the cwd. */
+export function inputFor(ctx: Context, word: string): Input {
+  return word === '-' ? ctx.io.stdin() : resolve(ctx.io.cwd, word);
+}
+
+/**
+ * Runs `job` on every item and prints the outcome: one JSON document (an array for several items) with
+ * --json, else the text reports on stdout and warnings and errors on stderr. Returns the worst exit code.
+ */
+export async function runEach<R extends object>(ctx: Context, items: readonly string[], job: Job<R>): Promise<number> {
+  const docs: object[] = [];
+  let worst = EXIT_OK;
+  const asInput = job.subject === 'input';
+  for (const [i, item] of items.entries()) {
+    if (job.stopped?.()) break;
+    let report: R;
+    try {
+      report = await job.analyze(asInput ? item : inputFor(ctx, item), item);
+    } catch (e) {
+      ctx.progress.done();
+      worst = EXIT_INVALID;
+      const file = (e as { file?: unknown }).file;
+      if (ctx.json) docs.push(errorReport(e, asInput ? { input: item } : { file: typeof file === 'string' ? file : item }));
+      else reportError(ctx, e, asInput ? undefined : item);
+      continue;
+    }
+    ctx.progress.done();
+    const { warnings = [], error } = report as RunnableReport;
+    if (ctx.json) docs.push(report);
+    else {
+      ctx.io.out(job.render(report, i, items.length));
+      reportWarnings(ctx, warnings.map((w) => ({ ...w, file: w.file ?? item })));
+      if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
+    }
+    worst = Math.max(worst, error ? EXIT_INVALID : job.exitCode(report));
+  }
+  if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);
+  return worst;
+}

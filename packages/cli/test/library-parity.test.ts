@@ -1,0 +1,215 @@
+/**
+ * The CLI only prints what the library returns (issue 16): for every command and every fixture, `--json`
+ * equals the library call's result serialised; `-` on standard input gives the same report as the file;
+ * the JSON carries every warning the text output shows; `--strict` turns a warning into exit 2.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import {
+  analyzeCapture,
+  analyzeDump,
+  analyzeProfiles,
+  analyzePsod,
+  checkBackup,
+  diffBackups,
+  errorReport,
+  extractBackup,
+  lookupCode,
+  restorePlan,
+  showBackup,
+} from '@analyze/core';
+import { main } from '../src/main.js';
+import { captureIo } from './helpers/io.js';
+
+const REPO = new URL('../../../', import.meta.url).pathname;
+
+/** Fixture files under fixtures/<dir>, as paths relative to the repository (how a user types them). */
+function fixtures(dir: string, keep: (name: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (keep(name)) out.push(relative(REPO, p));
+    }
+  };
+  walk(join(REPO, 'fixtures', dir));
+  return out;
+}
+
+async function cli(argv: string[], stdin?: Buffer) {
+  const io = captureIo({ cwd: REPO, ...(stdin === undefined ? {} : { stdin }) });
+  const exit = await main(argv, io);
+  return { exit, out: io.stdout, err: io.stderr };
+}
+
+/** What the runner prints for a library call: its report, or the error document naming the file. */
+async function library(call: () => Promise<object>, file: string): Promise<unknown> {
+  const doc = await call().catch((e: unknown) => errorReport(e, { file: (e as { file?: string }).file ?? file }));
+  return JSON.parse(JSON.stringify(doc));
+}
+
+/** The warning codes a text run printed on stderr (`... [CODE]`). */
+function stderrWarningCodes(err: string): string[] {
+  return [...err.matchAll(/warning: .*\[([A-Z0-9_]+)\]$/gm)].map((m) => m[1]!);
+}
+
+interface Case {
+  /** The command line without the file. */
+  argv: string[];
+  file: string;
+  /** The same job through the library, for `name` (the file as typed, or `-`). */
+  lib: (input: string | Buffer, name: string) => Promise<object>;
+}
+
+const at = (f: string) => join(REPO, f);
+const psodCases: Case[] = fixtures('psod').map((file) => ({ argv: ['psod'], file, lib: (i, name) => analyzePsod(i, { name }) }));
+const profilesCases: Case[] = fixtures('windows').map((file) => ({ argv: ['profiles'], file, lib: (i, name) => analyzeProfiles(i, { name }) }));
+const dumpCases: Case[] = fixtures('dump').map((file) => ({ argv: ['dump', '--engine', 'native'], file, lib: (i, name) => analyzeDump(i, { name, engine: 'native' }) }));
+const pcapCases: Case[] = fixtures('pcap').map((file) => ({ argv: ['pcap'], file, lib: (i, name) => analyzeCapture(i, { name }) }));
+const backups = fixtures('esxi', (n) => n.endsWith('.tgz') || n.endsWith('.bin')).filter((f) => !f.includes('/pairs/'));
+const esxiCases: Case[] = backups.flatMap((file): Case[] => [
+  { argv: ['esxi', 'show'], file, lib: (i, name) => showBackup(i, { name }) },
+  { argv: ['esxi', 'check'], file, lib: (i, name) => checkBackup(i, { name }) },
+  { argv: ['esxi', 'restore-plan'], file, lib: (i, name) => restorePlan(i, { name }) },
+]);
+const ALL: Case[] = [...psodCases, ...profilesCases, ...dumpCases, ...pcapCases, ...esxiCases];
+
+describe('CLI --json equals the library call, for every command and fixture', () => {
+  it.each(ALL.map((c) => [`${c.argv.join(' ')} ${c.file}`, c] as const))('%s', async (_label, c) => {
+    const r = await cli([...c.argv, c.file, '--json']);
+    expect(JSON.parse(r.out)).toEqual(await library(() => c.lib(at(c.file), c.file), c.file));
+  });
+
+  it('esxi diff, for every pair', async () => {
+    for (const pair of readdirSync(join(REPO, 'fixtures/esxi/pairs')).sort()) {
+      const [before, after] = ['before', 'after'].map((s) => `fixtures/esxi/pairs/${pair}/${s}.tgz`) as [string, string];
+      const r = await cli(['esxi', 'diff', before, after, '--json']);
+      expect(JSON.parse(r.out)).toEqual(await library(() => diffBackups(at(before), at(after), { names: { before, after } }), before));
+    }
+  });
+
+  it('esxi extract, for every backup (same files written, same skips)', async () => {
+    for (const file of backups) {
+      const [a, b] = [mkdtempSync(join(tmpdir(), 'parity-a-')), mkdtempSync(join(tmpdir(), 'parity-b-'))];
+      try {
+        const r = await cli(['esxi', 'extract', file, '--to', a, '--json']);
+        const lib = await library(() => extractBackup(at(file), b, { name: file }), file);
+        const doc = JSON.parse(r.out) as Record<string, unknown>;
+        // The destinations differ, and messages name them.
+        expect(doc).toEqual(JSON.parse(JSON.stringify(lib).split(b).join(a)));
+      } finally {
+        rmSync(a, { recursive: true, force: true });
+        rmSync(b, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('code, for known, unknown, wrapped and malformed codes', async () => {
+    for (const code of ['0x800B0001', '0x12345678', '0x80070005', 'c0000374', '0x7E', 'ERROR_ACCESS_DENIED']) {
+      const r = await cli(['code', code, '--json']);
+      expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(await lookupCode(code))));
+    }
+    const bad = await cli(['code', '0xZZ', '--json']);
+    expect(JSON.parse(bad.out)).toEqual(await lookupCode('0xZZ').catch((e: unknown) => errorReport(e, { input: '0xZZ' })));
+  });
+});
+
+describe('- reads standard input and gives the same report as the file', () => {
+  // One fixture per command and kind of input is enough here: the parity above covers every fixture.
+  const picks = [
+    ...psodCases,
+    ...profilesCases,
+    ...dumpCases,
+    ...pcapCases.filter((c) => /checksums-example|offload-broken|truncated-mid\.pcap\.gz|sections\.pcapng\.gz|garbage/.test(c.file)),
+    ...esxiCases.filter((c) => /state-6\.7|configBundle-esx70|evil-absolute-path/.test(c.file)),
+  ];
+  it.each(picks.map((c) => [`${c.argv.join(' ')} - < ${c.file}`, c] as const))('%s', async (_label, c) => {
+    const data = readFileSync(at(c.file));
+    const r = await cli([...c.argv, '-', '--json'], data);
+    const fromStdin = JSON.parse(r.out) as object;
+    expect(fromStdin).toEqual(await library(() => c.lib(data, '-'), '-'));
+    // The same report as for the file, the name aside.
+    const fromFile = JSON.parse((await cli([...c.argv, c.file, '--json'])).out) as Record<string, unknown>;
+    const sameName = (doc: object) => JSON.parse(JSON.stringify(doc).split(JSON.stringify(c.file)).join('"-"')) as Record<string, unknown>;
+    if (c.argv[1] === 'restore-plan') {
+      // The steps name the backup file; from standard input it has none, so its kind names it (never `scp -`).
+      expect(JSON.stringify(fromStdin)).not.toMatch(/ - |\$ \S+ - /);
+      for (const k of ['steps', 'alternative']) delete (fromStdin as Record<string, unknown>)[k], delete fromFile[k];
+    }
+    expect(fromStdin).toEqual(sameName(fromFile));
+  });
+
+  it('pcap - reads a stream in pieces, gzip included, never asking for all of it', async () => {
+    const file = 'fixtures/pcap/reader/sections.pcapng.gz';
+    const data = readFileSync(at(file));
+    let pulled = 0;
+    async function* pieces() {
+      for (let i = 0; i < data.length; i += 7) {
+        pulled = i;
+        yield data.subarray(i, i + 7);
+      }
+    }
+    const r = await analyzeCapture(pieces(), { name: '-' });
+    expect(pulled).toBeGreaterThan(0);
+    expect(r.gzip).toBe(true);
+    expect(JSON.stringify(r)).toBe(JSON.stringify(await analyzeCapture(at(file), { name: '-' })));
+  });
+});
+
+/** Inputs that warn, for the commands whose fixtures never do (made here, fed through standard input). */
+const WARNING_INPUTS: Array<{ argv: string[]; data: Buffer }> = [
+  // A second crash after the first: PSOD_MORE_CRASHES.
+  { argv: ['psod'], data: Buffer.from(readFileSync(at('fixtures/psod/e1000.txt'), 'utf8').repeat(2)) },
+  // A saved !analyze paste without its banner: DUMP_TEXT_NO_BANNER.
+  { argv: ['dump'], data: Buffer.from('BUGCHECK_CODE:  d1\nIMAGE_NAME:  exampledrv.sys\nMODULE_NAME: exampledrv\n') },
+  // A .reg export with a value before any key: REGFILE_VALUE_OUTSIDE_KEY.
+  {
+    argv: ['profiles'],
+    data: Buffer.from(
+      'Windows Registry Editor Version 5.00\r\n\r\n"Stray"="x"\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\S-1-5-21-1-2-3-1001]\r\n"ProfileImagePath"="C:\\\\Users\\\\alice"\r\n',
+    ),
+  },
+];
+
+describe('warnings: the JSON carries every warning the text shows, and --strict makes each one exit 2', () => {
+  const runs = [
+    ...ALL.map((c) => ({ label: `${c.argv.join(' ')} ${c.file}`, argv: [...c.argv, c.file], stdin: undefined as Buffer | undefined })),
+    ...WARNING_INPUTS.map((w) => ({ label: `${w.argv.join(' ')} - (made to warn)`, argv: [...w.argv, '-'], stdin: w.data })),
+    // diff reports the warnings of both sides.
+    { label: 'esxi diff (a side that warns)', argv: ['esxi', 'diff', 'fixtures/esxi/state-6.7.tgz', 'fixtures/esxi/evil-absolute-path.tgz'], stdin: undefined },
+  ];
+  const warned = new Set<string>();
+  it.each(runs.map((x) => [x.label, x] as const))('%s', async (_label, x) => {
+    const text = await cli(x.argv, x.stdin);
+    const json = await cli([...x.argv, '--json'], x.stdin);
+    const doc = JSON.parse(json.out) as { warnings?: Array<{ code: string }> } | Array<{ warnings?: Array<{ code: string }> }>;
+    const jsonCodes = (Array.isArray(doc) ? doc : [doc]).flatMap((d) => (d.warnings ?? []).map((w) => w.code));
+    expect(jsonCodes).toEqual(stderrWarningCodes(text.err));
+    if (jsonCodes.length === 0) return;
+    warned.add(x.argv[0] === 'esxi' ? `esxi ${x.argv[1]}` : x.argv[0]!);
+    const strict = await cli([...x.argv, '--strict'], x.stdin);
+    expect(strict.exit).toBe(2);
+    expect(strict.err).toMatch(/^analyze: /m);
+  });
+  it('every command that reads a file had a warning to escalate', () => {
+    expect([...warned].sort()).toEqual(['dump', 'esxi check', 'esxi diff', 'esxi restore-plan', 'esxi show', 'pcap', 'profiles', 'psod']);
+  });
+});
+
+describe('usage errors with --json are JSON on stdout', () => {
+  it.each([
+    [['pcap', 'fixtures/pcap/checksums-example.pcapng', '--limit', 'x', '--json']],
+    [['code', '--search', 'access', '--limit', 'x', '--json']],
+    [['dump', 'fixtures/dump/analyze-v-d1-exampledrv.txt', '--timeout', '0', '--json']],
+    [['pcap', '--jsno', 'x', '--json']],
+  ])('%p', async (argv) => {
+    const r = await cli(argv);
+    expect(r.exit).toBe(2);
+    const doc = JSON.parse(r.out) as { schemaVersion: string; error: { code: string; message: string } };
+    expect(doc).toEqual({ schemaVersion: '1.0', error: { code: 'USAGE', message: expect.any(String) } });
+    expect(doc.error.message).not.toMatch(/NaN/);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * What every job takes: a path, bytes already in memory, or a readable stream (standard input), plus the
+ * name its messages use. One place turns any of them into bytes, under the same size cap as a file.
+ */
+import { AnalyzeError, type Warning } from '../errors.js';
+import { readSmallFile } from '../io/files.js';
+
+/** A file path, bytes in memory, or a stream of bytes (a Node Readable, `process.stdin`, any async iterable). */
+export type Input = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+/** Options every job accepts. */
+export interface JobOptions {
+  /**
+   * The name messages, warnings and the report's `file` use (as the user typed it, `-` for standard input).
+   * Default: the path itself, `-` for a stream, `<buffer>` for bytes.
+   */
+  name?: string;
+  /** Turn the first warning into an error (exit 2 in the CLI). */
+  strict?: boolean;
+}
+
+/**
+ * The name a job reports `input` under.
+ * @example inputName(process.stdin, undefined) // '-'
+ */
+export function inputName(input: Input, name: string | undefined): string {
+  if (name !== undefined) return name;
+  if (typeof input === 'string') return input;
+  return input instanceof Uint8Array ? '<buffer>' : '-';
+}
+
+/**
+ * True for a stream (anything that is neither a path nor bytes).
+ * @example isStream(process.stdin) // true
+ */
+export function isStream(input: Input): input is AsyncIterable<Uint8Array> {
+  return typeof input !== 'string' && !(input instanceof Uint8Array);
+}
+
+/**
+ * All of `input` as one Buffer, refusing more than `maxBytes` (the same cap as for a file of that kind):
+ * a stream is read only up to the cap, so an endless pipe (`cat /dev/zero | analyze psod -`) stops there.
+ * @example const text = await readInput(process.stdin, MAX_PSOD_INPUT, '-');
+ */
+export async function readInput(input: Input, maxBytes: number, name: string): Promise<Buffer> {
+  if (typeof input === 'string') return readSmallFile(input, maxBytes);
+  if (input instanceof Uint8Array) {
+    if (input.length > maxBytes) {
+      throw new AnalyzeError('FILE_TOO_LARGE', `is ${input.length} bytes; at most ${maxBytes} are read for this kind of input`, { file: name });
+    }
+    return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of input) {
+    total += c.length;
+    // Stop at the cap instead of buffering an endless pipe.
+    if (total > maxBytes) throw new AnalyzeError('STDIN_TOO_LARGE', `standard input is longer than the ${maxBytes} bytes read for this kind of input`, { file: name });
+    chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Run `fn`, naming `name` in any AnalyzeError it throws: the library reads the path it was given, but
+ * messages must name the file as the user typed it.
+ * @example await naming('a.txt', () => analyzeFile('/abs/a.txt'))
+ */
+export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AnalyzeError) e.file = name;
+    throw e;
+  }
+}
+
+/**
+ * Warnings in the documented shape `{code, message, file?, offset?}`, named after the input (no `file` when `name` is undefined).
+ * @example warningsJson(report.warnings, 'a.pcap')
+ */
+export function warningsJson(list: readonly Warning[], name: string | undefined): Warning[] {
+  return list.map((w) => ({ code: w.code, message: w.message, ...(name === undefined ? {} : { file: name }), ...(w.offset === undefined ? {} : { offset: w.offset }) }));
+}

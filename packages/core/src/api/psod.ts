@@ -1,0 +1,81 @@
+/** The `analyze psod` job: an ESXi purple-screen text or vmkernel log -> what crashed (docs/json-psod.md). */
+import { Warnings, type Warning } from '../errors.js';
+import { analyzePsod as analyzePsodText } from '../psod/index.js';
+import { MAX_PSOD_INPUT, psodText } from '../psod/input.js';
+import type { PsodBanner, PsodCulprit, PsodException, PsodWorld } from '../psod/types.js';
+import { inputName, naming, readInput, type Input, type JobOptions } from './input.js';
+import { stamped } from './report.js';
+
+/** One backtrace frame (`obfuscated` only when true). */
+export interface PsodFrameJson {
+  function: string | null;
+  module: string | null;
+  version: string | null;
+  offset: string | null;
+  ip: string | null;
+  frameAddress: string | null;
+  obfuscated?: true;
+}
+
+/** The report of `analyzePsod` (`analyze psod --json`), field by field in docs/json-psod.md. */
+export interface PsodJson {
+  schemaVersion: string;
+  file: string;
+  crashFound: boolean;
+  banner: PsodBanner | null;
+  exception: PsodException | null;
+  world: PsodWorld | null;
+  cpu: number | null;
+  ip: string | null;
+  faultAddress: string | null;
+  codeStart: string | null;
+  uptime: string | null;
+  frames: PsodFrameJson[];
+  culprit: PsodCulprit | null;
+  signature: { id: string; title: string; explanation: string; sources: { title: string; url: string }[] } | null;
+  advice: string | null;
+  quirks: string[];
+  warnings: Warning[];
+}
+
+/**
+ * Read a purple-screen text (a pasted screen, a vmkernel log, gzipped or not; at most MAX_PSOD_INPUT bytes)
+ * and report the exception, world, CPU, backtrace, the frame at fault and advice for known crashes.
+ * @example
+ *   const r = await analyzePsod('fixtures/psod/e1000.txt');
+ *   r.culprit?.function; // 'E1000PollRxRing'
+ *   r.signature?.id;     // 'e1000-rx-ring'
+ */
+export async function analyzePsod(input: Input, opts: JobOptions = {}): Promise<PsodJson> {
+  const file = inputName(input, opts.name);
+  return naming(file, async () => {
+    const data = await readInput(input, MAX_PSOD_INPUT, file);
+    const a = analyzePsodText(psodText(data, file), { warnings: new Warnings(opts.strict ?? false, file) });
+    return stamped({
+      file,
+      crashFound: a.crashFound,
+      banner: a.banner,
+      exception: a.exception,
+      world: a.world,
+      cpu: a.cpu,
+      ip: a.ip,
+      faultAddress: a.faultAddress,
+      codeStart: a.codeStart,
+      uptime: a.uptime,
+      frames: a.frames.map((f) => ({
+        function: f.function,
+        module: f.module,
+        version: f.version,
+        offset: f.offset,
+        ip: f.ip,
+        frameAddress: f.frameAddress,
+        ...(f.obfuscated ? { obfuscated: true as const } : {}),
+      })),
+      culprit: a.culprit,
+      signature: a.signature ? { id: a.signature.id, title: a.signature.title, explanation: a.signature.explanation, sources: a.signature.sources.map((s) => ({ ...s })) } : null,
+      advice: a.signature?.advice ?? null,
+      quirks: a.quirks,
+      warnings: a.warnings,
+    });
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * What every job's report shares: `schemaVersion` first (docs/json.md), and the one error document a file
+ * (or an argument) that could not be analysed becomes.
+ */
+import { AnalyzeError } from '../errors.js';
+import { REPORT_SCHEMA_VERSION } from '../report.js';
+
+/** The error object of every JSON document (docs/json.md, "Errors"). */
+export interface ErrorJson {
+  code: string;
+  message: string;
+  offset?: number;
+}
+
+/**
+ * What stands in for a report that could not be made: `file` (or `input` for `analyze code`) says what it
+ * concerns; a usage error has neither. `partial` results, where a command keeps them, sit beside it.
+ */
+export interface ErrorReport {
+  schemaVersion: string;
+  file?: string;
+  input?: string;
+  error: ErrorJson;
+}
+
+/**
+ * `{code, message, offset?}` of any thrown value (anything not an AnalyzeError is `INTERNAL`).
+ * @example errorJson(new Error('x')) // { code: 'INTERNAL', message: 'x' }
+ */
+export function errorJson(e: unknown): ErrorJson {
+  if (e instanceof AnalyzeError) return { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * The error document for a failure concerning `subject` (a file name by default).
+ * @example errorReport(new AnalyzeError('FILE_UNREADABLE', 'no such file'), 'a.pcap')
+ *   // { schemaVersion: '1.0', file: 'a.pcap', error: { code: 'FILE_UNREADABLE', message: 'no such file' } }
+ */
+export function errorReport(e: unknown, subject?: { file: string } | { input: string }): ErrorReport {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...(subject ?? {}), error: errorJson(e) };
+}
+
+/**
+ * `doc` with `schemaVersion` as its first key.
+ * @example stamped({ file: 'a' }) // { schemaVersion: '1.0', file: 'a' }
+ */
+export function stamped<T extends object>(doc: T): { schemaVersion: string } & T {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...doc };
+}

@@ -1,0 +1,154 @@
+/**
+ * The one place esxi decides "is this a secret", for show, diff, check and restore-plan alike
+ * (shared/notes/esxi-format.md §4):
+ * - whole FILES: password hashes, private keys, licence, keystores, AD/iSCSI/vSAN secrets (mostly what
+ *   VMware's own vm-support manifest config-system.mfx prunes), by path or by content;
+ * - VALUES inside any file: crypt(3) hashes, PEM private keys, licence `<epoc>` blobs, the keystore's
+ *   `ConfigEncData`, credentials in free text, and fields whose names say they hold a secret;
+ * - and what a report may show of a secret change: the fact, never the values (unless showSecrets).
+ */
+import type { Change } from './diff/model.js';
+
+/** Secret files by exact path (normalised, no leading '/'). */
+const SECRET_PATHS = new Set([
+  'etc/shadow',
+  'etc/ssh/keys-root/authorized_keys',
+  'etc/vmware/license.cfg',
+  'etc/vmware/vmware.lic',
+  'etc/vmware/encryption.info',
+  '.#encryption.info',
+  'encryption.info',
+  'etc/vmware/vmkiscsid/vmkiscsid.db',
+  'etc/vmware/dvsdata.db',
+  'etc/vmware/nas/nas.conf',
+  'etc/likewise/db/registry.db',
+  'etc/krb5.keytab',
+  'etc/vmware/answerfile.xml.gz',
+  'etc/vmware/hostprofile.xml.gz',
+  'etc/vmware/ssl/rui.key',
+  'etc/vmware/ssl/rui.bak',
+  'etc/vmware/snmp.xml',
+  // ConfigStore (7.x+) may hold user accounts, SSH keys, iSCSI CHAP and AD secrets
+  'var/lib/vmware/configstore/backup/current-store-1',
+  'var/lib/vmware/configstore/backup/datafile-store',
+]);
+
+/** Patterns: SSH host private keys (not .pub), vSAN KMS/VP material, any *.key / *.pem private key file. */
+const SECRET_PATTERNS: RegExp[] = [
+  /^etc\/ssh\/ssh_host_[a-z0-9]+_key$/,
+  /^etc\/vmware\/ssl\/vsan_kms_/,
+  /^etc\/vmware\/ssl\/vsanvp.*\.pem$/,
+  /\.key$/,
+  /(^|\/)local\.tgz\.ve$/,
+];
+
+/** Content markers of secret material, for files not in the lists above. */
+const SECRET_CONTENT = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /(^|[:\s])\$(1|2[aby]?|5|6|y)\$[^\s:]{4,}/m];
+
+/**
+ * A file known to hold secrets by its path.
+ * @example isSecretPath('etc/shadow') // true
+ */
+export function isSecretPath(path: string): boolean {
+  return SECRET_PATHS.has(path) || SECRET_PATTERNS.some((re) => re.test(path));
+}
+
+/** True when the path is a known secret or the first 64 KiB of the content look like key or hash material. */
+export function isSecretFile(path: string, data: Buffer | undefined): boolean {
+  if (isSecretPath(path)) return true;
+  if (data === undefined || data.length === 0) return false;
+  const head = data.subarray(0, 64 * 1024).toString('latin1');
+  return SECRET_CONTENT.some((re) => re.test(head));
+}
+
+/** What replaces a secret value in reports. */
+export const REDACTED = '<redacted>';
+
+/** crypt(3) strings: $1$ MD5, $2*$ bcrypt, $5$/$6$ SHA-2, $y$ yescrypt (salt and hash, any length ≥ 4). */
+const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|7|gy|sha1|md5)\$[^\s:"'<>,]{4,}/g;
+/** PEM private key blocks (RSA, EC, OpenSSH, PKCS#8, encrypted). */
+const PEM_PRIVATE = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
+/** license.cfg obfuscated licence blobs. */
+const LICENSE_BLOB = /<(epoc|float|serial|key)>[^<]*<\/\1>/gi;
+/** encryption.info key material (`ConfigEncData = "keyId=…:data1=…:data2=…"`). */
+const CONFIG_ENC = /(ConfigEncData\s*=\s*")[^"]*(")/g;
+/** Licence keys written as 5×5 groups (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX). */
+const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
+
+/**
+ * Credentials in free-form text files that no rule above knows (rc.local.d/local.sh, snmpd.conf,
+ * hand-made scripts): `password=…`, `rootpw=…`, `secret: …`, `--password …`, `rocommunity …`. Only `=`/`:`
+ * assignments, command-line flags and the SNMP directive count, so prose such as the report's own
+ * "root: password changed" is left alone.
+ */
+const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|pw|pswd|(?<=[\w.-])(?<!\bold)pwd|secret|communit(?:y|ies)|psk|api_?key|token))(\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
+const SECRET_FLAG = /(--?(?:password|passwd|pass|secret|community|psk|token)(?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/gi;
+const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
+
+/**
+ * Field names that hold secrets in ConfigStore JSON, XML configs and esx.conf leaves: …password, …passwd,
+ * and the short forms …pw (kickstart `rootpw`), …pswd, …pwd — but not a bare `pwd`/`oldpwd` (the shell's
+ * working folder). Matched at the end of the name only, so a "pw" inside a word is left alone.
+ */
+const SECRET_FIELD = /(pass(word|wd|phrase)?|pw|pswd|(?<!^(?:old)?)pwd|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
+
+/**
+ * A field, key leaf or element name that says it holds a secret.
+ * @example isSecretField('rootpw') // true; isSecretField('pwd') // false
+ */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
+/** True when the text contains anything `redactText` would replace. */
+export function containsSecret(text: string): boolean {
+  return redactText(text) !== text;
+}
+
+/** Replace every recognised secret inside free text with REDACTED. Idempotent. */
+export function redactText(text: string): string {
+  return text
+    .replace(PEM_PRIVATE, `-----BEGIN $1PRIVATE KEY----- ${REDACTED}`)
+    .replace(CRYPT_HASH, REDACTED)
+    .replace(LICENSE_BLOB, (_m, tag: string) => `<${tag}>${REDACTED}</${tag}>`)
+    .replace(CONFIG_ENC, `$1${REDACTED}$2`)
+    .replace(LICENSE_KEY, REDACTED)
+    .replace(SECRET_ASSIGNMENT, (_m, key: string, sep: string, q: string) => `${key}${sep}${q}${REDACTED}${q}`)
+    .replace(SECRET_FLAG, (_m, flag: string, q: string) => `${flag}${q}${REDACTED}${q}`)
+    .replace(SNMP_COMMUNITY, `$1${REDACTED}`);
+}
+
+/**
+ * The decision every differ makes for a changed value: secret when its name says so (the leaf of an
+ * esx.conf key, a ConfigStore JSON field, an XML element or attribute) or when either side holds
+ * recognisable secret material.
+ * @example isSecretChange('rootpw', 'a', 'b') // true
+ */
+export function isSecretChange(name: string, before: string | undefined, after: string | undefined): boolean {
+  return isSecretField(name) || containsSecret(before ?? '') || containsSecret(after ?? '');
+}
+
+/** Mark `c` secret when it is, and give it its before/after values only when they may be shown. */
+export function withValues(c: Change, secret: boolean, before: string | undefined, after: string | undefined, showSecrets: boolean): Change {
+  if (secret) c.secret = true;
+  if (!secret || showSecrets) {
+    if (before !== undefined) c.before = before;
+    if (after !== undefined) c.after = after;
+  }
+  return c;
+}
+
+/** The safety net over every change a diff reports: no recognisable secret survives in a printed field. */
+export function redactChange(c: Change): Change {
+  const r: Change = { ...c, label: redactText(c.label) };
+  if (c.key !== undefined) r.key = redactText(c.key);
+  if (c.before !== undefined) r.before = redactText(c.before);
+  if (c.after !== undefined) r.after = redactText(c.after);
+  if (r.label !== c.label || r.before !== c.before || r.after !== c.after || r.key !== c.key) r.secret = true;
+  return r;
+}
+
+/** An advanced setting as `show` prints it: the value redacted when the option is named like a secret or holds one. */
+export function shownSetting(a: { option: string; value: string }): { option: string; value: string } {
+  return isSecretChange(a.option.split('/').pop() ?? '', a.value, undefined) ? { option: a.option, value: REDACTED } : a;
+}

@@ -1,0 +1,173 @@
+/**
+ * The fate of bad-checksum segments: each one is kept open in its flow until the peer acknowledges it
+ * (`acked`), its range is sent again first (`failed`), or the flow ends without either (`unacked` when the
+ * peer went on, `unknown` when it was never heard again). Bounded per flow (MAX_PENDING_PER_FLOW) and in
+ * all (MAX_PENDING_TOTAL). The flows themselves live in flow-table.ts.
+ */
+import type { FlowFilter } from '../frame/flow-filter.js';
+import type { TcpSegmentFacts } from '../frame/frame.js';
+import { filterSlot, type Flow, type FlowTableStats } from './flow-table.js';
+import { countFate, type Fate, type OutcomesByValue } from './outcomes.js';
+import { MAX_PENDING_PER_FLOW, MAX_PENDING_TOTAL } from './thresholds.js';
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_ACK = 0x10;
+
+/** 32-bit sequence-space comparisons (RFC 793 arithmetic modulo 2^32). */
+const seqLt = (a: number, b: number): boolean => ((a - b) | 0) < 0;
+const seqGe = (a: number, b: number): boolean => ((a - b) | 0) >= 0;
+
+/** What the verdict wants to know about one bad-checksum segment, filled in when its fate is known. */
+export interface SegmentNote {
+  /** true: acknowledged; false: not (re-sent first, or the peer went on without it); null: cannot tell. */
+  acked: boolean | null;
+  retransmitted: boolean;
+}
+
+/** The bad-checksum facts of the segment being observed, when it has one. */
+export interface BadSegment {
+  placeholder: boolean;
+  sink: OutcomesByValue;
+  note: SegmentNote | undefined;
+}
+
+/** A bad-checksum segment awaiting acknowledgement or retransmission. */
+export interface Pending {
+  frame: number;
+  seq: number;
+  /** Sequence number just past it (SYN and FIN count one). */
+  end: number;
+  payload: number;
+  side: 0 | 1;
+  placeholder: boolean;
+  /** Where its fate is counted (a direction bucket or the sending host). */
+  sink: OutcomesByValue;
+  note: SegmentNote | undefined;
+}
+
+/** Recompute a flow's bounds from its open segments (after some were settled or dropped). */
+function rebound(flow: Flow): void {
+  flow.open0.clear();
+  flow.open1.clear();
+  const pending = flow.pending;
+  for (let i = flow.head; i < pending.length; i++) {
+    const p = pending[i]!;
+    (p.side === 0 ? flow.open0 : flow.open1).add(p.seq, p.end);
+  }
+}
+
+/** The open segments of every followed flow, and the flow filter that lets the reader skip the rest. */
+export class SegmentFates {
+  /** Open segments in all flows. */
+  open = 0;
+
+  constructor(
+    private readonly filter: FlowFilter,
+    private readonly stats: FlowTableStats,
+  ) {}
+
+  /**
+   * Settle the open segments a frame of `flow` from `side` acknowledges (from the peer) or sends again
+   * (same side). `length` is its sequence length (payload, SYN and FIN). The caller first rules out most
+   * frames with the flow's bounds (flows.ts), so this runs only when a match is possible.
+   */
+  walk(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, length: number): void {
+    const pending = flow.pending;
+    const frame = seg.frame;
+    const ackNo = seg.ack;
+    const acks = (seg.tcpFlags & TCP_ACK) !== 0;
+    const seq = seg.seq;
+    const end = (seq + length) >>> 0;
+    let kept = 0;
+    const open = pending.length - flow.head;
+    for (let i = flow.head; i < pending.length; i++) {
+      const p = pending[i]!;
+      if (p.side !== side) {
+        if (acks && seqGe(ackNo, p.end)) {
+          this.settle(flow, p, 'acked');
+          continue;
+        }
+      } else if (length > 0 && p.frame !== frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
+        this.settle(flow, p, 'failed');
+        continue;
+      }
+      pending[kept++] = p;
+    }
+    this.open -= open - kept;
+    pending.length = kept;
+    if (kept === 0 && open > 0) this.filter.remove(filterSlot(flow));
+    flow.head = 0;
+    rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
+  }
+
+  /** A bad-checksum segment: counted for the flow and, unless a bare ACK, kept open until its fate is known. */
+  add(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, bad: BadSegment): void {
+    flow.bad++;
+    const flags = seg.tcpFlags;
+    const payload = seg.payloadLength;
+    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
+    if (length === 0) return; // a bare ACK: nothing the peer could acknowledge
+    if (this.open >= MAX_PENDING_TOTAL) {
+      this.stats.untracked++;
+      return;
+    }
+    const pending = flow.pending;
+    if (pending.length - flow.head >= MAX_PENDING_PER_FLOW) {
+      const oldest = pending[flow.head]!;
+      pending[flow.head++] = undefined;
+      if (flow.head >= MAX_PENDING_PER_FLOW) {
+        // Move the open ones down once in a while (amortised: one move per dropped segment).
+        const from = flow.head;
+        for (let i = from; i < pending.length; i++) pending[i - from] = pending[i];
+        pending.length -= from;
+        flow.head = 0;
+      }
+      this.open--;
+      this.stats.overflowed++;
+      this.finalise(flow, oldest);
+      (oldest.side === 0 ? flow.open0 : flow.open1).drop();
+    }
+    const seq = seg.seq;
+    const end = (seq + length) >>> 0;
+    (side === 0 ? flow.open0 : flow.open1).add(seq, end);
+    if (pending.length === flow.head) this.filter.add(filterSlot(flow)); // its first open segment
+    pending.push({
+      frame: seg.frame,
+      seq,
+      end,
+      payload,
+      side,
+      placeholder: bad.placeholder,
+      sink: bad.sink,
+      note: bad.note,
+    });
+    this.open++;
+  }
+
+  /** The flow ends (evicted, or the capture ends): its open segments get their final fate. */
+  closeFlow(flow: Flow): void {
+    if (flow.pending.length > flow.head) this.filter.remove(filterSlot(flow));
+    for (let i = flow.head; i < flow.pending.length; i++) this.finalise(flow, flow.pending[i]!);
+    this.open -= flow.pending.length - flow.head;
+    flow.pending.length = 0;
+    flow.head = 0;
+    flow.open0.clear();
+    flow.open1.clear();
+  }
+
+  private settle(flow: Flow, p: Pending, fate: Fate): void {
+    countFate(p.placeholder ? p.sink.placeholder : p.sink.mismatch, fate, p.payload);
+    countFate(flow.fates, fate, p.payload);
+    if (p.note !== undefined) {
+      p.note.acked = fate === 'acked' ? true : fate === 'unknown' ? null : false;
+      p.note.retransmitted = fate === 'failed';
+    }
+  }
+
+  /** An open segment at the end: the peer went on without acknowledging it, or was never heard again. */
+  private finalise(flow: Flow, p: Pending): void {
+    const peerLast = p.side === 0 ? flow.last1 : flow.last0;
+    this.settle(flow, p, peerLast > p.frame ? 'unacked' : 'unknown');
+  }
+}
