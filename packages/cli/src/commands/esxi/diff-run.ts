@@ -19,7 +19,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     current = args.after;
     const after = await loadBackup(args.after, args, ctx);
     const result = diffBackups(before, after, { all: args.all, showSecrets: args['show-secrets'] });
-    if (ctx.json) printJson(ctx, result);
+    // secretsShown: the JSON (and the --html page made from it) says that it holds secrets in clear.
+    if (ctx.json) printJson(ctx, args['show-secrets'] ? { ...result, secretsShown: true } : result);
     else ctx.io.out(renderDiff(result, ctx.colors, args.all, args['show-secrets']));
     return hasError(result.findings) ? EXIT_PROBLEM : EXIT_OK;
   } catch (e) {
