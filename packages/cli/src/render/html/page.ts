@@ -221,7 +221,7 @@ export const SORT_SCRIPT = `document.querySelectorAll('table.sortable th').forEa
 const STYLE = `
 :root{--bad:#b3261e;--bad-bg:#fdecea;--warn:#8a5a00;--warn-bg:#fff4d6;--ok:#1e6b34;--ok-bg:#e7f5ea;--info:#2f4a6b;--info-bg:#eaf0f7;--line:#d0d5dc;--muted:#5b6570}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;background:#fff}
+body{overflow-wrap:anywhere;margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;background:#fff}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 16px}
 header{padding-top:16px}
 .verdict{border-left:6px solid;padding:12px 14px;margin:0 0 12px;border-radius:4px}
