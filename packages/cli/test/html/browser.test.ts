@@ -15,7 +15,11 @@ import { main } from '../../src/main.js';
 import { renderHtml } from '../../src/render/html/index.js';
 import { segmentsByFlow, TIMELINE_ROWS, type BadEntry } from '../../src/render/html/pcap.js';
 import { captureIo } from '../helpers/io.js';
-import { corpusPath, fixturePath, REPO_ROOT } from '../../../core/test/helpers/corpus.js';
+import { fixturePath, REPO_ROOT } from './paths.js';
+
+// The functions given to page.evaluate run in the browser; the test project has no DOM typings.
+declare const document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number; right: number; width: number } } | null; querySelectorAll(s: string): { length: number }; documentElement: { scrollWidth: number } };
+declare const window: { innerWidth: number; innerHeight: number };
 
 /** Where the screenshots go (gitignored); docs/img/ keeps a few small ones for the README. */
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'html');
@@ -35,7 +39,7 @@ const PAGES: [string, string[]][] = [
   ['pcap-checksums-example', ['pcap', fixturePath('pcap', 'checksums-example.pcapng')]],
   ['pcap-no-verdict', ['pcap', '--no-verdict', fixturePath('pcap', 'checksums-example.pcapng')]],
   ['dump-analyze-text', ['dump', fixturePath('dump', 'analyze-v-d1-exampledrv.txt')]],
-  ['dump-minidump', ['dump', '--engine', 'native', corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp')]],
+  ['dump-minidump', ['dump', '--engine', 'native', fixturePath('corpus', 'dumps', 'mdmp', 'breakpad_null_read_av.dmp')]],
   ['esxi-diff-boot-hba', ['esxi', 'diff', ...pair('boot-hba-passthru')]],
   ['esxi-diff-root-password', ['esxi', 'diff', ...pair('root-password')]],
   ['esxi-diff-show-secrets', ['esxi', 'diff', '--show-secrets', ...pair('root-password')]],

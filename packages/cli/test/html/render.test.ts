@@ -6,7 +6,7 @@ import { main } from '../../src/main.js';
 import { esc } from '../../src/render/html/page.js';
 import { renderHtml, type ReportKind } from '../../src/render/html/index.js';
 import { captureIo } from '../helpers/io.js';
-import { fixturePath } from '../../../core/test/helpers/corpus.js';
+import { fixturePath, REPO_ROOT } from './paths.js';
 
 /** Every trick a file name or field could try: markup, attribute break-out, SVG close, controls, bidi overrides. */
 const HOSTILE = '<script>alert(1)</script>"onload=alert(2) \'x</svg><img src=x onerror=alert(3)>\u0000\u001b[31m\u202etxt.exe\u2066&amp;';

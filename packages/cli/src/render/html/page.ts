@@ -235,6 +235,7 @@ header{padding-top:16px}
 .notice{background:var(--bad);color:#fff;font-weight:700;padding:8px 12px;border-radius:4px;margin:0 0 10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin:0 0 14px;break-inside:avoid}
 .card h2{font-size:1.05em;margin:0 0 8px}
+.card h3{font-size:.95em;margin:.7em 0 .3em}
 .card p{margin:.4em 0}
 article.report{margin:0 0 22px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
