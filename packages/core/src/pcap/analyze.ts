@@ -222,6 +222,7 @@ function badEntry(frame: number, l: LayerSlot, relativeTime: number, checker: Fr
     time: Math.round(relativeTime * MICROSECONDS) / MICROSECONDS,
     srcPort: ports ? checker.l4Dv.getUint16(l4) : null,
     dstPort: ports ? checker.l4Dv.getUint16(l4 + 2) : null,
+    tcpPayload: ports && checker.tcpOff >= 0 ? checker.tcpPayload : null,
     protocol: PROTOCOL_NAMES[l.protocol]!,
     src: formatIp(l.addrBuf, l.srcOff, l.ipVersion),
     dst: formatIp(l.addrBuf, l.dstOff, l.ipVersion),

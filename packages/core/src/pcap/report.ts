@@ -26,6 +26,8 @@ export interface BadChecksum {
   /** Ports of the frame's innermost TCP/UDP header when this layer is at that IP level (its flow); else null. */
   srcPort: number | null;
   dstPort: number | null;
+  /** TCP payload bytes of that innermost TCP segment (as srcPort: this IP level only); null otherwise. */
+  tcpPayload: number | null;
   protocol: ChecksumProtocol;
   src: string;
   dst: string;

@@ -4,8 +4,8 @@ import { analyzeCapture } from '../../src/pcap/index.js';
 import { fixturePath, requireToolInCi } from '../helpers/corpus.js';
 
 /**
- * `bad[].time` and `bad[].srcPort`/`dstPort` (the --html timeline's axis and rows) against tshark's
- * frame.time_relative and the innermost TCP/UDP ports of the same frames.
+ * `bad[].time`, `bad[].srcPort`/`dstPort` and `bad[].tcpPayload` (the --html timeline's axis and rows) against tshark's
+ * frame.time_relative the innermost TCP/UDP ports and tcp.len of the same frames.
  */
 const FILES = [
   ['pcap', 'checksums-example.pcapng'],
@@ -14,13 +14,13 @@ const FILES = [
   ['pcap', 'scenarios', 'offload-artifact.pcap'],
 ];
 
-function tsharkFrames(file: string): Map<number, { time: number; ports: [number, number] | null }> {
-  const r = spawnSync('tshark', ['-r', file, '-n', '-T', 'fields', '-E', 'occurrence=l', '-e', 'frame.number', '-e', 'frame.time_relative', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'udp.srcport', '-e', 'udp.dstport'], { encoding: 'utf8' });
-  const out = new Map<number, { time: number; ports: [number, number] | null }>();
+function tsharkFrames(file: string): Map<number, { time: number; ports: [number, number] | null; tcpLen: number | null }> {
+  const r = spawnSync('tshark', ['-r', file, '-n', '-T', 'fields', '-E', 'occurrence=l', '-e', 'frame.number', '-e', 'frame.time_relative', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'tcp.len'], { encoding: 'utf8' });
+  const out = new Map<number, { time: number; ports: [number, number] | null; tcpLen: number | null }>();
   for (const line of r.stdout.trim().split('\n')) {
-    const [n, t, ts, td, us, ud] = line.split('\t');
+    const [n, t, ts, td, us, ud, len] = line.split('\t');
     const ports: [number, number] | null = ts ? [Number(ts), Number(td)] : us ? [Number(us), Number(ud)] : null;
-    out.set(Number(n), { time: Number(t), ports });
+    out.set(Number(n), { time: Number(t), ports, tcpLen: len ? Number(len) : null });
   }
   return out;
 }
@@ -38,6 +38,7 @@ describe('bad[] time and ports agree with tshark', () => {
       expect(Math.abs(b.time - t.time)).toBeLessThan(2e-6);
       // Outermost-only captures here: every bad layer is at the innermost level, so it carries the frame's ports.
       expect(b.srcPort === null ? null : [b.srcPort, b.dstPort]).toEqual(t.ports);
+      expect(b.tcpPayload).toBe(t.tcpLen);
     }
   });
 });

@@ -30,6 +30,7 @@ export interface BadEntry {
   time?: number;
   srcPort?: number | null;
   dstPort?: number | null;
+  tcpPayload?: number | null;
   protocol: string;
   src: string;
   dst: string;
@@ -102,8 +103,8 @@ export function pcapSection(d: PcapDoc): Section {
     html += card(
       `First bad checksums (frame numbers as in Wireshark)`,
       table(
-        [{ title: 'frame', numeric: true }, { title: 'time', numeric: true }, { title: 'protocol' }, { title: 'from' }, { title: 'to' }, { title: 'stored' }, { title: 'correct' }, { title: 'class' }, { title: 'fate' }],
-        shown.map((b) => [b.frame, b.time === undefined ? null : seconds(b.time), b.protocol, endpoint(b.src, b.srcPort), endpoint(b.dst, b.dstPort), hex(b.stored), hex(b.correct), b.class ? classWords(b.class) : null, FATE_WORDS[fate(b)]]),
+        [{ title: 'frame', numeric: true }, { title: 'time', numeric: true }, { title: 'protocol' }, { title: 'from' }, { title: 'to' }, { title: 'TCP payload', numeric: true }, { title: 'stored' }, { title: 'correct' }, { title: 'class' }, { title: 'fate' }],
+        shown.map((b) => [b.frame, b.time === undefined ? null : seconds(b.time), b.protocol, endpoint(b.src, b.srcPort), endpoint(b.dst, b.dstPort), b.tcpPayload ?? null, hex(b.stored), hex(b.correct), b.class ? classWords(b.class) : null, FATE_WORDS[fate(b)]]),
         { caption: `${shown.length < d.bad.length || d.badTruncated ? `the first ${shown.length} of ${d.badTruncated ? 'more than ' : ''}${num(d.bad.length)}` : `all ${shown.length}`}; the JSON lists up to --limit` },
       ),
     );
@@ -200,17 +201,21 @@ function timelineCard(d: PcapDoc): string {
   const flows = segmentsByFlow(d.bad);
   const shown = flows.slice(0, TIMELINE_ROWS);
   const hidden = flows.slice(TIMELINE_ROWS);
-  const tEnd = Math.max(0, ...d.bad.map((b) => b.time ?? 0));
+  const tEnd = d.bad.reduce((m, b) => Math.max(m, b.time ?? 0), 0);
+  // Marks are sized by TCP payload against the largest bad segment: "full-size ones fail" shows as big marks.
+  const largest = d.bad.reduce((m, b) => Math.max(m, b.tcpPayload ?? 0), 0);
   const rows: TimelineRow[] = shown.map((f) => ({
     label: `${f.flow} (${f.segments.length})`,
     marks: f.segments.map((s): Mark => {
       const fa = segmentFate(s);
       const cl = segmentClass(s);
+      const payload = s.entries.find((e) => e.tcpPayload != null)?.tcpPayload;
       return {
+        ...(payload == null || largest === 0 ? {} : { scale: payload / largest }),
         t: s.time,
         shape: CLASS_SHAPE[cl],
         tone: FATE_TONE[fa],
-        title: `frame ${s.frame} at ${seconds(s.time)}: ${s.entries.map((e) => `${e.protocol} ${e.class ?? 'bad'}`).join(', ')}; ${FATE_WORDS[fa]}`,
+        title: `frame ${s.frame} at ${seconds(s.time)}: ${s.entries.map((e) => `${e.protocol} ${e.class ?? 'bad'}`).join(', ')}${payload == null ? '' : `, ${plural(payload, 'byte')} of TCP payload`}; ${FATE_WORDS[fa]}`,
         cls: `class-${cl} fate-${fa}`,
       };
     }),
@@ -218,7 +223,7 @@ function timelineCard(d: PcapDoc): string {
   const moreSegments = hidden.reduce((n, f) => n + f.segments.length, 0);
   const more = hidden.length ? `<p class="muted more">${plural(hidden.length, 'more flow')} with ${plural(moreSegments, 'bad segment')} not drawn (all are in the JSON).</p>` : '';
   const truncated = d.badTruncated ? `<p class="muted">The JSON's bad list stopped at --limit (${num(d.bad.length)} entries): later segments are not drawn.</p>` : '';
-  const legend = `<div class="legend">${legendItem('circle', 'neutral', 'placeholder (offload left the pseudo-header sum)')}${legendItem('square', 'neutral', 'zero')}${legendItem('triangle', 'neutral', 'mismatch')}${d.verdict ? '' : legendItem('diamond', 'neutral', 'not classified (--no-verdict)')}</div><div class="legend">${legendItem('circle', 'ok', 'acknowledged')}${legendItem('circle', 'warn', 'retransmitted')}${legendItem('circle', 'bad', 'never acknowledged')}${legendItem('circle', 'neutral', 'fate unknown / not TCP')}</div>`;
+  const legend = `<div class="legend">${legendItem('circle', 'neutral', 'placeholder (offload left the pseudo-header sum)')}${legendItem('square', 'neutral', 'zero')}${legendItem('triangle', 'neutral', 'mismatch')}${d.verdict ? '' : legendItem('diamond', 'neutral', 'not classified (--no-verdict)')}</div><div class="legend">${legendItem('circle', 'ok', 'acknowledged')}${legendItem('circle', 'warn', 'retransmitted')}${legendItem('circle', 'bad', 'never acknowledged')}${legendItem('circle', 'neutral', 'fate unknown / not TCP')}</div>${largest > 0 ? `<div class="legend"><span>mark size: TCP payload, from 0 to ${plural(largest, 'byte')}</span></div>` : ''}`;
   return card(
     'Timeline of bad segments',
     `<p class="muted">Time since the first frame across; one row per flow, the flows that lost most first; one mark per bad segment: its shape is the checksum class, its colour the segment's fate.</p>${timeline(rows, tEnd, `Timeline of ${plural(d.bad.length, 'bad checksum')} in ${plural(flows.length, 'flow')}`)}${legend}${more}${truncated}`,

@@ -18,6 +18,8 @@ export interface Mark {
   title: string;
   /** Extra class names for the mark (tests count `.mark`). */
   cls?: string;
+  /** 0..1: the mark's size (e.g. a segment's payload against the largest); full size when absent. */
+  scale?: number;
 }
 
 export interface TimelineRow {
@@ -34,6 +36,8 @@ const PLOT_WIDTH = 600;
 const ROW_HEIGHT = 26;
 const AXIS_HEIGHT = 30;
 const MARK_RADIUS = 6;
+/** The smallest mark (scale 0), still big enough to see and to tell its shape. */
+const MIN_RADIUS = 3;
 /** Characters of a row label kept before an ellipsis (a flow label fits; a hostile 10 kB name does not stretch the chart). */
 const LABEL_CHARS = 50;
 
@@ -50,7 +54,8 @@ export function timeline(rows: TimelineRow[], tEnd: number, ariaLabel: string): 
     out += `<g class="row"><title>${esc(row.label)}</title>`;
     out += `<rect x="${LABEL_WIDTH}" y="${i * ROW_HEIGHT + 2}" width="${PLOT_WIDTH}" height="${ROW_HEIGHT - 4}" fill="${i % 2 ? '#ffffff' : '#f4f6f8'}"/>`;
     out += `<text x="${LABEL_WIDTH - 8}" y="${y + 4}" text-anchor="end" fill="#1b1f24">${esc(label)}</text></g>`;
-    for (const m of row.marks) out += mark(x(m.t), y, m);
+    // Big marks first, so that a small one in the same spot stays visible on top.
+    for (const m of [...row.marks].sort((a, b) => (b.scale ?? 1) - (a.scale ?? 1))) out += mark(x(m.t), y, m);
   });
   // Axis: five ticks from 0 to the end.
   const axisY = rows.length * ROW_HEIGHT + 4;
@@ -65,7 +70,7 @@ export function timeline(rows: TimelineRow[], tEnd: number, ariaLabel: string): 
 
 function mark(cx: number, cy: number, m: Mark): string {
   const fill = TONE_FILL[m.tone];
-  const r = MARK_RADIUS;
+  const r = m.scale === undefined ? MARK_RADIUS : MIN_RADIUS + (MARK_RADIUS - MIN_RADIUS) * Math.max(0, Math.min(1, m.scale));
   const cls = `mark${m.cls ? ` ${m.cls}` : ''}`;
   const title = `<title>${esc(m.title)}</title>`;
   const at = (n: number) => n.toFixed(1);
@@ -73,9 +78,9 @@ function mark(cx: number, cy: number, m: Mark): string {
   const common = `class="${esc(cls)}" fill="${fill}" fill-opacity="0.75" stroke="${fill}"`;
   switch (m.shape) {
     case 'circle':
-      return `<circle ${common} cx="${at(cx)}" cy="${at(cy)}" r="${r}">${title}</circle>`;
+      return `<circle ${common} cx="${at(cx)}" cy="${at(cy)}" r="${at(r)}">${title}</circle>`;
     case 'square':
-      return `<rect ${common} x="${at(cx - r + 1)}" y="${at(cy - r + 1)}" width="${2 * r - 2}" height="${2 * r - 2}">${title}</rect>`;
+      return `<rect ${common} x="${at(cx - r + 1)}" y="${at(cy - r + 1)}" width="${at(2 * r - 2)}" height="${at(2 * r - 2)}">${title}</rect>`;
     case 'triangle':
       return `<polygon ${common} points="${at(cx)},${at(cy - r)} ${at(cx + r)},${at(cy + r - 1)} ${at(cx - r)},${at(cy + r - 1)}">${title}</polygon>`;
     case 'diamond':
