@@ -29,6 +29,8 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 const esxi = (...p: string[]) => fixturePath('esxi', ...p);
+/** `esxi extract` writes here (a fresh folder per run, removed after). */
+const EXTRACT_TO = join(tmpdir(), `analyze-html-extract-${process.pid}`);
 const pair = (name: string) => [esxi('pairs', name, 'before.tgz'), esxi('pairs', name, 'after.tgz')];
 
 /** name → the command line that makes its page (with --html added by the test). */
@@ -47,6 +49,7 @@ const PAGES: [string, string[]][] = [
   ['esxi-check', ['esxi', 'check', esxi('state-6.7.tgz')]],
   ['esxi-restore-plan', ['esxi', 'restore-plan', esxi('state-6.7.tgz')]],
   ['esxi-show', ['esxi', 'show', esxi('state-6.7.tgz'), esxi('state-7.0.3-tpm.tgz')]],
+  ['esxi-extract', ['esxi', 'extract', esxi('state-6.7.tgz'), '--to', EXTRACT_TO]],
   ['psod', ['psod', fixturePath('psod', 'e1000.txt')]],
   ['code', ['code', '0x800B0001']],
   ['profiles', ['profiles', fixturePath('windows', 'temp-profile.reg')]],
@@ -87,6 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   rmSync(work, { recursive: true, force: true });
+  rmSync(EXTRACT_TO, { recursive: true, force: true });
 });
 
 /** Run the CLI with --html (page) and --json (the document it was made from). */

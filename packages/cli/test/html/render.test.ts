@@ -176,4 +176,22 @@ describe('analyze ... --html (in-process CLI)', () => {
     expect(marks.length).toBe(new Set(doc.bad.map((b) => b.frame)).size);
     for (const b of doc.bad) expect(html).toContain(`frame ${b.frame} at`);
   });
+
+  test('esxi diff: secrets stay redacted as in the JSON; --show-secrets shows them and says so', async () => {
+    const pair = ['before', 'after'].map((side) => fixturePath('esxi', 'pairs', 'root-password', `${side}.tgz`));
+    const redacted = captureIo();
+    await main(['esxi', 'diff', '--html', '-', ...pair], redacted);
+    expect(redacted.stdout).toContain('root: password changed');
+    expect(redacted.stdout).toContain('(secret: not shown)');
+    expect(redacted.stdout).not.toMatch(/\$6\$/);
+    expect(redacted.stdout).not.toContain('This page shows secrets');
+    const json = captureIo();
+    await main(['esxi', 'diff', '--json', '--show-secrets', ...pair], json);
+    const doc = JSON.parse(json.stdout) as { secretsShown: boolean; changes: { after?: string }[] };
+    expect(doc.secretsShown).toBe(true);
+    const shown = captureIo();
+    await main(['esxi', 'diff', '--html', '-', '--show-secrets', ...pair], shown);
+    expect(shown.stdout).toContain(esc(doc.changes[0]!.after));
+    expect(shown.stdout).toContain('This page shows secrets');
+  });
 });

@@ -171,23 +171,46 @@ function steps(list: PlanDoc['steps']): string {
     .join('')}</ol>`;
 }
 
+/** The subset of the `esxi show` document this page reads (docs/json-esxi.md; unknown values are omitted there). */
+export interface ShowDoc {
+  file: string;
+  kind: string;
+  layers?: string[];
+  version?: { release?: string; build?: string };
+  hostName?: { value?: string };
+  uuid?: { value?: string };
+  encryption?: { encrypted: boolean; decrypted?: boolean; mode?: string; reason?: string };
+  files?: unknown[];
+  network?: {
+    managementInterface?: string;
+    managementAddress?: { value?: string };
+    gateway?: string;
+    dns?: { servers?: string[] };
+    vmkernelNics?: { name: string; portGroup?: string; address?: string; dhcp?: boolean; services?: string[] }[];
+    vSwitches?: { name: string; uplinks?: string[]; mtu?: string; portGroups?: { name: string; vlanId?: string }[] }[];
+  };
+  users?: { name: string; uid?: number; passwordHash?: string; groups?: string[] }[];
+  advancedSettings?: { option: string; value: string }[];
+  warnings?: { code: string; message: string; offset?: number }[];
+}
+
 /** `esxi show`: what the backup holds. */
-export function showSection(d: Record<string, any>): Section {
-  const enc = d['encryption'] ?? {};
+export function showSection(d: ShowDoc): Section {
+  const enc = d.encryption ?? { encrypted: false };
   const locked = enc.encrypted && !enc.decrypted;
-  const version = d['version']?.release ? `ESXi ${d['version'].release}${d['version'].build ? ` build ${d['version'].build}` : ''}` : 'ESXi (version unknown)';
-  const host = d['hostName']?.value;
+  const version = d.version?.release ? `ESXi ${d.version.release}${d.version.build ? ` build ${d.version.build}` : ''}` : 'ESXi (version unknown)';
+  const host = d.hostName?.value;
   const verdict = locked
     ? `Encrypted backup that could not be decrypted: ${enc.reason ?? 'no key'}.`
-    : `${version} backup${host ? ` of ${host}` : ''}: ${plural((d['files'] ?? []).length, 'file')}.`;
-  const net = d['network'] ?? {};
+    : `${version} backup${host ? ` of ${host}` : ''}: ${plural((d.files ?? []).length, 'file')}.`;
+  const net = d.network ?? {};
   let html = card(
     'Backup',
     facts([
-      ['kind', `${d['kind']}${d['layers']?.length > 1 ? ` (${d['layers'].join(' › ')})` : ''}`],
+      ['kind', `${d.kind}${(d.layers?.length ?? 0) > 1 ? ` (${d.layers!.join(' › ')})` : ''}`],
       ['version', version],
       ['host name', host],
-      ['UUID', d['uuid']?.value],
+      ['UUID', d.uuid?.value],
       ['encryption', enc.encrypted ? `${enc.mode ?? 'mode unknown'}, ${enc.decrypted ? 'decrypted' : 'NOT decrypted'}` : 'none'],
       ['management', [net.managementInterface, net.managementAddress?.value].filter(Boolean).join(' ')],
       ['gateway', net.gateway],
@@ -195,25 +218,40 @@ export function showSection(d: Record<string, any>): Section {
     ]),
   );
   if (net.vmkernelNics?.length) {
-    html += card('VMkernel NICs', table([{ title: 'name' }, { title: 'port group' }, { title: 'address' }, { title: 'services' }], net.vmkernelNics.map((n: any) => [n.name, n.portGroup, n.address ?? (n.dhcp ? 'DHCP' : null), (n.services ?? []).join(', ')])));
+    html += card('VMkernel NICs', table([{ title: 'name' }, { title: 'port group' }, { title: 'address' }, { title: 'services' }], net.vmkernelNics.map((n) => [n.name, n.portGroup, n.address ?? (n.dhcp ? 'DHCP' : null), (n.services ?? []).join(', ')])));
   }
   if (net.vSwitches?.length) {
-    html += card('vSwitches', table([{ title: 'name' }, { title: 'uplinks' }, { title: 'MTU' }, { title: 'port groups' }], net.vSwitches.map((s: any) => [s.name, (s.uplinks ?? []).join(', '), s.mtu, (s.portGroups ?? []).map((p: any) => `${p.name}${p.vlanId ? ` (VLAN ${p.vlanId})` : ''}`).join(', ')])));
+    html += card(
+      'vSwitches',
+      table(
+        [{ title: 'name' }, { title: 'uplinks' }, { title: 'MTU' }, { title: 'port groups' }],
+        net.vSwitches.map((v) => [v.name, (v.uplinks ?? []).join(', '), v.mtu, (v.portGroups ?? []).map((p) => `${p.name}${p.vlanId ? ` (VLAN ${p.vlanId})` : ''}`).join(', ')]),
+      ),
+    );
   }
-  if (d['users']?.length) html += card('Users', table([{ title: 'name' }, { title: 'uid', numeric: true }, { title: 'password hash' }, { title: 'groups' }], d['users'].map((u: any) => [u.name, u.uid, u.passwordHash, (u.groups ?? []).join(', ')])));
-  if (d['advancedSettings']?.length) html += card('Advanced settings', table([{ title: 'option' }, { title: 'value' }], d['advancedSettings'].map((a: any) => [a.option, a.value])));
-  html += warningsCard(d['warnings']);
-  return { verdict, severity: locked ? 'warn' : 'ok', subject: String(d['file'] ?? ''), html };
+  if (d.users?.length) html += card('Users', table([{ title: 'name' }, { title: 'uid', numeric: true }, { title: 'password hash' }, { title: 'groups' }], d.users.map((u) => [u.name, u.uid, u.passwordHash, (u.groups ?? []).join(', ')])));
+  if (d.advancedSettings?.length) html += card('Advanced settings', table([{ title: 'option' }, { title: 'value' }], d.advancedSettings.map((a) => [a.option, a.value])));
+  html += warningsCard(d.warnings);
+  return { verdict, severity: locked ? 'warn' : 'ok', subject: d.file, html };
+}
+
+/** The subset of the `esxi extract` document this page reads. */
+export interface ExtractDoc {
+  file: string;
+  to: string;
+  written?: { path: string; size: number; secret: boolean }[];
+  skipped?: { path: string; reason: string; message: string }[];
+  warnings?: { code: string; message: string; offset?: number }[];
 }
 
 /** `esxi extract`: what was written and what was refused. */
-export function extractSection(d: Record<string, any>): Section {
-  const written = d['written'] ?? [];
-  const skipped = d['skipped'] ?? [];
-  const verdict = `${plural(written.length, 'file')} written to ${d['to']}${skipped.length ? `; ${plural(skipped.length, 'entry', 'entries')} refused` : ''}.`;
+export function extractSection(d: ExtractDoc): Section {
+  const written = d.written ?? [];
+  const skipped = d.skipped ?? [];
+  const verdict = `${plural(written.length, 'file')} written to ${d.to}${skipped.length ? `; ${plural(skipped.length, 'entry', 'entries')} refused` : ''}.`;
   let html = '';
-  if (skipped.length) html += card('Refused entries', table([{ title: 'path' }, { title: 'reason' }, { title: 'message' }], skipped.map((s: any) => [s.path, s.reason, s.message])));
-  html += card('Written', table([{ title: 'path' }, { title: 'size', numeric: true }, { title: 'secret' }], written.map((w: any) => [w.path, w.size, w.secret ? 'yes' : ''])));
-  html += warningsCard(d['warnings']);
-  return { verdict, severity: skipped.length ? 'warn' : 'ok', subject: String(d['file'] ?? ''), html };
+  if (skipped.length) html += card('Refused entries', table([{ title: 'path' }, { title: 'reason' }, { title: 'message' }], skipped.map((x) => [x.path, x.reason, x.message])));
+  html += card('Written', table([{ title: 'path' }, { title: 'size', numeric: true }, { title: 'secret' }], written.map((w) => [w.path, w.size, w.secret ? 'yes' : ''])));
+  html += warningsCard(d.warnings);
+  return { verdict, severity: skipped.length ? 'warn' : 'ok', subject: d.file, html };
 }

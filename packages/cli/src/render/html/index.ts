@@ -4,7 +4,7 @@
  */
 import { codeSection, type CodeDoc } from './code.js';
 import { dumpSection, type DumpDoc } from './dump.js';
-import { checkSection, diffSection, extractSection, planSection, showSection, type CheckDoc, type DiffDoc, type PlanDoc } from './esxi.js';
+import { checkSection, diffSection, extractSection, planSection, showSection, type CheckDoc, type DiffDoc, type ExtractDoc, type PlanDoc, type ShowDoc } from './esxi.js';
 import { card, errorSection, esc, multiPage, SORT_SCRIPT, type Section } from './page.js';
 import { pcapSection, type PcapDoc } from './pcap.js';
 import { profilesSection, type ProfilesDoc } from './profiles.js';
@@ -35,8 +35,8 @@ const SECTION: Record<ReportKind, (d: never) => Section> = {
   psod: (d: PsodDoc) => psodSection(d),
   code: (d: CodeDoc) => codeSection(d),
   profiles: (d: ProfilesDoc) => profilesSection(d),
-  'esxi show': (d: Doc) => showSection(d),
-  'esxi extract': (d: Doc) => extractSection(d),
+  'esxi show': (d: ShowDoc) => showSection(d),
+  'esxi extract': (d: ExtractDoc) => extractSection(d),
   'esxi diff': (d: DiffDoc) => diffSection(d),
   'esxi check': (d: CheckDoc) => checkSection(d),
   'esxi restore-plan': (d: PlanDoc) => planSection(d),
