@@ -167,6 +167,7 @@ describe('--html pages in chromium', () => {
     expect(trouble).toEqual([]);
   });
 
+  // The tests below open pages the fixture tests above wrote (jest runs a file's tests in order).
   test('the show-secrets page says so in its header; the redacted one does not', async () => {
     await desktop.goto(pathToFileURL(join(SCREENSHOT_DIR, 'esxi-diff-show-secrets.html')).href);
     expect(await desktop.locator('header .notice').textContent()).toContain('shows secrets');

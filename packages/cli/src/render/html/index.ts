@@ -68,7 +68,8 @@ export function renderHtml(kind: ReportKind, json: unknown): string {
 
 function section(kind: ReportKind, d: Doc): Section {
   const err = d['error'] as { code: string; message: string; offset?: number } | undefined;
-  if (err && !(REPORT_KEY[kind] in d)) return errorSection(d as never);
+  // A bare error document, or a capture that failed before its first frame: only the error to show.
+  if (err && (!(REPORT_KEY[kind] in d) || (kind === 'pcap' && d['frames'] === 0))) return errorSection(d as never);
   const s = (SECTION[kind] as (x: Doc) => Section)(d);
   if (!err) return s;
   // A report that stopped at damage: what came before is shown, after the reason it stopped.

@@ -221,7 +221,7 @@ export const SORT_SCRIPT = `document.querySelectorAll('table.sortable th').forEa
 const STYLE = `
 :root{--bad:#b3261e;--bad-bg:#fdecea;--warn:#8a5a00;--warn-bg:#fff4d6;--ok:#1e6b34;--ok-bg:#e7f5ea;--info:#2f4a6b;--info-bg:#eaf0f7;--line:#d0d5dc;--muted:#5b6570}
 *{box-sizing:border-box}
-body{overflow-wrap:anywhere;margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;background:#fff}
+body{overflow-wrap:break-word;margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;background:#fff}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 16px}
 header{padding-top:16px}
 .verdict{border-left:6px solid;padding:12px 14px;margin:0 0 12px;border-radius:4px}
@@ -238,12 +238,12 @@ header{padding-top:16px}
 .card h3{font-size:.95em;margin:.7em 0 .3em}
 .card p{margin:.4em 0}
 article.report{margin:0 0 22px}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
+dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 14px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .tablewrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 caption{text-align:left;color:var(--muted);padding-bottom:4px}
-th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f4f6f8;font-weight:600}
 table.sortable th{cursor:pointer}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
@@ -265,6 +265,6 @@ ol.stack li.culprit::after{content:"  \\2190 culprit";color:var(--bad);font-weig
 .chart{width:100%;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:.88em;color:var(--muted);margin:6px 0 0}
 footer{color:var(--muted);font-size:.8em;padding-bottom:20px}
-@media (max-width:600px){body{font-size:14px}.verdict .sentence{font-size:1.1em}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:4px}}
-@media print{@page{size:auto;margin:14mm}body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}.card{border-color:#999}.tablewrap{overflow:visible}table.sortable th::after{content:none}.verdict,.notice,.badge,tr.culprit td,ol.stack li.culprit{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@media (max-width:600px){body{font-size:14px}.verdict .sentence{font-size:1.1em}dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dt{margin-top:4px}}
+@media print{@page{size:auto;margin:14mm}body{font-size:10.5pt}table{font-size:.85em}th,td{padding:2px 4px;overflow-wrap:anywhere}header,main,footer{max-width:none;padding:0}.card{border-color:#999}.tablewrap{overflow:visible}table.sortable th::after{content:none}.verdict,.notice,.badge,tr.culprit td,ol.stack li.culprit{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `;
