@@ -1,8 +1,8 @@
 /**
  * Inline SVG charts drawn from report data (no library, no script): a timeline with one row per
- * series and one mark per event, and a horizontal bar chart. Labels and tooltips are escaped.
+ * series and one mark per event. Labels and tooltips are escaped.
  */
-import { esc, num } from './page.js';
+import { esc } from './page.js';
 
 /** Mark shapes: told apart without colour (print, colour blindness). */
 export type Shape = 'circle' | 'square' | 'triangle' | 'diamond';
@@ -92,23 +92,6 @@ function mark(cx: number, cy: number, m: Mark): string {
 export function legendItem(shape: Shape, tone: Tone, words: string): string {
   const s = mark(8, 8, { t: 0, shape, tone, title: words, cls: 'legend-mark' }).replace('class="mark legend-mark"', 'class="legend-mark"');
   return `<span><svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">${s}</svg> ${esc(words)}</span>`;
-}
-
-/** Horizontal bars, one per label, with the value written beside each bar. */
-export function bars(items: { label: string; value: number; tone: Tone }[], ariaLabel: string): string {
-  const max = Math.max(1, ...items.map((i) => i.value));
-  const rowH = 24;
-  const labelW = 160;
-  const plotW = 420;
-  let out = `<svg class="chart bars" viewBox="0 0 ${labelW + plotW + 80} ${items.length * rowH + 4}" role="img" aria-label="${esc(ariaLabel)}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif" font-size="12">`;
-  items.forEach((it, i) => {
-    const y = i * rowH + 4;
-    const w = it.value === 0 ? 0 : Math.max(2, (it.value / max) * plotW);
-    out += `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end" fill="#1b1f24">${esc(it.label)}</text>`;
-    out += `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${TONE_FILL[it.tone]}"/>`;
-    out += `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 14}" fill="#1b1f24">${esc(num(it.value))}</text>`;
-  });
-  return `${out}</svg>`;
 }
 
 /** Seconds for an axis label: ms below 1 s, else seconds with up to 2 decimals, minutes past 120 s. */
