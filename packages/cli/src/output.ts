@@ -15,7 +15,14 @@ export function printJson(ctx: Context, doc: object | object[]): void {
   if (ctx.page) {
     // The page is rendered from the JSON text itself, so it holds exactly what --json prints.
     writePage(ctx, ctx.page.render(ctx.page.kind, JSON.parse(text)));
-    if (!ctx.page.alsoJson) return;
+    if (!ctx.page.alsoJson) {
+      // Without --json nothing else reports a failed file: say on stderr what the page says.
+      for (const d of Array.isArray(value) ? value : [value]) {
+        const e = (d as { error?: { message?: string }; file?: string }).error;
+        if (e?.message !== undefined) ctx.io.err(`analyze: ${printable(`${(d as { file?: string }).file ?? ''}${(d as { file?: string }).file ? ': ' : ''}${e.message}`)}\n`);
+      }
+      return;
+    }
   }
   ctx.io.out(`${text}\n`);
 }

@@ -165,6 +165,11 @@ describe('analyze ... --html (in-process CLI)', () => {
     const io2 = captureIo({ cwd: dir });
     expect(await main(['code', '--html', join(dir, 'no', 'such', 'dir.html'), '0x5'], io2)).toBe(2);
     expect(io2.stderr).toContain('cannot write the page');
+    // A file that cannot be read: the page says so, and so does stderr (exit 2 as without --html).
+    const io3 = captureIo({ cwd: dir });
+    expect(await main(['pcap', '--html', 'garbage.html', fixturePath('esxi', 'garbage.bin')], io3)).toBe(2);
+    expect(io3.stderr).toContain('not a pcap or pcapng capture');
+    expect(readFileSync(join(dir, 'garbage.html'), 'utf8')).toContain('could not be analysed: not a pcap or pcapng capture');
   });
 
   test('every bad frame of the pcap JSON is in the page, and nothing else is claimed', async () => {
