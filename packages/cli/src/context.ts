@@ -16,6 +16,20 @@ export interface GlobalArgs {
   strict: boolean;
   color: boolean | undefined;
   debug: boolean;
+  /** `--html FILE` (or `-`): also render the JSON document as a page (render/html/). */
+  html?: string | undefined;
+}
+
+/** Where `--html` writes and how it renders (loaded only when asked for). */
+export interface HtmlTarget {
+  /** The file to write, or `-` for stdout. */
+  file: string;
+  /** The command that prints the document (`pcap`, `esxi diff`): picks the page layout. */
+  kind: string;
+  /** `--json` was given too: the JSON still goes to stdout. */
+  alsoJson: boolean;
+  /** Renders the JSON document into the page. */
+  render(kind: string, doc: unknown): string;
 }
 
 /** What a command's `run` receives besides its own arguments. */
@@ -23,4 +37,9 @@ export interface Context extends GlobalArgs {
   io: Io;
   colors: Colors;
   progress: Progress;
+  /**
+   * Set with `--html`: `json` is then true (the command builds its JSON document as for --json) and
+   * printJson hands that document to the page renderer.
+   */
+  page?: HtmlTarget;
 }

@@ -4,7 +4,8 @@ import { errorReport } from '@analyze/core/api/report';
 import { UsageError } from '@analyze/core/errors';
 import type { CommandSpec } from './command.js';
 import { commands } from './commands/index.js';
-import { EXIT_INVALID, EXIT_OK, type Context, type GlobalArgs } from './context.js';
+import { EXIT_INVALID, EXIT_OK, type Context, type GlobalArgs, type HtmlTarget } from './context.js';
+import type { ReportKind } from './render/html/index.js';
 import { processIo, type Io } from './io.js';
 import { colorEnabled, makeColors } from './render/color.js';
 import { makeProgress } from './render/progress.js';
@@ -26,7 +27,7 @@ function restoreStdinArgs(args: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, back(v)]));
 }
 
-const GLOBAL_OPTIONS = ['json', 'quiet', 'strict', 'color', 'no-color', 'debug', 'help', 'version'];
+const GLOBAL_OPTIONS = ['json', 'html', 'quiet', 'strict', 'color', 'no-color', 'debug', 'help', 'version'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,11 +40,12 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
     .scriptName('analyze')
     .usage('$0 <command> FILE... [options]\n\nTurn the files an infrastructure failure leaves behind into a clear verdict.')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (see docs/json.md)' })
+    .option('html', { type: 'string', requiresArg: true, describe: 'Also write the report as one self-contained HTML page to FILE (- for stdout)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only results: no warnings or progress' })
     .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (damaged tails, odd entries) as errors' })
     .option('color', { type: 'boolean', describe: 'Colour the output (--no-color or NO_COLOR turn it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'Show error codes and stack traces' })
-    .group(['json', 'quiet', 'strict', 'color', 'debug', 'help', 'version'], 'Global options:')
+    .group(['json', 'html', 'quiet', 'strict', 'color', 'debug', 'help', 'version'], 'Global options:')
     .version(version())
     .help()
     .alias('h', 'help')
@@ -60,14 +62,15 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
   return y;
 }
 
-function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) => void): void {
+function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) => void, parent = ''): void {
+  const name = `${parent} ${spec.command.split(' ')[0]!}`.trim();
   y.command(
     spec.command,
     spec.describe,
     (sub) => {
       const withOptions = spec.builder ? spec.builder(sub) : sub;
       if (spec.subcommands) {
-        for (const child of spec.subcommands) register(withOptions, child, io, setExit);
+        for (const child of spec.subcommands) register(withOptions, child, io, setExit, name);
         withOptions.demandCommand(1, `Name a subcommand: see analyze ${spec.command.split(' ')[0]} --help`);
       }
       return withOptions;
@@ -77,16 +80,28 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
       const mod = await spec.load();
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
-      setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io)));
+      const page = await htmlTarget(args, name);
+      setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io, page)));
     },
   );
 }
 
-function makeContext(args: GlobalArgs, io: Io): Context {
+/** `--html FILE`: where the page goes; the renderers are loaded only then. */
+async function htmlTarget(args: Record<string, unknown>, kind: string): Promise<HtmlTarget | undefined> {
+  if (args['html'] === undefined) return undefined;
+  const file = args['html'] === STDIN_TOKEN ? '-' : String(args['html']);
+  if (file === '') throw new UsageError('--html needs a file name (or - for stdout)');
+  if (file === '-' && args['json'] === true) throw new UsageError('--html - and --json would both print on stdout: give --html a file name');
+  const { renderHtml } = await import('./render/html/index.js');
+  return { file, kind, alsoJson: args['json'] === true, render: (k, doc) => renderHtml(k as ReportKind, doc) };
+}
+
+function makeContext(args: GlobalArgs, io: Io, page?: HtmlTarget): Context {
+  if (page) args = { ...args, json: true };
   const colors = makeColors(colorEnabled({ json: args.json, colorFlag: args.color, isTTY: io.stdoutIsTTY, env: io.env }));
   // Text reports repeat what files contain (names, messages): keep their control characters from acting on the terminal.
   const shown: Io = args.json ? io : { ...io, out: (t) => io.out(safeForTerminal(t)) };
-  return { ...args, io: shown, colors, progress: makeProgress(io, !args.json && !args.quiet) };
+  return { ...args, io: shown, colors, progress: makeProgress(io, !args.json && !args.quiet), ...(page ? { page } : {}) };
 }
 
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AnalyzeError, type Warning } from '@analyze/core/errors';
 import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
@@ -9,7 +11,33 @@ export { printable };
 export function printJson(ctx: Context, doc: object | object[]): void {
   const stamp = (d: object) => ({ schemaVersion: REPORT_SCHEMA_VERSION, ...d });
   const value = Array.isArray(doc) ? doc.map(stamp) : stamp(doc);
-  ctx.io.out(`${JSON.stringify(value, null, 2)}\n`);
+  const text = JSON.stringify(value, null, 2);
+  if (ctx.page) {
+    // The page is rendered from the JSON text itself, so it holds exactly what --json prints.
+    writePage(ctx, ctx.page.render(ctx.page.kind, JSON.parse(text)));
+    if (!ctx.page.alsoJson) {
+      // Without --json nothing else reports a failed file: say on stderr what the page says.
+      for (const d of Array.isArray(value) ? value : [value]) {
+        const e = (d as { error?: { message?: string }; file?: string }).error;
+        if (e?.message !== undefined) ctx.io.err(`analyze: ${printable(`${(d as { file?: string }).file ?? ''}${(d as { file?: string }).file ? ': ' : ''}${e.message}`)}\n`);
+      }
+      return;
+    }
+  }
+  ctx.io.out(`${text}\n`);
+}
+
+/** Write the --html page to its file (or stdout for `-`). */
+function writePage(ctx: Context, html: string): void {
+  const target = ctx.page!.file;
+  if (target === '-') return ctx.io.out(html);
+  const path = resolve(ctx.io.cwd, target);
+  try {
+    writeFileSync(path, html);
+  } catch (e) {
+    throw new AnalyzeError('HTML_WRITE', `cannot write the page: ${e instanceof Error ? e.message : String(e)}`, { file: target, cause: e });
+  }
+  if (!ctx.quiet) ctx.io.err(`analyze: page written to ${printable(target)}\n`);
 }
 
 /** `analyze: FILE: message (at byte N)`; the stack only with --debug. Returns the exit code for it. */

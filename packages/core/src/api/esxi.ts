@@ -43,6 +43,8 @@ export interface DiffJson extends DiffResult {
   schemaVersion: string;
   /** Warnings of both sides, each naming its file. */
   warnings: Warning[];
+  /** Present (true) only with `showSecrets`: the values of secret changes are in clear in this report. */
+  secretsShown?: true;
 }
 /** The report of `checkBackup` (`esxi check --json`). */
 export interface CheckJson {
@@ -125,7 +127,11 @@ export async function diffBackups(
   const a = await parsed(before, opts, inputName(before, opts.names?.before));
   const b = await parsed(after, opts, inputName(after, opts.names?.after));
   const result = diffParsed(a, b, { ...(opts.all === undefined ? {} : { all: opts.all }), ...(opts.showSecrets === undefined ? {} : { showSecrets: opts.showSecrets }) });
-  return stamped({ ...result, warnings: [...warningsJson(a.warnings, a.backup.source), ...warningsJson(b.warnings, b.backup.source)] });
+  return stamped({
+    ...result,
+    ...(opts.showSecrets ? { secretsShown: true as const } : {}),
+    warnings: [...warningsJson(a.warnings, a.backup.source), ...warningsJson(b.warnings, b.backup.source)],
+  });
 }
 
 /**

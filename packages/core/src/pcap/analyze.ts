@@ -86,9 +86,12 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
   const facts = onFrame ? new CheckerFacts(checker) : undefined;
   let frame = 0;
   let truncated = false;
+  /** Timestamp of frame 1: `bad[].time` is relative to it, as Wireshark's frame.time_relative. */
+  let firstTimestamp = 0;
 
   const onPacket = (p: PacketInfo): void => {
     frame++;
+    if (frame === 1) firstTimestamp = p.timestamp;
     checker.check(p.linkType, p.u8, p.dv, p.offset, p.capturedLength, p.originalLength);
     // Per frame and protocol: bit 0 verified, 1 bad, 2 unverified, 3 absent, 4 illegal.
     let f0 = 0;
@@ -115,7 +118,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       } else if (st === STATUS_BAD) {
         bits = 3 | (l.illegalZero ? 16 : 0);
         badLayers++;
-        if (report.bad.length < limit) report.bad.push(badEntry(frame, l));
+        if (report.bad.length < limit) report.bad.push(badEntry(frame, l, p.timestamp - firstTimestamp, checker));
         else truncated = true; // a local, not the report's field: no deoptimisation when the limit is first reached
       } else if (st === STATUS_UNVERIFIED) {
         bits = 4;
@@ -218,9 +221,22 @@ function asError(e: unknown, path: string): AnalyzeError {
   return new AnalyzeError('PCAP_INTERNAL', `internal error: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
 }
 
-function badEntry(frame: number, l: LayerSlot): BadChecksum {
+/** Microsecond resolution, as pcap timestamps; keeps the JSON free of float noise (0.30000000000000004). */
+const MICROSECONDS = 1e6;
+
+function badEntry(frame: number, l: LayerSlot, relativeTime: number, checker: FrameChecker): BadChecksum {
+  // Ports belong to the innermost TCP/UDP header; a bad layer of that innermost IP level shares them
+  // (its flow), an outer tunnel layer does not.
+  let innermost = 0;
+  for (let i = 0; i < checker.count; i++) if (!checker.layers[i]!.quoted) innermost = Math.max(innermost, checker.layers[i]!.depth);
+  const l4 = checker.tcpOff >= 0 ? checker.tcpOff : checker.udpOff;
+  const ports = l.depth === innermost && l4 >= 0;
   return {
     frame,
+    time: Math.round(relativeTime * MICROSECONDS) / MICROSECONDS,
+    srcPort: ports ? checker.l4Dv.getUint16(l4) : null,
+    dstPort: ports ? checker.l4Dv.getUint16(l4 + 2) : null,
+    tcpPayload: ports && checker.tcpOff >= 0 ? checker.tcpPayload : null,
     protocol: PROTOCOL_NAMES[l.protocol]!,
     src: formatIp(l.addrBuf, l.srcOff, l.ipVersion),
     dst: formatIp(l.addrBuf, l.dstOff, l.ipVersion),

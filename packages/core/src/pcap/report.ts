@@ -21,6 +21,13 @@ export interface UdpCounts extends ChecksumCounts {
 export interface BadChecksum {
   /** 1-based frame number, as in Wireshark. */
   frame: number;
+  /** Seconds since frame 1 (Wireshark's frame.time_relative), to the microsecond. */
+  time: number;
+  /** Ports of the frame's innermost TCP/UDP header when this layer is at that IP level (its flow); else null. */
+  srcPort: number | null;
+  dstPort: number | null;
+  /** TCP payload bytes of that innermost TCP segment (as srcPort: this IP level only); null otherwise. */
+  tcpPayload: number | null;
   protocol: ChecksumProtocol;
   src: string;
   dst: string;

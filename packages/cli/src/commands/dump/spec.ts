@@ -18,6 +18,7 @@ export const dumpSpec: CommandSpec = {
       .example('$0 dump Mini*.dmp --engine native', 'small dumps (C:\\Windows\\Minidump) without the Debugging Tools, also on Linux/macOS')
       .example('$0 dump crash.dmp --symbols C:\\sym', 'cdb with symbols from a local folder (--symbols above shows the srv*cache*server form)')
       .example('$0 dump analysis.txt', 'a !analyze -v output someone pasted out of WinDbg')
-      .example('$0 dump app.dmp --json', 'the whole report as JSON (docs/json-dump.md)'),
+      .example('$0 dump app.dmp --json', 'the whole report as JSON (docs/json-dump.md)')
+      .example('$0 dump app.dmp --html crash.html', 'a page to send: crash card, stack, modules (docs/html.md)'),
   load: () => import('./run.js'),
 };

@@ -57,7 +57,8 @@ function diffSpecs(): CommandSpec[] {
           .option('show-secrets', { type: 'boolean', default: false, describe: 'Print password hashes, private keys and licence data instead of "changed"' })
           .example('$0 esxi diff fresh.tgz configBundle-esx01.tgz', 'what restoring the bundle onto the fresh host changes, by area, and its traps')
           .example('$0 esxi diff old.tgz new.tgz --all', 'also list noise (.backup.counter, random-seed, leases)')
-          .example('$0 esxi diff old.tgz new.tgz --json', 'changes[] and findings[] as JSON (docs/json-esxi.md)'),
+          .example('$0 esxi diff old.tgz new.tgz --json', 'changes[] and findings[] as JSON (docs/json-esxi.md)')
+          .example('$0 esxi diff old.tgz new.tgz --html d.html', 'the same as a page to hand over (docs/html.md)'),
       load: () => import('./diff-run.js'),
     },
     {

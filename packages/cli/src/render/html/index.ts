@@ -1,0 +1,83 @@
+/**
+ * `--html`: one self-contained page from the report documents `--json` prints (docs/json*.md). Every
+ * renderer takes only the parsed JSON document, so the page cannot say what the JSON does not.
+ */
+import { codeSection, type CodeDoc } from './code.js';
+import { dumpSection, type DumpDoc } from './dump.js';
+import { checkSection, diffSection, extractSection, planSection, showSection, type CheckDoc, type DiffDoc, type ExtractDoc, type PlanDoc, type ShowDoc } from './esxi.js';
+import { card, errorSection, esc, multiPage, SORT_SCRIPT, type Section } from './page.js';
+import { pcapSection, type PcapDoc } from './pcap.js';
+import { profilesSection, type ProfilesDoc } from './profiles.js';
+import { psodSection, type PsodDoc } from './psod.js';
+
+/** The report kinds, named as the command that prints them. */
+export type ReportKind = 'pcap' | 'dump' | 'psod' | 'code' | 'profiles' | 'esxi show' | 'esxi extract' | 'esxi diff' | 'esxi check' | 'esxi restore-plan';
+
+type Doc = Record<string, unknown>;
+
+/** The field that tells a report from a bare error document, per kind. */
+const REPORT_KEY: Record<ReportKind, string> = {
+  pcap: 'checksums',
+  dump: 'engine',
+  psod: 'crashFound',
+  code: 'interpretations',
+  profiles: 'profiles',
+  'esxi show': 'kind',
+  'esxi extract': 'written',
+  'esxi diff': 'changes',
+  'esxi check': 'findings',
+  'esxi restore-plan': 'steps',
+};
+
+const SECTION: Record<ReportKind, (d: never) => Section> = {
+  pcap: (d: PcapDoc) => pcapSection(d),
+  dump: (d: DumpDoc) => dumpSection(d),
+  psod: (d: PsodDoc) => psodSection(d),
+  code: (d: CodeDoc) => codeSection(d),
+  profiles: (d: ProfilesDoc) => profilesSection(d),
+  'esxi show': (d: ShowDoc) => showSection(d),
+  'esxi extract': (d: ExtractDoc) => extractSection(d),
+  'esxi diff': (d: DiffDoc) => diffSection(d),
+  'esxi check': (d: CheckDoc) => checkSection(d),
+  'esxi restore-plan': (d: PlanDoc) => planSection(d),
+};
+
+const TITLE: Record<ReportKind, string> = {
+  pcap: 'Capture checksums',
+  dump: 'Crash dump',
+  psod: 'ESXi purple screen',
+  code: 'Error code',
+  profiles: 'Windows user profiles',
+  'esxi show': 'ESXi backup',
+  'esxi extract': 'ESXi backup extract',
+  'esxi diff': 'ESXi backup comparison',
+  'esxi check': 'ESXi backup check',
+  'esxi restore-plan': 'ESXi restore plan',
+};
+
+/** The page for one document or an array of them (several files), as `--json` prints it. */
+export function renderHtml(kind: ReportKind, json: unknown): string {
+  const docs = (Array.isArray(json) ? json : [json]) as Doc[];
+  const sections = docs.map((d) => section(kind, d));
+  const secretsShown = docs.some((d) => d['secretsShown'] === true);
+  const needsScript = sections.some((s) => s.html.includes('class="sortable"'));
+  const names = docs.map((d) => d['file'] ?? d['input'] ?? d['search']).filter((x) => typeof x === 'string');
+  const title = `${TITLE[kind]}${names.length === 1 ? `: ${names[0] as string}` : ''} (analyze ${kind})`;
+  return multiPage(title, sections, needsScript ? SORT_SCRIPT : undefined, secretsShown ? 'This page shows secrets (made with --show-secrets): password hashes, keys and licence data appear in clear. Do not forward it.' : undefined);
+}
+
+function section(kind: ReportKind, d: Doc): Section {
+  const err = d['error'] as { code: string; message: string; offset?: number } | undefined;
+  // A bare error document, or a capture that failed before its first frame: only the error to show.
+  if (err && (!(REPORT_KEY[kind] in d) || (kind === 'pcap' && d['frames'] === 0))) return errorSection(d as never);
+  const s = (SECTION[kind] as (x: Doc) => Section)(d);
+  if (!err) return s;
+  // A report that stopped at damage: what came before is shown, after the reason it stopped.
+  const where = err.offset === undefined ? '' : ` at byte ${err.offset}`;
+  return {
+    ...s,
+    severity: 'bad',
+    verdict: `Read only up to damage${where} (${err.message}); ${s.verdict.charAt(0).toLowerCase()}${s.verdict.slice(1)}`,
+    html: card('Stopped at damage', `<p><code>${esc(err.code)}</code> ${esc(err.message)}${esc(where)}</p>`) + s.html,
+  };
+}

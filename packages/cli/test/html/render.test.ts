@@ -1,0 +1,202 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { main } from '../../src/main.js';
+import { esc } from '../../src/render/html/page.js';
+import { renderHtml, type ReportKind } from '../../src/render/html/index.js';
+import { captureIo } from '../helpers/io.js';
+import { fixturePath, REPO_ROOT } from './paths.js';
+
+/** Every trick a file name or field could try: markup, attribute break-out, SVG close, controls, bidi overrides. */
+const HOSTILE = '<script>alert(1)</script>"onload=alert(2) \'x</svg><img src=x onerror=alert(3)>\u0000\u001b[31m\u202etxt.exe\u2066&amp;';
+
+/** No markup from the input survived: only the page's own tags, no raw controls or bidi overrides. */
+function expectInert(html: string): void {
+  expect(html).not.toContain('<script>alert');
+  expect(html).not.toContain('<img');
+  expect(html).not.toContain('"onload=');
+  expect(html).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  // Every <svg> the renderer opened is closed once: an injected </svg> did not end one early.
+  expect((html.match(/<svg\b/g) ?? []).length).toBe((html.match(/<\/svg>/g) ?? []).length);
+  // At most the page's own (hashed) sorting script.
+  expect((html.match(/<script\b/g) ?? []).length).toBeLessThanOrEqual(1);
+  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onload=alert(2)');
+  expect(html).toContain('&lt;U+202E&gt;txt.exe');
+}
+
+describe('esc', () => {
+  test('escapes markup, shows controls and bidi overrides', () => {
+    expect(esc('<a href="x">&\'')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
+    expect(esc('a\u0000b\u001bc\u009b')).toBe('a\\x00b\\x1bc\\x9b');
+    expect(esc('\u202eexe.txt')).toBe('&lt;U+202E&gt;exe.txt');
+    expect(esc(null)).toBe('');
+  });
+});
+
+const bad = (frame: number, extra: object = {}) => ({
+  frame, time: frame / 10, srcPort: 1, dstPort: 2, protocol: 'tcp', src: HOSTILE, dst: '10.0.0.1', stored: 0, correct: 1, depth: 0, class: 'mismatch', acked: false, retransmitted: true, ...extra,
+});
+
+/** One document per report kind, every string field hostile. */
+const HOSTILE_DOCS: [ReportKind, object][] = [
+  ['pcap', {
+    file: HOSTILE, format: 'pcap', frames: 3, bytes: 100,
+    checksums: { ipv4: { checked: 1, bad: 0, unverified: 0 }, tcp: { checked: 2, bad: 2, unverified: 0 }, udp: { checked: 0, bad: 0, unverified: 0, absent: 0, illegal: 0 } },
+    bad: [bad(1), bad(2)], badTruncated: false, warnings: [{ code: HOSTILE, message: HOSTILE }],
+    verdict: { kind: HOSTILE, summary: HOSTILE, advice: [HOSTILE], os: { guess: HOSTILE, because: HOSTILE }, captureHosts: [{ address: HOSTILE, macs: [HOSTILE], reason: 'x' }],
+      flows: [{ flow: HOSTILE, badSegments: 2, acked: 0, failed: 2, unacked: 0, unknown: 0 }] },
+  }],
+  ['dump', {
+    file: HOSTILE, engine: HOSTILE, format: HOSTILE, bugcheck: { code: HOSTILE, name: HOSTILE, parameters: [HOSTILE] },
+    exception: { code: HOSTILE, name: HOSTILE, address: HOSTILE, reason: HOSTILE }, imageName: HOSTILE, moduleName: HOSTILE, symbolName: HOSTILE,
+    processName: HOSTILE, failureBucket: HOSTILE, osVersion: HOSTILE, stack: [`${HOSTILE}!f+0x1`, HOSTILE], warnings: [{ code: HOSTILE, message: HOSTILE }],
+    os: { platform: HOSTILE, version: HOSTILE, architecture: HOSTILE, processors: 1 },
+    modules: [{ name: HOSTILE, path: HOSTILE, base: HOSTILE, size: 1, timestamp: HOSTILE, version: HOSTILE }], drivers: [], unloadedModules: [],
+    culprit: { module: HOSTILE, evidence: [HOSTILE] }, crashTime: HOSTILE, disagreements: [HOSTILE],
+  }],
+  ['psod', {
+    file: HOSTILE, crashFound: true, banner: { product: HOSTILE, version: HOSTILE, build: HOSTILE },
+    exception: { kind: HOSTILE, type: HOSTILE, number: 1, text: HOSTILE, location: HOSTILE, inferred: false }, world: { idText: HOSTILE, name: HOSTILE },
+    cpu: 1, ip: HOSTILE, faultAddress: HOSTILE, uptime: HOSTILE, frames: [{ function: HOSTILE, module: HOSTILE, version: HOSTILE, offset: HOSTILE, ip: HOSTILE }],
+    culprit: { frameIndex: 0, function: HOSTILE, module: HOSTILE, reason: HOSTILE }, signature: { title: HOSTILE, explanation: HOSTILE, sources: [{ title: HOSTILE, url: HOSTILE }] },
+    advice: HOSTILE, warnings: [],
+  }],
+  ['code', {
+    input: HOSTILE, known: true,
+    interpretations: [{ kind: HOSTILE, value: HOSTILE, name: HOSTILE, message: HOSTILE, known: true, severity: HOSTILE, facility: { value: 1, name: HOSTILE },
+      wraps: { kind: HOSTILE, value: HOSTILE, name: HOSTILE, message: HOSTILE }, docUrl: HOSTILE,
+      remedy: { context: HOSTILE, cause: HOSTILE, steps: [HOSTILE], sources: [{ title: HOSTILE, url: HOSTILE }], unverified: HOSTILE } }],
+  }],
+  ['profiles', {
+    file: HOSTILE, source: 'reg', profilesDirectory: HOSTILE,
+    profiles: [{ key: HOSTILE, sid: HOSTILE, isBak: false, wellKnown: HOSTILE, profileImagePath: HOSTILE, state: 1, stateBits: [HOSTILE], refCount: 1 }],
+    findings: [{ sid: HOSTILE, code: HOSTILE, message: HOSTILE, realKey: HOSTILE, evidence: [HOSTILE], fix: [HOSTILE] }], warnings: [],
+  }],
+  ['esxi diff', {
+    before: summary(), after: summary(),
+    changes: [{ area: 'network', path: HOSTILE, key: HOSTILE, change: 'modified', label: HOSTILE, before: HOSTILE, after: HOSTILE }, { area: HOSTILE, path: HOSTILE, change: 'added', label: HOSTILE }],
+    noise: { changes: 1, files: [HOSTILE] }, findings: [finding()],
+  }],
+  ['esxi check', { file: HOSTILE, backup: summary(), target: summary(), findings: [finding()] }],
+  ['esxi restore-plan', { file: HOSTILE, route: HOSTILE, blocked: true, findings: [finding()], prerequisites: [HOSTILE], steps: [{ title: HOSTILE, commands: [HOSTILE], note: HOSTILE }], alternative: { route: HOSTILE, steps: [] } }],
+  ['esxi show', { file: HOSTILE, kind: HOSTILE, layers: [HOSTILE, HOSTILE], version: { release: HOSTILE }, hostName: { value: HOSTILE }, encryption: { encrypted: false },
+    files: [], network: { managementInterface: HOSTILE, vmkernelNics: [{ name: HOSTILE, services: [HOSTILE] }], vSwitches: [{ name: HOSTILE, uplinks: [HOSTILE], portGroups: [{ name: HOSTILE, vlanId: HOSTILE }] }] },
+    users: [{ name: HOSTILE, passwordHash: HOSTILE, groups: [HOSTILE] }], advancedSettings: [{ option: HOSTILE, value: HOSTILE }], warnings: [{ code: HOSTILE, message: HOSTILE }] }],
+  ['esxi extract', { file: HOSTILE, to: HOSTILE, written: [{ path: HOSTILE, size: 1, secret: false }], skipped: [{ path: HOSTILE, reason: HOSTILE, message: HOSTILE }], warnings: [] }],
+];
+
+function summary() {
+  return { source: HOSTILE, kind: HOSTILE, layers: [HOSTILE, HOSTILE], version: HOSTILE, build: HOSTILE, uuid: HOSTILE, hostName: HOSTILE, encrypted: true, encryptionMode: HOSTILE, decrypted: false, files: 1 };
+}
+function finding() {
+  return { severity: 'error', code: HOSTILE, message: HOSTILE, fix: HOSTILE, subject: HOSTILE };
+}
+
+describe('hostile documents render inert', () => {
+  test.each(HOSTILE_DOCS)('%s', (kind, doc) => {
+    expectInert(renderHtml(kind, doc));
+  });
+
+  test('several documents and an error document', () => {
+    const html = renderHtml('pcap', [HOSTILE_DOCS[0]![1], { file: HOSTILE, error: { code: HOSTILE, message: HOSTILE, offset: 4 } }]);
+    expectInert(html);
+    expect(html).toContain('2 files analysed');
+  });
+});
+
+describe('the page shell', () => {
+  const html = renderHtml('dump', HOSTILE_DOCS[1]![1]);
+
+  test('the Content-Security-Policy forbids every fetch and allows only the hashed style and script', () => {
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src data:; script-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'$/);
+    // No external reference of any kind.
+    expect(html).not.toMatch(/<[^>]*\s(src|href|xlink:href)=/);
+    expect(html).not.toMatch(/url\(|@import/);
+  });
+
+  test('a page without a sortable table has no script and script-src none', () => {
+    const page = renderHtml('psod', HOSTILE_DOCS[2]![1]);
+    expect(page).not.toContain('<script');
+    expect(page).toContain("script-src 'none'");
+  });
+
+  test('--show-secrets documents get the header notice', () => {
+    const doc = { ...(HOSTILE_DOCS[5]![1] as object), secretsShown: true };
+    expect(renderHtml('esxi diff', doc)).toContain('This page shows secrets');
+    expect(renderHtml('esxi diff', HOSTILE_DOCS[5]![1])).not.toContain('This page shows secrets');
+  });
+});
+
+describe('analyze ... --html (in-process CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-html-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a capture with a hostile file name: the page names it, inert', async () => {
+    const name = '<script>alert(1)<\\script>"onload=x \u202egnp.pcap';
+    copyFileSync(fixturePath('pcap', 'scenarios', 'offload-broken.pcap'), join(dir, name));
+    const io = captureIo({ cwd: dir });
+    const code = await main(['pcap', '--html', 'page.html', name], io);
+    expect(code).toBe(1); // offload-broken: the exit code is the command's, as without --html
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toContain('page written to page.html');
+    const html = readFileSync(join(dir, 'page.html'), 'utf8');
+    expect(html).toContain('&lt;script&gt;alert(1)');
+    expect(html).toContain('&lt;U+202E&gt;gnp.pcap');
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('Checksum offload is broken');
+  });
+
+  test('--html - prints the page; --json with --html FILE still prints the JSON', async () => {
+    const io = captureIo();
+    expect(await main(['psod', '--html', '-', fixturePath('psod', 'e1000.txt')], io)).toBe(1);
+    expect(io.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
+    const both = captureIo({ cwd: dir });
+    await main(['psod', '--json', '--html', 'psod.html', fixturePath('psod', 'e1000.txt')], both);
+    const doc = JSON.parse(both.stdout) as { exception: { text: string } };
+    expect(readFileSync(join(dir, 'psod.html'), 'utf8')).toContain(esc(doc.exception.text));
+  });
+
+  test('--html - with --json is a usage error; an unwritable page is exit 2', async () => {
+    const io = captureIo();
+    expect(await main(['code', '--json', '--html', '-', '0x5'], io)).toBe(2);
+    expect(io.stderr).toContain('--html - and --json');
+    const io2 = captureIo({ cwd: dir });
+    expect(await main(['code', '--html', join(dir, 'no', 'such', 'dir.html'), '0x5'], io2)).toBe(2);
+    expect(io2.stderr).toContain('cannot write the page');
+    // A file that cannot be read: the page says so, and so does stderr (exit 2 as without --html).
+    const io3 = captureIo({ cwd: dir });
+    expect(await main(['pcap', '--html', 'garbage.html', fixturePath('esxi', 'garbage.bin')], io3)).toBe(2);
+    expect(io3.stderr).toContain('not a pcap or pcapng capture');
+    expect(readFileSync(join(dir, 'garbage.html'), 'utf8')).toContain('could not be analysed: not a pcap or pcapng capture');
+  });
+
+  test('every bad frame of the pcap JSON is in the page, and nothing else is claimed', async () => {
+    const io = captureIo();
+    await main(['pcap', '--json', fixturePath('pcap', 'checksums-example.pcapng')], io);
+    const doc = JSON.parse(io.stdout) as { bad: { frame: number }[] };
+    const html = renderHtml('pcap', doc);
+    const marks = html.match(/<(circle|rect|polygon) class="mark /g) ?? [];
+    expect(marks.length).toBe(new Set(doc.bad.map((b) => b.frame)).size);
+    for (const b of doc.bad) expect(html).toContain(`frame ${b.frame} at`);
+  });
+
+  test('esxi diff: secrets stay redacted as in the JSON; --show-secrets shows them and says so', async () => {
+    const pair = ['before', 'after'].map((side) => fixturePath('esxi', 'pairs', 'root-password', `${side}.tgz`));
+    const redacted = captureIo();
+    await main(['esxi', 'diff', '--html', '-', ...pair], redacted);
+    expect(redacted.stdout).toContain('root: password changed');
+    expect(redacted.stdout).toContain('(secret: not shown)');
+    expect(redacted.stdout).not.toMatch(/\$6\$/);
+    expect(redacted.stdout).not.toContain('This page shows secrets');
+    const json = captureIo();
+    await main(['esxi', 'diff', '--json', '--show-secrets', ...pair], json);
+    const doc = JSON.parse(json.stdout) as { secretsShown: boolean; changes: { after?: string }[] };
+    expect(doc.secretsShown).toBe(true);
+    const shown = captureIo();
+    await main(['esxi', 'diff', '--html', '-', '--show-secrets', ...pair], shown);
+    expect(shown.stdout).toContain(esc(doc.changes[0]!.after));
+    expect(shown.stdout).toContain('This page shows secrets');
+  });
+});
