@@ -1,0 +1,138 @@
+/**
+ * `analyze dump` over a fleet: folders, globs and archives of dumps -> one row per dump, crashes grouped by
+ * cause, a summary (docs/json-dump-fleet.md). The per-file job runs on a pool of worker threads.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { groupCrashes } from './group.js';
+import { walkInputs } from './inputs.js';
+import { runFleetJob, type FleetJobOptions } from './job.js';
+import { FLEET_SCHEMA_VERSION, type FleetInput, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
+import { FleetPool, defaultWorkerUrl } from './pool.js';
+import { errorRow } from './row.js';
+import { summarise } from './summary.js';
+
+export type * from './model.js';
+export { FLEET_SCHEMA_VERSION } from './model.js';
+export { runFleetJob, SNIFF_BYTES, type FleetJobOptions } from './job.js';
+export { groupCrashes, adviceFor, GROUP_EXAMPLES, MAX_GROUP_FOLDERS } from './group.js';
+export { summarise } from './summary.js';
+export { walkInputs, looksLikeDump, MAX_WALK_DEPTH, type WalkItem } from './inputs.js';
+export { detectArchive, unsafeMemberName, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_MEMBER_BYTES, type ArchiveKind } from './archives.js';
+export { isWindowsModule } from './windows-modules.js';
+export { defaultWorkerUrl } from './pool.js';
+
+/** Progress of a run: jobs answered, inputs found so far, and whether the walk is still finding more. */
+export interface FleetProgress {
+  done: number;
+  found: number;
+  walking: boolean;
+}
+
+export interface FleetOptions extends FleetJobOptions {
+  /** Worker threads; 0 runs every job inline on the calling thread. Default: the number of cores. */
+  workers?: number;
+  /** Relative paths are resolved against this (default process.cwd()); rows show them as given. */
+  cwd?: string;
+  /** The worker script (default: found beside this module, see defaultWorkerUrl). */
+  workerUrl?: URL;
+  /** Called as jobs finish (at most a few times per job). */
+  onProgress?: (p: FleetProgress) => void;
+  /** Stop walking and dispatching; the report covers what was answered. */
+  signal?: AbortSignal;
+}
+
+/** Jobs queued per worker beyond the one running: enough to keep each busy, few enough to keep memory flat. */
+const QUEUE_PER_WORKER = 4;
+
+/**
+ * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
+ * place), and group the crashes by cause. Never throws for a bad file: it becomes a row with its error.
+ *
+ * @example
+ *   const report = await analyzeDumpFleet(['C:\\Windows\\Minidump', 'fleet.zip'], { engine: 'native' });
+ *   console.log(report.summary, report.groups[0]);
+ */
+export async function analyzeDumpFleet(paths: readonly string[], options: FleetOptions): Promise<FleetReport> {
+  const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
+  const cwd = options.cwd ?? process.cwd();
+  const jobOptions: FleetJobOptions = {
+    engine: options.engine,
+    ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }),
+    ...(options.symbols === undefined ? {} : { symbols: options.symbols }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+    ...(options.env === undefined ? {} : { env: { ...options.env } }),
+  };
+  const pool = workers > 0 ? new FleetPool(workers, jobOptions, options.workerUrl ?? defaultWorkerUrl()) : null;
+  const rows: FleetRow[] = [];
+  let files = 0;
+  let skipped = 0;
+  let done = 0;
+  const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
+  const take = (input: FleetInput, r: FleetJobResult) => {
+    if (r.status === 'skipped') skipped++;
+    else rows.push(r.row);
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(1, workers) * (QUEUE_PER_WORKER + 1);
+  try {
+    for await (const item of walkInputs(paths, (p) => resolve(cwd, p))) {
+      if (options.signal?.aborted) break;
+      files++;
+      if (item.kind === 'skipped') {
+        skipped++;
+        continue;
+      }
+      if (item.kind === 'error') {
+        rows.push(errorRow(item.error, item.input));
+        continue;
+      }
+      const input = item.input;
+      const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
+      const p: Promise<void> = job
+        .then((r) => take(input, r), (e: unknown) => take(input, { status: 'dump', row: errorRow(e, input) }))
+        .finally(() => {
+          inFlight.delete(p);
+          done++;
+          progress(true);
+        });
+      inFlight.add(p);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool?.close();
+  }
+  progress(false);
+  return buildReport(rows, files, skipped);
+}
+
+/** Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs themselves. */
+export function buildReport(unsorted: readonly FleetRow[], files: number, skipped: number): FleetReport {
+  const rows = [...unsorted].sort(byCrashTime);
+  const groups = groupCrashes(rows);
+  const times = rows.map((r) => r.crashTime).filter((t): t is string => t !== null).sort();
+  const totals: FleetTotals = {
+    files,
+    dumps: rows.length,
+    crashes: rows.filter((r) => r.kind !== null).length,
+    noCrash: rows.filter((r) => r.kind === null && r.error === null).length,
+    errors: rows.filter((r) => r.error !== null).length,
+    skipped,
+    groups: groups.length,
+  };
+  const period = { first: times[0] ?? null, last: times[times.length - 1] ?? null };
+  return { schemaVersion: FLEET_SCHEMA_VERSION, summary: summarise(totals, period, groups), totals, period, rows, groups };
+}
+
+/** Crash time first (rows without one last), then file name: the same order whatever order the jobs finished in. */
+function byCrashTime(a: FleetRow, b: FleetRow): number {
+  if (a.crashTime !== b.crashTime) {
+    if (a.crashTime === null) return 1;
+    if (b.crashTime === null) return -1;
+    return a.crashTime < b.crashTime ? -1 : 1;
+  }
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
