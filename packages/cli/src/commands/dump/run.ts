@@ -12,6 +12,9 @@ interface DumpArgs {
   cdb?: string;
   symbols?: string;
   timeout: number;
+  group?: boolean;
+  csv?: string;
+  workers?: number;
 }
 
 /** cdb's default budget is 10 minutes; more than a day is certainly a typo. */
@@ -27,6 +30,9 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     ctx.io.err(`analyze: --timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S} (got ${printable(String(raw['timeout']))})\n`);
     return EXIT_INVALID;
   }
+  // Several dumps, a folder or an archive: the table and the causes (fleet.ts).
+  const fleet = await import('./fleet.js');
+  if (fleet.wantsFleet(args, ctx.io.cwd)) return fleet.runFleet(args, ctx);
   // Ctrl-C stops cdb and everything it started, then reports the interruption.
   const controller = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => controller.abort());
