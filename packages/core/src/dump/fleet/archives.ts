@@ -78,8 +78,10 @@ class Budget {
   }
 }
 
-function tooLarge(member: string, size: number, display: string): AnalyzeError {
-  return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} inflates to ${size > MAX_MEMBER_BYTES ? 'more than ' : ''}${Math.max(size, MAX_MEMBER_BYTES)} bytes, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)`, { file: display });
+/** `size`: what the headers declare, or (declared false) what was inflated before stopping. */
+function tooLarge(member: string, size: number, display: string, declared = true): AnalyzeError {
+  const what = declared ? `is declared as ${size} bytes` : `inflates to more than ${MAX_MEMBER_BYTES} bytes`;
+  return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} ${what}, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)`, { file: display });
 }
 
 function tooMany(display: string): AnalyzeError {
@@ -98,7 +100,7 @@ async function collect(stream: Readable, member: string, display: string, budget
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       budget.add(chunk.length);
       size += chunk.length;
-      if (size > MAX_MEMBER_BYTES) throw tooLarge(member, size, display);
+      if (size > MAX_MEMBER_BYTES) throw tooLarge(member, size, display, false);
       chunks.push(chunk);
       if (!decided && size >= sniffBytes) {
         decided = true;
@@ -166,6 +168,10 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
 function zipError(e: unknown, display: string, member?: string): AnalyzeError {
   if (e instanceof AnalyzeError) return e;
   const text = e instanceof Error ? e.message : String(e);
+  // yauzl checks the inflated bytes against the size the directory declares, as they come.
+  if (/too many bytes in the stream/.test(text)) {
+    return new AnalyzeError('DUMP_FLEET_SIZE_MISMATCH', `member ${member ?? ''} inflates to more bytes than its headers declare (a decompression bomb?): ${text}; not read`, { file: display, cause: e });
+  }
   return new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `${member === undefined ? '' : `member ${member}: `}not a readable zip: ${text}`, { file: display, cause: e });
 }
 

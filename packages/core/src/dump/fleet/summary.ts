@@ -10,7 +10,7 @@ export function summarise(totals: FleetTotals, period: { first: string | null; l
   const first = day(period.first);
   const last = day(period.last);
   const when = first === null ? '' : first === last ? ` on ${first}` : ` from ${first} to ${last}`;
-  parts.push(`${plural(totals.dumps, 'dump')} read${when}: ${plural(totals.crashes, 'crash', 'crashes')} from ${plural(totals.groups, 'distinct cause')}` +
+  parts.push(`${plural(totals.dumps, 'dump')} found${when}: ${plural(totals.crashes, 'crash', 'crashes')} from ${plural(totals.groups, 'distinct cause')}` +
     `${totals.noCrash ? `, ${totals.noCrash} with no crash recorded` : ''}${totals.errors ? `, ${totals.errors} that could not be read` : ''}` +
     `${totals.skipped ? `; ${plural(totals.skipped, 'other file')} skipped (not dumps)` : ''}.`);
   const top = groups[0];
