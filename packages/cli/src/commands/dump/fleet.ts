@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { readHead } from '@analyze/core/io';
 import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core/dump/fleet';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printable } from '../../output.js';
+import { printable, reportError } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
 import { renderFleet } from './fleet-render.js';
 
@@ -70,6 +70,8 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
         ctx.progress.update(`${p.done}/${p.found}${p.walking ? '+' : ''} files, ${rate.toFixed(0)}/s${eta}`);
       },
     });
+  } catch (e) {
+    return reportError(ctx, e);
   } finally {
     ctx.progress.done();
     removeHandler();

@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { AnalyzeError } from '../../errors.js';
+import { locateCdb } from '../cdb/index.js';
 import { groupCrashes } from './group.js';
 import { walkInputs } from './inputs.js';
 import { runFleetJob, type FleetJobOptions } from './job.js';
@@ -47,7 +49,8 @@ const QUEUE_PER_WORKER = 4;
 
 /**
  * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
- * place), and group the crashes by cause. Never throws for a bad file: it becomes a row with its error.
+ * place), and group the crashes by cause. Never throws for a bad file: it becomes a row with its error;
+ * throws (AnalyzeError DUMP_CDB_NOT_FOUND) only when engine 'cdb' is asked for and cdb cannot be found.
  *
  * @example
  *   const report = await analyzeDumpFleet(['C:\\Windows\\Minidump', 'fleet.zip'], { engine: 'native' });
@@ -64,6 +67,10 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     ...(options.strict === undefined ? {} : { strict: options.strict }),
     ...(options.env === undefined ? {} : { env: { ...options.env } }),
   };
+  // --engine cdb without cdb would make every dump an error row: say it once, before any work.
+  if (options.engine === 'cdb' && locateCdb({ ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }), ...(options.env === undefined ? {} : { env: options.env }) }) === null) {
+    throw new AnalyzeError('DUMP_CDB_NOT_FOUND', 'cdb.exe was not found (--engine cdb); use --engine auto or native, or name it with --cdb');
+  }
   const pool = workers > 0 ? new FleetPool(workers, jobOptions, options.workerUrl ?? defaultWorkerUrl()) : null;
   const rows: FleetRow[] = [];
   let files = 0;
