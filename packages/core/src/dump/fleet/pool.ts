@@ -75,7 +75,7 @@ export class FleetPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(this.workerUrl, { workerData: this.options, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const slot: Slot = { worker, busy: null };
     worker.on('message', (m: { id: number; result: FleetJobResult }) => {
       const p = this.pending.get(m.id);
@@ -121,7 +121,7 @@ export class FleetPool {
         input = { ...input, bytes: own };
         transfer.push(own.buffer as ArrayBuffer);
       }
-      slot.worker.postMessage({ id: task.id, input, options: this.options }, transfer);
+      slot.worker.postMessage({ id: task.id, input }, transfer);
     }
     for (const slot of this.slots) if (slot.busy === null) slot.worker.unref();
   }

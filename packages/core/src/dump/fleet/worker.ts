@@ -1,17 +1,18 @@
 /**
- * Worker-thread entry of the fleet pool: receives `{ id, input, options }`, runs the pure per-file job and
- * posts `{ id, result }` back. Nothing else lives here, so the job stays testable inline.
+ * Worker-thread entry of the fleet pool: the job options arrive once as workerData; each message is
+ * `{ id, input }`; the pure per-file job runs and `{ id, result }` goes back. Nothing else lives here, so
+ * the job stays testable inline.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runFleetJob, type FleetJobOptions } from './job.js';
 import type { FleetInput } from './model.js';
 
 interface Task {
   id: number;
   input: FleetInput;
-  options: FleetJobOptions;
 }
 
+const options = workerData as FleetJobOptions;
 parentPort?.on('message', (task: Task) => {
-  void runFleetJob(task.input, task.options).then((result) => parentPort!.postMessage({ id: task.id, result }));
+  void runFleetJob(task.input, options).then((result) => parentPort!.postMessage({ id: task.id, result }));
 });
