@@ -60,20 +60,27 @@ export function unsafeMemberName(name: string): string | null {
   return null;
 }
 
-/** Read every member of an archive; `sniff` decides after the first bytes whether the rest is needed. */
-export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number): AsyncGenerator<ArchiveItem> {
-  return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes);
+/**
+ * Read every member of an archive; `sniff` decides after the first bytes whether the rest is needed.
+ * `maxInflated` (default MAX_ARCHIVE_INFLATED) caps the bytes inflated from this archive.
+ */
+export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number, maxInflated = MAX_ARCHIVE_INFLATED): AsyncGenerator<ArchiveItem> {
+  const budget = new Budget(display, maxInflated);
+  return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes, budget) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes, budget);
 }
 
 class Budget {
   used = 0;
   entries = 0;
-  constructor(readonly display: string) {}
+  constructor(
+    readonly display: string,
+    readonly max: number,
+  ) {}
   /** Count `n` inflated bytes; throws once the archive's budget is spent. */
   add(n: number): void {
     this.used += n;
-    if (this.used > MAX_ARCHIVE_INFLATED) {
-      throw new AnalyzeError('DUMP_FLEET_INFLATE_CAP', `more than ${MAX_ARCHIVE_INFLATED} bytes inflated from the archive (a decompression bomb?); the rest is not read`, { file: this.display });
+    if (this.used > this.max) {
+      throw new AnalyzeError('DUMP_FLEET_INFLATE_CAP', `more than ${this.max} bytes inflated from the archive (a decompression bomb?); the rest is not read`, { file: this.display });
     }
   }
 }
@@ -115,7 +122,7 @@ async function collect(stream: Readable, member: string, display: string, budget
   return all;
 }
 
-async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffBytes: number): AsyncGenerator<ArchiveItem> {
+async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffBytes: number, budget: Budget): AsyncGenerator<ArchiveItem> {
   let zip: yauzl.ZipFile;
   try {
     // decodeStrings off: yauzl would end the whole archive at the first unsafe name; we report that member only.
@@ -124,7 +131,6 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
     yield { kind: 'error', member: null, error: zipError(e, display) };
     return;
   }
-  const budget = new Budget(display);
   try {
     for await (const entry of zip.eachEntry()) {
       const raw = entry.fileName as unknown as Buffer;
@@ -179,8 +185,7 @@ function zipError(e: unknown, display: string, member?: string): AnalyzeError {
  * tar and tgz, streamed: the file is read in 64 KB chunks, inflated, and parsed; at most one member's bytes
  * are held at a time (reading pauses while the consumer works through the queue).
  */
-async function* tarMembers(path: string, gzip: boolean, display: string, sniff: Sniffer, sniffBytes: number): AsyncGenerator<ArchiveItem> {
-  const budget = new Budget(display);
+async function* tarMembers(path: string, gzip: boolean, display: string, sniff: Sniffer, sniffBytes: number, budget: Budget): AsyncGenerator<ArchiveItem> {
   const queue: ArchiveItem[] = [];
   let finished = false;
   let wake: (() => void) | null = null;

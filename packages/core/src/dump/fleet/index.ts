@@ -19,7 +19,7 @@ export { FLEET_SCHEMA_VERSION } from './model.js';
 export { runFleetJob, SNIFF_BYTES, type FleetJobOptions } from './job.js';
 export { groupCrashes, adviceFor, GROUP_EXAMPLES, MAX_GROUP_FOLDERS } from './group.js';
 export { summarise } from './summary.js';
-export { walkInputs, looksLikeDump, MAX_WALK_DEPTH, type WalkItem } from './inputs.js';
+export { walkInputs, looksLikeDump, MAX_WALK_DEPTH, type WalkItem, type WalkLimits } from './inputs.js';
 export { detectArchive, unsafeMemberName, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_MEMBER_BYTES, type ArchiveKind } from './archives.js';
 export { isWindowsModule } from './windows-modules.js';
 export { defaultWorkerUrl } from './pool.js';
@@ -40,6 +40,8 @@ export interface FleetOptions extends FleetJobOptions {
   workerUrl?: URL;
   /** Called as jobs finish (at most a few times per job). */
   onProgress?: (p: FleetProgress) => void;
+  /** Bytes inflated per archive at most; default MAX_ARCHIVE_INFLATED (1 GiB, the same as esxi). */
+  maxArchiveInflated?: number;
   /** Stop walking and dispatching; the report covers what was answered. */
   signal?: AbortSignal;
 }
@@ -85,7 +87,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   const inFlight = new Set<Promise<void>>();
   const limit = Math.max(1, workers) * (QUEUE_PER_WORKER + 1);
   try {
-    for await (const item of walkInputs(paths, (p) => resolve(cwd, p))) {
+    for await (const item of walkInputs(paths, (p) => resolve(cwd, p), options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated })) {
       if (options.signal?.aborted) break;
       files++;
       if (item.kind === 'skipped') {

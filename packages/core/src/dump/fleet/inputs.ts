@@ -24,6 +24,11 @@ export type WalkItem =
   | { kind: 'skipped'; display: string }
   | { kind: 'error'; input: FleetInput; error: AnalyzeError };
 
+export interface WalkLimits {
+  /** Bytes inflated per archive at most (default MAX_ARCHIVE_INFLATED, esxi's cap). */
+  maxArchiveInflated?: number;
+}
+
 /** A dump or saved analysis, from its first bytes. */
 export function looksLikeDump(head: Uint8Array): boolean {
   return detectDumpFormat(head) !== null || looksLikeAnalyzeText(head);
@@ -33,7 +38,7 @@ export function looksLikeDump(head: Uint8Array): boolean {
  * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
  * followed, links to folders are not (no loops).
  */
-export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string): AsyncGenerator<WalkItem> {
+export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
   for (const given of paths) {
     const abs = resolveFrom(given);
     let st;
@@ -45,12 +50,12 @@ export async function* walkInputs(paths: readonly string[], resolveFrom: (p: str
       yield { kind: 'error', input: fileInput(abs, given), error };
       continue;
     }
-    if (st.isDirectory()) yield* walkFolder(abs, given, 0);
-    else yield* fileItems(abs, given);
+    if (st.isDirectory()) yield* walkFolder(abs, given, 0, limits);
+    else yield* fileItems(abs, given, limits);
   }
 }
 
-async function* walkFolder(abs: string, display: string, depth: number): AsyncGenerator<WalkItem> {
+async function* walkFolder(abs: string, display: string, depth: number, limits: WalkLimits): AsyncGenerator<WalkItem> {
   if (depth > MAX_WALK_DEPTH) {
     yield { kind: 'error', input: fileInput(abs, display), error: new AnalyzeError('DUMP_FLEET_TOO_DEEP', `folder nesting deeper than ${MAX_WALK_DEPTH}; not walked further`, { file: display }) };
     return;
@@ -67,11 +72,11 @@ async function* walkFolder(abs: string, display: string, depth: number): AsyncGe
   for (const n of names) {
     const childAbs = join(abs, n.name);
     const childDisplay = join(display, n.name);
-    if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1);
-    else if (n.file) yield* fileItems(childAbs, childDisplay);
+    if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1, limits);
+    else if (n.file) yield* fileItems(childAbs, childDisplay, limits);
     else if (n.link) {
       try {
-        if ((await stat(childAbs)).isFile()) yield* fileItems(childAbs, childDisplay);
+        if ((await stat(childAbs)).isFile()) yield* fileItems(childAbs, childDisplay, limits);
       } catch {
         // a dangling link: nothing to read
       }
@@ -84,7 +89,7 @@ function fileInput(abs: string, display: string): FleetInput {
 }
 
 /** A file: an archive is opened and its members listed; anything else is one input (the job sniffs it). */
-async function* fileItems(abs: string, display: string): AsyncGenerator<WalkItem> {
+async function* fileItems(abs: string, display: string, limits: WalkLimits): AsyncGenerator<WalkItem> {
   let head: Buffer;
   try {
     head = readHead(abs, ARCHIVE_SNIFF_BYTES);
@@ -97,7 +102,7 @@ async function* fileItems(abs: string, display: string): AsyncGenerator<WalkItem
     yield { kind: 'input', input: fileInput(abs, display) };
     return;
   }
-  for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES)) {
+  for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES, limits.maxArchiveInflated)) {
     const member = item.member ?? '';
     const shown = item.member === null ? display : `${display}!${member}`;
     const folder = dirname(member) === '.' || member === '' ? display : `${display}!${dirname(member)}`;

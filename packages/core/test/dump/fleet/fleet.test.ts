@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { interpretAs } from '../../../src/codes/index.js';
-import { analyzeDumpFleet, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
+import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
 import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
 
 let fleet: Fleet;
@@ -130,10 +132,17 @@ describe('analyzeDumpFleet over archives, read in place', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
   });
 
-  it('decompression bomb in a tgz: the archive inflate cap (esxi\'s 1 GiB) stops it', async () => {
-    const r = await analyzeDumpFleet([attack('bomb.tgz')], inline);
+  it("decompression bomb in a tgz: the archive's inflate cap stops it (esxi's cap by default)", async () => {
+    // The default is esxi's 1 GiB; a lower cap keeps the test quick (the fixture inflates to 1.1 GiB).
+    expect(MAX_ARCHIVE_INFLATED).toBe(DEFAULT_MAX_INFLATED);
+    const r = await analyzeDumpFleet([attack('bomb.tgz')], { ...inline, maxArchiveInflated: 64 * 1024 * 1024 });
     expect(r.rows.map((x) => x.error?.code).sort()).toEqual(['DUMP_FLEET_INFLATE_CAP', 'DUMP_FLEET_MEMBER_TOO_LARGE']);
-  }, 30_000);
+    expect(r.rows.find((x) => x.error?.code === 'DUMP_FLEET_INFLATE_CAP')!.error!.message).toMatch(/more than 67108864 bytes inflated/);
+  });
+
+  it('too many members: the same entry cap as esxi', () => {
+    expect(MAX_ARCHIVE_ENTRIES).toBe(MAX_TAR_ENTRIES);
+  });
 });
 
 describe('analyzeDumpFleet on worker threads', () => {
