@@ -6,13 +6,15 @@
 import { readHead } from '../../io/files.js';
 import { looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText } from '../cdb/index.js';
 import { analyzeDump, type AnalyzeDumpOptions } from '../index.js';
-import { analyzeNativeBuffer } from '../native/index.js';
+import { analyzeNativeBuffer, analyzeNativeFile } from '../native/index.js';
 import { detectDumpFormat } from '../native/detect.js';
 import type { FleetInput, FleetJobResult } from './model.js';
 import { errorRow, reportRow } from './row.js';
 
 /** Bytes sniffed to recognise a dump or a saved analysis (the same as `analyze dump` sniffs). */
 export const SNIFF_BYTES = 64 * 1024;
+/** The dump magics are in the first 8 bytes: a small first read, the whole sniff only for what is not a dump. */
+const MAGIC_BYTES = 8;
 
 /** The options a job needs: plain data, so they cross to a worker thread unchanged. */
 export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 'symbols' | 'timeoutMs' | 'strict' | 'env'>;
@@ -21,9 +23,10 @@ export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 's
 export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Promise<FleetJobResult> {
   try {
     if (input.kind === 'path') {
-      const head = readHead(input.path, SNIFF_BYTES);
-      if (detectDumpFormat(head) === null && !looksLikeAnalyzeText(head)) return { status: 'skipped', display: input.display };
-      const report = await analyzeDump(input.path, opts);
+      const isDump = detectDumpFormat(readHead(input.path, MAGIC_BYTES)) !== null;
+      if (!isDump && !looksLikeAnalyzeText(readHead(input.path, SNIFF_BYTES))) return { status: 'skipped', display: input.display };
+      // The native engine straight away (analyzeDump would sniff the file again); cdb and texts through analyzeDump.
+      const report = isDump && opts.engine === 'native' ? await analyzeNativeFile(input.path, { strict: opts.strict === true }) : await analyzeDump(input.path, opts);
       return { status: 'dump', row: reportRow({ ...report, file: input.display }, input) };
     }
     const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);

@@ -13,6 +13,8 @@ interface Task {
 }
 
 const options = workerData as FleetJobOptions;
+// The pool sends a few jobs ahead; they run one after another (one dump's memory at a time, one cdb at a time).
+let queue: Promise<void> = Promise.resolve();
 parentPort?.on('message', (task: Task) => {
-  void runFleetJob(task.input, options).then((result) => parentPort!.postMessage({ id: task.id, result }));
+  queue = queue.then(() => runFleetJob(task.input, options)).then((result) => parentPort!.postMessage({ id: task.id, result }));
 });
