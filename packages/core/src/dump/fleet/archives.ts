@@ -60,12 +60,15 @@ export function unsafeMemberName(name: string): string | null {
   return null;
 }
 
-/**
- * Read every member of an archive; `sniff` decides after the first bytes whether the rest is needed.
- * `maxInflated` (default MAX_ARCHIVE_INFLATED) caps the bytes inflated from this archive.
- */
-export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number, maxInflated = MAX_ARCHIVE_INFLATED): AsyncGenerator<ArchiveItem> {
-  const budget = new Budget(display, maxInflated);
+/** Per-archive caps (defaults: esxi's). */
+export interface ArchiveLimits {
+  maxInflated?: number;
+  maxEntries?: number;
+}
+
+/** Read every member of an archive; `sniff` decides after the first bytes whether the rest is needed. */
+export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number, limits: ArchiveLimits = {}): AsyncGenerator<ArchiveItem> {
+  const budget = new Budget(display, limits.maxInflated ?? MAX_ARCHIVE_INFLATED, limits.maxEntries ?? MAX_ARCHIVE_ENTRIES);
   return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes, budget) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes, budget);
 }
 
@@ -75,6 +78,7 @@ class Budget {
   constructor(
     readonly display: string,
     readonly max: number,
+    readonly maxEntries: number,
   ) {}
   /** Count `n` inflated bytes; throws once the archive's budget is spent. */
   add(n: number): void {
@@ -91,8 +95,8 @@ function tooLarge(member: string, size: number, display: string, declared = true
   return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} ${what}, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)`, { file: display });
 }
 
-function tooMany(display: string): AnalyzeError {
-  return new AnalyzeError('DUMP_FLEET_TOO_MANY_ENTRIES', `more than ${MAX_ARCHIVE_ENTRIES} members; the rest is not read`, { file: display });
+function tooMany(budget: Budget): AnalyzeError {
+  return new AnalyzeError('DUMP_FLEET_TOO_MANY_ENTRIES', `more than ${budget.maxEntries} members; the rest is not read`, { file: budget.display });
 }
 
 /**
@@ -136,8 +140,8 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
       const raw = entry.fileName as unknown as Buffer;
       const member = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
       if (member.endsWith('/')) continue; // a folder
-      if (++budget.entries > MAX_ARCHIVE_ENTRIES) {
-        yield { kind: 'error', member: null, error: tooMany(display) };
+      if (++budget.entries > budget.maxEntries) {
+        yield { kind: 'error', member: null, error: tooMany(budget) };
         break;
       }
       const unsafe = unsafeMemberName(member);
@@ -210,9 +214,9 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
         entry.resume();
         return;
       }
-      if (++budget.entries > MAX_ARCHIVE_ENTRIES) {
+      if (++budget.entries > budget.maxEntries) {
         entry.resume();
-        fail(tooMany(display));
+        fail(tooMany(budget));
         return;
       }
       const unsafe = unsafeMemberName(member);

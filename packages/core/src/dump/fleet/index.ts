@@ -9,7 +9,7 @@ import { locateCdb } from '../cdb/index.js';
 import { groupCrashes } from './group.js';
 import { walkInputs } from './inputs.js';
 import { runFleetJob, type FleetJobOptions } from './job.js';
-import { FLEET_SCHEMA_VERSION, type FleetInput, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
+import { FLEET_SCHEMA_VERSION, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
 import { FleetPool, defaultWorkerUrl } from './pool.js';
 import { errorRow } from './row.js';
 import { summarise } from './summary.js';
@@ -42,6 +42,8 @@ export interface FleetOptions extends FleetJobOptions {
   onProgress?: (p: FleetProgress) => void;
   /** Bytes inflated per archive at most; default MAX_ARCHIVE_INFLATED (1 GiB, the same as esxi). */
   maxArchiveInflated?: number;
+  /** Members read per archive at most; default MAX_ARCHIVE_ENTRIES (100,000, the same as esxi). */
+  maxArchiveEntries?: number;
   /** Stop walking and dispatching; the report covers what was answered. */
   signal?: AbortSignal;
 }
@@ -79,15 +81,19 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   let skipped = 0;
   let done = 0;
   const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
-  const take = (input: FleetInput, r: FleetJobResult) => {
+  const take = (r: FleetJobResult) => {
     if (r.status === 'skipped') skipped++;
     else rows.push(r.row);
   };
 
   const inFlight = new Set<Promise<void>>();
   const limit = Math.max(1, workers) * (QUEUE_PER_WORKER + 1);
+  const limits = {
+    ...(options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated }),
+    ...(options.maxArchiveEntries === undefined ? {} : { maxArchiveEntries: options.maxArchiveEntries }),
+  };
   try {
-    for await (const item of walkInputs(paths, (p) => resolve(cwd, p), options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated })) {
+    for await (const item of walkInputs(paths, (p) => resolve(cwd, p), limits)) {
       if (options.signal?.aborted) break;
       files++;
       if (item.kind === 'skipped') {
@@ -101,7 +107,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
       const input = item.input;
       const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
       const p: Promise<void> = job
-        .then((r) => take(input, r), (e: unknown) => take(input, { status: 'dump', row: errorRow(e, input) }))
+        .then(take, (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }))
         .finally(() => {
           inFlight.delete(p);
           done++;

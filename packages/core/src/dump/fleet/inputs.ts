@@ -27,6 +27,8 @@ export type WalkItem =
 export interface WalkLimits {
   /** Bytes inflated per archive at most (default MAX_ARCHIVE_INFLATED, esxi's cap). */
   maxArchiveInflated?: number;
+  /** Members read per archive at most (default MAX_ARCHIVE_ENTRIES, esxi's cap). */
+  maxArchiveEntries?: number;
 }
 
 /** A dump or saved analysis, from its first bytes. */
@@ -102,7 +104,10 @@ async function* fileItems(abs: string, display: string, limits: WalkLimits): Asy
     yield { kind: 'input', input: fileInput(abs, display) };
     return;
   }
-  for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES, limits.maxArchiveInflated)) {
+  for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES, {
+    ...(limits.maxArchiveInflated === undefined ? {} : { maxInflated: limits.maxArchiveInflated }),
+    ...(limits.maxArchiveEntries === undefined ? {} : { maxEntries: limits.maxArchiveEntries }),
+  })) {
     const member = item.member ?? '';
     const shown = item.member === null ? display : `${display}!${member}`;
     const folder = dirname(member) === '.' || member === '' ? display : `${display}!${dirname(member)}`;

@@ -140,8 +140,15 @@ describe('analyzeDumpFleet over archives, read in place', () => {
     expect(r.rows.find((x) => x.error?.code === 'DUMP_FLEET_INFLATE_CAP')!.error!.message).toMatch(/more than 67108864 bytes inflated/);
   });
 
-  it('too many members: the same entry cap as esxi', () => {
+  it("too many members: reading stops at the entry cap (esxi's by default), with a row saying so", async () => {
     expect(MAX_ARCHIVE_ENTRIES).toBe(MAX_TAR_ENTRIES);
+    for (const archive of [fleet.zip, fleet.tgz]) {
+      const r = await analyzeDumpFleet([archive], { ...inline, maxArchiveEntries: 3 });
+      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_ENTRIES');
+      expect(capped).toHaveLength(1);
+      expect(capped[0]!.error!.message).toBe('more than 3 members; the rest is not read');
+      expect(r.totals.dumps + r.totals.skipped).toBe(3 + 1);
+    }
   });
 });
 
@@ -154,6 +161,15 @@ describe('analyzeDumpFleet on worker threads', () => {
     expect(one).toEqual(none);
     expect(two).toEqual(none);
     expect(two.totals.dumps).toBe(20);
+  }, 30_000);
+
+  it('a worker that dies fails only its jobs: each is a row with the error, a new worker takes over, the run ends', async () => {
+    const workerUrl = new URL('./crashing-worker.mjs', import.meta.url);
+    const r = await analyzeDumpFleet([fleet.folder], { engine: 'native', workers: 2, workerUrl });
+    // Every file went to a worker that died (the note too: the job decides what is a dump).
+    expect(r.rows).toHaveLength(11);
+    expect(new Set(r.rows.map((x) => x.error?.code))).toEqual(new Set(['DUMP_FLEET_JOB_FAILED']));
+    expect(r.rows[0]!.error!.message).toMatch(/worker crashed on purpose/);
   }, 30_000);
 
   it('a path that does not exist is a row with its error; the others are still read', async () => {
