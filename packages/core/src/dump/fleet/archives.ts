@@ -24,10 +24,11 @@ export const MAX_ARCHIVE_ENTRIES = MAX_TAR_ENTRIES;
 export const MAX_ARCHIVE_INFLATED = DEFAULT_MAX_INFLATED;
 /**
  * Largest member analysed in memory. Small and user-mode minidumps are KB to a few MB; a full-memory dump
- * inside a zip is GBs and is reported as too large (extract it and analyse the file, which is read
- * positionally). 128 MiB keeps a run inside the 256 MB budget with one member in flight per worker.
+ * inside a zip is hundreds of MB to GBs and is reported as too large (extract it and analyse the file, which
+ * is read positionally). 64 MiB keeps a hostile archive of large members inside the 256 MB budget: one
+ * member being inflated, one held ready, one in a worker.
  */
-export const MAX_MEMBER_BYTES = 128 * 1024 * 1024;
+export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 
 /** One member, as the fleet sees it: its bytes, or why it was not read. */
 export type ArchiveItem =
@@ -269,8 +270,9 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
       return;
     }
     parser.write(c);
-    // Hold at most a couple of members: the consumer sends each to a worker before asking for the next.
-    if (queue.length >= 2) file.pause();
+    // Hold one member ready at most: the consumer sends it to a worker before asking for the next. (Pausing
+    // the stream we read from: with gzip, the file stream is paused in turn by the pipe's backpressure.)
+    if (queue.length >= 1) source.pause();
   });
   source.on('end', () => {
     if (finished) return;
@@ -287,7 +289,7 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
         continue;
       }
       if (finished) return;
-      file.resume();
+      source.resume();
       await new Promise<void>((r) => (wake = r));
     }
   } finally {

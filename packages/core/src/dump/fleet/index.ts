@@ -48,8 +48,14 @@ export interface FleetOptions extends FleetJobOptions {
   signal?: AbortSignal;
 }
 
-/** Jobs queued per worker beyond the one running: enough to keep each busy, few enough to keep memory flat. */
-const QUEUE_PER_WORKER = 4;
+/** Jobs in flight per worker (sent ahead or waiting for one): enough to keep each busy, few enough to keep memory flat. */
+const JOBS_PER_WORKER = 10;
+/**
+ * Archive-member bytes in flight at most (waiting for or inside a worker). One member may be larger (up to
+ * MAX_MEMBER_BYTES); it then goes alone. With the member being inflated and the one the reader holds ready,
+ * a hostile archive of large members peaks near 3 x 64 MiB, inside the 256 MB budget.
+ */
+const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 /**
  * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
@@ -87,7 +93,8 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   };
 
   const inFlight = new Set<Promise<void>>();
-  const limit = Math.max(1, workers) * (QUEUE_PER_WORKER + 1);
+  const limit = Math.max(1, workers) * JOBS_PER_WORKER;
+  let bytesInFlight = 0;
   const limits = {
     ...(options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated }),
     ...(options.maxArchiveEntries === undefined ? {} : { maxArchiveEntries: options.maxArchiveEntries }),
@@ -105,11 +112,15 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
         continue;
       }
       const input = item.input;
+      const size = input.kind === 'bytes' ? input.bytes.byteLength : 0;
+      while (inFlight.size > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await Promise.race(inFlight);
+      bytesInFlight += size;
       const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
       const p: Promise<void> = job
         .then(take, (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }))
         .finally(() => {
           inFlight.delete(p);
+          bytesInFlight -= size;
           done++;
           progress(true);
         });
