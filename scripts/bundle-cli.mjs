@@ -17,7 +17,8 @@ const outdir = join(cli, 'bundle');
 export async function bundleCli() {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: [join(cli, 'dist', 'bin.js')],
+    // The fleet worker (core's dump/fleet/worker.js) is its own entry, found beside the chunks at run time.
+    entryPoints: { bin: join(cli, 'dist', 'bin.js'), 'dump-fleet-worker': join(cli, '..', 'core', 'dist', 'dump', 'fleet', 'worker.js') },
     outdir,
     bundle: true,
     splitting: true, // the commands' lazy imports become chunks
@@ -29,6 +30,8 @@ export async function bundleCli() {
     metafile: true,
     absWorkingDir: root, // metafile paths are relative to it
     logLevel: 'warning',
+    // yauzl (zip reader) is CommonJS and calls require('fs'): ESM chunks need a real `require` for that.
+    banner: { js: "import { createRequire as __analyzeCreateRequire } from 'node:module'; const require = __analyzeCreateRequire(import.meta.url);" },
   });
   writeThirdPartyLicences(result.metafile);
 }

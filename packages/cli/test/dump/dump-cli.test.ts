@@ -71,9 +71,9 @@ describe('analyze dump with a saved !analyze -v text', () => {
     expect(io.stdout).toMatch(/exception\s+0xC0000374 STATUS_HEAP_CORRUPTION at 0x7ffc1a2be4f9/);
   });
 
-  it('several files: a JSON array, and a missing file is an error entry with exit 2', async () => {
+  it('several files with --no-group: a JSON array, and a missing file is an error entry with exit 2', async () => {
     const io = captureIo();
-    const code = await main(['dump', FIXTURE, join(REPO, 'fixtures', 'dump', 'no-such.dmp'), '--json'], io, specs);
+    const code = await main(['dump', FIXTURE, join(REPO, 'fixtures', 'dump', 'no-such.dmp'), '--json', '--no-group'], io, specs);
     expect(code).toBe(2);
     const doc = JSON.parse(io.stdout) as Record<string, unknown>[];
     expect(doc).toHaveLength(2);
@@ -268,8 +268,8 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     }
   });
 
-  it('--engine cdb without cdb: one clear line, exit 2, the good file still reported', async () => {
-    const r = await run(X64, FIXTURE, '--engine', 'cdb');
+  it('--engine cdb without cdb (--no-group): one clear line, exit 2, the good file still reported', async () => {
+    const r = await run(X64, FIXTURE, '--engine', 'cdb', '--no-group');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^analyze: .*synthetic-triage-x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace

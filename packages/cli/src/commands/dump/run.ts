@@ -11,6 +11,9 @@ interface DumpArgs {
   cdb?: string;
   symbols?: string;
   timeout: number;
+  group?: boolean;
+  csv?: string;
+  workers?: number;
 }
 
 /** cdb's default budget is 10 minutes; more than a day is certainly a typo. */
@@ -30,6 +33,9 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   if (!(args.timeout > 0 && args.timeout <= MAX_TIMEOUT_S)) {
     throw new UsageError(`--timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S} (got ${printable(String(raw['timeout']))})`);
   }
+  // Several dumps, a folder or an archive: the table and the causes (fleet.ts).
+  const fleet = await import('./fleet.js');
+  if (fleet.wantsFleet(args, ctx.io.cwd)) return fleet.runFleet(args, ctx);
   // Ctrl-C stops cdb and everything it started, then reports the interruption.
   const controller = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => controller.abort());

@@ -58,7 +58,8 @@ export class FileSource implements ByteSource {
     this.size = fstatSync(this.fd).size;
   }
   read(offset: number, length: number): Buffer {
-    const buf = Buffer.alloc(length);
+    // Not zero-filled: every byte is overwritten below, or the read fails (zeroing cost ~10 % of a fleet run).
+    const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, offset + got);

@@ -1,0 +1,33 @@
+/** The rows of a fleet report as CSV (RFC 4180), one line per dump, for a spreadsheet. */
+import type { FleetRow } from '@analyze/core/dump/fleet';
+
+const HEADER = [
+  'file', 'archive', 'member', 'folder', 'crash_time', 'kind', 'code', 'name', 'p1', 'p2', 'p3', 'p4', 'address',
+  'culprit', 'culprit_version', 'culprit_timestamp', 'symbol', 'process', 'os_build', 'engine', 'format', 'error_code', 'error_message', 'warnings',
+];
+
+export function fleetCsv(rows: readonly FleetRow[]): string {
+  const lines = [HEADER.join(',')];
+  for (const r of rows) {
+    const p = (i: number) => r.parameters[i] ?? '';
+    lines.push(
+      [
+        r.file, r.archive, r.member, r.folder, r.crashTime, r.kind, r.code, r.name, p(0), p(1), p(2), p(3), r.address,
+        r.culprit, r.culpritVersion, r.culpritTimestamp, r.symbol, r.process, r.osBuild, r.engine, r.format, r.error?.code, r.error?.message, String(r.warnings),
+      ]
+        .map(cell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * One field: quoted when it holds a comma, quote or line break. A value a spreadsheet would run as a formula
+ * (a hostile file name starting with `=`, `+`, `-`, `@`) gets a leading apostrophe (OWASP "CSV injection").
+ */
+function cell(v: string | null | undefined): string {
+  let s = v ?? '';
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,94 @@
+/**
+ * `analyze dump` over several dumps, folders or archives: the table, the causes and the summary
+ * (docs/json-dump-fleet.md). The core call does the work; this file renders and picks the exit code.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readHead } from '@analyze/core/io';
+import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core/dump/fleet';
+import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { printable, reportError } from '../../output.js';
+import { fleetCsv } from './fleet-csv.js';
+import { renderFleet } from './fleet-render.js';
+
+export interface FleetArgs {
+  files: string[];
+  engine: 'auto' | 'native' | 'cdb';
+  cdb?: string;
+  symbols?: string;
+  timeout: number;
+  group?: boolean;
+  csv?: string;
+  workers?: number;
+}
+
+/** More worker threads than this is a typo (and each costs a V8 isolate). */
+const MAX_WORKERS = 64;
+
+/**
+ * The fleet view applies with --group, or (unless --no-group) for more than one path, a folder or an
+ * archive. A single dump keeps the detailed per-file report.
+ */
+export function wantsFleet(args: FleetArgs, cwd: string): boolean {
+  if (args.group !== undefined) return args.group;
+  if (args.files.length > 1 || args.csv !== undefined) return true;
+  const only = resolve(cwd, args.files[0] ?? '');
+  try {
+    if (statSync(only).isDirectory()) return true;
+    return detectArchive(readHead(only, 512)) !== null;
+  } catch {
+    return false; // missing or unreadable: the per-file path reports it
+  }
+}
+
+/** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */
+export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
+  const workers = args.workers;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= MAX_WORKERS)) {
+    ctx.io.err(`analyze: --workers must be a whole number from 0 to ${MAX_WORKERS} (got ${printable(String(workers))})\n`);
+    return EXIT_INVALID;
+  }
+  const controller = new AbortController();
+  const removeHandler = ctx.io.onInterrupt(() => controller.abort());
+  const started = Date.now();
+  let report: FleetReport;
+  try {
+    report = await analyzeDumpFleet(args.files, {
+      engine: args.engine,
+      ...(args.cdb === undefined ? {} : { cdbPath: args.cdb }),
+      ...(args.symbols === undefined ? {} : { symbols: args.symbols }),
+      timeoutMs: Math.round(args.timeout * 1000),
+      strict: ctx.strict,
+      env: ctx.io.env,
+      cwd: ctx.io.cwd,
+      signal: controller.signal,
+      ...(workers === undefined ? {} : { workers }),
+      onProgress: (p) => {
+        const secs = (Date.now() - started) / 1000;
+        const rate = secs > 0 ? p.done / secs : 0;
+        const eta = !p.walking && rate > 0 ? `, ETA ${Math.ceil((p.found - p.done) / rate)} s` : '';
+        ctx.progress.update(`${p.done}/${p.found}${p.walking ? '+' : ''} files, ${rate.toFixed(0)}/s${eta}`);
+      },
+    });
+  } catch (e) {
+    return reportError(ctx, e);
+  } finally {
+    ctx.progress.done();
+    removeHandler();
+  }
+  if (args.csv !== undefined) {
+    const csv = fleetCsv(report.rows);
+    if (args.csv === '-') ctx.io.out(csv);
+    else writeFileSync(resolve(ctx.io.cwd, args.csv), csv);
+  }
+  if (ctx.json) ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else if (args.csv !== '-') ctx.io.out(renderFleet(report, ctx.colors, { verbose: ctx.debug }));
+  if (controller.signal.aborted) ctx.io.err('analyze: interrupted; the report covers the dumps read so far\n');
+  const t = report.totals;
+  if (t.crashes > 0) return EXIT_PROBLEM;
+  if (t.errors > 0 || t.dumps === 0) {
+    if (t.dumps === 0 && !ctx.json) ctx.io.err(`analyze: no dump found in ${printable(args.files.join(', '))}\n`);
+    return EXIT_INVALID;
+  }
+  return EXIT_OK;
+}

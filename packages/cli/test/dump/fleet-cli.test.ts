@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/main.js';
+import { dumpSpec } from '../../src/commands/dump/spec.js';
+import { captureIo } from '../helpers/io.js';
+
+const REPO = join(import.meta.dirname, '..', '..', '..', '..');
+const BIN = join(REPO, 'packages', 'cli', 'bundle', 'bin.js');
+const specs = [dumpSpec];
+
+interface Fleet {
+  folder: string;
+  zip: string;
+  tgz: string;
+}
+let fleet: Fleet;
+let attack: (name: string) => string;
+beforeAll(async () => {
+  // The same test fleet as core's tests (corpus dumps of seven causes, one unreadable, one not a dump).
+  const tree = (await import(join(REPO, 'packages', 'core', 'test', 'dump', 'fleet', 'tree.ts'))) as { makeFleet(): Promise<Fleet>; attack(n: string): string };
+  fleet = await tree.makeFleet();
+  attack = tree.attack;
+});
+
+const run = async (...args: string[]) => {
+  const io = captureIo({ env: { PATH: '' } });
+  const code = await main(['dump', ...args], io, specs);
+  return { code, out: io.stdout, err: io.stderr };
+};
+
+describe('analyze dump over a folder or an archive of dumps', () => {
+  it('a folder: the summary, the causes largest first and a table of dumps; exit 1 (crashes found)', async () => {
+    const r = await run(fleet.folder, '--engine', 'native', '--workers', '0');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^10 dumps found from 2007-02-14 to 2020-05-13: 8 crashes from 7 distinct causes/);
+    expect(r.out).toMatch(/Causes \(largest first\)\n {2}1\. 2× \(25 %\) EXCEPTION_ACCESS_VIOLATION 0xC0000005 {2}crashme\.exe {2}\[user\]/);
+    expect(r.out).toMatch(/DRIVER_VERIFIER_DETECTED_VIOLATION 0x000000C4 {2}MyDriver \(MyDriver!HandleISR\+0x140\) {2}\[kernel\]\n.*\n {5}third-party driver\n/);
+    expect(r.out).toMatch(/\n {2}2018-07-06 22:16:05 {2}0x000000E2 {2}MANUALLY_INITIATED_CRASH +0x0 0x0 0x0 0x0 +kbdhid\.sys +0x[0-9a-f]{8} +10\.0\.17134 +native +\S+070618-1\.dmp\n/);
+    expect(r.out).toMatch(/unreadable +\S+broken\.dmp: none of the streams .* \[DUMP_NO_STREAMS\]/);
+    // Rows by crash time: the 2007 dump first.
+    const table = r.out.slice(r.out.indexOf('Dumps (by crash time)'));
+    expect(table.split('\n')[2]).toMatch(/^ {2}2007-02-14 19:13:55 .*020121-3\.dmp$/);
+  });
+
+  it('--json: the rows and the groups, with schemaVersion', async () => {
+    const r = await run(fleet.folder, '--engine', 'native', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as { schemaVersion: string; rows: Array<Record<string, unknown>>; groups: Array<Record<string, unknown>>; totals: Record<string, number>; summary: string };
+    expect(doc.schemaVersion).toBe('1.0');
+    expect(doc.rows).toHaveLength(10);
+    expect(doc.groups).toHaveLength(7);
+    expect(doc.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
+    expect(doc.groups[0]).toMatchObject({ code: '0xC0000005', culprit: 'crashme.exe', count: 2 });
+    expect(Object.keys(doc.rows[0]!).sort()).toEqual(
+      ['address', 'archive', 'code', 'crashTime', 'culprit', 'culpritTimestamp', 'culpritVersion', 'engine', 'error', 'file', 'folder', 'format', 'kind', 'member', 'name', 'osBuild', 'parameters', 'process', 'symbol', 'warnings'].sort(),
+    );
+  });
+
+  it('--csv FILE: one line per dump, in crash-time order, quoted where needed', async () => {
+    const csvFile = join(mkdtempSync(join(tmpdir(), 'analyze-csv-')), 'crashes.csv');
+    const r = await run(fleet.zip, '--engine', 'native', '--csv', csvFile, '--quiet');
+    expect(r.code).toBe(1);
+    const lines = readFileSync(csvFile, 'utf8').split('\r\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('file,archive,member,folder,crash_time,kind,code,name,p1,p2,p3,p4,address,culprit,culprit_version,culprit_timestamp,symbol,process,os_build,engine,format,error_code,error_message,warnings');
+    expect(lines[1]).toMatch(/^[^,]+!PC1\/Minidump\/020121-3\.dmp,[^,]+fleet\.zip,PC1\/Minidump\/020121-3\.dmp,[^,]+!PC1\/Minidump,2007-02-14T19:13:55\.000Z,user,0xC0000005,EXCEPTION_ACCESS_VIOLATION,,,,,0x45,test_app\.exe,/);
+    const e2 = lines.find((l) => l.includes('0x000000E2'))!;
+    expect(e2).toMatch(/,kernel,0x000000E2,MANUALLY_INITIATED_CRASH,0x0,0x0,0x0,0x0,,kbdhid\.sys,,0x[0-9a-f]{8},/);
+    // The error message has commas, so it is quoted.
+    expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(/,DUMP_NO_STREAMS,"none of the streams a verdict needs \(SystemInfo, Exception, ModuleList, ThreadList\)/);
+  });
+
+  it('--group forces the table for one dump; --no-group gives one report per file', async () => {
+    const one = join(fleet.folder, 'PC2', 'Minidump', '070618-1.dmp');
+    const grouped = await run(one, '--engine', 'native', '--group', '--workers', '0');
+    expect(grouped.out).toMatch(/^1 dump found on 2018-07-06: 1 crash from 1 distinct cause\./);
+    const single = await run(one, '--engine', 'native');
+    expect(single.out).toMatch(/crash: MANUALLY_INITIATED_CRASH \(0x000000E2\) in kbdhid\.sys/);
+    const perFile = await run(one, join(fleet.folder, 'PC1', 'Minidump', '020121-1.dmp'), '--engine', 'native', '--no-group');
+    expect(perFile.out.match(/^\S.*\(engine: native, /gm)).toHaveLength(2);
+    expect(perFile.out).not.toMatch(/Causes/);
+  });
+
+  it('an archive with nothing but unsafe members and a note: no crash, exit 2', async () => {
+    const r = await run(attack('traversal.zip'));
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/DUMP_FLEET_UNSAFE_MEMBER/);
+  });
+
+  it('a folder with no dump at all: exit 2 and says so', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'analyze-empty-'));
+    const r = await run(empty);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no dump found/);
+  });
+
+  it('rejects a nonsensical --workers', async () => {
+    expect((await run(fleet.folder, '--workers', '-3')).code).toBe(2);
+  });
+});
+
+describe('the built CLI on worker threads', () => {
+  it('prints the same JSON with 1 worker and with 2', () => {
+    const go = (workers: string) => {
+      try {
+        execFileSync(process.execPath, [BIN, 'dump', fleet.folder, fleet.tgz, '--engine', 'native', '--json', '--workers', workers], { encoding: 'utf8', env: { PATH: '' } });
+        throw new Error('expected exit 1');
+      } catch (e) {
+        const err = e as { status: number; stdout: string };
+        expect(err.status).toBe(1);
+        return err.stdout;
+      }
+    };
+    const one = go('1');
+    expect(JSON.parse(one).totals.dumps).toBe(20);
+    expect(go('2')).toBe(one);
+  }, 30_000);
+});
+
+describe('analyze dump over a fleet with --engine cdb and no cdb', () => {
+  it('says so once and exits 2, instead of a table of errors', async () => {
+    const r = await run(fleet.folder, '--engine', 'cdb');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^analyze: cdb\.exe was not found \(--engine cdb\)/);
+    expect(r.out).toBe('');
+  });
+});

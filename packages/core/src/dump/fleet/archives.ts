@@ -1,0 +1,299 @@
+/**
+ * Archives of dumps (.zip, .tgz, .tar), read in place: members are inflated into memory one at a time and
+ * never written to disk. Recognised by content. The caps are esxi's (the same entry count and inflate
+ * budget per archive), plus one per member so a single huge member cannot take the memory.
+ *
+ * zip: yauzl (central directory with random access, inflate by Node's zlib, entry sizes checked against
+ * the directory as it inflates); tar/tgz: the `tar` package's streaming Parser behind Node's gunzip.
+ */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { Parser, type ReadEntry } from 'tar';
+import yauzl from 'yauzl';
+import { AnalyzeError } from '../../errors.js';
+import { isGzip } from '../../io/files.js';
+import { DEFAULT_MAX_INFLATED } from '../../esxi/backup/model.js';
+import { MAX_TAR_ENTRIES } from '../../esxi/backup/tarball.js';
+
+export type ArchiveKind = 'zip' | 'tar' | 'tgz';
+
+/** Members read from one archive at most (esxi's cap: a real Minidump tree has hundreds, not 100,000). */
+export const MAX_ARCHIVE_ENTRIES = MAX_TAR_ENTRIES;
+/** Bytes inflated from one archive at most, over all members (esxi's cap). */
+export const MAX_ARCHIVE_INFLATED = DEFAULT_MAX_INFLATED;
+/**
+ * Largest member analysed in memory. Small and user-mode minidumps are KB to a few MB; a full-memory dump
+ * inside a zip is hundreds of MB to GBs and is reported as too large (extract it and analyse the file, which
+ * is read positionally). 64 MiB keeps a hostile archive of large members inside the 256 MB budget: one
+ * member being inflated, one held ready, one in a worker.
+ */
+export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+
+/** One member, as the fleet sees it: its bytes, or why it was not read. */
+export type ArchiveItem =
+  | { kind: 'member'; member: string; bytes: Uint8Array }
+  | { kind: 'error'; member: string | null; error: AnalyzeError }
+  | { kind: 'skipped'; member: string };
+
+/** A function deciding from a member's first bytes whether to read it whole (dumps) or skip it. */
+export type Sniffer = (head: Uint8Array) => boolean;
+
+/** The archive kind from the first 512 bytes, or null. */
+export function detectArchive(head: Uint8Array): ArchiveKind | null {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
+  if (isGzip(head)) return 'tgz';
+  // POSIX ustar (and GNU "ustar  ") magic at offset 257.
+  if (head.length >= 262 && Buffer.from(head.buffer, head.byteOffset + 257, 5).toString('latin1') === 'ustar') return 'tar';
+  return null;
+}
+
+/**
+ * Why a member name is unsafe (it would escape a folder it was extracted to), or null. We never extract,
+ * but such a name is a sign of a crafted archive and would mislead in the table, so the member is not read.
+ */
+export function unsafeMemberName(name: string): string | null {
+  const n = name.replace(/\\/g, '/');
+  if (n.startsWith('/') || /^[a-zA-Z]:/.test(n)) return 'an absolute path';
+  if (n.split('/').includes('..')) return 'a ".." component';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000]/.test(n)) return 'a NUL character';
+  return null;
+}
+
+/** Per-archive caps (defaults: esxi's). */
+export interface ArchiveLimits {
+  maxInflated?: number;
+  maxEntries?: number;
+}
+
+/** Read every member of an archive; `sniff` decides after the first bytes whether the rest is needed. */
+export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number, limits: ArchiveLimits = {}): AsyncGenerator<ArchiveItem> {
+  const budget = new Budget(display, limits.maxInflated ?? MAX_ARCHIVE_INFLATED, limits.maxEntries ?? MAX_ARCHIVE_ENTRIES);
+  return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes, budget) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes, budget);
+}
+
+class Budget {
+  used = 0;
+  entries = 0;
+  constructor(
+    readonly display: string,
+    readonly max: number,
+    readonly maxEntries: number,
+  ) {}
+  /** Count `n` inflated bytes; throws once the archive's budget is spent. */
+  add(n: number): void {
+    this.used += n;
+    if (this.used > this.max) {
+      throw new AnalyzeError('DUMP_FLEET_INFLATE_CAP', `more than ${this.max} bytes inflated from the archive (a decompression bomb?); the rest is not read`, { file: this.display });
+    }
+  }
+}
+
+/** `size`: what the headers declare, or (declared false) what was inflated before stopping. */
+function tooLarge(member: string, size: number, display: string, declared = true): AnalyzeError {
+  const what = declared ? `is declared as ${size} bytes` : `inflates to more than ${MAX_MEMBER_BYTES} bytes`;
+  return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} ${what}, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)`, { file: display });
+}
+
+function tooMany(budget: Budget): AnalyzeError {
+  return new AnalyzeError('DUMP_FLEET_TOO_MANY_ENTRIES', `more than ${budget.maxEntries} members; the rest is not read`, { file: budget.display });
+}
+
+/**
+ * Collect a member's stream: the first `sniffBytes`, then (if `sniff` says so) the rest up to the member
+ * cap. Returns null when the member is skipped.
+ */
+async function collect(stream: Readable, member: string, display: string, budget: Budget, sniff: Sniffer, sniffBytes: number): Promise<Uint8Array | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let decided = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      budget.add(chunk.length);
+      size += chunk.length;
+      if (size > MAX_MEMBER_BYTES) throw tooLarge(member, size, display, false);
+      chunks.push(chunk);
+      if (!decided && size >= sniffBytes) {
+        decided = true;
+        if (!sniff(Buffer.concat(chunks).subarray(0, sniffBytes))) return null;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (!decided && !sniff(all)) return null;
+  return all;
+}
+
+async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffBytes: number, budget: Budget): AsyncGenerator<ArchiveItem> {
+  let zip: yauzl.ZipFile;
+  try {
+    // decodeStrings off: yauzl would end the whole archive at the first unsafe name; we report that member only.
+    zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true });
+  } catch (e) {
+    yield { kind: 'error', member: null, error: zipError(e, display) };
+    return;
+  }
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const raw = entry.fileName as unknown as Buffer;
+      const member = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+      if (member.endsWith('/')) continue; // a folder
+      if (++budget.entries > budget.maxEntries) {
+        yield { kind: 'error', member: null, error: tooMany(budget) };
+        break;
+      }
+      const unsafe = unsafeMemberName(member);
+      if (unsafe !== null) {
+        yield { kind: 'error', member, error: new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(member)} contains ${unsafe}; not read`, { file: display }) };
+        continue;
+      }
+      if (entry.isEncrypted()) {
+        yield { kind: 'error', member, error: new AnalyzeError('DUMP_FLEET_ENCRYPTED_MEMBER', `member ${member} is encrypted; not read`, { file: display }) };
+        continue;
+      }
+      if (entry.uncompressedSize > MAX_MEMBER_BYTES) {
+        yield { kind: 'error', member, error: tooLarge(member, entry.uncompressedSize, display) };
+        continue;
+      }
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await collect(await zip.openReadStreamPromise(entry), member, display, budget, sniff, sniffBytes);
+      } catch (e) {
+        const error = zipError(e, display, member);
+        yield { kind: 'error', member, error };
+        if (error.code === 'DUMP_FLEET_INFLATE_CAP') break;
+        continue;
+      }
+      yield bytes === null ? { kind: 'skipped', member } : { kind: 'member', member, bytes };
+    }
+  } catch (e) {
+    yield { kind: 'error', member: null, error: zipError(e, display) };
+  } finally {
+    zip.close();
+  }
+}
+
+function zipError(e: unknown, display: string, member?: string): AnalyzeError {
+  if (e instanceof AnalyzeError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  // yauzl checks the inflated bytes against the size the directory declares, as they come.
+  if (/too many bytes in the stream/.test(text)) {
+    return new AnalyzeError('DUMP_FLEET_SIZE_MISMATCH', `member ${member ?? ''} inflates to more bytes than its headers declare (a decompression bomb?): ${text}; not read`, { file: display, cause: e });
+  }
+  return new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `${member === undefined ? '' : `member ${member}: `}not a readable zip: ${text}`, { file: display, cause: e });
+}
+
+/**
+ * tar and tgz, streamed: the file is read in 64 KB chunks, inflated, and parsed; at most one member's bytes
+ * are held at a time (reading pauses while the consumer works through the queue).
+ */
+async function* tarMembers(path: string, gzip: boolean, display: string, sniff: Sniffer, sniffBytes: number, budget: Budget): AsyncGenerator<ArchiveItem> {
+  const queue: ArchiveItem[] = [];
+  let finished = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const file = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const fail = (error: AnalyzeError) => {
+    if (finished) return;
+    queue.push({ kind: 'error', member: null, error });
+    finished = true;
+    file.destroy();
+    notify();
+  };
+
+  const parser = new Parser({
+    onReadEntry: (entry: ReadEntry) => {
+      const member = entry.path;
+      if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
+        entry.resume();
+        return;
+      }
+      if (++budget.entries > budget.maxEntries) {
+        entry.resume();
+        fail(tooMany(budget));
+        return;
+      }
+      const unsafe = unsafeMemberName(member);
+      const size = entry.size ?? 0;
+      if (unsafe !== null || size > MAX_MEMBER_BYTES) {
+        entry.resume();
+        queue.push({ kind: 'error', member, error: unsafe !== null ? new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(member)} contains ${unsafe}; not read`, { file: display }) : tooLarge(member, size, display) });
+        notify();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let got = 0;
+      let skip = false;
+      entry.on('data', (c: Buffer) => {
+        if (skip) return;
+        got += c.length;
+        chunks.push(c);
+        if (got >= sniffBytes && chunks.length > 0 && got - c.length < sniffBytes && !sniff(Buffer.concat(chunks).subarray(0, sniffBytes))) {
+          skip = true;
+          chunks.length = 0;
+        }
+      });
+      entry.on('end', () => {
+        if (!skip) {
+          const all = Buffer.concat(chunks);
+          if (got < sniffBytes && !sniff(all)) skip = true;
+          else queue.push({ kind: 'member', member, bytes: all });
+        }
+        if (skip) queue.push({ kind: 'skipped', member });
+        notify();
+      });
+    },
+    onwarn: (code: string, message: string | Error) => {
+      if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
+        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${typeof message === 'string' ? message : message.message} [${code}]`, { file: display }));
+      }
+    },
+  });
+  parser.on('error', (e: Error) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${e.message}`, { file: display })));
+
+  const source: Readable = gzip ? file.pipe(createGunzip()) : file;
+  file.on('error', (e) => fail(new AnalyzeError('FILE_UNREADABLE', e.message, { file: display, cause: e })));
+  if (gzip) source.on('error', (e) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid gzip stream: ${e.message}`, { file: display, cause: e })));
+  source.on('data', (c: Buffer) => {
+    if (finished) return;
+    try {
+      budget.add(c.length);
+    } catch (e) {
+      fail(e as AnalyzeError);
+      return;
+    }
+    parser.write(c);
+    // Hold one member ready at most: the consumer sends it to a worker before asking for the next. (Pausing
+    // the stream we read from: with gzip, the file stream is paused in turn by the pipe's backpressure.)
+    if (queue.length >= 1) source.pause();
+  });
+  source.on('end', () => {
+    if (finished) return;
+    parser.end();
+    finished = true;
+    notify();
+  });
+
+  try {
+    for (;;) {
+      const item = queue.shift();
+      if (item !== undefined) {
+        yield item;
+        continue;
+      }
+      if (finished) return;
+      source.resume();
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    finished = true;
+    file.destroy();
+  }
+}

@@ -1,0 +1,101 @@
+/** Crashes grouped by cause: the same code, culprit module and (when cdb gave one) symbol. */
+import { interpretAs } from '../../codes/index.js';
+import type { FleetAdvice, FleetGroup, FleetRow } from './model.js';
+import { isWindowsModule } from './windows-modules.js';
+
+/** Example files listed per group. */
+export const GROUP_EXAMPLES = 3;
+/** Folders listed per group (`folderCount` has them all). */
+export const MAX_GROUP_FOLDERS = 20;
+
+/** Stop codes that are started on purpose (the keyboard crash key combination, a debugger), not failures. */
+const DELIBERATE_BUGCHECKS = new Set([0xe2, 0xdeaddead]);
+
+/** Group the crash rows (rows must already be in crash-time order); largest group first. */
+export function groupCrashes(rows: readonly FleetRow[]): FleetGroup[] {
+  const byKey = new Map<string, FleetRow[]>();
+  for (const r of rows) {
+    if (r.kind === null || r.code === null) continue;
+    const key = [r.kind, r.code.toUpperCase(), (r.culprit ?? '').toLowerCase(), (r.symbol ?? '').toLowerCase()].join('\u0000');
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
+  }
+  const crashes = [...byKey.values()].reduce((n, l) => n + l.length, 0);
+  const groups = [...byKey.values()].map((list) => makeGroup(list, crashes));
+  return groups.sort((a, b) => b.count - a.count || (b.lastCrash ?? '').localeCompare(a.lastCrash ?? '') || a.code.localeCompare(b.code) || (a.culprit ?? '').localeCompare(b.culprit ?? ''));
+}
+
+function makeGroup(list: FleetRow[], crashes: number): FleetGroup {
+  const first = list[0]!;
+  const times = list.map((r) => r.crashTime).filter((t): t is string => t !== null).sort();
+  const folders = [...new Set(list.map((r) => r.folder))].sort();
+  const kind = first.kind!;
+  const culprit = first.culprit;
+  const thirdParty = kind === 'kernel' && culprit !== null ? !isWindowsModule(culprit) : null;
+  const versions = versionRange(list);
+  const group: Omit<FleetGroup, 'advice'> = {
+    kind,
+    code: first.code!,
+    name: list.find((r) => r.name !== null)?.name ?? null,
+    culprit,
+    symbol: first.symbol,
+    count: list.length,
+    share: crashes === 0 ? 0 : list.length / crashes,
+    firstCrash: times[0] ?? null,
+    lastCrash: times[times.length - 1] ?? null,
+    folders: folders.slice(0, MAX_GROUP_FOLDERS),
+    folderCount: folders.length,
+    examples: list.slice(0, GROUP_EXAMPLES).map((r) => r.file),
+    thirdParty,
+    versions,
+  };
+  return { ...group, advice: adviceFor(group, list) };
+}
+
+/** Lowest and highest culprit version; file versions compare numerically, PE timestamps as numbers. */
+function versionRange(list: FleetRow[]): { min: string; max: string } | null {
+  const vs = list.map((r) => r.culpritVersion ?? r.culpritTimestamp).filter((v): v is string => v !== null && v !== '');
+  if (vs.length === 0) return null;
+  const key = (v: string) => (/^0x[0-9a-f]+$/i.test(v) ? [parseInt(v, 16)] : v.split(/[.,]/).map((p) => parseInt(p, 10) || 0));
+  const cmp = (a: string, b: string) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      const d = (ka[i] ?? 0) - (kb[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return a.localeCompare(b);
+  };
+  const sorted = [...new Set(vs)].sort(cmp);
+  return { min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+/** What to do: the code tables' meaning and page, then steps that follow from who is to blame. */
+export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow[]): FleetAdvice {
+  const value = parseInt(g.code, 16) >>> 0;
+  const info = interpretAs(g.kind === 'kernel' ? 'bugcheck' : 'exception', value);
+  const steps: string[] = [];
+  const range = g.versions ? (g.versions.min === g.versions.max ? `version ${g.versions.min}` : `versions ${g.versions.min} to ${g.versions.max}`) : null;
+  if (g.kind === 'kernel') {
+    const family = info.family ?? value;
+    if (DELIBERATE_BUGCHECKS.has(family) || DELIBERATE_BUGCHECKS.has(value)) {
+      steps.push('This stop is started on purpose (the keyboard crash key combination or a debugger): find out who triggered it; it does not point at a broken driver.');
+    } else if (g.culprit === null) {
+      steps.push('No driver was named: analyse one example with cdb and symbols (`analyze dump FILE --engine cdb` on Windows) for the full !analyze verdict.');
+    } else if (g.thirdParty) {
+      steps.push(`Update ${g.culprit} from its vendor${range ? ` (these crashes ran ${range})` : ''}; if no newer version exists or it still crashes, roll it back or uninstall the software or device that installed it.`);
+    } else {
+      steps.push(`${g.culprit} is part of Windows, so it is more often the victim than the cause: install the latest Windows updates, then look for third-party drivers on the stack of one example (\`analyze dump FILE\`).`);
+      steps.push('If the crashes move between unrelated modules, test the memory (mdsched.exe) and check for overheating or overclocking.');
+    }
+  } else {
+    const app = list.find((r) => r.process !== null)?.process ?? g.culprit;
+    if (g.culprit !== null && app !== null && g.culprit.toLowerCase() === app.toLowerCase()) steps.push(`${app} crashed in its own code: update or reinstall it, and send one example to its vendor.`);
+    else if (g.culprit !== null && !isWindowsModule(g.culprit)) steps.push(`Update or reinstall ${app ?? 'the application'}; if ${g.culprit} belongs to another product (a plug-in, an injected DLL, an antivirus hook), update or remove that product.`);
+    else steps.push(`The fault is inside a Windows library, usually called with bad data by ${app ?? 'the application'}: update the application, and look at the first non-Windows frame of one example's stack.`);
+  }
+  if (info.remedy) steps.push(...info.remedy.steps);
+  if (info.docUrl) steps.push(`Microsoft's page for this stop code: ${info.docUrl}`);
+  return { meaning: info.message, docUrl: info.docUrl ?? null, steps };
+}

@@ -1,0 +1,164 @@
+/**
+ * `analyze dump` over a fleet: folders, globs and archives of dumps -> one row per dump, crashes grouped by
+ * cause, a summary (docs/json-dump-fleet.md). The per-file job runs on a pool of worker threads.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { AnalyzeError } from '../../errors.js';
+import { locateCdb } from '../cdb/index.js';
+import { groupCrashes } from './group.js';
+import { walkInputs } from './inputs.js';
+import { runFleetJob, type FleetJobOptions } from './job.js';
+import { FLEET_SCHEMA_VERSION, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
+import { FleetPool, defaultWorkerUrl } from './pool.js';
+import { errorRow } from './row.js';
+import { summarise } from './summary.js';
+
+export type * from './model.js';
+export { FLEET_SCHEMA_VERSION } from './model.js';
+export { runFleetJob, SNIFF_BYTES, type FleetJobOptions } from './job.js';
+export { groupCrashes, adviceFor, GROUP_EXAMPLES, MAX_GROUP_FOLDERS } from './group.js';
+export { summarise } from './summary.js';
+export { walkInputs, looksLikeDump, MAX_WALK_DEPTH, type WalkItem, type WalkLimits } from './inputs.js';
+export { detectArchive, unsafeMemberName, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_MEMBER_BYTES, type ArchiveKind } from './archives.js';
+export { isWindowsModule } from './windows-modules.js';
+export { defaultWorkerUrl } from './pool.js';
+
+/** Progress of a run: jobs answered, inputs found so far, and whether the walk is still finding more. */
+export interface FleetProgress {
+  done: number;
+  found: number;
+  walking: boolean;
+}
+
+export interface FleetOptions extends FleetJobOptions {
+  /** Worker threads; 0 runs every job inline on the calling thread. Default: the number of cores. */
+  workers?: number;
+  /** Relative paths are resolved against this (default process.cwd()); rows show them as given. */
+  cwd?: string;
+  /** The worker script (default: found beside this module, see defaultWorkerUrl). */
+  workerUrl?: URL;
+  /** Called as jobs finish (at most a few times per job). */
+  onProgress?: (p: FleetProgress) => void;
+  /** Bytes inflated per archive at most; default MAX_ARCHIVE_INFLATED (1 GiB, the same as esxi). */
+  maxArchiveInflated?: number;
+  /** Members read per archive at most; default MAX_ARCHIVE_ENTRIES (100,000, the same as esxi). */
+  maxArchiveEntries?: number;
+  /** Stop walking and dispatching; the report covers what was answered. */
+  signal?: AbortSignal;
+}
+
+/** Jobs in flight per worker (sent ahead or waiting for one): enough to keep each busy, few enough to keep memory flat. */
+const JOBS_PER_WORKER = 10;
+/**
+ * Archive-member bytes in flight at most (waiting for or inside a worker). One member may be larger (up to
+ * MAX_MEMBER_BYTES); it then goes alone. With the member being inflated and the one the reader holds ready,
+ * a hostile archive of large members peaks near 3 x 64 MiB, inside the 256 MB budget.
+ */
+const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
+/**
+ * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
+ * place), and group the crashes by cause. Never throws for a bad file: it becomes a row with its error;
+ * throws (AnalyzeError DUMP_CDB_NOT_FOUND) only when engine 'cdb' is asked for and cdb cannot be found.
+ *
+ * @example
+ *   const report = await analyzeDumpFleet(['C:\\Windows\\Minidump', 'fleet.zip'], { engine: 'native' });
+ *   console.log(report.summary, report.groups[0]);
+ */
+export async function analyzeDumpFleet(paths: readonly string[], options: FleetOptions): Promise<FleetReport> {
+  const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
+  const cwd = options.cwd ?? process.cwd();
+  const jobOptions: FleetJobOptions = {
+    engine: options.engine,
+    ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }),
+    ...(options.symbols === undefined ? {} : { symbols: options.symbols }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+    ...(options.env === undefined ? {} : { env: { ...options.env } }),
+  };
+  // --engine cdb without cdb would make every dump an error row: say it once, before any work.
+  if (options.engine === 'cdb' && locateCdb({ ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }), ...(options.env === undefined ? {} : { env: options.env }) }) === null) {
+    throw new AnalyzeError('DUMP_CDB_NOT_FOUND', 'cdb.exe was not found (--engine cdb); use --engine auto or native, or name it with --cdb');
+  }
+  const pool = workers > 0 ? new FleetPool(workers, jobOptions, options.workerUrl ?? defaultWorkerUrl()) : null;
+  const rows: FleetRow[] = [];
+  let files = 0;
+  let skipped = 0;
+  let done = 0;
+  const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
+  const take = (r: FleetJobResult) => {
+    if (r.status === 'skipped') skipped++;
+    else rows.push(r.row);
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(1, workers) * JOBS_PER_WORKER;
+  let bytesInFlight = 0;
+  const limits = {
+    ...(options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated }),
+    ...(options.maxArchiveEntries === undefined ? {} : { maxArchiveEntries: options.maxArchiveEntries }),
+  };
+  try {
+    for await (const item of walkInputs(paths, (p) => resolve(cwd, p), limits)) {
+      if (options.signal?.aborted) break;
+      files++;
+      if (item.kind === 'skipped') {
+        skipped++;
+        continue;
+      }
+      if (item.kind === 'error') {
+        rows.push(errorRow(item.error, item.input));
+        continue;
+      }
+      const input = item.input;
+      const size = input.kind === 'bytes' ? input.bytes.byteLength : 0;
+      while (inFlight.size > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await Promise.race(inFlight);
+      bytesInFlight += size;
+      const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
+      const p: Promise<void> = job
+        .then(take, (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }))
+        .finally(() => {
+          inFlight.delete(p);
+          bytesInFlight -= size;
+          done++;
+          progress(true);
+        });
+      inFlight.add(p);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool?.close();
+  }
+  progress(false);
+  return buildReport(rows, files, skipped);
+}
+
+/** Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs themselves. */
+export function buildReport(unsorted: readonly FleetRow[], files: number, skipped: number): FleetReport {
+  const rows = [...unsorted].sort(byCrashTime);
+  const groups = groupCrashes(rows);
+  const times = rows.map((r) => r.crashTime).filter((t): t is string => t !== null).sort();
+  const totals: FleetTotals = {
+    files,
+    dumps: rows.length,
+    crashes: rows.filter((r) => r.kind !== null).length,
+    noCrash: rows.filter((r) => r.kind === null && r.error === null).length,
+    errors: rows.filter((r) => r.error !== null).length,
+    skipped,
+    groups: groups.length,
+  };
+  const period = { first: times[0] ?? null, last: times[times.length - 1] ?? null };
+  return { schemaVersion: FLEET_SCHEMA_VERSION, summary: summarise(totals, period, groups), totals, period, rows, groups };
+}
+
+/** Crash time first (rows without one last), then file name: the same order whatever order the jobs finished in. */
+function byCrashTime(a: FleetRow, b: FleetRow): number {
+  if (a.crashTime !== b.crashTime) {
+    if (a.crashTime === null) return 1;
+    if (b.crashTime === null) return -1;
+    return a.crashTime < b.crashTime ? -1 : 1;
+  }
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}

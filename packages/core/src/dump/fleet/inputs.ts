@@ -1,0 +1,121 @@
+/**
+ * Turn the paths given into the stream of per-file inputs: files as they are, folders walked recursively
+ * (in name order, so runs are reproducible), archives opened in place. Lazily: a folder of 100,000 dumps is
+ * never listed into memory at once beyond one directory's names.
+ */
+import { opendir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AnalyzeError } from '../../errors.js';
+import { readHead } from '../../io/files.js';
+import { looksLikeAnalyzeText } from '../cdb/index.js';
+import { detectDumpFormat } from '../native/detect.js';
+import { detectArchive, readArchive } from './archives.js';
+import { SNIFF_BYTES } from './job.js';
+import type { FleetInput } from './model.js';
+
+/** Folder depth walked at most (a Minidump tree is 3-4 deep; this stops a pathological or looping tree). */
+export const MAX_WALK_DEPTH = 32;
+/** Bytes read to tell an archive from a dump (the tar magic is at offset 257). */
+const ARCHIVE_SNIFF_BYTES = 512;
+
+/** Something found while walking: an input for a job, a file that is not a dump, or a path that failed. */
+export type WalkItem =
+  | { kind: 'input'; input: FleetInput }
+  | { kind: 'skipped'; display: string }
+  | { kind: 'error'; input: FleetInput; error: AnalyzeError };
+
+export interface WalkLimits {
+  /** Bytes inflated per archive at most (default MAX_ARCHIVE_INFLATED, esxi's cap). */
+  maxArchiveInflated?: number;
+  /** Members read per archive at most (default MAX_ARCHIVE_ENTRIES, esxi's cap). */
+  maxArchiveEntries?: number;
+}
+
+/** A dump or saved analysis, from its first bytes. */
+export function looksLikeDump(head: Uint8Array): boolean {
+  return detectDumpFormat(head) !== null || looksLikeAnalyzeText(head);
+}
+
+/**
+ * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
+ * followed, links to folders are not (no loops).
+ */
+export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
+  for (const given of paths) {
+    const abs = resolveFrom(given);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const error = new AnalyzeError('FILE_UNREADABLE', code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : String((e as Error).message), { file: given });
+      yield { kind: 'error', input: fileInput(abs, given), error };
+      continue;
+    }
+    if (st.isDirectory()) yield* walkFolder(abs, given, 0, limits);
+    else yield* fileItems(abs, given, limits);
+  }
+}
+
+async function* walkFolder(abs: string, display: string, depth: number, limits: WalkLimits): AsyncGenerator<WalkItem> {
+  if (depth > MAX_WALK_DEPTH) {
+    yield { kind: 'error', input: fileInput(abs, display), error: new AnalyzeError('DUMP_FLEET_TOO_DEEP', `folder nesting deeper than ${MAX_WALK_DEPTH}; not walked further`, { file: display }) };
+    return;
+  }
+  let names: Array<{ name: string; dir: boolean; file: boolean; link: boolean }>;
+  try {
+    names = [];
+    for await (const d of await opendir(abs)) names.push({ name: d.name, dir: d.isDirectory(), file: d.isFile(), link: d.isSymbolicLink() });
+  } catch (e) {
+    yield { kind: 'error', input: fileInput(abs, display), error: new AnalyzeError('FILE_UNREADABLE', `cannot list the folder (${(e as Error).message})`, { file: display }) };
+    return;
+  }
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const n of names) {
+    const childAbs = join(abs, n.name);
+    const childDisplay = join(display, n.name);
+    if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1, limits);
+    else if (n.file) yield* fileItems(childAbs, childDisplay, limits);
+    else if (n.link) {
+      try {
+        if ((await stat(childAbs)).isFile()) yield* fileItems(childAbs, childDisplay, limits);
+      } catch {
+        // a dangling link: nothing to read
+      }
+    }
+  }
+}
+
+function fileInput(abs: string, display: string): FleetInput {
+  return { kind: 'path', path: abs, display, folder: dirname(display) };
+}
+
+/** A file: an archive is opened and its members listed; anything else is one input (the job sniffs it). */
+async function* fileItems(abs: string, display: string, limits: WalkLimits): AsyncGenerator<WalkItem> {
+  let head: Buffer;
+  try {
+    head = readHead(abs, ARCHIVE_SNIFF_BYTES);
+  } catch (e) {
+    yield { kind: 'error', input: fileInput(abs, display), error: e as AnalyzeError };
+    return;
+  }
+  const archive = looksLikeDump(head) ? null : detectArchive(head);
+  if (archive === null) {
+    yield { kind: 'input', input: fileInput(abs, display) };
+    return;
+  }
+  for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES, {
+    ...(limits.maxArchiveInflated === undefined ? {} : { maxInflated: limits.maxArchiveInflated }),
+    ...(limits.maxArchiveEntries === undefined ? {} : { maxEntries: limits.maxArchiveEntries }),
+  })) {
+    const member = item.member ?? '';
+    const shown = item.member === null ? display : `${display}!${member}`;
+    const folder = dirname(member) === '.' || member === '' ? display : `${display}!${dirname(member)}`;
+    if (item.kind === 'skipped') yield { kind: 'skipped', display: shown };
+    else if (item.kind === 'error') {
+      const input: FleetInput =
+        item.member === null ? fileInput(abs, display) : { kind: 'bytes', bytes: new Uint8Array(0), display: shown, folder, archive: display, member };
+      yield { kind: 'error', input, error: item.error };
+    } else yield { kind: 'input', input: { kind: 'bytes', bytes: item.bytes, display: shown, folder, archive: display, member } };
+  }
+}

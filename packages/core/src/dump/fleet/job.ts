@@ -1,0 +1,44 @@
+/**
+ * The per-file job of a fleet run: one input (a path, or an archive member's bytes) -> one row, or "not a
+ * dump". A pure function of its input and options (no shared state), so it runs the same inline, in a
+ * worker thread, or on another machine.
+ */
+import { readHead } from '../../io/files.js';
+import { looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText } from '../cdb/index.js';
+import { analyzeDump, type AnalyzeDumpOptions } from '../index.js';
+import { analyzeNativeBuffer, analyzeNativeFile } from '../native/index.js';
+import { detectDumpFormat } from '../native/detect.js';
+import type { FleetInput, FleetJobResult } from './model.js';
+import { errorRow, reportRow } from './row.js';
+
+/** Bytes sniffed to recognise a dump or a saved analysis (the same as `analyze dump` sniffs). */
+export const SNIFF_BYTES = 64 * 1024;
+/** The dump magics are in the first 8 bytes: a small first read, the whole sniff only for what is not a dump. */
+const MAGIC_BYTES = 8;
+
+/** The options a job needs: plain data, so they cross to a worker thread unchanged. */
+export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 'symbols' | 'timeoutMs' | 'strict' | 'env'>;
+
+/** Analyse one input. Never throws: a file that cannot be read is a row with its error. */
+export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Promise<FleetJobResult> {
+  try {
+    if (input.kind === 'path') {
+      const isDump = detectDumpFormat(readHead(input.path, MAGIC_BYTES)) !== null;
+      if (!isDump && !looksLikeAnalyzeText(readHead(input.path, SNIFF_BYTES))) return { status: 'skipped', display: input.display };
+      // The native engine straight away (analyzeDump would sniff the file again); cdb and texts through analyzeDump.
+      const report = isDump && opts.engine === 'native' ? await analyzeNativeFile(input.path, { strict: opts.strict === true }) : await analyzeDump(input.path, opts);
+      return { status: 'dump', row: reportRow({ ...report, file: input.display }, input) };
+    }
+    const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
+    const head = bytes.subarray(0, SNIFF_BYTES);
+    if (detectDumpFormat(head) !== null) {
+      // cdb reads files only, and archive members are never written to disk: the native reader answers.
+      const report = analyzeNativeBuffer(bytes, input.display, { strict: opts.strict === true });
+      return { status: 'dump', row: reportRow(report, input) };
+    }
+    if (looksLikeAnalyzeText(head)) return { status: 'dump', row: reportRow(parseAnalyzeText(normaliseAnalyzeText(bytes), input.display), input) };
+    return { status: 'skipped', display: input.display };
+  } catch (e) {
+    return { status: 'dump', row: errorRow(e, input) };
+  }
+}

@@ -1,0 +1,31 @@
+/** The paragraph on top, in the spirit of WhoCrashed: how many, over what period, how many causes, the top one and what to do. */
+import type { FleetGroup, FleetTotals } from './model.js';
+
+const day = (iso: string | null) => (iso === null ? null : iso.slice(0, 10));
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** One paragraph of plain sentences; no colours, no line breaks (the CLI wraps it). */
+export function summarise(totals: FleetTotals, period: { first: string | null; last: string | null }, groups: readonly FleetGroup[]): string {
+  const parts: string[] = [];
+  const first = day(period.first);
+  const last = day(period.last);
+  const when = first === null ? '' : first === last ? ` on ${first}` : ` from ${first} to ${last}`;
+  parts.push(`${plural(totals.dumps, 'dump')} found${when}: ${plural(totals.crashes, 'crash', 'crashes')} from ${plural(totals.groups, 'distinct cause')}` +
+    `${totals.noCrash ? `, ${totals.noCrash} with no crash recorded` : ''}${totals.errors ? `, ${totals.errors} that could not be read` : ''}` +
+    `${totals.skipped ? `; ${plural(totals.skipped, 'other file')} skipped (not dumps)` : ''}.`);
+  const top = groups[0];
+  if (top === undefined) {
+    if (totals.dumps === 0) parts.push('No dump was found in what was given.');
+    return parts.join(' ');
+  }
+  const what = top.name ? `${top.name} (${top.code})` : top.kind === 'kernel' ? `bugcheck ${top.code}` : `exception ${top.code}`;
+  const who = top.culprit === null ? '' : top.kind === 'kernel' ? ` in ${top.culprit}` : `, faulting module ${top.culprit}`;
+  const tp = top.thirdParty === true ? `, a third-party driver${top.versions ? ` (${top.versions.min === top.versions.max ? `version ${top.versions.min}` : `versions ${top.versions.min} to ${top.versions.max}`})` : ''}` : top.thirdParty === false ? ', a Windows module' : '';
+  const share = Math.round(top.share * 100);
+  const lastSeen = day(top.lastCrash);
+  const machines = top.folderCount > 1 ? ` on ${top.folderCount} machines/folders` : '';
+  parts.push(`The most frequent cause is ${what}${who}${tp}: ${top.count} of ${totals.crashes} (${share} %)${machines}${lastSeen ? `, last on ${lastSeen}` : ''}.`);
+  const step = top.advice.steps[0];
+  if (step) parts.push(step);
+  return parts.join(' ');
+}

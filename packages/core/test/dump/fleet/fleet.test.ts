@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { interpretAs } from '../../../src/codes/index.js';
+import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
+import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
+import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
+
+let fleet: Fleet;
+beforeAll(async () => {
+  fleet = await makeFleet();
+});
+
+const inline = { engine: 'native' as const, workers: 0 };
+/** The member path (archives) or the path inside the fleet folder (folders): the same key for every layout. */
+const where = (r: FleetRow) => r.member ?? r.file.replace(/^.*?fleet\//, '');
+const byWhere = (rows: readonly FleetRow[]) => Object.fromEntries(rows.map((r) => [where(r), r]));
+/** What a group is, without the paths (which differ between the folder and the archives). */
+const causes = (r: FleetReport) => r.groups.map((g) => ({ code: g.code, culprit: g.culprit, symbol: g.symbol, count: g.count, thirdParty: g.thirdParty }));
+
+describe('analyzeDumpFleet over a folder of dumps', () => {
+  let report: FleetReport;
+  beforeAll(async () => {
+    report = await analyzeDumpFleet([fleet.folder], inline);
+  });
+
+  it('counts the dumps, crashes, causes, the unreadable dump and the file that is not a dump', () => {
+    expect(report.schemaVersion).toBe('1.0');
+    expect(report.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
+    expect(report.rows.map(where)).not.toContain(NOTE);
+  });
+
+  it('one row per dump, with code, name, parameters, culprit, its version and the OS build', () => {
+    const rows = byWhere(report.rows);
+    expect(Object.keys(rows).sort()).toEqual(Object.keys(TREE).sort());
+    expect(rows['PC2/Minidump/070618-1.dmp']).toMatchObject({
+      kind: 'kernel', code: '0x000000E2', name: 'MANUALLY_INITIATED_CRASH', culprit: 'kbdhid.sys', osBuild: '10.0.17134', engine: 'native', format: 'kernel-small',
+      crashTime: '2018-07-06T22:16:05.318Z', folder: expect.stringMatching(/fleet[\\/]PC2[\\/]Minidump$/), error: null,
+    });
+    expect(rows['PC2/Minidump/070618-1.dmp']!.parameters).toHaveLength(4);
+    expect(rows['PC2/Minidump/070618-1.dmp']!.culpritTimestamp).toMatch(/^0x[0-9a-f]{8}$/);
+    expect(rows['PC1/Minidump/020121-1.dmp']).toMatchObject({ kind: 'user', code: '0xC0000005', culprit: 'crashme.exe', address: '0x41414141', culpritTimestamp: '0x4ca3b53b', osBuild: '6.1.7600' });
+    expect(rows['PC3/analysis-c4.txt']).toMatchObject({ kind: 'kernel', code: '0x000000C4', culprit: 'MyDriver', symbol: 'MyDriver!HandleISR+0x140', engine: 'text' });
+    expect(rows['PC2/Minidump/071618-1.dmp']).toMatchObject({ kind: null, code: null, error: null, crashTime: '2018-07-16T20:15:13.913Z' });
+    expect(rows['PC3/broken.dmp']).toMatchObject({ kind: null, error: { code: 'DUMP_NO_STREAMS' } });
+  });
+
+  it('sorts the rows by crash time, rows without one last', () => {
+    const times = report.rows.map((r) => r.crashTime);
+    const known = times.filter((t) => t !== null);
+    expect(known).toEqual([...known].sort());
+    expect(times.slice(known.length).every((t) => t === null)).toBe(true);
+    expect(known.length).toBe(6);
+  });
+
+  it('groups the crashes by code + culprit (+ symbol), largest first, with share, period, folders and examples', () => {
+    expect(causes(report)[0]).toEqual({ code: '0xC0000005', culprit: 'crashme.exe', symbol: null, count: 2, thirdParty: null });
+    expect(causes(report).slice(1).map((g) => g.count)).toEqual([1, 1, 1, 1, 1, 1]);
+    const top = report.groups[0]!;
+    expect(top.share).toBeCloseTo(2 / 8);
+    expect(top).toMatchObject({ firstCrash: '2010-09-29T21:53:07.000Z', lastCrash: '2010-09-29T21:54:22.000Z', folderCount: 1, versions: { min: '0x4ca3b53b', max: '0x4ca3b58a' } });
+    expect(top.examples.map((f) => f.replace(/^.*?fleet\//, ''))).toEqual(['PC1/Minidump/020121-1.dmp', 'PC1/Minidump/020121-2.dmp']);
+    // Two exception groups with the same code stay apart: the culprit differs.
+    expect(report.groups.filter((g) => g.code === '0xC0000005').map((g) => g.culprit).sort()).toEqual(['crashme.exe', 'test_app.exe']);
+  });
+
+  it('calls a culprit outside Windows a third-party driver, and a Windows one a Windows module', () => {
+    const c4 = report.groups.find((g) => g.code === '0x000000C4')!;
+    expect(c4).toMatchObject({ culprit: 'MyDriver', symbol: 'MyDriver!HandleISR+0x140', thirdParty: true });
+    expect(c4.advice.steps[0]).toMatch(/^Update MyDriver from its vendor/);
+    expect(report.groups.find((g) => g.code === '0x000000E2')!.thirdParty).toBe(false);
+    expect(report.groups.find((g) => g.code === '0x00000133')!.thirdParty).toBe(false);
+  });
+
+  it("takes each group's advice from the code tables", () => {
+    const c4 = report.groups.find((g) => g.code === '0x000000C4')!;
+    expect(c4.advice.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\/.*bug-check-0xc4/);
+    expect(c4.advice.meaning).toBe(interpretAs('bugcheck', 0xc4).message);
+    expect(c4.advice.steps.at(-1)).toBe(`Microsoft's page for this stop code: ${c4.advice.docUrl}`);
+    const e2 = report.groups.find((g) => g.code === '0x000000E2')!;
+    expect(e2.advice.steps[0]).toMatch(/started on purpose/);
+    const noDriver = report.groups.find((g) => g.code === '0x00000116')!;
+    expect(noDriver.culprit).toBeNull();
+    expect(noDriver.advice.steps[0]).toMatch(/No driver was named/);
+  });
+
+  it('summarises in one paragraph: how many, the period, the causes and the top one with what to do', () => {
+    expect(report.summary).toMatch(/^10 dumps found from 2007-02-14 to 2020-05-13: 8 crashes from 7 distinct causes, 1 with no crash recorded, 1 that could not be read; 1 other file skipped \(not dumps\)\./);
+    expect(report.summary).toMatch(/The most frequent cause is EXCEPTION_ACCESS_VIOLATION \(0xC0000005\), faulting module crashme\.exe: 2 of 8 \(25 %\), last on 2010-09-29\. crashme\.exe crashed in its own code/);
+    expect(report.summary).not.toMatch(/\n/);
+  });
+});
+
+describe('analyzeDumpFleet over archives, read in place', () => {
+  it('a zip of the same tree gives the same rows and causes, each row naming its member', async () => {
+    const folder = await analyzeDumpFleet([fleet.folder], inline);
+    const zip = await analyzeDumpFleet([fleet.zip], inline);
+    expect(zip.totals).toEqual(folder.totals);
+    expect(causes(zip)).toEqual(causes(folder));
+    const strip = (r: FleetRow) => ({ ...r, file: where(r), archive: null, member: null, folder: null });
+    expect(zip.rows.map(strip)).toEqual(folder.rows.map(strip));
+    const row = zip.rows.find((r) => r.member === 'PC1/Minidump/020121-1.dmp')!;
+    expect(row).toMatchObject({ archive: fleet.zip, file: `${fleet.zip}!PC1/Minidump/020121-1.dmp`, folder: `${fleet.zip}!PC1/Minidump` });
+  });
+
+  it('a tgz of the same tree too', async () => {
+    const folder = await analyzeDumpFleet([fleet.folder], inline);
+    const tgz = await analyzeDumpFleet([fleet.tgz], inline);
+    expect(tgz.totals).toEqual(folder.totals);
+    expect(causes(tgz)).toEqual(causes(folder));
+  });
+
+  it('path traversal: members named ../ or with an absolute path are rows with an error, never read', async () => {
+    const r = await analyzeDumpFleet([attack('traversal.zip')], inline);
+    expect(r.rows.map((x) => [x.member, x.error?.code])).toEqual([
+      ['../../escape.dmp', 'DUMP_FLEET_UNSAFE_MEMBER'],
+      ['/abs/evil.dmp', 'DUMP_FLEET_UNSAFE_MEMBER'],
+    ]);
+    expect(r.totals).toMatchObject({ dumps: 2, errors: 2, skipped: 1, crashes: 0 });
+  });
+
+  it('decompression bomb, honest headers: the member is refused from its declared size, nothing inflated', async () => {
+    const r = await analyzeDumpFleet([attack('bomb-honest.zip')], inline);
+    expect(r.rows).toHaveLength(1);
+    expect(r.rows[0]!.error).toMatchObject({ code: 'DUMP_FLEET_MEMBER_TOO_LARGE', message: expect.stringMatching(/declared as 209715200 bytes/) });
+  });
+
+  it('decompression bomb, lying headers: inflating stops past the declared size', async () => {
+    const before = process.memoryUsage().rss;
+    const r = await analyzeDumpFleet([attack('bomb-lying.zip')], inline);
+    expect(r.rows[0]!.error?.code).toBe('DUMP_FLEET_SIZE_MISMATCH');
+    // 200 MiB of zeros were never held: far less than that was added to the process.
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("decompression bomb in a tgz: the archive's inflate cap stops it (esxi's cap by default)", async () => {
+    // The default is esxi's 1 GiB; a lower cap keeps the test quick (the fixture inflates to 1.1 GiB).
+    expect(MAX_ARCHIVE_INFLATED).toBe(DEFAULT_MAX_INFLATED);
+    const r = await analyzeDumpFleet([attack('bomb.tgz')], { ...inline, maxArchiveInflated: 64 * 1024 * 1024 });
+    expect(r.rows.map((x) => x.error?.code).sort()).toEqual(['DUMP_FLEET_INFLATE_CAP', 'DUMP_FLEET_MEMBER_TOO_LARGE']);
+    expect(r.rows.find((x) => x.error?.code === 'DUMP_FLEET_INFLATE_CAP')!.error!.message).toMatch(/more than 67108864 bytes inflated/);
+  });
+
+  it("too many members: reading stops at the entry cap (esxi's by default), with a row saying so", async () => {
+    expect(MAX_ARCHIVE_ENTRIES).toBe(MAX_TAR_ENTRIES);
+    for (const archive of [fleet.zip, fleet.tgz]) {
+      const r = await analyzeDumpFleet([archive], { ...inline, maxArchiveEntries: 3 });
+      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_ENTRIES');
+      expect(capped).toHaveLength(1);
+      expect(capped[0]!.error!.message).toBe('more than 3 members; the rest is not read');
+      expect(r.totals.dumps + r.totals.skipped).toBe(3 + 1);
+    }
+  });
+});
+
+describe('analyzeDumpFleet on worker threads', () => {
+  it('the same report from 1 worker and from 2 as inline', async () => {
+    const paths = [fleet.folder, fleet.zip];
+    const none = await analyzeDumpFleet(paths, inline);
+    const one = await analyzeDumpFleet(paths, { engine: 'native', workers: 1 });
+    const two = await analyzeDumpFleet(paths, { engine: 'native', workers: 2 });
+    expect(one).toEqual(none);
+    expect(two).toEqual(none);
+    expect(two.totals.dumps).toBe(20);
+  }, 30_000);
+
+  it('a worker that dies fails only its jobs: each is a row with the error, a new worker takes over, the run ends', async () => {
+    const workerUrl = new URL('./crashing-worker.mjs', import.meta.url);
+    const r = await analyzeDumpFleet([fleet.folder], { engine: 'native', workers: 2, workerUrl });
+    // Every file went to a worker that died (the note too: the job decides what is a dump).
+    expect(r.rows).toHaveLength(11);
+    expect(new Set(r.rows.map((x) => x.error?.code))).toEqual(new Set(['DUMP_FLEET_JOB_FAILED']));
+    expect(r.rows[0]!.error!.message).toMatch(/worker crashed on purpose/);
+  }, 30_000);
+
+  it('a path that does not exist is a row with its error; the others are still read', async () => {
+    const r = await analyzeDumpFleet([`${fleet.folder}/no-such-folder`, fleet.zip], { engine: 'native', workers: 2 });
+    expect(r.rows.find((x) => x.error?.code === 'FILE_UNREADABLE')?.file).toBe(`${fleet.folder}/no-such-folder`);
+    expect(r.totals.crashes).toBe(8);
+  }, 30_000);
+});
