@@ -20,6 +20,7 @@ import {
   restorePlan,
   showBackup,
 } from '@analyze/core';
+import { analyzeDumpFleet } from '@analyze/core/dump/fleet';
 import { main } from '../src/main.js';
 import { captureIo } from './helpers/io.js';
 
@@ -67,7 +68,10 @@ interface Case {
 const at = (f: string) => join(REPO, f);
 const psodCases: Case[] = fixtures('psod').map((file) => ({ argv: ['psod'], file, lib: (i, name) => analyzePsod(i, { name }) }));
 const profilesCases: Case[] = fixtures('windows').map((file) => ({ argv: ['profiles'], file, lib: (i, name) => analyzeProfiles(i, { name }) }));
-const dumpCases: Case[] = fixtures('dump').map((file) => ({ argv: ['dump', '--engine', 'native'], file, lib: (i, name) => analyzeDump(i, { name, engine: 'native' }) }));
+// Archives of dumps (fixtures/dump/fleet) give the fleet report (docs/json-dump-fleet.md), every other fixture the per-dump one.
+const isArchive = (f: string) => /\.(zip|tgz|tar)$/.test(f);
+const dumpCases: Case[] = fixtures('dump', (n) => !isArchive(n)).map((file) => ({ argv: ['dump', '--engine', 'native'], file, lib: (i, name) => analyzeDump(i, { name, engine: 'native' }) }));
+const fleetCases: Case[] = fixtures('dump', isArchive).map((file) => ({ argv: ['dump', '--engine', 'native'], file, lib: (_i, name) => analyzeDumpFleet([name], { engine: 'native', cwd: REPO }) }));
 const pcapCases: Case[] = fixtures('pcap').map((file) => ({ argv: ['pcap'], file, lib: (i, name) => analyzeCapture(i, { name }) }));
 const backups = fixtures('esxi', (n) => n.endsWith('.tgz') || n.endsWith('.bin')).filter((f) => !f.includes('/pairs/'));
 const esxiCases: Case[] = backups.flatMap((file): Case[] => [
@@ -75,7 +79,7 @@ const esxiCases: Case[] = backups.flatMap((file): Case[] => [
   { argv: ['esxi', 'check'], file, lib: (i, name) => checkBackup(i, { name }) },
   { argv: ['esxi', 'restore-plan'], file, lib: (i, name) => restorePlan(i, { name }) },
 ]);
-const ALL: Case[] = [...psodCases, ...profilesCases, ...dumpCases, ...pcapCases, ...esxiCases];
+const ALL: Case[] = [...psodCases, ...profilesCases, ...dumpCases, ...fleetCases, ...pcapCases, ...esxiCases];
 
 describe('CLI --json equals the library call, for every command and fixture', () => {
   it.each(ALL.map((c) => [`${c.argv.join(' ')} ${c.file}`, c] as const))('%s', async (_label, c) => {
