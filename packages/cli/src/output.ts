@@ -1,4 +1,4 @@
-import { AnalyzeError, type Warning } from '@analyze/core/errors';
+import { AnalyzeError, inputLimitError, type Warning } from '@analyze/core/errors';
 import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
 import { printable } from './render/printable.js';
@@ -13,7 +13,8 @@ export function printJson(ctx: Context, doc: object | object[]): void {
 }
 
 /** `analyze: FILE: message (at byte N)`; the stack only with --debug. Returns the exit code for it. */
-export function reportError(ctx: Context, e: unknown, file?: string): number {
+export function reportError(ctx: Context, caught: unknown, file?: string): number {
+  const e = inputLimitError(caught, file) ?? caught;
   if (e instanceof AnalyzeError) {
     if (e.file === undefined && file !== undefined) e.file = file;
     ctx.io.err(`analyze: ${ctx.colors.red(printable(e.describe()))}${ctx.debug ? ` [${e.code}]` : ''}\n`);
@@ -35,7 +36,8 @@ export function reportWarnings(ctx: Context, warnings: readonly Warning[]): void
 }
 
 /** The JSON form of an error, for a file that failed inside a multi-file --json run. */
-export function errorJson(e: unknown, file: string): { file: string; error: { code: string; message: string; offset?: number } } {
+export function errorJson(caught: unknown, file: string): { file: string; error: { code: string; message: string; offset?: number } } {
+  const e = inputLimitError(caught, file) ?? caught;
   if (e instanceof AnalyzeError) {
     return { file, error: { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) } };
   }
