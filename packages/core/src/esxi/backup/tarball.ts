@@ -64,6 +64,9 @@ export const MAX_OPTIONAL_TOTAL = 16 * 1024 * 1024;
 /** Content checked for secret material (private keys, password hashes): the start of each file. */
 const SECRET_HEAD = 64 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
 /** Receives one member's bytes as they stream by (extraction straight to disk). */
 export interface MemberSink {
   write(chunk: Buffer): void;
@@ -332,6 +335,15 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
         entry.resume();
         return;
       }
+      if (member.size === 0) {
+        // nothing to stream (a flood of empty members must stay cheap)
+        member.data = rule === 'stream' ? undefined : EMPTY;
+        member.head = EMPTY;
+        member.sha256 = EMPTY_SHA256;
+        opts.sink?.(member)?.end();
+        entry.resume();
+        return;
+      }
       const keep = rule === 'required' || (rule === 'optional' && member.size <= MAX_OPTIONAL_MEMBER && optionalHeld + member.size <= MAX_OPTIONAL_TOTAL);
       if (keep && rule === 'optional') optionalHeld += member.size;
       const hash = createHash('sha256');
@@ -367,9 +379,14 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
     },
   });
   parser.on('error', (e: Error) => fail('ESXI_TAR_INVALID', `not a valid tar archive: ${e.message}`, feeder.position));
+  // after the end-of-archive marker tar's Parser only appends what it is given to a buffer (quadratic on a
+  // long tail of zeros): the rest of the stream is still inflated (budget, checksum) but not parsed
+  let ended = false;
+  parser.on('eof', () => (ended = true));
   let first = true;
   feeder = new BlockFeeder(
     (block) => {
+      if (ended) return;
       if (first) {
         first = false;
         // tar's Parser inflates a gzip (or zstd) stream by itself, outside our budget: a stream that is
