@@ -58,7 +58,7 @@ describe('100,000-entry config files diff in under 2 s', () => {
     const changes = timed(() => diffEsxConf(parseEsxConf(before), parseEsxConf(after), false));
     expect(changes.filter((c) => /vSwitch vs\d+ removed \(2 settings\)/.test(c.label))).toHaveLength(N / 20);
     // i < 50,000 with i % 7 === 0 but not a removed vSwitch (i % 10 === 0): 7143 - 715
-    expect(changes.filter((c) => c.key.endsWith('/mtu') && c.after === '9000')).toHaveLength(6428);
+    expect(changes.filter((c) => (c.key ?? '').endsWith('/mtu') && c.after === '9000')).toHaveLength(6428);
   });
 
   it('resolv.conf: 100,000 name servers, reordered', () => {
