@@ -1,5 +1,6 @@
 import { TextDecoder } from 'node:util';
 import { Gunzip } from 'minizlib';
+import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
 
 /**
@@ -62,7 +63,9 @@ function gunzipText(data: Uint8Array, file?: string): string {
   } catch {
     failed = true;
   }
-  // the same errors (GZIP_TOO_LARGE, GZIP_CORRUPT with its offset) as every other gzip input
+  // too large: said at once (inflating it again to find out would hold 64 MiB); damaged: the same
+  // GZIP_CORRUPT with its offset as every other gzip input
+  if (total > MAX_PSOD_INPUT) throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file });
   if (failed) gunzipBounded(data, MAX_PSOD_INPUT, file);
   if (decoder === undefined) {
     const start = Buffer.concat(head);
