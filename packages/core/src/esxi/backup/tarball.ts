@@ -331,7 +331,7 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       }
       const rule = hold(member.path);
       if (rule === 'required' && member.size > MAX_HELD_MEMBER) {
-        fail('ESXI_MEMBER_TOO_LARGE', `member "${member.path}" is ${member.size} bytes, more than the ${MAX_HELD_MEMBER}-byte limit for a file the analysis reads into memory (real ones are a few MB at most)`, offset);
+        fail('ESXI_MEMBER_TOO_LARGE', `member "${member.path}" is ${member.size} bytes, more than the ${MAX_HELD_MEMBER}-byte limit for a file the analysis reads into memory (real ones are a few MB at most: a decompression bomb?)`, offset);
         entry.resume();
         return;
       }

@@ -45,7 +45,11 @@ export function flattenXml(text: string): Map<string, string> | undefined {
       stack[stack.length - 1]!.hasChild = true;
       continue;
     }
-    const attrs = m[4] === undefined || m[4] === '' ? [] : [...m[4].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((a) => [a[1] ?? '', decode(a[2] ?? a[3] ?? '')] as const);
+    const attrs: Array<readonly [string, string]> = [];
+    if (m[4] !== undefined && m[4] !== '') {
+      ATTRIBUTE.lastIndex = 0;
+      for (let a = ATTRIBUTE.exec(m[4]); a !== null; a = ATTRIBUTE.exec(m[4])) attrs.push([a[1] ?? '', decode(a[2] ?? a[3] ?? '')]);
+    }
     const id = attrs.find(([k]) => k === 'id' || k === 'name' || k === 'key');
     top.counts ??= new Map();
     const n = (top.counts.get(name) ?? 0) + 1;
@@ -71,6 +75,8 @@ export function flattenXml(text: string): Map<string, string> | undefined {
   PARENTS.set(out, parents);
   return out;
 }
+
+const ATTRIBUTE = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /** The parent paths flattenXml found, for diffXml (an empty element that gained children is reported through them). */
 const PARENTS = new WeakMap<Map<string, string>, Set<string>>();

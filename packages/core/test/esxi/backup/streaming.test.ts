@@ -36,7 +36,9 @@ function tgz(entries: Entry[]): Buffer {
 const ESXCONF = { path: 'etc/vmware/esx.conf', data: '/adv/Misc/HostName = "h"\n' };
 
 let out: string;
-beforeEach(() => (out = mkdtempSync(join(tmpdir(), 'analyze-stream-'))));
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), 'analyze-stream-'));
+});
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 describe('members the analysis reads are held, under a per-member cap', () => {
