@@ -24,7 +24,9 @@ export function diffPasswd(path: string, before: string, after: string, showSecr
     if (!x) out.push(change('users', path, name, 'added', `user ${name} added`, undefined, fmt(y)));
     else if (!y) out.push(change('users', path, name, 'removed', `user ${name} removed`, fmt(x), undefined));
     else {
-      if (fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
+      // fields compared first: formatting both sides of every unchanged user was most of the cost
+      const same = x.uid === y.uid && x.gid === y.gid && x.home === y.home && x.shell === y.shell && x.gecos === y.gecos;
+      if (!same && fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
       const px = ha.get(name) ?? '';
       const py = hb.get(name) ?? '';
       if (px !== py) {
