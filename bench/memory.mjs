@@ -74,11 +74,12 @@ for (const [name, argsOf, inputs] of COMMANDS) {
 }
 for (const args of [['esxi', 'show', '--json', at('all4.tgz')], ['esxi', 'show', at('all4.tgz')]]) {
   const r = measure(args);
-  rows.push(`| ${args.slice(0, 3).join(' ')} (4 files of 100,000 lines) | | | ${r.mb.toFixed(0)} MB (exit ${r.status}, ${r.s.toFixed(1)} s) |`);
+  if (!(r.mb <= BUDGET_MB)) over = true;
+  rows.push(`| esxi show${args.includes('--json') ? ' --json' : ''} (4 files of 100,000 lines) | | | ${r.mb.toFixed(0)} MB (exit ${r.status}, ${r.s.toFixed(1)} s) |`);
 }
 const c = measure(['code', '--json', 'x'.repeat(100_000)]);
 rows.push(`| code | n/a (no file input) | n/a | ${c.mb.toFixed(0)} MB for a 100,000-character argument (exit ${c.status}) |`);
 console.log(`| command | 1 GiB-inflating gzip | 62 MB text of short lines | 100,000-line config |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
-console.log(`budget ${BUDGET_MB} MB -> ${over ? 'NOT met' : 'met'} for every command`);
+console.log(`budget ${BUDGET_MB} MB -> ${over ? 'NOT met on every input above' : 'met for every command and input'}`);
 rmSync(dir, { recursive: true, force: true });
 process.exitCode = over ? 1 : 0;
