@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AnalyzeError, type Warning } from '@analyze/core/errors';
+import { AnalyzeError, inputLimitError, type Warning } from '@analyze/core/errors';
 import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
 import { printable } from './render/printable.js';
@@ -41,7 +41,8 @@ function writePage(ctx: Context, html: string): void {
 }
 
 /** `analyze: FILE: message (at byte N)`; the stack only with --debug. Returns the exit code for it. */
-export function reportError(ctx: Context, e: unknown, file?: string): number {
+export function reportError(ctx: Context, caught: unknown, file?: string): number {
+  const e = inputLimitError(caught, file) ?? caught;
   if (e instanceof AnalyzeError) {
     if (e.file === undefined && file !== undefined) e.file = file;
     ctx.io.err(`analyze: ${ctx.colors.red(printable(e.describe()))}${ctx.debug ? ` [${e.code}]` : ''}\n`);

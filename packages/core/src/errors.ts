@@ -124,3 +124,22 @@ export function inFile<T>(file: string, fn: () => T): T {
 export function isAnalyzeError(e: unknown): e is AnalyzeError {
   return e instanceof AnalyzeError;
 }
+
+/**
+ * The last line of defence of the memory budget: an engine limit (a string or buffer too long to make,
+ * an allocation that failed) is caused by the input, never by a bug the user can do anything about,
+ * so it is reported as INPUT_TOO_LARGE with the file, not as an internal error. The readers cap what
+ * they hold well below these limits; this only catches what slips past them.
+ */
+
+/** Messages and codes V8 and Node give when a value cannot be made that large. */
+const ENGINE_LIMIT = /Invalid string length|Cannot create a string longer than|Array buffer allocation failed|Invalid array length|Invalid typed array length|Maximum call stack size exceeded/;
+const ENGINE_LIMIT_CODES = new Set(['ERR_STRING_TOO_LONG', 'ERR_BUFFER_TOO_LARGE', 'ERR_OUT_OF_RANGE']);
+
+/** An AnalyzeError (code INPUT_TOO_LARGE) for an engine size limit hit while reading `file`, else undefined. */
+export function inputLimitError(e: unknown, file?: string): AnalyzeError | undefined {
+  if (!(e instanceof Error) || e instanceof AnalyzeError) return undefined;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (!ENGINE_LIMIT.test(e.message) && !(code !== undefined && ENGINE_LIMIT_CODES.has(code) && e instanceof RangeError)) return undefined;
+  return new AnalyzeError('INPUT_TOO_LARGE', `the input is too large to process within the memory budget (${e.message})`, { file, cause: e });
+}

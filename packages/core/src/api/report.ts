@@ -2,7 +2,7 @@
  * What every job's report shares: `schemaVersion` first (docs/json.md), and the one error document a file
  * (or an argument) that could not be analysed becomes.
  */
-import { AnalyzeError } from '../errors.js';
+import { AnalyzeError, inputLimitError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 
 /** The error object of every JSON document (docs/json.md, "Errors"). */
@@ -24,10 +24,12 @@ export interface ErrorReport {
 }
 
 /**
- * `{code, message, offset?}` of any thrown value (anything not an AnalyzeError is `INTERNAL`).
+ * `{code, message, offset?}` of any thrown value: an engine size limit the input caused is
+ * `INPUT_TOO_LARGE`; anything else that is not an AnalyzeError is `INTERNAL` (a bug).
  * @example errorJson(new Error('x')) // { code: 'INTERNAL', message: 'x' }
  */
-export function errorJson(e: unknown): ErrorJson {
+export function errorJson(caught: unknown): ErrorJson {
+  const e = inputLimitError(caught) ?? caught;
   if (e instanceof AnalyzeError) return { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }

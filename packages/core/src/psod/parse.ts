@@ -11,6 +11,7 @@
  */
 import { DEC, HEX, normalizePsod } from './normalize.js';
 import { chooseCulprit } from './culprit.js';
+import { psodWindow } from './window.js';
 import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
 
@@ -124,7 +125,9 @@ function startsAnotherCrash(line: string, r: PsodReport): boolean {
  */
 export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodReport {
   const warnings = options.warnings ?? new Warnings();
-  const { lines, quirks, logCpu, logWorld } = normalizePsod(text);
+  const window = psodWindow(text);
+  if (window.cut !== undefined) warnings.warn('PSOD_INPUT_CUT', `the text is long; ${window.cut}`);
+  const { lines, quirks, logCpu, logWorld } = normalizePsod(window.text);
   const report: PsodReport = {
     banner: null,
     exception: null,

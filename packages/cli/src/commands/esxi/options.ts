@@ -18,7 +18,7 @@ export function parseSize(text: string): number {
 }
 
 export function openOptions(args: { keystore?: string | undefined; 'max-inflated'?: string | undefined }, ctx: Context): OpenOptions {
-  const opts: OpenOptions = { strict: ctx.strict, maxInflated: parseSize(args['max-inflated'] ?? '1G') };
+  const opts: OpenOptions = { strict: ctx.strict, maxInflated: parseSize(args['max-inflated'] ?? '256M') };
   if (args.keystore !== undefined) opts.encryptionInfo = readSmallFile(resolve(ctx.io.cwd, args.keystore), MAX_KEYSTORE_BYTES);
   return opts;
 }

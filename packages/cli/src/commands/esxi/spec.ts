@@ -6,7 +6,7 @@ import { inputHelp } from '../../caps.js';
 export function backupOptions(y: Argv): Argv {
   return y
     .option('keystore', { type: 'string', describe: 'encryption.info for a bare local.tgz.ve (default: the one beside it)' })
-    .option('max-inflated', { type: 'string', default: '1G', describe: 'Refuse archives that inflate to more than this (bytes, or K/M/G)' });
+    .option('max-inflated', { type: 'string', default: '256M', describe: 'Refuse archives that inflate to more than this (bytes, or K/M/G)' });
 }
 
 const showSpec: CommandSpec = {

@@ -12,8 +12,10 @@
  */
 import { closeSync, constants, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
-import { AnalyzeError } from '../../errors.js';
+import { AnalyzeError, Warnings } from '../../errors.js';
 import type { Backup, BackupFile } from './model.js';
+import { readTar, type MemberSink } from './tarball.js';
+import { windowsNameProblem } from './portable-names.js';
 
 /** Permission bits we keep: rwx for user/group/other. setuid (04000), setgid (02000), sticky (01000) go. */
 const PERMISSION_BITS = 0o777;
@@ -29,7 +31,8 @@ export type SkipReason =
   | 'symlink-in-path'
   | 'exists'
   | 'not-a-directory'
-  | 'name-too-long';
+  | 'name-too-long'
+  | 'windows-name';
 
 export interface ExtractedFile {
   path: string;
@@ -58,16 +61,30 @@ export interface ExtractReport {
 export interface ExtractOptions {
   /** Replace existing regular files (never symlinks or folders). */
   force?: boolean;
+  /**
+   * The platform the files land on (default: this one). On 'win32', names Windows cannot hold or
+   * treats as devices (CON, aux.txt, COM1, `a:b` streams, `* ? " < > |`, trailing dots/spaces) are refused.
+   */
+  platform?: NodeJS.Platform;
 }
 
 /**
- * Write an opened backup's host files under `to`, safely (regular files and folders only, nothing outside `to`).
+ * Write the backup's regular files and folders under `to`. Folders are made first (sorted, so their
+ * modes apply); file contents are then streamed from local.tgz straight to disk, member by member, so a
+ * huge member never sits in memory. Returns what was written and what was skipped, and why.
  * @example extractBackup(openBackup('state.tgz'), './esx01-etc').skipped
  */
 export function extractBackup(backup: Backup, to: string, opts: ExtractOptions = {}): ExtractReport {
   const root = prepareRoot(to);
   const report: ExtractReport = { to: root, written: [], directories: [], skipped: [] };
+  const platform = opts.platform ?? process.platform;
   const files = [...backup.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  /** Files to write, by path: the member at `offset` is the copy the model kept (a later duplicate wins). */
+  const planned = new Map<string, { f: BackupFile; target: string }>();
+  const failed = (f: BackupFile, e: unknown): never => {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AnalyzeError('ESXI_EXTRACT_WRITE', `cannot write ${f.path} under ${root} (${code}) after ${report.written.length} files were written`, { file: to, cause: e });
+  };
   for (const f of files) {
     const skip = (reason: SkipReason, message: string) => report.skipped.push({ path: f.path, reason, message });
     if (f.type === 'symlink') {
@@ -82,7 +99,7 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
       skip('special-file', 'device, FIFO or other special file not created');
       continue;
     }
-    const unsafe = unsafeReason(f.path);
+    const unsafe = unsafeReason(f.path) ?? (platform === 'win32' ? windowsNameProblem(f.path) : undefined);
     if (unsafe) {
       skip(unsafe.reason, unsafe.message);
       continue;
@@ -92,8 +109,15 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
       skip('path-traversal', 'resolves outside the destination folder');
       continue;
     }
+    // contents are written after all folders: a file of this archive that a later entry needs as a folder wins, as when written in order
+    const dirs = f.path.split('/').slice(0, -1);
+    const fileInWay = dirs.map((_, i) => dirs.slice(0, i + 1).join('/')).find((d) => planned.has(d));
+    if (fileInWay !== undefined) {
+      skip('not-a-directory', `${join(root, ...fileInWay.split('/'))} is a file of this archive and is not a folder`);
+      continue;
+    }
     try {
-      const parent = ensureParents(root, f.path.split('/').slice(0, -1), report);
+      const parent = ensureParents(root, dirs, report);
       if (parent !== undefined) {
         skip(parent.reason, parent.message);
         continue;
@@ -104,16 +128,70 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
         else if (r !== 'exists') skip(r.reason, r.message);
         continue;
       }
-      writeFile(target, f, opts, report);
     } catch (e) {
       const entry = entryFailure(e);
-      if (entry === undefined) {
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new AnalyzeError('ESXI_EXTRACT_WRITE', `cannot write ${f.path} under ${root} (${code}) after ${report.written.length} files were written`, { file: to, cause: e });
-      }
-      skip(entry.reason, entry.message);
+      if (entry === undefined) failed(f, e);
+      skip(entry!.reason, entry!.message);
+      continue;
+    }
+    planned.set(f.path, { f, target });
+  }
+  const writeOne = (f: BackupFile, target: string): MemberSink | undefined => {
+    try {
+      return openFileSink(target, f, opts, report);
+    } catch (e) {
+      const entry = entryFailure(e);
+      if (entry === undefined) failed(f, e);
+      report.skipped.push({ path: f.path, reason: entry!.reason, message: entry!.message });
+      return undefined;
+    }
+  };
+  if (backup.localTgz !== undefined) {
+    // second pass over local.tgz (already read once within the inflate cap): contents go straight to disk
+    let writeError: { f: BackupFile; e: unknown } | undefined;
+    readTar(backup.localTgz, {
+      where: '',
+      file: backup.source,
+      budget: { max: Number.MAX_SAFE_INTEGER, used: 0 },
+      warnings: new Warnings(false, backup.source),
+      sink: (m) => {
+        const p = planned.get(m.path);
+        if (p === undefined || p.f.offset !== m.offset || writeError !== undefined) return undefined;
+        const sink = writeOne(p.f, p.target);
+        if (sink === undefined) return undefined;
+        // a failing write (disk full) is kept and thrown after the read: throwing inside the tar parser's callback would lose it
+        return {
+          write: (c) => {
+            if (writeError !== undefined) return;
+            try {
+              sink.write(c);
+            } catch (e) {
+              writeError = { f: p.f, e };
+            }
+          },
+          end: () => {
+            try {
+              sink.end();
+            } catch (e) {
+              writeError ??= { f: p.f, e };
+            }
+          },
+        };
+      },
+    });
+    if (writeError !== undefined) failed(writeError.f, writeError.e);
+  } else {
+    // a model built without local.tgz bytes (held contents only)
+    for (const { f, target } of planned.values()) {
+      const sink = writeOne(f, target);
+      if (sink === undefined) continue;
+      if (f.data !== undefined) sink.write(f.data);
+      sink.end();
     }
   }
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  report.written.sort(byPath);
+  report.skipped.sort(byPath);
   return report;
 }
 
@@ -227,35 +305,53 @@ function lstatOrUndefined(p: string) {
   }
 }
 
-function writeFile(target: string, f: BackupFile, opts: ExtractOptions, report: ExtractReport): void {
+/** Create the file (never through a link) and return a sink that writes the member's bytes and then sets its mode and time. */
+function openFileSink(target: string, f: BackupFile, opts: ExtractOptions, report: ExtractReport): MemberSink | undefined {
   const existing = lstatOrUndefined(target);
   if (existing) {
     if (!opts.force) {
       report.skipped.push({ path: f.path, reason: 'exists', message: 'already exists; kept (use --force to replace it)' });
-      return;
+      return undefined;
     }
     if (!existing.isFile()) {
       report.skipped.push({ path: f.path, reason: existing.isSymbolicLink() ? 'symlink-in-path' : 'not-a-directory', message: 'exists and is not a regular file; not replaced even with --force' });
-      return;
+      return undefined;
     }
     unlinkSync(target);
   }
   const mode = f.mode & PERMISSION_BITS;
   // O_EXCL + O_NOFOLLOW: never write through a link that appeared in the meantime
   const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode | 0o200);
-  try {
-    const data = f.data ?? Buffer.alloc(0);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    // the owner-write bit was added only so we could write; set the archive's permission bits on our own descriptor
-    if ((mode & 0o200) === 0) fchmodSync(fd, mode);
-    if (f.mtime) futimesSync(fd, f.mtime, f.mtime);
-  } finally {
-    closeSync(fd);
-  }
-  const out: ExtractedFile = { path: f.path, size: f.data?.length ?? 0, mode, secret: f.secret };
-  const stripped = f.mode & ~PERMISSION_BITS & 0o7777;
-  if (stripped) out.strippedBits = stripped;
-  if (f.rawPath !== undefined && f.rawPath.startsWith('/')) out.storedAs = f.rawPath;
-  report.written.push(out);
+  let size = 0;
+  let closed = false;
+  const close = () => {
+    if (!closed) closeSync(fd);
+    closed = true;
+  };
+  return {
+    write(data: Buffer) {
+      try {
+        let off = 0;
+        while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+        size += data.length;
+      } catch (e) {
+        close();
+        throw e;
+      }
+    },
+    end() {
+      try {
+        // the owner-write bit was added only so we could write; set the archive's permission bits on our own descriptor
+        if ((mode & 0o200) === 0) fchmodSync(fd, mode);
+        if (f.mtime) futimesSync(fd, f.mtime, f.mtime);
+      } finally {
+        close();
+      }
+      const out: ExtractedFile = { path: f.path, size, mode, secret: f.secret };
+      const stripped = f.mode & ~PERMISSION_BITS & 0o7777;
+      if (stripped) out.strippedBits = stripped;
+      if (f.rawPath !== undefined && f.rawPath.startsWith('/')) out.storedAs = f.rawPath;
+      report.written.push(out);
+    },
+  };
 }

@@ -25,8 +25,13 @@ export interface BackupFile {
   mtime: Date | undefined;
   /** Symlink / hard link target, as stored. */
   linkpath?: string;
-  /** Contents, files only. */
+  /**
+   * Contents, for the files the analysis reads and other small files (see backup/hold.ts); undefined
+   * for a file that was only sized and hashed as it streamed by (compare `sha256`).
+   */
   data?: Buffer;
+  /** sha256 of the contents (hex), regular files. */
+  sha256?: string;
   /** Holds secrets (shadow, private keys, license, keystore...): never print its contents by default. */
   secret: boolean;
   /** The path exactly as stored, when normalising changed it (absolute paths, './' prefixes). */
@@ -104,5 +109,9 @@ export interface OpenOptions {
   encryptionInfo?: string | Buffer;
 }
 
-/** Default cap on inflated bytes (1 GiB): real local.tgz inflate to < 1 MB, so this only stops bombs. */
-export const DEFAULT_MAX_INFLATED = 1024 * 1024 * 1024;
+/**
+ * Default cap on inflated bytes over all layers (256 MiB). Real backups inflate to < 1 MB (7.0.2 sample:
+ * 694 KB; a state.tgz is a few MB), so this is hundreds of times what a host writes. Members stream by
+ * and are not held, so the cap bounds time (~1 s to inflate and hash 256 MiB here), not memory.
+ */
+export const DEFAULT_MAX_INFLATED = 256 * 1024 * 1024;

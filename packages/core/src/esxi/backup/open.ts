@@ -12,13 +12,15 @@ import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
 import { isSecretFile } from '../secrets.js';
+import { holdRule } from './hold.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
  * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (docs/formats/esxi.md §1); a
- * configBundle of a host with a big ConfigStore stays far below this.
+ * configBundle of a host with a big ConfigStore stays far below this. The input, its nested state.tgz
+ * and local.tgz may all be held at once (each at most this or MAX_HELD_MEMBER), within the 256 MB budget.
  */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 /** encryption.info is ~200 bytes. */
 const MAX_KEYSTORE_BYTES = 64 * 1024;
 /** configBundle › state.tgz › local.tgz(.ve) is the deepest real nesting. */
@@ -105,7 +107,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin });
+  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule });
   const byPath = new Map<string, TarMember>();
   for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
   const kind = classify(byPath, members);
@@ -216,7 +218,8 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
       st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data), offset: m.offset };
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data ?? m.head), offset: m.offset };
+    if (m.sha256 !== undefined) f.sha256 = m.sha256;
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;
     if (m.rawPath !== m.path && m.rawPath !== `${m.path}/` && m.rawPath !== `./${m.path}`) f.rawPath = m.rawPath;

@@ -131,7 +131,14 @@ function all(db: Database, sql: string): Array<Record<string, unknown>> {
   const stmt = db.prepare(sql);
   const out: Array<Record<string, unknown>> = [];
   try {
-    while (stmt.step()) out.push(stmt.getAsObject() as Record<string, unknown>);
+    // get() + the column names once: getAsObject() looks the names up again for every row
+    const names = stmt.getColumnNames();
+    while (stmt.step()) {
+      const values = stmt.get();
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+      out.push(row);
+    }
   } finally {
     stmt.free();
   }
@@ -187,10 +194,20 @@ function merge(a: unknown, b: unknown): unknown {
   }
   if (Array.isArray(a) && Array.isArray(b) && b.every((x) => idOf(x) !== undefined) && a.every((x) => idOf(x) !== undefined)) {
     const out = [...a];
+    // position of the first element of each id (a findIndex per item was quadratic)
+    const at = new Map<string, number>();
+    out.forEach((x, i) => {
+      const id = idOf(x)!;
+      if (!at.has(id)) at.set(id, i);
+    });
     for (const item of b) {
-      const i = out.findIndex((x) => idOf(x) === idOf(item));
-      if (i >= 0) out[i] = merge(out[i], item);
-      else out.push(item);
+      const id = idOf(item)!;
+      const i = at.get(id);
+      if (i !== undefined) out[i] = merge(out[i], item);
+      else {
+        at.set(id, out.length);
+        out.push(item);
+      }
     }
     return out;
   }

@@ -66,8 +66,11 @@ export function parseShadow(text: string): ShadowUser[] {
 export function shadowSecrets(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of records(text)) {
-    const f = line.split(':');
-    if (f.length >= 2 && f[0]) out.set(f[0], f[1] ?? '');
+    // the first two fields only (a split would make all seven strings of every line)
+    const c1 = line.indexOf(':');
+    if (c1 <= 0) continue;
+    const c2 = line.indexOf(':', c1 + 1);
+    out.set(line.slice(0, c1), c2 < 0 ? line.slice(c1 + 1) : line.slice(c1 + 1, c2));
   }
   return out;
 }
@@ -90,8 +93,10 @@ export function parseGroup(text: string): Group[] {
 
 /** Non-empty, non-comment lines without their line ending. */
 function records(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
-    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const l = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (l !== '' && !l.startsWith('#') && l.trim() !== '') out.push(l);
+  }
+  return out;
 }

@@ -24,7 +24,7 @@ export function parseResolv(text: string): ResolvConf {
         conf.domain = rest[0];
         break;
       case 'options':
-        conf.options.push(...rest);
+        for (const o of rest) conf.options.push(o);
         break;
       default:
         break;

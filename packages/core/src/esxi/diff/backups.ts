@@ -92,17 +92,25 @@ function text(f: BackupFile): string {
   return (f.data ?? Buffer.alloc(0)).toString('utf8');
 }
 
+/** A file that was not held (streamed: too big, or past the held budget) is compared by hash only. */
 function isText(f: BackupFile): boolean {
+  if (f.data === undefined && f.size > 0) return false;
   const d = f.data ?? Buffer.alloc(0);
   return d.length <= MAX_TEXT_COMPARE && !d.subarray(0, 8192).includes(0);
 }
 
 function sameContent(x: BackupFile, y: BackupFile): boolean {
-  return x.type === y.type && (x.linkpath ?? '') === (y.linkpath ?? '') && (x.data ?? Buffer.alloc(0)).equals(y.data ?? Buffer.alloc(0));
+  if (x.type !== y.type || (x.linkpath ?? '') !== (y.linkpath ?? '')) return false;
+  if (x.data !== undefined && y.data !== undefined) return x.data.equals(y.data);
+  return x.size === y.size && fullDigest(x) === fullDigest(y);
+}
+
+function fullDigest(f: BackupFile): string {
+  return f.sha256 ?? createHash('sha256').update(f.data ?? Buffer.alloc(0)).digest('hex');
 }
 
 function digest(f: BackupFile): string {
-  return createHash('sha256').update(f.data ?? Buffer.alloc(0)).digest('hex').slice(0, 12);
+  return fullDigest(f).slice(0, 12);
 }
 
 function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Change[] {

@@ -81,8 +81,10 @@ function arrayDelta(before: string, after: string): string | undefined {
     if (!Array.isArray(a) || !Array.isArray(b)) return undefined;
     const sa = a.map((x) => JSON.stringify(x));
     const sb = b.map((x) => JSON.stringify(x));
-    const gained = sb.filter((x) => !sa.includes(x)).map(unquote);
-    const lost = sa.filter((x) => !sb.includes(x)).map(unquote);
+    const inA = new Set(sa);
+    const inB = new Set(sb);
+    const gained = sb.filter((x) => !inA.has(x)).map(unquote);
+    const lost = sa.filter((x) => !inB.has(x)).map(unquote);
     const parts = [gained.length ? `gained ${gained.join(', ')}` : '', lost.length ? `lost ${lost.join(', ')}` : ''].filter(Boolean);
     return parts.length ? parts.join(', ') : `order ${before} → ${after}`;
   } catch {

@@ -61,6 +61,20 @@ function put(out: Map<string, Canon>, key: string, c: Canon): void {
 }
 
 function rename(raw: string, names: Map<string, string>): string {
+  if (raw.startsWith('/')) {
+    // one look-up per bracketed segment, by a slice of raw (building every prefix was the costliest step)
+    let out = '';
+    for (let start = 1; start <= raw.length; ) {
+      let end = raw.indexOf('/', start);
+      if (end < 0) end = raw.length;
+      const seg = raw.slice(start, end);
+      const bracket = seg.indexOf('[');
+      const name = bracket > 0 ? names.get(raw.slice(0, end)) : undefined;
+      out += name !== undefined ? `/${seg.slice(0, bracket)}{${name}}` : `/${seg}`;
+      start = end + 1;
+    }
+    return out;
+  }
   let prefix = '';
   let out = '';
   for (const seg of raw.split('/').slice(1)) {
@@ -120,16 +134,18 @@ export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefi
   // Whole named children that appear or vanish are reported once, not once per leaf.
   const wholeAdded = wholeChildren(keys, a, b);
   const wholeRemoved = wholeChildren(keys, b, a);
+  const leavesAdded = leafCounts(keys, b, wholeAdded);
+  const leavesRemoved = leafCounts(keys, a, wholeRemoved);
   const reported = new Set<string>();
   for (const key of keys) {
     const x = a.get(key);
     const y = b.get(key);
     if (x?.value === y?.value) continue;
-    const whole = (y && !x ? wholeAdded : x && !y ? wholeRemoved : undefined)?.find((p) => key.startsWith(`${p}/`));
+    const whole = shortestPrefixIn(key, y && !x ? wholeAdded : x && !y ? wholeRemoved : undefined);
     if (whole !== undefined) {
       if (reported.has(whole)) continue;
       reported.add(whole);
-      changes.push(wholeChange(whole, y ? 'added' : 'removed', keys, y ? b : a, devName));
+      changes.push(wholeChange(whole, y ? 'added' : 'removed', (y ? leavesAdded : leavesRemoved).get(whole) ?? 0, y ? b : a, devName));
       continue;
     }
     const secret = isSecretChange(key.split('/').pop() ?? '', x?.value, y?.value);
@@ -144,21 +160,44 @@ export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefi
 }
 
 /** Prefixes `…child{name}` whose `/name` leaf exists on `side` only. */
-function wholeChildren(keys: string[], other: Map<string, Canon>, side: Map<string, Canon>): string[] {
-  const out: string[] = [];
+function wholeChildren(keys: string[], other: Map<string, Canon>, side: Map<string, Canon>): Set<string> {
+  const out = new Set<string>();
   for (const k of keys) {
     const m = /^(.*\})\/name$/.exec(k);
-    if (m && side.has(k) && !other.has(k)) out.push(m[1] ?? '');
+    if (m && side.has(k) && !other.has(k)) out.add(m[1] ?? '');
   }
-  return out.sort((p, q) => p.length - q.length);
+  return out;
 }
 
-function wholeChange(prefix: string, kind: 'added' | 'removed', keys: string[], side: Map<string, Canon>, devName: (a: string) => string | undefined): Change {
-  const leaves = keys.filter((k) => k.startsWith(`${prefix}/`) && side.has(k));
+/** The shortest `prefix` in `set` such that key starts with `prefix/`: one look-up per '/' of the key (linear, not keys × prefixes). */
+function shortestPrefixIn(key: string, set: Set<string> | undefined): string | undefined {
+  if (set === undefined || set.size === 0) return undefined;
+  for (let i = key.indexOf('/', 1); i > 0; i = key.indexOf('/', i + 1)) {
+    const p = key.slice(0, i);
+    if (set.has(p)) return p;
+  }
+  return undefined;
+}
+
+/** How many keys of `side` lie under each whole child (for "(N settings)"), in one pass. */
+function leafCounts(keys: string[], side: Map<string, Canon>, wholes: Set<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (wholes.size === 0) return counts;
+  for (const k of keys) {
+    if (!side.has(k)) continue;
+    for (let i = k.indexOf('/', 1); i > 0; i = k.indexOf('/', i + 1)) {
+      const p = k.slice(0, i);
+      if (wholes.has(p)) counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function wholeChange(prefix: string, kind: 'added' | 'removed', leaves: number, side: Map<string, Canon>, devName: (a: string) => string | undefined): Change {
   const what = subject(prefix, devName);
   const kindWord = /vswitch\/child\{[^}]*\}$/.test(prefix) ? 'vSwitch ' : '';
   const name = side.get(`${prefix}/name`)?.raw.replace(/\/name$/, '') ?? prefix;
-  return { area: esxConfArea(prefix), path: ESXCONF_PATH, key: name, change: kind, label: `${kindWord}${what} ${kind} (${leaves.length} settings)` };
+  return { area: esxConfArea(prefix), path: ESXCONF_PATH, key: name, change: kind, label: `${kindWord}${what} ${kind} (${leaves} settings)` };
 }
 
 function label(key: string, kind: 'added' | 'removed' | 'modified', before: string | undefined, after: string | undefined, secret: boolean, showSecrets: boolean, devName: (a: string) => string | undefined): string {

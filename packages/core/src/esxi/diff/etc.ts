@@ -25,7 +25,9 @@ export function diffPasswd(path: string, before: string, after: string, showSecr
     if (!x) out.push(change('users', path, name, 'added', `user ${name} added`, undefined, fmt(y)));
     else if (!y) out.push(change('users', path, name, 'removed', `user ${name} removed`, fmt(x), undefined));
     else {
-      if (fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
+      // fields compared first: formatting both sides of every unchanged user was most of the cost
+      const same = x.uid === y.uid && x.gid === y.gid && x.home === y.home && x.shell === y.shell && x.gecos === y.gecos;
+      if (!same && fmt(x) !== fmt(y)) out.push(change('users', path, name, 'modified', `user ${name}: account details changed`, fmt(x), fmt(y)));
       const px = ha.get(name) ?? '';
       const py = hb.get(name) ?? '';
       if (px !== py) {
@@ -86,10 +88,15 @@ export function diffGroup(path: string, before: string, after: string): Change[]
 
 /** hosts: one change per address (names compared as written). */
 export function diffHosts(path: string, before: string, after: string): Change[] {
+  // names of every line of an address, joined once at the end (re-joining per line was quadratic)
   const byAddr = (t: string) => {
-    const m = new Map<string, string>();
-    for (const e of parseHosts(t)) m.set(e.address, [...(m.get(e.address)?.split(' ') ?? []), ...e.names].filter((n) => n !== '').join(' '));
-    return m;
+    const names = new Map<string, string[]>();
+    for (const e of parseHosts(t)) {
+      let list = names.get(e.address);
+      if (list === undefined) names.set(e.address, (list = []));
+      for (const n of e.names) if (n !== '') list.push(n);
+    }
+    return new Map([...names].map(([addr, list]) => [addr, list.join(' ')]));
   };
   const a = byAddr(before);
   const b = byAddr(after);
@@ -110,8 +117,10 @@ export function diffResolv(path: string, before: string, after: string): Change[
   const a = parseResolv(before);
   const b = parseResolv(after);
   const out: Change[] = [];
-  for (const ns of b.nameservers) if (!a.nameservers.includes(ns)) out.push(change('network', path, `nameserver ${ns}`, 'added', `DNS server ${ns} added`, undefined, ns));
-  for (const ns of a.nameservers) if (!b.nameservers.includes(ns)) out.push(change('network', path, `nameserver ${ns}`, 'removed', `DNS server ${ns} removed`, ns, undefined));
+  const inA = new Set(a.nameservers);
+  const inB = new Set(b.nameservers);
+  for (const ns of b.nameservers) if (!inA.has(ns)) out.push(change('network', path, `nameserver ${ns}`, 'added', `DNS server ${ns} added`, undefined, ns));
+  for (const ns of a.nameservers) if (!inB.has(ns)) out.push(change('network', path, `nameserver ${ns}`, 'removed', `DNS server ${ns} removed`, ns, undefined));
   if (a.nameservers.join() !== b.nameservers.join() && sameSet(a.nameservers, b.nameservers)) {
     out.push(change('network', path, 'nameserver order', 'modified', `DNS server order: ${a.nameservers.join(', ')} → ${b.nameservers.join(', ')}`, a.nameservers.join(', '), b.nameservers.join(', ')));
   }
@@ -144,5 +153,8 @@ function union<K>(a: Map<K, unknown>, b: Map<K, unknown>): K[] {
 }
 
 function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
+  if (a.length !== b.length) return false;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.every((x, i) => x === sb[i]);
 }

@@ -16,7 +16,9 @@ const MAX_XML_DEPTH = 64;
  */
 export function flattenXml(text: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
-  const stack: Array<{ name: string; path: string; text: string; counts: Map<string, number> }> = [{ name: '', path: '', text: '', counts: new Map() }];
+  // paths known to have leaves below them, kept as elements close: no scan of all leaves per element (quadratic)
+  const parents = new Set<string>();
+  const stack: Array<{ name: string; path: string; text: string; counts: Map<string, number> | undefined; hasChild: boolean }> = [{ name: '', path: '', text: '', counts: undefined, hasChild: false }];
   const re = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|(<)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
@@ -36,33 +38,60 @@ export function flattenXml(text: string): Map<string, string> | undefined {
     if (m[2] === '/') {
       if (stack.length < 2 || top.name !== name) return undefined;
       const t = decode(top.text.trim());
-      if (t !== '' || !hasChildren(out, top.path)) out.set(top.path, t);
+      const hasChildren = top.hasChild || parents.has(top.path);
+      if (hasChildren) parents.add(top.path);
+      if (t !== '' || !hasChildren) out.set(top.path, t);
       stack.pop();
+      stack[stack.length - 1]!.hasChild = true;
       continue;
     }
-    const attrs = [...(m[4] ?? '').matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((a) => [a[1] ?? '', decode(a[2] ?? a[3] ?? '')] as const);
+    const attrs: Array<readonly [string, string]> = [];
+    if (m[4] !== undefined && m[4] !== '') {
+      ATTRIBUTE.lastIndex = 0;
+      for (let a = ATTRIBUTE.exec(m[4]); a !== null; a = ATTRIBUTE.exec(m[4])) attrs.push([a[1] ?? '', decode(a[2] ?? a[3] ?? '')]);
+    }
     const id = attrs.find(([k]) => k === 'id' || k === 'name' || k === 'key');
+    top.counts ??= new Map();
     const n = (top.counts.get(name) ?? 0) + 1;
     top.counts.set(name, n);
     const seg = id ? `${name}[${id[0]}=${id[1]}]` : n > 1 ? `${name}[${n}]` : name;
     const path = `${top.path}/${seg}`;
-    for (const [k, v] of attrs) if (!(id && k === id[0])) out.set(`${path}/@${k}`, v);
+    let attributeLeaves = false;
+    for (const [k, v] of attrs) {
+      if (id && k === id[0]) continue;
+      out.set(`${path}/@${k}`, v);
+      attributeLeaves = true;
+    }
     if (m[5] === '/') {
-      if (!hasChildren(out, path)) out.set(path, '');
+      if (attributeLeaves) parents.add(path);
+      if (!parents.has(path)) out.set(path, '');
+      top.hasChild = true;
       continue;
     }
     if (stack.length > MAX_XML_DEPTH) return undefined;
-    stack.push({ name, path, text: '', counts: new Map() });
+    stack.push({ name, path, text: '', counts: undefined, hasChild: attributeLeaves });
   }
-  return stack.length === 1 ? out : undefined;
+  if (stack.length !== 1) return undefined;
+  PARENTS.set(out, parents);
+  return out;
 }
 
-function hasChildren(out: Map<string, string>, path: string): boolean {
-  for (const k of out.keys()) if (k.startsWith(`${path}/`)) return true;
-  return false;
+const ATTRIBUTE = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/** The parent paths flattenXml found, for diffXml (an empty element that gained children is reported through them). */
+const PARENTS = new WeakMap<Map<string, string>, Set<string>>();
+
+/** Every path of `leaves` that has a leaf below it. */
+function parentsOf(leaves: Map<string, string>): Set<string> {
+  const parents = new Set<string>();
+  for (const key of leaves.keys()) {
+    for (let i = key.lastIndexOf('/'); i > 0 && !parents.has(key.slice(0, i)); i = key.lastIndexOf('/', i - 1)) parents.add(key.slice(0, i));
+  }
+  return parents;
 }
 
 function decode(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
@@ -75,12 +104,14 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
   const b = flattenXml(after);
   if (!a || !b) return undefined;
   const out: Change[] = [];
+  const parentsA = PARENTS.get(a) ?? parentsOf(a);
+  const parentsB = PARENTS.get(b) ?? parentsOf(b);
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const x = a.get(key);
     const y = b.get(key);
     if (x === y) continue;
     // an empty element that gained (or lost) children is reported through those children
-    if ((x === '' && y === undefined && hasChildren(b, key)) || (y === '' && x === undefined && hasChildren(a, key))) continue;
+    if ((x === '' && y === undefined && parentsB.has(key)) || (y === '' && x === undefined && parentsA.has(key))) continue;
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
     const leaf = (key.split('/').pop() ?? '').replace(/^@/, '').replace(/\[.*$/, '');
     const secret = isSecretChange(leaf, x, y);

@@ -1,0 +1,110 @@
+/**
+ * Issue 20: peak RSS <= 256 MB on any input under default options, measured on the built CLI in a child
+ * process (getrusage). The inputs are generated here (never committed): ESXi decompression bombs, the
+ * quadratic hosts diff, and the psod texts that took gigabytes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RSS_BUDGET_MB, runMeasured } from './helpers/peak-rss.js';
+
+interface BigInputs {
+  esxiBomb(bytes: number, member?: string): Promise<Buffer>;
+  esxiPlain(): Buffer;
+  esxiHosts(lines: number, extra?: string): Buffer;
+  psodUtf16Lines(): Promise<Buffer>;
+  psodNewlines(): Buffer;
+  psodUtf16NoBom(): Buffer;
+}
+
+const GiB = 1024 * 1024 * 1024;
+const MiB = 1024 * 1024;
+let dir: string;
+const at = (name: string) => join(dir, name);
+const errorCode = (stdout: string) => (JSON.parse(stdout) as Array<{ error?: { code: string } }> | { error?: { code: string } });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'analyze-budget-'));
+  const gen = (await import(fileURLToPath(new URL('../../../fixtures/gen/big-inputs.mjs', import.meta.url)))) as BigInputs;
+  writeFileSync(at('bomb-1g.tgz'), await gen.esxiBomb(GiB));
+  writeFileSync(at('bomb-600m.tgz'), await gen.esxiBomb(600 * MiB));
+  writeFileSync(at('bomb-300m.tgz'), await gen.esxiBomb(300 * MiB));
+  writeFileSync(at('plain.tgz'), gen.esxiPlain());
+  writeFileSync(at('hosts-a.tgz'), gen.esxiHosts(24_000));
+  writeFileSync(at('hosts-b.tgz'), gen.esxiHosts(24_000, '127.0.0.1\textra\n'));
+  writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
+  writeFileSync(at('newlines.txt'), gen.psodNewlines());
+  writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('esxi: decompression bombs stay within the memory budget', () => {
+  it('show on a 1 GiB bomb: refused by the default 256 MiB inflate cap, within budget', () => {
+    const r = runMeasured(['esxi', 'show', '--json', at('bomb-1g.tgz')]);
+    expect(r.status).toBe(2);
+    expect(JSON.stringify(errorCode(r.stdout))).toContain('ESXI_INFLATE_LIMIT');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('show with the cap raised reads the whole 1 GiB bomb, streaming: the member is listed, never held', () => {
+    const r = runMeasured(['esxi', 'show', '--json', '--max-inflated', '2G', at('bomb-1g.tgz')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('"etc/vmware/big.bin"');
+    expect(r.stdout).toContain(String(GiB));
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('show --json on a 600 MB bomb never ends in INTERNAL (was "Cannot create a string longer than ...")', () => {
+    for (const cap of [[], ['--max-inflated', '1G']]) {
+      const r = runMeasured(['esxi', 'show', '--json', ...cap, at('bomb-600m.tgz')]);
+      expect(r.stdout).not.toContain('INTERNAL');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
+  });
+
+  it('extract streams a 300 MiB member straight to disk', () => {
+    const out = at('extracted');
+    const r = runMeasured(['esxi', 'extract', '--max-inflated', '1G', at('bomb-300m.tgz'), '--to', out]);
+    expect(r.status).toBe(0);
+    expect(statSync(join(out, 'etc', 'vmware', 'big.bin')).size).toBe(300 * MiB);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('diff of a bomb against a plain backup: default cap refuses, raised cap compares by hash', () => {
+    const refused = runMeasured(['esxi', 'diff', '--json', at('bomb-1g.tgz'), at('plain.tgz')]);
+    expect(refused.status).toBe(2);
+    expect(refused.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    const r = runMeasured(['esxi', 'diff', '--json', '--max-inflated', '1G', at('bomb-300m.tgz'), at('plain.tgz')]);
+    expect(r.stdout).toContain('etc/vmware/big.bin');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi diff is not quadratic', () => {
+  it('24,000 copies of one hosts line diff in seconds (was 51 s)', () => {
+    const r = runMeasured(['esxi', 'diff', '--json', at('hosts-a.tgz'), at('hosts-b.tgz')]);
+    expect(r.stdout).toContain('localhost extra');
+    expect(r.seconds).toBeLessThan(10);
+  });
+});
+
+describe('psod: long texts stay within the memory budget', () => {
+  it.each([
+    ['62 MB of short UTF-16BE lines (gzipped)', 'utf16-lines.txt.gz'],
+    ['62 MB of bare newlines', 'newlines.txt'],
+    ['12.6 MB of UTF-16BE without a byte-order mark', 'utf16-nobom.txt'],
+  ])('%s', (_what, name) => {
+    const r = runMeasured(['psod', '--json', at(name)]);
+    expect([0, 1]).toContain(r.status);
+    expect(r.stdout).not.toContain('INTERNAL');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('UTF-16BE without a byte-order mark is decoded: the crash in it is found', () => {
+    const r = runMeasured(['psod', '--json', at('utf16-nobom.txt')]);
+    expect(r.stdout).toContain('"crashFound": true');
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Which archive members are held in memory while a backup is read. Only the files the analysis reads
+ * are required (each capped at MAX_HELD_MEMBER, a larger one is an error naming it); other small files
+ * are held for text diffs within a total budget; everything else is only sized and hashed as it
+ * streams by, so a member inflating to gigabytes costs no memory.
+ */
+import { CONFIGSTORE_PATH } from '../config/configstore.js';
+import type { HoldRule } from './tarball.js';
+
+/** Nested layers and the outer layers' own files: read to open the backup. */
+const LAYER_FILES = new Set(['Manifest.txt', 'state.tgz', 'local.tgz', 'local.tgz.ve', 'encryption.info', '.#encryption.info']);
+
+/** Configuration files that show, check and diff parse by name. */
+const CONFIG_FILES = new Set([
+  'etc/vmware/esx.conf',
+  CONFIGSTORE_PATH,
+  'etc/hosts',
+  'etc/passwd',
+  'etc/shadow',
+  'etc/group',
+  'etc/resolv.conf',
+]);
+
+/** The hold rule of a member, by its normalised path (the same in every layer: the kind of a layer is known only at its end). */
+export function holdRule(path: string): HoldRule {
+  if (LAYER_FILES.has(path) || CONFIG_FILES.has(path)) return 'required';
+  return 'optional';
+}
