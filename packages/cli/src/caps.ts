@@ -10,8 +10,8 @@ export const SIZE_CAPS = {
   pcap: undefined,
   /** A dump file is read in place (a multi-GB MEMORY.DMP costs its header pages); standard input is held in memory. */
   dump: 128 * MiB,
-  /** esxi backups are unpacked in memory (MAX_INPUT_BYTES). */
-  esxi: 256 * MiB,
+  /** An esxi backup file is held while its layers stream out of it (MAX_INPUT_BYTES; real ones are < 1 MB). */
+  esxi: 32 * MiB,
   /** psod texts (MAX_PSOD_INPUT). */
   psod: 64 * MiB,
   /** profiles hives and .reg exports (MAX_PROFILES_INPUT). */
