@@ -58,61 +58,70 @@ function gzipSource(path: string, size: number): ByteSource {
   const file = createReadStream(path, { highWaterMark: GZIP_READ_CHUNK });
   const gunzip = createGunzip();
   file.pipe(gunzip);
-  const chunks = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let pending: Buffer | undefined;
-  let pendingOff = 0;
-  let done = false;
-  let delivered = 0;
-  let failure: AnalyzeError | undefined;
-  const source: ByteSource = {
+  // The offset is in the decompressed stream: where the readable data stops. What was inflated before
+  // the damage is handed over first, so it is analysed.
+  const read = chunkReader(
+    async () => gunzip[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
+    (e, offset) => new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, { file: path, offset, cause: e }),
+  );
+  return {
     gzip: true,
     size,
     get position() {
       return file.bytesRead;
     },
-    async read(buf, off, len) {
-      if (done && failure) throw failure;
-      let got = 0;
-      while (got < len && !done) {
-        if (!pending || pendingOff >= pending.length) {
-          let r: IteratorResult<Buffer>;
-          try {
-            r = await chunks.next();
-          } catch (e) {
-            // The offset is in the decompressed stream: where the readable data stops. Hand over what
-            // was inflated before the damage first, so it is analysed.
-            failure = new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, {
-              file: path,
-              offset: delivered + got,
-              cause: e,
-            });
-            done = true;
-            break;
-          }
-          if (r.done) {
-            done = true;
-            break;
-          }
-          pending = r.value;
-          pendingOff = 0;
-          // Return what we have rather than waiting for the buffer to fill completely.
-          if (got > 0 && got >= len / 2) break;
-        }
-        const take = Math.min(len - got, pending.length - pendingOff);
-        buf.set(pending.subarray(pendingOff, pendingOff + take), off + got);
-        pendingOff += take;
-        got += take;
-      }
-      delivered += got;
-      if (got === 0 && failure) throw failure;
-      return got;
-    },
+    read,
     close() {
       file.destroy();
       gunzip.destroy();
     },
   };
-  return source;
+}
+
+/**
+ * `read` over chunks that arrive from an async iterator (an inflater, a pipe): each call copies into the
+ * caller's buffer and returns early once half of it is filled rather than wait for more. The first error
+ * from the iterator ends the source: the bytes before it are delivered, then `failure(error, offset)` is
+ * thrown, its offset counting the bytes delivered.
+ */
+function chunkReader(open: () => Promise<AsyncIterator<Uint8Array>>, failure: (e: unknown, offset: number) => AnalyzeError): ByteSource['read'] {
+  let chunks: AsyncIterator<Uint8Array> | undefined;
+  let pending: Uint8Array | undefined;
+  let pendingOff = 0;
+  let done = false;
+  let delivered = 0;
+  let failed: AnalyzeError | undefined;
+  return async (buf, off, len) => {
+    if (done && failed) throw failed;
+    chunks ??= await open();
+    let got = 0;
+    while (got < len && !done) {
+      if (!pending || pendingOff >= pending.length) {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = await chunks.next();
+        } catch (e) {
+          failed = failure(e, delivered + got);
+          done = true;
+          break;
+        }
+        if (r.done) {
+          done = true;
+          break;
+        }
+        pending = r.value;
+        pendingOff = 0;
+        if (got > 0 && got >= len / 2) break;
+      }
+      const take = Math.min(len - got, pending.length - pendingOff);
+      buf.set(pending.subarray(pendingOff, pendingOff + take), off + got);
+      pendingOff += take;
+      got += take;
+    }
+    delivered += got;
+    if (got === 0 && failed) throw failed;
+    return got;
+  };
 }
 
 /**
@@ -121,15 +130,9 @@ function gzipSource(path: string, size: number): ByteSource {
  */
 export function streamSource(input: AsyncIterable<Uint8Array>, name: string): ByteSource {
   const raw = input[Symbol.asyncIterator]();
-  let chunks: AsyncIterator<Uint8Array> | undefined;
   let consumed = 0;
   let gzip = false;
   let inflater: ReturnType<typeof createGunzip> | undefined;
-  let pending: Uint8Array | undefined;
-  let pendingOff = 0;
-  let done = false;
-  let delivered = 0;
-  let failure: AnalyzeError | undefined;
   const nextRaw = async (): Promise<Uint8Array | undefined> => {
     const r = await raw.next();
     if (r.done) return undefined;
@@ -157,6 +160,10 @@ export function streamSource(input: AsyncIterable<Uint8Array>, name: string): By
     body.pipe(inflater);
     return inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   };
+  const read = chunkReader(begin, (e, offset) => {
+    const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
+    return new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, { file: name, offset, cause: e });
+  });
   return {
     get gzip() {
       return gzip;
@@ -165,42 +172,7 @@ export function streamSource(input: AsyncIterable<Uint8Array>, name: string): By
     get position() {
       return consumed;
     },
-    async read(buf, off, len) {
-      if (done && failure) throw failure;
-      chunks ??= await begin();
-      let got = 0;
-      while (got < len && !done) {
-        if (!pending || pendingOff >= pending.length) {
-          let r: IteratorResult<Uint8Array>;
-          try {
-            r = await chunks.next();
-          } catch (e) {
-            const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
-            failure = new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, {
-              file: name,
-              offset: delivered + got,
-              cause: e,
-            });
-            done = true;
-            break;
-          }
-          if (r.done) {
-            done = true;
-            break;
-          }
-          pending = r.value;
-          pendingOff = 0;
-          if (got > 0 && got >= len / 2) break;
-        }
-        const take = Math.min(len - got, pending.length - pendingOff);
-        buf.set(pending.subarray(pendingOff, pendingOff + take), off + got);
-        pendingOff += take;
-        got += take;
-      }
-      delivered += got;
-      if (got === 0 && failure) throw failure;
-      return got;
-    },
+    read,
     close() {
       inflater?.destroy();
       void raw.return?.();
