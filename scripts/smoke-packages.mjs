@@ -82,6 +82,7 @@ const cases = [
   { args: ['psod', fixture('psod', 'e1000.txt')], exit: 1, out: /e1000/i },
   { args: ['code', '0x800B0001'], exit: 0, out: /TRUST_E_PROVIDER_UNKNOWN/ },
   { args: ['profiles', fixture('windows', 'temp-profile.reg')], exit: 1, out: /\.bak/ },
+  { args: ['events', fixture('events', 'system-crash-storage-update.evtx')], exit: 1, out: /finding/ },
   { args: ['dump', fixture('corpus', 'README-does-not-exist.dmp')], exit: 2, out: /README-does-not-exist/ },
 ];
 for (const c of cases) {
