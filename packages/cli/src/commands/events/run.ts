@@ -40,8 +40,9 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const failed = report.files.filter((f) => f.error);
   if (ctx.json && !records) printJson(ctx, report);
   else if (!records) ctx.io.out(renderEvents(report, ctx.colors));
-  if (!ctx.json) {
-    reportWarnings(ctx, report.warnings);
+  if (!ctx.json) reportWarnings(ctx, report.warnings);
+  // With --html alone nothing else names a file that could not be read: stderr does, as without --html.
+  if (!ctx.json || (ctx.page !== undefined && !ctx.page.alsoJson)) {
     for (const f of failed) {
       const where = f.error!.offset === undefined ? '' : ` (at byte ${f.error!.offset})`;
       ctx.io.err(`analyze: ${ctx.colors.red(printable(`${f.file}: ${f.error!.message}${where}`))}\n`);
