@@ -253,6 +253,12 @@ describe('analyze events / analyze dump over a fleet --html (in-process CLI)', (
     expect(readFileSync(join(dir, 'bad.html'), 'utf8')).toContain('could not be read');
   });
 
+  test('events: --records (JSON Lines, no report) with --html is a usage error', async () => {
+    const io = captureIo({ cwd: dir });
+    expect(await main(['events', '--records', '--html', 'records.html', fixturePath('events')], io)).toBe(2);
+    expect(io.stderr).toContain('--records prints JSON Lines');
+  });
+
   test('dump fleet: the summary heads the page, every cause with one chart mark per timed crash, the rows sortable', async () => {
     const tree = (await import(join(REPO_ROOT, 'packages', 'core', 'test', 'dump', 'fleet', 'tree.ts'))) as { makeFleet(): Promise<{ folder: string }> };
     const { folder } = await tree.makeFleet();

@@ -78,7 +78,7 @@ export function eventsSection(d: EventsDoc): Section {
   let severity: Severity;
   if (worst) {
     const counts = (['critical', 'error', 'warning', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${num(s.bySeverity[k])} ${k}`).join(', ');
-    verdict = `${plural(s.findings, 'finding')} in ${plural(s.records, 'record')} (${counts}); the most severe: ${worst.title}`;
+    verdict = `${plural(s.findings, 'finding')} in ${plural(s.records, 'record')} (${counts}); the most severe: ${worst.title}.`;
     severity = PAGE_SEVERITY[worst.severity];
   } else if (failed.length > 0 && s.records === 0) {
     verdict = `${failed[0]!.file} could not be read: ${failed[0]!.error!.message}.`;
