@@ -7,7 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -15,7 +15,15 @@ import { main } from '../../src/main.js';
 import { renderHtml } from '../../src/render/html/index.js';
 import { segmentsByFlow, TIMELINE_ROWS, type BadEntry } from '../../src/render/html/pcap.js';
 import { captureIo } from '../helpers/io.js';
+import { rowsByGroup, type FleetDoc } from '../../src/render/html/fleet.js';
 import { fixturePath, REPO_ROOT } from './paths.js';
+
+// The core corpus helper (it locates and may decompress corpus files) and core's test fleet of dumps,
+// loaded by path: they sit outside this package's TypeScript project.
+const { corpusPath } = (await import(join(REPO_ROOT, 'packages', 'core', 'test', 'helpers', 'corpus.ts'))) as { corpusPath: (...parts: string[]) => string };
+const { makeFleet } = (await import(join(REPO_ROOT, 'packages', 'core', 'test', 'dump', 'fleet', 'tree.ts'))) as { makeFleet(): Promise<{ folder: string }> };
+/** A folder of three "machines" of corpus dumps (six causes, a dump with no crash, unreadable ones). */
+const FLEET = (await makeFleet()).folder;
 
 // The functions given to page.evaluate run in the browser; the test project has no DOM typings.
 declare const document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number; right: number; width: number } } | null; querySelectorAll(s: string): { length: number }; documentElement: { scrollWidth: number } };
@@ -42,6 +50,9 @@ const PAGES: [string, string[]][] = [
   ['pcap-no-verdict', ['pcap', '--no-verdict', fixturePath('pcap', 'checksums-example.pcapng')]],
   ['dump-analyze-text', ['dump', fixturePath('dump', 'analyze-v-d1-exampledrv.txt')]],
   ['dump-minidump', ['dump', '--engine', 'native', fixturePath('corpus', 'dumps', 'mdmp', 'breakpad_null_read_av.dmp')]],
+  ['dump-fleet', ['dump', '--engine', 'native', '--workers', '0', FLEET]],
+  ['events-generated', ['events', fixturePath('events')]],
+  ['events-system', ['events', corpusPath('evtx', 'AndrewRathbun__BelkasoftCTF_InsiderThreat_System.evtx')]],
   ['esxi-diff-boot-hba', ['esxi', 'diff', ...pair('boot-hba-passthru')]],
   ['esxi-diff-root-password', ['esxi', 'diff', ...pair('root-password')]],
   ['esxi-diff-show-secrets', ['esxi', 'diff', '--show-secrets', ...pair('root-password')]],
@@ -91,6 +102,7 @@ afterAll(async () => {
   await context?.close();
   rmSync(work, { recursive: true, force: true });
   rmSync(EXTRACT_TO, { recursive: true, force: true });
+  rmSync(dirname(FLEET), { recursive: true, force: true });
 });
 
 /** Run the CLI with --html (page) and --json (the document it was made from). */
@@ -163,6 +175,17 @@ describe('--html pages in chromium', () => {
     if (argv[0] === 'pcap') {
       expect(wide!.marks).toBe(expectedMarks(doc));
       if ((doc as { bad: BadEntry[] }).bad.length > 0) expect(wide!.marks).toBeGreaterThan(0);
+    }
+    if (name === 'dump-fleet') {
+      // One mark per crash of each cause that has a recorded time, in that cause's chart.
+      const fleet = doc as FleetDoc;
+      const rows = rowsByGroup(fleet);
+      expect(fleet.groups.length).toBeGreaterThan(1);
+      for (const [i, g] of fleet.groups.entries()) {
+        expect(rows[i]!.length).toBe(g.count);
+        expect(await desktop.locator(`[data-group="${i}"] svg.crashes .mark`).count()).toBe(rows[i]!.filter((r) => r.crashTime !== null).length);
+      }
+      expect(await desktop.locator('svg.crashes .mark').count()).toBeGreaterThan(0);
     }
     expect(trouble).toEqual([]);
   });

@@ -1,10 +1,11 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { main } from '../../src/main.js';
 import { esc } from '../../src/render/html/page.js';
 import { renderHtml, type ReportKind } from '../../src/render/html/index.js';
+import { rowsByGroup, type FleetDoc } from '../../src/render/html/fleet.js';
 import { captureIo } from '../helpers/io.js';
 import { fixturePath, REPO_ROOT } from './paths.js';
 
@@ -84,7 +85,26 @@ const HOSTILE_DOCS: [ReportKind, object][] = [
     files: [], network: { managementInterface: HOSTILE, vmkernelNics: [{ name: HOSTILE, services: [HOSTILE] }], vSwitches: [{ name: HOSTILE, uplinks: [HOSTILE], portGroups: [{ name: HOSTILE, vlanId: HOSTILE }] }] },
     users: [{ name: HOSTILE, passwordHash: HOSTILE, groups: [HOSTILE] }], advancedSettings: [{ option: HOSTILE, value: HOSTILE }], warnings: [{ code: HOSTILE, message: HOSTILE }] }],
   ['esxi extract', { file: HOSTILE, to: HOSTILE, written: [{ path: HOSTILE, size: 1, secret: false }], skipped: [{ path: HOSTILE, reason: HOSTILE, message: HOSTILE }], warnings: [] }],
+  ['events', {
+    files: [{ file: HOSTILE, records: 2, recordsDamaged: 0, chunks: 1, chunksSkipped: 0, chunksEmpty: 0, dirty: false, firstTime: HOSTILE, lastTime: HOSTILE, channels: [HOSTILE], computers: [HOSTILE], error: { code: HOSTILE, message: HOSTILE, offset: 1 } }],
+    findings: [{ kind: HOSTILE, family: 'crash', severity: 'critical', title: HOSTILE, explanation: HOSTILE, advice: HOSTILE, next: HOSTILE, count: 30, firstTime: HOSTILE, lastTime: HOSTILE, details: { [HOSTILE]: HOSTILE },
+      occurrences: [{ ref: { file: HOSTILE, recordId: 1, eventId: 41, provider: HOSTILE, time: HOSTILE }, details: { [HOSTILE]: HOSTILE },
+        timeline: [{ time: HOSTILE, provider: HOSTILE, eventId: 7, level: 2, recordId: 0, summary: HOSTILE }] }] }],
+    summary: { files: 1, records: 2, findings: 1, worstSeverity: 'critical', bySeverity: { critical: 1, error: 0, warning: 0, info: 0 } },
+    warnings: [{ code: HOSTILE, message: HOSTILE, file: HOSTILE, offset: 3 }],
+  }],
+  ['dump fleet', {
+    summary: HOSTILE, totals: { files: 3, dumps: 3, crashes: 2, noCrash: 0, errors: 1, skipped: 0, groups: 1 }, period: { first: '2020-01-01T00:00:00.000Z', last: '2020-02-01T00:00:00.000Z' },
+    rows: [fleetRow('2020-01-01T00:00:00.000Z'), fleetRow('2020-02-01T00:00:00.000Z'), { ...fleetRow(HOSTILE), kind: null, code: null, error: { code: HOSTILE, message: HOSTILE, offset: 2 } }],
+    groups: [{ kind: 'kernel', code: '0x0000000A', name: HOSTILE, culprit: HOSTILE, symbol: HOSTILE, count: 2, share: 1, firstCrash: HOSTILE, lastCrash: HOSTILE, folders: [HOSTILE], folderCount: 2,
+      examples: [HOSTILE], thirdParty: true, versions: { min: HOSTILE, max: HOSTILE }, advice: { meaning: HOSTILE, docUrl: HOSTILE, steps: [HOSTILE] } }],
+  }],
 ];
+
+function fleetRow(crashTime: string) {
+  return { file: HOSTILE, archive: HOSTILE, member: HOSTILE, folder: HOSTILE, engine: HOSTILE, format: HOSTILE, crashTime, kind: 'kernel', code: '0x0000000A', name: HOSTILE, parameters: [HOSTILE], address: HOSTILE,
+    culprit: HOSTILE, culpritVersion: HOSTILE, culpritTimestamp: HOSTILE, symbol: HOSTILE, process: HOSTILE, osBuild: HOSTILE, error: null, warnings: 1 };
+}
 
 function summary() {
   return { source: HOSTILE, kind: HOSTILE, layers: [HOSTILE, HOSTILE], version: HOSTILE, build: HOSTILE, uuid: HOSTILE, hostName: HOSTILE, encrypted: true, encryptionMode: HOSTILE, decrypted: false, files: 1 };
@@ -198,5 +218,74 @@ describe('analyze ... --html (in-process CLI)', () => {
     await main(['esxi', 'diff', '--html', '-', '--show-secrets', ...pair], shown);
     expect(shown.stdout).toContain(esc(doc.changes[0]!.after));
     expect(shown.stdout).toContain('This page shows secrets');
+  });
+});
+
+describe('analyze events / analyze dump over a fleet --html (in-process CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-html-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('events: the page holds every finding of the JSON, most severe in the verdict, with its advice and next command', async () => {
+    const json = captureIo();
+    expect(await main(['events', '--json', fixturePath('events')], json)).toBe(1);
+    const doc = JSON.parse(json.stdout) as { findings: { severity: string; title: string; advice: string; next: string | null; occurrences: { timeline?: unknown[] }[] }[] };
+    const io = captureIo({ cwd: dir });
+    expect(await main(['events', '--html', 'events.html', fixturePath('events')], io)).toBe(1);
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toContain('page written to events.html');
+    const html = readFileSync(join(dir, 'events.html'), 'utf8');
+    expect(html).toContain(`the most severe: ${esc(doc.findings.find((f) => f.severity === 'critical')!.title)}`);
+    for (const f of doc.findings) {
+      expect(html).toContain(esc(f.title));
+      expect(html).toContain(esc(f.advice));
+      if (f.next) expect(html).toContain(esc(f.next));
+    }
+    const timelineRows = doc.findings.flatMap((f) => f.occurrences).reduce((n, o) => n + (o.timeline?.length ?? 0), 0);
+    expect(timelineRows).toBeGreaterThan(0);
+    expect((html.match(/class="timeline-entry"/g) ?? []).length).toBe(timelineRows);
+    expect(html).toContain("script-src 'none'"); // no sortable table: no script
+  });
+
+  test('events: a file that cannot be read is named on stderr and on the page (exit 2)', async () => {
+    const io = captureIo({ cwd: dir });
+    expect(await main(['events', '--html', 'bad.html', fixturePath('esxi', 'garbage.bin')], io)).toBe(2);
+    expect(io.stderr).toContain('garbage.bin');
+    expect(readFileSync(join(dir, 'bad.html'), 'utf8')).toContain('could not be read');
+  });
+
+  test('events: --records (JSON Lines, no report) with --html is a usage error', async () => {
+    const io = captureIo({ cwd: dir });
+    expect(await main(['events', '--records', '--html', 'records.html', fixturePath('events')], io)).toBe(2);
+    expect(io.stderr).toContain('--records prints JSON Lines');
+  });
+
+  test('dump fleet: the summary heads the page, every cause with one chart mark per timed crash, the rows sortable', async () => {
+    const tree = (await import(join(REPO_ROOT, 'packages', 'core', 'test', 'dump', 'fleet', 'tree.ts'))) as { makeFleet(): Promise<{ folder: string }> };
+    const { folder } = await tree.makeFleet();
+    const json = captureIo({ env: { PATH: '' } });
+    expect(await main(['dump', '--json', '--engine', 'native', '--workers', '0', folder], json)).toBe(1);
+    const doc = JSON.parse(json.stdout) as FleetDoc;
+    const io = captureIo({ cwd: dir, env: { PATH: '' } });
+    expect(await main(['dump', '--html', 'fleet.html', '--engine', 'native', '--workers', '0', folder], io)).toBe(1);
+    expect(io.stdout).toBe('');
+    const html = readFileSync(join(dir, 'fleet.html'), 'utf8');
+    expect(html).toContain(`<span class="sentence">${esc(doc.summary)}</span>`);
+    const groups = html.split('data-group="').slice(1);
+    expect(groups.length).toBe(doc.groups.length);
+    const byGroup = rowsByGroup(doc);
+    doc.groups.forEach((g, i) => {
+      expect(byGroup[i]!.length).toBe(g.count);
+      const timed = byGroup[i]!.filter((r) => r.crashTime !== null).length;
+      expect((groups[i]!.match(/class="mark crash"/g) ?? []).length).toBe(timed);
+      for (const s of g.advice.steps) expect(groups[i]).toContain(esc(s));
+    });
+    expect(html).toContain('<table class="sortable">');
+    for (const r of doc.rows) expect(html).toContain(`<td>${esc(r.file)}</td>`);
+    rmSync(dirname(folder), { recursive: true, force: true });
+  });
+
+  test('dump fleet: a hostile group draws a mark per crash and stays inert', () => {
+    const html = renderHtml('dump fleet', HOSTILE_DOCS.find(([k]) => k === 'dump fleet')![1]);
+    expect((html.match(/class="mark crash"/g) ?? []).length).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { readHead } from '@analyze/core/io';
 import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core/dump/fleet';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printable, reportError } from '../../output.js';
+import { printable, printJson, reportError } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
 import { renderFleet } from './fleet-render.js';
 
@@ -81,13 +81,14 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
     if (args.csv === '-') ctx.io.out(csv);
     else writeFileSync(resolve(ctx.io.cwd, args.csv), csv);
   }
-  if (ctx.json) ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
+  // --html: the fleet page, not the single-dump one (the command is `dump` either way).
+  if (ctx.json) printJson(ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'dump fleet' } } : ctx, report);
   else if (args.csv !== '-') ctx.io.out(renderFleet(report, ctx.colors, { verbose: ctx.debug }));
   if (controller.signal.aborted) ctx.io.err('analyze: interrupted; the report covers the dumps read so far\n');
   const t = report.totals;
   if (t.crashes > 0) return EXIT_PROBLEM;
   if (t.errors > 0 || t.dumps === 0) {
-    if (t.dumps === 0 && !ctx.json) ctx.io.err(`analyze: no dump found in ${printable(args.files.join(', '))}\n`);
+    if (t.dumps === 0 && (!ctx.json || (ctx.page !== undefined && !ctx.page.alsoJson))) ctx.io.err(`analyze: no dump found in ${printable(args.files.join(', '))}\n`);
     return EXIT_INVALID;
   }
   return EXIT_OK;

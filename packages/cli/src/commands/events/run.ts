@@ -1,4 +1,5 @@
 import { join, resolve, sep } from 'node:path';
+import { UsageError } from '@analyze/core/errors';
 import { analyzeEvents, hasProblem, recordJson, type EventsInput } from '@analyze/core/events';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, reportWarnings } from '../../output.js';
@@ -19,6 +20,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     inputs.push(f === '-' ? { name: '-', stream: ctx.io.stdin() } : resolve(ctx.io.cwd, f));
   }
   const records = raw['records'] === true;
+  // --records prints records, not the report a page is made from.
+  if (records && ctx.page) throw new UsageError('--records prints JSON Lines, not a report: --html cannot be used with it');
   // Report files as the user named them (a folder's logs as FOLDER/name), not as resolved absolute paths.
   const given = files.map((f, i) => [inputs[i], f] as const).filter((p): p is readonly [string, string] => typeof p[0] === 'string');
   const shown = (path: string) => {
@@ -40,8 +43,9 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const failed = report.files.filter((f) => f.error);
   if (ctx.json && !records) printJson(ctx, report);
   else if (!records) ctx.io.out(renderEvents(report, ctx.colors));
-  if (!ctx.json) {
-    reportWarnings(ctx, report.warnings);
+  if (!ctx.json) reportWarnings(ctx, report.warnings);
+  // With --html alone nothing else names a file that could not be read: stderr does, as without --html.
+  if (!ctx.json || (ctx.page !== undefined && !ctx.page.alsoJson)) {
     for (const f of failed) {
       const where = f.error!.offset === undefined ? '' : ` (at byte ${f.error!.offset})`;
       ctx.io.err(`analyze: ${ctx.colors.red(printable(`${f.file}: ${f.error!.message}${where}`))}\n`);

@@ -4,6 +4,8 @@
  */
 import { codeSection, type CodeDoc } from './code.js';
 import { dumpSection, type DumpDoc } from './dump.js';
+import { eventsSection, type EventsDoc } from './events.js';
+import { fleetSection, type FleetDoc } from './fleet.js';
 import { checkSection, diffSection, extractSection, planSection, showSection, type CheckDoc, type DiffDoc, type ExtractDoc, type PlanDoc, type ShowDoc } from './esxi.js';
 import { card, errorSection, esc, multiPage, SORT_SCRIPT, type Section } from './page.js';
 import { pcapSection, type PcapDoc } from './pcap.js';
@@ -11,7 +13,7 @@ import { profilesSection, type ProfilesDoc } from './profiles.js';
 import { psodSection, type PsodDoc } from './psod.js';
 
 /** The report kinds, named as the command that prints them. */
-export type ReportKind = 'pcap' | 'dump' | 'psod' | 'code' | 'profiles' | 'esxi show' | 'esxi extract' | 'esxi diff' | 'esxi check' | 'esxi restore-plan';
+export type ReportKind = 'pcap' | 'dump' | 'dump fleet' | 'events' | 'psod' | 'code' | 'profiles' | 'esxi show' | 'esxi extract' | 'esxi diff' | 'esxi check' | 'esxi restore-plan';
 
 type Doc = Record<string, unknown>;
 
@@ -19,6 +21,8 @@ type Doc = Record<string, unknown>;
 const REPORT_KEY: Record<ReportKind, string> = {
   pcap: 'checksums',
   dump: 'engine',
+  'dump fleet': 'groups',
+  events: 'findings',
   psod: 'crashFound',
   code: 'interpretations',
   profiles: 'profiles',
@@ -32,6 +36,8 @@ const REPORT_KEY: Record<ReportKind, string> = {
 const SECTION: Record<ReportKind, (d: never) => Section> = {
   pcap: (d: PcapDoc) => pcapSection(d),
   dump: (d: DumpDoc) => dumpSection(d),
+  'dump fleet': (d: FleetDoc) => fleetSection(d),
+  events: (d: EventsDoc) => eventsSection(d),
   psod: (d: PsodDoc) => psodSection(d),
   code: (d: CodeDoc) => codeSection(d),
   profiles: (d: ProfilesDoc) => profilesSection(d),
@@ -45,6 +51,8 @@ const SECTION: Record<ReportKind, (d: never) => Section> = {
 const TITLE: Record<ReportKind, string> = {
   pcap: 'Capture checksums',
   dump: 'Crash dump',
+  'dump fleet': 'Crash dumps of a fleet',
+  events: 'Windows event logs',
   psod: 'ESXi purple screen',
   code: 'Error code',
   profiles: 'Windows user profiles',

@@ -263,6 +263,7 @@ ol.stack li.culprit::after{content:"  \\2190 culprit";color:var(--bad);font-weig
 .change-added{color:var(--ok)}.change-removed{color:var(--bad)}.change-modified{color:var(--warn)}
 .muted{color:var(--muted)}
 .chart{width:100%;height:auto;display:block}
+.chart.crashes{max-width:640px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:.88em;color:var(--muted);margin:6px 0 0}
 footer{color:var(--muted);font-size:.8em;padding-bottom:20px}
 @media (max-width:600px){body{font-size:14px}.verdict .sentence{font-size:1.1em}dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dt{margin-top:4px}}

@@ -101,3 +101,28 @@ export function seconds(t: number): string {
   if (t < 120) return `${Number(t.toFixed(2))} s`;
   return `${Number((t / 60).toFixed(1))} min`;
 }
+
+/** Geometry of the small crashes-over-time strip (one per crash group). */
+const STRIP_WIDTH = 600;
+const STRIP_HEIGHT = 46;
+const STRIP_PAD = 12;
+
+/**
+ * A crashes-over-time strip: one mark per crash at its time, between `startMs` and `endMs` (the whole
+ * fleet's period, so strips of different groups line up). Each mark's tooltip is its `titles` entry.
+ */
+export function crashStrip(times: readonly number[], titles: readonly string[], startMs: number, endMs: number, ariaLabel: string): string {
+  const span = endMs - startMs;
+  const baseY = 26;
+  // One instant for the whole fleet: the marks sit in the middle instead of at an edge.
+  const x = (t: number) => (span > 0 ? STRIP_PAD + ((t - startMs) / span) * (STRIP_WIDTH - 2 * STRIP_PAD) : STRIP_WIDTH / 2);
+  let out = `<svg class="chart crashes" viewBox="0 0 ${STRIP_WIDTH} ${STRIP_HEIGHT}" role="img" aria-label="${esc(ariaLabel)}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif" font-size="11">`;
+  out += `<line x1="${STRIP_PAD}" y1="${baseY}" x2="${STRIP_WIDTH - STRIP_PAD}" y2="${baseY}" stroke="#5b6570"/>`;
+  times.forEach((t, i) => {
+    out += mark(x(t), baseY - 8, { t: 0, shape: 'circle', tone: 'bad', title: titles[i] ?? '', cls: 'crash' });
+  });
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  out += `<text x="${STRIP_PAD}" y="${baseY + 16}" fill="#5b6570">${esc(day(startMs))}</text>`;
+  if (span > 0) out += `<text x="${STRIP_WIDTH - STRIP_PAD}" y="${baseY + 16}" text-anchor="end" fill="#5b6570">${esc(day(endMs))}</text>`;
+  return `${out}</svg>`;
+}
