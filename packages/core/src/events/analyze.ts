@@ -3,7 +3,7 @@
  * turn the admin-relevant events into findings. Memory: one chunk per file plus bounded finding groups.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { AnalyzeError, Warnings, type Warning } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
@@ -16,8 +16,12 @@ import { UpdateDetector } from './findings/update.js';
 import { readEvtxFile, readEvtxStream, type EvtxReadResult } from './reader.js';
 import type { EvtxRecord } from './types.js';
 
-/** One input: a file or folder path, or a stream (stdin) with the name to show for it. */
-export type EventsInput = string | { name: string; stream: AsyncIterable<Uint8Array> };
+/**
+ * One input: a file or folder path, a path with the name to show for it (as the user typed it: a folder's
+ * logs are then shown as NAME/file.evtx), or a stream (stdin) with its name. Reports and warnings use the
+ * names, never the resolved paths.
+ */
+export type EventsInput = string | { name: string; path: string } | { name: string; stream: AsyncIterable<Uint8Array> };
 
 export interface AnalyzeEventsOptions {
   /** Turn the first warning into an error for that file. */
@@ -84,12 +88,15 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
   let records = 0;
 
   for (const input of inputs) {
-    const paths = typeof input === 'string' ? expandEventsPath(input) : [input.name];
-    if (paths.length === 0 && typeof input === 'string') {
-      files.push({ ...emptySummary(input), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
+    const path = typeof input === 'string' ? input : 'path' in input ? input.path : null;
+    const name = typeof input === 'string' ? input : input.name;
+    // Each log as [where to read it, the name reports use].
+    const logs = path === null ? [[name, name] as const] : expandEventsPath(path).map((p) => [p, shownName(p, path, name)] as const);
+    if (logs.length === 0) {
+      files.push({ ...emptySummary(name), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
       continue;
     }
-    for (const file of paths) {
+    for (const [at, file] of logs) {
       const w = new Warnings(options.strict ?? false, file);
       const summary = emptySummary(file);
       const ring = new TimelineRing();
@@ -108,7 +115,7 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
       };
       let result: EvtxReadResult | null = null;
       try {
-        result = typeof input === 'string' ? readEvtxFile(file, onRecord, { warnings: w }) : await readEvtxStream(input.stream, onRecord, { warnings: w });
+        result = typeof input !== 'string' && 'stream' in input ? await readEvtxStream(input.stream, onRecord, { warnings: w }) : readEvtxFile(at, onRecord, { warnings: w });
       } catch (e) {
         if (!(e instanceof AnalyzeError)) throw e;
         summary.error = { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
@@ -142,6 +149,12 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
 
 /** Version of the `analyze events --json` document (docs/json-events.md); follows the project's report version. */
 export const EVENTS_SCHEMA_VERSION = REPORT_SCHEMA_VERSION;
+
+/** `log` (found under `path`) as the user named `path`: the folder's name joined to the file's. */
+function shownName(log: string, path: string, name: string): string {
+  if (log === path || name === path) return log === path ? name : log;
+  return join(name, relative(path, log));
+}
 
 function emptySummary(file: string): EventsFileSummary {
   return { file, records: 0, recordsDamaged: 0, chunks: 0, chunksSkipped: 0, chunksEmpty: 0, dirty: null, firstTime: null, lastTime: null, channels: [], computers: [], error: null };
