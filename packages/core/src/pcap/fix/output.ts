@@ -42,7 +42,7 @@ export function openOutput(path: string, stdout?: Writable): CaptureOutput {
   try {
     fd = openSync(path, 'w');
   } catch (e) {
-    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, cause: e });
+    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
   }
   let written = 0;
   return {
@@ -70,7 +70,7 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
   };
   stream.on('error', onError);
   file?.on('error', onError);
-  const fail = (e: Error) => new AnalyzeError('FILE_UNWRITABLE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { file: path, cause: e });
+  const fail = (e: Error) => new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? e.message})`, { file: path, cause: e });
   return {
     gzip,
     get written() {
