@@ -61,7 +61,10 @@ export interface EventsReport {
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
-/** The .evtx files of a folder (sorted by name), or the path itself when it is a file. */
+/**
+ * The .evtx files of a folder (sorted by name), or the path itself when it is a file.
+ * @example expandEventsPath('C:/Logs') // ['C:/Logs/Application.evtx', 'C:/Logs/System.evtx']
+ */
 export function expandEventsPath(path: string): string[] {
   let isDir = false;
   try {
@@ -80,6 +83,9 @@ export function expandEventsPath(path: string): string[] {
  * Read the event logs and find crashes, temporary profiles, Windows Update failures, service failures and
  * storage errors. Never throws for a damaged or unreadable file: it is listed with its error and the
  * records read before the damage still count. Records are passed to `onRecord` as they are read.
+ * @example
+ *   const r = await analyzeEvents([{ name: 'System.evtx', path: '/mnt/c/Windows/System32/winevt/Logs/System.evtx' }]);
+ *   r.findings.filter((f) => f.family === 'crash'); // bugchecks, unexpected restarts, application crashes
  */
 export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEventsOptions = {}): Promise<EventsReport> {
   const detectors: Detector[] = [new BugcheckDetector(), new UnexpectedRestartDetector(), new AppCrashDetector(), new ProfileDetector(), new UpdateDetector(), new ServiceDetector(), new StorageDetector()];
@@ -164,7 +170,10 @@ function worst(by: Record<Severity, number>): Severity | null {
   return (['critical', 'error', 'warning', 'info'] as const).find((s) => by[s] > 0) ?? null;
 }
 
-/** True when a finding of severity warning or above exists (the CLI's exit status 1). */
+/**
+ * True when a finding of severity warning or above exists (the CLI's exit status 1).
+ * @example if (hasProblem(await analyzeEvents(['System.evtx']))) process.exitCode = 1;
+ */
 export function hasProblem(report: EventsReport): boolean {
   return report.findings.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.warning);
 }
@@ -172,6 +181,7 @@ export function hasProblem(report: EventsReport): boolean {
 /**
  * One record as `--records` prints it (one JSON object per line, like evtx_dump): recordId, eventId,
  * qualifiers, level, time (ISO 8601 UTC, 7 fractional digits), provider, channel, computer, data.
+ * @example readEvtxFile('System.evtx', (r) => console.log(JSON.stringify(recordJson(r))));
  */
 export function recordJson(r: EvtxRecord): Record<string, unknown> {
   return { recordId: r.recordId, eventId: r.eventId, qualifiers: r.qualifiers, level: r.level, time: r.time, provider: r.provider, channel: r.channel, computer: r.computer, data: r.data };

@@ -18,7 +18,10 @@ export interface CaptureOutput {
   readonly written: number;
 }
 
-/** `.gz` at the end of the name (any case): the output is gzip-compressed. */
+/**
+ * `.gz` at the end of the name (any case): the output is gzip-compressed.
+ * @example wantsGzip('fixed.pcap.GZ') // true
+ */
 export function wantsGzip(path: string): boolean {
   return /\.gz$/i.test(path);
 }
@@ -26,6 +29,7 @@ export function wantsGzip(path: string): boolean {
 /**
  * Open the destination: `-` is `stdout` (the caller's stream: core does no terminal I/O of its own),
  * a name ending in `.gz` is compressed, anything else is a plain file (created or truncated).
+ * @example const out = openOutput('-', process.stdout); await out.write(bytes); await out.close();
  */
 export function openOutput(path: string, stdout?: Writable): CaptureOutput {
   if (path === '-') {
