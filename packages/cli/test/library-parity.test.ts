@@ -21,6 +21,9 @@ import {
   showBackup,
 } from '@analyze/core';
 import { analyzeDumpFleet } from '@analyze/core/dump/fleet';
+import { analyzeEvents } from '@analyze/core/events';
+import { fixChecksums } from '@analyze/core/pcap/fix';
+import { corpusPath } from '../../core/test/helpers/corpus.js';
 import { main } from '../src/main.js';
 import { captureIo } from './helpers/io.js';
 
@@ -79,7 +82,34 @@ const esxiCases: Case[] = backups.flatMap((file): Case[] => [
   { argv: ['esxi', 'check'], file, lib: (i, name) => checkBackup(i, { name }) },
   { argv: ['esxi', 'restore-plan'], file, lib: (i, name) => restorePlan(i, { name }) },
 ]);
-const ALL: Case[] = [...psodCases, ...profilesCases, ...dumpCases, ...fleetCases, ...pcapCases, ...esxiCases];
+// --fix-checksums writes its copy to one scratch file (the report names it as typed: the same for both).
+const FIX_OUT = join(mkdtempSync(join(tmpdir(), 'parity-fix-')), 'fixed.pcap');
+const fixCases: Case[] = fixtures('pcap').map((file) => ({
+  argv: ['pcap', '--fix-checksums', FIX_OUT],
+  file,
+  lib: (i, name) => fixChecksums(i, FIX_OUT, { name, outputName: FIX_OUT }),
+}));
+/** One events input through the library, named `name` (bytes are streamed, as standard input is). */
+const eventsInput = (i: string | Buffer, name: string) =>
+  typeof i === 'string'
+    ? { name, path: i }
+    : {
+        name,
+        stream: (async function* () {
+          yield i;
+        })(),
+      };
+// The events fixtures made here, and every real log of the corpus (gzip-stored ones unpacked by corpusPath).
+const evtxCorpus = readdirSync(join(REPO, 'fixtures/corpus/evtx'))
+  .filter((n) => /\.evtx(\.gz)?$/.test(n))
+  .sort()
+  .map((n) => relative(REPO, corpusPath('evtx', n.replace(/\.gz$/, ''))));
+const eventsCases: Case[] = [...fixtures('events', (n) => n.endsWith('.evtx')), ...evtxCorpus].map((file) => ({
+  argv: ['events'],
+  file,
+  lib: (i, name) => analyzeEvents([eventsInput(i, name)]),
+}));
+const ALL: Case[] = [...psodCases, ...profilesCases, ...dumpCases, ...fleetCases, ...pcapCases, ...fixCases, ...esxiCases, ...eventsCases];
 
 describe('CLI --json equals the library call, for every command and fixture', () => {
   it.each(ALL.map((c) => [`${c.argv.join(' ')} ${c.file}`, c] as const))('%s', async (_label, c) => {
@@ -111,6 +141,13 @@ describe('CLI --json equals the library call, for every command and fixture', ()
     }
   });
 
+  it('events over several files and a folder: one document, files named as typed (FOLDER/name)', async () => {
+    const r = await cli(['events', 'fixtures/events', evtxCorpus[0]!, '--json']);
+    const lib = await analyzeEvents([eventsInput(at('fixtures/events'), 'fixtures/events'), eventsInput(at(evtxCorpus[0]!), evtxCorpus[0]!)]);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(lib)));
+    expect(lib.files.map((f) => f.file)).toEqual([...fixtures('events', (n) => n.endsWith('.evtx')), evtxCorpus[0]]);
+  });
+
   it('code, for known, unknown, wrapped and malformed codes', async () => {
     for (const code of ['0x800B0001', '0x12345678', '0x80070005', 'c0000374', '0x7E', 'ERROR_ACCESS_DENIED']) {
       const r = await cli(['code', code, '--json']);
@@ -129,6 +166,8 @@ describe('- reads standard input and gives the same report as the file', () => {
     ...dumpCases,
     ...pcapCases.filter((c) => /checksums-example|offload-broken|truncated-mid\.pcap\.gz|sections\.pcapng\.gz|garbage/.test(c.file)),
     ...esxiCases.filter((c) => /state-6\.7|configBundle-esx70|evil-absolute-path/.test(c.file)),
+    ...fixCases.filter((c) => /checksums-example|truncated-tail|mix\.pcapng\.gz|garbage/.test(c.file)),
+    ...eventsCases.filter((c) => !c.file.startsWith('node_modules') && /events\/|bad_chunk|no_crc32|malformed/.test(c.file)),
   ];
   it.each(picks.map((c) => [`${c.argv.join(' ')} - < ${c.file}`, c] as const))('%s', async (_label, c) => {
     const data = readFileSync(at(c.file));
@@ -193,13 +232,13 @@ describe('warnings: the JSON carries every warning the text shows, and --strict 
     const jsonCodes = (Array.isArray(doc) ? doc : [doc]).flatMap((d) => (d.warnings ?? []).map((w) => w.code));
     expect(jsonCodes).toEqual(stderrWarningCodes(text.err));
     if (jsonCodes.length === 0) return;
-    warned.add(x.argv[0] === 'esxi' ? `esxi ${x.argv[1]}` : x.argv[0]!);
+    warned.add(x.argv[0] === 'esxi' ? `esxi ${x.argv[1]}` : x.argv.includes('--fix-checksums') ? 'pcap --fix-checksums' : x.argv[0]!);
     const strict = await cli([...x.argv, '--strict'], x.stdin);
     expect(strict.exit).toBe(2);
     expect(strict.err).toMatch(/^analyze: /m);
   });
   it('every command that reads a file had a warning to escalate', () => {
-    expect([...warned].sort()).toEqual(['dump', 'esxi check', 'esxi diff', 'esxi restore-plan', 'esxi show', 'pcap', 'profiles', 'psod']);
+    expect([...warned].sort()).toEqual(['dump', 'esxi check', 'esxi diff', 'esxi restore-plan', 'esxi show', 'events', 'pcap', 'pcap --fix-checksums', 'profiles', 'psod']);
   });
 });
 
@@ -209,6 +248,11 @@ describe('usage errors with --json are JSON on stdout', () => {
     [['code', '--search', 'access', '--limit', 'x', '--json']],
     [['dump', 'fixtures/dump/analyze-v-d1-exampledrv.txt', '--timeout', '0', '--json']],
     [['pcap', '--jsno', 'x', '--json']],
+    [['dump', 'fixtures/dump/fleet', '--workers', 'x', '--json']],
+    [['dump', 'fixtures/dump/analyze-v-d1-exampledrv.txt', '--workers', '-3', '--json']],
+    [['dump', 'fixtures/dump/fleet', '--csv', '-', '--json']],
+    [['events', 'fixtures/events/value-types.evtx', '--records', '--json']],
+    [['pcap', 'fixtures/pcap/checksums-example.pcapng', '--fix-checksums', '-', '--json']],
   ])('%p', async (argv) => {
     const r = await cli(argv);
     expect(r.exit).toBe(2);

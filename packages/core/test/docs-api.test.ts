@@ -7,14 +7,21 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as fleet from '../src/dump/fleet/index.js';
+import * as events from '../src/events/index.js';
 import * as core from '../src/index.js';
+import * as pcapFix from '../src/pcap/fix/index.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 const DOC = fs.readFileSync(path.join(REPO, 'docs/api.md'), 'utf8');
 const BLOCKS = [...DOC.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 /** The modules an example may import, handed to it instead of a real `import`. */
-const MODULES: Record<string, unknown> = { '@analyze/core': core, 'node:assert/strict': assert, 'node:fs': fs, 'node:os': os, 'node:path': path };
+const MODULES: Record<string, unknown> = {
+  '@analyze/core': core,
+  '@analyze/core/dump/fleet': fleet,
+  '@analyze/core/pcap/fix': pcapFix,
+  '@analyze/core/events': events, 'node:assert/strict': assert, 'node:fs': fs, 'node:os': os, 'node:path': path };
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
 
 /** `import { a, b } from 'm'` / `import x from 'm'` -> reads from MODULES; relative paths made absolute to the repository. */
@@ -37,6 +44,11 @@ describe('docs/api.md', () => {
     const jobs = ['analyzeCapture', 'analyzeDump', 'showBackup', 'extractBackup', 'diffBackups', 'checkBackup', 'restorePlan', 'analyzePsod', 'lookupCode', 'searchCodes', 'analyzeProfiles'];
     for (const job of jobs) {
       expect(typeof (core as Record<string, unknown>)[job]).toBe('function');
+      expect(BLOCKS.some((b) => b.includes(`await ${job}(`))).toBe(true);
+    }
+    // The jobs that live in their area's module.
+    for (const [job, mod] of [['analyzeDumpFleet', fleet], ['fixChecksums', pcapFix], ['analyzeEvents', events]] as const) {
+      expect(typeof (mod as Record<string, unknown>)[job]).toBe('function');
       expect(BLOCKS.some((b) => b.includes(`await ${job}(`))).toBe(true);
     }
   });

@@ -3,7 +3,7 @@
  * turn the admin-relevant events into findings. Memory: one chunk per file plus bounded finding groups.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { AnalyzeError, Warnings, type Warning } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
@@ -16,8 +16,12 @@ import { UpdateDetector } from './findings/update.js';
 import { readEvtxFile, readEvtxStream, type EvtxReadResult } from './reader.js';
 import type { EvtxRecord } from './types.js';
 
-/** One input: a file or folder path, or a stream (stdin) with the name to show for it. */
-export type EventsInput = string | { name: string; stream: AsyncIterable<Uint8Array> };
+/**
+ * One input: a file or folder path, a path with the name to show for it (as the user typed it: a folder's
+ * logs are then shown as NAME/file.evtx), or a stream (stdin) with its name. Reports and warnings use the
+ * names, never the resolved paths.
+ */
+export type EventsInput = string | { name: string; path: string } | { name: string; stream: AsyncIterable<Uint8Array> };
 
 export interface AnalyzeEventsOptions {
   /** Turn the first warning into an error for that file. */
@@ -57,7 +61,10 @@ export interface EventsReport {
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
-/** The .evtx files of a folder (sorted by name), or the path itself when it is a file. */
+/**
+ * The .evtx files of a folder (sorted by name), or the path itself when it is a file.
+ * @example expandEventsPath('C:/Logs') // ['C:/Logs/Application.evtx', 'C:/Logs/System.evtx']
+ */
 export function expandEventsPath(path: string): string[] {
   let isDir = false;
   try {
@@ -76,6 +83,9 @@ export function expandEventsPath(path: string): string[] {
  * Read the event logs and find crashes, temporary profiles, Windows Update failures, service failures and
  * storage errors. Never throws for a damaged or unreadable file: it is listed with its error and the
  * records read before the damage still count. Records are passed to `onRecord` as they are read.
+ * @example
+ *   const r = await analyzeEvents([{ name: 'System.evtx', path: '/mnt/c/Windows/System32/winevt/Logs/System.evtx' }]);
+ *   r.findings.filter((f) => f.family === 'crash'); // bugchecks, unexpected restarts, application crashes
  */
 export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEventsOptions = {}): Promise<EventsReport> {
   const detectors: Detector[] = [new BugcheckDetector(), new UnexpectedRestartDetector(), new AppCrashDetector(), new ProfileDetector(), new UpdateDetector(), new ServiceDetector(), new StorageDetector()];
@@ -84,12 +94,15 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
   let records = 0;
 
   for (const input of inputs) {
-    const paths = typeof input === 'string' ? expandEventsPath(input) : [input.name];
-    if (paths.length === 0 && typeof input === 'string') {
-      files.push({ ...emptySummary(input), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
+    const path = typeof input === 'string' ? input : 'path' in input ? input.path : null;
+    const name = typeof input === 'string' ? input : input.name;
+    // Each log as [where to read it, the name reports use].
+    const logs = path === null ? [[name, name] as const] : expandEventsPath(path).map((p) => [p, shownName(p, path, name)] as const);
+    if (logs.length === 0) {
+      files.push({ ...emptySummary(name), error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } });
       continue;
     }
-    for (const file of paths) {
+    for (const [at, file] of logs) {
       const w = new Warnings(options.strict ?? false, file);
       const summary = emptySummary(file);
       const ring = new TimelineRing();
@@ -108,7 +121,7 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
       };
       let result: EvtxReadResult | null = null;
       try {
-        result = typeof input === 'string' ? readEvtxFile(file, onRecord, { warnings: w }) : await readEvtxStream(input.stream, onRecord, { warnings: w });
+        result = typeof input !== 'string' && 'stream' in input ? await readEvtxStream(input.stream, onRecord, { warnings: w }) : readEvtxFile(at, onRecord, { warnings: w });
       } catch (e) {
         if (!(e instanceof AnalyzeError)) throw e;
         summary.error = { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
@@ -143,6 +156,12 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
 /** Version of the `analyze events --json` document (docs/json-events.md); follows the project's report version. */
 export const EVENTS_SCHEMA_VERSION = REPORT_SCHEMA_VERSION;
 
+/** `log` (found under `path`) as the user named `path`: the folder's name joined to the file's. */
+function shownName(log: string, path: string, name: string): string {
+  if (log === path || name === path) return log === path ? name : log;
+  return join(name, relative(path, log));
+}
+
 function emptySummary(file: string): EventsFileSummary {
   return { file, records: 0, recordsDamaged: 0, chunks: 0, chunksSkipped: 0, chunksEmpty: 0, dirty: null, firstTime: null, lastTime: null, channels: [], computers: [], error: null };
 }
@@ -151,7 +170,10 @@ function worst(by: Record<Severity, number>): Severity | null {
   return (['critical', 'error', 'warning', 'info'] as const).find((s) => by[s] > 0) ?? null;
 }
 
-/** True when a finding of severity warning or above exists (the CLI's exit status 1). */
+/**
+ * True when a finding of severity warning or above exists (the CLI's exit status 1).
+ * @example if (hasProblem(await analyzeEvents(['System.evtx']))) process.exitCode = 1;
+ */
 export function hasProblem(report: EventsReport): boolean {
   return report.findings.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.warning);
 }
@@ -159,6 +181,7 @@ export function hasProblem(report: EventsReport): boolean {
 /**
  * One record as `--records` prints it (one JSON object per line, like evtx_dump): recordId, eventId,
  * qualifiers, level, time (ISO 8601 UTC, 7 fractional digits), provider, channel, computer, data.
+ * @example readEvtxFile('System.evtx', (r) => console.log(JSON.stringify(recordJson(r))));
  */
 export function recordJson(r: EvtxRecord): Record<string, unknown> {
   return { recordId: r.recordId, eventId: r.eventId, qualifiers: r.qualifiers, level: r.level, time: r.time, provider: r.provider, channel: r.channel, computer: r.computer, data: r.data };

@@ -11,7 +11,10 @@ export const FLAG_DIRTY = 0x1;
 export const FLAG_FULL = 0x2;
 export const FLAG_NO_CRC = 0x4;
 
-/** True when the bytes start with the `ElfFile\0` signature. */
+/**
+ * True when the bytes start with the `ElfFile\0` signature.
+ * @example isEvtxHeader(readHead('System.evtx', 8)) // true
+ */
 export function isEvtxHeader(b: Uint8Array): boolean {
   return b.length >= 8 && Buffer.from(b.buffer, b.byteOffset, 8).toString('latin1') === FILE_MAGIC;
 }
@@ -19,6 +22,7 @@ export function isEvtxHeader(b: Uint8Array): boolean {
 /**
  * Parse the 128 meaningful bytes of the file header. Returns null when the signature is missing
  * (not an EVTX file); field sanity is left to the caller, which warns.
+ * @example parseFileHeader(readHead('System.evtx', 4096))?.dirty // true for a log still open
  */
 export function parseFileHeader(b: Buffer): EvtxFileHeader | null {
   if (b.length < 128 || !isEvtxHeader(b)) return null;

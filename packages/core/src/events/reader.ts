@@ -18,7 +18,13 @@ export interface EvtxReadResult {
   stats: EvtxStats;
 }
 
-/** Push-style parser: feed it bytes in any slices; it calls onRecord for every record, chunk by chunk. */
+/**
+ * Push-style parser: feed it bytes in any slices; it calls onRecord for every record, chunk by chunk.
+ * @example
+ *   const p = new EvtxParser((r) => ids.push(r.eventId));
+ *   for await (const piece of socket) p.feed(piece);
+ *   const { stats } = p.end();
+ */
 export class EvtxParser {
   private readonly block = Buffer.alloc(CHUNK_SIZE);
   private fill = 0;
@@ -97,7 +103,10 @@ export class EvtxParser {
 /** Bytes read from disk at a time. */
 const READ_SIZE = 1 << 20;
 
-/** Read an .evtx file, calling onRecord for each record in file order. */
+/**
+ * Read an .evtx file, calling onRecord for each record in file order.
+ * @example readEvtxFile('System.evtx', (r) => r.eventId === 41 && console.log(r.time)).stats.records
+ */
 export function readEvtxFile(path: string, onRecord: (r: EvtxRecord) => void, opts: ReadOptions = {}): EvtxReadResult {
   const parser = new EvtxParser(onRecord, opts);
   const fd = openFile(path);
@@ -114,7 +123,10 @@ export function readEvtxFile(path: string, onRecord: (r: EvtxRecord) => void, op
   return parser.end();
 }
 
-/** Read an .evtx from a stream (stdin), chunk by chunk as the bytes arrive. */
+/**
+ * Read an .evtx from a stream (stdin), chunk by chunk as the bytes arrive.
+ * @example await readEvtxStream(process.stdin, (r) => console.log(r.recordId, r.provider));
+ */
 export async function readEvtxStream(stream: AsyncIterable<Uint8Array>, onRecord: (r: EvtxRecord) => void, opts: ReadOptions = {}): Promise<EvtxReadResult> {
   const parser = new EvtxParser(onRecord, opts);
   for await (const data of stream) parser.feed(data);

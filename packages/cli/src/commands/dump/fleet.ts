@@ -6,8 +6,10 @@ import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readHead } from '@analyze/core/io';
 import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core/dump/fleet';
+import { errorReport } from '@analyze/core/api/report';
+import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printable, printJson, reportError } from '../../output.js';
+import { printJson, printable, reportError } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
 import { renderFleet } from './fleet-render.js';
 
@@ -41,13 +43,24 @@ export function wantsFleet(args: FleetArgs, cwd: string): boolean {
   }
 }
 
-/** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */
-export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
+/**
+ * The fleet options' checks, usage errors like every other option's (so --json gets the JSON error
+ * document). Run before choosing the view, so a single dump does not silently take a bad value.
+ */
+export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
   const workers = args.workers;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= MAX_WORKERS)) {
-    ctx.io.err(`analyze: --workers must be a whole number from 0 to ${MAX_WORKERS} (got ${printable(String(workers))})\n`);
-    return EXIT_INVALID;
+    // yargs turns a non-number into NaN: name what the user typed, not NaN.
+    throw new UsageError(`--workers must be a whole number from 0 to ${MAX_WORKERS}${Number.isNaN(workers) ? '' : ` (got ${printable(String(workers))})`}`);
   }
+  const jsonOnStdout = ctx.json && (ctx.page === undefined || ctx.page.alsoJson);
+  if (args.csv === '-' && jsonOnStdout) throw new UsageError('--csv - and --json would both print on stdout: give --csv a file name');
+}
+
+/** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */
+export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
+  checkFleetOptions(args, ctx);
+  const workers = args.workers;
   const controller = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => controller.abort());
   const started = Date.now();
@@ -71,6 +84,8 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
       },
     });
   } catch (e) {
+    // The fleet's own failures (a bad path, a broken archive) are rows; what is thrown is the run's error.
+    if (ctx.json) printJson(ctx, errorReport(e));
     return reportError(ctx, e);
   } finally {
     ctx.progress.done();
@@ -79,7 +94,7 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
   if (args.csv !== undefined) {
     const csv = fleetCsv(report.rows);
     if (args.csv === '-') ctx.io.out(csv);
-    else writeFileSync(resolve(ctx.io.cwd, args.csv), csv);
+    else writeCsv(resolve(ctx.io.cwd, args.csv), csv, args.csv);
   }
   // --html: the fleet page, not the single-dump one (the command is `dump` either way).
   if (ctx.json) printJson(ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'dump fleet' } } : ctx, report);
@@ -92,4 +107,13 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
     return EXIT_INVALID;
   }
   return EXIT_OK;
+}
+
+/** The CSV file, or an AnalyzeError naming it as typed (not a bare Node error). */
+function writeCsv(path: string, csv: string, name: string): void {
+  try {
+    writeFileSync(path, csv);
+  } catch (e) {
+    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write the CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: name, cause: e });
+  }
 }

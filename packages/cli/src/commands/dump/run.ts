@@ -35,6 +35,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   }
   // Several dumps, a folder or an archive: the table and the causes (fleet.ts).
   const fleet = await import('./fleet.js');
+  fleet.checkFleetOptions(args, ctx);
   if (fleet.wantsFleet(args, ctx.io.cwd)) return fleet.runFleet(args, ctx);
   // Ctrl-C stops cdb and everything it started, then reports the interruption.
   const controller = new AbortController();

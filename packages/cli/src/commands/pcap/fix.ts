@@ -1,14 +1,16 @@
 /**
  * `analyze pcap IN --fix-checksums OUT [--fix-lengths]`: wiring only. The work is one core call
- * (`fixChecksums`, @analyze/core/pcap/fix); this turns its report into text or JSON and an exit code:
+ * (`fixChecksums`, @analyze/core/pcap/fix) on the shared runner, which prints its report (text or the
+ * JSON as core returns it, docs/json-pcap-fix.md) and gives the exit code:
  * 0 every wrong checksum fixed, 1 some packets left with checksums that could not be fixed (the report
  * says which and why), 2 unreadable or damaged input (the copy is still complete) or unwritable output.
  */
 import { resolve } from 'node:path';
 import { UsageError } from '@analyze/core/errors';
 import { fixChecksums, type FixChecksumsReport, type LeftReason } from '@analyze/core/pcap/fix';
-import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printJson, printable, reportError, reportWarnings } from '../../output.js';
+import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { printable } from '../../output.js';
+import { runEach } from '../../runner.js';
 
 export interface FixArgs {
   files: string[];
@@ -32,41 +34,29 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
   const out = args.fixChecksums;
   if (out === '') throw new UsageError('--fix-checksums needs the output file (or - for stdout)');
   if (out === '-' && ctx.json) throw new UsageError('--json and --fix-checksums - both write to stdout: give an output file');
-  const file = args.files[0]!;
-  let report: FixChecksumsReport;
-  try {
-    report = await fixChecksums(file === '-' ? '-' : resolve(ctx.io.cwd, file), out === '-' ? '-' : resolve(ctx.io.cwd, out), {
-      fixLengths: args.fixLengths === true,
-      strict: ctx.strict,
-      stdout: process.stdout,
-      stdin: ctx.io.stdin(),
-      ...(args.limit === undefined ? {} : { limit: args.limit }),
-      onProgress: (read, total) => ctx.progress.update(`${file}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
-    });
-  } catch (e) {
-    ctx.progress.done();
-    return reportError(ctx, e, file);
-  }
-  ctx.progress.done();
-  const shown = { ...report, input: file, output: out };
-  const left = Object.values(report.left).reduce((a, b) => a + b, 0);
-  if (ctx.json) {
-    printJson(ctx, {
-      ...shown,
-      warnings: report.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.offset === undefined ? {} : { offset: w.offset }) })),
-      ...(report.error === undefined ? {} : { error: report.error.toJSON() }),
-    });
-  } else {
-    // With the capture on stdout, the report goes to stderr.
-    const say = out === '-' ? ctx.io.err : ctx.io.out;
-    if (!ctx.quiet || out !== '-') say(renderFix(shown, left));
-    reportWarnings(ctx, report.warnings.map((w) => ({ ...w, file })));
-  }
-  if (report.error) {
-    report.error.file = file;
-    return ctx.json ? EXIT_INVALID : reportError(ctx, report.error, file);
-  }
-  return left > 0 ? EXIT_PROBLEM : EXIT_OK;
+  return runEach<FixChecksumsReport>(ctx, args.files, {
+    analyze: (input, name) =>
+      fixChecksums(input, out === '-' ? '-' : resolve(ctx.io.cwd, out), {
+        name,
+        outputName: out,
+        fixLengths: args.fixLengths === true,
+        strict: ctx.strict,
+        stdout: process.stdout,
+        ...(args.limit === undefined ? {} : { limit: args.limit }),
+        onProgress: (read, total) => ctx.progress.update(`${name}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
+      }),
+    exitCode: (r) => (leftCount(r) > 0 ? EXIT_PROBLEM : EXIT_OK),
+    render: (r) => {
+      // With the capture on stdout, the report goes to stderr.
+      if (out !== '-') return renderFix(r, leftCount(r));
+      if (!ctx.quiet) ctx.io.err(renderFix(r, leftCount(r)));
+      return '';
+    },
+  });
+}
+
+function leftCount(r: FixChecksumsReport): number {
+  return Object.values(r.left).reduce((a, b) => a + b, 0);
 }
 
 function renderFix(r: FixChecksumsReport, left: number): string {

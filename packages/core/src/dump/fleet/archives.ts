@@ -39,7 +39,10 @@ export type ArchiveItem =
 /** A function deciding from a member's first bytes whether to read it whole (dumps) or skip it. */
 export type Sniffer = (head: Uint8Array) => boolean;
 
-/** The archive kind from the first 512 bytes, or null. */
+/**
+ * The archive kind from the first 512 bytes, or null.
+ * @example detectArchive(readHead('dumps.zip', 512)) // 'zip'
+ */
 export function detectArchive(head: Uint8Array): ArchiveKind | null {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
   if (isGzip(head)) return 'tgz';
@@ -51,6 +54,7 @@ export function detectArchive(head: Uint8Array): ArchiveKind | null {
 /**
  * Why a member name is unsafe (it would escape a folder it was extracted to), or null. We never extract,
  * but such a name is a sign of a crafted archive and would mislead in the table, so the member is not read.
+ * @example unsafeMemberName('../etc/passwd') // 'a ".." component'; unsafeMemberName('dumps/a.dmp') // null
  */
 export function unsafeMemberName(name: string): string | null {
   const n = name.replace(/\\/g, '/');

@@ -31,7 +31,10 @@ export interface WalkLimits {
   maxArchiveEntries?: number;
 }
 
-/** A dump or saved analysis, from its first bytes. */
+/**
+ * A dump or saved analysis, from its first bytes.
+ * @example looksLikeDump(Buffer.from('PAGEDU64')) // true (a 64-bit kernel dump)
+ */
 export function looksLikeDump(head: Uint8Array): boolean {
   return detectDumpFormat(head) !== null || looksLikeAnalyzeText(head);
 }
@@ -39,6 +42,7 @@ export function looksLikeDump(head: Uint8Array): boolean {
 /**
  * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
  * followed, links to folders are not (no loops).
+ * @example for await (const item of walkInputs(['C:/Windows/Minidump'], (p) => resolve(p))) console.log(item);
  */
 export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
   for (const given of paths) {

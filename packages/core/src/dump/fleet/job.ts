@@ -19,7 +19,12 @@ const MAGIC_BYTES = 8;
 /** The options a job needs: plain data, so they cross to a worker thread unchanged. */
 export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 'symbols' | 'timeoutMs' | 'strict' | 'env'>;
 
-/** Analyse one input. Never throws: a file that cannot be read is a row with its error. */
+/**
+ * Analyse one input. Never throws: a file that cannot be read is a row with its error.
+ * @example
+ *   const r = await runFleetJob({ kind: 'path', path: '/dumps/a.dmp', display: 'a.dmp', folder: '.' }, { engine: 'native' });
+ *   if (r.status === 'dump') console.log(r.row.code, r.row.culprit);
+ */
 export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Promise<FleetJobResult> {
   try {
     if (input.kind === 'path') {

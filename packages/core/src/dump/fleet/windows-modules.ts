@@ -24,7 +24,10 @@ const WINDOWS_USER = [
 ];
 const WINDOWS_MODULES = new Set([...WINDOWS_KERNEL, ...WINDOWS_USER]);
 
-/** True when the module name (path, `(unloaded)` suffix and case ignored) is one Windows ships. */
+/**
+ * True when the module name (path, `(unloaded)` suffix and case ignored) is one Windows ships.
+ * @example isWindowsModule('\\SystemRoot\\system32\\ntoskrnl.exe') // true; isWindowsModule('acmefilt.sys') // false
+ */
 export function isWindowsModule(name: string): boolean {
   const base = name.replace(/ \(unloaded\)$/, '').replace(/^.*[\\/]/, '').toLowerCase();
   // cdb names the kernel `nt` and drivers by module name without extension.

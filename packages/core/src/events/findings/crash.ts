@@ -16,7 +16,10 @@ function bugcheckName(code: number): string | null {
   return interpretAs('bugcheck', code).name;
 }
 
-/** BugCheck 1001 param1: `0x0000009f (0x0000000000000003, 0x..., 0x..., 0x...)`. */
+/**
+ * BugCheck 1001 param1: `0x0000009f (0x0000000000000003, 0x..., 0x..., 0x...)`.
+ * @example parseBugcheckText('0x0000009f (0x3, 0x0, 0x0, 0x0)') // { code: 0x9f, parameters: ['0x3', '0x0', '0x0', '0x0'] }
+ */
 export function parseBugcheckText(s: string): { code: number; parameters: string[] } | null {
   const m = /^\s*0x([0-9a-f]{1,8})\s*\(([^)]*)\)/i.exec(s);
   if (!m) return null;

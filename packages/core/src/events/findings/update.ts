@@ -6,7 +6,10 @@ import { Groups, refOf, type Detector, type EventFinding } from './types.js';
 const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
 const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
 
-/** The most useful reading of an update error code: a Windows Update or HRESULT entry with a remedy first. */
+/**
+ * The most useful reading of an update error code: a Windows Update or HRESULT entry with a remedy first.
+ * @example interpretUpdateCode('0x80070005')?.name // 'E_ACCESSDENIED'
+ */
 export function interpretUpdateCode(code: string): Interpretation | null {
   let found: Interpretation[];
   try {

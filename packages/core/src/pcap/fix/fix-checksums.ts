@@ -8,6 +8,8 @@
  */
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { inputName, isStream, type Input } from '../../api/input.js';
+import { errorJson, type ErrorJson } from '../../api/report.js';
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../../report.js';
 import { detect, READ_BUFFER_SIZE } from '../analyze.js';
@@ -36,10 +38,12 @@ export type LeftReason =
   /** With fixLengths: a length of 0 over more than 65,535 bytes (BIG TCP): no length field can describe it (its checksums are still fixed). */
   | 'length-too-long';
 
+/** The report of `fixChecksums` (`analyze pcap IN --fix-checksums OUT --json`), field by field in docs/json-pcap-fix.md. */
 export interface FixChecksumsReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** The input as named (`name`; `-` for standard input). */
   input: string;
-  /** The destination as given (`-`: stdout). */
+  /** The destination as named (`outputName`; `-`: stdout). */
   output: string;
   format: 'pcap' | 'pcapng' | undefined;
   gzipIn: boolean;
@@ -60,12 +64,17 @@ export interface FixChecksumsReport {
   /** The first left packets (1-based frame numbers, as in Wireshark), up to `limit`. */
   leftFrames: { frame: number; reason: LeftReason }[];
   leftFramesTruncated: boolean;
+  /** `{code, message, file, offset?}`, named after the input. */
   warnings: Warning[];
   /** Set when the input was damaged: packets before the damage were fixed, the rest copied unchanged. */
-  error?: AnalyzeError;
+  error?: ErrorJson;
 }
 
 export interface FixChecksumsOptions {
+  /** The input's name in the report, warnings and errors (as the user typed it). Default: the path, `-` for a stream. */
+  name?: string;
+  /** The output's name in the report and errors. Default: `output` itself. */
+  outputName?: string;
   /** Also set the IPv4 total length / IPv6 payload length of TSO/LSO super-frames whose field is 0. */
   fixLengths?: boolean;
   /** Warnings (a damaged tail) become errors. */
@@ -74,28 +83,44 @@ export interface FixChecksumsOptions {
   limit?: number;
   /** The stream for output `-`. */
   stdout?: Writable;
-  /** The stream for input `-` (plain or gzip). */
+  /** The stream for input `-` (plain or gzip); a stream can also be passed as `input` itself. */
   stdin?: AsyncIterable<Uint8Array>;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 /**
- * Copy `input` to `output` with every wrong IPv4/TCP/UDP checksum recomputed, in constant memory.
- * Only packets with a wrong checksum change, and in them only the checksum bytes (and the length
- * fields, with `fixLengths`). Returns what was fixed and what was left, and why. Throws only when the
- * input cannot be opened or the output cannot be written; a damaged input is reported in `error`.
- * `-` reads `opts.stdin` / writes `opts.stdout` (core does no terminal I/O of its own).
+ * Copy `input` (a path, bytes or a stream) to `output` with every wrong IPv4/TCP/UDP checksum recomputed,
+ * in constant memory. Only packets with a wrong checksum change, and in them only the checksum bytes (and
+ * the length fields, with `fixLengths`). Returns the documented report (docs/json-pcap-fix.md): what was
+ * fixed and what was left, and why. Throws only when the input cannot be opened or the output cannot be
+ * written (the error names `name` or `outputName`); a damaged input is reported in `error`.
+ * Output `-` writes `opts.stdout`, input `-` reads `opts.stdin` (core does no terminal I/O of its own).
+ * @example
+ *   const r = await fixChecksums('offload.pcapng', 'fixed.pcapng');
+ *   r.fixed; // { ipv4: 0, tcp: 12, udp: 3 }
  */
-export async function fixChecksums(input: string, output: string, opts: FixChecksumsOptions = {}): Promise<FixChecksumsReport> {
-  if (output !== '-' && input !== '-' && resolve(input) === resolve(output)) {
+export async function fixChecksums(input: Input, output: string, opts: FixChecksumsOptions = {}): Promise<FixChecksumsReport> {
+  const name = inputName(input, opts.name);
+  const outputName = opts.outputName ?? output;
+  try {
+    return await fixNamed(input, output, name, outputName, opts);
+  } catch (e) {
+    // The library opens the paths it was given; messages name the files as the user typed them.
+    if (e instanceof AnalyzeError) e.file = e.file === output ? outputName : name;
+    throw e;
+  }
+}
+
+async function fixNamed(input: Input, output: string, name: string, outputName: string, opts: FixChecksumsOptions): Promise<FixChecksumsReport> {
+  if (output !== '-' && typeof input === 'string' && input !== '-' && resolve(input) === resolve(output)) {
     throw new AnalyzeError('FILE_UNWRITABLE', 'the output would overwrite the input: write to another file', { file: output });
   }
   const limit = opts.limit ?? DEFAULT_LEFT_LIMIT;
-  const warnings = new Warnings(opts.strict ?? false, input);
+  const warnings = new Warnings(opts.strict ?? false, name);
   const report: FixChecksumsReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    input,
-    output,
+    input: name,
+    output: outputName,
     format: undefined,
     gzipIn: false,
     gzipOut: false,
@@ -110,8 +135,9 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
     leftFramesTruncated: false,
     warnings: warnings.list,
   };
-  if (input === '-' && opts.stdin === undefined) throw new AnalyzeError('FILE_UNREADABLE', 'input "-" (stdin) needs a stream to read from', { file: input });
-  const source = input === '-' ? streamSource(opts.stdin!, input) : openSource(input);
+  if (input === '-' && opts.stdin === undefined) throw new AnalyzeError('FILE_UNREADABLE', 'input "-" (stdin) needs a stream to read from', { file: name });
+  const stream = input === '-' ? opts.stdin! : isStream(input) ? input : input instanceof Uint8Array ? oneChunk(input) : undefined;
+  const source = stream ? streamSource(stream, name) : openSource(input as string);
   let out;
   try {
     out = openOutput(output, opts.stdout);
@@ -155,7 +181,7 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
         if (!reader) {
           if (end < 4 && got > 0) continue;
           if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: 0 });
-          reader = detect(buf, dv, onPacket, input);
+          reader = detect(buf, dv, onPacket, name);
           report.format = reader.format;
         }
         const before = start;
@@ -180,8 +206,7 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
       }
     } catch (e) {
       if (writeError !== undefined) throw writeError;
-      report.error = e instanceof AnalyzeError ? e : new AnalyzeError('PCAP_INTERNAL', `internal error: ${(e as Error).message}`, { file: input, cause: e });
-      report.error.file ??= input;
+      report.error = errorJson(e);
     }
     // The damaged or incomplete rest is copied unchanged, so that the copy is complete.
     await write(start, end);
@@ -208,8 +233,13 @@ export async function fixChecksums(input: string, output: string, opts: FixCheck
   report.frames = frame;
   report.bytesRead = base;
   report.bytesWritten = out.written;
-  if (reader === undefined && report.error === undefined) report.error = new AnalyzeError('PCAP_TOO_SHORT', 'empty file: not a capture', { file: input, offset: 0 });
+  if (reader === undefined && report.error === undefined) report.error = { code: 'PCAP_TOO_SHORT', message: 'empty file: not a capture', offset: 0 };
   return report;
+}
+
+/** Bytes in memory as a stream of one chunk (the copy streams whatever it is given). */
+async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
 }
 
 /** Patches one packet at a time in the read buffer. */

@@ -18,7 +18,10 @@ export interface CaptureOutput {
   readonly written: number;
 }
 
-/** `.gz` at the end of the name (any case): the output is gzip-compressed. */
+/**
+ * `.gz` at the end of the name (any case): the output is gzip-compressed.
+ * @example wantsGzip('fixed.pcap.GZ') // true
+ */
 export function wantsGzip(path: string): boolean {
   return /\.gz$/i.test(path);
 }
@@ -26,6 +29,7 @@ export function wantsGzip(path: string): boolean {
 /**
  * Open the destination: `-` is `stdout` (the caller's stream: core does no terminal I/O of its own),
  * a name ending in `.gz` is compressed, anything else is a plain file (created or truncated).
+ * @example const out = openOutput('-', process.stdout); await out.write(bytes); await out.close();
  */
 export function openOutput(path: string, stdout?: Writable): CaptureOutput {
   if (path === '-') {
@@ -42,7 +46,7 @@ export function openOutput(path: string, stdout?: Writable): CaptureOutput {
   try {
     fd = openSync(path, 'w');
   } catch (e) {
-    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, cause: e });
+    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
   }
   let written = 0;
   return {
@@ -70,7 +74,7 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
   };
   stream.on('error', onError);
   file?.on('error', onError);
-  const fail = (e: Error) => new AnalyzeError('FILE_UNWRITABLE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { file: path, cause: e });
+  const fail = (e: Error) => new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? e.message})`, { file: path, cause: e });
   return {
     gzip,
     get written() {

@@ -27,6 +27,10 @@ const NAMES: Record<number, string> = {
   11: 'REG_QWORD',
 };
 
+/**
+ * The REG_* name of a registry value type, or its number in hex when unknown.
+ * @example valueTypeName(7) // 'REG_MULTI_SZ'; valueTypeName(0x20) // '0x20'
+ */
 export function valueTypeName(type: number): string {
   return NAMES[type] ?? `0x${type.toString(16)}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { diffLines } from '../../../src/esxi/diff/text.js';
-import { isSecretField, redactText } from '../../../src/esxi/redact.js';
+import { isSecretField, redactText } from '../../../src/esxi/secrets.js';
 import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
 import { diffEsxConf } from '../../../src/esxi/diff/esxconf.js';
 
