@@ -77,6 +77,26 @@ for (const args of [['esxi', 'show', '--json', at('all4.tgz')], ['esxi', 'show',
   if (!(r.mb <= BUDGET_MB)) over = true;
   rows.push(`| esxi show${args.includes('--json') ? ' --json' : ''} (4 files of 100,000 lines) | | | ${r.mb.toFixed(0)} MB (exit ${r.status}, ${r.s.toFixed(1)} s) |`);
 }
+// profiles holds its input whole: a hive at its 160 MiB cap and far over it, a .reg at its 12 MiB cap (a
+// ProfileList plus unrelated keys, and nothing but ProfileList subkeys: the 10,000-entry cut) and over it.
+// Made in a child process: a child's peak RSS starts from its parent's at fork, so this one stays small.
+const genUrl = new URL('../fixtures/gen/big-inputs.mjs', import.meta.url).href;
+const profileRows = [
+  ['hive of 160 MiB (at the cap)', 'cap.hive', 'bigHive(160 * MiB)'],
+  ['hive of 300 MB (refused)', 'big.hive', 'bigHive(300e6)'],
+  ['.reg of 12 MiB (at the cap)', 'cap.reg', 'bigReg(12 * MiB - 1000)'],
+  ['.reg of 12 MiB, 88,000 ProfileList subkeys', 'list.reg', 'profileListReg(88_000)'],
+  ['.reg of 300 MB (refused)', 'big.reg', 'bigReg(300e6)'],
+];
+for (const [what, name, make] of profileRows) {
+  const gen = spawnSync(process.execPath, ['--input-type=module', '-e', `import { writeFileSync } from 'node:fs'; import { bigHive, bigReg, profileListReg } from ${JSON.stringify(genUrl)}; const MiB = 1024 * 1024; writeFileSync(${JSON.stringify(at(name))}, ${make});`], { stdio: 'inherit' });
+  if (gen.status !== 0) throw new Error(`could not make ${name}`);
+  const r = measure(['profiles', '--json', at(name)]);
+  rmSync(at(name));
+  if (!(r.mb <= BUDGET_MB)) over = true;
+  process.stderr.write(`profiles ${what}: ${r.mb.toFixed(0)} MB\n`);
+  rows.push(`| profiles, ${what} | | | ${r.mb.toFixed(0)} MB (exit ${r.status}${r.code ? ` ${r.code}` : ''}, ${r.s.toFixed(1)} s) |`);
+}
 const c = measure(['code', '--json', 'x'.repeat(100_000)]);
 rows.push(`| code | n/a (no file input) | n/a | ${c.mb.toFixed(0)} MB for a 100,000-character argument (exit ${c.status}) |`);
 console.log(`| command | 1 GiB-inflating gzip | 62 MB text of short lines | 100,000-line config |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);

@@ -16,12 +16,12 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (args.includes('--help')) {
-  process.stdout.write('npm run fuzz -- [--format pcap,dump,esxi,psod,profiles,code] [--cases 100000] [--seed N] [--minutes 60]\n');
+  process.stdout.write('npm run fuzz -- [--format pcap,dump,esxi,psod,profiles,code,events,fleet,fixsums] [--cases 100000] [--seed N] [--minutes 60]\n');
   process.exit(0);
 }
 const env = {
   ...process.env,
-  FUZZ_FORMAT: opt('format') ?? 'pcap,dump,esxi,psod,profiles,code',
+  FUZZ_FORMAT: opt('format') ?? 'pcap,dump,esxi,psod,profiles,code,events,fleet,fixsums',
   FUZZ_CASES: opt('cases') ?? '100000',
   FUZZ_SEED: opt('seed') ?? String(Math.floor(Math.random() * 1_000_000)),
   FUZZ_BUDGET_MS: String(Number(opt('minutes') ?? 24 * 60) * 60_000),

@@ -14,9 +14,12 @@ export const SIZE_CAPS = {
   esxi: 32 * MiB,
   /** psod texts (MAX_PSOD_INPUT). */
   psod: 64 * MiB,
-  /** profiles hives and .reg exports (MAX_PROFILES_INPUT). */
-  profiles: 1024 * MiB,
+  /** profiles hives (MAX_PROFILES_INPUT: a hive is held whole, within the 256 MB budget). */
+  profiles: 160 * MiB,
 } as const;
+
+/** profiles .reg exports (MAX_PROFILES_REG_INPUT: decoding and splitting the text costs about 5x its size). */
+export const PROFILES_REG_CAP = 12 * MiB;
 
 const size = (bytes: number) => (bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`);
 
@@ -24,6 +27,7 @@ const size = (bytes: number) => (bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} 
 export function inputHelp(what: string, command: keyof typeof SIZE_CAPS): string {
   const cap = SIZE_CAPS[command];
   if (command === 'pcap') return `${what}, or - for standard input. Size cap: none (read as a stream, memory stays flat)`;
+  if (command === 'profiles') return `${what}, or - for standard input. Size cap: ${size(cap!)} for a hive, ${size(PROFILES_REG_CAP)} for a .reg export (files and standard input alike)`;
   if (command === 'dump') return `${what}, or - for standard input. Size cap: ${size(cap!)} for standard input (a file is read in place, any size)`;
   return `${what}, or - for standard input. Size cap: ${size(cap!)} (files and standard input alike)`;
 }

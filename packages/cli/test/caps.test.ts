@@ -2,14 +2,21 @@ import { describe, expect, it } from '@jest/globals';
 import { MAX_DUMP_STREAM_INPUT } from '@analyze/core/api/dump';
 import { MAX_INPUT_BYTES } from '@analyze/core/esxi';
 import { MAX_PSOD_INPUT } from '@analyze/core/psod';
-import { MAX_PROFILES_INPUT } from '@analyze/core/windows';
-import { SIZE_CAPS } from '../src/caps.js';
+import { MAX_PROFILES_INPUT, MAX_PROFILES_REG_INPUT } from '@analyze/core/windows';
+import { PROFILES_REG_CAP, SIZE_CAPS } from '../src/caps.js';
 import { main } from '../src/main.js';
 import { captureIo } from './helpers/io.js';
 
 describe('size caps in --help', () => {
   it('are the library caps', () => {
     expect(SIZE_CAPS).toEqual({ pcap: undefined, dump: MAX_DUMP_STREAM_INPUT, esxi: MAX_INPUT_BYTES, psod: MAX_PSOD_INPUT, profiles: MAX_PROFILES_INPUT });
+    expect(PROFILES_REG_CAP).toBe(MAX_PROFILES_REG_INPUT);
+  });
+
+  it('profiles --help names both of its caps', async () => {
+    const io = captureIo({ env: {} });
+    expect(await main(['profiles', '--help'], io)).toBe(0);
+    expect(io.stdout.replace(/\s+/g, ' ')).toContain('Size cap: 160 MiB for a hive, 12 MiB for a .reg export');
   });
 
   it.each([['pcap'], ['dump'], ['psod'], ['profiles'], ['esxi', 'show'], ['esxi', 'extract'], ['esxi', 'diff'], ['esxi', 'check'], ['esxi', 'restore-plan']])(

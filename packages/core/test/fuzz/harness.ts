@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isAnalyzeError } from '../../src/errors.js';
 import { mutate, Rng } from './mutate.js';
-import { Scratch, TARGETS } from './targets.js';
+import { prepareTargets, Scratch, TARGETS } from './targets.js';
 
 /** Each case must finish within this (CPU time of this process: the machine may be shared). */
 export const CASE_LIMIT_MS = 2000;
@@ -45,6 +45,7 @@ const used = () => {
 /** Runs one input through the format's entry points; undefined when the contract holds, else why not. */
 export async function checkContract(format: string, input: Buffer, scratch: Scratch, baseline: number): Promise<string | undefined> {
   const target = TARGETS[format]!;
+  await prepareTargets();
   const t = cpuMs();
   let report: unknown;
   try {
@@ -96,6 +97,7 @@ export async function fuzz(format: string, opts: { seed: number; cases: number; 
   const target = TARGETS[format];
   if (!target) throw new Error(`unknown format ${format}; one of ${Object.keys(TARGETS).join(', ')}`);
   const rng = new Rng(opts.seed);
+  await prepareTargets();
   const seeds = target.seeds();
   const scratch = new Scratch();
   const stop = Date.now() + opts.budgetMs;

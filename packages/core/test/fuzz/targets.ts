@@ -3,10 +3,11 @@
  * small builders), the mutations that fit it, and the core entry point(s) of each command that reads it,
  * called in-process exactly as the CLI calls them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { lookupCode, searchCodes } from '../../src/codes/index.js';
 import { analyzeDump } from '../../src/dump/index.js';
 import { analyzeNativeBuffer } from '../../src/dump/native/index.js';
@@ -20,6 +21,12 @@ import { showBackup } from '../../src/esxi/show.js';
 import { analyzeCapture } from '../../src/pcap/analyze.js';
 import { analyzePsod, psodText } from '../../src/psod/index.js';
 import { analyzeProfiles } from '../../src/windows/profiles/analyze.js';
+import { analyzeDumpFleet, detectArchive } from '../../src/dump/fleet/index.js';
+import { analyzeEvents, recordJson } from '../../src/events/index.js';
+import { fixChecksums } from '../../src/pcap/fix/index.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { ARCHIVE } from './mutate-archive.js';
+import { EVTX } from './mutate-evtx.js';
 import { BINARY, bombWithinCap, regzip, TEXT, type Mutation } from './mutate.js';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/', import.meta.url));
@@ -40,6 +47,10 @@ export class Scratch {
     const p = join(this.dir, `${name}-${this.n++ % 8}`);
     writeFileSync(p, data);
     return p;
+  }
+  /** Every file under the scratch folder (to see what a call wrote). */
+  listing(): string[] {
+    return (readdirSync(this.dir, { recursive: true }) as string[]).sort();
   }
   folder(): string {
     const p = join(this.dir, `out-${this.n++}`);
@@ -100,6 +111,63 @@ function kernelDump(): Buffer {
 
 let esxiBase: ParsedBackup | undefined;
 
+/** A ustar archive of (name, data) members (the fleet seeds; node has no tar writer). */
+function makeTar(members: { name: string; data: Buffer }[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const m of members) {
+    const h = Buffer.alloc(512);
+    h.write(m.name, 0, 'latin1');
+    h.write('0000644\0', 100, 'latin1');
+    h.write(`${m.data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write('0', 156, 'latin1');
+    h.write('ustar\u000000', 257, 'latin1');
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const c of h) sum += c;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    parts.push(h, m.data, Buffer.alloc((512 - (m.data.length % 512)) % 512));
+  }
+  return Buffer.concat([...parts, Buffer.alloc(1024)]);
+}
+
+let zipWriter: ((m: { name: string; data: Buffer; deflate?: boolean }[]) => Buffer) | undefined;
+
+/** Small zip and tgz fleets: two PCs' minidumps and a kernel dump, stored and deflated, a nested .tgz in a .zip. */
+async function fleetSeeds(): Promise<Buffer[]> {
+  zipWriter ??= ((await import(join(fixtures, 'gen', 'dump', 'zip.mjs'))) as { makeZip: typeof zipWriter }).makeZip;
+  const members = [
+    { name: 'PC1/Minidump/120125-1.dmp', data: minidump() },
+    { name: 'PC2/MEMORY.DMP', data: kernelDump() },
+    { name: 'PC2/notes.txt', data: Buffer.from('not a dump\n') },
+  ];
+  const tgz = gzipSync(makeTar(members));
+  return [
+    zipWriter!(members),
+    zipWriter!(members.map((m) => ({ ...m, deflate: false }))),
+    zipWriter!([...members, { name: 'inner.tgz', data: tgz, deflate: false }]),
+    tgz,
+    makeTar(members),
+  ];
+}
+let fleetSeedList: Buffer[] = [];
+
+/** Every .evtx the repository holds that is small enough to mutate thousands of times (the gzip-stored corpus unpacked). */
+function eventSeeds(): Buffer[] {
+  const corpus = ['fukusuket__Microsoft-Windows-User_Profile_Service%4Operational.evtx', 'omerbenamram__Application_no_crc32.evtx', 'omerbenamram__Security_short_selected.evtx', 'williballenthin__dns_log_malformed.evtx', 'sans-blue-team__metasploit-psexec-powershell-target-system.evtx', 'log2timeline__System2.evtx', 'omerbenamram__sample_with_a_bad_chunk_magic.evtx'];
+  return [...['application-temp-profile.evtx', 'system-crash-storage-update.evtx', 'value-types.evtx'].map((n) => fx('events', n)), ...corpus.map((n) => readFileSync(corpusPath('evtx', n)))];
+}
+
+/** The length of a capture once inflated, or undefined when it does not inflate whole. */
+function plainLength(input: Buffer): number | undefined {
+  if (input.length < 2 || input[0] !== 0x1f || input[1] !== 0x8b) return input.length;
+  try {
+    return gunzipSync(input, { maxOutputLength: 64 * 1024 * 1024 }).length;
+  } catch {
+    return undefined;
+  }
+}
+
 export const TARGETS: Record<string, Target> = {
   pcap: {
     seeds: () => ['clean.pcap', 'offload-broken.pcap', 'wire-corruption.pcapng', 'offload-zero-flags.pcapng'].map((n) => fx('pcap', 'scenarios', n)).concat([fx('pcap', 'reader', 'sections.pcapng'), fx('pcap', 'reader', 'edge-cases.pcap')]),
@@ -137,6 +205,65 @@ export const TARGETS: Record<string, Target> = {
     mutations: [...BINARY, ...TEXT],
     run: async (input) => analyzeProfiles(input, { file: 'fuzz' }),
   },
+  events: {
+    seeds: eventSeeds,
+    mutations: EVTX,
+    run: async (input, s) => {
+      const path = s.file(input, 'log.evtx');
+      const shown: unknown[] = [];
+      const report = await analyzeEvents([path, { name: 'stdin', stream: chunked(input) }], { onRecord: (r) => void (shown.length < 20 && shown.push(recordJson(r))) });
+      return [report, shown, await analyzeEvents([path], { strict: true })];
+    },
+  },
+  fleet: {
+    seeds: () => fleetSeedList,
+    mutations: ARCHIVE,
+    run: async (input, s) => {
+      const before = s.listing();
+      const kind = detectArchive(input.subarray(0, 512)) ?? 'zip';
+      const path = s.file(input, `fleet.${kind}`);
+      // os.tmpdir() follows TMPDIR: a scratch folder of its own shows any temporary file the reader makes
+      const tmp = s.folder();
+      const savedTmp = process.env['TMPDIR'];
+      process.env['TMPDIR'] = tmp;
+      let report;
+      try {
+        report = await analyzeDumpFleet([path], { engine: 'native', workers: 0, cwd: tmp });
+      } finally {
+        if (savedTmp === undefined) delete process.env['TMPDIR'];
+        else process.env['TMPDIR'] = savedTmp;
+      }
+      const wrote = s.listing().filter((f) => !before.includes(f) && f !== relative(s.dir, path));
+      if (wrote.length > 0) throw new Error(`the fleet reader wrote to disk: ${wrote.join(', ')}`);
+      return report;
+    },
+  },
+  fixsums: {
+    seeds: () => ['clean.pcap', 'offload-broken.pcap', 'offload-zero-flags.pcapng', 'offload-artifact.pcap'].map((n) => fx('pcap', 'scenarios', n)).concat([fx('pcap', 'reader', 'sections.pcapng'), fx('pcap', 'reader', 'edge-cases.pcap'), fx('pcap', 'reader', 'truncated-tail.pcap')]),
+    mutations: [...BINARY, regzip(BINARY)],
+    run: async (input, s) => {
+      const src = s.file(input, 'capture');
+      const out = join(s.folder(), 'fixed.pcap');
+      mkdirSync(dirname(out));
+      const before = s.listing();
+      let report;
+      let got = -1;
+      try {
+        report = await fixChecksums(src, out, { fixLengths: true, limit: 50 });
+        got = existsSync(out) ? statSync(out).size : -1;
+      } finally {
+        const outName = relative(s.dir, out);
+        const wrote = s.listing().filter((f) => !before.includes(f) && f !== outName && !outName.startsWith(f));
+        s.clean(dirname(out));
+        if (wrote.length > 0) throw new Error(`fixChecksums wrote more than its output: ${wrote.join(', ')}`);
+      }
+      // packets after the damage are copied unchanged, so the output is as long as the (inflated) input
+      const want = plainLength(input);
+      if (report.bytesWritten !== got) throw new Error(`the report says ${report.bytesWritten} bytes written, the file holds ${got}`);
+      if (want !== undefined && got !== want) throw new Error(`output is ${got} bytes, input ${want}${report.error ? ` (damage: ${report.error.message})` : ''}`);
+      return report;
+    },
+  },
   code: {
     seeds: () => ['0xC0000005', 'STATUS_ACCESS_VIOLATION', '80070005', 'E_ACCESSDENIED', 'bugcheck 0xD1', '-1073741819'].map((t) => Buffer.from(t)),
     mutations: [...TEXT],
@@ -146,6 +273,16 @@ export const TARGETS: Record<string, Target> = {
     },
   },
 };
+
+/** The input fed as a stream in uneven pieces (as stdin arrives). */
+async function* chunked(input: Buffer): AsyncIterable<Uint8Array> {
+  for (let at = 0, n = 1; at < input.length; at += n, n = (n * 7 + 4093) % 70_000) yield input.subarray(at, at + n);
+}
+
+/** The fleet seeds are built asynchronously (the zip writer is an .mjs module): call once before fuzzing `fleet`. */
+export async function prepareTargets(): Promise<void> {
+  if (fleetSeedList.length === 0) fleetSeedList = await fleetSeeds();
+}
 
 /** A saved analysis text is not a native dump: the buffer reader refuses it with an AnalyzeError, which is the contract. */
 function analyzeNativeBufferOrText(input: Buffer): unknown {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { analyzeProfiles, analyzeProfilesFile, decodeState, diagnose, parseRegFile, profileListFromRegFile, toProfile, type ProfilesReport } from '../../src/windows/index.js';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeProfiles, analyzeProfilesFile, decodeState, MAX_PROFILE_ENTRIES, MAX_PROFILES_INPUT, MAX_PROFILES_REG_INPUT, diagnose, parseRegFile, profileListFromRegFile, toProfile, type ProfilesReport } from '../../src/windows/index.js';
 import { corpusPath, fixturePath } from '../helpers/corpus.js';
 
 const SYN = (f: string) => corpusPath('windows', 'hives', 'synthetic', f);
@@ -174,5 +176,40 @@ describe('analyze profiles: verdicts', () => {
   it('a hive that is not SOFTWARE is refused with PROFILES_NO_PROFILELIST; unknown bytes with PROFILES_UNKNOWN_INPUT', () => {
     expect(() => analyzeProfilesFile(corpusPath('windows', 'hives', 'regipy_NTUSER.DAT'))).toThrow(expect.objectContaining({ code: 'PROFILES_NO_PROFILELIST' }) as unknown as Error);
     expect(() => analyzeProfiles(Buffer.from('PK\x03\x04 not a registry file'))).toThrow(expect.objectContaining({ code: 'PROFILES_UNKNOWN_INPUT' }) as unknown as Error);
+  });
+});
+
+describe('profiles input caps (the 256 MB memory budget, docs/profiles.md)', () => {
+  it('a .reg export over MAX_PROFILES_REG_INPUT is refused before decoding, naming the cap and the narrower export', () => {
+    const head = Buffer.from(`Windows Registry Editor Version 5.00\r\n\r\n[${LIST}]\r\n`, 'utf8');
+    const big = Buffer.concat([head, Buffer.alloc(MAX_PROFILES_REG_INPUT + 1 - head.length, 0x20)]);
+    expect(() => analyzeProfiles(big, { file: 'SOFTWARE.reg' })).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE', file: 'SOFTWARE.reg', offset: MAX_PROFILES_REG_INPUT, message: expect.stringContaining('reg export') }));
+    // one byte under the cap is read (and here holds no ProfileList value: a parse result, not the cap)
+    expect(() => analyzeProfiles(big.subarray(0, MAX_PROFILES_REG_INPUT), { file: 'SOFTWARE.reg' })).not.toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
+  });
+
+  it('a hive file over MAX_PROFILES_INPUT is refused from its size, without being read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profiles-cap-'));
+    try {
+      const path = join(dir, 'SOFTWARE');
+      writeFileSync(path, readFileSync(SYN('synthetic_SOFTWARE_ProfileList')));
+      truncateSync(path, MAX_PROFILES_INPUT + 1); // sparse: no disk used
+      expect(() => analyzeProfilesFile(path)).toThrow(expect.objectContaining({ code: 'FILE_TOO_LARGE' }));
+      expect(MAX_PROFILES_INPUT).toBeLessThanOrEqual(160 * 1024 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('profiles: a ProfileList with more subkeys than MAX_PROFILE_ENTRIES', () => {
+  const reg = (n: number) => Buffer.from(`Windows Registry Editor Version 5.00\r\n\r\n${Array.from({ length: n }, (_, i) => `[${LIST}\\S-1-5-21-1-2-3-${1000 + i}]\r\n"ProfileImagePath"="C:\\\\Users\\\\u${i}"\r\n`).join('')}`);
+  it('is cut to the first MAX_PROFILE_ENTRIES with PROFILES_LIST_CUT; --strict stops there', () => {
+    const input = reg(MAX_PROFILE_ENTRIES + 5);
+    const r = analyzeProfiles(input, { file: 'big.reg' });
+    expect(r.profiles).toHaveLength(MAX_PROFILE_ENTRIES);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'PROFILES_LIST_CUT', file: 'big.reg' }));
+    expect(() => analyzeProfiles(input, { file: 'big.reg', strict: true })).toThrow(expect.objectContaining({ code: 'PROFILES_LIST_CUT' }));
+    expect(analyzeProfiles(reg(MAX_PROFILE_ENTRIES)).warnings.map((w) => w.code)).not.toContain('PROFILES_LIST_CUT');
   });
 });

@@ -9,10 +9,29 @@ import { sortProfiles, toProfile, type Profile } from './profile.js';
 import { profileListFromHive, profileListFromRegFile, type ProfileListSource } from './source.js';
 
 /**
- * Largest input read. Offline SOFTWARE hives are typically 50-300 MB and regf offsets are 32-bit; a
- * file over 1 GiB is not a hive anyone copies off a machine, and refusing it keeps memory bounded.
+ * Largest input read (a hive; see MAX_PROFILES_REG_INPUT for .reg text). The whole file is held in memory
+ * (regf cells point anywhere in it), and the 256 MB peak-RSS budget is Node itself (~55 MB) plus the file
+ * plus the reader's maps: measured (bench/memory.mjs) a 160 MiB hive peaks at 226 MB, a 192 MiB one at
+ * 259 MB, a 300 MB one at 356 MB. Most SOFTWARE hives are 50-150 MB; a larger one can be cut down to its
+ * ProfileList (`reg export` of the key, or `hivexregedit --export`) and that .reg read instead.
  */
-export const MAX_PROFILES_INPUT = 1024 * 1024 * 1024;
+export const MAX_PROFILES_INPUT = 160 * 1024 * 1024;
+
+/**
+ * Largest .reg export read. Decoding the text to a string and splitting it into lines costs about five
+ * times its size (measured: 12 MiB peaks at 149 MB, 16 MiB at 171 MB, 32 MiB at 260 MB; 12 MiB of nothing but
+ * ProfileList subkeys at 201 MB, with MAX_PROFILE_ENTRIES). A ProfileList
+ * export is a few KB; a whole-SOFTWARE export (hundreds of MB) is refused with the command that exports
+ * only ProfileList.
+ */
+export const MAX_PROFILES_REG_INPUT = 12 * 1024 * 1024;
+
+/**
+ * ProfileList subkeys analysed at most. A machine has one per account that ever logged on: tens, a few
+ * thousand on a busy terminal server. Each costs its profile, findings and JSON (measured: 119,000 subkeys in
+ * a 16 MiB .reg peaked at 404 MB, 235 MB cut to 10,000), so a hostile list is cut here with the warning PROFILES_LIST_CUT.
+ */
+export const MAX_PROFILE_ENTRIES = 10_000;
 
 export type ProfilesInputKind = 'hive' | 'reg';
 
@@ -58,6 +77,13 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
     list = profileListFromHive(hive);
     warnings = hive.warnings;
   } else if (kind === 'reg') {
+    if (data.length > MAX_PROFILES_REG_INPUT) {
+      throw new AnalyzeError(
+        'FILE_TOO_LARGE',
+        `is a ${data.length}-byte .reg export; at most ${MAX_PROFILES_REG_INPUT} bytes of .reg text are read (memory budget): export only ProfileList, e.g. reg export "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList" profiles.reg`,
+        { file, offset: MAX_PROFILES_REG_INPUT },
+      );
+    }
     const reg = parseRegFile(data, { ...(file === undefined ? {} : { file }), strict });
     list = profileListFromRegFile(reg, file);
     warnings = reg.warnings;
@@ -68,7 +94,14 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
     if (data.subarray(0, 4).toString('latin1') === 'CREG') Hive.open(data, { ...(file === undefined ? {} : { file }) });
     throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', 'is neither a registry hive (regf) nor a .reg export ("Windows Registry Editor Version 5.00" / "REGEDIT4")', { file, offset: 0 });
   }
-  const profiles = sortProfiles(list.entries.map(toProfile));
+  let entries = list.entries;
+  if (entries.length > MAX_PROFILE_ENTRIES) {
+    const message = `ProfileList has ${entries.length} subkeys; only the first ${MAX_PROFILE_ENTRIES} are analysed (memory budget)`;
+    if (strict) throw new AnalyzeError('PROFILES_LIST_CUT', message, { file });
+    warnings = [...warnings, { code: 'PROFILES_LIST_CUT', message, ...(file === undefined ? {} : { file }) }];
+    entries = entries.slice(0, MAX_PROFILE_ENTRIES);
+  }
+  const profiles = sortProfiles(entries.map(toProfile));
   const dir = list.listValues.get('PROFILESDIRECTORY');
   return {
     source: kind,
