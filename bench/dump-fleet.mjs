@@ -11,14 +11,16 @@
 // Targets (2-core machine): >= 3x Breakpad per file on 1,000 dumps; 2 workers >= 1.7x one; peak RSS < 300 MB at 10,000.
 //   npm run bench:dump-fleet      (or: node bench/dump-fleet.mjs [--keep] after npm run build)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bundle/bin.js', import.meta.url));
-const CORPUS = fileURLToPath(new URL('../../shared/corpus/dumps/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../fixtures/corpus/dumps/', import.meta.url));
+const SYNTHETIC_X64 = fileURLToPath(new URL('../fixtures/dump/synthetic-triage-x64.dmp', import.meta.url));
 const RUNS = 3;
 const TARGET_VS_BREAKPAD = 3;
 const TARGET_SCALING = 1.7;
@@ -34,12 +36,17 @@ if (!existsSync(CORPUS)) {
   process.exit(2);
 }
 
-/** Corpus files that are dumps we read: every minidump and kernel small dump (not the fuzzed/broken ones). */
+/**
+ * The dumps to copy: every corpus minidump and kernel small dump (not the broken ones) and the generated x64
+ * small dump, as bytes (the corpus keeps a few gzip-compressed: they are unpacked here once).
+ */
 const sources = ['mdmp', 'kernel']
   .flatMap((d) => readdirSync(join(CORPUS, d)).map((f) => join(CORPUS, d, f)))
   .filter((f) => !/invalid-range|fuzzed/.test(f))
-  .sort();
-const avgBytes = sources.reduce((n, f) => n + statSync(f).size, 0) / sources.length;
+  .concat(SYNTHETIC_X64)
+  .sort()
+  .map((f) => ({ name: f.replace(/^.*[\\/]/, '').replace(/\.gz$/, ''), bytes: f.endsWith('.gz') ? gunzipSync(readFileSync(f)) : readFileSync(f) }));
+const avgBytes = sources.reduce((n, s) => n + s.bytes.length, 0) / sources.length;
 
 function makeFleet(n) {
   const dir = mkdtempSync(join(tmpdir(), `analyze-fleet-${n}-`));
@@ -47,7 +54,7 @@ function makeFleet(n) {
     const sub = join(dir, `PC${String(Math.floor(i / 100)).padStart(3, '0')}`);
     if (i % 100 === 0) mkdirSync(sub);
     const src = sources[i % sources.length];
-    copyFileSync(src, join(sub, `${String(i).padStart(5, '0')}-${src.replace(/^.*[\\/]/, '')}`));
+    writeFileSync(join(sub, `${String(i).padStart(5, '0')}-${src.name}`), src.bytes);
   }
   return dir;
 }

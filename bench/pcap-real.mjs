@@ -3,20 +3,19 @@
 // temporary file (never committed), then measured by bench/pcap.mjs: checksums alone, checksums + verdict
 // (overhead target <= +30 %), >= 1 GB/s, >= 20x tshark, peak RSS <= 150 MB.
 //   node bench/pcap-real.mjs [--size MB] [--runs N] [--keep FILE] [--no-tshark]
-// The corpus: ../shared/corpus/pcap when present (all files), else the copies in fixtures/corpus/pcap.
+// The corpus: the captures in fixtures/corpus/pcap.
 // Needs the built core (node_modules/.bin/tsc -b) and Wireshark's editcap/mergecap.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** Where the corpus captures are: the full shared corpus beside the checkout, else the repository's copies. */
+/** Where the corpus captures are (with their MANIFEST.json). */
 export function corpusDir() {
-  const shared = join(ROOT, '..', 'shared', 'corpus', 'pcap');
-  return existsSync(shared) ? shared : join(ROOT, 'fixtures', 'corpus', 'pcap');
+  return join(ROOT, 'fixtures', 'corpus', 'pcap');
 }
 
 /**
