@@ -97,7 +97,7 @@ const HOSTILE_DOCS: [ReportKind, object][] = [
     summary: HOSTILE, totals: { files: 3, dumps: 3, crashes: 2, noCrash: 0, errors: 1, skipped: 0, groups: 1 }, period: { first: '2020-01-01T00:00:00.000Z', last: '2020-02-01T00:00:00.000Z' },
     rows: [fleetRow('2020-01-01T00:00:00.000Z'), fleetRow('2020-02-01T00:00:00.000Z'), { ...fleetRow(HOSTILE), kind: null, code: null, error: { code: HOSTILE, message: HOSTILE, offset: 2 } }],
     groups: [{ kind: 'kernel', code: '0x0000000A', name: HOSTILE, culprit: HOSTILE, symbol: HOSTILE, count: 2, share: 1, firstCrash: HOSTILE, lastCrash: HOSTILE, folders: [HOSTILE], folderCount: 2,
-      examples: [HOSTILE], thirdParty: true, versions: { min: HOSTILE, max: HOSTILE }, advice: { meaning: HOSTILE, docUrl: HOSTILE, steps: [HOSTILE] } }],
+      examples: [HOSTILE], rowIndexes: [0, 1], thirdParty: true, versions: { min: HOSTILE, max: HOSTILE }, advice: { meaning: HOSTILE, docUrl: HOSTILE, steps: [HOSTILE] } }],
   }],
 ];
 

@@ -39,6 +39,7 @@ interface FleetGroup {
   folders: string[];
   folderCount: number;
   examples: string[];
+  rowIndexes: number[];
   thirdParty: boolean | null;
   versions: { min: string; max: string } | null;
   advice: { meaning: string | null; docUrl: string | null; steps: string[] };
@@ -53,23 +54,9 @@ export interface FleetDoc {
   groups: FleetGroup[];
 }
 
-/**
- * The cause a row belongs to, as core groups them (packages/core/src/dump/fleet/group.ts): kind, code,
- * culprit and symbol, case-insensitive. The report does not list a group's rows, so the page finds them.
- */
-export function causeKey(x: { kind: string | null; code: string | null; culprit: string | null; symbol: string | null }): string {
-  return [x.kind ?? '', (x.code ?? '').toUpperCase(), (x.culprit ?? '').toLowerCase(), (x.symbol ?? '').toLowerCase()].join('\u0000');
-}
-
-/** The rows of each group, in the groups' order (rows without a crash belong to none). */
+/** The rows of each group, in the groups' order, as the report lists them (`rowIndexes`). */
 export function rowsByGroup(doc: FleetDoc): FleetRow[][] {
-  const byKey = new Map<string, FleetRow[]>();
-  for (const r of doc.rows) {
-    if (r.kind === null || r.code === null) continue;
-    const k = causeKey(r);
-    byKey.set(k, [...(byKey.get(k) ?? []), r]);
-  }
-  return doc.groups.map((g) => byKey.get(causeKey(g)) ?? []);
+  return doc.groups.map((g) => g.rowIndexes.map((i) => doc.rows[i]).filter((r): r is FleetRow => r !== undefined));
 }
 
 const day = (t: string | null) => (t ? t.slice(0, 19).replace('T', ' ') : null);

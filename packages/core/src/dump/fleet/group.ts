@@ -11,22 +11,25 @@ export const MAX_GROUP_FOLDERS = 20;
 /** Stop codes that are started on purpose (the keyboard crash key combination, a debugger), not failures. */
 const DELIBERATE_BUGCHECKS = new Set([0xe2, 0xdeaddead]);
 
-/** Group the crash rows (rows must already be in crash-time order); largest group first. */
+/**
+ * Group the crash rows (rows must already be in crash-time order, as the report lists them); largest group
+ * first. Each group names its rows by their index in `rows`.
+ */
 export function groupCrashes(rows: readonly FleetRow[]): FleetGroup[] {
-  const byKey = new Map<string, FleetRow[]>();
-  for (const r of rows) {
-    if (r.kind === null || r.code === null) continue;
+  const byKey = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    if (r.kind === null || r.code === null) return;
     const key = [r.kind, r.code.toUpperCase(), (r.culprit ?? '').toLowerCase(), (r.symbol ?? '').toLowerCase()].join('\u0000');
     const list = byKey.get(key);
-    if (list) list.push(r);
-    else byKey.set(key, [r]);
-  }
+    if (list) list.push(i);
+    else byKey.set(key, [i]);
+  });
   const crashes = [...byKey.values()].reduce((n, l) => n + l.length, 0);
-  const groups = [...byKey.values()].map((list) => makeGroup(list, crashes));
+  const groups = [...byKey.values()].map((indexes) => makeGroup(indexes.map((i) => rows[i]!), indexes, crashes));
   return groups.sort((a, b) => b.count - a.count || (b.lastCrash ?? '').localeCompare(a.lastCrash ?? '') || a.code.localeCompare(b.code) || (a.culprit ?? '').localeCompare(b.culprit ?? ''));
 }
 
-function makeGroup(list: FleetRow[], crashes: number): FleetGroup {
+function makeGroup(list: FleetRow[], rowIndexes: number[], crashes: number): FleetGroup {
   const first = list[0]!;
   const times = list.map((r) => r.crashTime).filter((t): t is string => t !== null).sort();
   const folders = [...new Set(list.map((r) => r.folder))].sort();
@@ -47,6 +50,7 @@ function makeGroup(list: FleetRow[], crashes: number): FleetGroup {
     folders: folders.slice(0, MAX_GROUP_FOLDERS),
     folderCount: folders.length,
     examples: list.slice(0, GROUP_EXAMPLES).map((r) => r.file),
+    rowIndexes,
     thirdParty,
     versions,
   };

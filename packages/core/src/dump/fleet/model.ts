@@ -86,6 +86,8 @@ export interface FleetGroup {
   folderCount: number;
   /** The first few files of the group, in crash-time order. */
   examples: string[];
+  /** Every row of the group, as its index in the report's `rows` (crash-time order). */
+  rowIndexes: number[];
   /**
    * Kernel crashes: true when the culprit is not a Windows inbox module (by name), false when it is; null for
    * user-mode crashes and when no culprit was named.

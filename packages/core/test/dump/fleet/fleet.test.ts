@@ -63,6 +63,17 @@ describe('analyzeDumpFleet over a folder of dumps', () => {
     expect(report.groups.filter((g) => g.code === '0xC0000005').map((g) => g.culprit).sort()).toEqual(['crashme.exe', 'test_app.exe']);
   });
 
+  it("names each group's rows by index: every crash row in exactly one group, with the group's code and culprit", () => {
+    const seen = report.groups.flatMap((g) => g.rowIndexes);
+    expect(seen.length).toBe(report.totals.crashes);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const g of report.groups) {
+      expect(g.rowIndexes).toHaveLength(g.count);
+      for (const i of g.rowIndexes) expect(report.rows[i]).toMatchObject({ code: g.code, culprit: g.culprit });
+    }
+    expect(report.groups[0]!.rowIndexes.map((i) => report.rows[i]!.file)).toEqual(report.groups[0]!.examples);
+  });
+
   it('calls a culprit outside Windows a third-party driver, and a Windows one a Windows module', () => {
     const c4 = report.groups.find((g) => g.code === '0x000000C4')!;
     expect(c4).toMatchObject({ culprit: 'MyDriver', symbol: 'MyDriver!HandleISR+0x140', thirdParty: true });
