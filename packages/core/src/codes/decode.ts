@@ -71,13 +71,17 @@ export function decodeNtStatus(value: number): NtStatusFields {
   };
 }
 
-/** The Win32 error a FACILITY_WIN32 HRESULT (0x8007xxxx, HRESULT_FROM_WIN32) wraps, else undefined. */
+/** The Win32 error a FACILITY_WIN32 HRESULT (0x8007xxxx, HRESULT_FROM_WIN32) wraps, else undefined.
+ * @example wrappedWin32(0x80070005); // 5 (ERROR_ACCESS_DENIED wrapped in an HRESULT)
+ */
 export function wrappedWin32(value: number): number | undefined {
   const v = value >>> 0;
   return (v & 0xffff0000) >>> 0 === 0x80070000 ? v & 0xffff : undefined;
 }
 
-/** The NTSTATUS an HRESULT_FROM_NT value (N bit set) wraps, else undefined. */
+/** The NTSTATUS an HRESULT_FROM_NT value (N bit set) wraps, else undefined.
+ * @example wrappedNtStatus(0xd0000022); // 0xC0000022 (STATUS_ACCESS_DENIED)
+ */
 export function wrappedNtStatus(value: number): number | undefined {
   const v = value >>> 0;
   return v & FACILITY_NT_BIT ? (v & ~FACILITY_NT_BIT) >>> 0 : undefined;

@@ -63,7 +63,9 @@ function wrappedNt(v: number): WrappedCode | undefined {
   return e ? { kind: 'ntstatus', value: nt, name: e.name, message: e.message ?? null } : undefined;
 }
 
-/** The reading of `value` as `kind`; `known` says whether any table names it so. */
+/** The reading of `value` as `kind`; `known` says whether any table names it so.
+ * @example const i = interpretAs('hresult', 0x800b0001);
+ */
 export function interpretAs(kind: CodeKind, value: number): Interpretation {
   const v = value >>> 0;
   let i: Interpretation;
@@ -114,6 +116,7 @@ export function interpretAs(kind: CodeKind, value: number): Interpretation {
 /**
  * Which kinds to try, most likely first, from the value's shape and how it was written. Only known
  * readings are kept, so this order decides the ranking when several tables know the value.
+ * @example const kinds = kindOrder(0x800b0001, 'hex');
  */
 export function kindOrder(value: number, notation: Notation): CodeKind[] {
   const v = value >>> 0;
@@ -159,7 +162,9 @@ function readingsOf(value: number, notation: Notation): Interpretation[] {
   return found;
 }
 
-/** Looks one user-typed code up. Throws UsageError for malformed input or an unknown name. */
+/** Looks one user-typed code up. Throws UsageError for malformed input or an unknown name.
+ * @example const lookup = lookupCode('0x800B0001');
+ */
 export function lookupCode(input: string): CodeLookup {
   const parsed = parseCodeInput(input);
   if (parsed.kind === 'name') {
@@ -178,7 +183,9 @@ export function lookupCode(input: string): CodeLookup {
   return { input, interpretations };
 }
 
-/** True when at least one interpretation is named by a table. */
+/** True when at least one interpretation is named by a table.
+ * @example if (!isKnown(lookupCode('7E'))) console.log('unknown code');
+ */
 export function isKnown(lookup: CodeLookup): boolean {
   return lookup.interpretations.some((i) => i.known);
 }
@@ -202,7 +209,9 @@ function indexNames(): Map<string, Array<{ kind: CodeKind; value: number }>> {
   return map;
 }
 
-/** Exact (case-insensitive) name lookup across every table: `E_ACCESSDENIED`, `STATUS_HEAP_CORRUPTION`. */
+/** Exact (case-insensitive) name lookup across every table: `E_ACCESSDENIED`, `STATUS_HEAP_CORRUPTION`.
+ * @example findByName('E_ACCESSDENIED'); // [{ kind: 'hresult', value: 0x80070005 }]
+ */
 export function findByName(name: string): Array<{ kind: CodeKind; value: number }> {
   return indexNames().get(name.toUpperCase()) ?? [];
 }
@@ -255,6 +264,7 @@ function rankOf(words: readonly string[], names: readonly string[], message: str
  * Codes whose name, aliases or message contain every word of `text` (case-insensitive).
  * Ranked: exact name, generic name stem, component name stem, words in the name, words in the message;
  * within a rank shorter (more generic) names first, then kind, then value.
+ * @example const result = searchCodes('access denied', 20);
  */
 export function searchCodes(text: string, limit = SEARCH_LIMIT): SearchResult {
   const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');

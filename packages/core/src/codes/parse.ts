@@ -38,7 +38,9 @@ function decimalValue(text: string, input: string): number {
   return Number(n) >>> 0;
 }
 
-/** Parses one user-typed code. Throws UsageError (exit 2) for anything that is neither a number nor a name. */
+/** Parses one user-typed code. Throws UsageError (exit 2) for anything that is neither a number nor a name.
+ * @example const parsed = parseCodeInput('-2146762751');
+ */
 export function parseCodeInput(raw: string): ParsedInput {
   const input = raw.trim();
   if (input === '') throw new UsageError('empty code: give a number such as 0x800B0001, 800B0001, -2146762751 or 7E', 'CODE_EMPTY');
@@ -79,7 +81,9 @@ export function parseCodeInput(raw: string): ParsedInput {
   throw new UsageError(`${input}: not a code (expected hex like 0x800B0001 or 800B0001, decimal like -2146762751, or a name like E_ACCESSDENIED)`, 'CODE_MALFORMED');
 }
 
-/** `0x800B0001`: the canonical spelling of a 32-bit code. */
+/** `0x800B0001`: the canonical spelling of a 32-bit code.
+ * @example hex32(-2146762751); // '0x800B0001'
+ */
 export function hex32(value: number): string {
   return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 }

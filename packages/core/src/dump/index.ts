@@ -110,7 +110,9 @@ function nativeOpts(opts: AnalyzeDumpOptions): { strict: boolean } {
   return { strict: opts.strict === true };
 }
 
-/** Where cdb and the native reader disagree, one sentence each (compared only when both know the fact). */
+/** Where cdb and the native reader disagree, one sentence each (compared only when both know the fact).
+ * @example const differences = compareReports(await runCdbAnalysis('MEMORY.DMP'), await analyzeNativeFile('MEMORY.DMP'));
+ */
 export function compareReports(cdb: DumpReport, native: DumpReport): string[] {
   const out: string[] = [];
   const norm = (s: string) => s.toLowerCase().replace(/^0x0*/, '');

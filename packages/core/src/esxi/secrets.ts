@@ -53,7 +53,9 @@ export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.has(path) || SECRET_PATTERNS.some((re) => re.test(path));
 }
 
-/** True when the path is a known secret or the first 64 KiB of the content look like key or hash material. */
+/** True when the path is a known secret or the first 64 KiB of the content look like key or hash material.
+ * @example isSecretFile('etc/shadow', undefined); // true
+ */
 export function isSecretFile(path: string, data: Buffer | undefined): boolean {
   if (isSecretPath(path)) return true;
   if (data === undefined || data.length === 0) return false;
@@ -100,12 +102,16 @@ export function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 
-/** True when the text contains anything `redactText` would replace. */
+/** True when the text contains anything `redactText` would replace.
+ * @example containsSecret('-----BEGIN PRIVATE KEY-----\nMIIE...'); // true
+ */
 export function containsSecret(text: string): boolean {
   return redactText(text) !== text;
 }
 
-/** Replace every recognised secret inside free text with REDACTED. Idempotent. */
+/** Replace every recognised secret inside free text with REDACTED. Idempotent.
+ * @example const safe = redactText(readFileSync('etc/vmware/ssl/rui.key', 'utf8'));
+ */
 export function redactText(text: string): string {
   return text
     .replace(PEM_PRIVATE, `-----BEGIN $1PRIVATE KEY----- ${REDACTED}`)

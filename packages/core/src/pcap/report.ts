@@ -60,7 +60,9 @@ export function emptyCounts(): ChecksumCounts {
   return { checked: 0, bad: 0, unverified: 0 };
 }
 
-/** Link type names for display (tcpdump.org/linktypes.html). */
+/** Link type names for display (tcpdump.org/linktypes.html).
+ * @example linkTypeName(1); // 'Ethernet'
+ */
 export function linkTypeName(lt: number): string {
   return LINKTYPE_NAMES[lt] ?? `LINKTYPE ${lt}`;
 }

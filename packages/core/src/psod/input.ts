@@ -16,6 +16,7 @@ const SNIFF_BYTES = 4096;
  * Bytes (plain or gzipped vmkernel.log) -> text. UTF-16 (with a byte-order mark, or recognised by its
  * zero bytes: a screen saved by a Windows tool) is decoded as such; read as UTF-8 it would double in
  * size and become U+FFFD noise. Invalid UTF-8 becomes U+FFFD rather than failing.
+ * @example const text = psodText(readFileSync('vmkernel-zdump.txt.gz'), 'vmkernel-zdump.txt.gz');
  */
 export function psodText(data: Uint8Array, file?: string): string {
   if (isGzip(data)) return gunzipText(data, file);

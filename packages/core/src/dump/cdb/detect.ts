@@ -17,6 +17,7 @@ const ANALYSIS_KEYS = /^[^\S\n]*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_
 /**
  * Turn what was read into plain text: cdb's `-logou` and Windows editors write UTF-16LE, which arrives here
  * decoded as UTF-8 with a NUL after every ASCII character; a BOM becomes U+FEFF or U+FFFD. CRLF becomes LF.
+ * @example const text = normaliseAnalyzeText(readFileSync('analyze.txt'));
  */
 export function normaliseAnalyzeText(input: string | Uint8Array): string {
   let text: string;
@@ -51,7 +52,9 @@ function looksBinary(text: string): boolean {
   return control / n > MAX_CONTROL_SHARE;
 }
 
-/** True when `head` (the start of a file, text or bytes) is `!analyze` output, complete or pasted in part. */
+/** True when `head` (the start of a file, text or bytes) is `!analyze` output, complete or pasted in part.
+ * @example if (looksLikeAnalyzeText(readHead('analyze.txt', 4096))) console.log('saved !analyze -v text');
+ */
 export function looksLikeAnalyzeText(head: string | Uint8Array): boolean {
   if (typeof head !== 'string' && head.length >= 4) {
     const sig = Buffer.from(head.buffer, head.byteOffset, Math.min(8, head.length)).toString('latin1');

@@ -51,7 +51,9 @@ function envGet(env: Record<string, string | undefined>, name: string, windows: 
   return k === undefined ? undefined : env[k];
 }
 
-/** Every place cdb may be, in the order they are tried (for `--debug` and tests). */
+/** Every place cdb may be, in the order they are tried (for `--debug` and tests).
+ * @example const paths = cdbCandidates({ platform: 'win32', env: process.env });
+ */
 export function cdbCandidates(opts: LocateCdbOptions = {}): string[] {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
@@ -86,6 +88,7 @@ export function cdbCandidates(opts: LocateCdbOptions = {}): string[] {
 /**
  * The cdb to run, or null when none is installed. An explicit choice (--cdb, ANALYZE_CDB) that does not
  * exist is an error rather than a silent fallback: the user asked for that debugger.
+ * @example const cdb = locateCdb(); // null when no cdb is installed
  */
 export function locateCdb(opts: LocateCdbOptions = {}): string | null {
   const env = opts.env ?? process.env;

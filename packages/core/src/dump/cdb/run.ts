@@ -46,7 +46,9 @@ export const DONE_MARKER = 'ANALYZE_CDB_ANALYSIS_DONE';
 /** The public symbol server (docs/formats/windows-dumps.md §10). */
 export const MICROSOFT_SYMBOL_SERVER = 'https://msdl.microsoft.com/download/symbols';
 
-/** The symbol cache folder: %LOCALAPPDATA%\analyze\symbols on Windows, $XDG_CACHE_HOME/analyze/symbols elsewhere. */
+/** The symbol cache folder: %LOCALAPPDATA%\analyze\symbols on Windows, $XDG_CACHE_HOME/analyze/symbols elsewhere.
+ * @example const cache = defaultSymbolCache(process.env, process.platform);
+ */
 export function defaultSymbolCache(env: Record<string, string | undefined>, platform: NodeJS.Platform): string {
   if (platform === 'win32') {
     const local = env['LOCALAPPDATA'] ?? (env['USERPROFILE'] ? win32.join(env['USERPROFILE'], 'AppData', 'Local') : 'C:\\');
@@ -56,7 +58,9 @@ export function defaultSymbolCache(env: Record<string, string | undefined>, plat
   return join(cache, 'analyze', 'symbols');
 }
 
-/** The -y argument: the option, else _NT_SYMBOL_PATH, else `srv*<cache>*https://msdl.microsoft.com/download/symbols`. */
+/** The -y argument: the option, else _NT_SYMBOL_PATH, else `srv*<cache>*https://msdl.microsoft.com/download/symbols`.
+ * @example const symbols = symbolPath({ symbols: 'srv*C:\\symbols*https://msdl.microsoft.com/download/symbols' });
+ */
 export function symbolPath(opts: { symbols?: string | undefined; env?: Record<string, string | undefined>; platform?: NodeJS.Platform } = {}): string {
   const env = opts.env ?? process.env;
   if (opts.symbols !== undefined && opts.symbols !== '') return opts.symbols;
@@ -65,7 +69,9 @@ export function symbolPath(opts: { symbols?: string | undefined; env?: Record<st
   return `srv*${defaultSymbolCache(env, opts.platform ?? process.platform)}*${MICROSOFT_SYMBOL_SERVER}`;
 }
 
-/** The argument array (never a command line: nothing here is parsed by a shell). */
+/** The argument array (never a command line: nothing here is parsed by a shell).
+ * @example spawn(cdbPath, cdbArguments('MEMORY.DMP', symbolPath()));
+ */
 export function cdbArguments(dumpFile: string, symbols: string): string[] {
   return ['-z', dumpFile, '-y', symbols, '-c', `!analyze -v; .echo ${DONE_MARKER}; q`];
 }
@@ -243,7 +249,9 @@ function describeExit(run: CdbRun): string {
   return c > 0x7fffffff || c < 0 ? `exited with code 0x${(c >>> 0).toString(16).toUpperCase()}` : `exited with code ${c}`;
 }
 
-/** Run cdb's `!analyze -v` on a dump and parse what it prints. */
+/** Run cdb's `!analyze -v` on a dump and parse what it prints.
+ * @example const report = await runCdbAnalysis('MEMORY.DMP', { symbols: 'C:\\symbols' });
+ */
 export async function runCdbAnalysis(dumpFile: string, opts: RunCdbOptions = {}): Promise<DumpReport> {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;

@@ -14,6 +14,7 @@ const DELIBERATE_BUGCHECKS = new Set([0xe2, 0xdeaddead]);
 /**
  * Group the crash rows (rows must already be in crash-time order, as the report lists them); largest group
  * first. Each group names its rows by their index in `rows`.
+ * @example const groups = groupCrashes(rows); // rows: FleetRow[], one per dump
  */
 export function groupCrashes(rows: readonly FleetRow[]): FleetGroup[] {
   const byKey = new Map<string, number[]>();
@@ -75,7 +76,9 @@ function versionRange(list: FleetRow[]): { min: string; max: string } | null {
   return { min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-/** What to do: the code tables' meaning and page, then steps that follow from who is to blame. */
+/** What to do: the code tables' meaning and page, then steps that follow from who is to blame.
+ * @example const advice = adviceFor(group, rows);
+ */
 export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow[]): FleetAdvice {
   const value = parseInt(g.code, 16) >>> 0;
   const info = interpretAs(g.kind === 'kernel' ? 'bugcheck' : 'exception', value);

@@ -135,7 +135,9 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   return buildReport(rows, files, skipped);
 }
 
-/** Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs themselves. */
+/** Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs themselves.
+ * @example const report = buildReport(rows, files.length, skipped);
+ */
 export function buildReport(unsorted: readonly FleetRow[], files: number, skipped: number): FleetReport {
   const rows = [...unsorted].sort(byCrashTime);
   const groups = groupCrashes(rows);

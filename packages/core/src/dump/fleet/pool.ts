@@ -41,6 +41,7 @@ const PIPELINE = 8;
  * Where the worker script is: beside this module when built (dist/dump/fleet/worker.js), beside the CLI
  * bundle's chunks (dump-fleet-worker.js, see scripts/bundle-cli.mjs), or, when this module runs as
  * TypeScript source (the test runner), the built copy in dist/.
+ * @example const worker = new Worker(defaultWorkerUrl());
  */
 export function defaultWorkerUrl(): URL {
   const candidates = [new URL('./worker.js', import.meta.url), new URL('./dump-fleet-worker.js', import.meta.url), new URL('../../../dist/dump/fleet/worker.js', import.meta.url)];

@@ -4,7 +4,9 @@ import type { FleetGroup, FleetTotals } from './model.js';
 const day = (iso: string | null) => (iso === null ? null : iso.slice(0, 10));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** One paragraph of plain sentences; no colours, no line breaks (the CLI wraps it). */
+/** One paragraph of plain sentences; no colours, no line breaks (the CLI wraps it).
+ * @example const line = summarise(report.totals, report.period, report.groups);
+ */
 export function summarise(totals: FleetTotals, period: { first: string | null; last: string | null }, groups: readonly FleetGroup[]): string {
   const parts: string[] = [];
   const first = day(period.first);

@@ -192,6 +192,7 @@ export function crashReason(e: ExceptionFacts, fastFailName?: (code: number) => 
 /**
  * The crash address as breakpad reports it: the exception address, except for Windows access violations
  * and in-page errors, where parameter 2 is the data address that faulted. 32-bit CPUs mask to 32 bits.
+ * @example const address = crashAddress(exception); // bigint
  */
 export function crashAddress(e: ExceptionFacts): bigint {
   let a = e.address;

@@ -9,7 +9,9 @@ export type ForeignSignature = 'userdump' | 'cab' | 'elf' | 'gzip';
 
 const ascii = (b: Uint8Array, from: number, len: number) => String.fromCharCode(...b.subarray(from, from + len));
 
-/** The dump kind, or null when the bytes are not a dump we read. */
+/** The dump kind, or null when the bytes are not a dump we read.
+ * @example const format = detectDumpFormat(readHead('MEMORY.DMP', 8192));
+ */
 export function detectDumpFormat(head: Uint8Array): DumpSignature | null {
   if (head.length < 8) return null;
   const magic = ascii(head, 0, 8);

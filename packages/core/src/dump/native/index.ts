@@ -18,7 +18,9 @@ export { detectDumpFormat } from './detect.js';
 export { crashReason, crashAddress } from './crash-reason.js';
 export { ADDRESS_PARAMETER, isKernelImage } from './culprit.js';
 
-/** Read a dump file positionally (a multi-GB MEMORY.DMP costs its header pages, not its size). */
+/** Read a dump file positionally (a multi-GB MEMORY.DMP costs its header pages, not its size).
+ * @example const report = await analyzeNativeFile('MEMORY.DMP', { strict: true });
+ */
 export async function analyzeNativeFile(file: string, opts: NativeOptions = {}): Promise<DumpReport> {
   const src = openSource(file);
   try {
@@ -28,7 +30,9 @@ export async function analyzeNativeFile(file: string, opts: NativeOptions = {}):
   }
 }
 
-/** The same on bytes already in memory (tests, callers that unpacked a CAB). */
+/** The same on bytes already in memory (tests, callers that unpacked a CAB).
+ * @example const report = analyzeNativeBuffer(readFileSync('app.dmp'), 'app.dmp');
+ */
 export function analyzeNativeBuffer(data: Buffer, file = '<buffer>', opts: NativeOptions = {}): DumpReport {
   return analyzeSource(new BufferSource(data), file, opts);
 }

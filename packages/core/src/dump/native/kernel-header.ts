@@ -157,7 +157,9 @@ function toKernelHeader(is64: boolean, h: any, t: any, exc: any, context: { offs
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** FILETIME (100 ns ticks since 1601-01-01 UTC) -> ISO 8601, or null when unset or absurd. */
+/** FILETIME (100 ns ticks since 1601-01-01 UTC) -> ISO 8601, or null when unset or absurd.
+ * @example filetimeToIso(133000000000000000n); // '2022-06-18T...Z'; null for 0 or 'PAGEPAGE'
+ */
 export function filetimeToIso(ft: bigint): string | null {
   if (ft === 0n || ft === 0x4547415045474150n) return null;
   const ms = Number(ft / 10000n) - 11644473600000;

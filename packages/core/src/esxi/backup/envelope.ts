@@ -164,6 +164,7 @@ export function deriveKey(info: EncryptionInfo, file?: string): Buffer {
 /**
  * Decrypt a `local.tgz.ve` with a `mode = NONE` keystore. Returns the payload (normally a local.tgz gzip stream).
  * Throws ESXI_ENVELOPE_* / ESXI_KEYSTORE_* / ESXI_DECRYPT_FAILED with the byte offset of the damage.
+ * @example const plain = decryptEnvelope(readFileSync('state.tgz'), encryptionInfo, 'state.tgz');
  */
 export function decryptEnvelope(data: Uint8Array, info: EncryptionInfo, file?: string): Buffer {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);

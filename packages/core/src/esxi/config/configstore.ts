@@ -65,6 +65,7 @@ function sqlJsModule(): Promise<SqlJsStatic> {
 /**
  * Compiles sql.js ahead of the first ConfigStore read (optional; readConfigStore loads it on demand).
  * Returns nothing so that sql.js's types stay out of the published declarations.
+ * @example await loadSqlJs(); // load the SQLite engine once, before many readConfigStore calls
  */
 export async function loadSqlJs(): Promise<void> {
   await sqlJsModule();
@@ -81,7 +82,9 @@ export function isSqlite(data: Uint8Array): boolean {
   return data.length >= 16 && Buffer.from(data.subarray(0, 16)).toString('latin1') === SQLITE_MAGIC;
 }
 
-/** Read a ConfigStore database held in memory. Throws ESXI_CONFIGSTORE_INVALID when it is not one. */
+/** Read a ConfigStore database held in memory. Throws ESXI_CONFIGSTORE_INVALID when it is not one.
+ * @example const store = await readConfigStore(readFileSync('configstore-backup.sqlite'), 'configstore-backup.sqlite');
+ */
 export async function readConfigStore(data: Uint8Array, file?: string): Promise<ConfigStore> {
   if (!isSqlite(data)) throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: not an SQLite database`, { file, offset: 0 });
   const SQL = await sqlJsModule();
@@ -158,7 +161,9 @@ function parseJson(v: unknown): unknown {
   }
 }
 
-/** Rows of one component/group/name, e.g. rowsOf(store, 'esx', 'network_vss', 'switches'). */
+/** Rows of one component/group/name, e.g. rowsOf(store, 'esx', 'network_vss', 'switches').
+ * @example const rows = rowsOf(store, 'esx', 'network_vss', 'switches');
+ */
 export function rowsOf(store: ConfigStore, component: string, group: string, name: string): ConfigStoreRow[] {
   return store.rows.filter((r) => r.component === component && r.group === group && r.name === name);
 }
@@ -167,6 +172,7 @@ export function rowsOf(store: ConfigStore, component: string, group: string, nam
  * The row's effective value: AutoConf, then User, Vital and Cached layered over it (objects merged by
  * key, arrays of named objects merged by their `name`/`key`), DesiredValue not applied. This is a
  * presentation aid: diffs compare the columns separately.
+ * @example const value = mergedValue(rowsOf(store, 'esx', 'network_vss', 'switches')[0]!);
  */
 export function mergedValue(row: ConfigStoreRow): unknown {
   let out: unknown = undefined;

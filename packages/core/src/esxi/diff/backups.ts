@@ -28,7 +28,9 @@ export function isNoiseFile(path: string): boolean {
   return NOISE_FILES.some((re) => re.test(path));
 }
 
-/** Area of a whole file, for files without a per-key comparison. */
+/** Area of a whole file, for files without a per-key comparison.
+ * @example fileArea('etc/passwd'); // 'users'
+ */
 export function fileArea(path: string): ChangeArea {
   if (isNoiseFile(path)) return 'noise';
   if (/^etc\/(passwd|shadow|group)$|^etc\/security\/|keys-root|authorization\.xml$/.test(path)) return 'users';

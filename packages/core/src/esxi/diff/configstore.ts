@@ -41,7 +41,9 @@ export function configStoreArea(r: ConfigStoreRow): ChangeArea {
   return 'system';
 }
 
-/** Flatten a JSON value to leaf path → JSON text. Arrays of identified objects are keyed by their id. */
+/** Flatten a JSON value to leaf path → JSON text. Arrays of identified objects are keyed by their id.
+ * @example flattenJson({ a: { b: 1 } }); // Map { 'a.b' => '1' }
+ */
 export function flattenJson(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(value)) {
     const ids = value.map(idOf);

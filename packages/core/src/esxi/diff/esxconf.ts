@@ -23,6 +23,7 @@ interface Canon {
  * Canonical key → value. `child[0003]` becomes `child{vSwitch1}` when the child has a `name` leaf;
  * `uplinks/child[N]/pnic = "vmnicX"` becomes the set member `uplinks{vmnicX}`; the teaming order
  * `uplinks[N]/pnic` becomes one ordered list value `uplinks`.
+ * @example const canon = canonicalEsxConf(parseEsxConf(text));
  */
 export function canonicalEsxConf(conf: EsxConf): Map<string, Canon> {
   const names = new Map<string, string>();
@@ -123,7 +124,9 @@ function subject(key: string, devName: (addr: string) => string | undefined): st
   return key;
 }
 
-/** Changes between two esx.conf models; either may be absent (file missing on that side). */
+/** Changes between two esx.conf models; either may be absent (file missing on that side).
+ * @example const changes = diffEsxConf(parseEsxConf(before), parseEsxConf(after), false);
+ */
 export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefined, showSecrets: boolean): Change[] {
   const a = before ? canonicalEsxConf(before) : new Map<string, Canon>();
   const b = after ? canonicalEsxConf(after) : new Map<string, Canon>();

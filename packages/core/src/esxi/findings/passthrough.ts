@@ -16,7 +16,9 @@ export interface PassthroughDevice extends PciDevice {
   name: string | undefined;
 }
 
-/** Devices whose owner is `passthru`, with their ESXi names when they can be resolved. */
+/** Devices whose owner is `passthru`, with their ESXi names when they can be resolved.
+ * @example const devices = passthroughDevices(parseEsxConf(text), store);
+ */
 export function passthroughDevices(conf: EsxConf, store: ConfigStore | undefined): PassthroughDevice[] {
   const aliases = new Map<string, string>();
   for (const a of deviceAliases(conf)) aliases.set(a.busAddress.toLowerCase(), a.alias);

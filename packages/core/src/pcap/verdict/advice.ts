@@ -26,7 +26,9 @@ function captureWithout(os: OsGuess): string {
   return `To capture without them: capture on the peer or a mirror port, or switch transmit offload off just for the capture (${how}) and back on afterwards.`;
 }
 
-/** What to do, for this verdict on this OS. */
+/** What to do, for this verdict on this OS.
+ * @example const lines = adviceFor(verdict.kind, verdict.os);
+ */
 export function adviceFor(kind: VerdictKind, os: OsGuess): string[] {
   switch (kind) {
     case 'clean':

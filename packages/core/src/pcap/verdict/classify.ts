@@ -11,12 +11,16 @@ import type { LayerFacts } from '../frame/frame.js';
  */
 export type BadClass = 'partial' | 'partial-no-length' | 'zero' | 'mismatch';
 
-/** The classes that an offloading sender leaves on its own outbound packets. */
+/** The classes that an offloading sender leaves on its own outbound packets.
+ * @example if (isPlaceholder(classifyBad(layer))) placeholders++;
+ */
 export function isPlaceholder(c: BadClass): boolean {
   return c !== 'mismatch';
 }
 
-/** Classify one layer whose status is `bad` (a LayerCheck or the reader's LayerFacts). */
+/** Classify one layer whose status is `bad` (a LayerCheck or the reader's LayerFacts).
+ * @example const cls = classifyBad({ protocol: 'tcp', stored: 0, pseudoHeaderSum: 0x1234, pseudoHeaderSumNoLength: 0x1200 });
+ */
 export function classifyBad(layer: Pick<LayerFacts, 'protocol' | 'stored' | 'pseudoHeaderSum' | 'pseudoHeaderSumNoLength'>): BadClass {
   const stored = layer.stored;
   if (layer.protocol !== 'ipv4') {

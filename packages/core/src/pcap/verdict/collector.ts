@@ -64,6 +64,9 @@ const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByV
  * or ready FrameRecords through `add`) and decides at `finish()` whether its bad checksums are harmless offload
  * artifacts, broken offload, corruption or an edited trace. Memory stays bounded whatever the
  * capture: see the caps in thresholds.ts.
+ * @example const collector = new VerdictCollector();
+ *   for (const record of frames) collector.add(record);
+ *   const verdict = collector.finish();
  */
 export class VerdictCollector implements FrameSink {
   private frames = 0;

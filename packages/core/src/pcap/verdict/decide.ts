@@ -28,6 +28,7 @@ const pct = (x: number): string => `${Math.round(x * 100)} %`;
 /**
  * The rewritten test: unexplained mismatches make up nearly all verified TCP/UDP checksums in
  * every direction that carried any. Exported for the collector, which keeps the per-direction counts.
+ * @example if (looksRewritten(evidence)) console.log('checksums were rewritten after capture');
  */
 export function looksRewritten(e: VerdictEvidence): boolean {
   if (e.bad.mismatch < REWRITTEN_MIN_MISMATCHES) return false;
@@ -44,6 +45,7 @@ function hostList(hosts: CaptureHost[]): string {
 /**
  * The verdict rules, in order: clean, rewritten, offload-broken / wire-corruption (whichever has
  * more failed segments when both qualify), offload-artifact, else inconclusive with the reason.
+ * @example const decision = decide(evidence, findCaptureHosts(hostTable, false));
  */
 export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   const ph = placeholders(e.bad);

@@ -70,7 +70,11 @@ function isUnspecified(w: Int32Array, at: number, v: number): boolean {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** Collects the editing signs from the bad-checksum frames of one capture; bounded memory. */
+/** Collects the editing signs from the bad-checksum frames of one capture; bounded memory.
+ * @example const signs = new EditingSigns();
+ *   signs.observe(facts, words, false);
+ *   const evidence = signs.finish();
+ */
 export class EditingSigns {
   private impossible = 0;
   private impossibleExample = '';

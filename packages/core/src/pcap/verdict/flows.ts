@@ -23,6 +23,9 @@ export type { BadSegment, SegmentNote } from './segment-fates.js';
  * (FLOW_TABLE_CAP) with idle flows evicted first. Flows are keyed by a 32-bit hash of both
  * endpoints' address words and ports (numbers read from the frame: no string per frame) and told
  * apart by comparing them.
+ * @example const flows = new TcpFlowFollower();
+ *   flows.observe(segment, badSegment);
+ *   flows.finish(); const top = flows.topFlows();
  */
 export class TcpFlowFollower {
   /**

@@ -65,7 +65,10 @@ function newHost(address: string): HostStats {
   return { address, macs: [], outboundFlagged: 0, badSent: emptyBadCounts(), tcp: emptyByValue() };
 }
 
-/** Per-address counters, capped at MAX_HOSTS; later addresses share the `other` entry. */
+/** Per-address counters, capped at MAX_HOSTS; later addresses share the `other` entry.
+ * @example const table = new HostTable();
+ *   const stats = table.get('192.168.1.10');
+ */
 export class HostTable {
   private readonly hosts = new Map<string, HostStats>();
   /** Addresses past the cap; never a capture host. */
@@ -114,6 +117,7 @@ export interface CaptureHost {
  * checksums are mostly placeholders is the capture host; a frame flagged outbound settles it
  * outright. Failing both, a sender whose bad segments the peer nevertheless acknowledged must have
  * been captured before its NIC: that sender is the capture host (`acceptedBadFallback`).
+ * @example const hosts = findCaptureHosts(table, false);
  */
 export function findCaptureHosts(table: HostTable, acceptedBadFallback: boolean): CaptureHost[] {
   const found: CaptureHost[] = [];

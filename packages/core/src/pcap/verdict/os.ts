@@ -11,6 +11,7 @@ const LINKTYPE_LINUX_SLL2 = 276;
  * What the capture host's own bad checksums say about its OS (docs/pcap-verdict.md, "Sources"):
  * sums without the length are Windows large-send offload; an IPv4 header checksum left 0 is Windows
  * or BSD IP offload (Linux never offloads the IPv4 header); Linux cooked captures are Linux.
+ * @example const hint = guessOs(outboundBadCounts, new Set([1])); // link type 1 = Ethernet
  */
 export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>): OsHint {
   const loopback = linkTypes.has(LINKTYPE_NULL) || linkTypes.has(LINKTYPE_LOOP);
