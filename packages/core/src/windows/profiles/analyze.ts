@@ -52,7 +52,9 @@ export interface AnalyzeProfilesOptions {
   strict?: boolean;
 }
 
-/** Recognise the input by content: regf signature, or a .reg header in any encoding. */
+/** Recognise the input by content: regf signature, or a .reg header in any encoding.
+ * @example const kind = detectProfilesInput(readHead('SOFTWARE', 512)); // 'hive' | 'reg' | undefined
+ */
 export function detectProfilesInput(head: Uint8Array): ProfilesInputKind | undefined {
   if (isRegfSignature(head)) return 'hive';
   if (isRegFile(head.subarray(0, 256))) return 'reg';
@@ -114,7 +116,9 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
   };
 }
 
-/** Read and analyse one file (hive or .reg). */
+/** Read and analyse one file (hive or .reg).
+ * @example const report = analyzeProfilesFile('C:\\Windows\\System32\\config\\SOFTWARE');
+ */
 export function analyzeProfilesFile(path: string, options: Omit<AnalyzeProfilesOptions, 'file'> = {}): ProfilesReport {
   const data = readSmallFile(path, MAX_PROFILES_INPUT);
   return analyzeProfiles(data, { ...options, file: path });

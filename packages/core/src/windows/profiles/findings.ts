@@ -35,14 +35,18 @@ export interface DiagnoseOptions {
   source: 'hive' | 'reg';
 }
 
-/** Last path component `TEMP`, `TEMP.<DOMAIN>` or `TEMP.000`: the folders Windows uses for a temporary profile. */
+/** Last path component `TEMP`, `TEMP.<DOMAIN>` or `TEMP.000`: the folders Windows uses for a temporary profile.
+ * @example isTempFolder('C:\\Users\\TEMP'); // true
+ */
 export function isTempFolder(path: string | null): boolean {
   if (path === null) return false;
   const last = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
   return /^TEMP(\.[^\\/]*)?$/i.test(last);
 }
 
-/** `C:\Users\alice.000` (or `.001`...): a fresh folder Windows made because the usual one was taken or unloadable. */
+/** `C:\Users\alice.000` (or `.001`...): a fresh folder Windows made because the usual one was taken or unloadable.
+ * @example isFreshCopyFolder('C:\\Users\\alice.CONTOSO.000'); // true
+ */
 export function isFreshCopyFolder(path: string | null): boolean {
   return path !== null && /\.\d{3}$/.test(path.replace(/[\\/]+$/, ''));
 }
@@ -68,6 +72,7 @@ function facts(p: Profile, source: DiagnoseOptions['source']): string[] {
  * The verdicts, in profile order. Each SID gets at most one finding, the one whose fix covers the
  * rest: a `.bak` pair or lone `.bak` first, then a TEMP folder, then State bits, then a stale RefCount.
  * The facts behind it are in `evidence`.
+ * @example const findings = diagnose(source.profiles, { source: 'hive' });
  */
 export function diagnose(profiles: Profile[], options: DiagnoseOptions): Finding[] {
   const bySid = new Map<string, { plain?: Profile; bak?: Profile }>();

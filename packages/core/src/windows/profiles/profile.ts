@@ -57,7 +57,9 @@ export function toProfile(entry: ProfileListEntry): Profile {
   };
 }
 
-/** Profiles in SID order, each `<SID>` before its `<SID>.bak`, so a hive and its .reg export list them alike. */
+/** Profiles in SID order, each `<SID>` before its `<SID>.bak`, so a hive and its .reg export list them alike.
+ * @example const ordered = sortProfiles(profiles); // by SID, each .bak after its plain key
+ */
 export function sortProfiles(profiles: Profile[]): Profile[] {
   return [...profiles].sort((a, b) => compareSids(a.sid, b.sid) || Number(a.isBak) - Number(b.isBak));
 }

@@ -17,7 +17,9 @@ const WELL_KNOWN_PREFIXES: [string, string][] = [
   ['S-1-5-96-', 'Font Driver Host (UMFD) virtual account'],
 ];
 
-/** A SID as ProfileList names its subkeys (`S-1-5-21-...-1001`): digits and dashes only, safe inside a command line. */
+/** A SID as ProfileList names its subkeys (`S-1-5-21-...-1001`): digits and dashes only, safe inside a command line.
+ * @example isSidKeyName('S-1-5-21-1004336348-1177238915-682003330-1001'); // true
+ */
 export function isSidKeyName(sid: string): boolean {
   return /^S-1(?:-\d{1,15}){1,16}$/i.test(sid);
 }
@@ -34,13 +36,17 @@ export function wellKnownName(sid: string): string | null {
   return null;
 }
 
-/** Accounts whose profile is always loaded by Windows itself: a non-zero RefCount is normal there. */
+/** Accounts whose profile is always loaded by Windows itself: a non-zero RefCount is normal there.
+ * @example isServiceSid('S-1-5-18'); // true (LocalSystem)
+ */
 export function isServiceSid(sid: string): boolean {
   const upper = sid.toUpperCase();
   return upper in WELL_KNOWN || WELL_KNOWN_PREFIXES.some(([p]) => upper.startsWith(p));
 }
 
-/** Binary SID (revision, sub-authority count, 48-bit big-endian authority, little-endian sub-authorities) to text; null if malformed. */
+/** Binary SID (revision, sub-authority count, 48-bit big-endian authority, little-endian sub-authorities) to text; null if malformed.
+ * @example sidFromBinary(Buffer.from('010100000000000512000000', 'hex')); // 'S-1-5-18'
+ */
 export function sidFromBinary(data: Buffer): string | null {
   if (data.length < 8) return null;
   const count = data[1]!;
@@ -51,7 +57,9 @@ export function sidFromBinary(data: Buffer): string | null {
   return parts.join('-');
 }
 
-/** Orders SIDs by their numeric components, so -500 comes before -1001 whatever order the source used. */
+/** Orders SIDs by their numeric components, so -500 comes before -1001 whatever order the source used.
+ * @example ['S-1-5-21-1-1001', 'S-1-5-18'].sort(compareSids); // ['S-1-5-18', 'S-1-5-21-1-1001']
+ */
 export function compareSids(a: string, b: string): number {
   const pa = a.split('-');
   const pb = b.split('-');

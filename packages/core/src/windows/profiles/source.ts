@@ -29,7 +29,9 @@ function noProfileList(file: string | undefined, what: string): AnalyzeError {
   return new AnalyzeError('PROFILES_NO_PROFILELIST', `has no ${PROFILE_LIST_IN_SOFTWARE} key (${what})`, { file });
 }
 
-/** ProfileList from a SOFTWARE hive (also accepted one level down, under a SOFTWARE key). */
+/** ProfileList from a SOFTWARE hive (also accepted one level down, under a SOFTWARE key).
+ * @example const source = profileListFromHive(Hive.open(readFileSync('SOFTWARE'), { file: 'SOFTWARE' }));
+ */
 export function profileListFromHive(hive: Hive): ProfileListSource {
   const list = hive.get(PROFILE_LIST_IN_SOFTWARE) ?? hive.get(`SOFTWARE\\${PROFILE_LIST_IN_SOFTWARE}`);
   if (!list) {
@@ -55,6 +57,7 @@ const PROFILE_LIST_PATH = /(?:^|\\)Microsoft\\Windows NT\\CurrentVersion\\Profil
  * ProfileList from a .reg file, whatever root the export used (HKEY_LOCAL_MACHINE\SOFTWARE, HKLM, or a
  * hive loaded under another name). Sections are applied in order, as an import would: a repeated key
  * merges, `[-key]` removes it, `"name"=-` removes a value.
+ * @example const source = profileListFromRegFile(parseRegFile(readFileSync('profilelist.reg')), 'profilelist.reg');
  */
 export function profileListFromRegFile(reg: RegFile, file: string | undefined): ProfileListSource {
   const listValues = new Map<string, RawValue>();

@@ -29,7 +29,9 @@ export const PROFILE_THIS_IS_BAK = 0x8000;
 /** Bits that mean "temporary or backup profile": Windows sets them when it could not load the real one. */
 export const SUSPECT_STATE_BITS = PROFILE_TEMP_ASSIGNED | PROFILE_BACKUP_EXISTS | PROFILE_THIS_IS_BAK;
 
-/** Names of the bits set in `state`; bits without a name appear as hex (`0x1000`). */
+/** Names of the bits set in `state`; bits without a name appear as hex (`0x1000`).
+ * @example const flags = decodeState(0x8000); // names of the set State bits
+ */
 export function decodeState(state: number): string[] {
   const names: string[] = [];
   let rest = state >>> 0;

@@ -10,7 +10,9 @@ export interface RegText {
   bom: boolean;
 }
 
-/** Decode by BOM, else by the NUL pattern of UTF-16 ASCII text, else UTF-8, falling back to Latin-1 (ANSI). */
+/** Decode by BOM, else by the NUL pattern of UTF-16 ASCII text, else UTF-8, falling back to Latin-1 (ANSI).
+ * @example const { text, encoding } = decodeRegText(readFileSync('export.reg')); // BOM-aware
+ */
 export function decodeRegText(data: Uint8Array): RegText {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2, buf.length - (buf.length % 2)).toString('utf16le'), encoding: 'utf-16le', bom: true };

@@ -38,7 +38,9 @@ export interface ParseRegOptions {
   strict?: boolean;
 }
 
-/** True when the bytes are a .reg file (either header, any encoding). */
+/** True when the bytes are a .reg file (either header, any encoding).
+ * @example isRegFile(Buffer.from('Windows Registry Editor Version 5.00\r\n')); // true
+ */
 export function isRegFile(head: Uint8Array): boolean {
   const first = decodeRegText(head).text.replace(/^\s+/, '');
   return first.startsWith(REGEDIT5_HEADER) || first.startsWith(REGEDIT4_HEADER);
@@ -55,6 +57,7 @@ const CONTINUED = /\\\s*$/;
  * lines optional (Microsoft's published ProfileList file has none between keys), spaces around `=`,
  * hex lists continued with `\` onto indented or unindented lines, `;` comments. Lines that cannot be
  * understood become coded warnings (REGFILE_BAD_LINE, with the line number) and are skipped.
+ * @example const reg = parseRegFile(readFileSync('export.reg'), { file: 'export.reg' });
  */
 export function parseRegFile(data: Uint8Array, options: ParseRegOptions = {}): RegFile {
   const { text, encoding, bom } = decodeRegText(data);

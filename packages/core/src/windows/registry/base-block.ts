@@ -25,7 +25,9 @@ const REGF = 'regf';
 /** Windows 9x/ME registry files start with this instead; they are a different format. */
 const CREG = 'CREG';
 
-/** XOR of the first 127 dwords; 0xFFFFFFFF becomes 0xFFFFFFFE and 0 becomes 1 (regf spec, "Base block"). */
+/** XOR of the first 127 dwords; 0xFFFFFFFF becomes 0xFFFFFFFE and 0 becomes 1 (regf spec, "Base block").
+ * @example const ok = baseBlockChecksum(data) === data.readUInt32LE(508);
+ */
 export function baseBlockChecksum(data: Uint8Array): number {
   const view = new DataView(data.buffer, data.byteOffset, 508);
   let sum = 0;
@@ -36,7 +38,9 @@ export function baseBlockChecksum(data: Uint8Array): number {
   return sum;
 }
 
-/** FILETIME (100 ns since 1601) to an ISO string; null when zero or outside what Date can hold. */
+/** FILETIME (100 ns since 1601) to an ISO string; null when zero or outside what Date can hold.
+ * @example filetimeToIso(133000000000000000n); // '2022-06-18T...Z'; null for 0
+ */
 export function filetimeToIso(ft: bigint): string | null {
   if (ft === 0n) return null;
   const ms = Number(ft / 10000n) - 11644473600000;
@@ -44,7 +48,9 @@ export function filetimeToIso(ft: bigint): string | null {
   return Number.isNaN(d.getTime()) || ms < -62135596800000 || ms > 253402300799999 ? null : d.toISOString();
 }
 
-/** True when the bytes start like a regf hive (the format is recognised by content, not by name). */
+/** True when the bytes start like a regf hive (the format is recognised by content, not by name).
+ * @example isRegfSignature(readHead('NTUSER.DAT', 4)); // true for a registry hive
+ */
 export function isRegfSignature(head: Uint8Array): boolean {
   return head.length >= 4 && Buffer.from(head.buffer, head.byteOffset, 4).toString('latin1') === REGF;
 }

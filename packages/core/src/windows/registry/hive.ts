@@ -42,6 +42,8 @@ export function valueOf(v: { type: number; data: Buffer }): DecodedValue {
 /**
  * A key, read lazily: constructing one parses only its nk record; subkeys and values are read when
  * asked for, so looking up one path in a large hive touches only the cells on that path.
+ * @example const key = hive.get('Microsoft\\Windows NT\\CurrentVersion\\ProfileList');
+ *   for (const sub of key?.subkeys() ?? []) console.log(sub.name, sub.values().length);
  */
 export class RegKey {
   constructor(
@@ -91,7 +93,10 @@ export class RegKey {
   }
 }
 
-/** A read-only view of a regf hive held in memory. See docs/profiles.md for what is checked. */
+/** A read-only view of a regf hive held in memory. See docs/profiles.md for what is checked.
+ * @example const hive = Hive.open(readFileSync('NTUSER.DAT'), { file: 'NTUSER.DAT' });
+ *   const root = hive.root();
+ */
 export class Hive {
   readonly baseBlock: BaseBlock;
   private readonly cells: CellSpace;

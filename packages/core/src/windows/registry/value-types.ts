@@ -38,7 +38,9 @@ export function valueTypeName(type: number): string {
 /** A decoded value: text for string types, numbers for DWORDs, bigint for QWORD, raw bytes otherwise. */
 export type DecodedValue = string | string[] | number | bigint | Buffer;
 
-/** UTF-16LE text up to the first NUL (an odd trailing byte is dropped: some writers leave one). */
+/** UTF-16LE text up to the first NUL (an odd trailing byte is dropped: some writers leave one).
+ * @example utf16z(Buffer.from('hi\0', 'utf16le')); // 'hi'
+ */
 export function utf16z(data: Buffer): string {
   const even = data.subarray(0, data.length - (data.length % 2));
   const text = even.toString('utf16le');
@@ -46,7 +48,9 @@ export function utf16z(data: Buffer): string {
   return nul < 0 ? text : text.slice(0, nul);
 }
 
-/** REG_MULTI_SZ: NUL-separated UTF-16LE strings ending in an empty one. */
+/** REG_MULTI_SZ: NUL-separated UTF-16LE strings ending in an empty one.
+ * @example utf16multi(Buffer.from('a\0b\0\0', 'utf16le')); // ['a', 'b']
+ */
 export function utf16multi(data: Buffer): string[] {
   const even = data.subarray(0, data.length - (data.length % 2));
   const parts = even.toString('utf16le').split('\0');
@@ -57,6 +61,7 @@ export function utf16multi(data: Buffer): string[] {
 /**
  * Decode raw value bytes by type. Numbers shorter than their type are returned as raw bytes, since a
  * truncated number has no value; longer ones use their first bytes, as Windows does.
+ * @example const decoded = decodeValue(1, Buffer.from('C:\\Users\\alice\0', 'utf16le'));
  */
 export function decodeValue(type: number, data: Buffer): DecodedValue {
   switch (type) {

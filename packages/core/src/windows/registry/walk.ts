@@ -14,6 +14,7 @@ export interface WalkEntry {
  * already seen, is reported and not followed again) and the walk stops descending at MAX_KEY_DEPTH,
  * so a hostile hive cannot make it loop or explode. Paths follow the subkey lists; a key whose parent
  * field disagrees is reported (REGF_BAD_PARENT) but kept where the list puts it.
+ * @example for (const { key, path, depth } of walkKeys(hive)) console.log(depth, path, key.name);
  */
 export function* walkKeys(hive: Hive, from: RegKey = hive.root(), fromPath = '\\'): Generator<WalkEntry> {
   const visited = new Set<number>([from.offset]);
