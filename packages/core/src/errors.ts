@@ -51,7 +51,9 @@ export class AnalyzeError extends Error {
   }
 }
 
-/** The user asked for something that cannot be done as asked (bad argument, unknown code syntax...). Exit code 2. */
+/** The user asked for something that cannot be done as asked (bad argument, unknown code syntax...). Exit code 2.
+ * @example throw new UsageError('--search needs at least one word', 'CODE_EMPTY_SEARCH');
+ */
 export class UsageError extends AnalyzeError {
   constructor(message: string, code: ErrorCode = 'USAGE') {
     super(code, message);
@@ -76,6 +78,8 @@ export const MAX_WARNINGS = 100;
 /**
  * Collects warnings for one analysis. With `strict`, the first warning is thrown as an AnalyzeError
  * instead, so a caller that catches it still holds whatever was read before.
+ * @example const warnings = new Warnings(false, 'NTUSER.DAT');
+ *   warnings.warn('REGFILE_BAD_LINE', 'line 3: value line without a key; line skipped');
  */
 export class Warnings {
   readonly list: Warning[] = [];
@@ -107,7 +111,9 @@ export class Warnings {
   }
 }
 
-/** Attach a file name to an AnalyzeError thrown by code that did not know it. Other errors pass through. */
+/** Attach a file name to an AnalyzeError thrown by code that did not know it. Other errors pass through.
+ * @example const data = inFile('capture.pcap', () => readFileSync('capture.pcap'));
+ */
 export function inFile<T>(file: string, fn: () => T): T {
   try {
     return fn();

@@ -2,12 +2,16 @@ import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { AnalyzeError } from '../errors.js';
 
-/** gzip's two magic bytes (RFC 1952 §2.3.1). */
+/** gzip's two magic bytes (RFC 1952 §2.3.1).
+ * @example const gz = isGzip(readHead('vmkernel.log.gz', 2));
+ */
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** Read up to `length` bytes from the start of a file (for sniffing a format by content). */
+/** Read up to `length` bytes from the start of a file (for sniffing a format by content).
+ * @example const head = readHead('capture.pcapng', 64);
+ */
 export function readHead(path: string, length: number): Buffer {
   const fd = openFile(path);
   try {
@@ -32,7 +36,9 @@ export function fileSize(path: string): number {
   }
 }
 
-/** Open for reading, turning ENOENT/EACCES/EISDIR into an AnalyzeError that names the file. */
+/** Open for reading, turning ENOENT/EACCES/EISDIR into an AnalyzeError that names the file.
+ * @example const fd = openFile('MEMORY.DMP'); // AnalyzeError, not a raw ENOENT, on failure
+ */
 export function openFile(path: string): number {
   try {
     const fd = openSync(path, 'r');
@@ -52,6 +58,7 @@ export function openFile(path: string): number {
 /**
  * Read a whole (small) file, refusing anything over `maxBytes` so a wrong argument cannot exhaust memory.
  * For large inputs use a streaming reader instead.
+ * @example const data = readSmallFile('NTUSER.DAT', 256 * 1024 * 1024);
  */
 export function readSmallFile(path: string, maxBytes: number): Buffer {
   const fd = openFile(path);
@@ -76,6 +83,7 @@ export function readSmallFile(path: string, maxBytes: number): Buffer {
 /**
  * Inflate a gzip buffer with a hard cap on the output, so a decompression bomb fails fast
  * with AnalyzeError('GZIP_TOO_LARGE') instead of exhausting memory.
+ * @example const text = gunzipBounded(readFileSync('psod.txt.gz'), 64 * 1024 * 1024, 'psod.txt.gz');
  */
 export function gunzipBounded(data: Uint8Array, maxOutput: number, file?: string): Buffer {
   try {

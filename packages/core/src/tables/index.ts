@@ -41,6 +41,7 @@ export const BUGCHECK_M_BIT = 0x10000000;
 /**
  * The bugcheck family: 0x1000007E -> 0x7E, 0x7E -> 0x7E. Only codes whose top nibble is exactly 1 are
  * masked (0xDEADDEAD also has bit 28 set but is its own bugcheck).
+ * @example bugcheckFamily(0x1000007e); // 0x7E
  */
 export function bugcheckFamily(code: number): number {
   const v = code >>> 0;
@@ -51,12 +52,15 @@ export function bugcheckFamily(code: number): number {
  * The bugcheck name. Exact code first, because Microsoft documents the `_M` variants under their own
  * names (0x1000007E = SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M, as WinDbg prints it); an undocumented
  * `0x1xxxxxxx` code falls back to its family's name (0x10000050 -> PAGE_FAULT_IN_NONPAGED_AREA).
+ * @example bugcheckName(0x7e); // 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED'
  */
 export function bugcheckName(code: number): string | undefined {
   return tables.bugcheck.name(code) ?? tables.bugcheck.name(bugcheckFamily(code));
 }
 
-/** learn.microsoft.com page for a bugcheck (exact code, then family). */
+/** learn.microsoft.com page for a bugcheck (exact code, then family).
+ * @example const url = bugcheckDocUrl(0x7e); // learn.microsoft.com page for bug check 0x7E
+ */
 export function bugcheckDocUrl(code: number): string | undefined {
   const slug = tables.bugcheck.get(code)?.extra ?? tables.bugcheck.get(bugcheckFamily(code))?.extra;
   return slug === undefined ? undefined : `https://learn.microsoft.com/windows-hardware/drivers/debugger/${slug}`;
@@ -70,7 +74,9 @@ export function ntstatusName(code: number): string | undefined {
   return tables.ntstatus.name(code);
 }
 
-/** Exception code name: EXCEPTION_* first (EXCEPTION_ACCESS_VIOLATION), else the NTSTATUS name. */
+/** Exception code name: EXCEPTION_* first (EXCEPTION_ACCESS_VIOLATION), else the NTSTATUS name.
+ * @example exceptionName(0xc0000005); // 'STATUS_ACCESS_VIOLATION'
+ */
 export function exceptionName(code: number): string | undefined {
   return tables.exception.name(code) ?? tables.ntstatus.name(code);
 }
@@ -91,7 +97,9 @@ export function win32Name(code: number): string | undefined {
   return tables.win32.name(code);
 }
 
-/** HRESULT name; a FACILITY_WIN32 HRESULT (0x8007xxxx) is named after the Win32 error it wraps. */
+/** HRESULT name; a FACILITY_WIN32 HRESULT (0x8007xxxx) is named after the Win32 error it wraps.
+ * @example hresultName(0x80070005); // 'E_ACCESSDENIED'
+ */
 export function hresultName(code: number): string | undefined {
   const v = code >>> 0;
   const direct = tables.hresult.name(v) ?? tables.wu.name(v);
