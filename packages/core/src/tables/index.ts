@@ -75,7 +75,7 @@ export function ntstatusName(code: number): string | undefined {
 }
 
 /** Exception code name: EXCEPTION_* first (EXCEPTION_ACCESS_VIOLATION), else the NTSTATUS name.
- * @example exceptionName(0xc0000005); // 'STATUS_ACCESS_VIOLATION'
+ * @example exceptionName(0xc0000005); // 'EXCEPTION_ACCESS_VIOLATION'
  */
 export function exceptionName(code: number): string | undefined {
   return tables.exception.name(code) ?? tables.ntstatus.name(code);

@@ -27,7 +27,7 @@ function captureWithout(os: OsGuess): string {
 }
 
 /** What to do, for this verdict on this OS.
- * @example const lines = adviceFor(verdict.kind, verdict.os);
+ * @example const lines = adviceFor(verdict.kind, verdict.os.guess);
  */
 export function adviceFor(kind: VerdictKind, os: OsGuess): string[] {
   switch (kind) {
