@@ -3,62 +3,11 @@
  * first (severity, the one-sentence title, the advice and the next command), then per finding its records
  * and, for crashes, the warnings and errors logged in the minutes before each; the files read; warnings.
  */
+import type { EventFinding, EventsFileSummary, EventsReport, Severity as EventSeverity } from '@analyze/core/events';
 import { card, commands, esc, facts, num, plural, table, type Section, type Severity } from './page.js';
 
-type EventSeverity = 'critical' | 'error' | 'warning' | 'info';
-
-interface Ref {
-  file: string;
-  recordId: number;
-  eventId: number | null;
-  provider: string | null;
-  time: string | null;
-}
-
-interface TimelineEntry {
-  time: string;
-  provider: string | null;
-  eventId: number | null;
-  level: number | null;
-  recordId: number;
-  summary: string;
-}
-
-interface Finding {
-  kind: string;
-  severity: EventSeverity;
-  title: string;
-  explanation: string;
-  advice: string;
-  next: string | null;
-  count: number;
-  firstTime: string | null;
-  lastTime: string | null;
-  details: Record<string, string | number | null>;
-  occurrences: { ref: Ref; details: Record<string, string | number | null>; timeline?: TimelineEntry[] }[];
-}
-
-interface FileSummary {
-  file: string;
-  records: number;
-  recordsDamaged: number;
-  chunks: number;
-  chunksSkipped: number;
-  dirty: boolean | null;
-  firstTime: string | null;
-  lastTime: string | null;
-  channels: string[];
-  computers: string[];
-  error: { code: string; message: string; offset?: number } | null;
-}
-
-/** The subset of the events JSON document this page reads. */
-export interface EventsDoc {
-  files: FileSummary[];
-  findings: Finding[];
-  summary: { files: number; records: number; findings: number; worstSeverity: EventSeverity | null; bySeverity: Record<EventSeverity, number> };
-  warnings: { code: string; message: string; file?: string; offset?: number }[];
-}
+/** The part of the events JSON document (core's EventsReport, docs/json-events.md) this page reads. */
+export type EventsDoc = Pick<EventsReport, 'files' | 'findings' | 'summary' | 'warnings'>;
 
 const RANK: Record<EventSeverity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 /** The page's severity colour for a finding's: a blue screen and an error are both a problem. */
@@ -97,7 +46,7 @@ export function eventsSection(d: EventsDoc): Section {
   return { verdict, severity, subject, html };
 }
 
-function findingHtml(f: Finding): string {
+function findingHtml(f: EventFinding): string {
   const span = f.firstTime === f.lastTime ? when(f.lastTime) : `${when(f.firstTime)} to ${when(f.lastTime)}`;
   return `<div class="finding ${BOX[f.severity]}"><p><span class="sev ${BOX[f.severity]}">${esc(f.severity)}</span> <b>${esc(f.title)}</b> <span class="muted">${esc(plural(f.count, 'record'))}</span></p>${
     span ? `<p class="muted">${esc(span)} UTC</p>` : ''
@@ -105,7 +54,7 @@ function findingHtml(f: Finding): string {
 }
 
 /** A finding's records (the newest 20 the JSON keeps), then the timeline before each crash. */
-function recordsCard(f: Finding, i: number, many: boolean): string {
+function recordsCard(f: EventFinding, i: number, many: boolean): string {
   const keys = [...new Set(f.occurrences.flatMap((o) => Object.keys(o.details)))];
   const rows = f.occurrences.map((o) => [o.ref.recordId, when(o.ref.time), ...(many ? [o.ref.file] : []), o.ref.provider, o.ref.eventId, ...keys.map((k) => o.details[k] ?? null)]);
   const columns = [{ title: 'record', numeric: true }, { title: 'time (UTC)' }, ...(many ? [{ title: 'file' }] : []), { title: 'provider' }, { title: 'event', numeric: true }, ...keys.map((k) => ({ title: k }))];
@@ -126,7 +75,7 @@ function recordsCard(f: Finding, i: number, many: boolean): string {
   return `<section class="card" id="records-${i}"><h2>${esc(`Records: ${f.title}`)}</h2>${facts(Object.entries(f.details).map(([k, v]) => [k, v]))}${table(columns, rows)}${more}${timelines}</section>`;
 }
 
-function filesTable(files: FileSummary[]): string {
+function filesTable(files: EventsFileSummary[]): string {
   return table(
     [{ title: 'file' }, { title: 'records', numeric: true }, { title: 'damaged', numeric: true }, { title: 'chunks skipped', numeric: true }, { title: 'first (UTC)' }, { title: 'last (UTC)' }, { title: 'computers' }, { title: 'channels' }, { title: 'closed cleanly' }, { title: 'error' }],
     files.map((f) => [f.file, f.records, f.recordsDamaged, f.chunksSkipped, when(f.firstTime), when(f.lastTime), f.computers.join(', '), f.channels.join(', '), f.dirty === null ? null : f.dirty ? 'no' : 'yes', f.error ? `${f.error.code}: ${f.error.message}${f.error.offset === undefined ? '' : ` (at byte ${f.error.offset})`}` : null]),

@@ -6,53 +6,10 @@
  */
 import { card, esc, facts, list, num, plural, table, type Section, type Severity } from './page.js';
 import { crashStrip } from './svg.js';
+import type { FleetGroup, FleetReport, FleetRow } from '@analyze/core/dump/fleet';
 
-interface FleetRow {
-  file: string;
-  folder: string | null;
-  engine: string | null;
-  format: string | null;
-  crashTime: string | null;
-  kind: string | null;
-  code: string | null;
-  name: string | null;
-  culprit: string | null;
-  culpritVersion: string | null;
-  culpritTimestamp: string | null;
-  symbol: string | null;
-  process: string | null;
-  osBuild: string | null;
-  error: { code: string; message: string; offset?: number } | null;
-  warnings: number;
-}
-
-interface FleetGroup {
-  kind: string;
-  code: string;
-  name: string | null;
-  culprit: string | null;
-  symbol: string | null;
-  count: number;
-  share: number;
-  firstCrash: string | null;
-  lastCrash: string | null;
-  folders: string[];
-  folderCount: number;
-  examples: string[];
-  rowIndexes: number[];
-  thirdParty: boolean | null;
-  versions: { min: string; max: string } | null;
-  advice: { meaning: string | null; docUrl: string | null; steps: string[] };
-}
-
-/** The subset of the fleet JSON document this page reads. */
-export interface FleetDoc {
-  summary: string;
-  totals: { files: number; dumps: number; crashes: number; noCrash: number; errors: number; skipped: number; groups: number };
-  period: { first: string | null; last: string | null } | null;
-  rows: FleetRow[];
-  groups: FleetGroup[];
-}
+/** The part of the fleet JSON document (core's FleetReport, docs/json-dump-fleet.md) this page reads. */
+export type FleetDoc = Pick<FleetReport, 'summary' | 'totals' | 'period' | 'rows' | 'groups'>;
 
 /** The rows of each group, in the groups' order, as the report lists them (`rowIndexes`). */
 export function rowsByGroup(doc: FleetDoc): FleetRow[][] {
