@@ -3,18 +3,11 @@ import { analyzeDump, type DumpJson } from '@analyze/core/api/dump';
 import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printable } from '../../output.js';
 import { runEach } from '../../runner.js';
+import type { FleetArgs } from './fleet.js';
 import { renderDump } from './render.js';
 
-interface DumpArgs {
-  files: string[];
-  engine: 'auto' | 'native' | 'cdb';
-  cdb?: string;
-  symbols?: string;
-  timeout: number;
-  group?: boolean;
-  csv?: string;
-  workers?: number;
-}
+/** The dump command's options: the same whether one dump is reported or a fleet. */
+type DumpArgs = FleetArgs;
 
 /** cdb's default budget is 10 minutes; more than a day is certainly a typo. */
 const MAX_TIMEOUT_S = 24 * 3600;
