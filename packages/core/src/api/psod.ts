@@ -1,8 +1,8 @@
 /** The `analyze psod` job: an ESXi purple-screen text or vmkernel log -> what crashed (docs/json-psod.md). */
-import { Warnings, type Warning } from '../errors.js';
+import { Warnings } from '../errors.js';
 import { analyzePsod as analyzePsodText } from '../psod/index.js';
 import { MAX_PSOD_INPUT, psodText } from '../psod/input.js';
-import type { PsodBanner, PsodCulprit, PsodException, PsodWorld } from '../psod/types.js';
+import type { PsodReport } from '../psod/types.js';
 import { inputName, naming, readInput, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
@@ -18,25 +18,15 @@ export interface PsodFrameJson {
 }
 
 /** The report of `analyzePsod` (`analyze psod --json`), field by field in docs/json-psod.md. */
-export interface PsodJson {
+export type PsodJson = Omit<PsodReport, 'frames'> & {
   schemaVersion: string;
   file: string;
   crashFound: boolean;
-  banner: PsodBanner | null;
-  exception: PsodException | null;
-  world: PsodWorld | null;
-  cpu: number | null;
-  ip: string | null;
-  faultAddress: string | null;
-  codeStart: string | null;
-  uptime: string | null;
   frames: PsodFrameJson[];
-  culprit: PsodCulprit | null;
+  /** The known crash the screen matches (its matcher left out: plain data). */
   signature: { id: string; title: string; explanation: string; sources: { title: string; url: string }[] } | null;
   advice: string | null;
-  quirks: string[];
-  warnings: Warning[];
-}
+};
 
 /**
  * Read a purple-screen text (a pasted screen, a vmkernel log, gzipped or not; at most MAX_PSOD_INPUT bytes)
