@@ -10,7 +10,12 @@ import { checkContract, FUZZ_DIR, fuzz } from './harness.js';
 import { Scratch, TARGETS } from './targets.js';
 
 const FORMATS = (process.env['FUZZ_FORMAT'] ?? Object.keys(TARGETS).join(',')).split(',');
-const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Date.now() / 1000) % 1_000_000);
+/**
+ * CI (CI set) always fuzzes the same cases, so a landing never turns red on a new seed's luck; elsewhere each
+ * run takes a new seed (printed) to explore. `npm run fuzz` runs longer, with any seed.
+ */
+const CI_SEED = 20261206;
+const SEED = Number(process.env['FUZZ_SEED'] ?? (process.env['CI'] ? CI_SEED : Math.floor(Date.now() / 1000) % 1_000_000));
 const CASES = Number(process.env['FUZZ_CASES'] ?? 3000);
 /**
  * Wall-time share of each format in CI: about 2 min 10 s in all. The slower readers per case (esxi's nested
