@@ -20,7 +20,7 @@ interface Canon {
 }
 
 /**
- * Canonical key → value. `child[0003]` becomes `child{vSwitch1}` when the child has a `name` leaf;
+ * Canonical key → value, in file order. `child[0003]` becomes `child{vSwitch1}` when the child has a `name` leaf;
  * `uplinks/child[N]/pnic = "vmnicX"` becomes the set member `uplinks{vmnicX}`; the teaming order
  * `uplinks[N]/pnic` becomes one ordered list value `uplinks`.
  * @example const canon = canonicalEsxConf(parseEsxConf(text));
@@ -28,16 +28,20 @@ interface Canon {
 export function canonicalEsxConf(conf: EsxConf): Map<string, Canon> {
   const names = new Map<string, string>();
   for (const [k, v] of conf.entries) {
+    if (v === '' || !k.endsWith('/name')) continue;
     const m = /^(.*\])\/name$/.exec(k);
-    if (m && v !== '') names.set(m[1] ?? '', v);
+    if (m) names.set(m[1] ?? '', v);
   }
   const out = new Map<string, Canon>();
   const orders = new Map<string, Array<[string, string]>>();
-  for (const raw of [...conf.entries.keys()].sort(compareKeys)) {
-    const value = conf.entries.get(raw) ?? '';
+  // No sort here: the natural-order collator was a third of a 100,000-key diff, and diffEsxConf sorts the
+  // union of both sides once; `put` settles name collisions by natural order so the result does not
+  // depend on the order of the file.
+  for (const [raw, value] of conf.entries) {
     let key = rename(raw, names);
-    const member = /^(.*\/uplinks)\/child\[[^\]]+\]\/pnic$/.exec(key);
-    const order = /^(.*\/uplinks)\[([^\]]+)\]\/pnic$/.exec(key);
+    const uplink = key.includes('/uplinks');
+    const member = uplink ? /^(.*\/uplinks)\/child\[[^\]]+\]\/pnic$/.exec(key) : null;
+    const order = uplink ? /^(.*\/uplinks)\[([^\]]+)\]\/pnic$/.exec(key) : null;
     if (member) {
       key = `${member[1]}{${value}}`;
       put(out, key, { value: 'present', raw });
@@ -56,9 +60,20 @@ export function canonicalEsxConf(conf: EsxConf): Map<string, Canon> {
   return out;
 }
 
-/** Two children with the same name would collide: keep the raw key for the second. */
+/**
+ * Two children with the same name would collide: the one whose raw key comes first in natural order keeps
+ * the canonical key, the other is kept under its raw key.
+ */
 function put(out: Map<string, Canon>, key: string, c: Canon): void {
-  out.set(out.has(key) ? c.raw : key, c);
+  const held = out.get(key);
+  if (held === undefined) {
+    out.set(key, c);
+  } else if (compareKeys(c.raw, held.raw) < 0) {
+    out.set(held.raw, held);
+    out.set(key, c);
+  } else {
+    out.set(c.raw, c);
+  }
 }
 
 function rename(raw: string, names: Map<string, string>): string {
@@ -166,6 +181,7 @@ export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefi
 function wholeChildren(keys: string[], other: Map<string, Canon>, side: Map<string, Canon>): Set<string> {
   const out = new Set<string>();
   for (const k of keys) {
+    if (!k.endsWith('}/name')) continue;
     const m = /^(.*\})\/name$/.exec(k);
     if (m && side.has(k) && !other.has(k)) out.add(m[1] ?? '');
   }
@@ -174,7 +190,7 @@ function wholeChildren(keys: string[], other: Map<string, Canon>, side: Map<stri
 
 /** The shortest `prefix` in `set` such that key starts with `prefix/`: one look-up per '/' of the key (linear, not keys × prefixes). */
 function shortestPrefixIn(key: string, set: Set<string> | undefined): string | undefined {
-  if (set === undefined || set.size === 0) return undefined;
+  if (set === undefined || set.size === 0 || !key.includes('}')) return undefined;
   for (let i = key.indexOf('/', 1); i > 0; i = key.indexOf('/', i + 1)) {
     const p = key.slice(0, i);
     if (set.has(p)) return p;
@@ -187,7 +203,7 @@ function leafCounts(keys: string[], side: Map<string, Canon>, wholes: Set<string
   const counts = new Map<string, number>();
   if (wholes.size === 0) return counts;
   for (const k of keys) {
-    if (!side.has(k)) continue;
+    if (!k.includes('}') || !side.has(k)) continue; // whole children end in `}`: other keys lie under none
     for (let i = k.indexOf('/', 1); i > 0; i = k.indexOf('/', i + 1)) {
       const p = k.slice(0, i);
       if (wholes.has(p)) counts.set(p, (counts.get(p) ?? 0) + 1);
