@@ -11,10 +11,10 @@ export { printable };
 export function printJson(ctx: Context, doc: object | object[]): void {
   const stamp = (d: object) => ({ schemaVersion: REPORT_SCHEMA_VERSION, ...d });
   const value = Array.isArray(doc) ? doc.map(stamp) : stamp(doc);
-  const text = JSON.stringify(value, null, 2);
   if (ctx.page) {
-    // The page is rendered from the JSON text itself, so it holds exactly what --json prints.
-    writePage(ctx, ctx.page.render(ctx.page.kind, JSON.parse(text)));
+    // The page is rendered from the very document --json prints (plain data: what JSON drops, undefined
+    // fields, the renderers treat as absent), without a second parsed copy of a report that may be large.
+    writePage(ctx, ctx.page.render(ctx.page.kind, value));
     if (!ctx.page.alsoJson) {
       // Without --json nothing else reports a failed file: say on stderr what the page says.
       for (const d of Array.isArray(value) ? value : [value]) {
@@ -24,7 +24,7 @@ export function printJson(ctx: Context, doc: object | object[]): void {
       return;
     }
   }
-  ctx.io.out(`${text}\n`);
+  ctx.io.out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Write the --html page to its file (or stdout for `-`). */

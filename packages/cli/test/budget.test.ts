@@ -4,7 +4,7 @@
  * quadratic hosts diff, and the psod texts that took gigabytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ interface BigInputs {
   esxiBomb(bytes: number, member?: string): Promise<Buffer>;
   esxiPlain(): Buffer;
   esxiHosts(lines: number, extra?: string): Buffer;
+  esxiBigConfig(n?: number, changed?: boolean): Buffer;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
   psodUtf16NoBom(): Buffer;
@@ -34,6 +35,8 @@ beforeAll(async () => {
   writeFileSync(at('plain.tgz'), gen.esxiPlain());
   writeFileSync(at('hosts-a.tgz'), gen.esxiHosts(24_000));
   writeFileSync(at('hosts-b.tgz'), gen.esxiHosts(24_000, '127.0.0.1\textra\n'));
+  writeFileSync(at('configs-100k.tgz'), gen.esxiBigConfig());
+  writeFileSync(at('configs-100k-changed.tgz'), gen.esxiBigConfig(100_000, true));
   writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
   writeFileSync(at('newlines.txt'), gen.psodNewlines());
   writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
@@ -80,6 +83,45 @@ describe('esxi: decompression bombs stay within the memory budget', () => {
     const r = runMeasured(['esxi', 'diff', '--json', '--max-inflated', '1G', at('bomb-300m.tgz'), at('plain.tgz')]);
     expect(r.stdout).toContain('etc/vmware/big.bin');
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi: hosts, passwd, esx.conf and resolv.conf of 100,000 lines each, in one backup', () => {
+  it('show (text): within budget, lists cut at 1000 entries with the count left out', () => {
+    const r = runMeasured(['esxi', 'show', at('configs-100k.tgz')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('u999 ');
+    expect(r.stdout).not.toContain('u1000 ');
+    expect(r.stdout.match(/… and 99000 more \(--json lists all 100000\)/g)).toHaveLength(2); // users, advanced settings
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('show --json: every entry, within budget', () => {
+    const r = runMeasured(['esxi', 'show', '--json', at('configs-100k.tgz')]);
+    const doc = JSON.parse(r.stdout) as { users: unknown[]; advancedSettings: unknown[]; network: { dns: { servers: unknown[] } } };
+    expect([doc.users.length, doc.advancedSettings.length, doc.network.dns.servers.length]).toEqual([100_000, 100_000, 100_000]);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('show --html: the page shows 1000 rows per table and says how many more the JSON has, within budget', () => {
+    const page = at('configs-100k.html');
+    const r = runMeasured(['esxi', 'show', '--html', page, at('configs-100k.tgz')]);
+    expect(r.status).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html.match(/… and 99,000 more rows \(the JSON report lists all 100,000\)/g)).toHaveLength(2);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('diff, check and restore-plan: within budget', () => {
+    for (const args of [
+      ['esxi', 'diff', '--json', at('configs-100k.tgz'), at('configs-100k-changed.tgz')],
+      ['esxi', 'check', '--json', at('configs-100k.tgz')],
+      ['esxi', 'restore-plan', '--json', at('configs-100k.tgz'), '--target', at('configs-100k-changed.tgz')],
+    ]) {
+      const r = runMeasured(args);
+      expect(r.stdout).not.toContain('INTERNAL');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { main } from '../../src/main.js';
-import { esc } from '../../src/render/html/page.js';
+import { esc, HTML_TABLE_ROWS, table } from '../../src/render/html/page.js';
 import { renderHtml, type ReportKind } from '../../src/render/html/index.js';
 import { rowsByGroup, type FleetDoc } from '../../src/render/html/fleet.js';
 import { captureIo } from '../helpers/io.js';
@@ -25,6 +25,21 @@ function expectInert(html: string): void {
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onload=alert(2)');
   expect(html).toContain('&lt;U+202E&gt;txt.exe');
 }
+
+describe('table', () => {
+  test(`shows the first ${HTML_TABLE_ROWS} rows and counts the rest in a footer (sorting moves body rows only)`, () => {
+    const rows = Array.from({ length: HTML_TABLE_ROWS + 5 }, (_, i) => [`row${i}`, i]);
+    const html = table([{ title: 'name' }, { title: 'n', numeric: true }], rows, { sortable: true });
+    expect(html.match(/<tr>/g)).toHaveLength(HTML_TABLE_ROWS + 2); // header, shown rows, footer
+    expect(html).toContain(`<td>row${HTML_TABLE_ROWS - 1}</td>`);
+    expect(html).not.toContain(`<td>row${HTML_TABLE_ROWS}</td>`);
+    expect(html).toMatch(/<\/tbody><tfoot><tr><td colspan="2" class="muted">… and 5 more rows \(the JSON report lists all 1,005\)<\/td><\/tr><\/tfoot>/);
+  });
+
+  test('a table within the limit has no footer', () => {
+    expect(table([{ title: 'a' }], [['x']])).not.toContain('tfoot');
+  });
+});
 
 describe('esc', () => {
   test('escapes markup, shows controls and bidi overrides', () => {

@@ -121,8 +121,6 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
       warnings.warn('ESXI_CONFIGSTORE_UNREADABLE', (e as Error).message);
     }
   }
-  const hostsText = text(files.get('etc/hosts'));
-  const hosts = hostsText === undefined ? [] : parseHosts(hostsText);
   const resolvText = text(files.get('etc/resolv.conf'));
   const resolv = resolvText === undefined ? undefined : parseResolv(resolvText);
 
@@ -143,7 +141,7 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     confUuid !== undefined ? { value: confUuid, source: 'esx.conf' } : { value: m?.uuid, source: m?.uuid !== undefined ? 'Manifest.txt' : undefined };
 
   // networking: esx.conf when it has /net/ keys (≤ 6.7), else ConfigStore (7.x)
-  const confHasNet = conf !== undefined && [...conf.entries.keys()].some((k) => k.startsWith('/net/'));
+  const confHasNet = conf !== undefined && hasNetKeys(conf);
   const mgmtIface = (conf && managementInterface(conf)) ?? csNet?.managementInterface ?? 'vmk0';
   const vswitches: ShowVSwitch[] = confHasNet
     ? vSwitches(conf).map((v) => ({ name: v.name ?? `child[${v.index}]`, uplinks: v.uplinks, mtu: v.mtu, portGroups: v.portGroups.map((p) => ({ name: p.name ?? `child[${p.index}]`, vlanId: p.vlanId })) }))
@@ -160,6 +158,9 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     if (vmk?.address) mgmtAddr = { value: vmk.address, source: confHasNet ? 'esx.conf' : 'ConfigStore' };
     else if (host !== undefined) {
       // DHCP hosts: the installer writes the leased address beside the host name in /etc/hosts
+      // (parsed only here: a 100,000-line hosts file is 30 MB of objects the rest of the report never reads)
+      const hostsText = text(files.get('etc/hosts'));
+      const hosts = hostsText === undefined ? [] : parseHosts(hostsText);
       const short = host.split('.')[0];
       const entry = hosts.find((h) => !h.address.startsWith('127.') && h.address !== '::1' && h.names.some((n) => n === host || n === short));
       if (entry) mgmtAddr = { value: entry.address, source: 'etc/hosts' };
@@ -208,6 +209,11 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     configStore: store ? { rows: store.rows.length, groups: [...groups.values()] } : undefined,
     warnings: [...backup.warnings, ...warnings.list],
   };
+}
+
+function hasNetKeys(conf: EsxConf): boolean {
+  for (const k of conf.entries.keys()) if (k.startsWith('/net/')) return true;
+  return false;
 }
 
 function showFile(f: BackupFile): ShowFile {

@@ -4,11 +4,28 @@ import { formatBytes } from '../../render/progress.js';
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 const LABEL = 16;
+/**
+ * Longest list (users, advanced settings, DNS servers, files…) printed in full in the text view. Real hosts
+ * have tens of each; a backup with 100,000 is a generated or damaged one, and printing every line would
+ * cost more memory than the whole analysis. --json keeps every entry.
+ */
+export const SHOW_TEXT_LIST_LIMIT = 1000;
+
+/** The first SHOW_TEXT_LIST_LIMIT entries, and the line that says how many were left out. */
+function shown<T>(list: readonly T[], c: Colors): { items: readonly T[]; more: string | undefined } {
+  if (list.length <= SHOW_TEXT_LIST_LIMIT) return { items: list, more: undefined };
+  return { items: list.slice(0, SHOW_TEXT_LIST_LIMIT), more: `  ${c.dim(`… and ${list.length - SHOW_TEXT_LIST_LIMIT} more (--json lists all ${list.length})`)}` };
+}
 
 /** The text form of `esxi show`. No secret value is in the report, so none can be printed here. */
 export function renderShow(file: string, r: ShowReport, c: Colors): string {
   const out: string[] = [];
   const line = (label: string, value: string) => out.push(`  ${pad(label, LABEL)}${value}`);
+  const list = <T>(all: readonly T[], each: (x: T) => void) => {
+    const { items, more } = shown(all, c);
+    items.forEach(each);
+    if (more) out.push(more);
+  };
   out.push(`${c.bold(file)}: ESXi ${r.kind} (${r.layers.join(' › ')})`);
   const v = r.version;
   line('ESXi version', v.release === undefined ? c.dim('unknown') : `${v.release}${v.update ? ` ${v.update}` : ''}${v.build ? ` build ${v.build}` : c.dim(' (build not recorded)')} ${c.dim(`from ${v.source}`)}`);
@@ -28,42 +45,48 @@ export function renderShow(file: string, r: ShowReport, c: Colors): string {
     const addr = n.managementAddress.value;
     line('management', `${n.managementInterface ?? 'vmk0'} ${addr ?? c.dim('address unknown')}${addr && n.managementAddress.source !== n.source ? c.dim(` (from ${n.managementAddress.source})`) : ''}`);
     if (n.gateway) line('gateway', n.gateway);
-    if (n.dns.servers.length > 0) line('DNS', `${n.dns.servers.join(', ')}${n.dns.search.length > 0 ? ` (search ${n.dns.search.join(' ')})` : ''}`);
-    for (const p of n.physicalNics) line(p.name, `physical NIC${p.mac ? `, MAC ${p.mac}` : ''}`);
-    for (const s of n.vSwitches) {
-      line(s.name, `uplinks ${s.uplinks.join(', ') || c.dim('none')}${s.mtu ? `, MTU ${s.mtu}` : ''}`);
-      for (const pg of s.portGroups) line('', `port group "${pg.name}"${pg.vlanId !== undefined ? ` VLAN ${pg.vlanId}` : ''}`);
+    if (n.dns.servers.length > 0) {
+      const dns = shown(n.dns.servers, c);
+      const search = shown(n.dns.search, c);
+      line('DNS', `${dns.items.join(', ')}${dns.more ? ',' : ''}${search.items.length > 0 ? ` (search ${search.items.join(' ')})` : ''}`);
+      if (dns.more) out.push(dns.more);
     }
-    for (const k of n.vmkernelNics) {
+    list(n.physicalNics, (p) => line(p.name, `physical NIC${p.mac ? `, MAC ${p.mac}` : ''}`));
+    list(n.vSwitches, (s) => {
+      line(s.name, `uplinks ${s.uplinks.join(', ') || c.dim('none')}${s.mtu ? `, MTU ${s.mtu}` : ''}`);
+      list(s.portGroups, (pg) => line('', `port group "${pg.name}"${pg.vlanId !== undefined ? ` VLAN ${pg.vlanId}` : ''}`));
+    });
+    list(n.vmkernelNics, (k) => {
       const ip = k.address ? `${k.address}${k.netmask ? `/${k.netmask}` : ''}` : k.dhcp ? 'DHCP' : c.dim('no IPv4');
       line(k.name, `${ip}${k.portGroup ? ` on "${k.portGroup}"` : ''}${k.mac ? `, MAC ${k.mac}` : ''}${k.services.length > 0 ? `, ${k.services.join(', ')}` : ''}`);
-    }
+    });
   }
   if (r.passthrough.length > 0) {
     out.push('', c.bold('Passthrough (VMDirectPath) devices'));
-    for (const p of r.passthrough) line(p.device, `${p.address ? `${p.address} ` : ''}owner ${p.owner}${p.name ? ` (${p.name})` : ''}`);
+    list(r.passthrough, (p) => line(p.device, `${p.address ? `${p.address} ` : ''}owner ${p.owner}${p.name ? ` (${p.name})` : ''}`));
   }
   if (r.users.length > 0) {
     out.push('', c.bold(`Users ${c.dim('(password hashes are never shown)')}`));
-    for (const u of r.users) {
+    list(r.users, (u) => {
       const pw = u.passwordHash === undefined ? 'no shadow entry' : u.passwordHash === 'locked' ? 'login locked' : u.passwordHash === 'none' ? c.yellow('EMPTY password') : `${u.passwordHash} password hash`;
       line(u.name, `${u.uid !== undefined ? `uid ${u.uid}, ` : ''}${pw}${u.groups.length > 0 ? `, groups ${u.groups.join(' ')}` : ''}`);
-    }
+    });
   }
   if (r.advancedSettings.length > 0) {
     out.push('', c.bold(`Advanced settings ${c.dim('(esx.conf /adv: only non-default values are stored)')}`));
-    for (const a of r.advancedSettings) line('', `${a.option} = ${a.value}`);
+    list(r.advancedSettings, (a) => line('', `${a.option} = ${a.value}`));
   }
   if (r.configStore) out.push('', `${c.bold('ConfigStore')}  ${r.configStore.rows} rows in ${r.configStore.groups.length} groups`);
   if (r.files.length > 0) {
     const secrets = r.files.filter((f) => f.secret).length;
     out.push('', c.bold(`Files (${r.files.length}; ${secrets} hold secrets, marked ${c.yellow('secret')}: their contents are never shown)`));
-    const w = Math.max(...r.files.map((f) => String(f.size).length));
-    for (const f of [...r.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    let w = 0;
+    for (const f of r.files) w = Math.max(w, String(f.size).length); // no spread: a backup may list 100,000 files
+    list([...r.files].sort((a, b) => (a.path < b.path ? -1 : 1)), (f) => {
       const when = f.mtime === undefined ? '                ' : f.mtime.slice(0, 16).replace('T', ' ');
       const kind = f.type === 'file' ? '' : ` ${c.dim(`[${f.type}${f.linkpath !== undefined ? ` → ${f.linkpath}` : ''}]`)}`;
       out.push(`  ${f.mode}  ${when}  ${String(f.size).padStart(w)}  ${f.path}${kind}${f.secret ? ` ${c.yellow('secret')}` : ''}`);
-    }
+    });
   }
   return `${out.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * page header says so).
  */
 import { AREA_ORDER, AREA_TITLES } from '@analyze/core/esxi/diff';
-import { card, commands, esc, facts, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
+import { card, commands, esc, facts, HTML_TABLE_ROWS, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
 
 interface Finding {
   severity: 'error' | 'warning' | 'info';
@@ -194,6 +194,12 @@ export interface ShowDoc {
   warnings?: { code: string; message: string; offset?: number }[];
 }
 
+/** A comma-separated list of at most HTML_TABLE_ROWS items, and how many were left out. */
+function capped(items: readonly string[]): string {
+  const shown = items.slice(0, HTML_TABLE_ROWS).join(', ');
+  return items.length > HTML_TABLE_ROWS ? `${shown}, … and ${num(items.length - HTML_TABLE_ROWS)} more` : shown;
+}
+
 /** `esxi show`: what the backup holds. */
 export function showSection(d: ShowDoc): Section {
   const enc = d.encryption ?? { encrypted: false };
@@ -214,7 +220,7 @@ export function showSection(d: ShowDoc): Section {
       ['encryption', enc.encrypted ? `${enc.mode ?? 'mode unknown'}, ${enc.decrypted ? 'decrypted' : 'NOT decrypted'}` : 'none'],
       ['management', [net.managementInterface, net.managementAddress?.value].filter(Boolean).join(' ')],
       ['gateway', net.gateway],
-      ['DNS', net.dns?.servers?.join(', ')],
+      ['DNS', capped(net.dns?.servers ?? [])],
     ]),
   );
   if (net.vmkernelNics?.length) {

@@ -121,20 +121,31 @@ export interface Column {
 }
 
 /**
+ * Most rows a table shows. A page is read by a person (and printed): real reports have tens of rows, and a
+ * generated or damaged input with 100,000 users would make a page no browser opens comfortably, built at a
+ * cost in memory larger than the analysis. The rows left out are counted in the table's footer.
+ */
+export const HTML_TABLE_ROWS = 1000;
+
+/**
  * A table. Cells are plain text (escaped) unless given as `{ html }`. `sortable` tables get clickable
- * headers (the page must then include SORT_SCRIPT). `rowClass` marks rows (e.g. the culprit).
+ * headers (the page must then include SORT_SCRIPT). `rowClass` marks rows (e.g. the culprit). Only the
+ * first HTML_TABLE_ROWS rows are shown.
  */
 export function table(columns: Column[], rows: Cell[][], opts: { sortable?: boolean; rowClass?: (i: number) => string | undefined; caption?: string } = {}): string {
   const head = columns
     .map((c, i) => `<th${c.numeric ? ' class="n"' : ''}${opts.sortable ? ` data-col="${i}" tabindex="0" aria-sort="none"` : ''}>${esc(c.title)}</th>`)
     .join('');
   const body = rows
+    .slice(0, HTML_TABLE_ROWS)
     .map((r, i) => {
       const cls = opts.rowClass?.(i);
       return `<tr${cls ? ` class="${esc(cls)}"` : ''}>${r.map((cell, j) => `<td${columns[j]?.numeric ? ' class="n"' : ''}>${cellHtml(cell)}</td>`).join('')}</tr>`;
     })
     .join('\n');
-  return `<div class="tablewrap"><table${opts.sortable ? ' class="sortable"' : ''}>${opts.caption ? `<caption>${esc(opts.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  // in a footer, not the body: sorting moves body rows only
+  const more = rows.length > HTML_TABLE_ROWS ? `<tfoot><tr><td colspan="${columns.length}" class="muted">… and ${num(rows.length - HTML_TABLE_ROWS)} more rows (the JSON report lists all ${num(rows.length)})</td></tr></tfoot>` : '';
+  return `<div class="tablewrap"><table${opts.sortable ? ' class="sortable"' : ''}>${opts.caption ? `<caption>${esc(opts.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody>${more}</table></div>`;
 }
 
 export type Cell = string | number | null | undefined | { html: string };
