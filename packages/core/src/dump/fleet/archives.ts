@@ -12,11 +12,12 @@ import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { AnalyzeError } from '../../errors.js';
-import { isGzip } from '../../io/files.js';
+import { detectArchive, type ArchiveKind } from './archive-kind.js';
+
+export { detectArchive, type ArchiveKind };
 import { DEFAULT_MAX_INFLATED } from '../../esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../esxi/backup/tarball.js';
 
-export type ArchiveKind = 'zip' | 'tar' | 'tgz';
 
 /** Members read from one archive at most (esxi's cap: a real Minidump tree has hundreds, not 100,000). */
 export const MAX_ARCHIVE_ENTRIES = MAX_TAR_ENTRIES;
@@ -38,18 +39,6 @@ export type ArchiveItem =
 
 /** A function deciding from a member's first bytes whether to read it whole (dumps) or skip it. */
 export type Sniffer = (head: Uint8Array) => boolean;
-
-/**
- * The archive kind from the first 512 bytes, or null.
- * @example detectArchive(readHead('dumps.zip', 512)) // 'zip'
- */
-export function detectArchive(head: Uint8Array): ArchiveKind | null {
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
-  if (isGzip(head)) return 'tgz';
-  // POSIX ustar (and GNU "ustar  ") magic at offset 257.
-  if (head.length >= 262 && Buffer.from(head.buffer, head.byteOffset + 257, 5).toString('latin1') === 'ustar') return 'tar';
-  return null;
-}
 
 /**
  * Why a member name is unsafe (it would escape a folder it was extracted to), or null. We never extract,
@@ -265,6 +254,15 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
   const source: Readable = gzip ? file.pipe(createGunzip()) : file;
   file.on('error', (e) => fail(new AnalyzeError('FILE_UNREADABLE', e.message, { file: display, cause: e })));
   if (gzip) source.on('error', (e) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid gzip stream: ${e.message}`, { file: display, cause: e })));
+  // After the end-of-archive marker tar's Parser only appends what it is given to one buffer, copying it
+  // whole each time (1 GiB of zeros ran for minutes): the rest of the stream is not read.
+  parser.on('eof', () => {
+    if (finished) return;
+    finished = true;
+    file.destroy();
+    notify();
+  });
+  let first = true;
   source.on('data', (c: Buffer) => {
     if (finished) return;
     try {
@@ -272,6 +270,14 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
     } catch (e) {
       fail(e as AnalyzeError);
       return;
+    }
+    if (first) {
+      first = false;
+      // tar's Parser would inflate a gzip stream inside the archive by itself, outside the budget
+      if (c.length >= 2 && c[0] === 0x1f && c[1] === 0x8b) {
+        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', 'the archive is compressed twice (gzip inside gzip); not read', { file: display }));
+        return;
+      }
     }
     parser.write(c);
     // Hold one member ready at most: the consumer sends it to a worker before asking for the next. (Pausing

@@ -7,9 +7,10 @@ import { resolve } from 'node:path';
 import { AnalyzeError } from '../../errors.js';
 import { locateCdb } from '../cdb/index.js';
 import { groupCrashes } from './group.js';
-import { walkInputs } from './inputs.js';
+import { archiveItems, walkInputs, type WalkItem } from './inputs.js';
+import type { ArchiveKind } from './archive-kind.js';
 import { runFleetJob, type FleetJobOptions } from './job.js';
-import { FLEET_SCHEMA_VERSION, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
+import { FLEET_SCHEMA_VERSION, type FleetInput, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
 import { FleetPool, defaultWorkerUrl } from './pool.js';
 import { errorRow } from './row.js';
 import { summarise } from './summary.js';
@@ -19,7 +20,7 @@ export { FLEET_SCHEMA_VERSION } from './model.js';
 export { runFleetJob, SNIFF_BYTES, type FleetJobOptions } from './job.js';
 export { groupCrashes, adviceFor, GROUP_EXAMPLES, MAX_GROUP_FOLDERS } from './group.js';
 export { summarise } from './summary.js';
-export { walkInputs, looksLikeDump, MAX_WALK_DEPTH, type WalkItem, type WalkLimits } from './inputs.js';
+export { walkInputs, archiveItems, looksLikeDump, MAX_WALK_DEPTH, type WalkItem, type WalkLimits } from './inputs.js';
 export { detectArchive, unsafeMemberName, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_MEMBER_BYTES, type ArchiveKind } from './archives.js';
 export { isWindowsModule } from './windows-modules.js';
 export { defaultWorkerUrl } from './pool.js';
@@ -89,18 +90,35 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
   const take = (r: FleetJobResult) => {
     if (r.status === 'skipped') skipped++;
-    else rows.push(r.row);
+    else if (r.status === 'dump') rows.push(r.row);
   };
 
-  const inFlight = new Set<Promise<void>>();
+  // Jobs in flight are counted, not raced: Promise.race over every pending job on each file added a
+  // handler to each of them (limit x files reactions on the walking thread).
+  let active = 0;
+  let wake: (() => void) | null = null;
+  const settled = () => new Promise<void>((r) => (wake = r));
   const limit = Math.max(1, workers) * JOBS_PER_WORKER;
   let bytesInFlight = 0;
   const limits = {
+    // the jobs read the files (in the workers): the walk only lists them
+    sniff: false,
     ...(options.maxArchiveInflated === undefined ? {} : { maxArchiveInflated: options.maxArchiveInflated }),
     ...(options.maxArchiveEntries === undefined ? {} : { maxArchiveEntries: options.maxArchiveEntries }),
   };
+  // Archives the jobs found, opened here once the walk is done (their members become jobs of their own).
+  const archives: Array<{ input: FleetInput & { kind: 'path' }; archive: ArchiveKind }> = [];
+  async function* items(): AsyncGenerator<WalkItem> {
+    yield* walkInputs(paths, (p) => resolve(cwd, p), limits);
+    for (;;) {
+      const next = archives.shift();
+      if (next !== undefined) yield* archiveItems(next.input.path, next.input.display, next.archive, limits);
+      else if (active > 0) await settled();
+      else return;
+    }
+  }
   try {
-    for await (const item of walkInputs(paths, (p) => resolve(cwd, p), limits)) {
+    for await (const item of items()) {
       if (options.signal?.aborted) break;
       files++;
       if (item.kind === 'skipped') {
@@ -113,21 +131,32 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
       }
       const input = item.input;
       const size = input.kind === 'bytes' ? input.bytes.byteLength : 0;
-      while (inFlight.size > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await Promise.race(inFlight);
+      while (active > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await settled();
       bytesInFlight += size;
+      active++;
       const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
-      const p: Promise<void> = job
-        .then(take, (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }))
+      void job
+        .then(
+          (r) => {
+            if (r.status === 'archive' && input.kind === 'path') {
+              files--; // counted by its members instead
+              archives.push({ input, archive: r.archive });
+            } else take(r);
+          },
+          (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }),
+        )
         .finally(() => {
-          inFlight.delete(p);
+          active--;
           bytesInFlight -= size;
           done++;
           progress(true);
+          const w = wake;
+          wake = null;
+          w?.();
         });
-      inFlight.add(p);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+      if (active >= limit) await settled();
     }
-    await Promise.all(inFlight);
+    while (active > 0) await settled();
   } finally {
     await pool?.close();
   }

@@ -9,7 +9,7 @@ import { AnalyzeError } from '../../errors.js';
 import { readHead } from '../../io/files.js';
 import { looksLikeAnalyzeText } from '../cdb/index.js';
 import { detectDumpFormat } from '../native/detect.js';
-import { detectArchive, readArchive } from './archives.js';
+import { detectArchive, readArchive, type ArchiveKind } from './archives.js';
 import { SNIFF_BYTES } from './job.js';
 import type { FleetInput } from './model.js';
 
@@ -29,6 +29,8 @@ export interface WalkLimits {
   maxArchiveInflated?: number;
   /** Members read per archive at most (default MAX_ARCHIVE_ENTRIES, esxi's cap). */
   maxArchiveEntries?: number;
+  /** false: do not read files to find archives (default true). */
+  sniff?: boolean;
 }
 
 /**
@@ -41,7 +43,9 @@ export function looksLikeDump(head: Uint8Array): boolean {
 
 /**
  * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
- * followed, links to folders are not (no loops).
+ * followed, links to folders are not (no loops). Each file's first bytes are read to open archives in place;
+ * with `limits.sniff === false` every file is yielded as a path input unread, and whoever reads it
+ * (the fleet's per-file job) opens the archives it finds with archiveItems.
  * @example for await (const item of walkInputs(['C:/Windows/Minidump'], (p) => resolve(p))) console.log(item);
  */
 export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
@@ -96,6 +100,10 @@ function fileInput(abs: string, display: string): FleetInput {
 
 /** A file: an archive is opened and its members listed; anything else is one input (the job sniffs it). */
 async function* fileItems(abs: string, display: string, limits: WalkLimits): AsyncGenerator<WalkItem> {
+  if (limits.sniff === false) {
+    yield { kind: 'input', input: fileInput(abs, display) };
+    return;
+  }
   let head: Buffer;
   try {
     head = readHead(abs, ARCHIVE_SNIFF_BYTES);
@@ -104,10 +112,16 @@ async function* fileItems(abs: string, display: string, limits: WalkLimits): Asy
     return;
   }
   const archive = looksLikeDump(head) ? null : detectArchive(head);
-  if (archive === null) {
-    yield { kind: 'input', input: fileInput(abs, display) };
-    return;
-  }
+  if (archive === null) yield { kind: 'input', input: fileInput(abs, display) };
+  else yield* archiveItems(abs, display, archive, limits);
+}
+
+/**
+ * The members of one archive file as walk items: dumps as byte inputs (display `archive!member`), other
+ * members skipped, unreadable ones as errors.
+ * @example for await (const item of archiveItems('/dumps/pc1.zip', 'pc1.zip', 'zip')) console.log(item.kind);
+ */
+export async function* archiveItems(abs: string, display: string, archive: ArchiveKind, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
   for await (const item of readArchive(abs, archive, display, looksLikeDump, SNIFF_BYTES, {
     ...(limits.maxArchiveInflated === undefined ? {} : { maxInflated: limits.maxArchiveInflated }),
     ...(limits.maxArchiveEntries === undefined ? {} : { maxEntries: limits.maxArchiveEntries }),

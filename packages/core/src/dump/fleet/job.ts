@@ -1,13 +1,15 @@
 /**
- * The per-file job of a fleet run: one input (a path, or an archive member's bytes) -> one row, or "not a
- * dump". A pure function of its input and options (no shared state), so it runs the same inline, in a
- * worker thread, or on another machine.
+ * The per-file job of a fleet run: one input (a path, or an archive member's bytes) -> one row, "not a
+ * dump", or "an archive" (for a path). A pure function of its input and options (no shared state), so it
+ * runs the same inline, in a worker thread, or on another machine.
  */
 import { readHead } from '../../io/files.js';
 import { looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText } from '../cdb/index.js';
 import { analyzeDump, type AnalyzeDumpOptions } from '../index.js';
 import { analyzeNativeBuffer, analyzeNativeFile } from '../native/index.js';
 import { detectDumpFormat } from '../native/detect.js';
+import { detectArchive } from './archive-kind.js';
+import { ReadScratch } from '../native/source.js';
 import type { FleetInput, FleetJobResult } from './model.js';
 import { errorRow, reportRow } from './row.js';
 
@@ -15,6 +17,9 @@ import { errorRow, reportRow } from './row.js';
 export const SNIFF_BYTES = 64 * 1024;
 /** The dump magics are in the first 8 bytes: a small first read, the whole sniff only for what is not a dump. */
 const MAGIC_BYTES = 8;
+
+/** This thread's buffer for whole-file reads: a job runs one dump at a time, and a row holds no Buffer. */
+const scratch = new ReadScratch();
 
 /** The options a job needs: plain data, so they cross to a worker thread unchanged. */
 export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 'symbols' | 'timeoutMs' | 'strict' | 'env'>;
@@ -29,9 +34,16 @@ export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Pro
   try {
     if (input.kind === 'path') {
       const isDump = detectDumpFormat(readHead(input.path, MAGIC_BYTES)) !== null;
-      if (!isDump && !looksLikeAnalyzeText(readHead(input.path, SNIFF_BYTES))) return { status: 'skipped', display: input.display };
+      if (!isDump) {
+        const head = readHead(input.path, SNIFF_BYTES);
+        if (!looksLikeAnalyzeText(head)) {
+          // archives are told here, off the walking thread; the fleet run opens them (archiveItems)
+          const archive = detectArchive(head);
+          return archive === null ? { status: 'skipped', display: input.display } : { status: 'archive', archive };
+        }
+      }
       // The native engine straight away (analyzeDump would sniff the file again); cdb and texts through analyzeDump.
-      const report = isDump && opts.engine === 'native' ? await analyzeNativeFile(input.path, { strict: opts.strict === true }) : await analyzeDump(input.path, opts);
+      const report = isDump && opts.engine === 'native' ? await analyzeNativeFile(input.path, { strict: opts.strict === true, scratch }) : await analyzeDump(input.path, opts);
       return { status: 'dump', row: reportRow({ ...report, file: input.display }, input) };
     }
     const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);

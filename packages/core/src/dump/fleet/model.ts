@@ -2,6 +2,7 @@
  * The fleet report of `analyze dump PATH...` over many dumps (docs/json-dump-fleet.md): one row per dump,
  * the crashes grouped by cause, a one-paragraph summary. Plain JSON-serialisable data.
  */
+import type { ArchiveKind } from './archive-kind.js';
 import type { DumpEngine } from '../report.js';
 
 /** Version of the fleet document; bumped when a key changes meaning or disappears. */
@@ -56,8 +57,11 @@ export interface FleetRow {
   warnings: number;
 }
 
-/** What one per-file job returns: a row, or "not a dump" (skipped and counted). */
-export type FleetJobResult = { status: 'dump'; row: FleetRow } | { status: 'skipped'; display: string };
+/**
+ * What one per-file job returns: a row, "not a dump" (skipped and counted), or "an archive" (a path input
+ * only: the fleet run then opens it and sends its members as jobs of their own).
+ */
+export type FleetJobResult = { status: 'dump'; row: FleetRow } | { status: 'skipped'; display: string } | { status: 'archive'; archive: ArchiveKind };
 
 /** What to do about a group's code, from the code tables (`analyze code`) and the culprit. */
 export interface FleetAdvice {

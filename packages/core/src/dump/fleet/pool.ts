@@ -118,24 +118,30 @@ export class FleetPool {
   }
 
   private dispatch(): void {
-    // Fill the least loaded worker first, so that each has work queued.
+    // Fill the least loaded worker first, so that each has work queued; what one worker is given in one
+    // call goes as one message (a message per file cost a wake-up of both threads per file).
+    const outgoing = new Map<Slot, { tasks: Array<{ id: number; input: FleetInput }>; transfer: ArrayBuffer[] }>();
     for (;;) {
       const slot = this.slots.reduce((a, b) => (b.busy.length < a.busy.length ? b : a));
       if (slot.busy.length >= PIPELINE || this.waiting.length === 0) break;
       const task = this.waiting.shift()!;
       slot.busy.push(task.id);
-      slot.worker.ref();
+      let message = outgoing.get(slot);
+      if (message === undefined) outgoing.set(slot, (message = { tasks: [], transfer: [] }));
       let input = task.input;
-      const transfer: ArrayBuffer[] = [];
       if (input.kind === 'bytes' && input.bytes.byteLength > 0) {
         // Move the bytes rather than copy them; a small Buffer shares its ArrayBuffer with others (Node's
         // pool), so it is copied into its own first.
         const b = input.bytes;
         const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
         input = { ...input, bytes: own };
-        transfer.push(own.buffer as ArrayBuffer);
+        message.transfer.push(own.buffer as ArrayBuffer);
       }
-      slot.worker.postMessage({ id: task.id, input }, transfer);
+      message.tasks.push({ id: task.id, input });
+    }
+    for (const [slot, { tasks, transfer }] of outgoing) {
+      slot.worker.ref();
+      slot.worker.postMessage(tasks, transfer);
     }
     for (const slot of this.slots) if (slot.busy.length === 0) slot.worker.unref();
   }

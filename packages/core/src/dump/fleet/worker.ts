@@ -1,6 +1,6 @@
 /**
- * Worker-thread entry of the fleet pool: the job options arrive once as workerData; each message is
- * `{ id, input }`; the pure per-file job runs and the answers go back as arrays of `{ id, result }`
+ * Worker-thread entry of the fleet pool: the job options arrive once as workerData; each message is an
+ * array of `{ id, input }`; the pure per-file job runs and the answers go back as arrays of `{ id, result }`
  * (posting each one alone cost ~15 % of a worker's time on a busy machine). Nothing else lives here, so the
  * job stays testable inline.
  */
@@ -23,16 +23,18 @@ const BATCH = 4;
 let queue: Promise<void> = Promise.resolve();
 let waiting = 0;
 let batch: Array<{ id: number; result: FleetJobResult }> = [];
-parentPort?.on('message', (task: Task) => {
-  waiting++;
-  queue = queue
-    .then(() => runFleetJob(task.input, options))
-    .then((result) => {
-      waiting--;
-      batch.push({ id: task.id, result });
-      if (waiting === 0 || batch.length >= BATCH) {
-        parentPort!.postMessage(batch);
-        batch = [];
-      }
-    });
+parentPort?.on('message', (tasks: Task[]) => {
+  for (const task of tasks) {
+    waiting++;
+    queue = queue
+      .then(() => runFleetJob(task.input, options))
+      .then((result) => {
+        waiting--;
+        batch.push({ id: task.id, result });
+        if (waiting === 0 || batch.length >= BATCH) {
+          parentPort!.postMessage(batch);
+          batch = [];
+        }
+      });
+  }
 });

@@ -7,11 +7,13 @@ import type { DumpReport } from '../report.js';
 import { detectDumpFormat, detectForeign } from './detect.js';
 import { analyzeKernel } from './kernel.js';
 import { analyzeMinidump } from './minidump.js';
-import { BufferSource, Reader, openSource, type ByteSource } from './source.js';
+import { BufferSource, Reader, openSource, type ByteSource, type ReadScratch } from './source.js';
 
 export interface NativeOptions {
   /** Turn every warning (damaged optional stream, unreadable name ...) into an error. */
   strict?: boolean;
+  /** Reuse this buffer for the whole-file read (callers that read many dumps in turn; see ReadScratch). */
+  scratch?: ReadScratch;
 }
 
 export { detectDumpFormat } from './detect.js';
@@ -22,7 +24,7 @@ export { ADDRESS_PARAMETER, isKernelImage } from './culprit.js';
  * @example const report = await analyzeNativeFile('MEMORY.DMP', { strict: true });
  */
 export async function analyzeNativeFile(file: string, opts: NativeOptions = {}): Promise<DumpReport> {
-  const src = openSource(file);
+  const src = openSource(file, opts.scratch);
   try {
     return analyzeSource(src, file, opts);
   } finally {

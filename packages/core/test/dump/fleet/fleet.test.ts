@@ -4,6 +4,13 @@ import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, type Fleet
 import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
 import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const { gzipStream } = (await import(fileURLToPath(new URL('../../../../../fixtures/gen/big-inputs.mjs', import.meta.url)))) as { gzipStream: (parts: Array<Buffer | { zeros: number }>, level?: number) => Promise<Buffer> };
 
 let fleet: Fleet;
 beforeAll(async () => {
@@ -149,6 +156,34 @@ describe('analyzeDumpFleet over archives, read in place', () => {
     const r = await analyzeDumpFleet([attack('bomb.tgz')], { ...inline, maxArchiveInflated: 64 * 1024 * 1024 });
     expect(r.rows.map((x) => x.error?.code).sort()).toEqual(['DUMP_FLEET_INFLATE_CAP', 'DUMP_FLEET_MEMBER_TOO_LARGE']);
     expect(r.rows.find((x) => x.error?.code === 'DUMP_FLEET_INFLATE_CAP')!.error!.message).toMatch(/more than 67108864 bytes inflated/);
+  });
+
+  it('1 GiB of zeros after the end-of-archive marker (a 1 MB .gz): the rest is not read, no quadratic buffering', async () => {
+    // tar's Parser copied its whole buffer on every chunk after the marker: this ran for minutes and grew past 300 MB
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-fleet-zeros-'));
+    try {
+      const file = join(dir, 'zeros.gz');
+      writeFileSync(file, await gzipStream([{ zeros: 1024 * 1024 * 1024 }], 9));
+      const before = Date.now();
+      const r = await analyzeDumpFleet([file], inline);
+      expect(r.totals).toMatchObject({ dumps: 0, errors: 0 });
+      expect(Date.now() - before).toBeLessThan(20_000); // a second or two; minutes before the fix
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gzip inside gzip is refused (tar would inflate the inner layer outside the budget)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-fleet-twice-'));
+    try {
+      const file = join(dir, 'twice.tgz');
+      writeFileSync(file, gzipSync(gzipSync(Buffer.alloc(300 * 1024 * 1024))));
+      const r = await analyzeDumpFleet([file], inline);
+      expect(r.rows.map((x) => x.error?.code)).toEqual(['DUMP_FLEET_ARCHIVE_INVALID']);
+      expect(r.rows[0]!.error!.message).toMatch(/compressed twice/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("too many members: reading stops at the entry cap (esxi's by default), with a row saying so", async () => {
