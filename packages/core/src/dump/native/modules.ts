@@ -10,10 +10,23 @@ export interface ModuleRange {
   size: bigint;
 }
 
+/**
+ * Slack around each module's range in the approximate (double) pre-check: a 64-bit address as a double is
+ * off by at most 2^11, so a value within this of a range is checked exactly.
+ */
+const APPROX_SLACK = 4096;
+
 export class ModuleMap<M extends ModuleRange> {
   private readonly sorted: M[];
+  /** The sorted ranges as doubles, for the stack scan's pre-check (no BigInt made for most slots). */
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
   constructor(modules: readonly M[]) {
     this.sorted = modules.filter((m) => m.size > 0n).sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    this.starts = Float64Array.from(this.sorted, (m) => Number(m.base) - APPROX_SLACK);
+    // the furthest end so far: a damaged list may hold a long entry that covers later ones
+    let far = -Infinity;
+    this.ends = Float64Array.from(this.sorted, (m) => (far = Math.max(far, Number(m.base + m.size) + APPROX_SLACK)));
   }
 
   /** The module whose [base, base+size) holds `addr`, or null. Binary search: lists have hundreds of entries. */
@@ -31,6 +44,26 @@ export class ModuleMap<M extends ModuleRange> {
     }
     // Overlapping entries are possible in damaged lists: fall back to a linear check of the candidate only.
     return best !== null && addr < best.base + best.size ? best : null;
+  }
+
+  /**
+   * False when the address `hi * 2^32 + lo` (two 32-bit halves) is surely in no module; true when it may be
+   * (then `find` decides). Numbers only: a stack scan reads thousands of slots, nearly all outside modules.
+   */
+  mayHold(hi: number, lo: number): boolean {
+    const d = hi * 4294967296 + lo;
+    const starts = this.starts;
+    let a = 0;
+    let b = starts.length - 1;
+    let at = -1;
+    while (a <= b) {
+      const mid = (a + b) >> 1;
+      if (starts[mid]! <= d) {
+        at = mid;
+        a = mid + 1;
+      } else b = mid - 1;
+    }
+    return at >= 0 && d < this.ends[at]!;
   }
 }
 
@@ -63,8 +96,10 @@ export function scanStack<M extends ModuleRange>(
   start -= start % ptrSize;
   const end = Math.min(stack.length - ptrSize, start + maxSlots * ptrSize);
   for (let off = start; off <= end; off += ptrSize) {
-    const value = ptrSize === 8 ? stack.readBigUInt64LE(off) : BigInt(stack.readUInt32LE(off));
-    if (value === 0n) continue;
+    const lo = stack.readUInt32LE(off);
+    const hi = ptrSize === 8 ? stack.readUInt32LE(off + 4) : 0;
+    if ((lo === 0 && hi === 0) || !map.mayHold(hi, lo)) continue; // most slots: no BigInt is made for them
+    const value = ptrSize === 8 ? (BigInt(hi) << 32n) | BigInt(lo) : BigInt(lo);
     const m = map.find(value);
     // A module's own base is a handle (HMODULE, DllBase) kept in a variable, never a return address.
     if (m !== null && value !== m.base && accept(m)) hits.push({ slot: stackBase + BigInt(off), value, module: m });
