@@ -3,40 +3,11 @@
  * (stop code, parameters, culprit and its evidence), the stack with the culprit's frames marked, and the
  * drivers/modules as sortable tables.
  */
+import type { DumpDoc, ModuleJson } from '@analyze/core/api/dump';
 import { card, esc, facts, list, num, table, warningsCard, type Section, type Severity } from './page.js';
 
-interface ModuleRow {
-  name: string;
-  path: string | null;
-  base: string | null;
-  size: number | null;
-  timestamp: string | null;
-  version: string | null;
-}
-
-/** The subset of the dump JSON document this page reads. */
-export interface DumpDoc {
-  file: string;
-  engine: string;
-  format: string | null;
-  bugcheck: { code: string; name: string | null; parameters: string[] } | null;
-  exception: { code: string; name: string | null; address: string | null; reason?: string | null; instructionAddress?: string | null; threadId?: number | null } | null;
-  imageName: string | null;
-  moduleName: string | null;
-  symbolName: string | null;
-  processName: string | null;
-  failureBucket: string | null;
-  osVersion: string | null;
-  stack: string[];
-  warnings?: { code: string; message: string; offset?: number }[];
-  os: { platform: string | null; version: string | null; architecture: string | null; processors: number | null } | null;
-  modules?: ModuleRow[];
-  drivers?: ModuleRow[];
-  unloadedModules?: ModuleRow[];
-  culprit: { module: string | null; evidence: string[] } | null;
-  crashTime: string | null;
-  disagreements?: string[];
-}
+/** The dump JSON document (docs/json-dump.md), typed by core: the page reads it as printed. */
+export type { DumpDoc };
 
 /**
  * What P1..P4 mean for the stop codes seen most often (Microsoft's bug check reference pages). A legend
@@ -129,7 +100,7 @@ function stackCard(d: DumpDoc, who: string | null): string {
   return card(`Stack (${num(d.stack.length)} frames, innermost first)`, `<ol class="stack" start="0">${items}</ol>`, 'stack-card');
 }
 
-function moduleCard(title: string, rows: ModuleRow[] | undefined, who: string | null): string {
+function moduleCard(title: string, rows: readonly ModuleJson[] | undefined, who: string | null): string {
   if (!rows?.length) return '';
   const culprit = who ? baseName(who) : '';
   return card(

@@ -4,7 +4,7 @@
  * are shown as they are: secrets are already redacted there unless --show-secrets was given (and then the
  * page header says so).
  */
-import { AREA_ORDER, AREA_TITLES } from '@analyze/core/esxi/diff';
+import { AREA_ORDER, AREA_TITLES, type BackupSummary } from '@analyze/core/esxi/diff';
 import { card, commands, esc, facts, HTML_TABLE_ROWS, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
 
 interface Finding {
@@ -15,19 +15,8 @@ interface Finding {
   subject?: string;
 }
 
-interface Summary {
-  source: string;
-  kind: string;
-  layers: string[];
-  version?: string;
-  build?: string;
-  uuid?: string;
-  hostName?: string;
-  encrypted: boolean;
-  encryptionMode?: string;
-  decrypted: boolean;
-  files: number;
-}
+/** A backup's summary as the esxi JSON documents hold it (core's type). */
+type Summary = BackupSummary;
 
 export interface DiffDoc {
   before: Summary;
