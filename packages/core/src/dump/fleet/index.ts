@@ -49,8 +49,13 @@ export interface FleetOptions extends FleetJobOptions {
   signal?: AbortSignal;
 }
 
-/** Jobs in flight per worker (sent ahead or waiting for one): enough to keep each busy, few enough to keep memory flat. */
-const JOBS_PER_WORKER = 10;
+/**
+ * Jobs in flight per worker (sent ahead or waiting for one): twice what the pool sends ahead (pool.ts
+ * PIPELINE), so a worker's queue is topped up from jobs at hand; few enough to keep memory flat. The walk
+ * refills when half have been answered, in one go: a refill per answer cost a message and a wake-up of
+ * both threads per file.
+ */
+const JOBS_PER_WORKER = 48;
 /**
  * Archive-member bytes in flight at most (waiting for or inside a worker). One member may be larger (up to
  * MAX_MEMBER_BYTES); it then goes alone. With the member being inflated and the one the reader holds ready,
@@ -96,9 +101,11 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   // Jobs in flight are counted, not raced: Promise.race over every pending job on each file added a
   // handler to each of them (limit x files reactions on the walking thread).
   let active = 0;
-  let wake: (() => void) | null = null;
-  const settled = () => new Promise<void>((r) => (wake = r));
+  let waiter: { ready: () => boolean; resume: () => void } | null = null;
+  /** Resolves once `ready()` holds, checked as jobs settle. */
+  const until = (ready: () => boolean): Promise<void> => (ready() ? Promise.resolve() : new Promise<void>((resume) => (waiter = { ready, resume })));
   const limit = Math.max(1, workers) * JOBS_PER_WORKER;
+  const refillAt = Math.floor(limit / 2);
   let bytesInFlight = 0;
   const limits = {
     // the jobs read the files (in the workers): the walk only lists them
@@ -113,7 +120,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     for (;;) {
       const next = archives.shift();
       if (next !== undefined) yield* archiveItems(next.input.path, next.input.display, next.archive, limits);
-      else if (active > 0) await settled();
+      else if (active > 0) await until(() => active === 0 || archives.length > 0);
       else return;
     }
   }
@@ -131,7 +138,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
       }
       const input = item.input;
       const size = input.kind === 'bytes' ? input.bytes.byteLength : 0;
-      while (active > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT) await settled();
+      await until(() => active === 0 || bytesInFlight + size <= MAX_BYTES_IN_FLIGHT);
       bytesInFlight += size;
       active++;
       const job = pool ? pool.run(input) : runFleetJob(input, jobOptions);
@@ -150,13 +157,15 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
           bytesInFlight -= size;
           done++;
           progress(true);
-          const w = wake;
-          wake = null;
-          w?.();
+          const w = waiter;
+          if (w !== null && w.ready()) {
+            waiter = null;
+            w.resume();
+          }
         });
-      if (active >= limit) await settled();
+      if (active >= limit) await until(() => active <= refillAt);
     }
-    while (active > 0) await settled();
+    await until(() => active === 0);
   } finally {
     await pool?.close();
   }

@@ -12,7 +12,7 @@ import { BufferSource, Reader, openSource, type ByteSource, type ReadScratch } f
 export interface NativeOptions {
   /** Turn every warning (damaged optional stream, unreadable name ...) into an error. */
   strict?: boolean;
-  /** Reuse this buffer for the whole-file read (callers that read many dumps in turn; see ReadScratch). */
+  /** Read small dumps on demand into this reused buffer (callers that read many dumps in turn; see SparseFileSource). */
   scratch?: ReadScratch;
 }
 
