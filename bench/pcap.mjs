@@ -29,6 +29,8 @@ const opt = (name, dflt) => {
 const sizeMB = Number(opt('size', '320'));
 const runs = Number(opt('runs', '5'));
 const format = opt('format', 'pcap');
+/** Frames where we count a bad TCP checksum and tshark 4.0 gives none, by design (docs/pcap.md, "Where we differ"). */
+const tcpDeviations = Number(opt('tcp-deviations', '0'));
 const child = fileURLToPath(new URL('./pcap-child.mjs', import.meta.url));
 if (!existsSync(fileURLToPath(new URL('../packages/core/dist/pcap/index.js', import.meta.url)))) {
   console.error('build first: node_modules/.bin/tsc -b');
@@ -99,7 +101,9 @@ try {
     const ratioVerdict = seconds / withVerdict.med.seconds;
     ratioOk = ratio >= TARGET_RATIO;
     console.log(`tshark 4.0 (io,stat, 1 run): ${seconds.toFixed(2)} s = ${tMbs.toFixed(0)} MB/s, ${(med.frames / seconds / 1e6).toFixed(2)} M packets/s${rssKb ? `, peak RSS ${(rssKb / 1024).toFixed(0)} MiB` : ''}`);
-    console.log(`  bad frames per tshark: ipv4 ${counts[0]}, tcp ${counts[1]}, udp ${counts[2]} -> ${counts[0] === med.bad.ipv4 && counts[1] === med.bad.tcp && counts[2] === med.bad.udp ? 'same as ours' : 'DIFFERENT from ours'}`);
+    const same = counts[0] === med.bad.ipv4 && counts[1] + tcpDeviations === med.bad.tcp && counts[2] === med.bad.udp;
+    const deviations = tcpDeviations > 0 ? ` (tcp: plus the ${tcpDeviations} documented deviations, BIG TCP over IPv6)` : '';
+    console.log(`  bad frames per tshark: ipv4 ${counts[0]}, tcp ${counts[1]}, udp ${counts[2]} -> ${same ? `same as ours${deviations}` : `DIFFERENT from ours${deviations}`}`);
     console.log(`ratio: ${ratio.toFixed(1)}x tshark's throughput (target >= ${TARGET_RATIO}x); with the verdict ${ratioVerdict.toFixed(1)}x`);
   }
   const ok = ratioOk !== false && overheadOk && mbs >= TARGET_MB_S && peakRss <= TARGET_RSS_MB * 1048576;
