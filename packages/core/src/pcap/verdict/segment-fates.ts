@@ -95,7 +95,8 @@ export class SegmentFates {
       pending[kept++] = p;
     }
     this.open -= open - kept;
-    pending.length = kept;
+    // Setting an array's length is a runtime call even when it does not change (a tenth of the walk).
+    if (kept !== pending.length) pending.length = kept;
     if (kept === 0 && open > 0) this.filter.remove(filterSlot(flow));
     flow.head = 0;
     rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
