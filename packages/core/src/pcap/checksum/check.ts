@@ -77,6 +77,9 @@ export class FrameChecker {
   ipBuf: Uint8Array = new Uint8Array(0);
   ipSrcOff = 0;
   ipDstOff = 0;
+  /** IPv4 only: the innermost source and destination addresses as signed 32-bit words (read for the address sum anyway). */
+  ipv4Src = 0;
+  ipv4Dst = 0;
   ipv4ChecksumZero = false;
   /** Offset of the innermost TCP/UDP header in `l4Buf` (-1 none) and the TCP payload length. */
   tcpOff = -1;
@@ -160,7 +163,15 @@ export class FrameChecker {
     const payload = off + hl;
     const pRep = off + total;
     const pCap = Math.min(capEnd, pRep);
-    const addrSum = wordSum(dv, off + 12, 8);
+    const src = dv.getInt32(off + 12);
+    const dst = dv.getInt32(off + 16);
+    if (!quoted) {
+      this.ipv4Src = src;
+      this.ipv4Dst = dst;
+    }
+    let addrSum = (src & 0xffff) + (src >>> 16) + (dst & 0xffff) + (dst >>> 16);
+    addrSum = (addrSum & 0xffff) + (addrSum >>> 16);
+    addrSum = (addrSum & 0xffff) + (addrSum >>> 16);
     const fragField = dv.getUint16(off + 6);
     const more = (fragField & 0x2000) !== 0;
     const fragOffset = (fragField & 0x1fff) * 8;

@@ -102,7 +102,10 @@ export class CheckerFacts implements FrameFacts {
     } else this.direction = undefined;
     const c = this.c;
     this.ipVersion = c.ipVersion;
-    if (c.ipVersion !== 0) {
+    if (c.ipVersion === 4) {
+      this.srcWord = c.ipv4Src;
+      this.dstWord = c.ipv4Dst;
+    } else if (c.ipVersion === 6) {
       const dv = this.ipView();
       this.srcWord = dv.getInt32(c.ipSrcOff);
       this.dstWord = dv.getInt32(c.ipDstOff);

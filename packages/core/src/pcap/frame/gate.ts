@@ -87,20 +87,14 @@ export class FrameGate {
   /** Is the filter's slot for this TCP frame's conversation in use? */
   private mayBeFollowed(p: PacketInfo, srcPort: number, dstPort: number): boolean {
     const c = this.c;
+    if (c.ipVersion === 4) return this.followed[flowFilterSlot(c.ipv4Src, srcPort, c.ipv4Dst, dstPort)] !== 0;
     const b = c.ipBuf;
     // The innermost IP header is in the read buffer, except for a tunnel inside a reassembled datagram.
     const dv = b === p.u8 ? p.dv : new DataView(b.buffer, b.byteOffset, b.byteLength);
     const s = c.ipSrcOff;
     const d = c.ipDstOff;
-    let srcKey: number;
-    let dstKey: number;
-    if (c.ipVersion === 4) {
-      srcKey = dv.getInt32(s);
-      dstKey = dv.getInt32(d);
-    } else {
-      srcKey = addressKey(dv.getInt32(s), dv.getInt32(s + 4), dv.getInt32(s + 8), dv.getInt32(s + 12));
-      dstKey = addressKey(dv.getInt32(d), dv.getInt32(d + 4), dv.getInt32(d + 8), dv.getInt32(d + 12));
-    }
+    const srcKey = addressKey(dv.getInt32(s), dv.getInt32(s + 4), dv.getInt32(s + 8), dv.getInt32(s + 12));
+    const dstKey = addressKey(dv.getInt32(d), dv.getInt32(d + 4), dv.getInt32(d + 8), dv.getInt32(d + 12));
     return this.followed[flowFilterSlot(srcKey, srcPort, dstKey, dstPort)] !== 0;
   }
 }
