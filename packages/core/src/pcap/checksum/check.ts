@@ -169,9 +169,7 @@ export class FrameChecker {
       this.ipv4Src = src;
       this.ipv4Dst = dst;
     }
-    let addrSum = (src & 0xffff) + (src >>> 16) + (dst & 0xffff) + (dst >>> 16);
-    addrSum = (addrSum & 0xffff) + (addrSum >>> 16);
-    addrSum = (addrSum & 0xffff) + (addrSum >>> 16);
+    const addrSum = fold16((src & 0xffff) + (src >>> 16) + (dst & 0xffff) + (dst >>> 16));
     const fragField = dv.getUint16(off + 6);
     const more = (fragField & 0x2000) !== 0;
     const fragOffset = (fragField & 0x1fff) * 8;
