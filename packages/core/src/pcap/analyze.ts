@@ -74,8 +74,9 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
     badTruncated: false,
     warnings: warnings.list,
   };
-  const counts = [report.checksums.ipv4, report.checksums.tcp, report.checksums.udp] as const;
-  const udp = report.checksums.udp;
+  // Frames counted per protocol and per combination of the status bits below (one increment per frame and
+  // protocol; turned into the report's counts at the end, see addTallies).
+  const tallies = new Float64Array(3 * STATUS_COMBINATIONS);
   // The read buffer lives in the SIMD checksum kernel's memory when WebAssembly SIMD is available.
   const simd = createSimdSum(READ_BUFFER_SIZE);
   const checker = simd ? new FrameChecker((dv, off, len) => simd.sum(dv, off, len)) : new FrameChecker();
@@ -128,13 +129,9 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       else if (protocol === PROTO_TCP) f1 |= bits;
       else f2 |= bits;
     }
-    if (f0 !== 0) tally(counts[0], f0);
-    if (f1 !== 0) tally(counts[1], f1);
-    if (f2 !== 0) {
-      tally(counts[2], f2);
-      if (f2 & 8) udp.absent++;
-      if (f2 & 16) udp.illegal++;
-    }
+    tallies[f0]!++;
+    tallies[STATUS_COMBINATIONS + f1]!++;
+    tallies[2 * STATUS_COMBINATIONS + f2]!++;
     if (facts !== undefined) {
       if (gate !== undefined && badLayers === 0 && !gate.pass(p, good4, goodTcp, goodUdp, unverified)) return;
       facts.next(frame, p);
@@ -191,6 +188,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
     report.gzip = source.gzip;
     source.close();
   }
+  addTallies(report, tallies);
   if (sink !== undefined) sink.skipped(gate!.totals());
   report.badTruncated = truncated;
   report.bytes = base + end;
@@ -199,10 +197,25 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
   return report;
 }
 
-function tally(c: { checked: number; bad: number; unverified: number }, bits: number): void {
-  if (bits & 1) c.checked++;
-  if (bits & 2) c.bad++;
-  if (bits & 4) c.unverified++;
+/** Status bits of one protocol in one frame: 1 verified, 2 bad, 4 unverified, 8 absent, 16 illegal. */
+const STATUS_COMBINATIONS = 32;
+
+/** The report's per-protocol counts from the frames counted per status-bit combination. */
+function addTallies(report: CaptureReport, tallies: Float64Array): void {
+  const { ipv4, tcp, udp } = report.checksums;
+  [ipv4, tcp, udp].forEach((c, protocol) => {
+    for (let bits = 1; bits < STATUS_COMBINATIONS; bits++) {
+      const frames = tallies[protocol * STATUS_COMBINATIONS + bits]!;
+      if (bits & 1) c.checked += frames;
+      if (bits & 2) c.bad += frames;
+      if (bits & 4) c.unverified += frames;
+    }
+  });
+  for (let bits = 1; bits < STATUS_COMBINATIONS; bits++) {
+    const frames = tallies[2 * STATUS_COMBINATIONS + bits]!; // absent and illegal are UDP's only
+    if (bits & 8) udp.absent += frames;
+    if (bits & 16) udp.illegal += frames;
+  }
 }
 
 /** The reader for a capture's first bytes (pcap or pcapng); throws PCAP_UNKNOWN_FORMAT otherwise. */
