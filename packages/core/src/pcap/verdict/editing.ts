@@ -35,6 +35,9 @@ export interface EditingEvidence {
 }
 
 const ETHERNET = 1;
+/** What `observe` counted for a frame: an impossible address, blank MACs. */
+const COUNTED_IMPOSSIBLE = 1;
+const COUNTED_BLANK = 2;
 
 /** One pair of addresses that sent placeholders: which ways, and whether it looks like one host. */
 interface Pair {
@@ -94,10 +97,12 @@ export class EditingSigns {
   /**
    * A frame with at least one bad (not ICMP-quoted) checksum. `w` holds its address words
    * (FrameFacts.addressWords); `placeholder`: one of its TCP/UDP checksums is an offload placeholder.
+   * Returns what it counted (COUNTED_* bits), for `repeat`.
    */
-  observe(f: FrameFacts, w: Int32Array, placeholder: boolean): void {
+  observe(f: FrameFacts, w: Int32Array, placeholder: boolean): number {
     const v = f.ipVersion;
-    if (v === 0) return;
+    if (v === 0) return 0;
+    let counted = 0;
     // MACs compared as bytes (no text per frame); -1: not an Ethernet frame with both.
     const macs = f.linkType === ETHERNET ? f.macPattern() : -1;
     const zeroMacs = macs >= 0 && (macs & (MAC_SRC_ZERO | MAC_DST_ZERO)) === (MAC_SRC_ZERO | MAC_DST_ZERO);
@@ -108,11 +113,23 @@ export class EditingSigns {
 
     if (this.impossibleAddress(f, w, v, realMacs && loopback)) {
       if (this.impossible++ === 0) this.impossibleExample = `${f.srcText()} > ${f.dstText()}`;
+      counted |= COUNTED_IMPOSSIBLE;
     }
     if (blankMacs && !sameAddress && !loopback) {
       if (this.blank++ === 0) this.blankExample = `${f.srcText()} > ${f.dstText()}, MACs ${f.srcMacText()} > ${f.dstMacText()}`;
+      counted |= COUNTED_BLANK;
     }
     if (placeholder && !sameAddress) this.notePair(f, w, v, zeroMacs);
+    return counted;
+  }
+
+  /**
+   * Another frame like the one `observe` returned `counted` for: same addresses, MACs, link type,
+   * transport and placeholder (its pair is already noted: noting it again changes nothing).
+   */
+  repeat(counted: number): void {
+    if (counted & COUNTED_IMPOSSIBLE) this.impossible++;
+    if (counted & COUNTED_BLANK) this.blank++;
   }
 
   private impossibleAddress(f: FrameFacts, w: Int32Array, v: number, loopbackOnWire: boolean): boolean {
