@@ -77,10 +77,26 @@ export class SegmentFates {
     const frame = seg.frame;
     const ackNo = seg.ack;
     const acks = (seg.tcpFlags & TCP_ACK) !== 0;
+    const open = pending.length - flow.head;
+    if (open === 1 && acks) {
+      // The common case by far: one open segment, acknowledged by the peer's next frame. What the loop
+      // below does for it, without the loop, the length change and the rebound.
+      const p = pending[flow.head]!;
+      if (p.side !== side && seqGe(ackNo, p.end)) {
+        this.settle(flow, p, 'acked');
+        pending.pop();
+        if (flow.head > 0) pending.length = 0;
+        flow.head = 0;
+        this.open--;
+        this.filter.remove(filterSlot(flow));
+        flow.open0.clear();
+        flow.open1.clear();
+        return;
+      }
+    }
     const seq = seg.seq;
     const end = (seq + length) >>> 0;
     let kept = 0;
-    const open = pending.length - flow.head;
     for (let i = flow.head; i < pending.length; i++) {
       const p = pending[i]!;
       if (p.side !== side) {

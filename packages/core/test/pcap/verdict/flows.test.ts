@@ -1,10 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FrameRecord, TcpSegmentFacts } from '../../../src/pcap/frame/frame.js';
 import { recentSlot, TcpFlowFollower, type SegmentNote } from '../../../src/pcap/verdict/flows.js';
 import { VerdictCollector } from '../../../src/pcap/verdict/index.js';
 import { emptyByValue, type OutcomesByValue } from '../../../src/pcap/verdict/outcomes.js';
+import { SegmentFates } from '../../../src/pcap/verdict/segment-fates.js';
 import {
   FLOW_IDLE_SECONDS,
   FLOW_TABLE_CAP,
@@ -259,6 +260,29 @@ describe('TcpFlowFollower: the recent-flow cache never hides a followed flow', (
     send(f, s, 5, B, x.dp, A, x.sp, { ack: 300, flags: ACK }); // the peer acknowledges X's bad segment
     f.finish();
     expect(note).toEqual({ acked: true, retransmitted: false });
+  });
+
+  it('a flow whose only open segment the peer acknowledges leaves the filter and stops being walked', () => {
+    const f = new TcpFlowFollower();
+    const s = new Segment();
+    const walks = jest.spyOn(SegmentFates.prototype, 'walk');
+    try {
+      const note = send(f, s, 1, A, 40000, B, 443, { bad: true, seq: 100, len: 100 });
+      expect(f.filter.counts.reduce((n, c) => n + c, 0)).toBe(1);
+      send(f, s, 2, B, 443, A, 40000, { ack: 200, flags: ACK }); // the common case: acknowledged at once
+      expect(note).toEqual({ acked: true, retransmitted: false });
+      expect(f.openSegments).toBe(0);
+      expect(f.filter.counts.reduce((n, c) => n + c, 0)).toBe(0); // the reader skips the flow's frames again
+      const before = walks.mock.calls.length;
+      for (let i = 0; i < 5; i++) send(f, s, 3 + i, A, 40000, B, 443, { seq: 200 + 100 * i, ack: 1, len: 100 }); // good data
+      for (let i = 0; i < 5; i++) send(f, s, 8 + i, B, 443, A, 40000, { ack: 300 + 100 * i, flags: ACK });
+      send(f, s, 13, A, 40000, B, 443, { bad: true, seq: 700, len: 100 }); // the next bad one: [700, 800)
+      send(f, s, 14, B, 443, A, 40000, { ack: 650, flags: ACK }); // acknowledges data before it, not it
+      expect(walks.mock.calls.length).toBe(before); // the settled segment left no bounds behind: nothing to walk
+    } finally {
+      walks.mockRestore();
+    }
+    f.finish();
   });
 
   it('a frame turned away as "not followed" must match in ports too, not only in addresses', () => {
