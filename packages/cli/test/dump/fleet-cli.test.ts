@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/main.js';
@@ -89,6 +89,20 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const r = await run(attack('traversal.zip'));
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/DUMP_FLEET_UNSAFE_MEMBER/);
+  });
+
+  it('marks a dump read only in part (cut short) in the table, and says what to run for the details', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-partial-'));
+    const whole = readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-3.dmp'));
+    writeFileSync(join(dir, 'whole.dmp'), whole);
+    writeFileSync(join(dir, 'cut.dmp'), whole.subarray(0, 5000));
+    const r = await run(dir, '--engine', 'native');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\S+cut\.dmp \(read in part: \d+ warnings\)\n/);
+    expect(r.out).toMatch(/\S+whole\.dmp\n/); // a whole dump is not marked
+    expect(r.out).toMatch(/1 dump was read only in part .*`analyze dump FILE` names the damage and its byte offset\.\n$/);
+    const rows = (JSON.parse((await run(dir, '--engine', 'native', '--json')).out) as { rows: { file: string; warnings: number }[] }).rows;
+    expect(rows.find((row) => row.file.endsWith('cut.dmp'))!.warnings).toBeGreaterThan(0);
   });
 
   it('a folder with no dump at all: exit 2 and says so', async () => {

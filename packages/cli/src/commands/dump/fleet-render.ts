@@ -17,6 +17,11 @@ export function renderFleet(r: FleetReport, c: Colors, opts: { verbose: boolean 
     if (shown.length < r.groups.length) out += c.dim(`  ... ${r.groups.length - shown.length} more causes (--debug or --json shows all)\n`);
   }
   if (r.rows.length) out += `\n${c.bold('Dumps')} ${c.dim('(by crash time)')}\n${renderTable(r.rows, c)}`;
+  const partial = r.rows.filter((row) => row.error === null && row.warnings > 0).length;
+  if (partial) {
+    const dumps = partial === 1 ? '1 dump was' : `${partial} dumps were`;
+    out += c.dim(`  ${dumps} read only in part (damaged or cut short): its row shows what could be read; \`analyze dump FILE\` names the damage and its byte offset.\n`);
+  }
   return out;
 }
 
@@ -54,7 +59,7 @@ function renderTable(rows: readonly FleetRow[], c: Colors): string {
       printable(r.culpritVersion ?? r.culpritTimestamp ?? ''),
       printable(r.osBuild ?? ''),
       r.engine ?? '',
-      printable(r.file),
+      printable(r.file) + (r.warnings > 0 ? c.yellow(` (read in part: ${r.warnings} ${r.warnings === 1 ? 'warning' : 'warnings'})`) : ''),
     ];
   });
   // Widths from the plain text (colour codes do not take columns); the last column is not padded.
