@@ -86,6 +86,11 @@ interface PlainBadFrame {
   editing: number;
 }
 
+/** Whether a plain bad frame with this key was accounted as `m` says. */
+function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, cls: BadClass, linkType: number, macs: number): boolean {
+  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.linkType === linkType && m.macs === macs;
+}
+
 /**
  * Consumes the frames of one capture in capture order (the reader's FrameFacts through `onFrame`,
  * or ready FrameRecords through `add`) and decides at `finish()` whether its bad checksums are harmless offload
@@ -255,10 +260,10 @@ export class VerdictCollector implements FrameSink {
     const src = f.srcWord;
     const dst = f.dstWord;
     let m = this.lastPlain[0]!;
-    let same = m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.linkType === linkType && m.macs === macs;
+    let same = sameKey(m, src, dst, dir, cls, linkType, macs);
     if (!same) {
       m = this.lastPlain[1]!;
-      same = m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.linkType === linkType && m.macs === macs;
+      same = sameKey(m, src, dst, dir, cls, linkType, macs);
     }
     if (same) {
       this.plainOlder = m === this.lastPlain[0] ? 1 : 0;
