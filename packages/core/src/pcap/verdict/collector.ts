@@ -1,5 +1,6 @@
 import type { FlowFilter } from '../frame/flow-filter.js';
 import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
+import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
@@ -58,8 +59,6 @@ function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
 }
 
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
-
-const ETHERNET = 1;
 
 /**
  * What the accounting of the last plain bad frame (a good IPv4 header and a bad TCP checksum, no tunnel)
@@ -256,7 +255,7 @@ export class VerdictCollector implements FrameSink {
   private plainBadTcp(f: FrameFacts, dir: Direction): BadSegment {
     const cls = classifyBad(f.layer(1));
     const linkType = f.linkType;
-    const macs = linkType === ETHERNET ? f.macPattern() : -1;
+    const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;
     const dst = f.dstWord;
     let m = this.lastPlain[0]!;

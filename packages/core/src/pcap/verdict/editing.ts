@@ -6,6 +6,7 @@
  * verdict (docs/pcap-verdict.md, "Evidence of editing").
  */
 import { type FrameFacts, MAC_DST_ZERO, MAC_SAME, MAC_SRC_ZERO } from '../frame/frame.js';
+import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import type { SegmentNote } from './flows.js';
 import {
   EDITED_MIN_BLANK_MAC_FRAMES,
@@ -34,7 +35,6 @@ export interface EditingEvidence {
   edited: boolean;
 }
 
-const ETHERNET = 1;
 /** What `observe` counted for a frame: an impossible address, blank MACs. */
 const COUNTED_IMPOSSIBLE = 1;
 const COUNTED_BLANK = 2;
@@ -104,7 +104,7 @@ export class EditingSigns {
     if (v === 0) return 0;
     let counted = 0;
     // MACs compared as bytes (no text per frame); -1: not an Ethernet frame with both.
-    const macs = f.linkType === ETHERNET ? f.macPattern() : -1;
+    const macs = f.linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const zeroMacs = macs >= 0 && (macs & (MAC_SRC_ZERO | MAC_DST_ZERO)) === (MAC_SRC_ZERO | MAC_DST_ZERO);
     const blankMacs = macs >= 0 && (zeroMacs || (macs & MAC_SAME) !== 0);
     const realMacs = macs >= 0 && !blankMacs && (macs & MAC_SRC_ZERO) === 0;
