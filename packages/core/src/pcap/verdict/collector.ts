@@ -61,10 +61,10 @@ function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
 
 /**
- * What the accounting of the last plain bad frame (a good IPv4 header and a bad TCP checksum, no tunnel)
- * depended on, and where it counted. The frames of a conversation come in runs, so the next plain bad
- * frame mostly has the same key and its accounting is a replay: no address text, host lookup or
- * editing checks (on the merged real-traffic bench, most of 1.18 M bad frames).
+ * What the accounting of a plain bad frame (no tunnel: an IPv4 header, good or bad, and a bad TCP
+ * checksum) depended on, and where it counted. The frames of a conversation come in runs, so the next
+ * plain bad frame mostly has the key of one seen shortly before and its accounting is a replay: no address
+ * text, host lookup or editing checks (on the merged real-traffic bench, nearly all of 1.18 M bad frames).
  */
 interface PlainBadFrame {
   valid: boolean;
@@ -72,10 +72,12 @@ interface PlainBadFrame {
   dst: number;
   dir: Direction;
   cls: BadClass;
+  /** The IPv4 header's class when it is bad too, undefined when it is good. */
+  ipv4Cls: BadClass | undefined;
   linkType: number;
   /** FrameFacts.macPattern on Ethernet, -1 elsewhere (as the editing signs read it). */
   macs: number;
-  /** Where the class is counted besides the totals: the flagged direction's bucket or the sending host's. */
+  /** Where the classes are counted besides the totals: the flagged direction's bucket or the sending host's. */
   counts: BadCounts;
   /** The sending host when the direction is not flagged (its MACs are noted). */
   host: HostStats | undefined;
@@ -85,9 +87,18 @@ interface PlainBadFrame {
   editing: number;
 }
 
+/**
+ * Entries of the replay memo, indexed by a hash of the addresses. A few conversations interleave in
+ * a busy capture; 64 entries keep them apart (more gained nothing on the real-traffic bench).
+ */
+const PLAIN_MEMO_SLOTS = 64;
+
+/** The memo entry for a sender and receiver (IPv4 address words): the top bits of a multiplicative hash. */
+const plainSlot = (src: number, dst: number): number => Math.imul(src ^ Math.imul(dst, 0x27d4eb2d), 0x9e3779b1) >>> 26;
+
 /** Whether a plain bad frame with this key was accounted as `m` says. */
-function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, cls: BadClass, linkType: number, macs: number): boolean {
-  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.linkType === linkType && m.macs === macs;
+function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, cls: BadClass, ipv4Cls: BadClass | undefined, linkType: number, macs: number): boolean {
+  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.ipv4Cls === ipv4Cls && m.linkType === linkType && m.macs === macs;
 }
 
 /**
@@ -131,10 +142,8 @@ export class VerdictCollector implements FrameSink {
    * reported (their TCP checksum is right); they are followed only for the editing sign.
    */
   private readonly ipv4OnlySink = emptyByValue();
-  /** The last two plain bad frames' keys and effects (a conversation alternates between two senders). */
-  private readonly lastPlain: PlainBadFrame[] = [this.noPlainBadFrame(), this.noPlainBadFrame()];
-  /** Which of the two the next new key replaces (the older). */
-  private plainOlder = 0;
+  /** Keys and effects of recent plain bad frames, by plainSlot. */
+  private readonly plainMemo: PlainBadFrame[] = Array.from({ length: PLAIN_MEMO_SLOTS }, () => this.noPlainBadFrame());
 
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
@@ -170,7 +179,7 @@ export class VerdictCollector implements FrameSink {
   };
 
   private noPlainBadFrame(): PlainBadFrame {
-    return { valid: false, src: 0, dst: 0, dir: undefined, cls: 'mismatch', linkType: 0, macs: -1, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
+    return { valid: false, src: 0, dst: 0, dir: undefined, cls: 'mismatch', ipv4Cls: undefined, linkType: 0, macs: -1, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
   }
 
   /** FrameSink: the reader hands over only TCP frames of the flows followed here (and frames it must). */
@@ -204,9 +213,9 @@ export class VerdictCollector implements FrameSink {
 
   /** The bad layers of a frame; returns its TCP segment's bad-checksum facts when its TCP checksum is bad. */
   private badLayers(f: FrameFacts, dir: Direction): BadSegment | undefined {
-    // Two layers, the IPv4 one good and the other bad, innermost TCP: an IPv4 header and its TCP segment.
-    // Once the annotations are full (nothing per frame is kept), such frames take the replay path.
-    if (this.notesFull && f.bad === 1 && f.goodIpv4 === 1 && f.layerCount === 2 && f.isTcp && f.layer(1).depth === 0) return this.plainBadTcp(f, dir);
+    // Two layers, innermost TCP: an IPv4 header (good, or bad as well) and its TCP segment, whose checksum is
+    // bad. Once the annotations are full (nothing per frame is kept), such frames take the replay path.
+    if (this.notesFull && f.layerCount === 2 && f.isTcp && (f.bad === 1 ? f.goodIpv4 === 1 : f.bad === 2) && f.layer(1).depth === 0) return this.plainBadTcp(f, dir);
     let tcpBad: BadSegment | undefined;
     const side = f.srcPort < f.dstPort ? 1 : 0;
     const frame = f.frame;
@@ -250,31 +259,24 @@ export class VerdictCollector implements FrameSink {
 
   /**
    * A plain bad frame (PlainBadFrame): what the general path does for it, with the key-dependent part
-   * (host, direction bucket, editing signs) replayed from the last such frame when the key is the same.
+   * (host, direction bucket, editing signs) replayed from the memo when its entry has the same key.
    */
   private plainBadTcp(f: FrameFacts, dir: Direction): BadSegment {
     const cls = classifyBad(f.layer(1));
+    const ipv4Cls = f.bad === 2 ? classifyBad(f.layer(0)) : undefined;
     const linkType = f.linkType;
     const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;
     const dst = f.dstWord;
-    let m = this.lastPlain[0]!;
-    let same = sameKey(m, src, dst, dir, cls, linkType, macs);
-    if (!same) {
-      m = this.lastPlain[1]!;
-      same = sameKey(m, src, dst, dir, cls, linkType, macs);
-    }
-    if (same) {
-      this.plainOlder = m === this.lastPlain[0] ? 1 : 0;
-      this.editing.repeat(m.editing);
-    } else {
-      m = this.lastPlain[this.plainOlder]!;
-      this.plainOlder ^= 1;
+    const m = this.plainMemo[plainSlot(src, dst)]!;
+    if (sameKey(m, src, dst, dir, cls, ipv4Cls, linkType, macs)) this.editing.repeat(m.editing);
+    else {
       m.valid = true;
       m.src = src;
       m.dst = dst;
       m.dir = dir;
       m.cls = cls;
+      m.ipv4Cls = ipv4Cls;
       m.linkType = linkType;
       m.macs = macs;
       if (dir !== undefined) {
@@ -291,6 +293,11 @@ export class VerdictCollector implements FrameSink {
       f.addressWords(this.words);
       m.editing = this.editing.observe(f, this.words, isPlaceholder(cls));
     }
+    if (ipv4Cls !== undefined) {
+      this.checked.ipv4++;
+      countBad(this.bad, 'ipv4', ipv4Cls);
+      countBad(m.counts, 'ipv4', ipv4Cls);
+    }
     this.checked.tcp++;
     const side = f.srcPort < f.dstPort ? 1 : 0;
     this.sideVerified[side]!++;
@@ -298,11 +305,17 @@ export class VerdictCollector implements FrameSink {
     countBad(this.bad, 'tcp', cls);
     countBad(m.counts, 'tcp', cls);
     if (m.host !== undefined && m.host.macs.length === 0) this.hosts.noteMac(m.host, f.srcMacText());
-    if (f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0) this.withoutPayload++;
+    const bareAck = f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0;
+    if (bareAck) this.withoutPayload++;
     const tcpBad = this.tcpBad;
     tcpBad.placeholder = isPlaceholder(cls);
     tcpBad.sink = m.sink;
     tcpBad.note = undefined;
+    if (ipv4Cls === 'mismatch' && !bareAck) {
+      // As followIpv4Mismatch: the segment's fate is the editing sign's (a bare ACK has none).
+      tcpBad.note = this.editing.ipv4AckCounter;
+      this.editing.trackIpv4Mismatch(tcpBad.note);
+    }
     return tcpBad;
   }
 
