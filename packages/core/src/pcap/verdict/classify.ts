@@ -22,10 +22,21 @@ export function isPlaceholder(c: BadClass): boolean {
  * @example const cls = classifyBad({ protocol: 'tcp', stored: 0, pseudoHeaderSum: 0x1234, pseudoHeaderSumNoLength: 0x1200 });
  */
 export function classifyBad(layer: Pick<LayerFacts, 'protocol' | 'stored' | 'pseudoHeaderSum' | 'pseudoHeaderSumNoLength'>): BadClass {
-  const stored = layer.stored;
-  if (layer.protocol !== 'ipv4') {
-    if (layer.pseudoHeaderSum !== undefined && stored === layer.pseudoHeaderSum) return 'partial';
-    if (layer.pseudoHeaderSumNoLength !== undefined && stored === layer.pseudoHeaderSumNoLength) return 'partial-no-length';
-  }
+  if (layer.protocol === 'ipv4') return classifyIpv4(layer.stored);
+  return classifyTransport(layer.stored, layer.pseudoHeaderSum, layer.pseudoHeaderSumNoLength);
+}
+
+/** classifyBad for a bad IPv4 header checksum, from its stored value. */
+export function classifyIpv4(stored: number): BadClass {
+  return stored === 0 ? 'zero' : 'mismatch';
+}
+
+/**
+ * classifyBad for a bad TCP or UDP checksum, from its numbers: the per-frame path, where a known
+ * protocol need not be compared by name.
+ */
+export function classifyTransport(stored: number, pseudoHeaderSum: number | undefined, pseudoHeaderSumNoLength: number | undefined): BadClass {
+  if (stored === pseudoHeaderSum) return 'partial';
+  if (stored === pseudoHeaderSumNoLength) return 'partial-no-length';
   return stored === 0 ? 'zero' : 'mismatch';
 }

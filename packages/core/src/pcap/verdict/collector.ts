@@ -2,7 +2,7 @@ import type { FlowFilter } from '../frame/flow-filter.js';
 import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
 import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import { adviceFor } from './advice.js';
-import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
+import { classifyBad, classifyIpv4, classifyTransport, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
 import { EditingSigns } from './editing.js';
 import { TcpFlowFollower, type BadSegment, type SegmentNote } from './flows.js';
@@ -262,8 +262,9 @@ export class VerdictCollector implements FrameSink {
    * (host, direction bucket, editing signs) replayed from the memo when its entry has the same key.
    */
   private plainBadTcp(f: FrameFacts, dir: Direction): BadSegment {
-    const cls = classifyBad(f.layer(1));
-    const ipv4Cls = f.bad === 2 ? classifyBad(f.layer(0)) : undefined;
+    const tcp = f.layer(1);
+    const cls = classifyTransport(tcp.stored, tcp.pseudoHeaderSum, tcp.pseudoHeaderSumNoLength);
+    const ipv4Cls = f.bad === 2 ? classifyIpv4(f.layer(0).stored) : undefined;
     const linkType = f.linkType;
     const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;

@@ -61,6 +61,12 @@ function rebound(flow: Flow): void {
 export class SegmentFates {
   /** Open segments in all flows. */
   open = 0;
+  /**
+   * Settled segments' objects, reused by `add`: most bad segments are settled by the peer's next frame,
+   * and on a busy capture a new object for each one was a measurable share of the follower's time (and GC).
+   * At most MAX_PENDING_TOTAL, the most ever open at once.
+   */
+  private readonly spare: Pending[] = [];
 
   constructor(
     private readonly filter: FlowFilter,
@@ -85,6 +91,7 @@ export class SegmentFates {
       if (p.side !== side && seqGe(ackNo, p.end)) {
         this.settle(flow, p, 'acked');
         pending.pop();
+        this.spare.push(p);
         if (flow.head > 0) pending.length = 0;
         flow.head = 0;
         this.open--;
@@ -102,10 +109,12 @@ export class SegmentFates {
       if (p.side !== side) {
         if (acks && seqGe(ackNo, p.end)) {
           this.settle(flow, p, 'acked');
+          this.spare.push(p);
           continue;
         }
       } else if (length > 0 && p.frame !== frame && seqLt(seq, p.end) && seqLt(p.seq, end)) {
         this.settle(flow, p, 'failed');
+        this.spare.push(p);
         continue;
       }
       pending[kept++] = p;
@@ -149,16 +158,17 @@ export class SegmentFates {
     const end = (seq + length) >>> 0;
     (side === 0 ? flow.open0 : flow.open1).add(seq, end);
     if (pending.length === flow.head) this.filter.add(filterSlot(flow)); // its first open segment
-    pending.push({
-      frame: seg.frame,
-      seq,
-      end,
-      payload,
-      side,
-      placeholder: bad.placeholder,
-      sink: bad.sink,
-      note: bad.note,
-    });
+    let p = this.spare.pop();
+    if (p === undefined) p = { frame: 0, seq: 0, end: 0, payload: 0, side: 0, placeholder: false, sink: bad.sink, note: undefined };
+    p.frame = seg.frame;
+    p.seq = seq;
+    p.end = end;
+    p.payload = payload;
+    p.side = side;
+    p.placeholder = bad.placeholder;
+    p.sink = bad.sink;
+    p.note = bad.note;
+    pending.push(p);
     this.open++;
   }
 
