@@ -174,7 +174,17 @@ export class VerdictCollector implements FrameSink {
       this.sideVerified[f.srcPort < f.dstPort ? 1 : 0]! += goodTcp + goodUdp;
     }
     this.unverified += f.unverified;
-    const tcpBad = f.bad > 0 ? this.badLayers(f, dir) : undefined;
+    if (f.bad === 0) {
+      if (f.isTcp) this.follower.observe(f, undefined);
+      return;
+    }
+    // Two layers, innermost TCP: an IPv4 header (good, or bad as well) and its TCP segment, whose checksum is
+    // bad. Once the annotations are full (nothing per frame is kept), such frames take the replay path.
+    if (this.notesFull && f.isTcp && f.layerCount === 2 && (f.bad === 1 ? f.goodIpv4 === 1 : f.bad === 2) && f.layer(1).depth === 0) {
+      this.follower.observe(f, this.plainBadTcp(f, dir));
+      return;
+    }
+    const tcpBad = this.badLayers(f, dir);
     if (f.isTcp) this.follower.observe(f, tcpBad);
   };
 
@@ -211,11 +221,8 @@ export class VerdictCollector implements FrameSink {
     if (h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
   }
 
-  /** The bad layers of a frame; returns its TCP segment's bad-checksum facts when its TCP checksum is bad. */
+  /** The bad layers of a frame (the general path); returns its TCP segment's bad-checksum facts when its TCP checksum is bad. */
   private badLayers(f: FrameFacts, dir: Direction): BadSegment | undefined {
-    // Two layers, innermost TCP: an IPv4 header (good, or bad as well) and its TCP segment, whose checksum is
-    // bad. Once the annotations are full (nothing per frame is kept), such frames take the replay path.
-    if (this.notesFull && f.layerCount === 2 && f.isTcp && (f.bad === 1 ? f.goodIpv4 === 1 : f.bad === 2) && f.layer(1).depth === 0) return this.plainBadTcp(f, dir);
     let tcpBad: BadSegment | undefined;
     const side = f.srcPort < f.dstPort ? 1 : 0;
     const frame = f.frame;

@@ -100,6 +100,8 @@ export interface Flow extends Endpoints {
   open1: SeqBounds;
   /** Which side sent the flow's first bad segment: the breakdown names the flow in that direction. */
   labelSide: 0 | 1;
+  /** Its slot in the FlowFilter (`filterSlot`), computed once: it is added and removed with every open segment. */
+  filterSlot: number;
   bad: number;
   fates: SegmentOutcomes;
 }

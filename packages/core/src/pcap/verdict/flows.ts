@@ -6,7 +6,7 @@
 import { FlowFilter } from '../frame/flow-filter.js';
 import type { TcpSegmentFacts } from '../frame/frame.js';
 import { TopFlows, type FlowBreakdown } from './flow-breakdown.js';
-import { BUCKET_MASK, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
+import { BUCKET_MASK, filterSlot, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
 import { emptyOutcomes } from './outcomes.js';
 import { SegmentFates, TCP_ACK, TCP_FIN, TCP_SYN, type BadSegment } from './segment-fates.js';
 import { SeqBounds } from './seq-bounds.js';
@@ -163,9 +163,11 @@ export class TcpFlowFollower {
         open0: new SeqBounds(),
         open1: new SeqBounds(),
         labelSide: side,
+        filterSlot: 0,
         bad: 0,
         fates: emptyOutcomes(),
       };
+      flow.filterSlot = filterSlot(flow);
       table.insert(flow, r);
     }
     table.recent[r] = flow;

@@ -6,7 +6,7 @@
  */
 import type { FlowFilter } from '../frame/flow-filter.js';
 import type { TcpSegmentFacts } from '../frame/frame.js';
-import { filterSlot, type Flow, type FlowTableStats } from './flow-table.js';
+import type { Flow, FlowTableStats } from './flow-table.js';
 import { countFate, type Fate, type OutcomesByValue } from './outcomes.js';
 import { MAX_PENDING_PER_FLOW, MAX_PENDING_TOTAL } from './thresholds.js';
 
@@ -95,7 +95,7 @@ export class SegmentFates {
         if (flow.head > 0) pending.length = 0;
         flow.head = 0;
         this.open--;
-        this.filter.remove(filterSlot(flow));
+        this.filter.remove(flow.filterSlot);
         flow.open0.clear();
         flow.open1.clear();
         return;
@@ -122,7 +122,7 @@ export class SegmentFates {
     this.open -= open - kept;
     // Setting an array's length is a runtime call even when it does not change (a tenth of the walk).
     if (kept !== pending.length) pending.length = kept;
-    if (kept === 0 && open > 0) this.filter.remove(filterSlot(flow));
+    if (kept === 0 && open > 0) this.filter.remove(flow.filterSlot);
     flow.head = 0;
     rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
   }
@@ -157,7 +157,7 @@ export class SegmentFates {
     const seq = seg.seq;
     const end = (seq + length) >>> 0;
     (side === 0 ? flow.open0 : flow.open1).add(seq, end);
-    if (pending.length === flow.head) this.filter.add(filterSlot(flow)); // its first open segment
+    if (pending.length === flow.head) this.filter.add(flow.filterSlot); // its first open segment
     let p = this.spare.pop();
     if (p === undefined) p = { frame: 0, seq: 0, end: 0, payload: 0, side: 0, placeholder: false, sink: bad.sink, note: undefined };
     p.frame = seg.frame;
@@ -174,7 +174,7 @@ export class SegmentFates {
 
   /** The flow ends (evicted, or the capture ends): its open segments get their final fate. */
   closeFlow(flow: Flow): void {
-    if (flow.pending.length > flow.head) this.filter.remove(filterSlot(flow));
+    if (flow.pending.length > flow.head) this.filter.remove(flow.filterSlot);
     for (let i = flow.head; i < flow.pending.length; i++) this.finalise(flow, flow.pending[i]!);
     this.open -= flow.pending.length - flow.head;
     flow.pending.length = 0;
