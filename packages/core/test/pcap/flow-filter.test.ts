@@ -29,4 +29,23 @@ describe('FlowFilter', () => {
     f.clear();
     expect(f.counts.every((n) => n === 0)).toBe(true);
   });
+
+  it('keeps the total of flows in all slots, which the reader tests before the slot', () => {
+    const f = new FlowFilter();
+    const a = flowFilterSlot(0x0a000001, 40000, 0x0a000002, 80);
+    const b = flowFilterSlot(0x0a000003, 40001, 0x0a000004, 443);
+    f.add(a);
+    f.add(b);
+    f.add(b);
+    expect(f.total).toBe(3);
+    f.remove(b);
+    f.remove(a);
+    f.remove(a); // already free: neither the slot nor the total goes below 0
+    expect(f.total).toBe(1);
+    f.remove(b);
+    expect(f.total).toBe(0);
+    f.add(a);
+    f.clear();
+    expect(f.total).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@
  * the verdict's cost near the checksum run's (docs/pcap-verdict.md, Performance).
  */
 import type { FrameChecker } from '../checksum/check.js';
-import { addressKey, flowFilterSlot } from './flow-filter.js';
+import { addressKey, type FlowFilter, flowFilterSlot } from './flow-filter.js';
 import type { FrameSink, SkippedFrames } from './frame.js';
 import type { PacketInfo } from '../read/packet.js';
 
@@ -23,13 +23,15 @@ export class FrameGate {
   private fromLowerPort = 0;
   private readonly linkTypes = new Set<number>();
   private lastLinkType = Number.NaN;
+  private readonly filter: FlowFilter;
   private readonly followed: Int32Array;
 
   constructor(
     sink: FrameSink,
     private readonly c: FrameChecker,
   ) {
-    this.followed = sink.flowFilter.counts;
+    this.filter = sink.flowFilter;
+    this.followed = this.filter.counts;
   }
 
   /**
@@ -48,7 +50,7 @@ export class FrameGate {
       const l4 = c.l4Dv;
       srcPort = l4.getUint16(tcp);
       dstPort = l4.getUint16(tcp + 2);
-      if (this.mayBeFollowed(p, srcPort, dstPort)) return true;
+      if (this.filter.total !== 0 && this.mayBeFollowed(p, srcPort, dstPort)) return true;
     } else if (c.udpOff >= 0) {
       const l4 = c.l4Dv;
       srcPort = l4.getUint16(c.udpOff);
@@ -88,6 +90,12 @@ export class FrameGate {
   private mayBeFollowed(p: PacketInfo, srcPort: number, dstPort: number): boolean {
     const c = this.c;
     if (c.ipVersion === 4) return this.followed[flowFilterSlot(c.ipv4Src, srcPort, c.ipv4Dst, dstPort)] !== 0;
+    return this.mayBeFollowedIpv6(p, srcPort, dstPort);
+  }
+
+  /** mayBeFollowed for IPv6, apart so that the IPv4 test stays small enough to be inlined. */
+  private mayBeFollowedIpv6(p: PacketInfo, srcPort: number, dstPort: number): boolean {
+    const c = this.c;
     const b = c.ipBuf;
     // The innermost IP header is in the read buffer, except for a tunnel inside a reassembled datagram.
     const dv = b === p.u8 ? p.dv : new DataView(b.buffer, b.byteOffset, b.byteLength);
