@@ -61,18 +61,21 @@ function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
 
 /**
- * What the accounting of a plain bad frame (no tunnel: an IPv4 header, good or bad, and a bad TCP
- * checksum) depended on, and where it counted. The frames of a conversation come in runs, so the next
- * plain bad frame mostly has the key of one seen shortly before and its accounting is a replay: no address
- * text, host lookup or editing checks (on the merged real-traffic bench, nearly all of 1.18 M bad frames).
+ * What the accounting of a plain bad frame (no tunnel: an IPv4 header and its TCP or UDP header, both
+ * verified, one or both bad) depended on, and where it counted. The frames of a conversation come in runs,
+ * so the next plain bad frame mostly has the key of one seen shortly before and its accounting is a replay:
+ * no address text, host lookup or editing checks (on the merged real-traffic bench, all but 2,059 of its
+ * 1.18 M bad frames).
  */
 interface PlainBadFrame {
   valid: boolean;
   src: number;
   dst: number;
   dir: Direction;
-  cls: BadClass;
-  /** The IPv4 header's class when it is bad too, undefined when it is good. */
+  tcp: boolean;
+  /** The TCP/UDP checksum's class when it is bad, undefined when it is good. */
+  cls: BadClass | undefined;
+  /** The IPv4 header checksum's class when it is bad, undefined when it is good. */
   ipv4Cls: BadClass | undefined;
   linkType: number;
   /** FrameFacts.macPattern on Ethernet, -1 elsewhere (as the editing signs read it). */
@@ -81,24 +84,26 @@ interface PlainBadFrame {
   counts: BadCounts;
   /** The sending host when the direction is not flagged (its MACs are noted). */
   host: HostStats | undefined;
-  /** Where the segment's fate is counted. */
+  /** Where a bad TCP segment's fate is counted. */
   sink: OutcomesByValue;
   /** What the editing signs counted for it (EditingSigns.observe). */
   editing: number;
 }
 
 /**
- * Entries of the replay memo, indexed by a hash of the addresses. A few conversations interleave in
- * a busy capture; 64 entries keep them apart (more gained nothing on the real-traffic bench).
+ * log2 of the replay memo's entries, indexed by a hash of the addresses. Conversations interleave in a busy
+ * capture. Misses with 64 / 256 / 1,024 entries: synthetic bench 14,455 / 12,216 / 12,216 of 40,957 frames
+ * on this path (the rest are first sightings: most UDP and IPv4-only frames there have addresses of their
+ * own), real-traffic bench 3,731 / 2,059 / 1,558 of 1.18 M.
  */
-const PLAIN_MEMO_SLOTS = 64;
+const PLAIN_MEMO_BITS = 8;
 
 /** The memo entry for a sender and receiver (IPv4 address words): the top bits of a multiplicative hash. */
-const plainSlot = (src: number, dst: number): number => Math.imul(src ^ Math.imul(dst, 0x27d4eb2d), 0x9e3779b1) >>> 26;
+const plainSlot = (src: number, dst: number): number => Math.imul(src ^ Math.imul(dst, 0x27d4eb2d), 0x9e3779b1) >>> (32 - PLAIN_MEMO_BITS);
 
 /** Whether a plain bad frame with this key was accounted as `m` says. */
-function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, cls: BadClass, ipv4Cls: BadClass | undefined, linkType: number, macs: number): boolean {
-  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.cls === cls && m.ipv4Cls === ipv4Cls && m.linkType === linkType && m.macs === macs;
+function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, tcp: boolean, cls: BadClass | undefined, ipv4Cls: BadClass | undefined, linkType: number, macs: number): boolean {
+  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.tcp === tcp && m.cls === cls && m.ipv4Cls === ipv4Cls && m.linkType === linkType && m.macs === macs;
 }
 
 /**
@@ -143,7 +148,7 @@ export class VerdictCollector implements FrameSink {
    */
   private readonly ipv4OnlySink = emptyByValue();
   /** Keys and effects of recent plain bad frames, by plainSlot. */
-  private readonly plainMemo: PlainBadFrame[] = Array.from({ length: PLAIN_MEMO_SLOTS }, () => this.noPlainBadFrame());
+  private readonly plainMemo: PlainBadFrame[] = Array.from({ length: 1 << PLAIN_MEMO_BITS }, () => this.noPlainBadFrame());
 
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
@@ -178,10 +183,12 @@ export class VerdictCollector implements FrameSink {
       if (f.isTcp) this.follower.observe(f, undefined);
       return;
     }
-    // Two layers, innermost TCP: an IPv4 header (good, or bad as well) and its TCP segment, whose checksum is
-    // bad. Once the annotations are full (nothing per frame is kept), such frames take the replay path.
-    if (this.notesFull && f.isTcp && f.layerCount === 2 && (f.bad === 1 ? f.goodIpv4 === 1 : f.bad === 2) && f.layer(1).depth === 0) {
-      this.follower.observe(f, this.plainBadTcp(f, dir));
+    // Two layers, both verified (so neither is quoted), the second the frame's own TCP or UDP header: an
+    // IPv4 header and its transport header, one or both bad. Once the annotations are full (nothing per
+    // frame is kept), such frames take the replay path.
+    if (this.notesFull && f.layerCount === 2 && f.bad + f.goodIpv4 + f.goodTcp + f.goodUdp === 2 && (f.isTcp || f.isUdp) && f.layer(1).depth === 0) {
+      const tcpBad = this.plainBadFrame(f, dir);
+      if (f.isTcp) this.follower.observe(f, tcpBad);
       return;
     }
     const tcpBad = this.badLayers(f, dir);
@@ -189,7 +196,7 @@ export class VerdictCollector implements FrameSink {
   };
 
   private noPlainBadFrame(): PlainBadFrame {
-    return { valid: false, src: 0, dst: 0, dir: undefined, cls: 'mismatch', ipv4Cls: undefined, linkType: 0, macs: -1, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
+    return { valid: false, src: 0, dst: 0, dir: undefined, tcp: false, cls: undefined, ipv4Cls: undefined, linkType: 0, macs: -1, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
   }
 
   /** FrameSink: the reader hands over only TCP frames of the flows followed here (and frames it must). */
@@ -265,24 +272,30 @@ export class VerdictCollector implements FrameSink {
   }
 
   /**
-   * A plain bad frame (PlainBadFrame): what the general path does for it, with the key-dependent part
-   * (host, direction bucket, editing signs) replayed from the memo when its entry has the same key.
+   * A plain bad frame (PlainBadFrame): what the general path (badLayers) does for it, with the key-dependent
+   * part (host, direction bucket, editing signs) replayed from the memo when its entry has the same key.
+   * Returns its TCP segment's bad-checksum facts when it has any to follow.
    */
-  private plainBadTcp(f: FrameFacts, dir: Direction): BadSegment {
-    const tcp = f.layer(1);
-    const cls = classifyTransport(tcp.stored, tcp.pseudoHeaderSum, tcp.pseudoHeaderSumNoLength);
-    const ipv4Cls = f.bad === 2 ? classifyIpv4(f.layer(0).stored) : undefined;
+  private plainBadFrame(f: FrameFacts, dir: Direction): BadSegment | undefined {
+    const tcp = f.isTcp;
+    const ipv4Cls = f.goodIpv4 === 0 ? classifyIpv4(f.layer(0).stored) : undefined;
+    let cls: BadClass | undefined;
+    if (f.goodTcp + f.goodUdp === 0) {
+      const l4 = f.layer(1);
+      cls = classifyTransport(l4.stored, l4.pseudoHeaderSum, l4.pseudoHeaderSumNoLength);
+    }
     const linkType = f.linkType;
     const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;
     const dst = f.dstWord;
     const m = this.plainMemo[plainSlot(src, dst)]!;
-    if (sameKey(m, src, dst, dir, cls, ipv4Cls, linkType, macs)) this.editing.repeat(m.editing);
+    if (sameKey(m, src, dst, dir, tcp, cls, ipv4Cls, linkType, macs)) this.editing.repeat(m.editing);
     else {
       m.valid = true;
       m.src = src;
       m.dst = dst;
       m.dir = dir;
+      m.tcp = tcp;
       m.cls = cls;
       m.ipv4Cls = ipv4Cls;
       m.linkType = linkType;
@@ -299,28 +312,41 @@ export class VerdictCollector implements FrameSink {
         m.host = h;
       }
       f.addressWords(this.words);
-      m.editing = this.editing.observe(f, this.words, isPlaceholder(cls));
+      m.editing = this.editing.observe(f, this.words, cls !== undefined && isPlaceholder(cls));
     }
     if (ipv4Cls !== undefined) {
       this.checked.ipv4++;
       countBad(this.bad, 'ipv4', ipv4Cls);
       countBad(m.counts, 'ipv4', ipv4Cls);
     }
-    this.checked.tcp++;
-    const side = f.srcPort < f.dstPort ? 1 : 0;
-    this.sideVerified[side]!++;
-    if (cls === 'mismatch') this.sideMismatch[side]!++;
-    countBad(this.bad, 'tcp', cls);
-    countBad(m.counts, 'tcp', cls);
+    if (cls !== undefined) {
+      const protocol = tcp ? 'tcp' : 'udp';
+      if (tcp) this.checked.tcp++;
+      else this.checked.udp++;
+      const side = f.srcPort < f.dstPort ? 1 : 0;
+      this.sideVerified[side]!++;
+      if (cls === 'mismatch') this.sideMismatch[side]!++;
+      countBad(this.bad, protocol, cls);
+      countBad(m.counts, protocol, cls);
+    }
     if (m.host !== undefined && m.host.macs.length === 0) this.hosts.noteMac(m.host, f.srcMacText());
+    if (!tcp) return undefined;
     const bareAck = f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0;
-    if (bareAck) this.withoutPayload++;
-    const tcpBad = this.tcpBad;
-    tcpBad.placeholder = isPlaceholder(cls);
-    tcpBad.sink = m.sink;
-    tcpBad.note = undefined;
+    let tcpBad: BadSegment | undefined;
+    if (cls !== undefined) {
+      if (bareAck) this.withoutPayload++;
+      tcpBad = this.tcpBad;
+      tcpBad.placeholder = isPlaceholder(cls);
+      tcpBad.sink = m.sink;
+      tcpBad.note = undefined;
+    }
     if (ipv4Cls === 'mismatch' && !bareAck) {
       // As followIpv4Mismatch: the segment's fate is the editing sign's (a bare ACK has none).
+      if (tcpBad === undefined) {
+        tcpBad = this.tcpBad;
+        tcpBad.placeholder = false;
+        tcpBad.sink = this.ipv4OnlySink;
+      }
       tcpBad.note = this.editing.ipv4AckCounter;
       this.editing.trackIpv4Mismatch(tcpBad.note);
     }

@@ -18,7 +18,13 @@ export interface SegmentOptions {
   /** The receiver drops it (bad checksum on the wire). */
   lost?: boolean;
   ipv4Zero?: boolean;
+  /** The IPv4 header checksum is wrong and not 0 (an edited header). */
+  ipv4Mismatch?: boolean;
   direction?: Direction;
+}
+
+function ipv4Kind(o: { ipv4Zero?: boolean; ipv4Mismatch?: boolean }): CheckKind {
+  return o.ipv4Zero ? 'zero' : o.ipv4Mismatch ? 'mismatch' : 'good';
 }
 
 const FIN = 0x01;
@@ -66,7 +72,7 @@ export class CaptureBuilder {
     const n = this.frames.length + 1;
     const v6 = from.ip.includes(':');
     const checks: LayerCheck[] = [];
-    if (!v6) checks.push(layer('ipv4', o.ipv4Zero ? 'zero' : 'good', from.ip, to.ip, n * 7));
+    if (!v6) checks.push(layer('ipv4', ipv4Kind(o), from.ip, to.ip, n * 7));
     checks.push(layer('tcp', o.check ?? 'good', from.ip, to.ip, n));
     return this.push({
       capturedLength: 54 + len,
@@ -85,11 +91,11 @@ export class CaptureBuilder {
     });
   }
 
-  udp(from: Endpoint, to: Endpoint, len: number, check: CheckKind | 'absent' = 'good', o: { ipv4Zero?: boolean; direction?: Direction } = {}): FrameRecord {
+  udp(from: Endpoint, to: Endpoint, len: number, check: CheckKind | 'absent' = 'good', o: { ipv4Zero?: boolean; ipv4Mismatch?: boolean; direction?: Direction } = {}): FrameRecord {
     const n = this.frames.length + 1;
     const v6 = from.ip.includes(':');
     const checks: LayerCheck[] = [];
-    if (!v6) checks.push(layer('ipv4', o.ipv4Zero ? 'zero' : 'good', from.ip, to.ip, n * 7));
+    if (!v6) checks.push(layer('ipv4', ipv4Kind(o), from.ip, to.ip, n * 7));
     const u = layer('udp', check === 'absent' ? 'good' : check, from.ip, to.ip, n);
     if (check === 'absent') {
       u.status = 'absent';
