@@ -64,7 +64,7 @@ const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByV
  * What the accounting of a plain bad frame (no tunnel: an IPv4 header and its TCP or UDP header, both
  * verified, one or both bad) depended on, and where it counted. The frames of a conversation come in runs,
  * so the next plain bad frame mostly has the key of one seen shortly before and its accounting is a replay:
- * no address text, host lookup or editing checks (on the merged real-traffic bench, all but 2,059 of its
+ * no address text, host lookup or editing checks (on the merged real-traffic bench, all but 1,557 of its
  * 1.18 M bad frames).
  */
 interface PlainBadFrame {
@@ -91,15 +91,18 @@ interface PlainBadFrame {
 }
 
 /**
- * log2 of the replay memo's entries, indexed by a hash of the addresses. Conversations interleave in a busy
- * capture. Misses with 64 / 256 / 1,024 entries: synthetic bench 14,455 / 12,216 / 12,216 of 40,957 frames
- * on this path (the rest are first sightings: most UDP and IPv4-only frames there have addresses of their
- * own), real-traffic bench 3,731 / 2,059 / 1,558 of 1.18 M.
+ * log2 of the replay memo's entries (small objects: ~100 KB in all). Conversations interleave in a busy
+ * capture. Misses with 64 / 256 / 1,024 entries: synthetic bench 1,461 / 1,318 / 18 of its 40,957 plain bad
+ * frames, real-traffic bench 58,253 / 1,725 / 1,557 of 1.18 M.
  */
-const PLAIN_MEMO_BITS = 8;
+const PLAIN_MEMO_BITS = 10;
 
-/** The memo entry for a sender and receiver (IPv4 address words): the top bits of a multiplicative hash. */
-const plainSlot = (src: number, dst: number): number => Math.imul(src ^ Math.imul(dst, 0x27d4eb2d), 0x9e3779b1) >>> (32 - PLAIN_MEMO_BITS);
+/**
+ * The memo entry for a sender, receiver (IPv4 address words) and `kind` (which checksums are bad, and the
+ * transport): the top bits of a multiplicative hash. The kind is in the hash because one pair of hosts often
+ * sends several kinds in turn (TCP and UDP, an IPv4 header bad or not), which would evict each other.
+ */
+const plainSlot = (src: number, dst: number, kind: number): number => Math.imul(src ^ Math.imul(dst ^ kind, 0x27d4eb2d), 0x9e3779b1) >>> (32 - PLAIN_MEMO_BITS);
 
 /** Whether a plain bad frame with this key was accounted as `m` says. */
 function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, tcp: boolean, cls: BadClass | undefined, ipv4Cls: BadClass | undefined, linkType: number, macs: number): boolean {
@@ -288,7 +291,7 @@ export class VerdictCollector implements FrameSink {
     const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;
     const dst = f.dstWord;
-    const m = this.plainMemo[plainSlot(src, dst)]!;
+    const m = this.plainMemo[plainSlot(src, dst, (tcp ? 4 : 0) | (ipv4Cls === undefined ? 0 : 2) | (cls === undefined ? 0 : 1))]!;
     if (sameKey(m, src, dst, dir, tcp, cls, ipv4Cls, linkType, macs)) this.editing.repeat(m.editing);
     else {
       m.valid = true;
