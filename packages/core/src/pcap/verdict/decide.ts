@@ -54,8 +54,12 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   const verified = e.checked.ipv4 + e.checked.tcp + e.checked.udp;
 
   if (total === 0) {
-    const unv = e.unverified > 0 ? `; ${plural(e.unverified, 'checksum')} could not be verified (cut by the snaplen or fragmented)` : '';
-    return { kind: 'clean', summary: `All ${verified} verified checksums are correct${unv}.` };
+    const cut = `${plural(e.unverified, 'checksum')} could not be verified (cut by the snaplen or fragmented)`;
+    if (verified === 0) {
+      // Nothing wrong found, but nothing checked either: say so instead of "all 0 are correct".
+      return { kind: 'clean', summary: `No checksum was verified: ${e.unverified > 0 ? cut : `none of the ${plural(e.frames, 'frame')} carries an IPv4, TCP or UDP header`}.` };
+    }
+    return { kind: 'clean', summary: `All ${verified} verified checksums are correct${e.unverified > 0 ? `; ${cut}` : ''}.` };
   }
 
   const edit = e.editing;

@@ -30,6 +30,16 @@ describe('verdict: clean', () => {
     expect(v.captureHosts).toEqual([]);
     expect(v.evidence.checked.tcp).toBe(cap.frames.filter((f) => f.tcp).length);
     expect(v.advice[0]).toMatch(/Nothing to fix/);
+    expect(v.summary).toBe(`All ${v.evidence.checked.ipv4 + v.evidence.checked.tcp + v.evidence.checked.udp} verified checksums are correct.`);
+  });
+
+  it('says so when nothing was verified, instead of "all 0 are correct"', () => {
+    expect(run(new CaptureBuilder()).v.summary).toBe('No checksum was verified: none of the 0 frames carries an IPv4, TCP or UDP header.');
+    const cut = new CaptureBuilder();
+    cut.tcp({ ip: '2001:db8::20', port: 40000 }, { ip: '2001:db8::80', port: 80 }, 1, 0, 0x02, 0, { check: 'unverified' }); // IPv6: no header checksum
+    const { v } = run(cut);
+    expect(v.kind).toBe('clean');
+    expect(v.summary).toBe('No checksum was verified: 1 checksum could not be verified (cut by the snaplen or fragmented).');
   });
 });
 
