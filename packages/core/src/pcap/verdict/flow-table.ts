@@ -19,10 +19,18 @@ import { FLOW_IDLE_SECONDS, FLOW_TABLE_CAP, FLOW_TABLE_LOW_WATER } from './thres
 export const MAX_CHAIN = 16;
 
 /**
- * Hash buckets of the flow table: a power of two at least twice FLOW_TABLE_CAP, so that chains
+ * Most hash buckets of the flow table: a power of two at least twice FLOW_TABLE_CAP, so that chains
  * stay short (a load of at most 1/2) and a bucket is found with a mask, not a Map lookup.
  */
-export const BUCKET_MASK = 2 ** Math.ceil(Math.log2(2 * FLOW_TABLE_CAP)) - 1;
+const MAX_BUCKETS = 2 ** Math.ceil(Math.log2(2 * FLOW_TABLE_CAP));
+
+/**
+ * Buckets to start with; the table doubles them as it fills. Most captures follow a few flows, and
+ * allocating all 131,072 up front cost ~1 ms per run, and as much again to clear them (measured).
+ */
+const FIRST_BUCKETS = 1024;
+
+const newBuckets = (n: number): (Flow | undefined)[] => new Array<Flow | undefined>(n).fill(undefined);
 
 /** FNV-1a over the version, both ports and the eight address words: a number key, no string per frame. */
 export function flowKey(v: number, lowPort: number, highPort: number, w: Int32Array, lo: number, hi: number): number {
@@ -148,7 +156,9 @@ export function filterSlot(f: Flow): number {
  * and the live flows oldest first. `close` is called for a flow leaving the table (its segments are settled there).
  */
 export class FlowTable {
-  readonly buckets: (Flow | undefined)[] = new Array<Flow | undefined>(BUCKET_MASK + 1).fill(undefined);
+  private buckets = newBuckets(FIRST_BUCKETS);
+  /** buckets.length - 1 */
+  private mask = FIRST_BUCKETS - 1;
   count = 0;
   /**
    * Recently seen flows, direct-mapped by a hash that is the same in both directions (recentSlot),
@@ -170,9 +180,14 @@ export class FlowTable {
     private readonly close: (flow: Flow) => void,
   ) {}
 
-  /** Add a new flow (the caller made room first) and make it the newest. */
+  /** The first flow of the chain that a flow with this key is in (see Flow.next). */
+  bucket(key: number): Flow | undefined {
+    return this.buckets[key & this.mask];
+  }
+
+  /** Add a new flow, whose `next` is `bucket(flow.key)` (the caller made room first), and make it the newest. */
   insert(flow: Flow, r: number): void {
-    this.buckets[flow.key & BUCKET_MASK] = flow;
+    this.buckets[flow.key & this.mask] = flow;
     // An unfollowed-frame memory in this slot may be of this very flow: forget it (v 0 never matches).
     const ghost = this.unfollowed[r];
     if (ghost !== undefined) ghost.v = 0;
@@ -182,6 +197,20 @@ export class FlowTable {
     this.count++;
     this.stats.followed++;
     if (this.count > this.stats.peak) this.stats.peak = this.count;
+    if (this.count * 2 > this.buckets.length && this.buckets.length < MAX_BUCKETS) this.grow();
+  }
+
+  /** Twice the buckets, every live flow rehashed into them: the load stays at most 1/2 (amortised O(1) per flow). */
+  private grow(): void {
+    const buckets = newBuckets(this.buckets.length * 2);
+    const mask = buckets.length - 1;
+    for (let f = this.oldest; f !== undefined; f = f.newer) {
+      const at = f.key & mask;
+      f.next = buckets[at];
+      buckets[at] = f;
+    }
+    this.buckets = buckets;
+    this.mask = mask;
   }
 
   /** Remember that a frame with these endpoints belongs to no followed flow. */
@@ -243,7 +272,8 @@ export class FlowTable {
   /** Close every flow still in the table and empty it (end of capture). */
   clear(): void {
     for (const flow of this.all()) this.close(flow);
-    this.buckets.fill(undefined);
+    this.buckets = newBuckets(FIRST_BUCKETS);
+    this.mask = FIRST_BUCKETS - 1;
     this.recent.fill(undefined);
     this.unfollowed.fill(undefined);
     this.oldest = this.newest = undefined;
@@ -262,7 +292,7 @@ export class FlowTable {
     this.close(flow);
     const r = recentSlot(flow.a0 ^ flow.a3, flow.lowPort, flow.b0 ^ flow.b3, flow.highPort); // as observe (a3, b3 are 0 for IPv4)
     if (this.recent[r] === flow) this.recent[r] = undefined;
-    const at = flow.key & BUCKET_MASK;
+    const at = flow.key & this.mask;
     const head = this.buckets[at];
     if (head === flow) this.buckets[at] = flow.next;
     else {

@@ -6,7 +6,7 @@
 import { FlowFilter } from '../frame/flow-filter.js';
 import type { TcpSegmentFacts } from '../frame/frame.js';
 import { TopFlows, type FlowBreakdown } from './flow-breakdown.js';
-import { BUCKET_MASK, filterSlot, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
+import { filterSlot, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
 import { emptyOutcomes } from './outcomes.js';
 import { SegmentFates, TCP_ACK, TCP_FIN, TCP_SYN, type BadSegment } from './segment-fates.js';
 import { SeqBounds } from './seq-bounds.js';
@@ -124,7 +124,7 @@ export class TcpFlowFollower {
     const highPort = side === 0 ? dstPort : srcPort;
     const key = flowKey(v, lowPort, highPort, w, lo, hi);
     let chain = 0;
-    let flow = table.buckets[key & BUCKET_MASK];
+    let flow = table.bucket(key);
     while (flow !== undefined && !(flow.key === key && same(flow, v, lowPort, highPort, w, lo, hi))) {
       if (flow.key === key) chain++;
       flow = flow.next;
@@ -152,7 +152,7 @@ export class TcpFlowFollower {
         lowPort,
         highPort,
         key,
-        next: table.buckets[key & BUCKET_MASK],
+        next: table.bucket(key),
         older: table.newest,
         newer: undefined,
         lastSeen: seg.timestamp,

@@ -101,6 +101,29 @@ describe('TcpFlowFollower: bounded state', () => {
     expect(p.acked + p.failed + p.unacked + p.unknown + follower.stats.untracked).toBe(FLOWS);
   });
 
+  it('the table grows its hash buckets as flows come in: each of 20,000 flows still finds its ACK', () => {
+    // 20,000 flows take the buckets from 1,024 through five doublings; the ACKs come after all of them, so
+    // most miss the 4,096-slot recent cache and are found through the buckets.
+    const follower = new TcpFlowFollower();
+    const sink = emptyByValue();
+    const bad = badSegment(sink);
+    const r = new Segment();
+    const FLOWS = 20_000;
+    const flow = (i: number) => ({ src: 0x0a000000 + i, sp: 1024 + (i % 50_000) });
+    for (let i = 0; i < FLOWS; i++) {
+      Object.assign(r, { frame: i + 1, timestamp: 1e9 + i / 1e6, src: flow(i).src, srcPort: flow(i).sp, dst: 0xc0000201, dstPort: 443, seq: i, ack: 0, tcpFlags: PSH_ACK, payloadLength: 100 });
+      follower.observe(r, bad);
+    }
+    expect(follower.size).toBe(FLOWS);
+    for (let i = 0; i < FLOWS; i++) {
+      Object.assign(r, { frame: FLOWS + i + 1, src: 0xc0000201, srcPort: 443, dst: flow(i).src, dstPort: flow(i).sp, seq: 0, ack: i + 100, tcpFlags: ACK, payloadLength: 0 });
+      follower.observe(r, undefined);
+    }
+    expect(follower.openSegments).toBe(0);
+    follower.finish();
+    expect(sink.placeholder.acked).toBe(FLOWS);
+  });
+
   it('evicts idle flows first when the table is full', () => {
     const follower = new TcpFlowFollower();
     const bad = badSegment(emptyByValue());
