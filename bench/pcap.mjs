@@ -1,7 +1,8 @@
 // Benchmark for `analyze pcap` (issues 3 and 4): builds a >= 300 MB capture (bench/pcap-gen.mjs), then
 // measures, each in its own child process and alternating, checksum validation alone and checksum
 // validation + the offload verdict (what `analyze pcap` runs by default): median time, MB/s, packets/s,
-// peak RSS, and the verdict's overhead against its 30 % target; then tshark 4.0's time and peak RSS on the
+// peak RSS, and the verdict's overhead against its 30 % target, with the part of it that handing the
+// frames over costs before any verdict work (pcap-child.mjs `handover`); then tshark 4.0's time and peak RSS on the
 // same file with the fastest way it has to count bad checksums (-q -z io,stat: faster than -Y filters or
 // -T fields, see docs/pcap.md), and the ratio. All runs read a warm file.
 // Also checks that both agree on the number of frames with a bad IPv4/TCP/UDP checksum.
@@ -49,10 +50,10 @@ try {
   const bytes = statSync(file).size;
   warm(file); // both tools then read from the page cache
 
-  const byMode = { checksums: [], verdict: [] };
+  const byMode = { checksums: [], verdict: [], handover: [] };
   for (let i = 0; i < runs; i++) {
-    // Alternate the two, so that a busy neighbour slows both alike.
-    for (const mode of ['checksums', 'verdict']) {
+    // Alternate the modes, so that a busy neighbour slows all alike.
+    for (const mode of ['checksums', 'verdict', 'handover']) {
       const r = spawnSync(process.execPath, [child, file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`analysis failed: ${r.stderr}`);
       byMode[mode].push(JSON.parse(r.stdout));
@@ -76,6 +77,10 @@ try {
   const overhead = withVerdict.med.seconds / med.seconds - 1;
   const overheadOk = overhead <= TARGET_VERDICT_OVERHEAD;
   console.log(`verdict overhead: +${(overhead * 100).toFixed(0)} % of the checksum run (target <= ${TARGET_VERDICT_OVERHEAD * 100} %): ${overheadOk ? 'met' : 'NOT met'}`);
+  const handover = summary(byMode.handover);
+  console.log(
+    `  of which handing the frames over (a sink that reads each frame's numbers and does nothing): median ${handover.med.seconds.toFixed(3)} s = +${((handover.med.seconds / med.seconds - 1) * 100).toFixed(0)} %`,
+  );
 
   /** undefined: not measured (tshark missing or --no-tshark), so neither met nor missed. */
   let ratioOk;
