@@ -15,7 +15,7 @@ const handover = {
   flowFilter: new FlowFilter(),
   onFrame(f) {
     read += f.frame + f.linkType + f.goodIpv4 + f.goodTcp + f.goodUdp + f.bad + f.unverified + f.srcPort + f.dstPort + f.seq + f.ack + f.tcpFlags + f.payloadLength + f.layerCount + f.srcWord + f.dstWord;
-    if (f.direction !== undefined && f.isTcp && f.ipVersion === 0) read++;
+    read += f.ipVersion + (f.isTcp ? 1 : 0) + (f.direction === undefined ? 0 : 1);
   },
   skipped() {},
 };
