@@ -13,6 +13,7 @@ import { printable, reportError } from './output.js';
 import { safeForTerminal } from './render/printable.js';
 import { closest } from './suggest.js';
 import { expandFilePatterns } from './expand.js';
+import { inputPaths, refuseInputOverwrite } from './overwrite.js';
 
 export type { Io } from './io.js';
 export type { Context } from './context.js';
@@ -80,18 +81,19 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
       const mod = await spec.load();
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
-      const page = await htmlTarget(args, name);
+      const page = await htmlTarget(args, name, inputPaths(given), io.cwd);
       setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io, page)));
     },
   );
 }
 
 /** `--html FILE`: where the page goes; the renderers are loaded only then. */
-async function htmlTarget(args: Record<string, unknown>, kind: string): Promise<HtmlTarget | undefined> {
+async function htmlTarget(args: Record<string, unknown>, kind: string, inputs: readonly string[], cwd: string): Promise<HtmlTarget | undefined> {
   if (args['html'] === undefined) return undefined;
   const file = args['html'] === STDIN_TOKEN ? '-' : String(args['html']);
   if (file === '') throw new UsageError('--html needs a file name (or - for stdout)');
   if (file === '-' && args['json'] === true) throw new UsageError('--html - and --json would both print on stdout: give --html a file name');
+  refuseInputOverwrite('--html', file, inputs, cwd);
   const { renderHtml } = await import('./render/html/index.js');
   return { file, kind, alsoJson: args['json'] === true, render: (k, doc) => renderHtml(k as ReportKind, doc) };
 }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { AnalyzeError } from '../errors.js';
 
@@ -120,4 +121,21 @@ function gzipDamageOffset(data: Uint8Array, maxOutput: number): number {
     else good = mid;
   }
   return bad - 1;
+}
+
+/**
+ * Whether two paths name the same file: the same path, or one existing file reached through a symbolic
+ * link, a hard link or another spelling (same device and inode; bigint, as Windows file ids exceed 2^53).
+ * Guards outputs that would overwrite an input, which a comparison of names alone misses.
+ * @example sameFile('capture.pcap', './link-to-capture.pcap') // true when the link points there
+ */
+export function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const x = statSync(a, { bigint: true, throwIfNoEntry: false });
+    const y = statSync(b, { bigint: true, throwIfNoEntry: false });
+    return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino && x.ino !== 0n;
+  } catch {
+    return false; // unreadable (a broken link, no permission): opening it reports that
+  }
 }

@@ -11,6 +11,7 @@ import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, printable, reportError } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
+import { refuseInputOverwrite } from '../../overwrite.js';
 import { renderFleet } from './fleet-render.js';
 
 export interface FleetArgs {
@@ -55,6 +56,7 @@ export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
   }
   const jsonOnStdout = ctx.json && (ctx.page === undefined || ctx.page.alsoJson);
   if (args.csv === '-' && jsonOnStdout) throw new UsageError('--csv - and --json would both print on stdout: give --csv a file name');
+  if (args.csv !== undefined) refuseInputOverwrite('--csv', args.csv, args.files, ctx.io.cwd);
 }
 
 /** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */

@@ -6,11 +6,11 @@
  * stays as it was: file and record headers, timestamps, pcapng blocks and options of every kind.
  * Behind `fixLengths`, an IPv4 total length / IPv6 payload length of 0 (TSO/LSO super-frames) is set too.
  */
-import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { inputName, isStream, type Input } from '../../api/input.js';
 import { errorJson, type ErrorJson } from '../../api/report.js';
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
+import { sameFile } from '../../io/files.js';
 import { REPORT_SCHEMA_VERSION } from '../../report.js';
 import { detect, READ_BUFFER_SIZE } from '../analyze.js';
 import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
@@ -112,7 +112,7 @@ export async function fixChecksums(input: Input, output: string, opts: FixChecks
 }
 
 async function fixNamed(input: Input, output: string, name: string, outputName: string, opts: FixChecksumsOptions): Promise<FixChecksumsReport> {
-  if (output !== '-' && typeof input === 'string' && input !== '-' && resolve(input) === resolve(output)) {
+  if (output !== '-' && typeof input === 'string' && input !== '-' && sameFile(input, output)) {
     throw new AnalyzeError('FILE_UNWRITABLE', 'the output would overwrite the input: write to another file', { file: output });
   }
   const limit = opts.limit ?? DEFAULT_LEFT_LIMIT;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -162,6 +162,12 @@ describe('fixChecksums on the generated captures', () => {
       copyFileSync(fix('mix-le-usec.pcap'), input);
       await expect(fixChecksums(input, input)).rejects.toMatchObject({ code: 'FILE_UNWRITABLE' });
       await expect(fixChecksums(input, join(dir, 'no', 'such', 'dir.pcap'))).rejects.toMatchObject({ code: 'FILE_UNWRITABLE' });
+      // The same file under another name: opening the output would truncate the input before it is read.
+      symlinkSync(input, join(dir, 'link.pcap'));
+      linkSync(input, join(dir, 'hard.pcap'));
+      await expect(fixChecksums(join(dir, 'link.pcap'), input)).rejects.toMatchObject({ code: 'FILE_UNWRITABLE', file: input });
+      await expect(fixChecksums(input, join(dir, 'link.pcap'))).rejects.toMatchObject({ code: 'FILE_UNWRITABLE' });
+      await expect(fixChecksums(join(dir, 'hard.pcap'), input)).rejects.toMatchObject({ code: 'FILE_UNWRITABLE' });
       expect(readFileSync(input).equals(readFileSync(fix('mix-le-usec.pcap')))).toBe(true);
     }),
   );
