@@ -18,6 +18,12 @@ export const SIZE_CAPS = {
   profiles: 160 * MiB,
 } as const;
 
+/**
+ * `analyze code -`: codes read from standard input (words of a log grep, say). Not a library cap: the
+ * CLI splits the text into codes itself; a megabyte is some 100,000 codes.
+ */
+export const CODE_STDIN_CAP = 1 * MiB;
+
 /** profiles .reg exports (MAX_PROFILES_REG_INPUT: decoding and splitting the text costs about 5x its size). */
 export const PROFILES_REG_CAP = 12 * MiB;
 

@@ -1,15 +1,37 @@
 import { describe, expect, it } from '@jest/globals';
+import { CODE_STDIN_CAP } from '../../src/caps.js';
 import { main } from '../../src/main.js';
 import { codeSpec } from '../../src/commands/code/spec.js';
 import { captureIo } from '../helpers/io.js';
 
 async function runCode(...argv: string[]) {
-  const io = captureIo();
+  return runCodeWith(undefined, ...argv);
+}
+
+async function runCodeWith(stdin: Buffer | undefined, ...argv: string[]) {
+  const io = captureIo(stdin === undefined ? {} : { stdin });
   const exit = await main(['code', ...argv], io, [codeSpec]);
   return { exit, out: io.stdout, err: io.stderr };
 }
 
 describe('analyze code', () => {
+  it('- reads the codes from standard input, in its place among the others; nothing there is a usage error', async () => {
+    const r = await runCodeWith(Buffer.from('0xC0000005\r\n7B, 0x800F0922;\n'), '0x7E', '-', '--json');
+    expect(r.exit).toBe(0);
+    const docs = JSON.parse(r.out) as Array<{ input: string; known: boolean }>;
+    expect(docs.map((d) => d.input)).toEqual(['0x7E', '0xC0000005', '7B', '0x800F0922']);
+    expect(docs.every((d) => d.known)).toBe(true);
+    const bad = await runCodeWith(Buffer.from('0xZZ\n'), '-');
+    expect(bad.exit).toBe(2);
+    expect(bad.err).toContain('0xZZ: not a hexadecimal number');
+    const none = await runCodeWith(Buffer.from(' \n'), '-');
+    expect(none.exit).toBe(2);
+    expect(none.err).toContain('no code on standard input');
+    const endless = await runCodeWith(Buffer.alloc(CODE_STDIN_CAP + 1, 0x41), '-', '--json');
+    expect(endless.exit).toBe(2);
+    expect(JSON.parse(endless.out)).toMatchObject({ error: { code: 'STDIN_TOO_LARGE' } });
+  });
+
   it('0x800B0001 prints TRUST_E_PROVIDER_UNKNOWN, its message and the DISM remedy (the issue\'s done-criterion)', async () => {
     const r = await runCode('0x800B0001');
     expect(r.exit).toBe(0);

@@ -1,5 +1,6 @@
 import { UsageError } from '@analyze/core/errors';
 import { lookupCode, searchCodes, type CodeReport } from '@analyze/core/api/code';
+import { CODE_STDIN_CAP } from '../../caps.js';
 import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson } from '../../output.js';
 import { runEach } from '../../runner.js';
@@ -20,7 +21,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const args = raw as unknown as CodeArgs;
   // After `--` yargs leaves words in `_` (after the command name): that is how -2146762751 arrives.
   const rest = Array.isArray(raw['_']) ? (raw['_'] as unknown[]).slice(1) : [];
-  const codes = [...(args.codes ?? []), ...rest].map(String);
+  const given = [...(args.codes ?? []), ...rest].map(String);
+  const codes = given.includes('-') ? await withStdinCodes(given, ctx) : given;
   if (args.search !== undefined) {
     // yargs turns `--limit abc` into NaN; a NaN or negative limit would print nothing and still exit 0.
     if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError('--limit wants a whole number of at least 1');
@@ -37,4 +39,12 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     exitCode: (r) => (r.known ? EXIT_OK : EXIT_PROBLEM),
     render: (r, i) => `${i > 0 ? '\n' : ''}${renderLookup(r, ctx.colors)}`,
   });
+}
+
+/** `-` among the codes: the words of standard input in its place (spaces, commas, semicolons or lines apart). */
+async function withStdinCodes(given: readonly string[], ctx: Context): Promise<string[]> {
+  const text = (await ctx.io.readStdin(CODE_STDIN_CAP)).toString('utf8');
+  const words = text.split(/[\s,;]+/).filter((w) => w !== '');
+  if (words.length === 0) throw new UsageError('no code on standard input (-)');
+  return given.flatMap((c) => (c === '-' ? words : [c]));
 }
