@@ -13,7 +13,7 @@ import { printable, reportError } from './output.js';
 import { safeForTerminal } from './render/printable.js';
 import { closest } from './suggest.js';
 import { expandFilePatterns } from './expand.js';
-import { inputPaths, refuseInputOverwrite } from './overwrite.js';
+import { inputPaths, refuseInputOverwrite, refuseStdinTwice } from './inputs.js';
 
 export type { Io } from './io.js';
 export type { Context } from './context.js';
@@ -81,6 +81,7 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
       const mod = await spec.load();
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
+      refuseStdinTwice(given);
       const page = await htmlTarget(args, name, inputPaths(given), io.cwd);
       setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io, page)));
     },

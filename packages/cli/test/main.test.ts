@@ -87,8 +87,8 @@ describe('analyze (global behaviour)', () => {
 
   it('keeps a lone - (stdin) among the files, which yargs alone would drop', async () => {
     const io = captureIo();
-    expect(await main(['echo', '-', 'a', '-'], io, testCommands)).toBe(0);
-    expect(io.stdout).toBe('- a -\n');
+    expect(await main(['echo', 'a', '-', 'b'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('a - b\n');
   });
 
   it('shows per-command help with examples', async () => {

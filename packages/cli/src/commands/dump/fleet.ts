@@ -11,7 +11,7 @@ import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printJson, printable, reportError } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
-import { refuseInputOverwrite } from '../../overwrite.js';
+import { refuseInputOverwrite } from '../../inputs.js';
 import { renderFleet } from './fleet-render.js';
 
 export interface FleetArgs {

@@ -1,5 +1,5 @@
 /**
- * Options that write a file never destroy an input named on the same command line (overwrite.ts):
+ * Options that write a file never destroy an input named on the same command line (inputs.ts):
  * the page or the CSV aimed at an input, by its name, a symbolic link or a hard link, is a usage error
  * before any work, and the input is left as it was.
  */
@@ -60,6 +60,14 @@ describe('an output option aimed at an input', () => {
       expect(r.code).toBe(2);
       expect(r.err).toContain('would overwrite the input after.tgz');
       expect(readFileSync(join(dir, 'after.tgz')).equals(readFileSync(before))).toBe(true);
+    }));
+
+  it('standard input named twice is a usage error', () =>
+    inDir(async (_dir, run) => {
+      const r = await run('esxi', 'diff', '-', '-');
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('- (standard input) can be named only once');
+      expect((await run('pcap', '-', '-', '--json')).out).toContain('can be named only once');
     }));
 
   it('--csv onto a dump named on the command line is refused', () =>
