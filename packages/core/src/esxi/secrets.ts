@@ -53,14 +53,15 @@ export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.has(path) || SECRET_PATTERNS.some((re) => re.test(path));
 }
 
-/** True when the path is a known secret or the first 64 KiB of the content look like key or hash material.
+/** True when the path is a known secret or the content holds key or hash material anywhere (a key
+ * appended to a long file is as secret as one at its start).
  * @example isSecretFile('etc/shadow', undefined); // true
  */
 export function isSecretFile(path: string, data: Buffer | undefined): boolean {
   if (isSecretPath(path)) return true;
   if (data === undefined || data.length === 0) return false;
-  const head = data.subarray(0, 64 * 1024).toString('latin1');
-  return SECRET_CONTENT.some((re) => re.test(head));
+  const text = data.toString('latin1');
+  return SECRET_CONTENT.some((re) => re.test(text));
 }
 
 /** What replaces a secret value in reports. */
@@ -79,20 +80,21 @@ const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
 
 /**
  * Credentials in free-form text files that no rule above knows (rc.local.d/local.sh, snmpd.conf,
- * hand-made scripts): `password=…`, `rootpw=…`, `secret: …`, `--password …`, `rocommunity …`. Only `=`/`:`
+ * hand-made scripts): `password=…`, `rootpw=…`, `secret: …`, `--password …`, `rocommunity …`, and JSON
+ * members such as `"password":"…"` or `"auth_hash":"…"` (ConfigStore arrays compared as one text). Only `=`/`:`
  * assignments, command-line flags and the SNMP directive count, so prose such as the report's own
  * "root: password changed" is left alone.
  */
-const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|pw|pswd|(?<=[\w.-])(?<!\bold)pwd|secret|communit(?:y|ies)|psk|api_?key|token))(\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
+const SECRET_ASSIGNMENT = /\b([\w.-]*(?:pass(?:word|wd|phrase)|pw|pswd|(?<=[\w.-])(?<!\bold)pwd|secret|communit(?:y|ies)|psk|api_?key|token|(?:pass(?:word)?|pw|auth|priv|secret)_?hash|(?:secret|access)_?key))(["']?\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\3/gi;
 const SECRET_FLAG = /(--?(?:password|passwd|pass|secret|community|psk|token)(?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/gi;
 const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
 
 /**
  * Field names that hold secrets in ConfigStore JSON, XML configs and esx.conf leaves: …password, …passwd,
- * and the short forms …pw (kickstart `rootpw`), …pswd, …pwd — but not a bare `pwd`/`oldpwd` (the shell's
+ * hashes of them (password_hash, SNMPv3 auth_hash / priv_hash), API and access keys, and the short forms …pw (kickstart `rootpw`), …pswd, …pwd — but not a bare `pwd`/`oldpwd` (the shell's
  * working folder). Matched at the end of the name only, so a "pw" inside a word is left alone.
  */
-const SECRET_FIELD = /(pass(word|wd|phrase)?|pw|pswd|(?<!^(?:old)?)pwd|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material)$/i;
+const SECRET_FIELD = /(pass(word|wd|phrase)?|pw|pswd|(?<!^(?:old)?)pwd|secret|chap|private_?key|priv_?key|psk|communit(y|ies)|license_?key|serial_?key|encryption_?key|auth_?key|token_value|ssh_?keys?|authorized_?keys|certificate_?key|key_?material|(pass(word)?|pw|auth|priv|secret)_?hash|(api|secret|access)_?key)$/i;
 
 /**
  * A field, key leaf or element name that says it holds a secret.

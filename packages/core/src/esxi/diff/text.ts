@@ -123,8 +123,7 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
     // an empty element that gained (or lost) children is reported through those children
     if ((x === '' && y === undefined && parentsB.has(key)) || (y === '' && x === undefined && parentsA.has(key))) continue;
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
-    const leaf = (key.split('/').pop() ?? '').replace(/^@/, '').replace(/\[.*$/, '');
-    const secret = isSecretChange(leaf, x, y);
+    const secret = xmlLeafNames(key).some((name) => isSecretChange(name, x, y));
     const label =
       secret && !showSecrets
         ? `${path} ${key} ${kind === 'modified' ? 'changed' : kind}`
@@ -137,6 +136,25 @@ export function diffXml(path: string, area: ChangeArea, before: string, after: s
     out.push(c);
   }
   return out;
+}
+
+/**
+ * The names that say what an XML leaf holds: its attribute, its element, and the element's id, since
+ * name/value pairs (`<option name="ProxyPassword" value="…"/>`) name the secret in the id.
+ * @example xmlLeafNames('/c/option[name=ProxyPassword]/@value') // ['value', 'option', 'ProxyPassword']
+ */
+export function xmlLeafNames(key: string): string[] {
+  const segments = key.split('/');
+  const names: string[] = [];
+  let element = segments.pop() ?? '';
+  if (element.startsWith('@')) {
+    names.push(element.slice(1));
+    element = segments.pop() ?? '';
+  }
+  const m = /^([^[]*)(?:\[[^=\]]*=(.*)\])?/.exec(element)!;
+  names.push(m[1] ?? '');
+  if (m[2] !== undefined) names.push(m[2]);
+  return names;
 }
 
 /** Lines only in one side (multiset difference): config files here are order-insensitive lists. */

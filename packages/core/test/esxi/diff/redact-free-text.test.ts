@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffLines } from '../../../src/esxi/diff/text.js';
-import { isSecretField, redactText } from '../../../src/esxi/secrets.js';
+import { diffLines, diffXml, xmlLeafNames } from '../../../src/esxi/diff/text.js';
+import type { ConfigStore } from '../../../src/esxi/config/configstore.js';
+import { diffConfigStore } from '../../../src/esxi/diff/configstore.js';
+import { isSecretField, isSecretFile, redactText } from '../../../src/esxi/secrets.js';
 import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
 import { diffEsxConf } from '../../../src/esxi/diff/esxconf.js';
 
@@ -63,5 +65,39 @@ describe('redaction of credentials in free-form text', () => {
     ]);
     for (const v of ['OldKsPass1', 'NewKsPass2', 'AddedKsPass3']) expect(JSON.stringify(changes)).not.toContain(v);
     expect(JSON.stringify(diffEsxConf(before, after, true))).toContain('NewKsPass2');
+  });
+
+  it('hides JSON members and hashes of passwords: ConfigStore arrays are compared as one JSON text', () => {
+    expect(redactText('[{"url":"http://proxy:3128","password":"OldPlainPassw0rd"}]')).toBe('[{"url":"http://proxy:3128","password":"<redacted>"}]');
+    expect(redactText('[{"username":"monitor","auth_hash":"a1b2c3d4","priv_hash":"4d3c2b1a"}]')).toBe('[{"username":"monitor","auth_hash":"<redacted>","priv_hash":"<redacted>"}]');
+    for (const field of ['password_hash', 'auth_hash', 'priv_hash', 'api_key', 'secret_key', 'access_key']) expect(isSecretField(field)).toBe(true);
+    for (const field of ['hash', 'config_hash', 'key', 'monkey']) expect(isSecretField(field)).toBe(false);
+    const store = (password: string, authHash: string): ConfigStore => ({
+      rows: [
+        { component: 'esx', group: 'services', name: 'proxy', identifier: '', modifiedTime: undefined, creationTime: undefined, version: undefined, success: undefined, revision: undefined, values: { UserValue: { servers: [{ url: 'http://proxy:3128', password }] } } },
+        { component: 'esx', group: 'services', name: 'snmp', identifier: '', modifiedTime: undefined, creationTime: undefined, version: undefined, success: undefined, revision: undefined, values: { UserValue: { users: [{ username: 'monitor', auth_hash: authHash }] } } },
+      ],
+      kv: [],
+      tables: ['Config'],
+    });
+    const changes = diffConfigStore(store('OldPlainPassw0rd', 'a1b2c3d4e5f6'), store('NewPlainPassw0rd', 'ffeeddccbbaa'), false);
+    expect(changes.map((c) => c.label)).toEqual(['ConfigStore services/proxy: user.servers changed', 'ConfigStore services/snmp: user.users changed']);
+    expect(changes.every((c) => c.secret === true)).toBe(true);
+    expect(JSON.stringify(changes)).not.toMatch(/PlainPassw0rd|a1b2c3d4e5f6|ffeeddccbbaa/);
+  });
+
+  it('an XML name/value pair named like a secret is one, whatever its value attribute is called', () => {
+    expect(xmlLeafNames('/ConfigRoot/proxy/option[name=ProxyPassword]/@value')).toEqual(['value', 'option', 'ProxyPassword']);
+    const xml = (v: string) => `<ConfigRoot><proxy><option name="ProxyHost" value="proxy"/><option name="ProxyPassword" value="${v}"/></proxy></ConfigRoot>`;
+    const changes = diffXml('etc/vmware/hostd/proxy.xml', 'services', xml('OldXmlPassw0rd'), xml('NewXmlPassw0rd'))!;
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ secret: true, label: 'etc/vmware/hostd/proxy.xml /ConfigRoot/proxy/option[name=ProxyPassword]/@value changed' });
+    expect(JSON.stringify(changes)).not.toContain('XmlPassw0rd');
+  });
+
+  it('a private key anywhere in a file makes it a secret file, not only in its first 64 KiB', () => {
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
+    expect(isSecretFile('etc/rc.local.d/local.sh', Buffer.from(`${'# padding\n'.repeat(10_000)}${key}`))).toBe(true);
+    expect(isSecretFile('etc/rc.local.d/local.sh', Buffer.from('# padding\n'.repeat(10_000)))).toBe(false);
   });
 });
