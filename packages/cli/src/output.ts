@@ -17,9 +17,13 @@ export function printJson(ctx: Context, doc: object | object[]): void {
     writePage(ctx, ctx.page.render(ctx.page.kind, value));
     if (!ctx.page.alsoJson) {
       // Without --json nothing else reports a failed file: say on stderr what the page says.
+      // The same line as without --html: file, message and the byte offset of the damage.
       for (const d of Array.isArray(value) ? value : [value]) {
-        const e = (d as { error?: { message?: string }; file?: string }).error;
-        if (e?.message !== undefined) ctx.io.err(`analyze: ${printable(`${(d as { file?: string }).file ?? ''}${(d as { file?: string }).file ? ': ' : ''}${e.message}`)}\n`);
+        const doc = d as { error?: { code?: string; message?: string; offset?: number }; file?: string; input?: string };
+        const e = doc.error;
+        if (e?.message === undefined) continue;
+        const file = doc.file ?? doc.input;
+        reportError(ctx, new AnalyzeError(e.code ?? 'ERROR', e.message, { ...(file === undefined ? {} : { file }), ...(e.offset === undefined ? {} : { offset: e.offset }) }));
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -114,6 +114,11 @@ const HOSTILE_DOCS: [ReportKind, object][] = [
     groups: [{ kind: 'kernel', code: '0x0000000A', name: HOSTILE, culprit: HOSTILE, symbol: HOSTILE, count: 2, share: 1, firstCrash: HOSTILE, lastCrash: HOSTILE, folders: [HOSTILE], folderCount: 2,
       examples: [HOSTILE], rowIndexes: [0, 1], thirdParty: true, versions: { min: HOSTILE, max: HOSTILE }, advice: { meaning: HOSTILE, docUrl: HOSTILE, steps: [HOSTILE] } }],
   }],
+  ['pcap fix', {
+    input: HOSTILE, output: HOSTILE, format: HOSTILE, gzipIn: false, gzipOut: true, frames: 3, bytesRead: 100, bytesWritten: 100, packetsChanged: 1,
+    fixed: { ipv4: 0, tcp: 1, udp: 0 }, lengthsFixed: { ipv4: 0, ipv6: 0 }, left: { truncated: 1, fragment: 0, 'icmp-quoted': 0, 'length-too-long': 0 },
+    leftFrames: [{ frame: 2, reason: 'truncated' }], leftFramesTruncated: false, warnings: [{ code: HOSTILE, message: HOSTILE }],
+  }],
 ];
 
 function fleetRow(crashTime: string) {
@@ -205,6 +210,21 @@ describe('analyze ... --html (in-process CLI)', () => {
     expect(await main(['pcap', '--html', 'garbage.html', fixturePath('esxi', 'garbage.bin')], io3)).toBe(2);
     expect(io3.stderr).toContain('not a pcap or pcapng capture');
     expect(readFileSync(join(dir, 'garbage.html'), 'utf8')).toContain('could not be analysed: not a pcap or pcapng capture');
+  });
+
+  test('a capture read up to damage: stderr names the byte offset as without --html', async () => {
+    const good = readFileSync(fixturePath('pcap', 'scenarios', 'offload-broken.pcap'));
+    const damaged = Buffer.from(good);
+    const second = 24 + 16 + damaged.readUInt32LE(24 + 8);
+    damaged.writeUInt32LE(0x7fffffff, second + 8); // the second record's captured length
+    writeFileSync(join(dir, 'damaged.pcap'), damaged);
+    const plain = captureIo({ cwd: dir });
+    expect(await main(['pcap', 'damaged.pcap'], plain)).toBe(2);
+    const line = plain.stderr.split('\n').find((l) => l.includes(`(at byte ${second})`));
+    expect(line).toBeDefined();
+    const paged = captureIo({ cwd: dir });
+    expect(await main(['pcap', '--html', 'damaged.html', 'damaged.pcap'], paged)).toBe(2);
+    expect(paged.stderr).toContain(line!);
   });
 
   test('every bad frame of the pcap JSON is in the page, and nothing else is claimed', async () => {

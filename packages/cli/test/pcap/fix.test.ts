@@ -69,4 +69,30 @@ describe('analyze pcap --fix-checksums', () => {
     expect(piped.status).toBe(1);
     expect(piped.stdout.equals(r.stdout)).toBe(true);
   });
+
+  it('--html: the fix report as its own page (it crashed on the checksum page renderer); --html - cannot share stdout with the capture', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-html-'));
+    try {
+      const r = await run(MIX, '--fix-checksums', join(dir, 'out.pcapng'), '--html', join(dir, 'fix.html'));
+      expect(r.code).toBe(1);
+      expect(r.err).not.toMatch(/internal error/);
+      const html = readFileSync(join(dir, 'fix.html'), 'utf8');
+      expect(html).toContain('<title>Capture with checksums fixed: fixtures/pcap/fix/mix.pcapng');
+      expect(html).toContain('15 checksums fixed in 12 packets; 4 packets left unchanged');
+      expect(html).toContain('15 (icmp-quoted), 17 (fragment), 18 (truncated), 19 (truncated)');
+      const both = await run(MIX, '--fix-checksums', '-', '--html', '-');
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('--html - and --fix-checksums - both write to stdout');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--limit is checked with --fix-checksums too', async () => {
+    for (const limit of ['x', '-1']) {
+      const r = await run(MIX, '--fix-checksums', '/tmp/never-written.pcapng', '--limit', limit);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--limit must be a whole number of at least 0');
+    }
+  });
 });

@@ -33,8 +33,12 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
   if (args.files.length !== 1) throw new UsageError(`--fix-checksums takes exactly one input capture (got ${args.files.length})`);
   const out = args.fixChecksums;
   if (out === '') throw new UsageError('--fix-checksums needs the output file (or - for stdout)');
-  if (out === '-' && ctx.json) throw new UsageError('--json and --fix-checksums - both write to stdout: give an output file');
-  return runEach<FixChecksumsReport>(ctx, args.files, {
+  if (out === '-' && ctx.json && (ctx.page === undefined || ctx.page.alsoJson || ctx.page.file === '-')) {
+    throw new UsageError(`${ctx.page && !ctx.page.alsoJson ? '--html -' : '--json'} and --fix-checksums - both write to stdout: give an output file`);
+  }
+  // --html: the fix report's own page, not the checksum report's (the command is `pcap` either way).
+  const shown = ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'pcap fix' } } : ctx;
+  return runEach<FixChecksumsReport>(shown, args.files, {
     analyze: (input, name) =>
       fixChecksums(input, out === '-' ? '-' : resolve(ctx.io.cwd, out), {
         name,

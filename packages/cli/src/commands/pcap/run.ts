@@ -24,11 +24,11 @@ const TEXT_DEFAULT_SHOWN = 20;
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as PcapArgs;
-  if (raw['fixChecksums'] !== undefined) return runFix(raw as unknown as FixArgs, ctx);
   if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 0)) {
     // yargs turns `--limit x` into NaN: say what is wanted rather than echo "NaN".
     throw new UsageError(`--limit must be a whole number of at least 0${Number.isNaN(args.limit) ? '' : ` (got ${String(args.limit)})`}`);
   }
+  if (raw['fixChecksums'] !== undefined) return runFix(raw as unknown as FixArgs, ctx);
   return runEach<CaptureJson>(ctx, args.files, {
     analyze: (input, name) =>
       analyzeCapture(input, {

@@ -9,17 +9,19 @@ import { fleetSection, type FleetDoc } from './fleet.js';
 import { checkSection, diffSection, extractSection, planSection, showSection, type CheckDoc, type DiffDoc, type ExtractDoc, type PlanDoc, type ShowDoc } from './esxi.js';
 import { card, errorSection, esc, multiPage, SORT_SCRIPT, type Section } from './page.js';
 import { pcapSection, type PcapDoc } from './pcap.js';
+import { pcapFixSection, type PcapFixDoc } from './pcap-fix.js';
 import { profilesSection, type ProfilesDoc } from './profiles.js';
 import { psodSection, type PsodDoc } from './psod.js';
 
 /** The report kinds, named as the command that prints them. */
-export type ReportKind = 'pcap' | 'dump' | 'dump fleet' | 'events' | 'psod' | 'code' | 'profiles' | 'esxi show' | 'esxi extract' | 'esxi diff' | 'esxi check' | 'esxi restore-plan';
+export type ReportKind = 'pcap' | 'pcap fix' | 'dump' | 'dump fleet' | 'events' | 'psod' | 'code' | 'profiles' | 'esxi show' | 'esxi extract' | 'esxi diff' | 'esxi check' | 'esxi restore-plan';
 
 type Doc = Record<string, unknown>;
 
 /** The field that tells a report from a bare error document, per kind. */
 const REPORT_KEY: Record<ReportKind, string> = {
   pcap: 'checksums',
+  'pcap fix': 'fixed',
   dump: 'engine',
   'dump fleet': 'groups',
   events: 'findings',
@@ -35,6 +37,7 @@ const REPORT_KEY: Record<ReportKind, string> = {
 
 const SECTION: Record<ReportKind, (d: never) => Section> = {
   pcap: (d: PcapDoc) => pcapSection(d),
+  'pcap fix': (d: PcapFixDoc) => pcapFixSection(d),
   dump: (d: DumpDoc) => dumpSection(d),
   'dump fleet': (d: FleetDoc) => fleetSection(d),
   events: (d: EventsDoc) => eventsSection(d),
@@ -50,6 +53,7 @@ const SECTION: Record<ReportKind, (d: never) => Section> = {
 
 const TITLE: Record<ReportKind, string> = {
   pcap: 'Capture checksums',
+  'pcap fix': 'Capture with checksums fixed',
   dump: 'Crash dump',
   'dump fleet': 'Crash dumps of a fleet',
   events: 'Windows event logs',
