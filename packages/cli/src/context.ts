@@ -34,7 +34,13 @@ export interface HtmlTarget {
 
 /** What a command's `run` receives besides its own arguments. */
 export interface Context extends GlobalArgs {
+  /** Report text goes through `io.out`, which shows control characters a file smuggled in as \xNN. */
   io: Io;
+  /**
+   * Machine-readable stdout (CSV, JSON Lines) written as it is: a terminal filter would corrupt it
+   * (CR of CRLF, C1 characters JSON keeps literally). Its producers escape what their format needs.
+   */
+  data(text: string): void;
   colors: Colors;
   progress: Progress;
   /**

@@ -102,9 +102,10 @@ async function htmlTarget(args: Record<string, unknown>, kind: string, inputs: r
 function makeContext(args: GlobalArgs, io: Io, page?: HtmlTarget): Context {
   if (page) args = { ...args, json: true };
   const colors = makeColors(colorEnabled({ json: args.json, colorFlag: args.color, isTTY: io.stdoutIsTTY, env: io.env }));
-  // Text reports repeat what files contain (names, messages): keep their control characters from acting on the terminal.
-  const shown: Io = args.json ? io : { ...io, out: (t) => io.out(safeForTerminal(t)) };
-  return { ...args, io: shown, colors, progress: makeProgress(io, !args.json && !args.quiet), ...(page ? { page } : {}) };
+  // Text reports repeat what files contain (names, messages): keep their control characters from acting on the
+  // terminal. The filter also turns the colours' markers into escape sequences (render/color.ts).
+  const shown: Io = args.json ? io : { ...io, out: (t) => io.out(safeForTerminal(t, colors.enabled)), err: (t) => io.err(safeForTerminal(t, colors.enabled)) };
+  return { ...args, io: shown, data: (t) => io.out(t), colors, progress: makeProgress(io, !args.json && !args.quiet), ...(page ? { page } : {}) };
 }
 
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */

@@ -5,6 +5,7 @@ import { colorEnabled, makeColors } from '../src/render/color.js';
 import { safeForTerminal } from '../src/render/printable.js';
 import { closest } from '../src/suggest.js';
 import type { CommandSpec } from '../src/command.js';
+import type { Context } from '../src/context.js';
 import { captureIo } from './helpers/io.js';
 
 // A command that exists only in this test, to exercise the frame (option parsing, lazy loading, exit codes).
@@ -115,7 +116,7 @@ describe('colour decision', () => {
   });
   it('writes no escape codes when off', () => {
     expect(makeColors(false).red('x')).toBe('x');
-    expect(makeColors(true).red('x')).toBe('\u001b[31mx\u001b[39m');
+    expect(safeForTerminal(makeColors(true).red('x'))).toBe('\u001b[31mx\u001b[39m');
   });
 });
 
@@ -171,5 +172,18 @@ describe('terminal safety of reports', () => {
     expect(await main(['echo', hostile, 'plain'], io, testCommands)).toBe(0);
     expect(io.stdout).toBe('ev\\x1b]52;c;ZXZpbA==\\x07il\\x1b[2J\\x9b plain\n');
     expect(safeForTerminal(`${makeColors(true).red('red')}\tx\n`)).toBe('\u001b[31mred\u001b[39m\tx\n');
+  });
+  it('colour codes a file carries never colour the report, even with NO_COLOR (only the CLI\'s own marks become colour)', async () => {
+    const io = captureIo({ env: { NO_COLOR: '1' } });
+    expect(await main(['echo', 'evil\u001b[31mred\u001b[0m', 'mark\ue01b[31mx'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('evil\\x1b[31mred\\x1b[0m mark\\ue01b[31mx\n');
+    expect(io.stdout).not.toContain('\u001b');
+  });
+
+  it('machine-readable output (ctx.data) is written as it is: CRLF and C1 characters survive', async () => {
+    const io = captureIo();
+    const csv: CommandSpec = { command: 'csv', describe: 'writes CSV', load: async () => ({ run: async (_a: Record<string, unknown>, ctx: Context) => (ctx.data('a,"b\u0085"\r\n'), 0) }) };
+    expect(await main(['csv'], io, [csv])).toBe(0);
+    expect(io.stdout).toBe('a,"b\u0085"\r\n');
   });
 });

@@ -23,7 +23,15 @@ export function colorEnabled(opts: { json: boolean; colorFlag: boolean | undefin
   return opts.isTTY;
 }
 
-const style = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+/**
+ * Styles are written with COLOR_MARK where the escape character goes; the terminal filter
+ * (printable.ts, safeForTerminal) turns only those into escape sequences, after showing every escape
+ * character of the text itself as \x1b. So a file name that carries colour codes cannot colour the
+ * report, even with NO_COLOR set. (A private-use character: no file content means anything by it.)
+ */
+export const COLOR_MARK = '\ue01b';
+
+const style = (open: number, close: number) => (s: string) => `${COLOR_MARK}[${open}m${s}${COLOR_MARK}[${close}m`;
 const identity = (s: string) => s;
 
 export function makeColors(enabled: boolean): Colors {

@@ -7,12 +7,14 @@ export function printable(text: string): string {
 }
 
 /**
- * Report text for a terminal: like `printable`, but keeps line breaks, tabs and colour (SGR) sequences,
- * so that the CLI's own colours survive while anything a file smuggled in (cursor moves, screen clears,
- * title or clipboard OSC sequences) is shown as \xNN.
+ * Report text for a terminal: like `printable`, but keeps line breaks and tabs. With `colour`, the CLI's
+ * own styles (written with COLOR_MARK, color.ts) become SGR sequences; every escape character the text
+ * itself holds (a file name with colour codes, cursor moves, screen clears, OSC title or clipboard
+ * sequences) is shown as \x1b. Without colour (NO_COLOR, a pipe) no mark is the CLI's, so each is shown.
  */
-export function safeForTerminal(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) =>
-    c.length > 1 ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+export function safeForTerminal(text: string, colour = true): string {
+  return text.replace(/\ue01b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ue01b]/g, (c) => {
+    if (c.length > 1) return colour ? `\u001b${c.slice(1)}` : `\\ue01b${c.slice(1)}`;
+    return c === '\ue01b' ? '\\ue01b' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }

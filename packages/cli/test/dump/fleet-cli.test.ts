@@ -74,6 +74,14 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(/,DUMP_NO_STREAMS,"none of the streams a verdict needs \(SystemInfo, Exception, ModuleList, ThreadList\)/);
   });
 
+  it('--csv -: the same bytes on stdout as in the file (CRLF line ends, not "\\x0d")', async () => {
+    const csvFile = join(mkdtempSync(join(tmpdir(), 'analyze-csv-')), 'crashes.csv');
+    await run(fleet.zip, '--engine', 'native', '--csv', csvFile, '--quiet');
+    const r = await run(fleet.zip, '--engine', 'native', '--csv', '-', '--quiet');
+    expect(r.out).toBe(readFileSync(csvFile, 'utf8'));
+    expect(r.out).not.toContain('\\x0d');
+  });
+
   it('--group forces the table for one dump; --no-group gives one report per file', async () => {
     const one = join(fleet.folder, 'PC2', 'Minidump', '070618-1.dmp');
     const grouped = await run(one, '--engine', 'native', '--group', '--workers', '0');

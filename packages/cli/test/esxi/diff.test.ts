@@ -155,6 +155,18 @@ describe('secret leak: no hash or key material from the fixtures in any output m
     });
   });
 
+  it('names read from a backup cannot break or colour the text report: line breaks and escapes are shown as \\xNN (show and diff)', async () => {
+    const hostile = { 'etc/new\nline.conf': 'x\n', 'etc/\u001b[31mRED\u001b[0m.conf': 'x\n' };
+    await withPair({}, { extra: hostile }, async (before, after) => {
+      for (const r of [await run(['esxi', 'diff', before, after]), await run(['esxi', 'show', after])]) {
+        expect(r.out).toContain('etc/new\\x0aline.conf');
+        expect(r.out).toContain('etc/\\x1b[31mRED\\x1b[0m.conf');
+        expect(r.out).not.toContain('\u001b');
+        expect(r.out.split('\n').some((l) => l.startsWith('line.conf'))).toBe(false);
+      }
+    });
+  });
+
   it('a password hash kept in etc/passwd field 2: its change is reported, its value never, text and JSON', async () => {
     const hashOld = '$6$pwdFieldSalt$HashInEtcPasswdMustNeverBePrinted0123456789abcdefABCDEF';
     const hashNew = '$6$pwdFieldNew1$OtherHashInEtcPasswdMustNeverBePrintedEither987654321';

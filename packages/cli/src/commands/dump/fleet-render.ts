@@ -63,7 +63,7 @@ function renderTable(rows: readonly FleetRow[], c: Colors): string {
     ];
   });
   // Widths from the plain text (colour codes do not take columns); the last column is not padded.
-  const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = (s: string) => s.replace(/\ue01b\[[0-9;]*m/g, ''); // colour marks (color.ts) take no column
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((row) => plain(row[i]!).length)));
   const line = (row: readonly string[]) => `  ${row.map((s, i) => (i === row.length - 1 ? s : s + ' '.repeat(widths[i]! - plain(s).length))).join('  ')}`.trimEnd();
   return `${c.dim(line(COLUMNS))}\n${cells.map((row) => `${line(row)}\n`).join('')}`;

@@ -95,7 +95,7 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
   }
   if (args.csv !== undefined) {
     const csv = fleetCsv(report.rows);
-    if (args.csv === '-') ctx.io.out(csv);
+    if (args.csv === '-') ctx.data(csv);
     else writeCsv(resolve(ctx.io.cwd, args.csv), csv, args.csv);
   }
   // --html: the fleet page, not the single-dump one (the command is `dump` either way).

@@ -1,5 +1,6 @@
 import { AREA_ORDER, AREA_TITLES, type BackupSummary, type DiffResult, type Finding, type RestorePlan } from '@analyze/core/esxi/diff';
 import type { Colors } from '../../render/color.js';
+import { printable } from '../../render/printable.js';
 
 export interface BackupArgs {
   keystore?: string;
@@ -12,7 +13,7 @@ export function renderSummary(label: string, s: BackupSummary, c: Colors): strin
   if (s.hostName) parts.push(`host ${s.hostName}`);
   if (s.uuid) parts.push(`UUID ${s.uuid}`);
   if (s.encrypted) parts.push(`encrypted (${s.encryptionMode ?? 'mode unknown'}, ${s.decrypted ? 'decrypted' : 'NOT decrypted'})`);
-  return `${c.bold(label)} ${s.source}: ${parts.join(', ')}\n`;
+  return `${c.bold(label)} ${printable(`${s.source}: ${parts.join(', ')}`)}\n`;
 }
 
 const MARK = { added: '+', removed: '-', modified: '~' } as const;
@@ -22,7 +23,7 @@ export function renderFindings(findings: readonly Finding[], c: Colors): string 
   let out = `${c.bold('Findings')}\n`;
   for (const f of findings) {
     const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.dim('info   ');
-    out += `  ${sev} ${f.code}: ${f.message}\n          ${c.cyan('fix:')} ${f.fix}\n`;
+    out += `  ${sev} ${f.code}: ${printable(f.message)}\n          ${c.cyan('fix:')} ${printable(f.fix)}\n`;
   }
   return out;
 }
@@ -46,11 +47,12 @@ export function renderDiff(r: DiffResult, c: Colors, all: boolean, showSecrets =
     out += `${c.bold(AREA_TITLES[area])}\n`;
     for (const ch of list) {
       const mark = ch.change === 'added' ? c.green(MARK.added) : ch.change === 'removed' ? c.red(MARK.removed) : c.yellow(MARK.modified);
-      out += `  ${mark} ${ch.label}${showSecrets && ch.secret ? secretValues(ch) : ''}${ch.secret ? c.dim(' [secret]') : ''}\n`;
+      // Labels carry names and values read from the backups: a line break in one is shown, not obeyed.
+      out += `  ${mark} ${printable(`${ch.label}${showSecrets && ch.secret ? secretValues(ch) : ''}`)}${ch.secret ? c.dim(' [secret]') : ''}\n`;
     }
   }
   if (!all && r.noise.changes > 0) {
-    out += c.dim(`Noise: ${r.noise.changes} change${r.noise.changes === 1 ? '' : 's'} in ${r.noise.files.join(', ')} (rewritten by the host; --all lists them)\n`);
+    out += c.dim(`Noise: ${r.noise.changes} change${r.noise.changes === 1 ? '' : 's'} in ${printable(r.noise.files.join(', '))} (rewritten by the host; --all lists them)\n`);
   }
   out += `\n${renderFindings(r.findings, c)}`;
   const errors = r.findings.filter((f) => f.severity === 'error').length;

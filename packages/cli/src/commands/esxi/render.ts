@@ -1,6 +1,7 @@
 import type { ExtractReport, ShowReport } from '@analyze/core/esxi';
 import type { Colors } from '../../render/color.js';
 import { formatBytes } from '../../render/progress.js';
+import { printable } from '../../render/printable.js';
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 const LABEL = 16;
@@ -88,7 +89,8 @@ export function renderShow(file: string, r: ShowReport, c: Colors): string {
       out.push(`  ${f.mode}  ${when}  ${String(f.size).padStart(w)}  ${f.path}${kind}${f.secret ? ` ${c.yellow('secret')}` : ''}`);
     });
   }
-  return `${out.join('\n')}\n`;
+  // One entry per line: a line break inside a name or value read from the backup is shown as \x0a, not obeyed.
+  return `${out.map(printable).join('\n')}\n`;
 }
 
 export function renderExtract(file: string, r: ExtractReport, c: Colors): string {
@@ -102,5 +104,5 @@ export function renderExtract(file: string, r: ExtractReport, c: Colors): string
     out.push(c.yellow(`Skipped ${r.skipped.length}:`));
     for (const s of r.skipped) out.push(`  ${s.path}: ${s.message} [${s.reason}]`);
   }
-  return `${out.join('\n')}\n`;
+  return `${out.map(printable).join('\n')}\n`;
 }

@@ -24,7 +24,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
 
   const report = await analyzeEvents(inputs, {
     strict: ctx.strict,
-    ...(records ? { onRecord: (r) => ctx.io.out(`${JSON.stringify(recordJson(r))}\n`) } : {}),
+    ...(records ? { onRecord: (r) => ctx.data(`${JSON.stringify(recordJson(r))}\n`) } : {}),
   });
   ctx.progress.done();
 
