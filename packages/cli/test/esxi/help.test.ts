@@ -17,4 +17,14 @@ describe('analyze esxi <subcommand> --help', () => {
       for (const l of lines) expect(l).toMatch(new RegExp(`^ {2}analyze esxi ${sub} \\S`));
     });
   }
+
+  it('esxi --help and analyze --help have examples too, each command on one line', async () => {
+    for (const argv of [['esxi', '--help'], ['--help']]) {
+      const io = captureIo();
+      expect(await main(argv, io)).toBe(0);
+      const lines = (io.stdout.split('Examples:\n')[1] ?? '').split('\n').filter((l) => /^ {2}\S/.test(l));
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const l of lines) expect(l).toMatch(/^ {2}analyze \S/);
+    }
+  });
 });

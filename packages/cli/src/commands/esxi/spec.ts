@@ -39,6 +39,11 @@ const extractSpec: CommandSpec = {
 export const esxiSpec: CommandSpec = {
   command: 'esxi',
   describe: 'ESXi configuration backups (configBundle, state.tgz, local.tgz, encrypted local.tgz.ve)',
+  builder: (y) =>
+    y
+      .example('$0 esxi show configBundle.tgz', 'what a backup holds: version, host, network, users, files')
+      .example('$0 esxi diff before.tgz after.tgz', 'what restoring after.tgz would change, secrets redacted')
+      .example('$0 esxi check state.tgz', 'traps before a restore (boot controller given to passthrough...)'),
   subcommands: [showSpec, extractSpec, ...diffSpecs()],
 };
 

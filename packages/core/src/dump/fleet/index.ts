@@ -41,7 +41,7 @@ export interface FleetOptions extends FleetJobOptions {
   workerUrl?: URL;
   /** Called as jobs finish (at most a few times per job). */
   onProgress?: (p: FleetProgress) => void;
-  /** Bytes inflated per archive at most; default MAX_ARCHIVE_INFLATED (1 GiB, the same as esxi). */
+  /** Bytes inflated per archive at most; default MAX_ARCHIVE_INFLATED (256 MiB, the same as esxi). */
   maxArchiveInflated?: number;
   /** Members read per archive at most; default MAX_ARCHIVE_ENTRIES (100,000, the same as esxi). */
   maxArchiveEntries?: number;
