@@ -6,29 +6,33 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '@analyze/core/errors';
-import { sameFile } from '@analyze/core/io';
+import { fileIdentity, sameFile, type FileIdentity } from '@analyze/core/io';
+import type { Io } from './io.js';
 import { printable } from './render/printable.js';
 
-/** The input words of a command's arguments (file paths, and `-` for standard input). */
-function inputWords(args: Record<string, unknown>): string[] {
+/** The input words of a command's arguments: file paths, and `-` for standard input. */
+export function inputs(args: Record<string, unknown>): string[] {
   return [args['files'], args['file'], args['before'], args['after']].flat().filter((w): w is string => typeof w === 'string');
-}
-
-/** The input paths a command's arguments name (`-`, standard input, is none). */
-export function inputPaths(args: Record<string, unknown>): string[] {
-  return inputWords(args).filter((w) => w !== '-');
 }
 
 /** Standard input can be read once: `analyze esxi diff - -` would compare a backup with nothing. */
 export function refuseStdinTwice(args: Record<string, unknown>): void {
-  if (inputWords(args).filter((w) => w === '-').length > 1) throw new UsageError('- (standard input) can be named only once');
+  if (inputs(args).filter((w) => w === '-').length > 1) throw new UsageError('- (standard input) can be named only once');
 }
 
-/** Throws a UsageError when `target`, written by `option`, is one of `inputs` (paths as typed, from `cwd`). */
-export function refuseInputOverwrite(option: string, target: string, inputs: readonly string[], cwd: string): void {
+/**
+ * Throws a UsageError when `target`, written by `option`, is one of `inputs` (words as typed, from the cwd;
+ * `-` is standard input, which may be redirected from the very file: `analyze pcap - --fix-checksums a.pcap < a.pcap`).
+ */
+export function refuseInputOverwrite(option: string, target: string, inputs: readonly string[], io: Pick<Io, 'cwd' | 'stdinIdentity'>): void {
   if (target === '-') return;
-  const to = resolve(cwd, target);
+  const to = resolve(io.cwd, target);
   for (const input of inputs) {
-    if (sameFile(resolve(cwd, input), to)) throw new UsageError(`${option} ${printable(target)} would overwrite the input ${printable(input)}: write to another file`);
+    const same = input === '-' ? sameIdentity(io.stdinIdentity?.(), fileIdentity(to)) : sameFile(resolve(io.cwd, input), to);
+    if (same) throw new UsageError(`${option} ${printable(target)} would overwrite ${input === '-' ? 'the file standard input is read from' : `the input ${printable(input)}`}: write to another file`);
   }
+}
+
+function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }

@@ -1,4 +1,6 @@
+import { fstatSync } from 'node:fs';
 import { AnalyzeError } from '@analyze/core/errors';
+import type { FileIdentity } from '@analyze/core/io';
 
 /** Everything the CLI touches outside itself, injected so tests run `main()` in-process and read what it printed. */
 export interface Io {
@@ -17,6 +19,8 @@ export interface Io {
   readStdin(maxBytes: number): Promise<Buffer>;
   /** Standard input as a stream, for the library to read at its own pace (`analyze pcap -` never holds it whole). */
   stdin(): AsyncIterable<Uint8Array>;
+  /** The file standard input is redirected from (`< capture.pcap`), if it is one: outputs must not overwrite it. */
+  stdinIdentity?(): FileIdentity | undefined;
   /** Register a handler for Ctrl-C; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -52,6 +56,14 @@ export function processIo(): Io {
       return Buffer.concat(chunks);
     },
     stdin: () => process.stdin,
+    stdinIdentity: () => {
+      try {
+        const s = fstatSync(0, { bigint: true });
+        return s.isFile() && s.ino !== 0n ? { dev: s.dev, ino: s.ino } : undefined;
+      } catch {
+        return undefined; // no standard input (closed): nothing to protect
+      }
+    },
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       return () => void process.off('SIGINT', handler);

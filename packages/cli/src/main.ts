@@ -13,7 +13,7 @@ import { printable, reportError } from './output.js';
 import { safeForTerminal } from './render/printable.js';
 import { closest } from './suggest.js';
 import { expandFilePatterns } from './expand.js';
-import { inputPaths, refuseInputOverwrite, refuseStdinTwice } from './inputs.js';
+import { inputs, refuseInputOverwrite, refuseStdinTwice } from './inputs.js';
 
 export type { Io } from './io.js';
 export type { Context } from './context.js';
@@ -86,19 +86,19 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
       refuseStdinTwice(given);
-      const page = await htmlTarget(args, name, inputPaths(given), io.cwd);
+      const page = await htmlTarget(args, name, inputs(given), io);
       setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io, page)));
     },
   );
 }
 
 /** `--html FILE`: where the page goes; the renderers are loaded only then. */
-async function htmlTarget(args: Record<string, unknown>, kind: string, inputs: readonly string[], cwd: string): Promise<HtmlTarget | undefined> {
+async function htmlTarget(args: Record<string, unknown>, kind: string, inputWords: readonly string[], io: Io): Promise<HtmlTarget | undefined> {
   if (args['html'] === undefined) return undefined;
   const file = args['html'] === STDIN_TOKEN ? '-' : String(args['html']);
   if (file === '') throw new UsageError('--html needs a file name (or - for stdout)');
   if (file === '-' && args['json'] === true) throw new UsageError('--html - and --json would both print on stdout: give --html a file name');
-  refuseInputOverwrite('--html', file, inputs, cwd);
+  refuseInputOverwrite('--html', file, inputWords, io);
   const { renderHtml } = await import('./render/html/index.js');
   return { file, kind, alsoJson: args['json'] === true, render: (k, doc) => renderHtml(k as ReportKind, doc) };
 }

@@ -62,6 +62,23 @@ describe('an output option aimed at an input', () => {
       expect(readFileSync(join(dir, 'after.tgz')).equals(readFileSync(before))).toBe(true);
     }));
 
+  it('an output onto the file standard input is redirected from (< a.pcap) is refused; another output file is fine', () =>
+    inDir(async (dir) => {
+      copyFileSync(CAPTURE, join(dir, 'a.pcap'));
+      const data = readFileSync(CAPTURE);
+      const redirected = async (...argv: string[]) => {
+        const io = captureIo({ cwd: dir, env: { PATH: '' }, stdin: data, stdinFile: join(dir, 'a.pcap') });
+        return { code: await main(argv, io, [pcapSpec]), err: io.stderr };
+      };
+      for (const argv of [['pcap', '-', '--fix-checksums', 'a.pcap'], ['pcap', '-', '--html', './a.pcap']]) {
+        const r = await redirected(...argv);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain('would overwrite the file standard input is read from');
+      }
+      expect(readFileSync(join(dir, 'a.pcap')).equals(data)).toBe(true);
+      expect((await redirected('pcap', '-', '--fix-checksums', 'b.pcap')).code).toBe(0);
+    }));
+
   it('standard input named twice is a usage error', () =>
     inDir(async (_dir, run) => {
       const r = await run('esxi', 'diff', '-', '-');

@@ -1,3 +1,4 @@
+import { fileIdentity } from '@analyze/core/io';
 import { type Io, stdinTooLarge } from '../../src/io.js';
 
 export interface CapturedIo extends Io {
@@ -6,7 +7,7 @@ export interface CapturedIo extends Io {
 }
 
 /** An Io that records what the CLI printed, for in-process tests of `main()`. */
-export function captureIo(opts: { env?: Record<string, string | undefined>; tty?: boolean; stdin?: Buffer; cwd?: string } = {}): CapturedIo {
+export function captureIo(opts: { env?: Record<string, string | undefined>; tty?: boolean; stdin?: Buffer; stdinFile?: string; cwd?: string } = {}): CapturedIo {
   const io: CapturedIo = {
     stdout: '',
     stderr: '',
@@ -28,6 +29,8 @@ export function captureIo(opts: { env?: Record<string, string | undefined>; tty?
         const data = opts.stdin ?? Buffer.alloc(0);
         for (let at = 0; at < data.length; at += 65536) yield data.subarray(at, at + 65536);
       })(),
+    // `< file`: standard input is that file (opts.stdinFile), as processIo finds with fstat.
+    stdinIdentity: () => (opts.stdinFile === undefined ? undefined : fileIdentity(opts.stdinFile)),
     onInterrupt: () => () => {},
   };
   return io;

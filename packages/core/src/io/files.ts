@@ -131,11 +131,26 @@ function gzipDamageOffset(data: Uint8Array, maxOutput: number): number {
  */
 export function sameFile(a: string, b: string): boolean {
   if (resolve(a) === resolve(b)) return true;
+  const x = fileIdentity(a);
+  const y = fileIdentity(b);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+}
+
+/** What tells one file from another: its device and inode (links followed); undefined when there is none to tell. */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+}
+
+/**
+ * The identity of an existing file, or undefined (missing, unreadable, or a file system without inode numbers).
+ * @example fileIdentity('capture.pcap') // { dev: 2049n, ino: 1311234n }
+ */
+export function fileIdentity(path: string): FileIdentity | undefined {
   try {
-    const x = statSync(a, { bigint: true, throwIfNoEntry: false });
-    const y = statSync(b, { bigint: true, throwIfNoEntry: false });
-    return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino && x.ino !== 0n;
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return s === undefined || s.ino === 0n ? undefined : { dev: s.dev, ino: s.ino };
   } catch {
-    return false; // unreadable (a broken link, no permission): opening it reports that
+    return undefined; // unreadable (a broken link, no permission): opening it reports that
   }
 }

@@ -56,7 +56,7 @@ export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
   }
   const jsonOnStdout = ctx.json && (ctx.page === undefined || ctx.page.alsoJson);
   if (args.csv === '-' && jsonOnStdout) throw new UsageError('--csv - and --json would both print on stdout: give --csv a file name');
-  if (args.csv !== undefined) refuseInputOverwrite('--csv', args.csv, args.files, ctx.io.cwd);
+  if (args.csv !== undefined) refuseInputOverwrite('--csv', args.csv, args.files, ctx.io);
 }
 
 /** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */

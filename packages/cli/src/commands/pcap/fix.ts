@@ -10,6 +10,7 @@ import { UsageError } from '@analyze/core/errors';
 import { fixChecksums, type FixChecksumsReport, type LeftReason } from '@analyze/core/pcap/fix';
 import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printable } from '../../output.js';
+import { refuseInputOverwrite } from '../../inputs.js';
 import { runEach } from '../../runner.js';
 
 export interface FixArgs {
@@ -33,6 +34,7 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
   if (args.files.length !== 1) throw new UsageError(`--fix-checksums takes exactly one input capture (got ${args.files.length})`);
   const out = args.fixChecksums;
   if (out === '') throw new UsageError('--fix-checksums needs the output file (or - for stdout)');
+  refuseInputOverwrite('--fix-checksums', out, args.files, ctx.io);
   if (out === '-' && ctx.json && (ctx.page === undefined || ctx.page.alsoJson || ctx.page.file === '-')) {
     throw new UsageError(`${ctx.page && !ctx.page.alsoJson ? '--html -' : '--json'} and --fix-checksums - both write to stdout: give an output file`);
   }
