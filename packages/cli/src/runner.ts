@@ -4,7 +4,9 @@
  * errors in one shape, and keep the worst exit code. Commands supply only the job, the text and the
  * exit code of a report.
  */
+import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
+import { isPipe } from '@analyze/core/io';
 import { errorReport } from '@analyze/core/api/report';
 import type { Input } from '@analyze/core/api/input';
 import { AnalyzeError, type Warning } from '@analyze/core/errors';
@@ -30,9 +32,12 @@ export interface Job<R extends object> {
   subject?: 'file' | 'input';
 }
 
-/** The library input for a command-line word: `-` is standard input, anything else a path from the cwd. */
+/** The library input for a command-line word: `-` is standard input (and so is a pipe named by path), anything else a path from the cwd. */
 export function inputFor(ctx: Context, word: string): Input {
-  return word === '-' ? ctx.io.stdin() : resolve(ctx.io.cwd, word);
+  if (word === '-') return ctx.io.stdin();
+  const path = resolve(ctx.io.cwd, word);
+  // `analyze dump <(curl ...)`, /dev/stdin: a pipe is read once, in order, like standard input.
+  return isPipe(path) ? createReadStream(path) : path;
 }
 
 /**

@@ -4,7 +4,8 @@
  * before any work, and the input is left as it was.
  */
 import { describe, expect, it } from '@jest/globals';
-import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, createWriteStream, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { main } from '../src/main.js';
 import { dumpSpec } from '../src/commands/dump/spec.js';
 import { esxiSpec } from '../src/commands/esxi/spec.js';
 import { pcapSpec } from '../src/commands/pcap/spec.js';
+import { psodSpec } from '../src/commands/psod/spec.js';
 import { captureIo } from './helpers/io.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,7 +23,7 @@ async function inDir(body: (dir: string, run: (...argv: string[]) => Promise<{ c
   const dir = mkdtempSync(join(tmpdir(), 'cli-overwrite-'));
   const run = async (...argv: string[]) => {
     const io = captureIo({ cwd: dir, env: { PATH: '' } });
-    const code = await main(argv, io, [pcapSpec, dumpSpec, esxiSpec]);
+    const code = await main(argv, io, [pcapSpec, dumpSpec, esxiSpec, psodSpec]);
     return { code, out: io.stdout, err: io.stderr };
   };
   try {
@@ -77,6 +79,22 @@ describe('an output option aimed at an input', () => {
       }
       expect(readFileSync(join(dir, 'a.pcap')).equals(data)).toBe(true);
       expect((await redirected('pcap', '-', '--fix-checksums', 'b.pcap')).code).toBe(0);
+    }));
+
+  it('a pipe named by path (<(cat f), a FIFO) is read like standard input: the same report as the file', () =>
+    inDir(async (dir, run) => {
+      if (process.platform === 'win32') return; // no mkfifo
+      for (const [argv, file] of [[['pcap'], CAPTURE], [['psod'], join(ROOT, 'fixtures/psod/e1000.txt')]] as const) {
+        const direct = await run(...argv, file, '--json');
+        const fifo = join(dir, `fifo-${argv[0]}`);
+        execFileSync('mkfifo', [fifo]);
+        const writer = createWriteStream(fifo);
+        writer.end(readFileSync(file));
+        const piped = await run(...argv, fifo, '--json');
+        expect(piped.code).toBe(direct.code);
+        const strip = (out: string) => JSON.stringify({ ...JSON.parse(out), file: undefined });
+        expect(strip(piped.out)).toBe(strip(direct.out));
+      }
     }));
 
   it('standard input named twice is a usage error', () =>

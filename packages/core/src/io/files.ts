@@ -42,6 +42,9 @@ export function fileSize(path: string): number {
  */
 export function openFile(path: string): number {
   try {
+    // A pipe (`<(cmd)`, /dev/stdin, a FIFO) cannot be read by offset and may block open(): callers pass
+    // such inputs as streams instead (Input, api/input.ts); here it is refused before it is opened.
+    if (isPipe(path)) throw Object.assign(new Error('is a pipe'), { code: 'ESPIPE' });
     const fd = openSync(path, 'r');
     if (fstatSync(fd).isDirectory()) {
       closeSync(fd);
@@ -51,7 +54,15 @@ export function openFile(path: string): number {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const message =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot open (${String((e as Error).message)})`;
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : code === 'ESPIPE'
+              ? 'is a pipe or socket, not a file: read it as a stream (- for standard input)'
+              : `cannot open (${String((e as Error).message)})`;
     throw new AnalyzeError('FILE_UNREADABLE', message, { file: path, cause: e });
   }
 }
@@ -152,5 +163,19 @@ export function fileIdentity(path: string): FileIdentity | undefined {
     return s === undefined || s.ino === 0n ? undefined : { dev: s.dev, ino: s.ino };
   } catch {
     return undefined; // unreadable (a broken link, no permission): opening it reports that
+  }
+}
+
+/**
+ * A path that names a pipe or socket (links followed): its bytes come once, in order, so it must be read
+ * as a stream. False for anything else, a missing path included (opening it reports that).
+ * @example isPipe('/dev/stdin') // true under `cat x | ...`
+ */
+export function isPipe(path: string): boolean {
+  try {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s !== undefined && (s.isFIFO() || s.isSocket());
+  } catch {
+    return false;
   }
 }

@@ -20,7 +20,10 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   if (records && ctx.json) throw new UsageError('--records prints JSON Lines and --json the findings document: give one of them');
   // Core names every file, warning and finding as the user typed it (a folder's logs as FOLDER/name).
   // Standard input is streamed chunk by chunk like a file: an event log is never held whole.
-  const inputs: EventsInput[] = files.map((f) => (f === '-' ? { name: f, stream: ctx.io.stdin() } : { name: f, path: inputFor(ctx, f) as string }));
+  const inputs: EventsInput[] = files.map((f) => {
+    const input = inputFor(ctx, f); // standard input, or a pipe named by path, is a stream
+    return typeof input === 'string' ? { name: f, path: input } : { name: f, stream: input as AsyncIterable<Uint8Array> };
+  });
 
   const report = await analyzeEvents(inputs, {
     strict: ctx.strict,
