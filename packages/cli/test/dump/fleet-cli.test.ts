@@ -74,6 +74,12 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(/,DUMP_NO_STREAMS,"none of the streams a verdict needs \(SystemInfo, Exception, ModuleList, ThreadList\)/);
   });
 
+  it('- in the fleet view is a usage error (the fleet walks paths; standard input is one dump, read alone)', async () => {
+    const r = await run('-', fleet.zip, '--engine', 'native');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('- (standard input) is read as one dump on its own');
+  });
+
   it('--csv -: the same bytes on stdout as in the file (CRLF line ends, not "\\x0d")', async () => {
     const csvFile = join(mkdtempSync(join(tmpdir(), 'analyze-csv-')), 'crashes.csv');
     await run(fleet.zip, '--engine', 'native', '--csv', csvFile, '--quiet');

@@ -62,6 +62,8 @@ export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
 /** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */
 export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
   checkFleetOptions(args, ctx);
+  // The fleet walks paths (folders, archives read in place); standard input is one dump, read alone.
+  if (args.files.includes('-')) throw new UsageError('- (standard input) is read as one dump on its own: with several inputs, --group or --csv, name files, folders or archives');
   const workers = args.workers;
   const controller = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => controller.abort());

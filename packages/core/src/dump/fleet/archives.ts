@@ -6,6 +6,7 @@
  * zip: yauzl (central directory with random access, inflate by Node's zlib, entry sizes checked against
  * the directory as it inflates); tar/tgz: the `tar` package's streaming Parser behind Node's gunzip.
  */
+import { detectDumpFormat } from '../native/detect.js';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -276,6 +277,11 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
       // tar's Parser would inflate a gzip stream inside the archive by itself, outside the budget
       if (c.length >= 2 && c[0] === 0x1f && c[1] === 0x8b) {
         fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', 'the archive is compressed twice (gzip inside gzip); not read', { file: display }));
+        return;
+      }
+      // memory.dmp.gz: one gzip-compressed dump, not a .tgz (tar would call it "invalid base256 encoding").
+      if (gzip && detectDumpFormat(c) !== null) {
+        fail(new AnalyzeError('DUMP_NOT_A_DUMP', 'this file is a gzip-compressed dump, not a .tgz archive; decompress it first', { file: display, offset: 0 }));
         return;
       }
     }

@@ -2,6 +2,7 @@
  * The native engine: reads kernel dumps (PAGEDUMP/PAGEDU64) and user-mode minidumps (MDMP) without a
  * debugger. Public API of `dump/native`; `analyzeDump` in ../index.ts chooses between engines.
  */
+import { detectArchive } from '../fleet/archive-kind.js';
 import { AnalyzeError, Warnings } from '../../errors.js';
 import type { DumpReport } from '../report.js';
 import { detectDumpFormat, detectForeign } from './detect.js';
@@ -53,7 +54,8 @@ function analyzeSource(src: ByteSource, file: string, opts: NativeOptions): Dump
       case 'minidump':
         return analyzeMinidump(r, file, warnings);
       default:
-        throw notADump(head, file);
+        // 512 bytes: an archive's magic may sit past the 8 that tell the dump formats apart (tar: at 257).
+        throw notADump(src.read(0, Math.min(512, src.size)), file);
     }
   } catch (e) {
     if (e instanceof AnalyzeError) {
@@ -75,7 +77,10 @@ function notADump(head: Buffer, file: string): AnalyzeError {
       return new AnalyzeError('DUMP_NOT_A_DUMP', 'this is an ELF file (a Linux core dump or binary), not a Windows crash dump or minidump', { file, offset: 0 });
     case 'gzip':
       return new AnalyzeError('DUMP_NOT_A_DUMP', 'this file is gzip-compressed; decompress it first', { file, offset: 0 });
-    default:
+    default: {
+      // An archive of dumps: the fleet view reads those in place, from a path (not from standard input).
+      const archive = detectArchive(head);
+      if (archive !== null) return new AnalyzeError('DUMP_NOT_A_DUMP', `this is a ${archive === 'tgz' ? 'gzip-compressed tar' : archive} archive, not a dump: name it as a file (analyze dump dumps.${archive}) and the dumps inside are read`, { file, offset: 0 });
       if (head.length >= 8 && head.toString('latin1', 0, 4) === 'MDMP') {
         const version = head.readUInt16LE(4);
         return new AnalyzeError(
@@ -89,5 +94,6 @@ function notADump(head: Buffer, file: string): AnalyzeError {
         head.length < 8 ? `the file is ${head.length} bytes, too short to be a dump` : 'not a crash dump: no PAGEDUMP, PAGEDU64 or MDMP signature at the start',
         { file, offset: 0 },
       );
+    }
   }
 }

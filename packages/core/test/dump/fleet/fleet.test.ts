@@ -4,7 +4,8 @@ import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, type Fleet
 import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
 import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { corpusPath } from '../../helpers/corpus.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -181,6 +182,19 @@ describe('analyzeDumpFleet over archives, read in place', () => {
       const r = await analyzeDumpFleet([file], inline);
       expect(r.rows.map((x) => x.error?.code)).toEqual(['DUMP_FLEET_ARCHIVE_INVALID']);
       expect(r.rows[0]!.error!.message).toMatch(/compressed twice/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('one gzip-compressed dump (memory.dmp.gz) is named as such, not as a broken .tgz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-fleet-dmpgz-'));
+    try {
+      const file = join(dir, 'crash.dmp.gz');
+      writeFileSync(file, gzipSync(readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_linux_null_read_av.dmp'))));
+      const r = await analyzeDumpFleet([file], inline);
+      expect(r.rows.map((x) => x.error?.code)).toEqual(['DUMP_NOT_A_DUMP']);
+      expect(r.rows[0]!.error!.message).toBe('this file is a gzip-compressed dump, not a .tgz archive; decompress it first');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -242,6 +242,14 @@ describe('hostile minidumps', () => {
     expect(errorOf(() => analyzeNativeBuffer(Buffer.from('USERDU64xxxxxxxx'))).message).toMatch(/USERDUMP/);
     expect(errorOf(() => analyzeNativeBuffer(Buffer.alloc(0))).message).toMatch(/too short/);
   });
+
+  it('an archive of dumps (on standard input, say) is named as one, with how to have its dumps read', () => {
+    const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]);
+    expect(errorOf(() => analyzeNativeBuffer(zip)).message).toBe('this is a zip archive, not a dump: name it as a file (analyze dump dumps.zip) and the dumps inside are read');
+    const tar = Buffer.alloc(1024);
+    tar.write('ustar', 257, 'latin1');
+    expect(errorOf(() => analyzeNativeBuffer(tar)).message).toMatch(/^this is a tar archive, not a dump/);
+  });
 });
 
 // ---- kernel header builder ---------------------------------------------------------------------------
