@@ -59,7 +59,24 @@ export function readDirectory(r: Reader, warnings: Warnings): Directory {
     }
     streams.set(e.streamType, { size: e.dataSize, rva: e.rva, at });
   }
+  warnIfCut(r, streams, warnings);
   return { version: h.version, timeDateStamp: h.timeDateStamp, flags: h.flags, streams };
+}
+
+/**
+ * A dump cut short (copied while still being written, a partial download) keeps its directory, which places
+ * streams past the end of the file. Said once, whichever streams the verdict later reads (those that are cut
+ * warn again by name): without it a cut dump whose verdict streams survived read as intact.
+ */
+function warnIfCut(r: Reader, streams: Directory['streams'], warnings: Warnings): void {
+  let cut = 0;
+  let end = 0;
+  for (const s of streams.values()) {
+    if (r.has(s.rva, s.size)) continue;
+    cut++;
+    end = Math.max(end, s.rva + s.size);
+  }
+  if (cut > 0) warnings.warn('DUMP_TRUNCATED', `the file ends at byte ${r.size}, but its directory places ${cut} stream${cut === 1 ? '' : 's'} past the end (up to byte ${end}): the dump was cut short`, r.size);
 }
 
 /** The bytes of a stream, or null (with a warning) when its location lies outside the file. */

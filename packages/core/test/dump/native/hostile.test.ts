@@ -123,9 +123,20 @@ describe('hostile minidumps', () => {
     const r = analyzeNativeBuffer(b);
     expect(r.exception).toBeNull();
     expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/Exception stream .* past the end/);
+    expect(r.warnings.map((w) => w.code)).toEqual(['DUMP_TRUNCATED', 'DUMP_STREAM_OUT_OF_FILE']);
+    expect(r.warnings[1]!.offset).toBe(32 + 12); // the directory entry that points outside
+    // --strict: the first warning, that the file is cut short where it ends, is the error
     const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
-    expect(e.code).toBe('DUMP_STREAM_OUT_OF_FILE');
-    expect(e.offset).toBe(32 + 12); // the directory entry that points outside
+    expect(e.code).toBe('DUMP_TRUNCATED');
+    expect(e.offset).toBe(b.length);
+  });
+
+  it('a real minidump cut short is said to be, even when the streams the verdict reads survived', () => {
+    const whole = readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_tiny-exe-with-cet-xsave.dmp'));
+    const r = analyzeNativeBuffer(whole.subarray(0, 9273));
+    expect(r.warnings.map((w) => w.code)).toContain('DUMP_TRUNCATED');
+    expect(r.warnings.find((w) => w.code === 'DUMP_TRUNCATED')).toMatchObject({ offset: 9273, message: expect.stringMatching(/places 3 streams past the end .*: the dump was cut short$/) });
+    expect(analyzeNativeBuffer(whole).warnings.map((w) => w.code)).not.toContain('DUMP_TRUNCATED');
   });
 
   it('an exception stream that cannot be read is not called a dump taken on demand', () => {
