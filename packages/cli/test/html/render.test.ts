@@ -116,7 +116,7 @@ const HOSTILE_DOCS: [ReportKind, object][] = [
   }],
   ['pcap fix', {
     input: HOSTILE, output: HOSTILE, format: HOSTILE, gzipIn: false, gzipOut: true, frames: 3, bytesRead: 100, bytesWritten: 100, packetsChanged: 1,
-    fixed: { ipv4: 0, tcp: 1, udp: 0 }, lengthsFixed: { ipv4: 0, ipv6: 0 }, left: { truncated: 1, fragment: 0, 'icmp-quoted': 0, 'length-too-long': 0 },
+    fixed: { ipv4: 0, tcp: 1, udp: 0 }, lengthsFixed: { ipv4: 0, ipv6: 0 }, left: { truncated: 1, fragment: 0, 'bad-length': 0, 'icmp-quoted': 0, 'length-too-long': 0 },
     leftFrames: [{ frame: 2, reason: 'truncated' }], leftFramesTruncated: false, warnings: [{ code: HOSTILE, message: HOSTILE }],
   }],
 ];

@@ -1,7 +1,7 @@
 /** The `analyze pcap IN --fix-checksums OUT --html` page, from the documented JSON report (docs/json-pcap-fix.md). */
 import { card, facts, num, plural, type Section } from './page.js';
 
-type LeftReason = 'truncated' | 'fragment' | 'icmp-quoted' | 'length-too-long';
+type LeftReason = 'truncated' | 'fragment' | 'bad-length' | 'icmp-quoted' | 'length-too-long';
 
 export interface PcapFixDoc {
   input: string;
@@ -20,7 +20,8 @@ export interface PcapFixDoc {
 /** Why a packet was written unchanged, for someone who did not run the command. */
 const WHY: Record<LeftReason, string> = {
   truncated: 'cut by the capture length: the checksums cover bytes that are not in the file',
-  fragment: 'IP fragments or unverifiable lengths: the transport checksum cannot be computed from this packet alone',
+  fragment: 'IP fragments: the transport checksum covers bytes in other packets',
+  'bad-length': 'a UDP or IP length field runs past the packet: what the checksum covers is unknown',
   'icmp-quoted': 'headers quoted inside ICMP errors: kept as the peer received them',
   'length-too-long': 'super-frames over 65,535 bytes: no length field can hold their length',
 };

@@ -61,6 +61,8 @@ export class LayerSlot {
   /** Where the checksum field is: `fieldBuf[field]`, 2 bytes big-endian (the read buffer, or a reassembled datagram). */
   fieldBuf: Uint8Array = new Uint8Array(0);
   field = 0;
+  /** Unverified because its datagram is fragmented; otherwise a length field runs past the packet or the capture. */
+  fragmented = false;
 }
 
 export class FrameChecker {
@@ -341,8 +343,9 @@ export class FrameChecker {
       case IPPROTO_TCP: {
         if (capEnd - o < 20) return;
         const hl = (u8[o + 12]! >> 4) * 4;
-        if (hl < 20 || hl > length) return; // tshark: bogus header length, no checksum status
-        if (!quoted) this.noteTcp(u8, dv, o, length - hl);
+        if (hl < 20) return; // tshark: bogus header length, no checksum status
+        // A header length past the segment ("Short segment" in tshark) still has its checksum checked there.
+        if (!quoted) this.noteTcp(u8, dv, o, Math.max(0, length - hl));
         const s = this.slot(PROTO_TCP, depth, quoted, ipVersion, addrBuf, srcOff, dstOff);
         if (!s) return;
         s.fieldBuf = u8;
@@ -353,6 +356,7 @@ export class FrameChecker {
         if (fragmented || capEnd < repEnd) {
           s.status = STATUS_UNVERIFIED;
           s.correct = 0;
+          s.fragmented = fragmented;
           return;
         }
         const sum = add16(s.pseudo, this.sum(dv, o, length));
@@ -377,6 +381,7 @@ export class FrameChecker {
           if (udpLength > length || fragmented || capEnd - o < udpLength) {
             s.status = STATUS_UNVERIFIED;
             s.correct = 0;
+            s.fragmented = fragmented;
           } else {
             const sum = add16(s.pseudo, this.sum(dv, o, udpLength));
             let correct = ~sub16(sum, s.stored) & 0xffff;

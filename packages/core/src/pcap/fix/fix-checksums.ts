@@ -33,6 +33,8 @@ export type LeftReason =
   | 'truncated'
   /** Part of an IP fragment train: the transport checksum covers bytes in other packets. */
   | 'fragment'
+  /** A UDP or IP length field that runs past the packet: which bytes the checksum covers is unknown (tshark: unverified). */
+  | 'bad-length'
   /** A header quoted inside an ICMP error with a wrong checksum: what the peer received, kept as evidence. */
   | 'icmp-quoted'
   /** With fixLengths: a length of 0 over more than 65,535 bytes (BIG TCP): no length field can describe it (its checksums are still fixed). */
@@ -130,7 +132,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
     packetsChanged: 0,
     fixed: { ipv4: 0, tcp: 0, udp: 0 },
     lengthsFixed: { ipv4: 0, ipv6: 0 },
-    left: { truncated: 0, fragment: 0, 'icmp-quoted': 0, 'length-too-long': 0 },
+    left: { truncated: 0, fragment: 0, 'bad-length': 0, 'icmp-quoted': 0, 'length-too-long': 0 },
     leftFrames: [],
     leftFramesTruncated: false,
     warnings: warnings.list,
@@ -289,7 +291,8 @@ class PacketPatcher {
           quotedBad ||= l.status === STATUS_BAD;
           continue;
         }
-        if (l.status === STATUS_UNVERIFIED || (l.status === STATUS_BAD && l.fieldBuf !== p.u8)) left = 'fragment';
+        if (l.status === STATUS_UNVERIFIED) left = l.fragmented ? 'fragment' : 'bad-length';
+        else if (l.status === STATUS_BAD && l.fieldBuf !== p.u8) left = 'fragment'; // its field is in an earlier fragment
         else if (l.status === STATUS_BAD && l.depth > deepest) deepest = l.depth;
       }
       if (deepest < 0) break;

@@ -68,7 +68,7 @@ describe('fixChecksums on the generated captures', () => {
       expect(r.fixed).toEqual({ ipv4: 2, tcp: 10, udp: 3 });
       expect(r.lengthsFixed).toEqual({ ipv4: 0, ipv6: 0 });
       // left: the two truncated packets, the fragment that completes the bad datagram, the ICMP error's quote
-      expect(r.left).toEqual({ truncated: 2, fragment: 1, 'icmp-quoted': 1, 'length-too-long': 0 });
+      expect(r.left).toEqual({ truncated: 2, fragment: 1, 'bad-length': 0, 'icmp-quoted': 1, 'length-too-long': 0 });
       expect(r.bytesWritten).toBe(r.bytesRead);
       const before = readFileSync(input);
       const after = readFileSync(output);
@@ -153,6 +153,17 @@ describe('fixChecksums on the generated captures', () => {
       expect(out.length).toBe(damaged.length);
       expect(out.subarray(o).equals(damaged.subarray(o))).toBe(true);
       expect(r.packetsChanged).toBeGreaterThan(3);
+    }),
+  );
+
+  it('a UDP length past its packet is left as bad-length, not called a fragment', () =>
+    withDir(async (dir) => {
+      const L = (await import(fixturePath('gen', 'pcap', 'lib.mjs'))) as { packet(o: object): Uint8Array; pcapFile(o: object): Uint8Array };
+      const input = join(dir, 'udp-length.pcap');
+      writeFileSync(input, L.pcapFile({ packets: [{ data: L.packet({ l4: 'udp', payload: 20, length: 500 }), ts: 1700000000 }] }));
+      const r = await fixChecksums(input, join(dir, 'out.pcap'));
+      expect(r.left).toEqual({ truncated: 0, fragment: 0, 'bad-length': 1, 'icmp-quoted': 0, 'length-too-long': 0 });
+      expect(r.leftFrames).toEqual([{ frame: 1, reason: 'bad-length' }]);
     }),
   );
 
