@@ -13,6 +13,7 @@ import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
 import { openSource, streamSource, type ByteSource } from './read/source.js';
 import { createSimdSum } from './checksum/simd.js';
+import { MAX_PENDING_FRAGMENT_BYTES, MAX_PENDING_FRAGMENTS } from './checksum/reassembly.js';
 import { type BadChecksum, type CaptureReport, emptyCounts } from './report.js';
 
 /** The one read buffer: big enough for the largest record plus a full refill. */
@@ -154,6 +155,13 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
     return report;
   }
   let reader: CaptureReader | undefined;
+  let fragmentsWarned = false;
+  checker.onFragmentsDropped = () => {
+    if (fragmentsWarned) return; // once: a flood would only repeat it (FrameChecker.fragmentsDropped counts them)
+    fragmentsWarned = true;
+    const caps = `more than ${MAX_PENDING_FRAGMENTS} fragments or ${MAX_PENDING_FRAGMENT_BYTES / (1024 * 1024)} MiB pending`;
+    warnings.warn('PCAP_FRAGMENTS_DROPPED', `incomplete fragmented datagrams dropped, oldest first, to bound memory (${caps}): their transport checksums are not verified`, reader?.info.recordOffset);
+  };
   let start = 0;
   let end = 0;
   let base = 0; // stream offset of buf[0]

@@ -33,6 +33,8 @@ export interface CaptureReader {
    * `base` is the stream offset of buf[0] (for error offsets). Throws AnalyzeError on damage.
    */
   parse(start: number, end: number, base: number): number;
+  /** The one PacketInfo handed to every `onPacket` call, reused: during a call, the record being handled. */
+  readonly info: PacketInfo;
 }
 
 /**

@@ -30,7 +30,7 @@ export class PcapReader implements CaptureReader {
   private le = true;
   private fracPerSecond = 1e6;
   private linkType = 0;
-  private readonly info: PacketInfo;
+  readonly info: PacketInfo;
 
   constructor(
     private readonly u8: Uint8Array,

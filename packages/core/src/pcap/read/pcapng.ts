@@ -47,7 +47,7 @@ export class PcapngReader implements CaptureReader {
   private interfaces: Interface[] = [];
   /** Interfaces of earlier sections, so interface ids are unique across the file (as in Wireshark). */
   private interfaceBase = 0;
-  private readonly info: PacketInfo;
+  readonly info: PacketInfo;
 
   constructor(
     private readonly u8: Uint8Array,
