@@ -8,7 +8,7 @@ import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
 import { CheckerFacts } from './frame/facts.js';
-import { type CaptureReader, MAX_RECORD, type PacketInfo } from './read/packet.js';
+import { type CaptureReader, MAX_RECORD, type PacketInfo, truncatedHeader } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
 import { openSource, streamSource, type ByteSource } from './read/source.js';
@@ -172,7 +172,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       opts.onProgress?.(source.position, source.size);
       if (!reader) {
         if (end < 4 && got > 0) continue;
-        if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: 0 });
+        if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
         reader = detect(buf, dv, onPacket, path);
         report.format = reader.format;
       }
@@ -186,6 +186,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
         start = 0;
       }
     }
+    if (!reader.started) throw truncatedHeader(reader, base + end);
     if (start < end) {
       warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): the rest is missing`, base + start);
     }

@@ -1,6 +1,7 @@
 /**
- * Hostile captures that are well-formed but repeat one thing until time or memory runs out. Each input
- * is built here, small, and each test asserts the cap or the counter that keeps the reader linear and bounded.
+ * Hostile captures that are well-formed but repeat one thing until time or memory runs out, and captures
+ * cut inside their file header. Each input is built here, small, and each test asserts the cap or the
+ * counter that keeps the reader linear and bounded.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 // @ts-expect-error plain JS fixture builders (no types)
 import * as L from '../../../../fixtures/gen/pcap/lib.mjs';
 import { analyzeCapture } from '../../src/pcap/index.js';
+import { fixChecksums } from '../../src/pcap/fix/index.js';
 import { MAX_PENDING_FRAGMENTS, Reassembler } from '../../src/pcap/checksum/reassembly.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -121,5 +123,41 @@ describe('fragment floods', () => {
     const report = await analyzeCapture(file);
     expect(report.error).toBeUndefined();
     expect(report.checksums.udp.checked).toBe(1);
+  });
+});
+
+describe('a capture cut inside its file header is not a capture', () => {
+  const pcap: Buffer = lib.pcapFile({ packets: [{ data: lib.packet({}) }] });
+  const pcapng: Buffer = lib.pcapngFile({ comment: 'x'.repeat(200), packets: [{ data: lib.packet({}) }] });
+  const cuts = [
+    { format: 'pcap', at: 4 },
+    { format: 'pcap', at: 7 },
+    { format: 'pcap', at: 23 },
+    { format: 'pcapng', at: 8 },
+    { format: 'pcapng', at: 20 },
+    { format: 'pcapng', at: 150 }, // inside the first section header block's options
+  ];
+
+  it.each(cuts)('$format cut at byte $at: PCAP_TOO_SHORT at its end, from a file and from a stream', async ({ format, at }) => {
+    const bytes = (format === 'pcap' ? pcap : pcapng).subarray(0, at);
+    const fromFile = await analyzeCapture(temp(`cut-${at}.${format}`, bytes));
+    expect(fromFile).toMatchObject({ format, frames: 0, error: { code: 'PCAP_TOO_SHORT', offset: at }, warnings: [] });
+    const fromStream = await analyzeCapture((async function* () {
+      yield bytes.subarray(0, 3);
+      yield bytes.subarray(3);
+    })());
+    expect(fromStream.error).toMatchObject({ code: 'PCAP_TOO_SHORT', offset: at });
+  });
+
+  it('--fix-checksums refuses it too (the bytes are copied as they are)', async () => {
+    const r = await fixChecksums(pcap.subarray(0, 7), join(tmp, 'fixed.pcap'));
+    expect(r.error).toMatchObject({ code: 'PCAP_TOO_SHORT', offset: 7 });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a cut inside a later record stays a warning', async () => {
+    const r = await analyzeCapture(temp('cut-record.pcapng', pcapng.subarray(0, pcapng.length - 4)));
+    expect(r.error).toBeUndefined();
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PCAP_TRUNCATED_RECORD' })]);
   });
 });

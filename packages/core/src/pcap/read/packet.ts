@@ -1,3 +1,5 @@
+import { AnalyzeError } from '../../errors.js';
+
 /** What a capture reader hands over for each packet: a view into the reused read buffer, never a copy. */
 export class PacketInfo {
   /** The shared read buffer; the packet is u8[offset, offset + capturedLength). Valid only during the callback. */
@@ -29,6 +31,11 @@ export interface CaptureReader {
   /** Link types seen so far, in order of first appearance (one per interface for pcapng). */
   readonly linkTypes: number[];
   /**
+   * The file header (pcap) or the first section header block (pcapng) has been read. A file that ends
+   * before it is not a readable capture (`truncatedHeader`), unlike one cut inside a later record.
+   */
+  readonly started: boolean;
+  /**
    * Handle every complete record in buf[start, end) and return where the first incomplete one starts.
    * `base` is the stream offset of buf[0] (for error offsets). Throws AnalyzeError on damage.
    */
@@ -43,3 +50,12 @@ export interface CaptureReader {
  * for a pcapng block, so real captures are far below it.
  */
 export const MAX_RECORD = 4 * 1024 * 1024;
+
+/**
+ * The error for a file that ends at `fileEnd` before the reader could read its file header: tshark and
+ * capinfos reject such a file ("cut short"), so it is not a clean capture with a damaged tail.
+ */
+export function truncatedHeader(reader: CaptureReader, fileEnd: number): AnalyzeError {
+  const what = reader.format === 'pcap' ? 'its 24-byte file header' : 'its first section header block';
+  return new AnalyzeError('PCAP_TOO_SHORT', `file ends inside ${what} (${fileEnd} bytes): not a readable capture`, { offset: fileEnd });
+}

@@ -57,6 +57,10 @@ export class PcapngReader implements CaptureReader {
     this.info = new PacketInfo(u8, dv);
   }
 
+  get started(): boolean {
+    return this.sectionStarted;
+  }
+
   parse(start: number, end: number, base: number): number {
     const dv = this.dv;
     let p = start;
