@@ -173,7 +173,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       if (!reader) {
         if (end < 4 && got > 0) continue;
         if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
-        reader = detect(buf, dv, onPacket, path);
+        reader = detect(buf, dv, onPacket, path, warnings);
         report.format = reader.format;
       }
       start = reader.parse(start, end, base);
@@ -228,9 +228,9 @@ function addTallies(report: CaptureReport, tallies: Float64Array): void {
 }
 
 /** The reader for a capture's first bytes (pcap or pcapng); throws PCAP_UNKNOWN_FORMAT otherwise. */
-export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string): CaptureReader {
+export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string, warnings?: Warnings): CaptureReader {
   if (isPcapMagic(dv, 0)) return new PcapReader(buf, dv, onPacket);
-  if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket);
+  if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket, warnings);
   const head = [...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', `not a pcap or pcapng capture (starts with ${head})`, { file: path, offset: 0 });
 }

@@ -1,7 +1,7 @@
 /**
- * Hostile captures that are well-formed but repeat one thing until time or memory runs out, and captures
- * cut inside their file header. Each input is built here, small, and each test asserts the cap or the
- * counter that keeps the reader linear and bounded.
+ * Hostile captures that are well-formed but repeat one thing until time or memory runs out: fragment
+ * floods, interface floods, and captures cut inside their file header. Each input is built here, small,
+ * and each test asserts the cap or the counter that keeps the reader linear and bounded.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import * as L from '../../../../fixtures/gen/pcap/lib.mjs';
 import { analyzeCapture } from '../../src/pcap/index.js';
 import { fixChecksums } from '../../src/pcap/fix/index.js';
 import { MAX_PENDING_FRAGMENTS, Reassembler } from '../../src/pcap/checksum/reassembly.js';
+import { MAX_INTERFACES_PER_SECTION } from '../../src/pcap/read/pcapng.js';
+import { MAX_LINK_TYPES_LISTED } from '../../src/pcap/read/packet.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lib = L as any;
@@ -123,6 +125,40 @@ describe('fragment floods', () => {
     const report = await analyzeCapture(file);
     expect(report.error).toBeUndefined();
     expect(report.checksums.udp.checked).toBe(1);
+  });
+});
+
+/** A pcapng section with one Ethernet interface and one packet, then `idbs` 20-byte interface blocks of these link types. */
+function pcapngWithInterfaces(linkTypes: (i: number) => number, idbs: number): { data: Buffer; head: number } {
+  const head: Buffer = lib.pcapngFile({ interfaces: [{ linkType: 1 }], packets: [{ data: lib.packet({}) }] });
+  const blocks = Buffer.alloc(idbs * 20);
+  for (let i = 0; i < idbs; i++) {
+    const o = i * 20;
+    blocks.writeUInt32LE(1, o);
+    blocks.writeUInt32LE(20, o + 4);
+    blocks.writeUInt16LE(linkTypes(i), o + 8);
+    blocks.writeUInt32LE(20, o + 16);
+  }
+  return { data: Buffer.concat([head, blocks]), head: head.length };
+}
+
+describe('interface floods (pcapng)', () => {
+  it(`more than ${MAX_INTERFACES_PER_SECTION} interfaces in a section (8 M held 733 MB): an error at the first one too many, the frames before it reported`, async () => {
+    const { data, head } = pcapngWithInterfaces(() => 1, MAX_INTERFACES_PER_SECTION);
+    const r = await analyzeCapture(temp('many-idb.pcapng', data));
+    expect(r.error).toMatchObject({ code: 'PCAP_TOO_MANY_INTERFACES', offset: head + (MAX_INTERFACES_PER_SECTION - 1) * 20 });
+    expect(r.frames).toBe(1);
+    expect(r.linkTypes).toEqual([1]);
+  });
+
+  it(`interfaces naming every link type: the first ${MAX_LINK_TYPES_LISTED} listed, one warning (the list was a 1 MB line)`, async () => {
+    const { data, head } = pcapngWithInterfaces((i) => (i * 7) & 0xffff, 3000);
+    const r = await analyzeCapture(temp('many-link-types.pcapng', data));
+    expect(r.error).toBeUndefined();
+    expect(r.linkTypes).toHaveLength(MAX_LINK_TYPES_LISTED);
+    expect(r.linkTypes.slice(0, 3)).toEqual([1, 0, 7]);
+    // Link type 1 is the head's; 0, 7, ... are new: the 17th different one is the 16th added block.
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PCAP_LINK_TYPES_CAPPED', offset: head + (MAX_LINK_TYPES_LISTED - 1) * 20 })]);
   });
 });
 

@@ -181,7 +181,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
         if (!reader) {
           if (end < 4 && got > 0) continue;
           if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
-          reader = detect(buf, dv, onPacket, name);
+          reader = detect(buf, dv, onPacket, name, warnings);
           report.format = reader.format;
         }
         const before = start;

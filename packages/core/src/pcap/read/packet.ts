@@ -26,9 +26,16 @@ export class PacketInfo {
 
 export type PacketHandler = (p: PacketInfo) => void;
 
+/**
+ * Most link types a reader lists. A pcapng file can name all 65,536 (one per interface): listing them
+ * made a 1 MB first line of text. A real capture has a few; past this many the rest are only warned of
+ * (`PCAP_LINK_TYPES_CAPPED`).
+ */
+export const MAX_LINK_TYPES_LISTED = 16;
+
 export interface CaptureReader {
   readonly format: 'pcap' | 'pcapng';
-  /** Link types seen so far, in order of first appearance (one per interface for pcapng). */
+  /** Different link types seen so far, in order of first appearance, at most MAX_LINK_TYPES_LISTED. */
   readonly linkTypes: number[];
   /**
    * The file header (pcap) or the first section header block (pcapng) has been read. A file that ends
