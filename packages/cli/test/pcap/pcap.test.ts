@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/main.js';
 import { pcapSpec } from '../../src/commands/pcap/spec.js';
@@ -79,6 +82,23 @@ describe('analyze pcap', () => {
     expect(strict.code).toBe(2);
     expect(strict.out).toContain('3 frames');
     expect(strict.err).toMatch(/truncated-tail\.pcap: capture ends in the middle of a record/);
+  });
+
+  it('a capture cut inside its file header is an error, not a clean capture (exit 2), from a file and from stdin', async () => {
+    const cut = readFileSync(join(ROOT, 'fixtures/pcap/reader/header-only.pcap')).subarray(0, 7);
+    const dir = mkdtempSync(join(tmpdir(), 'pcap-cli-'));
+    try {
+      writeFileSync(join(dir, 'hdr7.pcap'), cut);
+      const r = await run(join(dir, 'hdr7.pcap'));
+      expect(r.code).toBe(2);
+      expect(r.out).not.toContain('verdict');
+      expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/hdr7\.pcap: file ends inside its 24-byte file header \(7 bytes\): not a readable capture \(at byte 7\)$/)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const io = captureIo({ cwd: ROOT, stdin: cut });
+    expect(await main(['pcap', '-', '--json'], io, specs)).toBe(2);
+    expect(JSON.parse(io.stdout)).toMatchObject({ file: '-', frames: 0, error: { code: 'PCAP_TOO_SHORT', offset: 7 } });
   });
 
   it('a missing file is unreadable (exit 2)', async () => {

@@ -8,11 +8,12 @@ import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
 import { CheckerFacts } from './frame/facts.js';
-import { type CaptureReader, MAX_RECORD, type PacketInfo } from './read/packet.js';
+import { type CaptureReader, MAX_RECORD, type PacketInfo, truncatedHeader } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
 import { openSource, streamSource, type ByteSource } from './read/source.js';
 import { createSimdSum } from './checksum/simd.js';
+import { MAX_PENDING_FRAGMENT_BYTES, MAX_PENDING_FRAGMENTS } from './checksum/reassembly.js';
 import { type BadChecksum, type CaptureReport, emptyCounts } from './report.js';
 
 /** The one read buffer: big enough for the largest record plus a full refill. */
@@ -154,6 +155,13 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
     return report;
   }
   let reader: CaptureReader | undefined;
+  let fragmentsWarned = false;
+  checker.onFragmentsDropped = () => {
+    if (fragmentsWarned) return; // once: a flood would only repeat it (FrameChecker.fragmentsDropped counts them)
+    fragmentsWarned = true;
+    const caps = `more than ${MAX_PENDING_FRAGMENTS} fragments or ${MAX_PENDING_FRAGMENT_BYTES / (1024 * 1024)} MiB pending`;
+    warnings.warn('PCAP_FRAGMENTS_DROPPED', `incomplete fragmented datagrams dropped, oldest first, to bound memory (${caps}): their transport checksums are not verified`, reader?.info.recordOffset);
+  };
   let start = 0;
   let end = 0;
   let base = 0; // stream offset of buf[0]
@@ -164,8 +172,8 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       opts.onProgress?.(source.position, source.size);
       if (!reader) {
         if (end < 4 && got > 0) continue;
-        if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: 0 });
-        reader = detect(buf, dv, onPacket, path);
+        if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
+        reader = detect(buf, dv, onPacket, path, warnings);
         report.format = reader.format;
       }
       start = reader.parse(start, end, base);
@@ -178,6 +186,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
         start = 0;
       }
     }
+    if (!reader.started) throw truncatedHeader(reader, base + end);
     if (start < end) {
       warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): the rest is missing`, base + start);
     }
@@ -219,9 +228,9 @@ function addTallies(report: CaptureReport, tallies: Float64Array): void {
 }
 
 /** The reader for a capture's first bytes (pcap or pcapng); throws PCAP_UNKNOWN_FORMAT otherwise. */
-export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string): CaptureReader {
+export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) => void, path: string, warnings?: Warnings): CaptureReader {
   if (isPcapMagic(dv, 0)) return new PcapReader(buf, dv, onPacket);
-  if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket);
+  if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket, warnings);
   const head = [...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', `not a pcap or pcapng capture (starts with ${head})`, { file: path, offset: 0 });
 }

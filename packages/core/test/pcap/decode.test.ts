@@ -195,16 +195,16 @@ describe('layer walk', () => {
 describe('fragment reassembly', () => {
   it('completes in any order and hands back the datagram', () => {
     const r = new Reassembler();
-    expect(r.add('k', 8, Uint8Array.from([9, 10]), false)).toBeUndefined();
-    expect(r.add('k', 0, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), true)).toEqual(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(r.add('k', 8, Uint8Array.from([0, 9, 10]), 1, 3, false)).toBeUndefined();
+    expect(r.add('k', 0, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 0, 8, true)).toEqual(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
   });
   it('holds a bounded amount for datagrams that never complete', () => {
     const r = new Reassembler();
     const chunk = new Uint8Array(60000);
-    for (let i = 0; i < 1000; i++) r.add(`k${i}`, 0, chunk, true); // 60 MB offered
+    for (let i = 0; i < 1000; i++) r.add(`k${i}`, 0, chunk, 0, chunk.length, true); // 60 MB offered
     expect((r as unknown as { pendingBytes: number }).pendingBytes).toBeLessThanOrEqual(MAX_PENDING_FRAGMENT_BYTES);
   });
   it('ignores fragments beyond the 64 KiB datagram limit', () => {
-    expect(new Reassembler().add('k', 65528, new Uint8Array(100), false)).toBeUndefined();
+    expect(new Reassembler().add('k', 65528, new Uint8Array(100), 0, 100, false)).toBeUndefined();
   });
 });

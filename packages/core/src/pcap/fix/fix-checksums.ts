@@ -16,7 +16,7 @@ import { detect, READ_BUFFER_SIZE } from '../analyze.js';
 import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
 import { createSimdSum } from '../checksum/simd.js';
 import { ETHERTYPE_IP_BY_VERSION, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../decode/link.js';
-import type { CaptureReader, PacketInfo } from '../read/packet.js';
+import { type CaptureReader, type PacketInfo, truncatedHeader } from '../read/packet.js';
 import { LINKTYPE_NOT_A_PACKET } from '../read/pcapng.js';
 import { openSource, streamSource } from '../read/source.js';
 import { openOutput } from './output.js';
@@ -182,8 +182,8 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
         opts.onProgress?.(source.position, source.size);
         if (!reader) {
           if (end < 4 && got > 0) continue;
-          if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: 0 });
-          reader = detect(buf, dv, onPacket, name);
+          if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
+          reader = detect(buf, dv, onPacket, name, warnings);
           report.format = reader.format;
         }
         const before = start;
@@ -203,6 +203,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
           start = 0;
         }
       }
+      if (!reader.started) throw truncatedHeader(reader, base + end);
       if (start < end) {
         warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): copied unchanged`, base + start);
       }

@@ -1,3 +1,5 @@
+import { AnalyzeError } from '../../errors.js';
+
 /** What a capture reader hands over for each packet: a view into the reused read buffer, never a copy. */
 export class PacketInfo {
   /** The shared read buffer; the packet is u8[offset, offset + capturedLength). Valid only during the callback. */
@@ -24,15 +26,29 @@ export class PacketInfo {
 
 export type PacketHandler = (p: PacketInfo) => void;
 
+/**
+ * Most link types a reader lists. A pcapng file can name all 65,536 (one per interface): listing them
+ * made a 1 MB first line of text. A real capture has a few; past this many the rest are only warned of
+ * (`PCAP_LINK_TYPES_CAPPED`).
+ */
+export const MAX_LINK_TYPES_LISTED = 16;
+
 export interface CaptureReader {
   readonly format: 'pcap' | 'pcapng';
-  /** Link types seen so far, in order of first appearance (one per interface for pcapng). */
+  /** Different link types seen so far, in order of first appearance, at most MAX_LINK_TYPES_LISTED. */
   readonly linkTypes: number[];
+  /**
+   * The file header (pcap) or the first section header block (pcapng) has been read. A file that ends
+   * before it is not a readable capture (`truncatedHeader`), unlike one cut inside a later record.
+   */
+  readonly started: boolean;
   /**
    * Handle every complete record in buf[start, end) and return where the first incomplete one starts.
    * `base` is the stream offset of buf[0] (for error offsets). Throws AnalyzeError on damage.
    */
   parse(start: number, end: number, base: number): number;
+  /** The one PacketInfo handed to every `onPacket` call, reused: during a call, the record being handled. */
+  readonly info: PacketInfo;
 }
 
 /**
@@ -41,3 +57,12 @@ export interface CaptureReader {
  * for a pcapng block, so real captures are far below it.
  */
 export const MAX_RECORD = 4 * 1024 * 1024;
+
+/**
+ * The error for a file that ends at `fileEnd` before the reader could read its file header: tshark and
+ * capinfos reject such a file ("cut short"), so it is not a clean capture with a damaged tail.
+ */
+export function truncatedHeader(reader: CaptureReader, fileEnd: number): AnalyzeError {
+  const what = reader.format === 'pcap' ? 'its 24-byte file header' : 'its first section header block';
+  return new AnalyzeError('PCAP_TOO_SHORT', `file ends inside ${what} (${fileEnd} bytes): not a readable capture`, { offset: fileEnd });
+}

@@ -27,10 +27,13 @@ export class PcapReader implements CaptureReader {
   readonly format = 'pcap' as const;
   readonly linkTypes: number[] = [];
   private headerDone = false;
+  get started(): boolean {
+    return this.headerDone;
+  }
   private le = true;
   private fracPerSecond = 1e6;
   private linkType = 0;
-  private readonly info: PacketInfo;
+  readonly info: PacketInfo;
 
   constructor(
     private readonly u8: Uint8Array,

@@ -3,8 +3,8 @@
  * interfaces, each with its own link type, if_tsresol, if_tsoffset and snaplen; Enhanced, Simple and
  * obsolete Packet Blocks; other blocks skipped. Every length is checked against its block before use.
  */
-import { AnalyzeError } from '../../errors.js';
-import { type CaptureReader, MAX_RECORD, type PacketHandler, PacketInfo } from './packet.js';
+import { AnalyzeError, type Warnings } from '../../errors.js';
+import { type CaptureReader, MAX_LINK_TYPES_LISTED, MAX_RECORD, type PacketHandler, PacketInfo } from './packet.js';
 
 export const BLOCK_SHB = 0x0a0d0d0a;
 const BLOCK_IDB = 1;
@@ -29,6 +29,15 @@ const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 /** Smallest legal block: type, length, trailer. */
 const MIN_BLOCK = 12;
+/**
+ * Most interfaces one section may define. A hostile file can repeat 20-byte interface blocks millions of
+ * times (8 M of them held 733 MB). libpcap stops only where its array size would overflow (2^31) and
+ * Wireshark not at all, but a real capture has one per capture interface: a handful, rarely hundreds.
+ * One more is an error (PCAP_TOO_MANY_INTERFACES) at its block, with the frames before it reported.
+ */
+export const MAX_INTERFACES_PER_SECTION = 65536;
+/** Link types are 16-bit in an interface description block. */
+const LINK_TYPE_VALUES = 65536;
 
 interface Interface {
   linkType: number;
@@ -44,17 +53,26 @@ export class PcapngReader implements CaptureReader {
   readonly comments: string[] = [];
   private le = true;
   private sectionStarted = false;
+  /** Link types seen, listed or not: one byte each, so that a new interface costs O(1). */
+  private readonly linkTypeSeen = new Uint8Array(LINK_TYPE_VALUES);
   private interfaces: Interface[] = [];
+  private linkTypesCapped = false;
   /** Interfaces of earlier sections, so interface ids are unique across the file (as in Wireshark). */
   private interfaceBase = 0;
-  private readonly info: PacketInfo;
+  readonly info: PacketInfo;
 
   constructor(
     private readonly u8: Uint8Array,
     private readonly dv: DataView,
     private readonly onPacket: PacketHandler,
+    /** Where PCAP_LINK_TYPES_CAPPED goes (none: not reported). */
+    private readonly warnings?: Warnings,
   ) {
     this.info = new PacketInfo(u8, dv);
+  }
+
+  get started(): boolean {
+    return this.sectionStarted;
   }
 
   parse(start: number, end: number, base: number): number {
@@ -133,10 +151,22 @@ export class PcapngReader implements CaptureReader {
 
   private interfaceBlock(p: number, total: number, base: number): void {
     if (total < 20) throw new AnalyzeError('PCAP_BAD_BLOCK_LENGTH', `interface description block too short (${total} bytes)`, { offset: base + p + 4 });
+    if (this.interfaces.length >= MAX_INTERFACES_PER_SECTION) {
+      throw new AnalyzeError('PCAP_TOO_MANY_INTERFACES', `section defines more than ${MAX_INTERFACES_PER_SECTION} interfaces: not supported`, { offset: base + p });
+    }
     const itf: Interface = { linkType: this.dv.getUint16(p + 8, this.le), snaplen: this.dv.getUint32(p + 12, this.le), unitsPerSecond: 1e6, tsOffset: 0 };
     this.options(p + 16, p + total - 4, base, itf);
     this.interfaces.push(itf);
-    if (!this.linkTypes.includes(itf.linkType)) this.linkTypes.push(itf.linkType);
+    if (this.linkTypeSeen[itf.linkType] === 0) this.newLinkType(itf.linkType, base + p);
+  }
+
+  private newLinkType(linkType: number, offset: number): void {
+    this.linkTypeSeen[linkType] = 1;
+    if (this.linkTypes.length < MAX_LINK_TYPES_LISTED) this.linkTypes.push(linkType);
+    else if (!this.linkTypesCapped) {
+      this.linkTypesCapped = true;
+      this.warnings?.warn('PCAP_LINK_TYPES_CAPPED', `more than ${MAX_LINK_TYPES_LISTED} different link types: only the first ${MAX_LINK_TYPES_LISTED} are listed`, offset);
+    }
   }
 
   /** Walk an options list, validating every length; fills if_tsresol/if_tsoffset for an IDB. Returns epb_flags or -1. */
