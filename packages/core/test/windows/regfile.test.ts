@@ -92,6 +92,21 @@ describe('.reg reader', () => {
     expect(reg.warnings).toEqual([]);
   });
 
+  it('an export cut short is said to be (REGFILE_TRUNCATED at the end; an error with strict), a whole one is not', () => {
+    const whole = readFileSync(corpusPath('windows', 'hives', 'reg', 'msdocs_kb2704233_Profilelist.reg'));
+    expect(parseRegFile(whole).warnings).toEqual([]);
+    // cut inside a hex(2) list that goes on: the value would read as a shorter path
+    const text = whole.toString('latin1');
+    const at = text.indexOf(',', text.indexOf('"ProfileImagePath"=hex(2):')) + 1;
+    const cut = parseRegFile(whole.subarray(0, at));
+    expect(cut.warnings).toEqual([expect.objectContaining({ code: 'REGFILE_TRUNCATED', offset: at, message: expect.stringMatching(/^the file ends inside the hex value of line \d+/) })]);
+    expect(() => parseRegFile(whole.subarray(0, at), { strict: true })).toThrow(expect.objectContaining({ code: 'REGFILE_TRUNCATED' }) as unknown as Error);
+    // UTF-16 cut at an odd byte, after a complete line
+    const u16 = utf16('Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\X]\r\n"A"=dword:00000001\r\n');
+    expect(parseRegFile(u16).warnings).toEqual([]);
+    expect(parseRegFile(u16.subarray(0, u16.length - 1)).warnings.map((w) => w.code)).toEqual(['REGFILE_TRUNCATED']);
+  });
+
   it('refuses a file without a .reg header', () => {
     expect(() => parseRegFile(Buffer.from('hello\n'))).toThrow(AnalyzeError);
     expect(() => parseRegFile(Buffer.from('hello\n'))).toThrow(expect.objectContaining({ code: 'REGFILE_NOT_REG' }) as unknown as Error);

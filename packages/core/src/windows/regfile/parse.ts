@@ -72,6 +72,9 @@ export function parseRegFile(data: Uint8Array, options: ParseRegOptions = {}): R
   else throw new AnalyzeError('REGFILE_NOT_REG', `is not a .reg file (first line is ${JSON.stringify(header.slice(0, 60))}, expected "${REGEDIT5_HEADER}" or "${REGEDIT4_HEADER}")`, { file: options.file, offset: 0 });
   const keys: RegFileKey[] = [];
   let current: RegFileKey | undefined;
+  // The line of a hex list that still goes on (ends in "," or "\\") when the next content line comes: at
+  // the end of the file, the export was cut inside that value.
+  let openHex = 0;
   for (i++; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i]!;
@@ -88,6 +91,7 @@ export function parseRegFile(data: Uint8Array, options: ParseRegOptions = {}): R
     }
     const t = line.trim();
     if (t === '' || t.startsWith(';')) continue;
+    openHex = HEX_VALUE.test(t) && /[,\\]$/.test(t) ? lineNo : 0;
     if (t.startsWith('[')) {
       if (!t.endsWith(']')) {
         warnings.warn('REGFILE_BAD_LINE', `line ${lineNo}: key line without a closing "]"; section skipped`);
@@ -110,6 +114,8 @@ export function parseRegFile(data: Uint8Array, options: ParseRegOptions = {}): R
     }
     current.values.push(value);
   }
+  if (openHex > 0) warnings.warn('REGFILE_TRUNCATED', `the file ends inside the hex value of line ${openHex} (its list goes on): the export was cut short`, data.length);
+  else if (encoding.startsWith('utf-16') && data.length % 2 === 1) warnings.warn('REGFILE_TRUNCATED', 'UTF-16 text of an odd number of bytes: the export was cut short', data.length);
   return { format, encoding, bom, keys, warnings: warnings.list };
 }
 
