@@ -21,7 +21,7 @@ export function summarise(totals: FleetTotals, period: { first: string | null; l
     return parts.join(' ');
   }
   const what = top.name ? `${top.name} (${top.code})` : top.kind === 'kernel' ? `bugcheck ${top.code}` : `exception ${top.code}`;
-  const who = top.culprit === null ? '' : top.kind === 'kernel' ? ` in ${top.culprit}` : `, faulting module ${top.culprit}`;
+  const who = top.culprit === null ? '' : top.kind === 'kernel' ? ` in ${top.culprit}` : `, blamed on ${top.culprit}`;
   const tp = top.thirdParty === true ? `, a third-party driver${top.versions ? ` (${top.versions.min === top.versions.max ? `version ${top.versions.min}` : `versions ${top.versions.min} to ${top.versions.max}`})` : ''}` : top.thirdParty === false ? ', a Windows module' : '';
   const share = Math.round(top.share * 100);
   const lastSeen = day(top.lastCrash);

@@ -104,7 +104,7 @@ describe('analyzeDumpFleet over a folder of dumps', () => {
 
   it('summarises in one paragraph: how many, the period, the causes and the top one with what to do', () => {
     expect(report.summary).toMatch(/^10 dumps found from 2007-02-14 to 2020-05-13: 8 crashes from 7 distinct causes, 1 with no crash recorded, 1 that could not be read; 1 other file skipped \(not dumps\)\./);
-    expect(report.summary).toMatch(/The most frequent cause is EXCEPTION_ACCESS_VIOLATION \(0xC0000005\), faulting module crashme\.exe: 2 of 8 \(25 %\), last on 2010-09-29\. crashme\.exe crashed in its own code/);
+    expect(report.summary).toMatch(/The most frequent cause is EXCEPTION_ACCESS_VIOLATION \(0xC0000005\), blamed on crashme\.exe: 2 of 8 \(25 %\), last on 2010-09-29\. crashme\.exe crashed in its own code/);
     expect(report.summary).not.toMatch(/\n/);
   });
 });
