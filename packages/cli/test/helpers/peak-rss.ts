@@ -16,10 +16,16 @@ export interface MeasuredRun {
   seconds: number;
 }
 
-/** Run the built CLI in a child process and report its peak RSS (getrusage ru_maxrss). */
-export function runMeasured(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): MeasuredRun {
+/** Run the built CLI in a child process (`input` on its standard input) and report its peak RSS (getrusage ru_maxrss). */
+export function runMeasured(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: Buffer } = {}): MeasuredRun {
   const t = Date.now();
-  const r = spawnSync(process.execPath, ['--require', preload, bin, ...args], { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env }, maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--require', preload, bin, ...args], {
+    encoding: 'utf8',
+    cwd: opts.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    maxBuffer: 512 * 1024 * 1024,
+    ...(opts.input ? { input: opts.input } : {}),
+  });
   const m = /\nANALYZE_PEAK_RSS_KB=(\d+)\n$/.exec(r.stderr);
   if (!m) throw new Error(`no peak RSS reported by analyze ${args.join(' ')} (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(-500)}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), peakMB: (Number(m[1]) * 1024) / 1e6, seconds: (Date.now() - t) / 1000 };

@@ -79,6 +79,27 @@ describe('analyze psod', () => {
     expect(strict.err).toMatch(/^analyze: -: the text holds another crash/);
   });
 
+  it('a crash at the end of a 150,000-line vmkernel.log (its boot line says "VMware ESXi") is found: exit 1', async () => {
+    const noise = '2014-03-01T00:00:00.000Z cpu3:33000)NetPort: 1632: disabled port 0x2000001, Exception handled\n'.repeat(150_000);
+    const log = `2014-03-01T00:00:00.000Z cpu0:32768)Boot Session: VMware ESXi 5.5.0 build-1623387 starting\n${noise}${readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8')}`;
+    const r = await runPsod(['-'], Buffer.from(log));
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain('E1000PollRxRing@vmkernel');
+    expect(r.err).toBe('');
+  });
+
+  it('no crash in a text that could not be read whole is not "nothing wrong": exit 2, and the text says so', async () => {
+    // 60,000 frame-like lines that are not frames: one crash text, longer than MAX_PSOD_LINES
+    const r = await runPsod(['-', '--quiet'], Buffer.from('[0x1] not a frame\n'.repeat(60_000)));
+    expect(r.exit).toBe(2);
+    expect(r.out).toMatch(/^No PSOD found in the part of the text analysed, but part of it was not read/);
+    const json = await runPsod(['-', '--json'], Buffer.from('[0x1] not a frame\n'.repeat(60_000)));
+    expect(json.exit).toBe(2);
+    const doc = JSON.parse(json.out) as { crashFound: boolean; warnings: { code: string }[] };
+    expect(doc.crashFound).toBe(false);
+    expect(doc.warnings.map((w) => w.code)).toContain('PSOD_INPUT_CUT');
+  });
+
   it('a gzipped vmkernel log is read', async () => {
     const { gzipSync } = await import('node:zlib');
     const gz = gzipSync(readFileSync(fixturePath('psod', 'shapes', '07-spin-count-flattened-markdown.txt')));

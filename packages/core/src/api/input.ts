@@ -3,7 +3,7 @@
  * name its messages use. One place turns any of them into bytes, under the same size cap as a file.
  */
 import { AnalyzeError, type Warning } from '../errors.js';
-import { readSmallFile } from '../io/files.js';
+import { readFileChunks, readSmallFile } from '../io/files.js';
 
 /** A file path, bytes in memory, or a stream of bytes (a Node Readable, `process.stdin`, any async iterable). */
 export type Input = string | Uint8Array | AsyncIterable<Uint8Array>;
@@ -59,6 +59,35 @@ export async function readInput(input: Input, maxBytes: number, name: string): P
     chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
   }
   return Buffer.concat(chunks, total);
+}
+
+/** Bytes a file is read in by `readChunks` (a stream comes in the sizes it arrives in, 64 KiB for a pipe). */
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * `input` a chunk at a time, under the same cap and errors as `readInput`, for a job that looks at each
+ * chunk once: the input is never held whole (nor twice, as the chunks and their concatenation).
+ * @example for await (const c of readChunks(process.stdin, MAX_PSOD_INPUT, '-')) decoder.write(c);
+ */
+export async function* readChunks(input: Input, maxBytes: number, name: string): AsyncGenerator<Uint8Array> {
+  if (typeof input === 'string') {
+    yield* readFileChunks(input, maxBytes, READ_CHUNK);
+    return;
+  }
+  if (input instanceof Uint8Array) {
+    if (input.length > maxBytes) {
+      throw new AnalyzeError('FILE_TOO_LARGE', `is ${input.length} bytes; at most ${maxBytes} are read for this kind of input`, { file: name });
+    }
+    yield input;
+    return;
+  }
+  let total = 0;
+  for await (const c of input) {
+    total += c.length;
+    // Stop at the cap instead of reading an endless pipe.
+    if (total > maxBytes) throw new AnalyzeError('STDIN_TOO_LARGE', `standard input is longer than the ${maxBytes} bytes read for this kind of input`, { file: name });
+    yield c;
+  }
 }
 
 /**

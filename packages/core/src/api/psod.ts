@@ -1,9 +1,9 @@
 /** The `analyze psod` job: an ESXi purple-screen text or vmkernel log -> what crashed (docs/json-psod.md). */
 import { Warnings } from '../errors.js';
 import { analyzePsod as analyzePsodText } from '../psod/index.js';
-import { MAX_PSOD_INPUT, psodText } from '../psod/input.js';
+import { MAX_PSOD_INPUT, readPsodWindow } from '../psod/input.js';
 import type { PsodReport } from '../psod/types.js';
-import { inputName, naming, readInput, type Input, type JobOptions } from './input.js';
+import { inputName, naming, readChunks, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
 /** One backtrace frame (`obfuscated` only when true). */
@@ -39,8 +39,9 @@ export type PsodJson = Omit<PsodReport, 'frames'> & {
 export async function analyzePsod(input: Input, opts: JobOptions = {}): Promise<PsodJson> {
   const file = inputName(input, opts.name);
   return naming(file, async () => {
-    const data = await readInput(input, MAX_PSOD_INPUT, file);
-    const a = analyzePsodText(psodText(data, file), { warnings: new Warnings(opts.strict ?? false, file) });
+    // streamed: the input is looked at a chunk at a time and only its crash text is kept (psod/window.ts)
+    const window = await readPsodWindow(readChunks(input, MAX_PSOD_INPUT, file), file);
+    const a = analyzePsodText(window, { warnings: new Warnings(opts.strict ?? false, file) });
     return stamped({
       file,
       crashFound: a.crashFound,

@@ -93,6 +93,30 @@ export function readSmallFile(path: string, maxBytes: number): Buffer {
 }
 
 /**
+ * A file a chunk at a time (each a fresh Buffer), refusing anything over `maxBytes` as readSmallFile does:
+ * for a reader that looks at each chunk once and keeps only what it needs.
+ * @example for (const chunk of readFileChunks('vmkernel.log', 64 * 1024 * 1024)) decoder.write(chunk);
+ */
+export function* readFileChunks(path: string, maxBytes: number, chunkBytes = 1024 * 1024): Generator<Buffer> {
+  const fd = openFile(path);
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) {
+      throw new AnalyzeError('FILE_TOO_LARGE', `is ${size} bytes; at most ${maxBytes} are read for this kind of input`, { file: path });
+    }
+    for (let got = 0; got < size; ) {
+      const buf = Buffer.allocUnsafe(Math.min(chunkBytes, size - got));
+      const n = readSync(fd, buf, 0, buf.length, got);
+      if (n === 0) break;
+      got += n;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Inflate a gzip buffer with a hard cap on the output, so a decompression bomb fails fast
  * with AnalyzeError('GZIP_TOO_LARGE') instead of exhausting memory.
  * @example const text = gunzipBounded(readFileSync('psod.txt.gz'), 64 * 1024 * 1024, 'psod.txt.gz');

@@ -1,9 +1,11 @@
 /** `analyze psod`: ESXi purple-screen text or vmkernel log -> what crashed, where, and known fixes. */
-import { parsePsod, type ParsePsodOptions } from './parse.js';
+import { parsePsod, parsePsodWindow, type ParsePsodOptions } from './parse.js';
 import { matchSignature, type PsodSignature } from './signatures.js';
 import type { PsodReport } from './types.js';
+import type { PsodWindow } from './window.js';
 
-export { parsePsod, type ParsePsodOptions } from './parse.js';
+export { parsePsod, parsePsodWindow, MAX_PSOD_FRAMES, type ParsePsodOptions } from './parse.js';
+export { CrashWindow, psodWindow, MAX_PSOD_LINES, MAX_PSOD_CHARS, type PsodWindow } from './window.js';
 export { normalizePsod } from './normalize.js';
 export { chooseCulprit, MACHINERY, CORE_MODULES } from './culprit.js';
 export { SIGNATURES, matchSignature, type PsodSignature } from './signatures.js';
@@ -16,12 +18,12 @@ export interface PsodAnalysis extends PsodReport {
 }
 
 /**
- * A PSOD text, already read, to its analysis with the matching signature (a model: `signature.matches` is
- * a function). The `analyzePsod` job of `@analyze/core` reads the input and returns the JSON report.
+ * A PSOD text, already read (or the crash window of a streamed one, `readPsodWindow`), to its analysis with
+ * the matching signature (a model: `signature.matches` is a function). The `analyzePsod` job of `@analyze/core` reads the input and returns the JSON report.
  * @example analyzePsod(readFileSync('psod.txt', 'utf8')).culprit?.function
  */
-export function analyzePsod(text: string, options: ParsePsodOptions = {}): PsodAnalysis {
-  const r = parsePsod(text, options);
+export function analyzePsod(text: string | PsodWindow, options: ParsePsodOptions = {}): PsodAnalysis {
+  const r = typeof text === 'string' ? parsePsod(text, options) : parsePsodWindow(text, options);
   return { ...r, signature: matchSignature(r) ?? null, crashFound: r.exception !== null || r.frames.length > 0 };
 }
-export { psodText, MAX_PSOD_INPUT } from './input.js';
+export { psodText, readPsodWindow, MAX_PSOD_INPUT } from './input.js';

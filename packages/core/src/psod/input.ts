@@ -2,10 +2,12 @@ import { TextDecoder } from 'node:util';
 import { Gunzip } from 'minizlib';
 import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
+import { CrashWindow, type PsodWindow } from './window.js';
 
 /**
  * Largest PSOD input read: a whole vmkernel.log from a support bundle fits (they rotate at a few MB);
- * anything bigger is not a pasted screen and is refused rather than held in memory.
+ * anything bigger is not a pasted screen and is refused (it is streamed, never held, but the cap bounds the
+ * time spent on it and what a gzip bomb may inflate to).
  */
 export const MAX_PSOD_INPUT = 64 * 1024 * 1024;
 
@@ -13,67 +15,156 @@ export const MAX_PSOD_INPUT = 64 * 1024 * 1024;
 const SNIFF_BYTES = 4096;
 
 /**
- * Bytes (plain or gzipped vmkernel.log) -> text. UTF-16 (with a byte-order mark, or recognised by its
- * zero bytes: a screen saved by a Windows tool) is decoded as such; read as UTF-8 it would double in
- * size and become U+FFFD noise. Invalid UTF-8 becomes U+FFFD rather than failing.
+ * Bytes (plain or gzipped vmkernel.log), as they arrive, -> the crash window of their text, holding neither
+ * the bytes nor the text whole: each piece is decoded once, split into lines and looked at once (window.ts).
+ * UTF-16 (with a byte-order mark, or recognised by its zero bytes: a screen saved by a Windows tool) is
+ * decoded as such; read as UTF-8 it would double in size and become U+FFFD noise. Invalid UTF-8 becomes
+ * U+FFFD rather than failing.
+ * @example const w = await readPsodWindow(readFileChunks('vmkernel-zdump.txt.gz', MAX_PSOD_INPUT), 'vmkernel-zdump.txt.gz');
+ */
+export async function readPsodWindow(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, file?: string): Promise<PsodWindow> {
+  const window = new CrashWindow();
+  const decoder = new PsodDecoder((text) => window.write(text), file);
+  for await (const c of chunks) decoder.write(c);
+  decoder.end();
+  return window.result();
+}
+
+/**
+ * The whole text of bytes already in memory (decoded as `readPsodWindow` does). For a screen or a short
+ * log: a long one is better streamed through `readPsodWindow`.
  * @example const text = psodText(readFileSync('vmkernel-zdump.txt.gz'), 'vmkernel-zdump.txt.gz');
  */
 export function psodText(data: Uint8Array, file?: string): string {
-  if (isGzip(data)) return gunzipText(data, file);
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const utf16 = utf16Order(bytes);
-  if (utf16 !== undefined) return new TextDecoder(utf16).decode(bytes);
-  return bytes.toString('utf8');
+  const pieces: string[] = [];
+  const decoder = new PsodDecoder((text) => pieces.push(text), file);
+  decoder.write(data);
+  decoder.end();
+  return pieces.join('');
 }
 
+/**
+ * Bytes decoded at once, whatever size the input arrives in: pieces of at most 32 Ki characters stay in
+ * V8's young generation and are freed at once (1 MiB pieces went to the large-object space and piled up
+ * until a full collection: 70 MB more peak on a 63 MB file).
+ */
+const DECODE_SLICE = 32 * 1024;
 /** Compressed bytes handed to zlib per write (≤ ~1000x as much output held at once). */
 const INFLATE_SLICE = 16 * 1024;
 
-/**
- * Inflate and decode a gzipped text a slice at a time: the inflated bytes are never held whole next to
- * the text made of them (that doubled the peak). Damage and bombs are reported as gunzipBounded does.
- */
-function gunzipText(data: Uint8Array, file?: string): string {
-  const gz = new Gunzip({});
-  const pieces: string[] = [];
-  let head: Buffer[] = [];
-  let headLength = 0;
-  let decoder: TextDecoder | undefined;
-  let total = 0;
-  let failed = false;
-  gz.on('error', () => (failed = true));
-  gz.on('data', (c: Buffer) => {
-    total += c.length;
-    if (total > MAX_PSOD_INPUT) failed = true;
-    if (failed) return;
-    if (decoder === undefined) {
-      head.push(Buffer.from(c));
-      headLength += c.length;
-      if (headLength < SNIFF_BYTES) return;
-      const start = Buffer.concat(head);
-      head = [];
-      decoder = new TextDecoder(utf16Order(start) ?? 'utf-8');
-      pieces.push(decoder.decode(start, { stream: true }));
+/** Bytes -> text pieces: gzip is recognised by its first two bytes and inflated, then decoded by TextStage. */
+class PsodDecoder {
+  private stage: TextStage | Inflater | undefined;
+  private head: Buffer | undefined;
+
+  constructor(
+    private readonly onText: (text: string) => void,
+    private readonly file: string | undefined,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.stage) return this.stage.write(bytes);
+    // a first chunk of one byte waits for the next to tell gzip
+    const b = this.head ? Buffer.concat([this.head, bytes]) : bytes;
+    this.head = undefined;
+    if (b.length < 2) {
+      this.head = Buffer.from(b);
       return;
     }
-    pieces.push(decoder.decode(c, { stream: true }));
-  });
-  try {
-    for (let at = 0; at < data.length && !failed; at += INFLATE_SLICE) gz.write(Buffer.from(data.buffer, data.byteOffset + at, Math.min(INFLATE_SLICE, data.length - at)));
-    if (!failed) gz.end();
-  } catch {
-    failed = true;
+    const text = new TextStage(this.onText);
+    this.stage = isGzip(b) ? new Inflater(text, this.file) : text;
+    this.stage.write(b);
   }
-  // too large: said at once (inflating it again to find out would hold 64 MiB); damaged: the same
-  // GZIP_CORRUPT with its offset as every other gzip input
-  if (total > MAX_PSOD_INPUT) throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file });
-  if (failed) gunzipBounded(data, MAX_PSOD_INPUT, file);
-  if (decoder === undefined) {
-    const start = Buffer.concat(head);
-    return new TextDecoder(utf16Order(start) ?? 'utf-8').decode(start);
+
+  end(): void {
+    if (!this.stage) {
+      this.stage = new TextStage(this.onText);
+      if (this.head) this.stage.write(this.head);
+    }
+    this.stage.end();
   }
-  pieces.push(decoder.decode());
-  return pieces.join('');
+}
+
+/** Text bytes -> text pieces: the encoding is chosen from the first SNIFF_BYTES, then each byte is decoded once. */
+class TextStage {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private decoder: TextDecoder | undefined;
+
+  constructor(private readonly onText: (text: string) => void) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.decoder) return this.decode(bytes);
+    this.head.push(Buffer.from(bytes)); // a copy: zlib may reuse its output buffer
+    this.headLength += bytes.length;
+    if (this.headLength >= SNIFF_BYTES) this.start();
+  }
+
+  end(): void {
+    if (!this.decoder) this.start();
+    const rest = this.decoder!.decode();
+    if (rest !== '') this.onText(rest);
+  }
+
+  private start(): void {
+    const start = Buffer.concat(this.head);
+    this.head = [];
+    this.decoder = new TextDecoder(utf16Order(start) ?? 'utf-8');
+    this.decode(start);
+  }
+
+  private decode(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += DECODE_SLICE) {
+      const text = this.decoder!.decode(bytes.subarray(at, at + DECODE_SLICE), { stream: true });
+      if (text !== '') this.onText(text);
+    }
+  }
+}
+
+/**
+ * Inflate gzip a slice at a time into `next`: the inflated bytes are never held whole. The compressed
+ * bytes are kept (at most MAX_PSOD_INPUT) only so that damage is reported as gunzipBounded does, with its
+ * offset; a bomb is refused once its output passes MAX_PSOD_INPUT.
+ */
+class Inflater {
+  private readonly gz = new Gunzip({});
+  private readonly compressed: Uint8Array[] = [];
+  private total = 0;
+  private failed = false;
+
+  constructor(
+    private readonly next: TextStage,
+    private readonly file: string | undefined,
+  ) {
+    this.gz.on('error', () => (this.failed = true));
+    this.gz.on('data', (c: Buffer) => {
+      this.total += c.length;
+      if (this.total > MAX_PSOD_INPUT) this.failed = true;
+      if (!this.failed) this.next.write(c);
+    });
+  }
+
+  write(bytes: Uint8Array): void {
+    this.compressed.push(bytes);
+    try {
+      for (let at = 0; at < bytes.length && !this.failed; at += INFLATE_SLICE) this.gz.write(Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(INFLATE_SLICE, bytes.length - at)));
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  end(): void {
+    try {
+      if (!this.failed) this.gz.end();
+    } catch {
+      this.failed = true;
+    }
+    // too large: said at once (inflating it again to find out would hold 64 MiB); damaged: the same
+    // GZIP_CORRUPT with its offset as every other gzip input
+    if (this.total > MAX_PSOD_INPUT) throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file: this.file });
+    if (this.failed) gunzipBounded(Buffer.concat(this.compressed), MAX_PSOD_INPUT, this.file);
+    this.next.end();
+  }
 }
 
 /** 'utf-16le' / 'utf-16be' when the bytes look like UTF-16 text, else undefined. */

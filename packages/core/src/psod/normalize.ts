@@ -9,7 +9,15 @@ export interface Normalized {
   /** cpu / world from the `cpuN:WID)` log prefix of the first PSOD line (not of the log noise before it), as printed. */
   logCpu: string | null;
   logWorld: string | null;
+  /**
+   * Where the PSOD lines' log prefix names another cpu/world than before: from record `record` on. A text
+   * holding two crashes takes the second one's CPU from here (at most MAX_PREFIX_CHANGES kept).
+   */
+  prefixes: Array<{ record: number; cpu: string; world: string }>;
 }
+
+/** Changes of the PSOD lines' log prefix remembered: a real log has one per crash. */
+const MAX_PREFIX_CHANGES = 1000;
 
 /**
  * A hex number as screens, transcripts and vendor pages print it: digits may be masked (`0x####`,
@@ -43,57 +51,104 @@ const FRAME_IP = new RegExp(`\\[${HEX}\\]`, 'g');
 /** Masked digits: `0x####`, `0x4180xxxx`, `########`, a world id like `2100xxx`. */
 const MASKED = /0x[0-9a-f]*[#?]|0x[0-9a-f]+[xX]{2,}|#{4,}|\bworld\s+\d*[#?xX]{2,}/i;
 
+/** A markdown escape of a character PSOD text holds; and the characters it unescapes. */
+const MARKDOWN_ESCAPE = /\\[[\]_*#@]/;
+const UNESCAPE = /\\([[\]_*#@`])/g;
+const EMAIL_OBFUSCATED = /\[email(?:&#160;|\s)protected\]/i;
+
 /**
  * Undo what pasting does to a PSOD (markdown escapes, e-mail obfuscation, flattened lines, log prefixes)
- * and say which clean-ups were needed.
+ * and say which clean-ups were needed. Works line by line: the text is never copied whole.
  * @example normalizePsod('#PF Exception 14 in world 1:x').quirks // []
  */
-export function normalizePsod(text: string): Normalized {
-  const quirks: string[] = [];
+export function normalizePsod(input: string | readonly string[]): Normalized {
+  const raw = typeof input === 'string' ? input.split(/\r\n?|\n/) : input;
   // Control characters have no place in a screen text; they would reach the user's terminal (escape sequences).
-  let t = text.replace(/\r\n?/g, '\n').replace(CONTROL, '\uFFFD');
   // Provenance comments are "# " lines; PSOD lines themselves may start with "#PF" (no space).
-  t = t
-    .split('\n')
-    .filter((l) => !l.startsWith('# '))
-    .join('\n');
-  if (/\\[[\]_*#@]/.test(t)) {
-    quirks.push('markdown-escapes');
-    t = t.replace(/\\([[\]_*#@`])/g, '$1');
-  }
-  if (t.includes("'@'")) {
-    quirks.push('quoted-at');
-    t = t.replace(/'@'/g, '@');
-  }
-  if (/\[email(?:&#160;|\s)protected\]/i.test(t)) quirks.push('email-obfuscated');
-  // Several frames on one input line: the trace was pasted flattened.
-  if (t.split('\n').some((l) => (l.match(FRAME_IP) ?? []).length > 1)) quirks.push('flattened');
-  let logCpu: string | null = null;
-  let logWorld: string | null = null;
-  if (LOG_PREFIX.test(t)) {
-    quirks.push('log-prefixed');
-    LOG_PREFIX.lastIndex = 0;
-    t = t.replace(LOG_PREFIX, (m: string, cpu: string, world: string, at: number, whole: string) => {
-      // A vmkernel.log holds other CPUs' lines before the crash: only the PSOD's own lines name its CPU.
-      if (logCpu === null && PSOD_RECORD.test(whole.slice(at + m.length, at + m.length + 200))) {
-        logCpu = cpu;
-        logWorld = world;
-      }
-      return '\n';
-    });
-  }
-  LOG_PREFIX.lastIndex = 0;
-  const raw = t.split('\n');
-  const frameCount = (t.match(FRAME_IP) ?? []).length;
-  const lines: string[] = [];
+  const kept: string[] = [];
+  let escaped = false;
   for (const line of raw) {
-    // A line holding several frames (or a header and frames) was flattened: split it at record starts.
-    // One push per part: a spread of a 300k-record line would overflow the call stack.
-    for (const p of line.split(RECORD_START)) {
-      const part = p.trim();
-      if (part !== '') lines.push(part);
+    const l = line.replace(CONTROL, '\uFFFD');
+    if (l.startsWith('# ')) continue;
+    escaped ||= MARKDOWN_ESCAPE.test(l);
+    kept.push(l);
+  }
+  const seen = { quotedAt: false, obfuscated: false, flattened: false, prefixed: false, frames: false, masked: false };
+  const out: Normalized = { lines: [], quirks: [], logCpu: null, logWorld: null, prefixes: [] };
+  for (const k of kept) {
+    let l = escaped ? k.replace(UNESCAPE, '$1') : k;
+    if (l.includes("'@'")) {
+      seen.quotedAt = true;
+      l = l.replace(/'@'/g, '@');
+    }
+    seen.obfuscated ||= EMAIL_OBFUSCATED.test(l);
+    // Several frames on one input line: the trace was pasted flattened.
+    const ips = frameIps(l);
+    seen.flattened ||= ips > 1;
+    seen.frames ||= ips > 0;
+    for (const segment of unprefixed(l, seen)) {
+      if (segment.cpu !== undefined) notePrefix(out, segment.cpu, segment.world);
+      seen.masked ||= MASKED.test(segment.text);
+      // A line holding several frames (or a header and frames) was flattened: split it at record starts.
+      // One push per part: a spread of a 300k-record line would overflow the call stack.
+      for (const p of segment.text.split(RECORD_START)) {
+        const part = p.trim();
+        if (part !== '') out.lines.push(part);
+      }
     }
   }
-  if (frameCount > 0 && MASKED.test(t)) quirks.push('masked-digits');
-  return { lines, quirks, logCpu, logWorld };
+  const flags: Array<[boolean, string]> = [
+    [escaped, 'markdown-escapes'],
+    [seen.quotedAt, 'quoted-at'],
+    [seen.obfuscated, 'email-obfuscated'],
+    [seen.flattened, 'flattened'],
+    [seen.prefixed, 'log-prefixed'],
+    [seen.frames && seen.masked, 'masked-digits'],
+  ];
+  out.quirks = flags.filter(([on]) => on).map(([, name]) => name);
+  return out;
+}
+
+/** How many bracketed instruction pointers `line` holds: 0, 1 or 2 (more are not counted). */
+function frameIps(line: string): number {
+  FRAME_IP.lastIndex = 0;
+  let n = 0;
+  while (n < 2 && FRAME_IP.test(line)) n++;
+  FRAME_IP.lastIndex = 0;
+  return n;
+}
+
+interface Segment {
+  text: string;
+  /** cpu/world of the log prefix before it, when it is a PSOD record (another CPU's log lines do not count). */
+  cpu?: string;
+  world: string;
+}
+
+/** `line` cut at its vmkernel.log prefixes (each starts a record), the prefixes removed. */
+function unprefixed(line: string, seen: { prefixed: boolean }): Segment[] {
+  LOG_PREFIX.lastIndex = 0;
+  if (!LOG_PREFIX.test(line)) return [{ text: line, world: '' }];
+  seen.prefixed = true;
+  const segments: Segment[] = [];
+  let at = 0;
+  let prefix: { cpu?: string; world: string } = { world: '' };
+  LOG_PREFIX.lastIndex = 0;
+  for (let m = LOG_PREFIX.exec(line); m; m = LOG_PREFIX.exec(line)) {
+    segments.push({ text: line.slice(at, m.index), ...prefix });
+    at = m.index + m[0].length;
+    prefix = PSOD_RECORD.test(line.slice(at, at + 200)) ? { cpu: m[1] ?? '', world: m[2] ?? '' } : { world: '' };
+  }
+  segments.push({ text: line.slice(at), ...prefix });
+  return segments;
+}
+
+/** The first PSOD prefix names the crash's cpu/world; each change after it is kept for a later crash. */
+function notePrefix(out: Normalized, cpu: string, world: string): void {
+  if (out.logCpu === null) {
+    out.logCpu = cpu;
+    out.logWorld = world;
+  }
+  const last = out.prefixes.at(-1);
+  if ((last === undefined || last.cpu !== cpu || last.world !== world) && out.prefixes.length < MAX_PREFIX_CHANGES) out.prefixes.push({ record: out.lines.length, cpu, world });
 }

@@ -9,9 +9,10 @@
  *   frame     0xFRAME:[0xIP]Function@module#version+0xOFF stack: 0x.., ...   (frame address/stack optional,
  *             @module#version absent before 5.x)
  */
-import { DEC, HEX, normalizePsod } from './normalize.js';
+import { DEC, HEX, normalizePsod, type Normalized } from './normalize.js';
 import { chooseCulprit } from './culprit.js';
-import { psodWindow } from './window.js';
+import { BANNER } from './markers.js';
+import { psodWindow, type PsodWindow } from './window.js';
 import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
 
@@ -25,10 +26,13 @@ const CPU_EXCEPTION = new RegExp(
   `#([A-Z]{2})\\s+Exception(?:\\s+type)?\\s*(?:\\(\\s*)?(\\d+)(?:\\s*\\))?\\s+in\\s+world\\s+(${DEC}):(\\S*)(?:\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?|\\s+@\\s*(${HEX}))?`,
 );
 const BLUESCREEN = /@?BlueScreen:\s*(.*)$/;
-// Never two `\s*` around an optional part: on a long run of spaces they split it every way (quadratic).
-const BANNER = /VMware (ESXi?)\s*(?:([\d.]+)\s*)?\[Releasebuild-(\d+)/i;
 const BACKTRACE = new RegExp(`Backtrace for current CPU #(${DEC}),\\s*worldID=(${DEC})`);
 const CODE_START = new RegExp(`Code start(?::|s at)\\s*(${HEX})(?:\\s+VMK uptime:\\s*([\\d:.]+))?`);
+/**
+ * Most frames read from one crash: a real backtrace has < 100, saved backtraces of every CPU a few thousand.
+ * Each frame is an object and a JSON record: 300,000 of them (a 6 MB one-line paste) took over 300 MB.
+ */
+export const MAX_PSOD_FRAMES = 10_000;
 /** Most frame-like lines reported as unreadable; a long log of near-misses should not flood the output. */
 const MAX_UNREADABLE_REPORTED = 5;
 /** ESX 3.x per-CPU world list: the current CPU is starred, `*1:4130/helper13-`. */
@@ -119,17 +123,21 @@ function startsAnotherCrash(line: string, r: PsodReport): boolean {
   return r.frames.length > 0 && (BLUESCREEN.test(line) || BACKTRACE.test(line));
 }
 
-/**
- * Parse a purple-screen text: exception header, world, CPU, registers, backtrace frames and the culprit frame.
- * @example parsePsod(text).frames[0]?.function
- */
-export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodReport {
-  const warnings = options.warnings ?? new Warnings();
-  const window = psodWindow(text);
-  if (window.cut !== undefined) warnings.warn('PSOD_INPUT_CUT', `the text is long; ${window.cut}`);
-  const { lines, quirks, logCpu, logWorld } = normalizePsod(window.text);
+/** What one crash has shown so far; a second crash in the text starts a fresh one (the last is reported). */
+interface Crash {
+  report: PsodReport;
+  backtraceWorld: string | null;
+  backtraceLine: boolean;
+  starred: { cpu: string; world: string; name: string } | null;
+  cr2: string | null;
+  regIp: string | null;
+  /** Record where it starts: its log prefix is looked up from there. */
+  start: number;
+}
+
+function freshCrash(quirks: string[], banner: PsodBanner | null, start: number): Crash {
   const report: PsodReport = {
-    banner: null,
+    banner,
     exception: null,
     world: null,
     cpu: null,
@@ -142,76 +150,123 @@ export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodRep
     quirks,
     warnings: [],
   };
-  let backtraceWorld: string | null = null;
-  let starred: { cpu: string; world: string; name: string } | null = null;
-  let cr2: string | null = null;
-  let regIp: string | null = null;
+  return { report, backtraceWorld: null, backtraceLine: false, starred: null, cr2: null, regIp: null, start };
+}
+
+/**
+ * Parse a purple-screen text: exception header, world, CPU, registers, backtrace frames and the culprit frame.
+ * A long text is read through its crash window (window.ts): the last crash in it is reported.
+ * @example parsePsod(text).frames[0]?.function
+ */
+export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodReport {
+  return parsePsodWindow(psodWindow(text), options);
+}
+
+/**
+ * Parse the lines a CrashWindow kept (what `parsePsod` does after choosing them; a streamed input's path).
+ * @example parsePsodWindow(window.result()).exception?.kind
+ */
+export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = {}): PsodReport {
+  const warnings = options.warnings ?? new Warnings();
+  if (window.cut !== undefined) warnings.warn('PSOD_INPUT_CUT', window.cut);
+  const { lines, quirks, logCpu, logWorld, prefixes } = normalizePsod(window.lines);
+  let crash = freshCrash(quirks, null, 0);
+  let earlier = 0;
   let unreadable = 0;
   for (const [index, line] of lines.entries()) {
+    let report = crash.report;
     const frame = parseFrame(line);
     if (frame) {
+      if (report.frames.length >= MAX_PSOD_FRAMES) {
+        warnings.warn('PSOD_INPUT_CUT', `the backtrace holds more than ${MAX_PSOD_FRAMES} frames; the first ${MAX_PSOD_FRAMES} are reported, the rest of the crash text was not read`);
+        break;
+      }
       report.frames.push(frame);
       continue;
     }
     if (startsAnotherCrash(line, report)) {
-      warnings.warn('PSOD_MORE_CRASHES', `the text holds another crash after the first (${clip(line)}); only the first is reported`);
-      break;
+      earlier++;
+      crash = freshCrash(quirks, report.banner, index);
+      report = crash.report;
     }
     if (FRAME_LIKE.test(line) && ++unreadable <= MAX_UNREADABLE_REPORTED) {
       warnings.warn('PSOD_FRAME_UNREADABLE', `record ${index + 1} looks like a backtrace frame but could not be read, so it is missing from the backtrace: ${clip(line)}`);
     }
-    const banner = BANNER.exec(line);
-    if (banner && !report.banner) {
-      const b: PsodBanner = { product: `VMware ${banner[1]}`, version: banner[2] ?? null, build: banner[3] ?? null };
-      report.banner = b;
-    }
-    const cpuEx = CPU_EXCEPTION.exec(line);
-    if (cpuEx && !report.exception) {
-      const [full, type, n, wid = '', wname = '', ip, addr, atIp] = cpuEx;
-      report.exception = { kind: 'exception', type: type ?? null, number: num(n), text: full.trim(), location: null, inferred: false };
-      report.world = world(wid, wname);
-      report.ip = ip ?? atIp ?? null;
-      if (addr) report.faultAddress = addr;
-      continue;
-    }
-    const bs = BLUESCREEN.exec(line);
-    if (bs && !report.exception) {
-      const t = (bs[1] ?? '').trim();
-      const { kind, location } = classify(t);
-      report.exception = { kind, type: null, number: null, text: t, location, inferred: false };
-      continue;
-    }
-    const bt = BACKTRACE.exec(line);
-    if (bt) {
-      report.cpu ??= num(bt[1]);
-      backtraceWorld ??= bt[2] ?? null;
-      continue;
-    }
-    const cs = CODE_START.exec(line);
-    if (cs) {
-      report.codeStart ??= cs[1] ?? null;
-      report.uptime ??= cs[2] ?? null;
-    }
-    const star = CURRENT_CPU_WORLD.exec(line);
-    if (star && !starred) starred = { cpu: star[1] ?? '', world: star[2] ?? '', name: star[3] ?? '' };
-    regIp ??= /\bip=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
-    cr2 ??= /\bcr2=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
+    readRecord(line, crash);
   }
+  const report = crash.report;
   // World: the header names it; else the backtrace line; else the starred CPU list; else the log prefix.
+  const prefix = logPrefixOf(crash.start, prefixes) ?? { cpu: logCpu, world: logWorld };
+  const { starred } = crash;
   if (!report.world) {
-    const id = backtraceWorld ?? starred?.world ?? logWorld;
+    const id = crash.backtraceWorld ?? starred?.world ?? prefix.world;
     if (id !== null && id !== undefined) report.world = world(id, starred && starred.world === id ? starred.name : null);
   }
-  if (report.cpu === null) {
-    const fromBacktrace = lines.some((l) => BACKTRACE.test(l));
-    if (!fromBacktrace) report.cpu = num(starred?.cpu ?? logCpu);
-  }
-  report.ip ??= regIp;
-  if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = cr2;
+  if (report.cpu === null && !crash.backtraceLine) report.cpu = num(starred?.cpu ?? prefix.cpu);
+  report.ip ??= crash.regIp;
+  if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = crash.cr2;
   if (unreadable > MAX_UNREADABLE_REPORTED)
     warnings.warn('PSOD_FRAME_UNREADABLE', `${unreadable - MAX_UNREADABLE_REPORTED} more frame-like records could not be read`);
+  const others = window.others + earlier;
+  if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, earlier));
   report.exception ??= inferFromFrames(report.frames);
   report.culprit = chooseCulprit(report.frames);
   report.warnings = warnings.list;
   return report;
+}
+
+/** One record that is not a frame: header, banner, backtrace line, code start, CPU list, registers. */
+function readRecord(line: string, crash: Crash): void {
+  const report = crash.report;
+  const banner = BANNER.exec(line);
+  if (banner && !report.banner) report.banner = { product: `VMware ${banner[1]}`, version: banner[2] ?? null, build: banner[3] ?? null };
+  const cpuEx = CPU_EXCEPTION.exec(line);
+  if (cpuEx && !report.exception) {
+    const [full, type, n, wid = '', wname = '', ip, addr, atIp] = cpuEx;
+    report.exception = { kind: 'exception', type: type ?? null, number: num(n), text: full.trim(), location: null, inferred: false };
+    report.world = world(wid, wname);
+    report.ip = ip ?? atIp ?? null;
+    if (addr) report.faultAddress = addr;
+    return;
+  }
+  const bs = BLUESCREEN.exec(line);
+  if (bs && !report.exception) {
+    const t = (bs[1] ?? '').trim();
+    const { kind, location } = classify(t);
+    report.exception = { kind, type: null, number: null, text: t, location, inferred: false };
+    return;
+  }
+  const bt = BACKTRACE.exec(line);
+  if (bt) {
+    crash.backtraceLine = true;
+    report.cpu ??= num(bt[1]);
+    crash.backtraceWorld ??= bt[2] ?? null;
+    return;
+  }
+  const cs = CODE_START.exec(line);
+  if (cs) {
+    report.codeStart ??= cs[1] ?? null;
+    report.uptime ??= cs[2] ?? null;
+  }
+  const star = CURRENT_CPU_WORLD.exec(line);
+  if (star && !crash.starred) crash.starred = { cpu: star[1] ?? '', world: star[2] ?? '', name: star[3] ?? '' };
+  crash.regIp ??= /\bip=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
+  crash.cr2 ??= /\bcr2=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
+}
+
+/** The log prefix of a crash that starts at record `start` (a later crash in the text); null for the first. */
+function logPrefixOf(start: number, prefixes: Normalized['prefixes']): { cpu: string; world: string } | null {
+  if (start === 0) return null;
+  return prefixes.find((p) => p.record >= start) ?? prefixes.findLast((p) => p.record < start) ?? null;
+}
+
+/** PSOD_MORE_CRASHES: how many other crashes, where, and which one the report is about. */
+function moreCrashes(window: PsodWindow, earlier: number): string {
+  const n = window.others + earlier;
+  const named = window.otherLines;
+  const at = named.length > 0 ? ` (line${named.length === 1 ? '' : 's'} ${named.join(', ')}${window.others > named.length ? ', ...' : ''})` : '';
+  // a second crash inside the window (found here) moves the report past the line the window names
+  const where = earlier > 0 || window.line === null ? '' : `, at line ${window.line},`;
+  const which = window.last ? `the last${where}` : `the last with a crash header${where}`;
+  return `the text holds ${n === 1 ? 'another crash' : `${n} other crashes`}${at}; only ${which} is reported`;
 }

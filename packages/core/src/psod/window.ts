@@ -1,67 +1,183 @@
 /**
- * The part of a long text that a PSOD analysis reads, cut without splitting the whole text: a screen
- * is a few hundred lines, and a vmkernel.log ends with the crash. Splitting 62 MB of short lines (or of
- * bare newlines) into an array, several times over, took gigabytes; this window keeps the work and the
- * memory bounded whatever the input holds.
+ * The part of a text that a PSOD analysis reads: the crash, wherever it is. Every line of the input is
+ * looked at once, as it streams past (time linear in the input), but only the crash text and the few
+ * lines before it are kept (memory bounded whatever the input holds: 62 MB of short lines, one 60 MB line,
+ * 500,000 frames).
+ *
+ * The rule: lines holding crash evidence (a header `#PF Exception` / `BlueScreen:`, a `Backtrace for current
+ * CPU` line, a `[0x..]` frame) and the lines between them form a crash text; it ends after BLOCK_GAP_LINES
+ * lines without evidence, or where a header or backtrace line follows a header and frames (a second crash).
+ * The crash analysed is the last one with a header (the crash that ended the log, which is what is asked
+ * about); with no header anywhere, the last backtrace. The others are counted (PSOD_MORE_CRASHES).
  */
+import { BACKTRACE_START, BANNER, CRASH_HEADER, FRAME_MARK } from './markers.js';
+import { LineSplitter } from './lines.js';
+import { LineRing } from './ring.js';
 
-/** Most lines analysed: a PSOD screen is < 300 lines; a whole rotated vmkernel.log (a few MB) is ~50,000. */
-export const MAX_PSOD_LINES = 100_000;
-/** Most characters analysed (16 Mi): bounds one flattened line too. */
-export const MAX_PSOD_CHARS = 16 * 1024 * 1024;
-/** Lines kept before the first crash marker (the log prefix and the world list precede the header). */
-const LINES_BEFORE_MARKER = 2000;
-/** Strings that start a PSOD; the window is anchored at the first one. */
-const CRASH_MARKERS = ['BlueScreen:', ' Exception', 'Backtrace for current CPU', 'VMware ESX'];
+/** Most lines of one crash text kept: a screen is < 300 lines; saved backtraces of every CPU a few thousand. */
+export const MAX_PSOD_LINES = 50_000;
+/** Most characters of one crash text kept (4 Mi): bounds the parse of one flattened line of frames too. */
+export const MAX_PSOD_CHARS = 4 * 1024 * 1024;
+/** Lines without evidence that end a crash text (a screen's register dump and CPU list are far shorter). */
+export const BLOCK_GAP_LINES = 500;
+/** The shortest line that can hold evidence (a frame `[0x1]`): shorter ones, often most of a text, are not matched. */
+const MIN_EVIDENCE = 5;
+/** Other crash texts named by line in the warning; more are only counted. */
+const OTHERS_NAMED = 5;
+
+interface Block {
+  lines: string[];
+  chars: number;
+  /** Input line of its first evidence. */
+  line: number;
+  lastEvidence: number;
+  /** Holds a crash header (stronger evidence than frames alone). */
+  header: boolean;
+  /** Frames seen: a header or backtrace line after a header and frames starts another crash. */
+  frames: boolean;
+  closed: boolean;
+  /** First input line of the crash text that was not kept (over the caps), and how many characters were not. */
+  droppedFrom: number | null;
+  droppedChars: number;
+  /** Only a cut that dropped evidence is reported: the quiet lines after a crash are not missed. */
+  droppedEvidence: boolean;
+  lastLine: number;
+  /** The last banner line before the crash, when far before it (outside the lines kept before it). */
+  banner: string | null;
+}
 
 export interface PsodWindow {
-  text: string;
-  /** Set when the input was cut to the window: what was kept, in plain words. */
+  /** The lines to parse: the crash text, with the lines before it (and the host banner, when far before). */
+  lines: string[];
+  /** Input line where the analysed crash starts; null when the text holds none. */
+  line: number | null;
+  /** Set when part of the crash text was not kept: what, in plain words. */
   cut?: string;
+  /** Other crash texts in the input, not analysed, and the first lines of some of them. */
+  others: number;
+  otherLines: number[];
+  /** False when a crash text without a header follows the one analysed (which has one). */
+  last: boolean;
 }
 
 /**
- * `text` when it is small; otherwise at most MAX_PSOD_LINES lines / MAX_PSOD_CHARS characters starting
- * a little before the first crash marker (or, with no marker, the end of the text). Linear in the input.
+ * Lines in, the crash to analyse out. Feed every line with `add` (or text with `write`), then `result()`.
+ * @example const w = new CrashWindow(); w.write(vmkernelLog); w.result().line // where the last crash starts
+ */
+export class CrashWindow {
+  private lineNo = 1;
+  private readonly context = new LineRing();
+  private banner: string | null = null;
+  private current: Block | null = null;
+  private best: Block | null = null;
+  private others = 0;
+  private readonly otherLines: number[] = [];
+  private bestIsLast = true;
+  private readonly splitter = new LineSplitter((l, continued) => this.add(l, continued));
+
+  /** Text, in any number of pieces. */
+  write(text: string): void {
+    this.splitter.write(text);
+  }
+
+  /** One line (or one piece of a long line, `continued` when more of it follows). */
+  add(line: string, continued = false): void {
+    const no = this.lineNo;
+    if (!continued) this.lineNo++;
+    const looked = line.length >= MIN_EVIDENCE;
+    const header = looked && CRASH_HEADER.test(line);
+    const backtrace = looked && !header && BACKTRACE_START.test(line);
+    const frame = looked && FRAME_MARK.test(line);
+    const b = this.current;
+    if (!header && !backtrace && !frame) {
+      if (looked && BANNER.test(line)) this.banner = line.slice(0, 300);
+      if (b && !b.closed) {
+        if (no - b.lastEvidence > BLOCK_GAP_LINES) b.closed = true;
+        else this.keep(b, line, no, false);
+      }
+      this.context.push(line);
+      return;
+    }
+    if (!b || b.closed || ((header || backtrace) && b.header && b.frames)) this.begin(no);
+    const c = this.current!;
+    this.keep(c, line, no, true);
+    c.header ||= header;
+    c.frames ||= frame;
+    c.lastEvidence = no;
+    this.context.clear();
+  }
+
+  result(): PsodWindow {
+    this.splitter.end();
+    if (this.current) this.retire(this.current);
+    this.current = null;
+    const b = this.best;
+    if (!b) return { lines: this.context.lines(this.banner), line: null, others: 0, otherLines: [], last: true };
+    const lines = b.banner !== null && !b.lines.some((l) => BANNER.test(l)) ? [b.banner, ...b.lines] : b.lines;
+    return {
+      lines,
+      line: b.line,
+      others: this.others,
+      otherLines: [...this.otherLines].sort((x, y) => x - y),
+      last: this.bestIsLast,
+      ...(!b.droppedEvidence
+        ? {}
+        : { cut: `the crash text from line ${b.line} is longer than ${MAX_PSOD_LINES} lines / ${MAX_PSOD_CHARS} characters; the rest of it (${b.droppedChars} characters, ${b.droppedFrom === b.lastLine ? `in line ${b.lastLine}` : `lines ${b.droppedFrom}-${b.lastLine}`}) was not analysed` }),
+    };
+  }
+
+  /** A new crash text at line `no`, with the lines since the previous evidence before it. */
+  private begin(no: number): void {
+    if (this.current) this.retire(this.current);
+    const lines = this.context.lines(null);
+    this.current = {
+      lines,
+      chars: lines.reduce((n, l) => n + l.length, 0),
+      line: no,
+      lastEvidence: no,
+      header: false,
+      frames: false,
+      closed: false,
+      droppedFrom: null,
+      droppedChars: 0,
+      droppedEvidence: false,
+      lastLine: no,
+      banner: this.banner,
+    };
+    // a banner names the crash after it, not a later one (another boot prints its own)
+    this.banner = null;
+  }
+
+  private keep(b: Block, line: string, no: number, evidence: boolean): void {
+    b.lastLine = no;
+    if (b.droppedFrom === null && (b.lines.length >= MAX_PSOD_LINES || b.chars + line.length > MAX_PSOD_CHARS)) b.droppedFrom = no;
+    if (b.droppedFrom !== null) {
+      b.droppedChars += line.length;
+      b.droppedEvidence ||= evidence;
+      return;
+    }
+    b.lines.push(line);
+    b.chars += line.length;
+  }
+
+  /** A finished crash text: the one to analyse if it has a header (or the best has none), else one more other. */
+  private retire(b: Block): void {
+    const keep = this.best === null || b.header || !this.best.header;
+    const other = keep ? this.best : b;
+    if (keep) this.best = b;
+    this.bestIsLast = keep;
+    if (other === null) return;
+    this.others++;
+    if (this.otherLines.length < OTHERS_NAMED) this.otherLines.push(other.line);
+  }
+}
+
+/**
+ * The window of a text already in memory (see CrashWindow).
+ * @example psodWindow(readFileSync('vmkernel.log', 'utf8')).line
  */
 export function psodWindow(text: string): PsodWindow {
-  if (text.length <= MAX_PSOD_CHARS && countLines(text, MAX_PSOD_LINES + 1) <= MAX_PSOD_LINES) return { text };
-  let first = -1;
-  for (const m of CRASH_MARKERS) {
-    const at = text.indexOf(m);
-    if (at >= 0 && (first < 0 || at < first)) first = at;
-  }
-  let start: number;
-  if (first >= 0) {
-    start = lineStart(text, first);
-    for (let i = 0; i < LINES_BEFORE_MARKER && start > 0; i++) start = lineStart(text, start - 1);
-  } else {
-    // no marker: the end of the log, where a crash would be
-    start = Math.max(0, text.length - MAX_PSOD_CHARS);
-    let lines = 0;
-    for (let at = text.length; at > start; at = text.lastIndexOf('\n', at - 1)) {
-      if (++lines > MAX_PSOD_LINES) {
-        start = at + 1;
-        break;
-      }
-      if (at <= 0) break;
-    }
-  }
-  let end = start;
-  for (let lines = 0; lines < MAX_PSOD_LINES && end < text.length && end - start < MAX_PSOD_CHARS; lines++) {
-    const nl = text.indexOf('\n', end);
-    end = nl < 0 ? text.length : nl + 1;
-  }
-  end = Math.min(end, start + MAX_PSOD_CHARS);
-  return { text: text.slice(start, end), cut: `characters ${start}-${end} of ${text.length} analysed (at most ${MAX_PSOD_LINES} lines / ${MAX_PSOD_CHARS} characters, from just before the first crash marker)` };
-}
-
-function countLines(text: string, stopAt: number): number {
-  let n = 0;
-  for (let at = text.indexOf('\n'); at >= 0 && n < stopAt; at = text.indexOf('\n', at + 1)) n++;
-  return n;
-}
-
-function lineStart(text: string, at: number): number {
-  return text.lastIndexOf('\n', at - 1) + 1;
+  const w = new CrashWindow();
+  w.write(text);
+  return w.result();
 }

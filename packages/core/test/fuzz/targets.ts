@@ -19,7 +19,7 @@ import { parseBackup, type ParsedBackup } from '../../src/esxi/diff/parsed.js';
 import { restorePlan } from '../../src/esxi/restore-plan.js';
 import { showBackup } from '../../src/esxi/show.js';
 import { analyzeCapture } from '../../src/pcap/analyze.js';
-import { analyzePsod, psodText } from '../../src/psod/index.js';
+import { analyzePsod, readPsodWindow } from '../../src/psod/index.js';
 import { analyzeProfiles } from '../../src/windows/profiles/analyze.js';
 import { analyzeDumpFleet, detectArchive } from '../../src/dump/fleet/index.js';
 import { analyzeEvents, recordJson } from '../../src/events/index.js';
@@ -198,7 +198,8 @@ export const TARGETS: Record<string, Target> = {
   psod: {
     seeds: () => [fx('psod', 'e1000.txt')],
     mutations: [...TEXT, regzip(TEXT)],
-    run: async (input) => analyzePsod(psodText(input, 'fuzz.txt')),
+    // the job's path: bytes streamed through the crash window
+    run: async (input) => analyzePsod(await readPsodWindow([input], 'fuzz.txt')),
   },
   profiles: {
     seeds: () => ['temp-profile.reg', 'hostile-deep-chain.hive', 'hostile-subkey-loop.hive'].map((n) => fx('windows', n)),

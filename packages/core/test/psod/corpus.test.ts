@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fixturePath } from '../helpers/corpus.js';
-import { analyzePsod, parsePsod, type PsodReport } from '../../src/psod/index.js';
+import { analyzePsod, MAX_PSOD_FRAMES, parsePsod, type PsodReport } from '../../src/psod/index.js';
 import { Warnings } from '../../src/errors.js';
 
 /**
@@ -130,16 +130,17 @@ const CASES: Expected[] = [
     signature: 'prealloc-passthrough',
   },
   {
+    // three headers of three worlds: the last is reported (PSOD_MORE_CRASHES counts the other two)
     file: '10-vmfs6-pf14-headers-only.txt',
-    world: { id: 2101873, idText: '2101873', name: 'res3HelperQu' },
+    world: { id: 3204417, idText: '3204417', name: 'fssAIO' },
     exception: { kind: 'exception', type: 'PF', number: 14 },
     cpu: null,
     frames: 0,
     first: null,
     last: null,
     culprit: null,
-    ip: '0x42000a71c3d6',
-    faultAddress: '0x100000010',
+    ip: '0x4200063a91c2',
+    faultAddress: '0x18',
     signature: 'vmfs6-heap-helper',
   },
 ];
@@ -258,12 +259,18 @@ describe('real-world inputs around the screen', () => {
     expect(r.warnings[0]!.message).toContain('Bar@vmkernel');
   });
 
-  it('a log holding two crashes reports the first and warns that another follows (frames are not mixed)', () => {
+  it('a log holding two crashes reports the last and warns that another precedes it (frames are not mixed)', () => {
     const second = psod('03-not-implemented-world-c2307.txt');
     const r = analyzePsod(`${e1000()}\n${second}`);
-    expect(r.frames).toHaveLength(13);
-    expect(r.signature?.id).toBe('e1000-rx-ring');
+    expect(r.frames).toHaveLength(8);
+    expect(r.signature?.id).toBe('world-destroy-heap-not-implemented');
+    expect(r.cpu).toBe(14);
+    expect(r.banner).toBeNull(); // the e1000 screen's banner names that crash, not this one
     expect(r.warnings.map((w) => w.code)).toEqual(['PSOD_MORE_CRASHES']);
+    expect(r.warnings[0]!.message).toMatch(/another crash \(line 2\); only the last, at line 22, is reported/);
+    const back = analyzePsod(`${second}\n${e1000()}`);
+    expect(back.frames).toHaveLength(13);
+    expect(back.signature?.id).toBe('e1000-rx-ring');
     // Shape 10 holds three headers of three different worlds; ESX 3.5's repeated header (02) is one crash.
     expect(analyzePsod(psod('10-vmfs6-pf14-headers-only.txt')).warnings.map((w) => w.code)).toEqual(['PSOD_MORE_CRASHES']);
     expect(analyzePsod(psod('02-gp13-esx35-register-dump.txt')).warnings).toEqual([]);
@@ -332,10 +339,11 @@ describe('hostile input', () => {
     });
   }
 
-  it('a one-line paste of 300,000 frames parses every frame (no call-stack overflow)', () => {
+  it('a one-line paste of 300,000 frames: no call-stack overflow; the first MAX_PSOD_FRAMES are read and the cut is said', () => {
     const r = parsePsod('0x1:[0x2]F@m#v+0x3 '.repeat(300_000));
-    expect(r.frames).toHaveLength(300_000);
-    expect(sig(r.frames[299_999]!)).toBe('F@m#v+0x3');
+    expect(r.frames).toHaveLength(MAX_PSOD_FRAMES);
+    expect(r.frames.every((f) => sig(f) === 'F@m#v+0x3')).toBe(true); // no frame broken where the line was cut
+    expect(r.warnings.map((w) => w.code)).toContain('PSOD_INPUT_CUT');
   });
 
   it('the linear patterns still read spaces around + and inside the header, and the location', () => {

@@ -7,11 +7,20 @@ function frameText(f: PsodFrameJson): string {
   return `${f.function ?? '?'}${mod}+${f.offset ?? '?'}`;
 }
 
+/** Part of the text was not analysed (PSOD_INPUT_CUT). */
+export function isCut(a: PsodJson): boolean {
+  return a.warnings.some((w) => w.code === 'PSOD_INPUT_CUT');
+}
+
 export function renderPsod(a: PsodJson, file: string, c: Colors, showFile: boolean): string {
   const out: string[] = [];
   if (showFile) out.push(c.bold(`${file}:`));
   if (!a.crashFound) {
-    out.push('No PSOD found: no purple-screen header and no backtrace frames in this text.');
+    out.push(
+      isCut(a)
+        ? 'No PSOD found in the part of the text analysed, but part of it was not read (see the PSOD_INPUT_CUT warning): a crash there is not ruled out.'
+        : 'No PSOD found: no purple-screen header and no backtrace frames in this text.',
+    );
     return `${out.join('\n')}\n`;
   }
   const ex = a.exception;

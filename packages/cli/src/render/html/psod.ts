@@ -30,7 +30,9 @@ export interface PsodDoc {
 export function psodSection(d: PsodDoc): Section {
   const where = d.culprit ? `${d.culprit.function ?? '(unnamed function)'}${d.culprit.module ? ` in ${d.culprit.module}` : ''}` : null;
   const verdict = !d.crashFound
-    ? 'No purple-screen crash was found in this text.'
+    ? (d.warnings ?? []).some((w) => w.code === 'PSOD_INPUT_CUT')
+      ? 'No purple-screen crash was found in the part of this text that was read; part of it was not read (PSOD_INPUT_CUT), so a crash there is not ruled out.'
+      : 'No purple-screen crash was found in this text.'
     : d.signature
       ? `Known crash: ${d.signature.title}.`
       : `Purple screen: ${d.exception?.text ?? 'crash'}${where ? `, at ${where}` : ''}.`;
