@@ -130,16 +130,25 @@ function lines(d: Buffer): string[] {
   return d.toString('latin1').split('\n');
 }
 const join = (l: string[]) => Buffer.from(l.join('\n'), 'latin1');
+/**
+ * Longest text a line edit makes. Edits compound over a case's mutations: a long line repeated 2,000
+ * times again and again overran V8's largest string ("Invalid string length", seed 602076) before any
+ * reader ran. The harness cuts inputs to MAX_CASE_INPUT anyway.
+ */
+const MAX_TEXT = 48 * 1024 * 1024;
+/** `n` copies of a `len`-character line at most, so that `total` characters stay within MAX_TEXT. */
+const copies = (n: number, len: number, total: number): number => Math.max(0, Math.min(n, Math.floor((MAX_TEXT - total) / Math.max(1, len + 1))));
 
 const lineEdit: Mutation = (d, r) => {
   const l = lines(d);
   const i = r.int(l.length);
+  const len = (l[i] ?? '').length;
   switch (r.int(6)) {
     case 0:
       l.splice(i, 1);
       break;
     case 1:
-      l.splice(i, 0, ...Array.from({ length: 1 + r.int(r.int(8) === 0 ? 5000 : 4) }, () => l[i] ?? ''));
+      l.splice(i, 0, ...Array.from({ length: copies(1 + r.int(r.int(8) === 0 ? 5000 : 4), len, d.length) }, () => l[i] ?? ''));
       break;
     case 2: {
       const j = r.int(l.length);
@@ -147,7 +156,7 @@ const lineEdit: Mutation = (d, r) => {
       break;
     }
     case 3:
-      l[i] = (l[i] ?? '').repeat(1 + r.int(r.int(8) === 0 ? 2000 : 8));
+      l[i] = (l[i] ?? '').repeat(1 + copies(r.int(r.int(8) === 0 ? 2000 : 8), len, d.length));
       break;
     case 4:
       l[i] = `${l[i] ?? ''}${r.pick(['\r', '\t', '\u001b[31m', '\0', ' '.repeat(5000), '0x'.repeat(3000), '[0x41'.repeat(500), '#'.repeat(100)])}`;
