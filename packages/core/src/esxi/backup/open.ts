@@ -11,8 +11,9 @@ import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
-import { isSecretFile } from '../secrets.js';
+import { isSecretFile, isSecretPath } from '../secrets.js';
 import { holdRule } from './hold.js';
+import { Retention } from './retain.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
@@ -35,6 +36,7 @@ interface OpenState {
   source: string;
   warnings: Warnings;
   budget: InflateBudget;
+  retention: Retention;
   backup: Backup;
   keystore: Buffer | undefined;
 }
@@ -59,7 +61,7 @@ export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Back
     warnings: warnings.list,
     outer: [],
   };
-  const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, backup, keystore: keystoreFor(input, opts) };
+  const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, retention: new Retention(), backup, keystore: keystoreFor(input, opts) };
   openLayer(st, data, '', undefined, INPUT_ORIGIN);
   backup.kind = backup.layers[0]!;
   return backup;
@@ -107,7 +109,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule });
+  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule, retention: st.retention });
   const byPath = new Map<string, TarMember>();
   for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
   const kind = classify(byPath, members);
@@ -218,7 +220,8 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
       st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data ?? m.head), offset: m.offset };
+    const secret = m.data === undefined ? isSecretPath(m.path) || m.secretContent === true : isSecretFile(m.path, m.data);
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret, offset: m.offset };
     if (m.sha256 !== undefined) f.sha256 = m.sha256;
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;

@@ -11,15 +11,13 @@ import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
 import type { BackupFileType } from './model.js';
+import { MAX_OPTIONAL_TOTAL, Retention } from './retain.js';
+import { hasSecretContent } from '../secrets.js';
 
 const TAR_BLOCK = 512;
 /** ustar magic offset in a tar header. */
 const USTAR_MAGIC_OFFSET = 257;
-/**
- * Most members we accept in one archive. A real local.tgz holds 25-40 files and OVH-style whole-/etc
- * repacks a few hundred; 100,000 headers is only reachable on purpose (a flood of empty entries).
- */
-export const MAX_TAR_ENTRIES = 100_000;
+export { MAX_TAR_ENTRIES, MAX_OPTIONAL_TOTAL } from './retain.js';
 
 export interface TarMember {
   /** Path as stored (after pax/GNU long-name processing), not yet normalised. */
@@ -37,8 +35,8 @@ export interface TarMember {
   data: Buffer | undefined;
   /** sha256 of the contents (hex), regular files only: set whether or not they are held. */
   sha256?: string;
-  /** Up to SECRET_HEAD bytes from the start, for content-based secret checks; files only. */
-  head?: Buffer;
+  /** Files not held: whether their first SECRET_HEAD bytes hold key or hash material (checked as they stream by, then dropped). */
+  secretContent?: boolean;
   /** Byte offset of the member's header in the (inflated) tar stream. */
   offset: number;
 }
@@ -57,10 +55,8 @@ export type HoldRule = 'required' | 'optional' | 'stream';
  * ConfigStore database a few MB, a whole state.tgz a few MB), and holding is what costs memory.
  */
 export const MAX_HELD_MEMBER = 16 * 1024 * 1024;
-/** 'optional' members are held up to this size each (the text-diff limit)... */
+/** 'optional' members are held up to this size each (the text-diff limit), and together up to MAX_OPTIONAL_TOTAL. */
 export const MAX_OPTIONAL_MEMBER = 1024 * 1024;
-/** ...and up to this much together per archive; beyond it they are compared by hash only. */
-export const MAX_OPTIONAL_TOTAL = 16 * 1024 * 1024;
 /** Content checked for secret material (private keys, password hashes): the start of each file. */
 const SECRET_HEAD = 64 * 1024;
 
@@ -227,6 +223,14 @@ function fileType(tarType: string): BackupFileType {
   }
 }
 
+/**
+ * A copy of `s` that stands alone: tar's header strings are slices of the whole 100-character field, which
+ * a slice keeps alive (~120 bytes per member, 12 MB for 100,000 short names).
+ */
+function own(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** Strip './' and '/' prefixes and trailing slashes: 'etc/vmware/esx.conf'. */
 export function normalisePath(p: string): string {
   let s = p;
@@ -285,6 +289,10 @@ export interface ReadTarOptions {
   hold?: (path: string) => HoldRule;
   /** Where a member's bytes go as they stream by (extraction); undefined for none. */
   sink?: (m: TarMember) => MemberSink | undefined;
+  /** The running totals of the backup this layer is part of (default: this layer's own). */
+  retention?: Retention;
+  /** false: do not keep the member list (a second pass that only feeds `sink`). */
+  list?: boolean;
 }
 
 /**
@@ -293,41 +301,60 @@ export interface ReadTarOptions {
  * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
  */
 export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
-  const { where, file, budget, warnings } = opts;
+  const { where, file, budget } = opts;
   const hold = opts.hold ?? (() => 'stream');
+  const retention = opts.retention ?? new Retention();
   const gzipped = isGzip(input);
   const members: TarMember[] = [];
-  let optionalHeld = 0;
+  /** Held files by path: a later copy of the same path supersedes (and frees) the earlier one. */
+  const held = new Map<string, { member: TarMember; optional: boolean }>();
   let failure: AnalyzeError | undefined;
   const fail = (code: string, message: string, offset: number) => {
     failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the inflated tar stream)`, { file, offset });
+  };
+  // with --strict a warning throws: inside the parser's callbacks that would surface as gzip damage
+  const warn = (code: string, message: string, offset: number) => {
+    try {
+      opts.warnings.warn(code, message, offset);
+    } catch (e) {
+      if (!(e instanceof AnalyzeError)) throw e;
+      failure ??= e;
+    }
   };
   let feeder: BlockFeeder;
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const offset = feeder.position - TAR_BLOCK;
-      if (members.length >= MAX_TAR_ENTRIES) {
-        fail('ESXI_TOO_MANY_ENTRIES', `more than ${MAX_TAR_ENTRIES} members`, offset);
+      const refused = retention.record(entry.path.length + (entry.linkpath?.length ?? 0));
+      if (refused !== undefined) {
+        fail(refused.code, refused.message, offset);
         entry.resume();
         return;
       }
       const type = fileType(entry.type);
+      const rawPath = own(entry.path);
       const member: TarMember = {
-        rawPath: entry.path,
-        path: normalisePath(entry.path),
+        rawPath,
+        path: normalisePath(rawPath),
         type,
         tarType: entry.type,
         size: entry.size ?? 0,
         mode: entry.mode ?? 0,
         mtime: entry.mtime,
-        linkpath: entry.linkpath,
+        linkpath: entry.linkpath ? own(entry.linkpath) : entry.linkpath,
         data: undefined,
         offset,
       };
-      members.push(member);
+      if (opts.list !== false) members.push(member);
       if (type !== 'file') {
         entry.resume();
         return;
+      }
+      const earlier = held.get(member.path);
+      if (earlier !== undefined) {
+        retention.release(earlier.member.data?.length ?? 0, earlier.optional);
+        earlier.member.data = undefined;
+        held.delete(member.path);
       }
       const rule = hold(member.path);
       if (rule === 'required' && member.size > MAX_HELD_MEMBER) {
@@ -338,14 +365,27 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       if (member.size === 0) {
         // nothing to stream (a flood of empty members must stay cheap)
         member.data = rule === 'stream' ? undefined : EMPTY;
-        member.head = EMPTY;
+        member.secretContent = false;
         member.sha256 = EMPTY_SHA256;
         opts.sink?.(member)?.end();
         entry.resume();
         return;
       }
-      const keep = rule === 'required' || (rule === 'optional' && member.size <= MAX_OPTIONAL_MEMBER && optionalHeld + member.size <= MAX_OPTIONAL_TOTAL);
-      if (keep && rule === 'optional') optionalHeld += member.size;
+      let keep = false;
+      if (rule === 'required') {
+        const over = retention.takeRequired(member.size, member.path);
+        if (over !== undefined) {
+          fail(over.code, over.message, offset);
+          entry.resume();
+          return;
+        }
+        keep = true;
+      } else if (rule === 'optional' && member.size <= MAX_OPTIONAL_MEMBER) {
+        keep = retention.takeOptional(member.size);
+        if (!keep && retention.optionalRefused === 1) {
+          warn('ESXI_HOLD_LIMIT', `${layerPrefix(where)}small files past the first ${MAX_OPTIONAL_TOTAL} bytes held are compared by hash only, from "${member.path}" on: a diff says they changed, not which lines`, offset);
+        }
+      }
       const hash = createHash('sha256');
       const sink = opts.sink?.(member);
       const chunks: Buffer[] = [];
@@ -363,8 +403,13 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       });
       entry.on('end', () => {
         // always copies: a chunk may be a view of a much larger inflated buffer
-        if (keep) member.data = Buffer.concat(chunks);
-        else member.head = Buffer.concat(head);
+        if (keep) {
+          member.data = Buffer.concat(chunks);
+          held.set(member.path, { member, optional: rule === 'optional' });
+        } else {
+          // checked now and dropped: a copy of every streamed file's start was ~250 MB for 3,800 files
+          member.secretContent = hasSecretContent(Buffer.concat(head));
+        }
         member.sha256 = hash.digest('hex');
         sink?.end();
       });
@@ -374,7 +419,7 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
         fail('ESXI_TAR_INVALID', `not a valid tar archive: ${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
       } else {
-        warnings.warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
+        warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
       }
     },
   });
@@ -408,7 +453,7 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
   if (failure !== undefined) throw failure;
   const length = feeder.position;
   if (length % TAR_BLOCK !== 0) {
-    warnings.warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
+    warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
   }
   return members;
 }
