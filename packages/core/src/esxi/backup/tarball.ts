@@ -37,6 +37,8 @@ export interface TarMember {
   sha256?: string;
   /** Files not held: whether their first SECRET_HEAD bytes hold key or hash material (checked as they stream by, then dropped). */
   secretContent?: boolean;
+  /** The archive stops (or is damaged) before this member's last byte: no data, no sha256. */
+  cut?: true;
   /** Byte offset of the member's header in the (inflated) tar stream. */
   offset: number;
 }
@@ -269,6 +271,11 @@ class BlockFeeder {
     return !this.stopped();
   }
 
+  /** Bytes of a block begun but not complete (only ever at the end of the stream). */
+  get tail(): number {
+    return this.pendingLength;
+  }
+
   /** Write what is pending (a whole block, or the short tail at the end of the stream). */
   flush(): void {
     if (this.pendingLength === 0) return;
@@ -276,6 +283,14 @@ class BlockFeeder {
     this.position += this.pendingLength;
     this.pendingLength = 0;
     this.write(block);
+  }
+
+  /** Write the short tail as a whole block, zero-filled: for a stream cut inside the padding of its last member. */
+  flushPadded(): void {
+    this.pending.fill(0, this.pendingLength);
+    this.position += this.pendingLength;
+    this.pendingLength = 0;
+    this.write(Buffer.from(this.pending));
   }
 }
 
@@ -295,12 +310,29 @@ export interface ReadTarOptions {
   list?: boolean;
 }
 
+/** The members read, and the damage that stopped the read (undefined when the archive is whole). */
+export interface TarRead {
+  members: TarMember[];
+  error: AnalyzeError | undefined;
+}
+
 /**
  * Read every member of a tar (or tar.gz) buffer, streaming: the inflated stream is never held, and a
  * member's bytes are kept only when `hold` says so. `where` names the layer in messages. Damage is an
  * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
  */
 export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
+  const read = readTarPartial(input, opts);
+  if (read.error !== undefined) throw read.error;
+  return read.members;
+}
+
+/**
+ * readTar that does not throw on damage: the members read before it (the one it cut marked `cut`) and the
+ * error. A stream that stops early is damaged where it stops (its length), whether inside a header, a
+ * member's data or the padding of the last block; a member whose bytes all came before the cut is whole.
+ */
+export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead {
   const { where, file, budget } = opts;
   const hold = opts.hold ?? (() => 'stream');
   const retention = opts.retention ?? new Retention();
@@ -308,6 +340,8 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
   const members: TarMember[] = [];
   /** Held files by path: a later copy of the same path supersedes (and frees) the earlier one. */
   const held = new Map<string, { member: TarMember; optional: boolean }>();
+  /** The file whose bytes are streaming, and how many of them are still to come. */
+  let open: { member: TarMember; remaining: number } | undefined;
   let failure: AnalyzeError | undefined;
   const fail = (code: string, message: string, offset: number) => {
     failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the inflated tar stream)`, { file, offset });
@@ -322,6 +356,17 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
     }
   };
   let feeder: BlockFeeder;
+  /** Set once the stream has ended: the parser's complaints are then about where it stops. */
+  let streamEnd: number | undefined;
+  /** The stream stops at `length`; `unread`: the bytes of a short last block not handed to the parser. */
+  const cutShort = (length: number, unread: number) => {
+    const m = open?.member;
+    const present = open === undefined ? 0 : open.member.size - open.remaining + Math.min(unread, open.remaining);
+    const inside = m === undefined
+      ? length % TAR_BLOCK === 0 ? '' : ', in the middle of a 512-byte block'
+      : `, inside member "${m.path}" (header at byte ${m.offset}, ${present} of its ${m.size} bytes present)`;
+    fail('ESXI_TAR_INVALID', `the tar stream ends after ${length} bytes${inside}: the archive is cut short (truncated copy?)`, length);
+  };
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const offset = feeder.position - TAR_BLOCK;
@@ -391,7 +436,10 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       const chunks: Buffer[] = [];
       const head: Buffer[] = [];
       let headLength = 0;
+      const streaming = { member, remaining: member.size };
+      open = streaming;
       entry.on('data', (c: Buffer) => {
+        streaming.remaining -= c.length;
         hash.update(c);
         sink?.write(c);
         if (keep) chunks.push(c);
@@ -402,6 +450,7 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
         }
       });
       entry.on('end', () => {
+        open = undefined;
         // always copies: a chunk may be a view of a much larger inflated buffer
         if (keep) {
           member.data = Buffer.concat(chunks);
@@ -416,7 +465,8 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
     },
     onwarn: (code: string, message: string | Error) => {
       const text = typeof message === 'string' ? message : message.message;
-      if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
+      if (streamEnd !== undefined) cutShort(streamEnd, 0);
+      else if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
         fail('ESXI_TAR_INVALID', `not a valid tar archive: ${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
       } else {
         warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
@@ -446,14 +496,34 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
     () => failure !== undefined,
   );
   const source = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (gzipped) inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
-  else feeder.push(source);
-  if (failure === undefined) feeder.flush();
-  if (failure === undefined) parser.end();
-  if (failure !== undefined) throw failure;
-  const length = feeder.position;
-  if (length % TAR_BLOCK !== 0) {
-    warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
+  try {
+    if (gzipped) inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
+    else feeder.push(source);
+  } catch (e) {
+    // damaged gzip: what was inflated before the damage has been read
+    if (!(e instanceof AnalyzeError)) throw e;
+    failure ??= e;
   }
-  return members;
+  if (failure === undefined) finish();
+  if (open !== undefined) open.member.cut = true;
+  return { members, error: failure };
+
+  function finish(): void {
+    const length = feeder.position + feeder.tail;
+    if (ended) {
+      feeder.flush();
+      if (length % TAR_BLOCK !== 0) {
+        warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
+      }
+      parser.end();
+      return;
+    }
+    const short = feeder.tail > 0;
+    // the last member is whole when the short tail holds the rest of its bytes (only its padding is missing)
+    if (short && open !== undefined && open.remaining <= feeder.tail) feeder.flushPadded();
+    streamEnd = length;
+    if (short) cutShort(length, feeder.tail);
+    // whole blocks: the parser says whether it stopped inside a member or a header (onwarn)
+    else parser.end();
+  }
 }
