@@ -128,6 +128,27 @@ describe('analyze esxi show', () => {
     expect((await run('esxi', 'show', fx('local-6.7.tgz'))).out).toMatch(/encryption\s+none \(plain local\.tgz\)/);
   });
 
+  it('a truncated archive: the report of what came before the damage, the one-line error naming file and offset, exit 2', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { gunzipSync } = await import('node:zlib');
+    const base = mkdtempSync(join(tmpdir(), 'analyze-cli-esxi-'));
+    dirs.push(base);
+    const file = join(base, 'l67t.tar');
+    writeFileSync(file, gunzipSync(readFileSync(fx('local-6.7.tgz'))).subarray(0, 9000)); // GNU tar lists 7 intact members
+    const r = await run('esxi', 'show', file);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/host name\s+esx67\.lab\.example/);
+    expect(r.out).toMatch(/Files \(7;/);
+    const errors = r.err.split('\n').filter((l) => l.includes('ends after'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/l67t\.tar: the tar stream ends after 9000 bytes.*\(at byte 9000\)$/);
+    const json = await run('esxi', 'show', '--json', file);
+    expect(json.code).toBe(2);
+    const doc = JSON.parse(json.out) as { error: { code: string; offset: number }; files: unknown[] };
+    expect(doc.error).toMatchObject({ code: 'ESXI_TAR_INVALID', offset: 9000 });
+    expect(doc.files).toHaveLength(7);
+  });
+
   it('--max-inflated is honoured and validated', async () => {
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', '10K')).err).toMatch(/inflates to more than the 10240-byte limit/);
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', 'lots')).code).toBe(2);

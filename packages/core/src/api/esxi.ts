@@ -63,9 +63,9 @@ export interface RestorePlanJson extends RestorePlan {
 }
 
 /** Open one backup, named as the caller knows it; a path is read up to MAX_INPUT_BYTES, like a stream. */
-async function open(input: Input, opts: BackupJobOptions, name: string): Promise<Backup> {
+async function open(input: Input, opts: BackupJobOptions, name: string, partial = false): Promise<Backup> {
   const data = typeof input === 'string' ? input : await readInput(input, MAX_INPUT_BYTES, name);
-  const o: OpenOptions = { name, strict: opts.strict ?? false };
+  const o: OpenOptions = { name, strict: opts.strict ?? false, partial };
   if (opts.maxInflated !== undefined) o.maxInflated = opts.maxInflated;
   if (opts.encryptionInfo !== undefined) o.encryptionInfo = opts.encryptionInfo;
   return openBackup(data, o);
@@ -83,6 +83,8 @@ async function targetOf(opts: BackupJobOptions & TargetOption): Promise<ParsedBa
 /**
  * What a backup is and holds: kind, version, host, UUID, encryption, network, passthrough devices, users
  * (hash algorithm only), non-default advanced settings and the files. Secrets are never in the report.
+ * A damaged backup does not throw once its kind is known: the report holds what was read before the
+ * damage and `error` says where it is.
  * @example
  *   const r = await showBackup('fixtures/esxi/state-6.7.tgz');
  *   r.version.release; // '6.7.0'
@@ -91,7 +93,8 @@ async function targetOf(opts: BackupJobOptions & TargetOption): Promise<ParsedBa
 export async function showBackup(input: Input, opts: BackupJobOptions = {}): Promise<ShowJson> {
   const file = inputName(input, opts.name);
   return naming(file, async () => {
-    const report = await showOpened(await open(input, opts, file), { strict: opts.strict ?? false });
+    // a damaged backup is still shown up to the damage; `error` says where it stops (exit 2)
+    const report = await showOpened(await open(input, opts, file, true), { strict: opts.strict ?? false });
     return stamped({ ...report, file, warnings: warningsJson(report.warnings, file) });
   });
 }

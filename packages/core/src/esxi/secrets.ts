@@ -58,8 +58,14 @@ export function isSecretPath(path: string): boolean {
  * @example isSecretFile('etc/shadow', undefined); // true
  */
 export function isSecretFile(path: string, data: Buffer | undefined): boolean {
-  if (isSecretPath(path)) return true;
-  if (data === undefined || data.length === 0) return false;
+  return isSecretPath(path) || (data !== undefined && hasSecretContent(data));
+}
+
+/** True when the bytes hold a PEM private key or a crypt(3) hash (the reader checks a streamed file's start with it).
+ * @example hasSecretContent(Buffer.from('root:$6$salt$hash:19000::::::')); // true
+ */
+export function hasSecretContent(data: Buffer): boolean {
+  if (data.length === 0) return false;
   const text = data.toString('latin1');
   return SECRET_CONTENT.some((re) => re.test(text));
 }

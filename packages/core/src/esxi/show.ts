@@ -4,7 +4,7 @@
  * it. Secrets are never copied into the report: users carry the hash algorithm, never the hash, and
  * secret files are listed by name, size and mode only.
  */
-import { Warnings, type Warning } from '../errors.js';
+import { Warnings, type AnalyzeError, type Warning } from '../errors.js';
 import type { Backup, BackupFile, BackupKind } from './backup/model.js';
 import { CONFIGSTORE_PATH, mergedValue, readConfigStore, type ConfigStore } from './config/configstore.js';
 import {
@@ -96,6 +96,8 @@ export interface ShowReport {
   advancedSettings: Array<{ option: string; value: string }>;
   configStore: { rows: number; groups: Array<{ component: string; group: string; name: string; rows: number }> } | undefined;
   warnings: Warning[];
+  /** The damage that stopped the read (truncated or corrupt archive): the report holds what came before it. */
+  error?: { code: string; message: string; offset?: number };
 }
 
 const text = (f: BackupFile | undefined) => (f?.data === undefined ? undefined : f.data.toString('utf8'));
@@ -208,7 +210,12 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     advancedSettings: conf ? advancedSettings(conf).map(shownSetting) : [],
     configStore: store ? { rows: store.rows.length, groups: [...groups.values()] } : undefined,
     warnings: [...backup.warnings, ...warnings.list],
+    ...(backup.error === undefined ? {} : { error: damage(backup.error) }),
   };
+}
+
+function damage(e: AnalyzeError): NonNullable<ShowReport['error']> {
+  return { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
 }
 
 function hasNetKeys(conf: EsxConf): boolean {

@@ -35,7 +35,8 @@ export function renderShow(file: string, r: ShowReport, c: Colors): string {
   if (r.manifest && r.manifest.uuid !== undefined && r.manifest.uuid !== r.uuid.value) line('bundle UUID', r.manifest.uuid);
   if (r.manifest?.kernelOpts) line('boot options', r.manifest.kernelOpts);
   const e = r.encryption;
-  if (!e.encrypted) line('encryption', r.layers.includes('local.tgz') ? 'none (plain local.tgz)' : c.dim('none to tell: no local.tgz or local.tgz.ve in the backup'));
+  const untold = r.error === undefined ? 'no local.tgz or local.tgz.ve in the backup' : 'the backup is damaged before its local.tgz';
+  if (!e.encrypted) line('encryption', r.layers.includes('local.tgz') ? 'none (plain local.tgz)' : c.dim(`none to tell: ${untold}`));
   else if (e.decrypted) line('encryption', `local.tgz.ve, keystore mode ${e.mode}: decrypted offline${e.keyId ? c.dim(` (key ${e.keyId})`) : ''}`);
   else line('encryption', c.yellow(`local.tgz.ve, NOT decrypted: ${e.reason ?? 'unknown reason'}`));
   if (r.outer.length > 0) line('outer members', r.outer.map((m) => `${m.path} (${formatBytes(m.size)})`).join(', '));

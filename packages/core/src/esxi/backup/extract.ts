@@ -154,6 +154,7 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
       file: backup.source,
       budget: { max: Number.MAX_SAFE_INTEGER, used: 0 },
       warnings: new Warnings(false, backup.source),
+      list: false,
       sink: (m) => {
         const p = planned.get(m.path);
         if (p === undefined || p.f.offset !== m.offset || writeError !== undefined) return undefined;

@@ -2,7 +2,7 @@
  * The in-memory model of an ESXi configuration backup, shared by `esxi show/extract` (issue 5) and
  * `esxi diff/check/restore-plan` (issue 6). Fields may be added; existing ones are never renamed.
  */
-import type { Warning } from '../../errors.js';
+import type { AnalyzeError, Warning } from '../../errors.js';
 
 /**
  * What the input is, recognised by content:
@@ -93,6 +93,12 @@ export interface Backup {
   outer?: Array<{ layer: BackupKind; path: string; size: number; type: BackupFileType }>;
   /** Bytes of local.tgz (decrypted when it was encrypted), for hashing; undefined when unavailable. */
   localTgz?: Buffer;
+  /**
+   * Opened with `partial` only: the damage that stopped the read (truncated or corrupt archive, a cap
+   * crossed). Everything above holds what was read before it; a member the damage cut is listed with
+   * the size its header gives.
+   */
+  error?: AnalyzeError;
 }
 
 export interface OpenOptions {
@@ -107,6 +113,11 @@ export interface OpenOptions {
    * paired with `encryption.info` or `.#encryption.info` in the same folder when there is one.
    */
   encryptionInfo?: string | Buffer;
+  /**
+   * Damage does not throw once a layer is recognised: the backup holds what was read before it and
+   * `error` says where reading stopped (`esxi show`). Without it (the default) damage throws.
+   */
+  partial?: boolean;
 }
 
 /**

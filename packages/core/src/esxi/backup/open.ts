@@ -11,9 +11,10 @@ import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
-import { isSecretFile } from '../secrets.js';
+import { isSecretFile, isSecretPath } from '../secrets.js';
 import { holdRule } from './hold.js';
-import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTar, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
+import { Retention } from './retain.js';
+import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTarPartial, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
 /**
  * Largest backup file we read into memory. Real ones are 7 KB - 1 MB compressed (docs/formats/esxi.md §1); a
@@ -35,7 +36,10 @@ interface OpenState {
   source: string;
   warnings: Warnings;
   budget: InflateBudget;
+  retention: Retention;
   backup: Backup;
+  /** Damage does not throw: the backup keeps what was read before it (OpenOptions.partial). */
+  partial: boolean;
   keystore: Buffer | undefined;
 }
 
@@ -59,8 +63,15 @@ export function openBackup(input: string | Buffer, opts: OpenOptions = {}): Back
     warnings: warnings.list,
     outer: [],
   };
-  const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, backup, keystore: keystoreFor(input, opts) };
-  openLayer(st, data, '', undefined, INPUT_ORIGIN);
+  const partial = opts.partial ?? false;
+  const st: OpenState = { source, warnings, budget: { max: opts.maxInflated ?? DEFAULT_MAX_INFLATED, used: 0 }, retention: new Retention(), backup, keystore: keystoreFor(input, opts), partial };
+  try {
+    openLayer(st, data, '', undefined, INPUT_ORIGIN);
+  } catch (e) {
+    // nothing recognisable read before the damage: only the error
+    if (!partial || !(e instanceof AnalyzeError) || backup.layers.length === 0) throw e;
+    backup.error = e;
+  }
   backup.kind = backup.layers[0]!;
   return backup;
 }
@@ -107,10 +118,24 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  const members = readTar(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule });
+  const read = readTarPartial(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule, retention: st.retention });
+  if (read.error === undefined) return useLayer(st, read.members, data, where, parent, origin, false);
+  if (!st.partial) throw read.error;
+  // damaged: what was read before the damage is kept (and a whole nested layer opened); the damage is what is reported
+  try {
+    useLayer(st, read.members, data, where, parent, origin, true);
+  } catch (e) {
+    if (!(e instanceof AnalyzeError)) throw e;
+  }
+  throw read.error;
+}
+
+/** Record one layer's members in the model and open its nested layer. `damaged`: the read stopped early, so a missing member may be past the damage. */
+function useLayer(st: OpenState, members: TarMember[], data: Buffer, where: string, parent: BackupKind | undefined, origin: LayerOrigin, damaged: boolean): void {
   const byPath = new Map<string, TarMember>();
   for (const m of members) if (m.type === 'file') byPath.set(m.path, m);
   const kind = classify(byPath, members);
+  if (kind === undefined && damaged) return;
   if (kind === undefined && parent === 'configBundle') {
     // the bundle's state.tgz without local.tgz: nothing to restore, which `check` reports (ESXI_NO_LOCAL_TGZ)
     pushLayer(st, 'state.tgz', where, parent, origin);
@@ -136,15 +161,18 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
   if (kind === 'configBundle') {
     const manifest = byPath.get('Manifest.txt');
     if (manifest?.data) st.backup.manifest = parseManifest(manifest.data.toString('utf8'));
-    else st.warnings.warn('ESXI_MANIFEST_MISSING', `${layerPrefix(where)}no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
+    else if (!damaged) st.warnings.warn('ESXI_MANIFEST_MISSING', `${layerPrefix(where)}no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
     const state = byPath.get('state.tgz')!;
+    if (state.cut) return;
     openLayer(st, state.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind, entryOrigin(state, where));
     return;
   }
   // state.tgz
   const ve = byPath.get('local.tgz.ve');
+  if ((ve ?? byPath.get('local.tgz'))?.cut) return;
   if (ve) {
     const keystore = KEYSTORE_NAMES.map((n) => byPath.get(n)).find((m) => m !== undefined);
+    if (damaged && keystore === undefined) return; // encryption.info may be past the damage: not "missing"
     st.backup.layers.push('local.tgz.ve');
     openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, keystore?.data === undefined ? undefined : entryOrigin(keystore, where), `${nested(where)}local.tgz.ve`);
     return;
@@ -218,7 +246,8 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
       st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret: isSecretFile(m.path, m.data ?? m.head), offset: m.offset };
+    const secret = m.data === undefined ? isSecretPath(m.path) || m.secretContent === true : isSecretFile(m.path, m.data);
+    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret, offset: m.offset };
     if (m.sha256 !== undefined) f.sha256 = m.sha256;
     if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
     if (m.data !== undefined) f.data = m.data;

@@ -11,15 +11,13 @@ import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
 import type { BackupFileType } from './model.js';
+import { MAX_OPTIONAL_TOTAL, Retention } from './retain.js';
+import { hasSecretContent } from '../secrets.js';
 
 const TAR_BLOCK = 512;
 /** ustar magic offset in a tar header. */
 const USTAR_MAGIC_OFFSET = 257;
-/**
- * Most members we accept in one archive. A real local.tgz holds 25-40 files and OVH-style whole-/etc
- * repacks a few hundred; 100,000 headers is only reachable on purpose (a flood of empty entries).
- */
-export const MAX_TAR_ENTRIES = 100_000;
+export { MAX_TAR_ENTRIES, MAX_OPTIONAL_TOTAL } from './retain.js';
 
 export interface TarMember {
   /** Path as stored (after pax/GNU long-name processing), not yet normalised. */
@@ -37,8 +35,10 @@ export interface TarMember {
   data: Buffer | undefined;
   /** sha256 of the contents (hex), regular files only: set whether or not they are held. */
   sha256?: string;
-  /** Up to SECRET_HEAD bytes from the start, for content-based secret checks; files only. */
-  head?: Buffer;
+  /** Files not held: whether their first SECRET_HEAD bytes hold key or hash material (checked as they stream by, then dropped). */
+  secretContent?: boolean;
+  /** The archive stops (or is damaged) before this member's last byte: no data, no sha256. */
+  cut?: true;
   /** Byte offset of the member's header in the (inflated) tar stream. */
   offset: number;
 }
@@ -57,10 +57,8 @@ export type HoldRule = 'required' | 'optional' | 'stream';
  * ConfigStore database a few MB, a whole state.tgz a few MB), and holding is what costs memory.
  */
 export const MAX_HELD_MEMBER = 16 * 1024 * 1024;
-/** 'optional' members are held up to this size each (the text-diff limit)... */
+/** 'optional' members are held up to this size each (the text-diff limit), and together up to MAX_OPTIONAL_TOTAL. */
 export const MAX_OPTIONAL_MEMBER = 1024 * 1024;
-/** ...and up to this much together per archive; beyond it they are compared by hash only. */
-export const MAX_OPTIONAL_TOTAL = 16 * 1024 * 1024;
 /** Content checked for secret material (private keys, password hashes): the start of each file. */
 const SECRET_HEAD = 64 * 1024;
 
@@ -227,6 +225,14 @@ function fileType(tarType: string): BackupFileType {
   }
 }
 
+/**
+ * A copy of `s` that stands alone: tar's header strings are slices of the whole 100-character field, which
+ * a slice keeps alive (~120 bytes per member, 12 MB for 100,000 short names).
+ */
+function own(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** Strip './' and '/' prefixes and trailing slashes: 'etc/vmware/esx.conf'. */
 export function normalisePath(p: string): string {
   let s = p;
@@ -265,6 +271,11 @@ class BlockFeeder {
     return !this.stopped();
   }
 
+  /** Bytes of a block begun but not complete (only ever at the end of the stream). */
+  get tail(): number {
+    return this.pendingLength;
+  }
+
   /** Write what is pending (a whole block, or the short tail at the end of the stream). */
   flush(): void {
     if (this.pendingLength === 0) return;
@@ -272,6 +283,14 @@ class BlockFeeder {
     this.position += this.pendingLength;
     this.pendingLength = 0;
     this.write(block);
+  }
+
+  /** Write the short tail as a whole block, zero-filled: for a stream cut inside the padding of its last member. */
+  flushPadded(): void {
+    this.pending.fill(0, this.pendingLength);
+    this.position += this.pendingLength;
+    this.pendingLength = 0;
+    this.write(Buffer.from(this.pending));
   }
 }
 
@@ -285,6 +304,16 @@ export interface ReadTarOptions {
   hold?: (path: string) => HoldRule;
   /** Where a member's bytes go as they stream by (extraction); undefined for none. */
   sink?: (m: TarMember) => MemberSink | undefined;
+  /** The running totals of the backup this layer is part of (default: this layer's own). */
+  retention?: Retention;
+  /** false: do not keep the member list (a second pass that only feeds `sink`). */
+  list?: boolean;
+}
+
+/** The members read, and the damage that stopped the read (undefined when the archive is whole). */
+export interface TarRead {
+  members: TarMember[];
+  error: AnalyzeError | undefined;
 }
 
 /**
@@ -293,41 +322,84 @@ export interface ReadTarOptions {
  * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
  */
 export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
-  const { where, file, budget, warnings } = opts;
+  const read = readTarPartial(input, opts);
+  if (read.error !== undefined) throw read.error;
+  return read.members;
+}
+
+/**
+ * readTar that does not throw on damage: the members read before it (the one it cut marked `cut`) and the
+ * error. A stream that stops early is damaged where it stops (its length), whether inside a header, a
+ * member's data or the padding of the last block; a member whose bytes all came before the cut is whole.
+ */
+export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead {
+  const { where, file, budget } = opts;
   const hold = opts.hold ?? (() => 'stream');
+  const retention = opts.retention ?? new Retention();
   const gzipped = isGzip(input);
   const members: TarMember[] = [];
-  let optionalHeld = 0;
+  /** Held files by path: a later copy of the same path supersedes (and frees) the earlier one. */
+  const held = new Map<string, { member: TarMember; optional: boolean }>();
+  /** The file whose bytes are streaming, and how many of them are still to come. */
+  let open: { member: TarMember; remaining: number } | undefined;
   let failure: AnalyzeError | undefined;
   const fail = (code: string, message: string, offset: number) => {
     failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the inflated tar stream)`, { file, offset });
   };
+  // with --strict a warning throws: inside the parser's callbacks that would surface as gzip damage
+  const warn = (code: string, message: string, offset: number) => {
+    try {
+      opts.warnings.warn(code, message, offset);
+    } catch (e) {
+      if (!(e instanceof AnalyzeError)) throw e;
+      failure ??= e;
+    }
+  };
   let feeder: BlockFeeder;
+  /** Set once the stream has ended: the parser's complaints are then about where it stops. */
+  let streamEnd: number | undefined;
+  /** The stream stops at `length`; `unread`: the bytes of a short last block not handed to the parser. */
+  const cutShort = (length: number, unread: number) => {
+    const m = open?.member;
+    const present = open === undefined ? 0 : open.member.size - open.remaining + Math.min(unread, open.remaining);
+    const inside = m === undefined
+      ? length % TAR_BLOCK === 0 ? '' : ', in the middle of a 512-byte block'
+      : `, inside member "${m.path}" (header at byte ${m.offset}, ${present} of its ${m.size} bytes present)`;
+    fail('ESXI_TAR_INVALID', `the tar stream ends after ${length} bytes${inside}: the archive is cut short (truncated copy?)`, length);
+  };
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const offset = feeder.position - TAR_BLOCK;
-      if (members.length >= MAX_TAR_ENTRIES) {
-        fail('ESXI_TOO_MANY_ENTRIES', `more than ${MAX_TAR_ENTRIES} members`, offset);
+      const refused = retention.record(entry.path.length + (entry.linkpath?.length ?? 0));
+      if (refused !== undefined) {
+        fail(refused.code, refused.message, offset);
         entry.resume();
         return;
       }
       const type = fileType(entry.type);
+      const rawPath = own(entry.path);
       const member: TarMember = {
-        rawPath: entry.path,
-        path: normalisePath(entry.path),
+        rawPath,
+        path: normalisePath(rawPath),
         type,
         tarType: entry.type,
         size: entry.size ?? 0,
         mode: entry.mode ?? 0,
         mtime: entry.mtime,
-        linkpath: entry.linkpath,
+        linkpath: entry.linkpath ? own(entry.linkpath) : entry.linkpath,
         data: undefined,
         offset,
       };
-      members.push(member);
+      if (opts.list !== false) members.push(member);
       if (type !== 'file') {
         entry.resume();
         return;
+      }
+      const earlier = held.get(member.path);
+      if (earlier !== undefined) {
+        retention.release(earlier.member.data?.length ?? 0, earlier.optional);
+        earlier.member.data = undefined;
+        held.delete(member.path);
       }
       const rule = hold(member.path);
       if (rule === 'required' && member.size > MAX_HELD_MEMBER) {
@@ -338,20 +410,36 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
       if (member.size === 0) {
         // nothing to stream (a flood of empty members must stay cheap)
         member.data = rule === 'stream' ? undefined : EMPTY;
-        member.head = EMPTY;
+        member.secretContent = false;
         member.sha256 = EMPTY_SHA256;
         opts.sink?.(member)?.end();
         entry.resume();
         return;
       }
-      const keep = rule === 'required' || (rule === 'optional' && member.size <= MAX_OPTIONAL_MEMBER && optionalHeld + member.size <= MAX_OPTIONAL_TOTAL);
-      if (keep && rule === 'optional') optionalHeld += member.size;
+      let keep = false;
+      if (rule === 'required') {
+        const over = retention.takeRequired(member.size, member.path);
+        if (over !== undefined) {
+          fail(over.code, over.message, offset);
+          entry.resume();
+          return;
+        }
+        keep = true;
+      } else if (rule === 'optional' && member.size <= MAX_OPTIONAL_MEMBER) {
+        keep = retention.takeOptional(member.size);
+        if (!keep && retention.optionalRefused === 1) {
+          warn('ESXI_HOLD_LIMIT', `${layerPrefix(where)}small files past the first ${MAX_OPTIONAL_TOTAL} bytes held are compared by hash only, from "${member.path}" on: a diff says they changed, not which lines`, offset);
+        }
+      }
       const hash = createHash('sha256');
       const sink = opts.sink?.(member);
       const chunks: Buffer[] = [];
       const head: Buffer[] = [];
       let headLength = 0;
+      const streaming = { member, remaining: member.size };
+      open = streaming;
       entry.on('data', (c: Buffer) => {
+        streaming.remaining -= c.length;
         hash.update(c);
         sink?.write(c);
         if (keep) chunks.push(c);
@@ -362,19 +450,26 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
         }
       });
       entry.on('end', () => {
+        open = undefined;
         // always copies: a chunk may be a view of a much larger inflated buffer
-        if (keep) member.data = Buffer.concat(chunks);
-        else member.head = Buffer.concat(head);
+        if (keep) {
+          member.data = Buffer.concat(chunks);
+          held.set(member.path, { member, optional: rule === 'optional' });
+        } else {
+          // checked now and dropped: a copy of every streamed file's start was ~250 MB for 3,800 files
+          member.secretContent = hasSecretContent(Buffer.concat(head));
+        }
         member.sha256 = hash.digest('hex');
         sink?.end();
       });
     },
     onwarn: (code: string, message: string | Error) => {
       const text = typeof message === 'string' ? message : message.message;
-      if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
+      if (streamEnd !== undefined) cutShort(streamEnd, 0);
+      else if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
         fail('ESXI_TAR_INVALID', `not a valid tar archive: ${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
       } else {
-        warnings.warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
+        warn('ESXI_TAR_WARNING', `${layerPrefix(where)}${text} [${code}]`, Math.max(0, feeder.position - TAR_BLOCK));
       }
     },
   });
@@ -401,14 +496,34 @@ export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
     () => failure !== undefined,
   );
   const source = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (gzipped) inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
-  else feeder.push(source);
-  if (failure === undefined) feeder.flush();
-  if (failure === undefined) parser.end();
-  if (failure !== undefined) throw failure;
-  const length = feeder.position;
-  if (length % TAR_BLOCK !== 0) {
-    warnings.warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
+  try {
+    if (gzipped) inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
+    else feeder.push(source);
+  } catch (e) {
+    // damaged gzip: what was inflated before the damage has been read
+    if (!(e instanceof AnalyzeError)) throw e;
+    failure ??= e;
   }
-  return members;
+  if (failure === undefined) finish();
+  if (open !== undefined) open.member.cut = true;
+  return { members, error: failure };
+
+  function finish(): void {
+    const length = feeder.position + feeder.tail;
+    if (ended) {
+      feeder.flush();
+      if (length % TAR_BLOCK !== 0) {
+        warn('ESXI_TAR_TRAILING', `${layerPrefix(where)}tar stream is ${length} bytes, not a whole number of 512-byte blocks`, length - (length % TAR_BLOCK));
+      }
+      parser.end();
+      return;
+    }
+    const short = feeder.tail > 0;
+    // the last member is whole when the short tail holds the rest of its bytes (only its padding is missing)
+    if (short && open !== undefined && open.remaining <= feeder.tail) feeder.flushPadded();
+    streamEnd = length;
+    if (short) cutShort(length, feeder.tail);
+    // whole blocks: the parser says whether it stopped inside a member or a header (onwarn)
+    else parser.end();
+  }
 }

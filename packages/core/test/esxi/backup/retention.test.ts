@@ -1,0 +1,125 @@
+/**
+ * What a backup keeps in memory, over all its members and layers (audit: a 48 KB state.tgz of 3,800
+ * files of 64 KiB peaked at 345 MB, 99,000 small files at 418 MB, diff of two at 487 MB). Asserted on
+ * the bytes the reader keeps rather than on RSS: contents held, copies of streamed files, names.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
+import { Header, Pax } from 'tar';
+import { AnalyzeError, Warnings } from '../../../src/errors.js';
+import { openBackup } from '../../../src/esxi/backup/open.js';
+import { MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention } from '../../../src/esxi/backup/retain.js';
+import { readTar, type TarMember } from '../../../src/esxi/backup/tarball.js';
+
+type Entry = { path: string; data?: Buffer | string; size?: number };
+
+/** An uncompressed tar; `size` without data writes that many 'x' bytes; paths over 100 characters get a pax header. */
+function tarOf(entries: Entry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const data = e.data === undefined ? Buffer.alloc(e.size ?? 0, 'x') : Buffer.from(e.data);
+    if (e.path.length > 100) blocks.push(new Pax({ path: e.path }).encode());
+    const h = Buffer.alloc(512);
+    new Header({ path: e.path.slice(0, 100), size: data.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(h);
+    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+const tgz = (entries: Entry[]) => gzipSync(tarOf(entries), { level: 1 });
+
+const ESXCONF = { path: 'etc/vmware/esx.conf', data: '/adv/Misc/HostName = "h"\n' };
+const many = (n: number, size: number, dir = 'etc/many') => Array.from({ length: n }, (_, i) => ({ path: `${dir}/f${String(i).padStart(6, '0')}.conf`, size }));
+
+/** Bytes of every Buffer a member keeps (contents, or any copy of a streamed file's start). */
+function kept(members: TarMember[]): number {
+  let n = 0;
+  for (const m of members) for (const v of Object.values(m)) if (Buffer.isBuffer(v)) n += v.length;
+  return n;
+}
+
+function read(tar: Buffer, hold: 'optional' | 'required' | 'stream', retention = new Retention()): TarMember[] {
+  return readTar(tar, { where: '', file: 't.tar', budget: { max: Number.MAX_SAFE_INTEGER, used: 0 }, warnings: new Warnings(), hold: () => hold, retention });
+}
+
+function refused(input: Buffer): AnalyzeError {
+  try {
+    openBackup(input, { name: 'b.tgz' });
+  } catch (e) {
+    if (e instanceof AnalyzeError) return e;
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+describe('esxi: what a backup keeps in memory is bounded over all its members', () => {
+  it('heads: 400 files of 64 KiB keep at most MAX_OPTIONAL_TOTAL, nothing of the files past it (each held a 64 KiB copy)', () => {
+    const members = read(tarOf(many(400, 64 * 1024)), 'optional');
+    expect(members).toHaveLength(400);
+    expect(kept(members)).toBeLessThanOrEqual(MAX_OPTIONAL_TOTAL);
+    const streamed = members.filter((m) => m.data === undefined);
+    expect(streamed.length).toBeGreaterThan(0);
+    expect(streamed.every((m) => m.sha256 !== undefined && m.secretContent === false)).toBe(true);
+  });
+
+  it('files streamed past the budget are still checked for secrets, and one ESXI_HOLD_LIMIT warning names the first', () => {
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n';
+    const b = openBackup(tgz([ESXCONF, ...many(200, 64 * 1024), { path: 'etc/late.conf', data: key }]), { name: 'b.tgz' });
+    const limits = b.warnings.filter((w) => w.code === 'ESXI_HOLD_LIMIT');
+    expect(limits).toHaveLength(1);
+    expect(limits[0]!.message).toMatch(/compared by hash only, from "etc\/many\/f000128\.conf" on/);
+    expect(b.files.get('etc/late.conf')!.data).toBeUndefined();
+    expect(b.files.get('etc/late.conf')!.secret).toBe(true);
+    expect(b.files.get('etc/many/f000000.conf')!.data).toHaveLength(64 * 1024);
+  });
+
+  it('the optional budget is shared by the layers: a state.tgz\'s own small files leave less for its local.tgz', () => {
+    const local = tgz([ESXCONF, ...many(6, 1024 * 1024, 'etc/local')]);
+    const state = tgz([...many(6, 1024 * 1024, 'junk'), { path: 'local.tgz', data: local }]);
+    const b = openBackup(state, { name: 'state.tgz' });
+    const held = [...b.files.values()].filter((f) => f.path.startsWith('etc/local/') && f.data !== undefined);
+    expect(held.length).toBeLessThan(6);
+    expect(6 + held.length).toBeLessThanOrEqual(MAX_OPTIONAL_TOTAL / (1024 * 1024));
+    expect(b.warnings.map((w) => w.code)).toContain('ESXI_HOLD_LIMIT');
+  });
+
+  it('a held file repeated under one name keeps only its last copy', () => {
+    const retention = new Retention();
+    const members = read(tarOf(Array.from({ length: 5 }, (_, i) => ({ path: 'etc/hosts', data: `copy ${i}\n`.repeat(100_000) }))), 'required', retention);
+    expect(members.filter((m) => m.data !== undefined).map((m) => m.data!.subarray(0, 6).toString())).toEqual(['copy 4']);
+    expect(retention.held).toBe(members[4]!.size);
+  });
+
+  it('required files together past MAX_HELD_TOTAL stop the read with ESXI_MEMBER_TOO_LARGE, naming the one that crossed it', () => {
+    const each = 15 * 1024 * 1024;
+    const names = ['etc/vmware/esx.conf', 'etc/hosts', 'etc/passwd', 'etc/shadow'];
+    expect(names.length * each).toBeGreaterThan(MAX_HELD_TOTAL);
+    const e = refused(tgz(names.map((path) => ({ path, size: each }))));
+    expect(e.code).toBe('ESXI_MEMBER_TOO_LARGE');
+    expect(e.message).toContain('"etc/shadow"');
+    expect(e.offset).toBe(3 * (512 + each));
+  });
+
+  it(`members are counted over all layers: ${MAX_TAR_ENTRIES} in all, not per layer`, () => {
+    const half = Math.ceil(MAX_TAR_ENTRIES / 2) + 10;
+    const local = tgz([ESXCONF, ...many(half, 0)]);
+    const e = refused(tgz([...many(half, 0, 'junk'), { path: 'local.tgz', data: local }]));
+    expect(e.code).toBe('ESXI_TOO_MANY_ENTRIES');
+    expect(e.message).toMatch(/^local\.tgz: more than 100000 members/);
+  });
+
+  it(`names past ${MAX_NAME_CHARS} characters in all (5,000 pax names of 2,000) stop the read with ESXI_NAMES_TOO_LONG`, () => {
+    const long = Array.from({ length: 5000 }, (_, i) => ({ path: `etc/${'d'.repeat(2000)}/${i}`, size: 0 }));
+    const e = refused(tgz([ESXCONF, ...long]));
+    expect(e.code).toBe('ESXI_NAMES_TOO_LONG');
+    expect(e.offset).toBeGreaterThan(0);
+  });
+
+  it('the retained-bytes counter of a large but legal backup stays within its caps', () => {
+    const retention = new Retention();
+    read(tarOf([ESXCONF, ...many(3000, 8 * 1024)]), 'optional', retention);
+    expect(retention.entries).toBe(3001);
+    expect(retention.held).toBeLessThanOrEqual(MAX_OPTIONAL_TOTAL);
+    expect(retention.bytes).toBeLessThanOrEqual(MAX_HELD_TOTAL + MAX_NAME_CHARS);
+  });
+});
