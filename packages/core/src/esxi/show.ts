@@ -22,7 +22,7 @@ import {
   vSwitches,
   type EsxConf,
 } from './config/esxconf.js';
-import { parseHosts } from './config/hosts.js';
+import { findHostsEntry } from './config/hosts.js';
 import { parseGroup, parsePasswd, parseShadow, type HashAlgorithm } from './config/passwd.js';
 import { parseResolv } from './config/resolv.js';
 import { shownSetting } from './secrets.js';
@@ -160,11 +160,10 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     if (vmk?.address) mgmtAddr = { value: vmk.address, source: confHasNet ? 'esx.conf' : 'ConfigStore' };
     else if (host !== undefined) {
       // DHCP hosts: the installer writes the leased address beside the host name in /etc/hosts
-      // (parsed only here: a 100,000-line hosts file is 30 MB of objects the rest of the report never reads)
+      // (searched line by line here: the rest of the report never reads the hosts file)
       const hostsText = text(files.get('etc/hosts'));
-      const hosts = hostsText === undefined ? [] : parseHosts(hostsText);
       const short = host.split('.')[0];
-      const entry = hosts.find((h) => !h.address.startsWith('127.') && h.address !== '::1' && h.names.some((n) => n === host || n === short));
+      const entry = hostsText === undefined ? undefined : findHostsEntry(hostsText, (h) => !h.address.startsWith('127.') && h.address !== '::1' && h.names.some((n) => n === host || n === short));
       if (entry) mgmtAddr = { value: entry.address, source: 'etc/hosts' };
     }
   }

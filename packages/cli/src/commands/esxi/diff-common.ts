@@ -51,12 +51,14 @@ export function renderDiff(r: DiffResult, c: Colors, all: boolean, showSecrets =
       out += `  ${mark} ${printable(`${ch.label}${showSecrets && ch.secret ? secretValues(ch) : ''}`)}${ch.secret ? c.dim(' [secret]') : ''}\n`;
     }
   }
+  if (r.changesNotListed > 0) out += c.yellow(`… and ${r.changesNotListed} more changes not listed (the first ${r.changes.length} are): backups this different are not two states of one host\n`);
   if (!all && r.noise.changes > 0) {
     out += c.dim(`Noise: ${r.noise.changes} change${r.noise.changes === 1 ? '' : 's'} in ${printable(r.noise.files.join(', '))} (rewritten by the host; --all lists them)\n`);
   }
   out += `\n${renderFindings(r.findings, c)}`;
   const errors = r.findings.filter((f) => f.severity === 'error').length;
-  out += `\n${r.changes.length} change${r.changes.length === 1 ? '' : 's'}; ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})\n`;
+  const total = r.changes.length + r.changesNotListed;
+  out += `\n${total} change${total === 1 ? '' : 's'}; ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})\n`;
   return out;
 }
 

@@ -22,6 +22,8 @@ export interface DiffDoc {
   before: Summary;
   after: Summary;
   changes: { area: string; path: string; key?: string; change: 'added' | 'removed' | 'modified'; label: string; before?: string; after?: string; secret?: boolean; onlyIn?: string }[];
+  /** Changes found past those listed (absent in documents from before it existed). */
+  changesNotListed?: number;
   noise: { changes: number; files: string[] };
   notCompared?: string[];
   findings: Finding[];
@@ -84,7 +86,7 @@ const CHANGE_WORDS = { added: 'added', removed: 'removed', modified: 'changed' }
 
 export function diffSection(d: DiffDoc): Section {
   const v = findingsVerdict(d.findings);
-  const changes = plural(d.changes.length, 'change');
+  const changes = plural(d.changes.length + (d.changesNotListed ?? 0), 'change');
   const verdict = d.notCompared
     ? `Not compared: ${d.notCompared.join(' and ')} could not be decrypted; ${v.errors ? `${plural(v.errors, 'error')} block the restore` : 'only the findings apply'}.`
     : v.errors
@@ -111,6 +113,7 @@ export function diffSection(d: DiffDoc): Section {
   // Areas the renderer does not know (a newer report) still show, after the known ones.
   const unknown = d.changes.filter((c) => !(AREA_ORDER as readonly string[]).includes(c.area));
   if (unknown.length) html += card('Other changes', list(unknown.map((c) => `${c.area}: ${c.label}`)));
+  if ((d.changesNotListed ?? 0) > 0) html += card('Not listed', `<p class="muted">${plural(d.changesNotListed!, 'more change')} beyond the ${num(d.changes.length)} listed: backups this different are not two states of one host.</p>`);
   if (d.noise.changes > 0) html += card('Noise', `<p class="muted">${plural(d.noise.changes, 'change')} in files the host rewrites on its own: ${esc(d.noise.files.join(', '))} (--all lists them).</p>`);
   html += card(
     'Backups',

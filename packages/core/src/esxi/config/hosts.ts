@@ -8,12 +8,26 @@ export interface HostsEntry {
 
 export function parseHosts(text: string): HostsEntry[] {
   const out: HostsEntry[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*$/, '').trim();
+  findHostsEntry(text, (e) => (out.push(e), false));
+  return out;
+}
+
+/**
+ * The first entry `match` accepts, read line by line without splitting the whole text: a backup may hold a
+ * 16 MiB hosts file, whose line array and entries took 400 MB where one address was wanted.
+ * @example findHostsEntry(text, (e) => e.names.includes('esx01'))?.address
+ */
+export function findHostsEntry(text: string, match: (e: HostsEntry) => boolean): HostsEntry | undefined {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).replace(/#.*$/, '').trim();
+    start = end + 1;
     if (line === '') continue;
     const [address, ...names] = line.split(/\s+/);
     if (!address || names.length === 0) continue;
-    out.push({ address, names });
+    const e = { address, names };
+    if (match(e)) return e;
   }
-  return out;
+  return undefined;
 }

@@ -42,11 +42,24 @@ export function fileArea(path: string): ChangeArea {
   return 'system';
 }
 
+/**
+ * Changes a diff lists at most. A restore between two real configurations of one host changes tens or
+ * hundreds of things; past this the two backups are unrelated, no one reads the list, and holding it broke
+ * the 256 MB budget (200,000 line changes: 390 MB in text, 1 GB as JSON). The rest are counted
+ * (`changesNotListed`); findings are computed from the parsed backups, not from this list.
+ */
+export const MAX_CHANGES_LISTED = 10_000;
+
 export interface DiffResult {
   before: BackupSummary;
   after: BackupSummary;
   /** Sorted by area, then path, then key. Noise changes are included only with `all`. */
   changes: Change[];
+  /**
+   * Changes found beyond the MAX_CHANGES_LISTED in `changes` (0 for any real pair of backups): counted, not
+   * kept. Two unrelated backups of 100,000 files each differ in as many lines, which held as changes took 1 GB.
+   */
+  changesNotListed: number;
   /** Noise that was summarised: how many changes in which files. */
   noise: { changes: number; files: string[] };
   /** checkBackup(AFTER, target = BEFORE): the traps of restoring AFTER onto the BEFORE host. */
@@ -66,7 +79,10 @@ export interface DiffResult {
  */
 export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: DiffOptions = {}): DiffResult {
   const showSecrets = opts.showSecrets ?? false;
-  const all: Change[] = [];
+  const shown: Change[] = [];
+  let notListed = 0;
+  let noiseChanges = 0;
+  const noiseFiles = new Set<string>();
   const a = before.backup.files;
   const b = after.backup.files;
   const sealed = (['before', 'after'] as const).filter((side) => {
@@ -74,16 +90,26 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
     return enc.encrypted && !enc.decrypted;
   });
   const paths = sealed.length > 0 ? [] : [...new Set([...a.keys(), ...b.keys()])].sort();
-  for (const path of paths) all.push(...diffFile(path, a.get(path), b.get(path), before, after, showSecrets));
-  const noise = all.filter((c) => c.area === 'noise');
-  const shown = (opts.all ? all : all.filter((c) => c.area !== 'noise')).map((c) => (showSecrets ? c : redactChange(c)));
+  // File by file, in path order: the first MAX_CHANGES_LISTED changes are kept (redacted), the rest counted.
+  for (const path of paths) {
+    for (const c of diffFile(path, a.get(path), b.get(path), before, after, showSecrets)) {
+      if (c.area === 'noise') {
+        noiseChanges++;
+        noiseFiles.add(c.path);
+        if (!opts.all) continue;
+      }
+      if (shown.length < MAX_CHANGES_LISTED) shown.push(showSecrets ? c : redactChange(c));
+      else notListed++;
+    }
+  }
   shown.sort((x, y) => AREA_ORDER.indexOf(x.area) - AREA_ORDER.indexOf(y.area) || x.path.localeCompare(y.path) || (x.key ?? '').localeCompare(y.key ?? '', 'en', { numeric: true }));
   const findings = checkBackup(after, before).map((f) => (showSecrets ? f : { ...f, message: redactText(f.message), fix: redactText(f.fix) }));
   const result: DiffResult = {
     before: summarize(before),
     after: summarize(after),
     changes: shown,
-    noise: { changes: noise.length, files: [...new Set(noise.map((c) => c.path))] },
+    changesNotListed: notListed,
+    noise: { changes: noiseChanges, files: [...noiseFiles] },
     findings,
   };
   if (sealed.length > 0) result.notCompared = sealed;
