@@ -13,6 +13,7 @@ import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peakRssKb } from './peak-rss.mjs';
 
 const core = fileURLToPath(new URL('../packages/core/dist/dump/native/index.js', import.meta.url));
 const smallDump = fileURLToPath(new URL('../fixtures/dump/synthetic-triage-x64.dmp', import.meta.url));
@@ -33,7 +34,7 @@ const childScript = (file) => `
   const r = await analyzeNativeFile(${JSON.stringify(file)});
   const t = performance.now();
   if (!r.bugcheck) throw new Error('no bugcheck');
-  process.stdout.write(JSON.stringify({ ms: t - t0, wall: t, maxRssKb: process.resourceUsage().maxRSS, code: r.bugcheck.code, culprit: r.culprit && r.culprit.module }));
+  process.stdout.write(JSON.stringify({ ms: t - t0, wall: t, maxRssKb: peakRssKb(), code: r.bugcheck.code, culprit: r.culprit && r.culprit.module }));
 `;
 
 function run(script) {

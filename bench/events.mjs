@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peakRssKb } from './peak-rss.mjs';
 
 const core = fileURLToPath(new URL('../packages/core/dist/events/index.js', import.meta.url));
 const corpus = fileURLToPath(new URL('../fixtures/corpus/evtx/', import.meta.url));
@@ -55,7 +56,7 @@ const childScript = (mode) => `
     findings = r.summary.findings;
   } else for (const f of files) readEvtxFile(f, () => records++);
   const ms = performance.now() - t0;
-  process.stdout.write(JSON.stringify({ ms, records, findings, maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ ms, records, findings, maxRssKb: peakRssKb() }));
 `;
 
 function ours(mode) {

@@ -6,6 +6,7 @@
 // filter stays empty, so good TCP frames of followed conversations are not handed over).
 import { analyzeCapture, FlowFilter } from '../packages/core/dist/pcap/index.js';
 import { VerdictCollector } from '../packages/core/dist/pcap/verdict/index.js';
+import { peakRssKb } from './peak-rss.mjs';
 
 const [file, mode = 'checksums'] = process.argv.slice(2);
 const t0 = process.hrtime.bigint();
@@ -33,6 +34,6 @@ console.log(
     verdict: verdict?.kind,
     ...(mode === 'handover' ? { read: read > 0 } : {}), // what the sink read is used, so that it is not optimised away
     error: r.error?.message,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakRssKb() * 1024,
   }),
 );

@@ -6,6 +6,7 @@
 import { TcpFlowFollower } from '../packages/core/dist/pcap/verdict/flows.js';
 import { emptyByValue } from '../packages/core/dist/pcap/verdict/outcomes.js';
 import { FLOW_TABLE_CAP } from '../packages/core/dist/pcap/verdict/thresholds.js';
+import { peakRssKb } from './peak-rss.mjs';
 
 const flows = Number(process.argv[2] ?? 10_000_000);
 const gc = globalThis.gc ?? (() => {});
@@ -60,7 +61,7 @@ const retained = process.memoryUsage().heapUsed - heapBefore;
 const st = follower.stats;
 console.log(`${flows.toLocaleString()} flows in ${seconds.toFixed(1)} s (${((seconds / flows) * 1e9).toFixed(0)} ns per flow)`);
 console.log(`table: at most ${maxSize.toLocaleString()} flows at once (cap ${FLOW_TABLE_CAP.toLocaleString()}), peak ${st.peak.toLocaleString()}; evicted early ${st.evictedEarly.toLocaleString()}, idle ${st.evictedIdle.toLocaleString()}; open segments ${follower.openSegments.toLocaleString()}`);
-console.log(`heap retained by the follower: ${globalThis.gc ? `${(retained / 1048576).toFixed(0)} MiB` : 'n/a'}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(`heap retained by the follower: ${globalThis.gc ? `${(retained / 1048576).toFixed(0)} MiB` : 'n/a'}; peak RSS ${(peakRssKb() / 1024).toFixed(0)} MiB`);
 follower.finish();
 const p = sink.placeholder;
 console.log(`every segment got a fate: ${p.acked + p.failed + p.unacked + p.unknown + st.untracked === flows ? 'yes' : 'NO'}`);
