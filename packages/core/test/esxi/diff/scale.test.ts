@@ -1,6 +1,6 @@
 /**
  * Issue 20: every parser and differ is linear (or n log n). Each config file type is diffed on
- * 100,000-entry inputs in under 2 s of CPU (a quadratic one took 51 s on 24,000 hosts lines); for the
+ * 100,000-entry inputs (made before the clock starts) in under 2 s of CPU (a quadratic one took 51 s on 24,000 hosts lines); for the
  * ConfigStore, reading each database and diffing them are timed separately (sql.js reads dominate).
  */
 import { describe, expect, it } from '@jest/globals';
@@ -51,14 +51,18 @@ describe('100,000-entry config files diff in under 2 s', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]!.after!.endsWith('localhost extra')).toBe(true);
     const many = (k: number) => lines(N, (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\th${i % k === 0 ? `${i}-new` : i}`);
-    expect(timed(() => diffHosts('etc/hosts', many(N + 1), many(10)))).toHaveLength(N / 10 - 1);
+    const [ha, hb] = [many(N + 1), many(10)];
+    expect(timed(() => diffHosts('etc/hosts', ha, hb))).toHaveLength(N / 10 - 1);
   });
 
   it('passwd and shadow', () => {
+    // The inputs are made outside the timed part: the budget is the differ's (making them was a third of it).
     const passwd = (shell: (i: number) => string) => lines(N, (i) => `u${i}:x:${i}:${i}:User ${i}:/home/u${i}:${shell(i)}`);
-    expect(timed(() => diffPasswd('etc/passwd', passwd(() => '/bin/sh'), passwd((i) => (i % 100 === 0 ? '/bin/ash' : '/bin/sh')), false))).toHaveLength(N / 100);
+    const [pa, pb] = [passwd(() => '/bin/sh'), passwd((i) => (i % 100 === 0 ? '/bin/ash' : '/bin/sh'))];
+    expect(timed(() => diffPasswd('etc/passwd', pa, pb, false))).toHaveLength(N / 100);
     const shadow = (salt: (i: number) => string) => lines(N, (i) => `u${i}:$6$${salt(i)}$${'h'.repeat(20)}${i}:19000:0:99999:7:::`);
-    expect(timed(() => diffShadow('etc/shadow', shadow(() => 'aa'), shadow((i) => (i % 50 === 0 ? 'bb' : 'aa')), false))).toHaveLength(N / 50);
+    const [sa, sb] = [shadow(() => 'aa'), shadow((i) => (i % 50 === 0 ? 'bb' : 'aa'))];
+    expect(timed(() => diffShadow('etc/shadow', sa, sb, false))).toHaveLength(N / 50);
   });
 
   it('esx.conf: 100,000 keys, whole vSwitches removed and values changed', () => {
@@ -81,9 +85,11 @@ describe('100,000-entry config files diff in under 2 s', () => {
 
   it('XML: 100,000 elements', () => {
     const xml = (v: (i: number) => string) => `<ConfigRoot>\n${lines(N, (i) => `  <item id="${i}"><v>${v(i)}</v></item>`)}</ConfigRoot>\n`;
-    const changes = timed(() => diffXml('etc/vmware/hostd/config.xml', 'services', xml(String), xml((i) => (i % 1000 === 0 ? 'x' : String(i))))!);
+    const [xa, xb] = [xml(String), xml((i) => (i % 1000 === 0 ? 'x' : String(i)))];
+    const changes = timed(() => diffXml('etc/vmware/hostd/config.xml', 'services', xa, xb)!);
     expect(changes).toHaveLength(N / 1000);
-    expect(timed(() => diffLines('etc/x', 'system', lines(N, String), lines(N, (i) => String(i + 1))))).toHaveLength(2);
+    const [la, lb] = [lines(N, String), lines(N, (i) => String(i + 1))];
+    expect(timed(() => diffLines('etc/x', 'system', la, lb))).toHaveLength(2);
   });
 
   it('ConfigStore: 100,000 rows read and diffed', async () => {
