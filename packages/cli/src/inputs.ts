@@ -1,6 +1,6 @@
 /**
  * Checks on the inputs named on a command line, made before any work: standard input named once at most,
- * and no file an option writes (--html FILE, --csv FILE) that is one of them (`analyze pcap a.pcap --html
+ * and no file an option writes (--html FILE, --csv FILE, --fix-checksums OUT) that is one of them (`analyze pcap a.pcap --html
  * a.pcap` would replace the capture with its own report), by file identity: a link or another spelling of
  * the input counts too.
  */
@@ -21,13 +21,13 @@ export function refuseStdinTwice(args: Record<string, unknown>): void {
 }
 
 /**
- * Throws a UsageError when `target`, written by `option`, is one of `inputs` (words as typed, from the cwd;
+ * Throws a UsageError when `target`, written by `option`, is one of `inputWords` (as typed, from the cwd;
  * `-` is standard input, which may be redirected from the very file: `analyze pcap - --fix-checksums a.pcap < a.pcap`).
  */
-export function refuseInputOverwrite(option: string, target: string, inputs: readonly string[], io: Pick<Io, 'cwd' | 'stdinIdentity'>): void {
+export function refuseInputOverwrite(option: string, target: string, inputWords: readonly string[], io: Pick<Io, 'cwd' | 'stdinIdentity'>): void {
   if (target === '-') return;
   const to = resolve(io.cwd, target);
-  for (const input of inputs) {
+  for (const input of inputWords) {
     const same = input === '-' ? sameIdentity(io.stdinIdentity?.(), fileIdentity(to)) : sameFile(resolve(io.cwd, input), to);
     if (same) throw new UsageError(`${option} ${printable(target)} would overwrite ${input === '-' ? 'the file standard input is read from' : `the input ${printable(input)}`}: write to another file`);
   }
