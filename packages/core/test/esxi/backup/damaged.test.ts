@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { showBackup } from '../../../src/api/esxi.js';
 import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
+import { analyzeErrorOf } from '../../helpers/errors.js';
 import { fixturePath } from '../../helpers/corpus.js';
 
 /** fixtures/esxi/local-6.7.tgz inflated: esx.conf (header at 0, 2,395 bytes), passwd (3072), shadow (4096), group (5120), hosts (6144), resolv.conf (7168), ssh_host_rsa_key (8192, 122 bytes), ... */
@@ -17,15 +18,7 @@ const L67 = gunzipSync(readFileSync(fixturePath('esxi', 'local-6.7.tgz')));
 const S70 = gunzipSync(readFileSync(fixturePath('esxi', 'state-7.0.tgz')));
 const INTACT_BEFORE_9000 = ['etc/group', 'etc/hosts', 'etc/passwd', 'etc/resolv.conf', 'etc/shadow', 'etc/ssh/ssh_host_rsa_key', 'etc/vmware/esx.conf'];
 
-function refused(input: Buffer): AnalyzeError {
-  try {
-    openBackup(input, { name: 'cut.tar' });
-  } catch (e) {
-    if (e instanceof AnalyzeError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
+const refused = (input: Buffer): AnalyzeError => analyzeErrorOf(() => openBackup(input, { name: 'cut.tar' }));
 
 describe('esxi: a tar cut short is damaged where it stops', () => {
   it('in the padding of its last block (9,000 bytes): at byte 9000, not 8488', () => {

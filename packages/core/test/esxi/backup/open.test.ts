@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { decryptEnvelope, parseEncryptionInfo } from '../../../src/esxi/backup/envelope.js';
 import { parseManifest } from '../../../src/esxi/config/manifest.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+import { analyzeErrorOf } from '../../helpers/errors.js';
 
 const REAL = (name: string) => corpusPath('esxi', 'dissect-hypervisor-envelope', name);
 const REAL_DECRYPTED_SHA256 = 'fe131620351b9fd5fc4aef219bf3211340f3742464c038e1695e7b6667f86952';
@@ -13,15 +13,7 @@ const fx = (name: string) => fixturePath('esxi', name);
 const fixtureLib = fixturePath('gen', 'esxi', 'lib.mjs');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function thrown(fn: () => unknown): AnalyzeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AnalyzeError) return e;
-    throw e;
-  }
-  throw new Error('expected an AnalyzeError');
-}
+const thrown = analyzeErrorOf;
 
 describe('real ESXi 7.0.2 local.tgz.ve (fixtures/corpus/esxi, from dissect.hypervisor)', () => {
   it('decrypts to the local.tgz whose SHA-256 dissect.hypervisor asserts', () => {

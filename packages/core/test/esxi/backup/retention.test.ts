@@ -10,6 +10,7 @@ import { AnalyzeError, Warnings } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention } from '../../../src/esxi/backup/retain.js';
 import { readTar, type TarMember } from '../../../src/esxi/backup/tarball.js';
+import { analyzeErrorOf } from '../../helpers/errors.js';
 
 type Entry = { path: string; data?: Buffer | string; size?: number };
 
@@ -42,15 +43,7 @@ function read(tar: Buffer, hold: 'optional' | 'required' | 'stream', retention =
   return readTar(tar, { where: '', file: 't.tar', budget: { max: Number.MAX_SAFE_INTEGER, used: 0 }, warnings: new Warnings(), hold: () => hold, retention });
 }
 
-function refused(input: Buffer): AnalyzeError {
-  try {
-    openBackup(input, { name: 'b.tgz' });
-  } catch (e) {
-    if (e instanceof AnalyzeError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
+const refused = (input: Buffer): AnalyzeError => analyzeErrorOf(() => openBackup(input, { name: 'b.tgz' }));
 
 describe('esxi: what a backup keeps in memory is bounded over all its members', () => {
   it('heads: 400 files of 64 KiB keep at most MAX_OPTIONAL_TOTAL, nothing of the files past it (each held a 64 KiB copy)', () => {
