@@ -8,6 +8,7 @@ export type {
   LayerCheck,
   LayerFacts,
   TcpSegmentFacts,
+  PlainTcpFrame,
   ChecksumProtocol,
   ChecksumStatus,
   Direction,
