@@ -8,7 +8,6 @@ import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
 import { CheckerFacts } from './frame/facts.js';
-import { CheckerPlainFrame } from './frame/plain.js';
 import { type CaptureReader, MAX_RECORD, type PacketInfo, truncatedHeader } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
@@ -87,9 +86,6 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
   const onFrame = sink !== undefined ? (f: FrameFacts) => sink.onFrame(f) : opts.onFrame;
   const gate = sink !== undefined ? new FrameGate(sink, checker) : undefined;
   const facts = onFrame ? new CheckerFacts(checker) : undefined;
-  // The plain TCP lane (frame.ts, PlainTcpFrame), for a sink that takes it.
-  const plainTcp = sink?.plainTcp !== undefined ? sink.plainTcp.bind(sink) : undefined;
-  const plainFrame = plainTcp !== undefined ? new CheckerPlainFrame(checker, facts!) : undefined;
   let frame = 0;
   let truncated = false;
   /** Timestamp of frame 1: `bad[].time` is relative to it, as Wireshark's frame.time_relative. */
@@ -138,13 +134,6 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
     tallies[STATUS_COMBINATIONS + f1]!++;
     tallies[2 * STATUS_COMBINATIONS + f2]!++;
     if (facts !== undefined) {
-      // A plain frame without a stated direction (pcapng epb_flags bits 0-1) goes by the lane, when taken.
-      if (plainTcp !== undefined && checker.plain && (p.epbFlags < 0 || (p.epbFlags & 3) === 0)) {
-        if (badLayers === 0 && !gate!.pass(p, good4, goodTcp, goodUdp, unverified)) return;
-        plainFrame!.next(frame, p);
-        plainTcp(plainFrame!);
-        return;
-      }
       if (gate !== undefined && badLayers === 0 && !gate.pass(p, good4, goodTcp, goodUdp, unverified)) return;
       facts.next(frame, p);
       facts.goodIpv4 = good4;

@@ -8,7 +8,6 @@ export type {
   LayerCheck,
   LayerFacts,
   TcpSegmentFacts,
-  PlainTcpFrame,
   ChecksumProtocol,
   ChecksumStatus,
   Direction,

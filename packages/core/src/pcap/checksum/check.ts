@@ -99,11 +99,6 @@ export class FrameChecker {
   l4Buf: Uint8Array = new Uint8Array(0);
   l4Dv: DataView = new DataView(new ArrayBuffer(0));
   tcpPayload = 0;
-  /**
-   * The last frame took the plain path (`plainTcp`): Ethernet, IPv4 without options, TCP, two verified
-   * layers in slots 0 and 1, the TCP header in the read buffer.
-   */
-  plain = false;
 
   /** Walk one captured frame u8[off, off+capLen) whose original length was origLen. */
   check(linkType: number, u8: Uint8Array, dv: DataView, off: number, capLen: number, origLen: number): void {
@@ -115,11 +110,7 @@ export class FrameChecker {
     const capEnd = off + capLen;
     // The reported end may lie beyond what was captured (snaplen); never beyond it the other way.
     const repEnd = off + Math.max(origLen, capLen);
-    if (linkType === LINKTYPE_ETHERNET && this.plainTcp(u8, dv, off, capEnd)) {
-      this.plain = true;
-      return;
-    }
-    this.plain = false;
+    if (linkType === LINKTYPE_ETHERNET && this.plainTcp(u8, dv, off, capEnd)) return;
     const link = this.link;
     decodeLink(linkType, dv, off, capEnd, link);
     this.network(link.etherType, u8, dv, link.offset, capEnd, repEnd, 0, false);

@@ -182,12 +182,6 @@ export interface TcpSegmentFacts {
  */
 export interface FrameSink {
   onFrame(f: FrameFacts): void;
-  /**
-   * Optional: the plain TCP lane. When present, the reader hands over a plain TCP frame (PlainTcpFrame)
-   * here instead of through `onFrame`, with the same choice of frames; the sink must account it as
-   * `onFrame` would have (it can get the frame's FrameFacts from `f.facts()`).
-   */
-  plainTcp?(f: PlainTcpFrame): void;
   /** Conversations whose TCP frames the consumer follows. */
   readonly flowFilter: FlowFilter;
   skipped(totals: SkippedFrames): void;
@@ -207,25 +201,4 @@ export interface SkippedFrames {
   verifiedBySide: [number, number];
   /** Link types of those frames. */
   linkTypes: Set<number>;
-}
-
-/**
- * A plain TCP frame, as numbers: untagged Ethernet, IPv4 without options nor fragmentation, TCP, all of
- * it captured, with no direction stated (most frames of real traffic; checksum/check.ts, `plainTcp`).
- * Its two checksummed layers are the IPv4 header and the TCP header, both verified. As FrameFacts, the
- * producer reuses one object: valid only during the `plainTcp` call.
- */
-export interface PlainTcpFrame extends TcpSegmentFacts {
-  readonly ipVersion: 4;
-  readonly ipv4Bad: boolean;
-  readonly ipv4Stored: number;
-  readonly tcpBad: boolean;
-  readonly tcpStored: number;
-  /** The TCP layer's pseudo-header sums (LayerFacts.pseudoHeaderSum and pseudoHeaderSumNoLength). */
-  readonly pseudo: number;
-  readonly pseudoNoLength: number;
-  /** As FrameFacts.macPattern (never -1: the frame is Ethernet). */
-  macPattern(): number;
-  /** The same frame as FrameFacts, for the work the numbers above do not cover. */
-  facts(): FrameFacts;
 }

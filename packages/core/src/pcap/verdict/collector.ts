@@ -1,5 +1,5 @@
 import type { FlowFilter } from '../frame/flow-filter.js';
-import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, PlainTcpFrame, SkippedFrames } from '../frame/frame.js';
+import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
 import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, classifyIpv4, classifyTransport, isPlaceholder, type BadClass } from './classify.js';
@@ -22,7 +22,6 @@ import { guessOs } from './os.js';
 import { RecordFacts } from './record-facts.js';
 import { DEFAULT_ANNOTATE_LIMIT, TOP_HOSTS } from './thresholds.js';
 import type { BadAnnotation, HostBreakdown, Verdict, VerdictEvidence } from './types.js';
-import { countBadTimes, IPV4_CLASS, IPV4_GOOD, IPV4_MISMATCH, IPV4_ZERO, LANE_ENTRIES, laneSlot, TCP_CLASS, TCP_GOOD, TCP_MISMATCH, tcpCode, type LaneEntry } from './plain-lane.js';
 
 export interface VerdictOptions {
   /** Keep class and TCP fate for the first N frames with a bad checksum (default 1000, like --limit). */
@@ -154,125 +153,8 @@ export class VerdictCollector implements FrameSink {
   /** Keys and effects of recent plain bad frames, by plainSlot. */
   private readonly plainMemo: PlainBadFrame[] = Array.from({ length: 1 << PLAIN_MEMO_BITS }, () => this.noPlainBadFrame());
 
-  /** The plain TCP lane's memo (plain-lane.ts), by laneSlot. */
-  private readonly lane: LaneEntry[] = Array.from({ length: LANE_ENTRIES }, () => this.noLaneEntry());
-
   constructor(options: VerdictOptions = {}) {
     this.annotateLimit = options.annotateLimit ?? DEFAULT_ANNOTATE_LIMIT;
-  }
-
-  /**
-   * FrameSink, the plain TCP lane (frame.ts, PlainTcpFrame): what `onFrame` does for such a frame, from its
-   * numbers. Until the annotations are full, or for a frame with both checksums good, that is `onFrame`'s
-   * path itself; after, a bad frame is accounted through the lane's memo (plain-lane.ts).
-   */
-  plainTcp(p: PlainTcpFrame): void {
-    if (!this.notesFull) {
-      this.onFrame(p.facts());
-      return;
-    }
-    this.frames++;
-    if (this.lastLinkType !== LINKTYPE_ETHERNET) {
-      this.lastLinkType = LINKTYPE_ETHERNET;
-      this.linkTypes.add(LINKTYPE_ETHERNET);
-    }
-    const ipv4Bad = p.ipv4Bad;
-    const tcpBad = p.tcpBad;
-    if (!ipv4Bad) this.checked.ipv4++;
-    if (!tcpBad) {
-      this.checked.tcp++;
-      this.sideVerified[p.srcPort < p.dstPort ? 1 : 0]!++;
-      if (!ipv4Bad) {
-        this.follower.observe(p, undefined);
-        return;
-      }
-    }
-    const ipv4 = ipv4Bad ? (p.ipv4Stored === 0 ? IPV4_ZERO : IPV4_MISMATCH) : IPV4_GOOD;
-    const tcp = tcpBad ? tcpCode(p.tcpStored, p.pseudo, p.pseudoNoLength) : TCP_GOOD;
-    const kind = ipv4 * 8 + tcp;
-    const macs = p.macPattern();
-    const src = p.srcWord;
-    const dst = p.dstWord;
-    const ports = p.srcPort * 65536 + p.dstPort;
-    const m = this.lane[laneSlot(src, dst, ports, kind)]!;
-    if (m.valid && m.src === src && m.dst === dst && m.ports === ports && m.kind === kind && m.macs === macs) m.hits++;
-    else this.laneMiss(m, p, src, dst, ports, kind, macs);
-    const bareAck = p.payloadLength === 0 && (p.tcpFlags & 0x03) === 0;
-    let seg: BadSegment | undefined;
-    if (tcp !== TCP_GOOD) {
-      if (bareAck) this.withoutPayload++;
-      seg = this.tcpBad;
-      seg.placeholder = tcp !== TCP_MISMATCH;
-      seg.sink = m.sink;
-      seg.note = undefined;
-    }
-    if (ipv4 === IPV4_MISMATCH && !bareAck) {
-      // As followIpv4Mismatch: the segment's fate is the editing sign's (a bare ACK has none).
-      if (seg === undefined) {
-        seg = this.tcpBad;
-        seg.placeholder = false;
-        seg.sink = this.ipv4OnlySink;
-      }
-      seg.note = this.editing.ipv4AckCounter;
-      this.editing.trackIpv4Mismatch(seg.note);
-    }
-    this.follower.observeHinted(p, seg, m.flow);
-  }
-
-  private noLaneEntry(): LaneEntry {
-    return { valid: false, src: 0, dst: 0, ports: 0, kind: 0, macs: 0, hits: 0, ipv4Cls: undefined, cls: undefined, side: 0, counts: this.bad, sink: this.ipv4OnlySink, editing: 0, flow: { flow: undefined, side: 0 } };
-  }
-
-  /** A lane frame whose key is not in its entry: the entry's counts are added, and it takes this frame's key, accounted in full. */
-  private laneMiss(m: LaneEntry, p: PlainTcpFrame, src: number, dst: number, ports: number, kind: number, macs: number): void {
-    this.addLaneHits(m);
-    const f = p.facts();
-    const ipv4Cls = IPV4_CLASS[kind >> 3];
-    const cls = TCP_CLASS[kind & 7];
-    const side = p.srcPort < p.dstPort ? 1 : 0;
-    const h = this.hostOf(f.srcText()!);
-    m.valid = true;
-    m.src = src;
-    m.dst = dst;
-    m.ports = ports;
-    m.kind = kind;
-    m.macs = macs;
-    m.ipv4Cls = ipv4Cls;
-    m.cls = cls;
-    m.side = side;
-    m.counts = h.badSent;
-    m.sink = h.tcp;
-    m.flow.flow = undefined;
-    f.addressWords(this.words);
-    m.editing = this.editing.observe(f, this.words, cls !== undefined && isPlaceholder(cls));
-    m.hits = 0;
-    this.addLaneCounts(m, 1);
-    if (h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
-  }
-
-  /** Add the counts of an entry's hits (plain-lane.ts): what their accounting would have added one by one. */
-  private addLaneHits(m: LaneEntry): void {
-    const n = m.hits;
-    if (n === 0) return;
-    m.hits = 0;
-    this.addLaneCounts(m, n);
-    this.editing.repeat(m.editing, n);
-  }
-
-  /** The counts of `n` frames with an entry's key. */
-  private addLaneCounts(m: LaneEntry, n: number): void {
-    if (m.ipv4Cls !== undefined) {
-      this.checked.ipv4 += n;
-      countBadTimes(this.bad, 'ipv4', m.ipv4Cls, n);
-      countBadTimes(m.counts, 'ipv4', m.ipv4Cls, n);
-    }
-    if (m.cls !== undefined) {
-      this.checked.tcp += n;
-      this.sideVerified[m.side]! += n;
-      if (m.cls === 'mismatch') this.sideMismatch[m.side]! += n;
-      countBadTimes(this.bad, 'tcp', m.cls, n);
-      countBadTimes(m.counts, 'tcp', m.cls, n);
-    }
   }
 
   /**
@@ -561,7 +443,6 @@ export class VerdictCollector implements FrameSink {
 
   finish(): Verdict {
     if (this.result !== undefined) return this.result;
-    for (const m of this.lane) this.addLaneHits(m);
     this.follower.finish();
 
     const share = (s: 0 | 1): number | null => (this.sideVerified[s]! > 0 ? this.sideMismatch[s]! / this.sideVerified[s]! : null);

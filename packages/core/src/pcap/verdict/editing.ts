@@ -125,11 +125,11 @@ export class EditingSigns {
 
   /**
    * Another frame like the one `observe` returned `counted` for: same addresses, MACs, link type,
-   * transport and placeholder (its pair is already noted: noting it again changes nothing), `times` times.
+   * transport and placeholder (its pair is already noted: noting it again changes nothing).
    */
-  repeat(counted: number, times = 1): void {
-    if (counted & COUNTED_IMPOSSIBLE) this.impossible += times;
-    if (counted & COUNTED_BLANK) this.blank += times;
+  repeat(counted: number): void {
+    if (counted & COUNTED_IMPOSSIBLE) this.impossible++;
+    if (counted & COUNTED_BLANK) this.blank++;
   }
 
   private impossibleAddress(f: FrameFacts, w: Int32Array, v: number, loopbackOnWire: boolean): boolean {

@@ -103,19 +103,11 @@ export interface Flow extends Endpoints {
   /** Open bad segments, oldest first, in pending[head..]: dropping the oldest is `head++`, not a shift. */
   pending: (Pending | undefined)[];
   head: number;
-  /**
-   * The common case by far: a single open segment, acknowledged by the peer's next frame. It is kept here
-   * (`loneOpen`), not in `pending` nor its bounds; a second open segment moves it there. Never both.
-   */
-  lone: Pending | undefined;
-  loneOpen: boolean;
   /** Bounds of each side's open segments (in `pending`), to skip walking them when nothing can match. */
   open0: SeqBounds;
   open1: SeqBounds;
   /** Which side sent the flow's first bad segment: the breakdown names the flow in that direction. */
   labelSide: 0 | 1;
-  /** In the table; false once closed (a FlowHint holding it is then stale). */
-  live: boolean;
   /** Its slot in the FlowFilter (`filterSlot`), computed once: it is added and removed with every open segment. */
   filterSlot: number;
   bad: number;

@@ -16,12 +16,6 @@ export { recentSlot, type FlowTableStats } from './flow-table.js';
 export type { FlowBreakdown } from './flow-breakdown.js';
 export type { BadSegment, SegmentNote } from './segment-fates.js';
 
-/** A caller's memory of the flow a conversation's frames go to (observeHinted). */
-export interface FlowHint {
-  flow: Flow | undefined;
-  side: 0 | 1;
-}
-
 /**
  * Follows TCP flows just far enough to learn the fate of each bad-checksum segment: did the peer
  * acknowledge it, or was its range sent again first? A flow is only created by a bad-checksum
@@ -45,16 +39,12 @@ export class TcpFlowFollower {
   private readonly fates = new SegmentFates(this.filter, this.stats);
   private readonly top = new TopFlows();
   private readonly table = new FlowTable(this.stats, (flow) => {
-    flow.live = false;
     this.fates.closeFlow(flow);
     this.top.rank(flow);
   });
   /** The table's recent cache and unfollowed memory, held here too: one property load less per frame. */
   private readonly recent = this.table.recent;
   private readonly unfollowed = this.table.unfollowed;
-  /** The flow and side of the last frame routed to a flow (for observeHinted). */
-  private seen: Flow | undefined;
-  private seenSide: 0 | 1 = 0;
   /** Address words of the frame being observed (source 0..3, destination 4..7). */
   private readonly words = new Int32Array(8);
 
@@ -170,12 +160,9 @@ export class TcpFlowFollower {
         last1: 0,
         pending: [],
         head: 0,
-        lone: undefined,
-        loneOpen: false,
         open0: new SeqBounds(),
         open1: new SeqBounds(),
         labelSide: side,
-        live: true,
         filterSlot: 0,
         bad: 0,
         fates: emptyOutcomes(),
@@ -189,43 +176,20 @@ export class TcpFlowFollower {
 
   /** A frame of followed flow `flow`, from its side `side`. */
   private onFlowFrame(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, bad: BadSegment | undefined): void {
-    this.seen = flow;
-    this.seenSide = side;
-    const frame = seg.frame;
     flow.lastSeen = seg.timestamp;
-    if (side === 0) flow.last0 = frame;
-    else flow.last1 = frame;
-    const flags = seg.tcpFlags;
-    const payload = seg.payloadLength;
-    // The segment's length in sequence space: its payload, and SYN and FIN count one each.
-    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
-    if (flow.loneOpen) this.fates.walkLone(flow, side, frame, seg.seq, seg.ack, flags, length);
-    else if (flow.pending.length > flow.head) {
+    if (side === 0) flow.last0 = seg.frame;
+    else flow.last1 = seg.frame;
+    if (flow.pending.length > flow.head) {
+      const flags = seg.tcpFlags;
+      const length = seg.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
       // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
       const mine = side === 0 ? flow.open0 : flow.open1;
       const theirs = side === 0 ? flow.open1 : flow.open0;
       if (!(((flags & TCP_ACK) === 0 || theirs.noneAckedBy(seg.ack)) && (length === 0 || mine.noneOverlaps(seg.seq, length)))) {
-        this.fates.walk(flow, side, frame, seg.seq, seg.ack, flags, length);
+        this.fates.walk(flow, side, seg, length);
       }
     }
-    if (bad !== undefined) this.fates.add(flow, side, frame, seg.seq, payload, length, bad);
-  }
-
-  /**
-   * `observe`, for a caller that keeps the flow of the frame's conversation and side in `hint` (the
-   * plain TCP lane's memo): while that flow is in the table, no lookup; otherwise `observe`, and the hint
-   * learns the flow it found (or none).
-   */
-  observeHinted(seg: TcpSegmentFacts, bad: BadSegment | undefined, hint: FlowHint): void {
-    const flow = hint.flow;
-    if (flow !== undefined && flow.live) {
-      this.onFlowFrame(flow, hint.side, seg, bad);
-      return;
-    }
-    this.seen = undefined;
-    this.observe(seg, bad);
-    hint.flow = this.seen;
-    hint.side = this.seenSide;
+    if (bad !== undefined) this.fates.add(flow, side, seg, bad);
   }
 
   /** Finalise every flow still open (end of capture). */

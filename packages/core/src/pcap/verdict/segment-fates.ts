@@ -5,6 +5,7 @@
  * all (MAX_PENDING_TOTAL). The flows themselves live in flow-table.ts.
  */
 import type { FlowFilter } from '../frame/flow-filter.js';
+import type { TcpSegmentFacts } from '../frame/frame.js';
 import type { Flow, FlowTableStats } from './flow-table.js';
 import { countFate, type Fate, type OutcomesByValue } from './outcomes.js';
 import { MAX_PENDING_PER_FLOW, MAX_PENDING_TOTAL } from './thresholds.js';
@@ -45,10 +46,6 @@ export interface Pending {
   note: SegmentNote | undefined;
 }
 
-function newPending(sink: OutcomesByValue): Pending {
-  return { frame: 0, seq: 0, end: 0, payload: 0, side: 0, placeholder: false, sink, note: undefined };
-}
-
 /** Recompute a flow's bounds from its open segments (after some were settled or dropped). */
 function rebound(flow: Flow): void {
   flow.open0.clear();
@@ -81,9 +78,11 @@ export class SegmentFates {
    * (same side). `length` is its sequence length (payload, SYN and FIN). The caller first rules out most
    * frames with the flow's bounds (flows.ts), so this runs only when a match is possible.
    */
-  walk(flow: Flow, side: 0 | 1, frame: number, seq: number, ackNo: number, flags: number, length: number): void {
+  walk(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, length: number): void {
     const pending = flow.pending;
-    const acks = (flags & TCP_ACK) !== 0;
+    const frame = seg.frame;
+    const ackNo = seg.ack;
+    const acks = (seg.tcpFlags & TCP_ACK) !== 0;
     const open = pending.length - flow.head;
     if (open === 1 && acks) {
       // The common case by far: one open segment, acknowledged by the peer's next frame. What the loop
@@ -102,6 +101,7 @@ export class SegmentFates {
         return;
       }
     }
+    const seq = seg.seq;
     const end = (seq + length) >>> 0;
     let kept = 0;
     for (let i = flow.head; i < pending.length; i++) {
@@ -127,61 +127,18 @@ export class SegmentFates {
     rebound(flow); // tighten the bounds to what is left, so the next frames skip the walk again
   }
 
-  /**
-   * `walk` for a flow whose one open segment is its lone one (Flow.lone): settle it if this frame from
-   * `side` acknowledges it (from the peer) or sends its range again (same side).
-   */
-  walkLone(flow: Flow, side: 0 | 1, frame: number, seq: number, ack: number, flags: number, length: number): void {
-    const p = flow.lone!;
-    if (p.side !== side) {
-      if ((flags & TCP_ACK) !== 0 && seqGe(ack, p.end)) this.closeLone(flow, 'acked');
-      return;
-    }
-    if (length === 0 || p.frame === frame) return;
-    if (seqLt(seq, p.end) && seqLt(p.seq, (seq + length) >>> 0)) this.closeLone(flow, 'failed');
-  }
-
-  private closeLone(flow: Flow, fate: Fate): void {
-    this.settle(flow, flow.lone!, fate);
-    flow.loneOpen = false;
-    this.open--;
-    this.filter.remove(flow.filterSlot);
-  }
-
   /** A bad-checksum segment: counted for the flow and, unless a bare ACK, kept open until its fate is known. */
-  add(flow: Flow, side: 0 | 1, frame: number, seq: number, payload: number, length: number, bad: BadSegment): void {
+  add(flow: Flow, side: 0 | 1, seg: TcpSegmentFacts, bad: BadSegment): void {
     flow.bad++;
+    const flags = seg.tcpFlags;
+    const payload = seg.payloadLength;
+    const length = payload + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
     if (length === 0) return; // a bare ACK: nothing the peer could acknowledge
     if (this.open >= MAX_PENDING_TOTAL) {
       this.stats.untracked++;
       return;
     }
     const pending = flow.pending;
-    if (pending.length === flow.head) {
-      if (!flow.loneOpen) {
-        // The flow's only open segment: kept in the flow itself (Flow.lone).
-        const p = (flow.lone ??= newPending(bad.sink));
-        p.frame = frame;
-        p.seq = seq;
-        p.end = (seq + length) >>> 0;
-        p.payload = payload;
-        p.side = side;
-        p.placeholder = bad.placeholder;
-        p.sink = bad.sink;
-        p.note = bad.note;
-        flow.loneOpen = true;
-        this.filter.add(flow.filterSlot);
-        this.open++;
-        return;
-      }
-      // A second one: the lone segment moves to the list (the flow's filter count stays: still open).
-      const lone = flow.lone!;
-      const moved = this.spare.pop() ?? newPending(lone.sink);
-      Object.assign(moved, lone);
-      pending.push(moved);
-      (lone.side === 0 ? flow.open0 : flow.open1).add(lone.seq, lone.end);
-      flow.loneOpen = false;
-    }
     if (pending.length - flow.head >= MAX_PENDING_PER_FLOW) {
       const oldest = pending[flow.head]!;
       pending[flow.head++] = undefined;
@@ -197,11 +154,13 @@ export class SegmentFates {
       this.finalise(flow, oldest);
       (oldest.side === 0 ? flow.open0 : flow.open1).drop();
     }
+    const seq = seg.seq;
     const end = (seq + length) >>> 0;
     (side === 0 ? flow.open0 : flow.open1).add(seq, end);
+    if (pending.length === flow.head) this.filter.add(flow.filterSlot); // its first open segment
     let p = this.spare.pop();
-    if (p === undefined) p = newPending(bad.sink);
-    p.frame = frame;
+    if (p === undefined) p = { frame: 0, seq: 0, end: 0, payload: 0, side: 0, placeholder: false, sink: bad.sink, note: undefined };
+    p.frame = seg.frame;
     p.seq = seq;
     p.end = end;
     p.payload = payload;
@@ -215,12 +174,6 @@ export class SegmentFates {
 
   /** The flow ends (evicted, or the capture ends): its open segments get their final fate. */
   closeFlow(flow: Flow): void {
-    if (flow.loneOpen) {
-      this.filter.remove(flow.filterSlot);
-      this.finalise(flow, flow.lone!);
-      flow.loneOpen = false;
-      this.open--;
-    }
     if (flow.pending.length > flow.head) this.filter.remove(flow.filterSlot);
     for (let i = flow.head; i < flow.pending.length; i++) this.finalise(flow, flow.pending[i]!);
     this.open -= flow.pending.length - flow.head;
