@@ -99,9 +99,12 @@ function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: Backu
   st.backup.layers.push(kind);
 }
 
-/** Where the entry `m` of the layer `where` starts: its header in that layer's inflated tar stream. */
-function entryOrigin(m: TarMember, where: string): LayerOrigin {
-  return { offset: m.offset, note: ` (offset of the ${m.path} entry in the inflated ${where === '' ? '' : `${where} `}tar stream)` };
+/**
+ * Where the entry `m` of the layer `where` starts: its header in that layer's tar stream (inflated when the
+ * layer, `data`, is gzip; a plain tar is its own stream).
+ */
+function entryOrigin(m: TarMember, where: string, data: Buffer): LayerOrigin {
+  return { offset: m.offset, note: ` (offset of the ${m.path} entry in the ${isGzip(data) ? 'inflated ' : ''}${where === '' ? '' : `${where} `}tar stream)` };
 }
 
 function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKind | undefined, origin: LayerOrigin): void {
@@ -164,7 +167,7 @@ function useLayer(st: OpenState, members: TarMember[], data: Buffer, where: stri
     else if (!damaged) st.warnings.warn('ESXI_MANIFEST_MISSING', `${layerPrefix(where)}no Manifest.txt: a restore with vim-cmd fails with "Invalid Bundle: Missing Manifest File"`);
     const state = byPath.get('state.tgz')!;
     if (state.cut) return;
-    openLayer(st, state.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind, entryOrigin(state, where));
+    openLayer(st, state.data ?? Buffer.alloc(0), `${nested(where)}state.tgz`, kind, entryOrigin(state, where, data));
     return;
   }
   // state.tgz
@@ -174,11 +177,11 @@ function useLayer(st: OpenState, members: TarMember[], data: Buffer, where: stri
     const keystore = KEYSTORE_NAMES.map((n) => byPath.get(n)).find((m) => m !== undefined);
     if (damaged && keystore === undefined) return; // encryption.info may be past the damage: not "missing"
     st.backup.layers.push('local.tgz.ve');
-    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, keystore?.data === undefined ? undefined : entryOrigin(keystore, where), `${nested(where)}local.tgz.ve`);
+    openEnvelope(st, ve.data ?? Buffer.alloc(0), keystore?.data ?? st.keystore, keystore?.data === undefined ? undefined : entryOrigin(keystore, where, data), `${nested(where)}local.tgz.ve`);
     return;
   }
   const local = byPath.get('local.tgz')!;
-  openLayer(st, local.data ?? Buffer.alloc(0), `${nested(where)}local.tgz`, kind, entryOrigin(local, where));
+  openLayer(st, local.data ?? Buffer.alloc(0), `${nested(where)}local.tgz`, kind, entryOrigin(local, where, data));
 }
 
 function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupKind | undefined {

@@ -319,7 +319,7 @@ export interface TarRead {
 /**
  * Read every member of a tar (or tar.gz) buffer, streaming: the inflated stream is never held, and a
  * member's bytes are kept only when `hold` says so. `where` names the layer in messages. Damage is an
- * AnalyzeError with the byte offset in the inflated tar stream (the message says which stream).
+ * AnalyzeError with the byte offset in the tar stream, inflated when gzip (the message says which stream).
  */
 export function readTar(input: Uint8Array, opts: ReadTarOptions): TarMember[] {
   const read = readTarPartial(input, opts);
@@ -344,7 +344,7 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
   let open: { member: TarMember; remaining: number } | undefined;
   let failure: AnalyzeError | undefined;
   const fail = (code: string, message: string, offset: number) => {
-    failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the inflated tar stream)`, { file, offset });
+    failure ??= new AnalyzeError(code, `${layerPrefix(where)}${message} (offset in the ${gzipped ? 'inflated ' : ''}tar stream)`, { file, offset });
   };
   // with --strict a warning throws: inside the parser's callbacks that would surface as gzip damage
   const warn = (code: string, message: string, offset: number) => {

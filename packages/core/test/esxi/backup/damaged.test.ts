@@ -37,6 +37,16 @@ describe('esxi: a tar cut short is damaged where it stops', () => {
     expect(refused(L67.subarray(0, 3172))).toMatchObject({ code: 'ESXI_TAR_INVALID', offset: 3172 });
   });
 
+  it('says "inflated" only of a gzip stream: a plain tar is its own stream', () => {
+    expect(refused(L67.subarray(0, 9000)).message).toMatch(/\(offset in the tar stream\)$/);
+    const gz = analyzeErrorOf(() => openBackup(gzipSync(L67.subarray(0, 9000)), { name: 'cut.tgz' }));
+    expect(gz).toMatchObject({ code: 'ESXI_TAR_INVALID', offset: 9000 });
+    expect(gz.message).toMatch(/\(offset in the inflated tar stream\)$/);
+    // a layer's entry in a plain outer tar: the input file's own bytes
+    const bomb = analyzeErrorOf(() => openBackup(S70, { name: 'state.tar', maxInflated: 100 }));
+    expect(bomb.message).toMatch(/\(offset of the local\.tgz entry in the tar stream\)$/);
+  });
+
   it('on a block boundary inside a member (8,704 bytes): at byte 8704, the member named', () => {
     const e = refused(L67.subarray(0, 8704));
     expect(e).toMatchObject({ code: 'ESXI_TAR_INVALID', offset: 8704 });
