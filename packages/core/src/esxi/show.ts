@@ -223,7 +223,7 @@ function hasNetKeys(conf: EsxConf): boolean {
 }
 
 function showFile(f: BackupFile): ShowFile {
-  const out: ShowFile = { path: f.path, type: f.type, size: f.size, mode: (f.mode & 0o7777).toString(8).padStart(4, '0'), mtime: f.mtime?.toISOString(), secret: f.secret };
+  const out: ShowFile = { path: f.path, type: f.type, size: f.size, mode: (f.mode & 0o7777).toString(8).padStart(4, '0'), mtime: f.mtime === undefined ? undefined : new Date(f.mtime).toISOString(), secret: f.secret };
   if (f.linkpath !== undefined) out.linkpath = f.linkpath;
   return out;
 }

@@ -99,6 +99,7 @@ export function renderExtract(file: string, r: ExtractReport, c: Colors): string
   const stripped = r.written.filter((f) => f.strippedBits !== undefined);
   for (const f of stripped) out.push(`  ${f.path}: removed setuid/setgid/sticky bits ${f.strippedBits!.toString(8).padStart(4, '0')}`);
   for (const f of r.written.filter((w) => w.storedAs !== undefined)) out.push(`  ${f.path}: stored as absolute path ${f.storedAs}, written inside the folder`);
+  for (const f of r.written.filter((w) => w.timeNotSet)) out.push(`  ${f.path}: its time in the archive is one this file system cannot hold; it keeps the time it was written`);
   const secrets = r.written.filter((f) => f.secret).length;
   if (secrets > 0) out.push(c.yellow(`  ${secrets} written files hold secrets (password hashes, private keys): protect the folder`));
   if (r.skipped.length > 0) {

@@ -43,6 +43,8 @@ export interface ExtractedFile {
   secret: boolean;
   /** Set when the archive stored an absolute path: it was written relative to the destination. */
   storedAs?: string;
+  /** The archive's time is one this file system cannot hold: the file keeps the time it was written. */
+  timeNotSet?: true;
 }
 
 export interface SkippedFile {
@@ -306,6 +308,22 @@ function lstatOrUndefined(p: string) {
   }
 }
 
+/**
+ * Set a written file's access and modification time (seconds); false when the system refuses that time
+ * (EINVAL, EOVERFLOW: a tar time field can say the year 141,338; ext4 clamps it to 2446, Windows' FILETIME
+ * stops at 30828), which leaves the time of writing. Exported for its test.
+ */
+export function setTime(fd: number, seconds: number): boolean {
+  try {
+    futimesSync(fd, seconds, seconds);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL' || code === 'EOVERFLOW') return false;
+    throw e;
+  }
+}
+
 /** Create the file (never through a link) and return a sink that writes the member's bytes and then sets its mode and time. */
 function openFileSink(target: string, f: BackupFile, opts: ExtractOptions, report: ExtractReport): MemberSink | undefined {
   const existing = lstatOrUndefined(target);
@@ -324,6 +342,7 @@ function openFileSink(target: string, f: BackupFile, opts: ExtractOptions, repor
   // O_EXCL + O_NOFOLLOW: never write through a link that appeared in the meantime
   const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode | 0o200);
   let size = 0;
+  let timeLeft = false;
   let closed = false;
   const close = () => {
     if (!closed) closeSync(fd);
@@ -344,7 +363,7 @@ function openFileSink(target: string, f: BackupFile, opts: ExtractOptions, repor
       try {
         // the owner-write bit was added only so we could write; set the archive's permission bits on our own descriptor
         if ((mode & 0o200) === 0) fchmodSync(fd, mode);
-        if (f.mtime) futimesSync(fd, f.mtime, f.mtime);
+        if (f.mtime !== undefined) timeLeft = !setTime(fd, f.mtime / 1000);
       } finally {
         close();
       }
@@ -352,6 +371,7 @@ function openFileSink(target: string, f: BackupFile, opts: ExtractOptions, repor
       const stripped = f.mode & ~PERMISSION_BITS & 0o7777;
       if (stripped) out.strippedBits = stripped;
       if (f.rawPath !== undefined && f.rawPath.startsWith('/')) out.storedAs = f.rawPath;
+      if (timeLeft) out.timeNotSet = true;
       report.written.push(out);
     },
   };

@@ -22,22 +22,26 @@ export interface BackupFile {
   size: number;
   /** Permission bits as stored in the tar header (may include setuid/sticky bits; extract strips them). */
   mode: number;
-  mtime: Date | undefined;
+  /** Modification time, milliseconds since the epoch (tar stores whole seconds); undefined when the archive gives none a date can hold. */
+  mtime: number | undefined;
   /** Symlink / hard link target, as stored. */
-  linkpath?: string;
+  linkpath?: string | undefined;
   /**
    * Contents, for the files the analysis reads and other small files (see backup/hold.ts); undefined
    * for a file that was only sized and hashed as it streamed by (compare `sha256`).
    */
-  data?: Buffer;
-  /** sha256 of the contents (hex), regular files. */
-  sha256?: string;
+  data?: Buffer | undefined;
+  /**
+   * sha256 of the contents (hex), for a regular file not held in `data` (a held file's is the hash of its
+   * `data`: not stored twice, 80 bytes per file).
+   */
+  sha256?: string | undefined;
   /** Holds secrets (shadow, private keys, license, keystore...): never print its contents by default. */
   secret: boolean;
   /** The path exactly as stored, when normalising changed it (absolute paths, './' prefixes). */
-  rawPath?: string;
+  rawPath?: string | undefined;
   /** Byte offset of the member's tar header in the inflated local.tgz stream. */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 /** Manifest.txt of a configBundle (firmwareConfig.sh --backup). */

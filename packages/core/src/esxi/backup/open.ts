@@ -244,17 +244,18 @@ function collectFiles(st: OpenState, members: TarMember[], where: string): void 
   for (const m of members) {
     if (m.path === '') continue; // the archive's own "./" entry
     if (m.path.split('/').includes('..')) {
-      st.warnings.warn('ESXI_UNSAFE_PATH', `${layerPrefix(where)}member "${m.rawPath}" climbs out of its folder with ".."`, m.offset);
-    } else if (m.rawPath.startsWith('/')) {
-      st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.rawPath}" has an absolute path; read as "${m.path}"`, m.offset);
+      st.warnings.warn('ESXI_UNSAFE_PATH', `${layerPrefix(where)}member "${m.stored}" climbs out of its folder with ".."`, m.offset);
+    } else if (m.stored.startsWith('/')) {
+      st.warnings.warn('ESXI_ABSOLUTE_PATH', `${layerPrefix(where)}member "${m.stored}" has an absolute path; read as "${m.path}"`, m.offset);
     }
     if (files.has(m.path)) st.warnings.warn('ESXI_DUPLICATE_MEMBER', `${layerPrefix(where)}"${m.path}" appears twice; the later copy is used`, m.offset);
-    const secret = m.data === undefined ? isSecretPath(m.path) || m.secretContent === true : isSecretFile(m.path, m.data);
-    const f: BackupFile = { path: m.path, type: m.type, size: m.size, mode: m.mode, mtime: m.mtime, secret, offset: m.offset };
-    if (m.sha256 !== undefined) f.sha256 = m.sha256;
-    if (m.linkpath !== undefined && (m.type === 'symlink' || m.type === 'hardlink')) f.linkpath = m.linkpath;
-    if (m.data !== undefined) f.data = m.data;
-    if (m.rawPath !== m.path && m.rawPath !== `${m.path}/` && m.rawPath !== `./${m.path}`) f.rawPath = m.rawPath;
+    // The member becomes the file, not copied: a second object per member, alive until the whole layer was
+    // read, was promoted garbage (~25 MB per 100,000 members: the diff of two such backups peaked past 256 MB).
+    const f: BackupFile = m;
+    f.secret = m.data === undefined ? isSecretPath(m.path) || m.secretContent === true : isSecretFile(m.path, m.data);
+    if (m.data !== undefined) f.sha256 = undefined; // a held file's hash is its data's
+    if (m.type !== 'symlink' && m.type !== 'hardlink') f.linkpath = undefined;
+    if (m.stored !== m.path && m.stored !== `${m.path}/` && m.stored !== `./${m.path}`) f.rawPath = m.stored;
     files.set(m.path, f);
   }
 }

@@ -10,7 +10,7 @@ import { AnalyzeError, type Warnings } from '../../errors.js';
 import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
-import type { BackupFileType } from './model.js';
+import type { BackupFile, BackupFileType } from './model.js';
 import { MAX_OPTIONAL_TOTAL, Retention } from './retain.js';
 import { hasSecretContent } from '../secrets.js';
 
@@ -19,22 +19,16 @@ const TAR_BLOCK = 512;
 const USTAR_MAGIC_OFFSET = 257;
 export { MAX_TAR_ENTRIES, MAX_OPTIONAL_TOTAL } from './retain.js';
 
-export interface TarMember {
+/**
+ * One member as read: the fields of a BackupFile (model.ts; `path` normalised: no leading './' or '/', no
+ * trailing '/', backslashes kept as they are; `data` when held, see HoldRule; `sha256` of the contents,
+ * regular files, held or not), which open.ts turns the member into without a copy, and the reader's own.
+ */
+export interface TarMember extends BackupFile {
   /** Path as stored (after pax/GNU long-name processing), not yet normalised. */
-  rawPath: string;
-  /** Normalised: no leading './' or '/', no trailing '/', backslashes kept as they are. */
-  path: string;
-  type: BackupFileType;
+  stored: string;
   /** tar's own type name ('File', 'SymbolicLink', 'CharacterDevice', ...). */
   tarType: string;
-  size: number;
-  mode: number;
-  mtime: Date | undefined;
-  linkpath: string | undefined;
-  /** Contents, when held (see HoldRule). */
-  data: Buffer | undefined;
-  /** sha256 of the contents (hex), regular files only: set whether or not they are held. */
-  sha256?: string;
   /** Files not held: whether their first SECRET_HEAD bytes hold key or hash material (checked as they stream by, then dropped). */
   secretContent?: boolean;
   /** The archive stops (or is damaged) before this member's last byte: no data, no sha256. */
@@ -356,6 +350,8 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
     }
   };
   let feeder: BlockFeeder;
+  /** ESXI_TAR_TIME is said once per stream. */
+  let timeWarned = false;
   /** Set once the stream has ended: the parser's complaints are then about where it stops. */
   let streamEnd: number | undefined;
   /** The stream stops at `length`; `unread`: the bytes of a short last block not handed to the parser. */
@@ -377,19 +373,27 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
         return;
       }
       const type = fileType(entry.type);
-      const rawPath = own(entry.path);
+      const stored = own(entry.path);
+      // Every field a BackupFile has, so that the member keeps one shape when open.ts makes it the file.
       const member: TarMember = {
-        rawPath,
-        path: normalisePath(rawPath),
+        stored,
+        path: normalisePath(stored),
         type,
         tarType: entry.type,
         size: entry.size ?? 0,
         mode: entry.mode ?? 0,
-        mtime: entry.mtime,
+        mtime: timeOf(entry.mtime),
         linkpath: entry.linkpath ? own(entry.linkpath) : entry.linkpath,
         data: undefined,
+        sha256: undefined,
+        secret: false,
+        rawPath: undefined,
         offset,
       };
+      if (member.mtime === undefined && entry.mtime !== undefined && !timeWarned) {
+        timeWarned = true;
+        warn('ESXI_TAR_TIME', `${layerPrefix(where)}member "${member.path}" has a modification time no date can hold (a base-256 field past the year 275,760): listed without one, and so is any other such member`, offset);
+      }
       if (opts.list !== false) members.push(member);
       if (type !== 'file') {
         entry.resume();
@@ -526,4 +530,13 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
     // whole blocks: the parser says whether it stopped inside a member or a header (onwarn)
     else parser.end();
   }
+}
+
+/**
+ * A member's time as a number (a Date per member was ~100 bytes each: 10 MB for 100,000 members), or
+ * undefined when the header's time is past what a Date holds (tar's Date is then invalid).
+ */
+function timeOf(d: Date | undefined): number | undefined {
+  const t = d?.getTime();
+  return t === undefined || Number.isNaN(t) ? undefined : t;
 }

@@ -1,11 +1,12 @@
 // One test per attack on `esxi extract` / openBackup, named after the attack (fixtures: fixtures/gen/esxi/make.mjs).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { extractBackup } from '../../../src/esxi/backup/extract.js';
+import { showBackup } from '../../../src/api/esxi.js';
+import { extractBackup, setTime } from '../../../src/esxi/backup/extract.js';
 import { Header } from 'tar';
 import { gzipSync } from 'node:zlib';
 import { fixturePath } from '../../helpers/corpus.js';
@@ -45,6 +46,27 @@ function tarOf(entries: { path: string; data?: string; type?: 'File' | 'Symbolic
     blocks.push(h.block!, data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
+
+/** `tar` with the time field of the members at the given indexes set to a base-256 number of seconds (checksums redone). */
+function withTimes(tar: Buffer, seconds: Record<number, number>): Buffer {
+  const out = Buffer.from(tar);
+  let at = 0;
+  for (let i = 0; at + 512 <= out.length && out[at] !== 0; i++) {
+    const size = parseInt(out.subarray(at + 124, at + 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    const s = seconds[i];
+    if (s !== undefined) {
+      out.fill(0, at + 136, at + 148);
+      out[at + 136] = 0x80; // base-256: the rest of the field is a big-endian number
+      out.writeBigUInt64BE(BigInt(s), at + 140);
+      out.fill(0x20, at + 148, at + 156);
+      let sum = 0;
+      for (let k = at; k < at + 512; k++) sum += out[k]!;
+      out.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1');
+    }
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
 }
 
 /** The AnalyzeError openBackup throws for a fixture (by name) or an in-memory archive. */
@@ -243,6 +265,47 @@ describe('esxi extract: hostile archives are refused or contained', () => {
     const t = Date.now();
     expect(refused(flood).code).toBe('ESXI_TOO_MANY_ENTRIES');
     expect(Date.now() - t).toBeLessThan(10_000);
+  });
+
+  it('a time no date or file system can hold (base-256 header field): listed without one or written without it, never a crash', async () => {
+    // etc/hosts dated 2^42 s (the year 141,338: a Date holds it, the file system does not), etc/group 2^50 s (no Date holds it)
+    const tar = withTimes(tarOf([{ path: 'etc/vmware/esx.conf', data: '/adv/Misc/HostName = "x"\n' }, { path: 'etc/hosts', data: '127.0.0.1 localhost\n' }, { path: 'etc/group', data: 'root:x:0:\n' }]), { 1: 2 ** 42, 2: 2 ** 50 });
+    const b = openBackup(tar, { name: 'times.tar' });
+    expect(b.files.get('etc/hosts')!.mtime).toBe(2 ** 42 * 1000);
+    expect(b.files.get('etc/group')!.mtime).toBeUndefined();
+    expect(b.warnings.map((w) => w.code)).toEqual(['ESXI_TAR_TIME']);
+    expect(b.warnings[0]!.message).toContain('"etc/group"');
+    // esxi show crashed on it ("internal error: Invalid time value")
+    const shown = await showBackup(tar, { name: 'times.tar' });
+    expect(shown.files.map((f) => [f.path, f.mtime])).toEqual([
+      ['etc/vmware/esx.conf', '1970-01-01T00:00:00.000Z'],
+      ['etc/hosts', '+141338-07-19T02:25:04.000Z'],
+      ['etc/group', undefined],
+    ]);
+    const r = extractBackup(b, out);
+    expect(r.written.map((w) => w.path).sort()).toEqual(['etc/group', 'etc/hosts', 'etc/vmware/esx.conf']);
+    // far in the future: as the archive says, or as far as the file system goes (ext4 stops at 2446), or left (timeNotSet)
+    const hosts = r.written.find((w) => w.path === 'etc/hosts')!;
+    expect(hosts.timeNotSet === true || statSync(join(out, 'etc/hosts')).mtimeMs > Date.UTC(2400, 0, 1)).toBe(true);
+    expect(statSync(join(out, 'etc/group')).mtimeMs).toBeGreaterThan(Date.now() - 60_000); // no time: the time of writing
+    expect(readFileSync(join(out, 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
+  });
+
+  it('a time the system refuses leaves the file as written (setTime: false), anything else still throws', () => {
+    mkdirSync(out);
+    const file = join(out, 'f');
+    writeFileSync(file, 'x');
+    const before = statSync(file).mtimeMs;
+    const fd = openSync(file, 'r+');
+    try {
+      expect(setTime(fd, 9.3e18)).toBe(false); // past a 64-bit time_t: EINVAL
+      expect(statSync(file).mtimeMs).toBe(before);
+      expect(setTime(fd, 1_600_000_000)).toBe(true);
+      expect(statSync(file).mtimeMs).toBe(1_600_000_000_000);
+    } finally {
+      closeSync(fd);
+    }
+    expect(() => setTime(fd, 1)).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 
   it('existing files are not overwritten without force; force replaces regular files only', () => {
