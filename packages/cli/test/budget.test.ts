@@ -16,6 +16,7 @@ interface BigInputs {
   esxiHosts(lines: number, extra?: string): Buffer;
   esxiBigConfig(n?: number, changed?: boolean): Buffer;
   esxiManyFiles(n?: number, side?: string): Buffer;
+  esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
   psodUtf16NoBom(): Buffer;
@@ -40,6 +41,9 @@ beforeAll(async () => {
   writeFileSync(at('configs-100k-changed.tgz'), gen.esxiBigConfig(100_000, true));
   writeFileSync(at('many-a.tgz'), gen.esxiManyFiles(99_000, 'a'));
   writeFileSync(at('many-b.tgz'), gen.esxiManyFiles(99_000, 'b'));
+  writeFileSync(at('configstore-rows.tgz'), await gen.esxiHostileConfigStore({ rows: 380_000 }));
+  writeFileSync(at('configstore-long.tgz'), await gen.esxiHostileConfigStore({ longValue: 15_000_000 }));
+  writeFileSync(at('configstore-arrays.tgz'), await gen.esxiHostileConfigStore({ rows: 95_000, numbers: 60 }));
   writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
   writeFileSync(at('newlines.txt'), gen.psodNewlines());
   writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
@@ -135,6 +139,38 @@ describe('esxi diff of two unrelated backups of 99,000 files each', () => {
     const doc = JSON.parse(r.stdout) as { changes: unknown[]; changesNotListed: number };
     expect(doc.changes).toHaveLength(10_000);
     expect(doc.changes.length + doc.changesNotListed).toBe(2 * 99_000);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi: a hostile ConfigStore (a 16 MB SQLite database)', () => {
+  it('380,000 rows: show and diff read 20,000 and say so, within budget (495 / 483 MB before)', () => {
+    for (const args of [
+      ['esxi', 'show', '--json', at('configstore-rows.tgz')],
+      ['esxi', 'diff', '--json', at('configstore-rows.tgz'), at('configstore-rows.tgz')],
+    ]) {
+      const r = runMeasured(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('"ESXI_CONFIGSTORE_ROWS"');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
+  });
+
+  it('95,000 rows of 60-number arrays: diff and restore-plan within budget (381 / 339 MB before)', () => {
+    for (const args of [
+      ['esxi', 'diff', '--json', at('configstore-arrays.tgz'), at('configstore-arrays.tgz')],
+      ['esxi', 'restore-plan', '--json', at('configstore-arrays.tgz'), '--target', at('configstore-arrays.tgz')],
+    ]) {
+      const r = runMeasured(args);
+      expect(r.stdout).toContain('"ESXI_CONFIGSTORE_ROWS"');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
+  });
+
+  it('a 15 MB value: not read (compared by bytes only), within budget (484 MB before, for the diff of two)', () => {
+    const r = runMeasured(['esxi', 'diff', '--json', at('configstore-long.tgz'), at('configstore-long.tgz')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('a Config field of 15000000 characters');
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { AnalyzeError } from '../../src/errors.js';
 import { openBackup } from '../../src/esxi/backup/open.js';
-import { mergedValue, readConfigStore, rowsOf, CONFIGSTORE_PATH } from '../../src/esxi/config/configstore.js';
+import { mergedValue, readConfigStore, rowsNotReadWarning, rowsOf, CONFIGSTORE_PATH, MAX_CONFIGSTORE_ROWS, MAX_CONFIGSTORE_VALUE } from '../../src/esxi/config/configstore.js';
 import { showBackup } from '../../src/esxi/show.js';
 import { corpusPath, fixturePath } from '../helpers/corpus.js';
 
@@ -29,6 +29,41 @@ describe('ConfigStore read from memory (sql.js)', () => {
     const cut = Buffer.from(b.files.get(CONFIGSTORE_PATH)!.data!.subarray(0, 8192));
     cut.fill(0xee, 100, 8192);
     await expect(readConfigStore(cut)).rejects.toMatchObject({ code: 'ESXI_CONFIGSTORE_INVALID' });
+  });
+
+  it(`reads at most ${MAX_CONFIGSTORE_ROWS} rows of a table, in key order, and says so (a 16 MB database holds 380,000)`, async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { sqliteOf(sql: string): Promise<Buffer> };
+    const rows = MAX_CONFIGSTORE_ROWS + 5;
+    // stored in reverse key order: the rows read are the first as stored, then sorted
+    const db = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT, ConfigGroup TEXT, Name TEXT, Identifier TEXT, UserValue TEXT);
+      CREATE TABLE KVTable(Key TEXT, Value TEXT);
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows - 1}) INSERT INTO Config SELECT 'esx', 'g', printf('%07d', ${rows} - 1 - i), '', '{"a":' || i || '}' FROM n;
+      INSERT INTO KVTable VALUES ('BOOT_MODE', '0');`);
+    const store = await readConfigStore(db);
+    expect(store.rows).toHaveLength(MAX_CONFIGSTORE_ROWS);
+    expect(store.rowsNotRead).toEqual(['Config']);
+    expect(store.rows[0]!.name).toBe('0000005'); // the 5 rows stored last (names 0..4) are the ones not read
+    expect(store.rows.at(-1)!.name).toBe(String(rows - 1).padStart(7, '0'));
+    expect(store.rows[0]!.values.UserValue).toEqual({ a: MAX_CONFIGSTORE_ROWS - 1 });
+    expect(store.kv).toEqual([{ key: 'BOOT_MODE', value: '0', modifiedTime: undefined }]);
+    expect(rowsNotReadWarning(store)?.message).toContain(`Config holds more than ${MAX_CONFIGSTORE_ROWS} rows`);
+    const small = await readConfigStore(openBackup(REAL_VE).files.get(CONFIGSTORE_PATH)!.data!);
+    expect(small.rowsNotRead).toBeUndefined();
+    expect(rowsNotReadWarning(small)).toBeUndefined();
+  });
+
+  it(`refuses a database with a field longer than ${MAX_CONFIGSTORE_VALUE} characters, before reading any row`, async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { sqliteOf(sql: string): Promise<Buffer> };
+    const db = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT, ConfigGroup TEXT, Name TEXT, UserValue TEXT);
+      INSERT INTO Config VALUES ('esx', 'g', 'big', '"' || hex(zeroblob(${MAX_CONFIGSTORE_VALUE / 2})) || '"'), ('esx', 'g', 'small', '1');`);
+    await expect(readConfigStore(db)).rejects.toMatchObject({ code: 'ESXI_CONFIGSTORE_INVALID', message: expect.stringContaining(`a Config field of ${MAX_CONFIGSTORE_VALUE + 2} characters`) });
+    const key = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT, ConfigGroup TEXT, Name TEXT); CREATE TABLE KVTable(Key TEXT, Value TEXT);
+      INSERT INTO Config VALUES ('esx', 'g', 'n'); INSERT INTO KVTable VALUES (hex(zeroblob(${MAX_CONFIGSTORE_VALUE})), '1');`);
+    await expect(readConfigStore(key)).rejects.toMatchObject({ message: expect.stringContaining('a KVTable field of') });
+    // at the limit it is read
+    const edge = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT, ConfigGroup TEXT, Name TEXT, UserValue TEXT);
+      INSERT INTO Config VALUES ('esx', 'g', 'edge', '"' || substr(hex(zeroblob(${MAX_CONFIGSTORE_VALUE / 2})), 3) || '"');`);
+    expect((await readConfigStore(edge)).rows[0]!.values.UserValue).toHaveLength(MAX_CONFIGSTORE_VALUE - 2);
   });
 });
 

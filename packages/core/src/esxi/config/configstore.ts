@@ -32,8 +32,25 @@ export interface ConfigStoreRow {
   values: Partial<Record<ValueColumn, unknown>>;
 }
 
+/**
+ * Most rows read from a ConfigStore table (Config, KVTable). The real 7.0.2 sample holds 102 Config rows and a
+ * busy host a few thousand; a 16 MB database can hold 430,000, which as rows peaked `esxi show` at 523 MB
+ * and `esxi diff` at 517 MB (the budget is 256). Past it the first rows as stored are read, in key order,
+ * and `rowsNotRead` says so.
+ */
+export const MAX_CONFIGSTORE_ROWS = 20_000;
+/**
+ * Longest value (JSON text, or any other field) a ConfigStore may hold: real ones are a few KB. A database
+ * with a longer one is not read (ESXI_CONFIGSTORE_INVALID: compared by bytes only): two with a 15 MB value
+ * each peaked `esxi diff` at 340 MB, as sql.js copies such a value several times into its memory, which
+ * never shrinks. Found with one scan in SQLite, before any row is read.
+ */
+export const MAX_CONFIGSTORE_VALUE = 1024 * 1024;
+
 export interface ConfigStore {
   rows: ConfigStoreRow[];
+  /** Tables that held more than MAX_CONFIGSTORE_ROWS rows: only the first, in key order, were read. */
+  rowsNotRead?: Array<'Config' | 'KVTable'>;
   /** KVTable (boot flags such as BOOT_MODE). */
   kv: Array<{ key: string; value: string | null; modifiedTime: string | undefined }>;
   /** Table names found in the database. */
@@ -97,9 +114,11 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
     }
     const columns = new Set(all(db, 'PRAGMA table_info(Config)').map((r) => String(r['name'])));
     const present = VALUE_COLUMNS.filter((c) => columns.has(c));
+    refuseLongValues(db, 'Config', [...CONFIG_COLUMNS, ...VALUE_COLUMNS].filter((c) => columns.has(c)), file);
     const opt = (c: string) => (columns.has(c) ? c : `NULL AS ${c}`);
-    const sql = `SELECT Component, ConfigGroup, Name, ${opt('Identifier')}, ${opt('ModifiedTime')}, ${opt('CreationTime')}, ${opt('Version')}, ${opt('Success')}, ${opt('Revision')}${present.map((c) => `, ${c}`).join('')} FROM Config ORDER BY Component, ConfigGroup, Name, Identifier`;
-    const rows = all(db, sql).map((r): ConfigStoreRow => {
+    const selected = `Component, ConfigGroup, Name, ${opt('Identifier')}, ${opt('ModifiedTime')}, ${opt('CreationTime')}, ${opt('Version')}, ${opt('Success')}, ${opt('Revision')}${present.map((c) => `, ${c}`).join('')}`;
+    const notRead: Array<'Config' | 'KVTable'> = [];
+    const rows = inKeyOrder(db, selected, 'Config', ['Component', 'ConfigGroup', 'Name', 'Identifier'], notRead).map((r): ConfigStoreRow => {
       const values: Partial<Record<ValueColumn, unknown>> = {};
       for (const c of present) {
         const v = r[c];
@@ -118,10 +137,13 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
         values,
       };
     });
+    const kvColumns = tables.includes('KVTable') ? new Set(all(db, 'PRAGMA table_info(KVTable)').map((r) => String(r['name']))) : new Set<string>();
+    const kvOpt = (c: string) => (kvColumns.has(c) ? c : `NULL AS ${c}`);
+    if (tables.includes('KVTable')) refuseLongValues(db, 'KVTable', KV_COLUMNS.filter((c) => kvColumns.has(c)), file);
     const kv = tables.includes('KVTable')
-      ? all(db, 'SELECT * FROM KVTable ORDER BY Key').map((r) => ({ key: str(r['Key']) ?? '', value: r['Value'] === null ? null : String(r['Value']), modifiedTime: str(r['ModifiedTime']) }))
+      ? inKeyOrder(db, KV_COLUMNS.map(kvOpt).join(', '), 'KVTable', ['Key'], notRead).map((r) => ({ key: str(r['Key']) ?? '', value: r['Value'] === null ? null : String(r['Value']), modifiedTime: str(r['ModifiedTime']) }))
       : [];
-    return { rows, kv, tables };
+    return { rows, kv, tables, ...(notRead.length > 0 ? { rowsNotRead: notRead } : {}) };
   } catch (e) {
     if (e instanceof AnalyzeError) throw e;
     throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: damaged SQLite database (${(e as Error).message})`, { file, cause: e });
@@ -130,13 +152,32 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
   }
 }
 
+/** The Config columns read besides the values, and the KVTable ones. */
+const CONFIG_COLUMNS = ['Component', 'ConfigGroup', 'Name', 'Identifier', 'ModifiedTime', 'CreationTime', 'Version', 'Success', 'Revision'];
+const KV_COLUMNS = ['Key', 'Value', 'ModifiedTime'];
+
+/** Throw ESXI_CONFIGSTORE_INVALID when a field of `columns` in `table` is longer than MAX_CONFIGSTORE_VALUE. */
+function refuseLongValues(db: Database, table: 'Config' | 'KVTable', columns: string[], file: string | undefined): void {
+  if (columns.length === 0) return;
+  // the scalar max() of each row's lengths (0 added: it needs two arguments), then the largest of them
+  const longest = Number(all(db, `SELECT max(len) AS n FROM (SELECT max(${columns.map((c) => `coalesce(length(${c}), 0)`).join(', ')}, 0) AS len FROM ${table})`)[0]?.['n'] ?? 0);
+  if (longest > MAX_CONFIGSTORE_VALUE) {
+    throw new AnalyzeError(
+      'ESXI_CONFIGSTORE_INVALID',
+      `${CONFIGSTORE_PATH}: a ${table} field of ${longest} characters, more than the ${MAX_CONFIGSTORE_VALUE} a ConfigStore value may hold (real ones are a few KB): not read`,
+      { file },
+    );
+  }
+}
+
+/** The rows of a query, at most MAX_CONFIGSTORE_ROWS (a guard: a database of a million tables lists them all). */
 function all(db: Database, sql: string): Array<Record<string, unknown>> {
   const stmt = db.prepare(sql);
   const out: Array<Record<string, unknown>> = [];
   try {
     // get() + the column names once: getAsObject() looks the names up again for every row
     const names = stmt.getColumnNames();
-    while (stmt.step()) {
+    while (out.length < MAX_CONFIGSTORE_ROWS && stmt.step()) {
       const values = stmt.get();
       const row: Record<string, unknown> = {};
       for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
@@ -146,6 +187,30 @@ function all(db: Database, sql: string): Array<Record<string, unknown>> {
     stmt.free();
   }
   return out;
+}
+
+/**
+ * `SELECT columns FROM table` ordered by `keys`, at most MAX_CONFIGSTORE_ROWS rows. Within the cap SQLite
+ * sorts; past it (noted in `notRead`) the first rows as stored are read and sorted here, since SQLite would
+ * first sort the whole table in sql.js's memory, which never shrinks. NULL keys sort first, as in SQLite.
+ */
+function inKeyOrder(db: Database, columns: string, table: 'Config' | 'KVTable', keys: string[], notRead: Array<'Config' | 'KVTable'>): Array<Record<string, unknown>> {
+  const count = Number(all(db, `SELECT COUNT(*) AS n FROM ${table}`)[0]?.['n'] ?? 0);
+  if (count <= MAX_CONFIGSTORE_ROWS) return all(db, `SELECT ${columns} FROM ${table} ORDER BY ${keys.join(', ')}`);
+  notRead.push(table);
+  const rows = all(db, `SELECT ${columns} FROM ${table} LIMIT ${MAX_CONFIGSTORE_ROWS}`);
+  const key = (r: Record<string, unknown>, k: string): string | undefined => str(r[k]);
+  return rows.sort((a, b) => {
+    for (const k of keys) {
+      const x = key(a, k);
+      const y = key(b, k);
+      if (x === y) continue;
+      if (x === undefined) return -1;
+      if (y === undefined) return 1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
 }
 
 function str(v: unknown): string | undefined {
@@ -159,6 +224,19 @@ function parseJson(v: unknown): unknown {
   } catch {
     return v;
   }
+}
+
+/**
+ * The ESXI_CONFIGSTORE_ROWS warning for a store read in part (`rowsNotRead`), or undefined.
+ * @example const w = rowsNotReadWarning(store); if (w) warnings.warn(w.code, w.message);
+ */
+export function rowsNotReadWarning(store: ConfigStore): { code: 'ESXI_CONFIGSTORE_ROWS'; message: string } | undefined {
+  if (store.rowsNotRead === undefined) return undefined;
+  const tables = store.rowsNotRead.join(' and ');
+  return {
+    code: 'ESXI_CONFIGSTORE_ROWS',
+    message: `${CONFIGSTORE_PATH}: ${tables} holds more than ${MAX_CONFIGSTORE_ROWS} rows (a real host has a few hundred): only the first ${MAX_CONFIGSTORE_ROWS}, in key order, are read`,
+  };
 }
 
 /** Rows of one component/group/name, e.g. rowsOf(store, 'esx', 'network_vss', 'switches').
