@@ -22,11 +22,13 @@ writeFileSync(at('bomb.gz'), await gzipStream([{ zeros: GiB }], 9)); // 1 GiB of
 writeFileSync(at('text.txt.gz'), await psodUtf16Lines());
 writeFileSync(at('plain.tgz'), esxiPlain());
 // the config: one 100,000-line esx.conf (the file every esxi command parses); the second side has every
-// tenth line changed. all4.tgz holds 100,000-line hosts, passwd, esx.conf and resolv.conf at once.
+// tenth line changed. all4.tgz holds 100,000-line passwd and esx.conf at once (the four kinds together are
+// more than the 6.25 MiB of configuration text a backup may hold: refused), net.tgz the hosts and resolv.conf.
 const conf = bigConfigs()['etc/vmware/esx.conf'];
 writeFileSync(at('config.tgz'), stateTgz({ 'local.tgz': localTgz({ 'etc/vmware/esx.conf': conf }) }));
 writeFileSync(at('config2.tgz'), stateTgz({ 'local.tgz': localTgz({ 'etc/vmware/esx.conf': conf.replace(/0"\n/g, '1"\n') }) }));
 writeFileSync(at('all4.tgz'), esxiBigConfig());
+writeFileSync(at('net.tgz'), esxiBigConfig(100_000, false, ['etc/hosts', 'etc/resolv.conf']));
 writeFileSync(at('lines.txt'), bigText());
 // a 100,000-line .reg export of ProfileList (profiles) and a 100,000-line saved !analyze text (dump)
 const sidKey = (i) => `[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\S-1-5-21-1-2-3-${1000 + i}]`;
@@ -76,10 +78,11 @@ for (const [label, args] of [
   ['esxi show --json', ['esxi', 'show', '--json', at('all4.tgz')]],
   ['esxi show', ['esxi', 'show', at('all4.tgz')]],
   ['esxi show --html', ['esxi', 'show', '--html', at('all4.html'), at('all4.tgz')]],
+  ['esxi show --json (hosts, resolv.conf)', ['esxi', 'show', '--json', at('net.tgz')]],
 ]) {
   const r = measure(args);
   if (!(r.mb <= BUDGET_MB)) over = true;
-  rows.push(`| ${label} (4 files of 100,000 lines) | | | ${r.mb.toFixed(0)} MB (exit ${r.status}, ${r.s.toFixed(1)} s) |`);
+  rows.push(`| ${label} (2 files of 100,000 lines) | | | ${r.mb.toFixed(0)} MB (exit ${r.status}, ${r.s.toFixed(1)} s) |`);
 }
 // profiles holds its input whole: a hive at its 160 MiB cap and far over it, a .reg at its 12 MiB cap (a
 // ProfileList plus unrelated keys, and nothing but ProfileList subkeys: the 10,000-entry cut) and over it.

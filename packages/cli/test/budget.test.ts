@@ -14,8 +14,9 @@ interface BigInputs {
   esxiBomb(bytes: number, member?: string): Promise<Buffer>;
   esxiPlain(): Buffer;
   esxiHosts(lines: number, extra?: string): Buffer;
-  esxiBigConfig(n?: number, changed?: boolean): Buffer;
+  esxiBigConfig(n?: number, changed?: boolean, kinds?: string[]): Buffer;
   esxiManyFiles(n?: number, side?: string): Buffer;
+  esxiConfigTexts(bytes: Record<string, number>): Buffer;
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
@@ -39,8 +40,13 @@ beforeAll(async () => {
   writeFileSync(at('hosts-b.tgz'), gen.esxiHosts(24_000, '127.0.0.1\textra\n'));
   writeFileSync(at('configs-100k.tgz'), gen.esxiBigConfig());
   writeFileSync(at('configs-100k-changed.tgz'), gen.esxiBigConfig(100_000, true));
+  writeFileSync(at('configs-100k-net.tgz'), gen.esxiBigConfig(100_000, false, ['etc/hosts', 'etc/resolv.conf']));
+  writeFileSync(at('configs-100k-net-changed.tgz'), gen.esxiBigConfig(100_000, true, ['etc/hosts', 'etc/resolv.conf']));
   writeFileSync(at('many-a.tgz'), gen.esxiManyFiles(99_000, 'a'));
   writeFileSync(at('many-b.tgz'), gen.esxiManyFiles(99_000, 'b'));
+  const MiB4 = 4 * MiB - 64;
+  writeFileSync(at('texts-24m.tgz'), gen.esxiConfigTexts(Object.fromEntries(['etc/vmware/esx.conf', 'etc/passwd', 'etc/shadow', 'etc/group', 'etc/hosts', 'etc/resolv.conf'].map((p) => [p, MiB4]))));
+  writeFileSync(at('texts-users.tgz'), gen.esxiConfigTexts({ 'etc/passwd': 3.1 * MiB, 'etc/shadow': 3.1 * MiB }));
   writeFileSync(at('configstore-rows.tgz'), await gen.esxiHostileConfigStore({ rows: 380_000 }));
   writeFileSync(at('configstore-long.tgz'), await gen.esxiHostileConfigStore({ longValue: 15_000_000 }));
   writeFileSync(at('configstore-arrays.tgz'), await gen.esxiHostileConfigStore({ rows: 95_000, numbers: 60 }));
@@ -93,7 +99,7 @@ describe('esxi: decompression bombs stay within the memory budget', () => {
   });
 });
 
-describe('esxi: hosts, passwd, esx.conf and resolv.conf of 100,000 lines each, in one backup', () => {
+describe('esxi: esx.conf and passwd of 100,000 lines each in one backup, hosts and resolv.conf in another', () => {
   it('show (text): within budget, lists cut at 1000 entries with the count left out', () => {
     const r = runMeasured(['esxi', 'show', at('configs-100k.tgz')]);
     expect(r.status).toBe(0);
@@ -105,9 +111,12 @@ describe('esxi: hosts, passwd, esx.conf and resolv.conf of 100,000 lines each, i
 
   it('show --json: every entry, within budget', () => {
     const r = runMeasured(['esxi', 'show', '--json', at('configs-100k.tgz')]);
-    const doc = JSON.parse(r.stdout) as { users: unknown[]; advancedSettings: unknown[]; network: { dns: { servers: unknown[] } } };
-    expect([doc.users.length, doc.advancedSettings.length, doc.network.dns.servers.length]).toEqual([100_000, 100_000, 100_000]);
+    const doc = JSON.parse(r.stdout) as { users: unknown[]; advancedSettings: unknown[] };
+    expect([doc.users.length, doc.advancedSettings.length]).toEqual([100_000, 100_000]);
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    const net = runMeasured(['esxi', 'show', '--json', at('configs-100k-net.tgz')]);
+    expect((JSON.parse(net.stdout) as { network: { dns: { servers: unknown[] } } }).network.dns.servers).toHaveLength(100_000);
+    expect(net.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 
   it('show --html: the page shows 1000 rows per table and says how many more the JSON has, within budget', () => {
@@ -124,6 +133,7 @@ describe('esxi: hosts, passwd, esx.conf and resolv.conf of 100,000 lines each, i
       ['esxi', 'diff', '--json', at('configs-100k.tgz'), at('configs-100k-changed.tgz')],
       ['esxi', 'check', '--json', at('configs-100k.tgz')],
       ['esxi', 'restore-plan', '--json', at('configs-100k.tgz'), '--target', at('configs-100k-changed.tgz')],
+      ['esxi', 'diff', '--json', at('configs-100k-net.tgz'), at('configs-100k-net-changed.tgz')],
     ]) {
       const r = runMeasured(args);
       expect(r.stdout).not.toContain('INTERNAL');
@@ -140,6 +150,26 @@ describe('esxi diff of two unrelated backups of 99,000 files each', () => {
     expect(doc.changes).toHaveLength(10_000);
     expect(doc.changes.length + doc.changesNotListed).toBe(2 * 99_000);
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi: configuration texts at and past their caps (4 MiB each, 6.25 MiB together)', () => {
+  it('six of 4 MiB: refused at the one that crosses 6.25 MiB, what was read before is shown, within budget (453 MB before)', () => {
+    const r = runMeasured(['esxi', 'show', '--json', at('texts-24m.tgz')]);
+    expect(r.status).toBe(2);
+    const doc = JSON.parse(r.stdout) as { error: { code: string; message: string }; users: unknown[] };
+    expect(doc.error.code).toBe('ESXI_MEMBER_TOO_LARGE');
+    expect(doc.error.message).toContain('bytes of configuration text already held');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('passwd and shadow of 3.1 MiB each with different users (230,000 users listed): show and check within budget', () => {
+    const show = runMeasured(['esxi', 'show', '--json', at('texts-users.tgz')]);
+    expect(show.status).toBe(0);
+    expect((JSON.parse(show.stdout) as { users: unknown[] }).users.length).toBeGreaterThan(220_000);
+    expect(show.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    const check = runMeasured(['esxi', 'check', '--json', at('texts-users.tgz'), '--target', at('texts-users.tgz')]);
+    expect(check.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 });
 

@@ -21,6 +21,14 @@ const CONFIG_FILES = new Set([
   'etc/resolv.conf',
 ]);
 
+/** The text files among CONFIG_FILES (the ConfigStore database has bounds of its own, config/configstore.ts). */
+const CONFIG_TEXTS = new Set([...CONFIG_FILES].filter((p) => p !== CONFIGSTORE_PATH));
+
+/** A configuration text the analysis parses into entries: held within MAX_CONFIG_TEXT and MAX_CONFIG_TEXT_TOTAL (retain.ts). */
+export function isConfigText(path: string): boolean {
+  return CONFIG_TEXTS.has(path);
+}
+
 /** The hold rule of a member, by its normalised path (the same in every layer: the kind of a layer is known only at its end). */
 export function holdRule(path: string): HoldRule {
   if (LAYER_FILES.has(path) || CONFIG_FILES.has(path)) return 'required';

@@ -27,6 +27,17 @@ export const MAX_HELD_TOTAL = 48 * 1024 * 1024;
  */
 export const MAX_OPTIONAL_TOTAL = 8 * 1024 * 1024;
 
+/**
+ * Largest configuration text the analysis parses (esx.conf, hosts, passwd, shadow, group, resolv.conf), and
+ * the most of them together. Real ones are a few KB (esx.conf ~100 KB); parsed, such a text takes ~20-25
+ * times its size: an esx.conf of 15 MB (800,000 settings) peaked `esxi show` at 469 MB, and six texts of
+ * 4 MiB each at 453 MB (the budget is 256); at 6.25 MiB together the worst (passwd and shadow naming
+ * different users: 230,000 in the report) peaks at 218-233 MB through a pipe, at 7 MiB it reached 262. A
+ * 100,000-line file of each kind fits alone (~2-3.6 MB), and 100,000 users with 100,000 settings (6.15 MiB).
+ */
+export const MAX_CONFIG_TEXT = 4 * 1024 * 1024;
+export const MAX_CONFIG_TEXT_TOTAL = 6.25 * 1024 * 1024;
+
 /** Why a member could not be recorded or held: the reader adds the layer and offset. */
 export interface RetainRefusal {
   code: string;
@@ -39,6 +50,8 @@ export class Retention {
   nameChars = 0;
   held = 0;
   optional = 0;
+  /** Bytes of configuration text held (MAX_CONFIG_TEXT_TOTAL). */
+  configText = 0;
   /** Optional members not held for lack of room (compared by hash only). */
   optionalRefused = 0;
 
@@ -58,8 +71,20 @@ export class Retention {
     return undefined;
   }
 
-  /** Hold a required member of `size` bytes (the analysis reads it), unless that crosses MAX_HELD_TOTAL. */
-  takeRequired(size: number, path: string): RetainRefusal | undefined {
+  /**
+   * Hold a required member of `size` bytes (the analysis reads it), unless that crosses MAX_HELD_TOTAL or,
+   * for a configuration text (`text`), MAX_CONFIG_TEXT or MAX_CONFIG_TEXT_TOTAL.
+   */
+  takeRequired(size: number, path: string, text = false): RetainRefusal | undefined {
+    if (text && size > MAX_CONFIG_TEXT) {
+      return { code: 'ESXI_MEMBER_TOO_LARGE', message: `member "${path}" is ${size} bytes, more than the ${MAX_CONFIG_TEXT}-byte limit for a configuration text the analysis parses (real ones are a few KB: a decompression bomb?)` };
+    }
+    if (text && this.configText + size > MAX_CONFIG_TEXT_TOTAL) {
+      return {
+        code: 'ESXI_MEMBER_TOO_LARGE',
+        message: `member "${path}" is ${size} bytes: with the ${this.configText} bytes of configuration text already held that is more than the ${MAX_CONFIG_TEXT_TOTAL}-byte limit for them together (real ones are a few KB each)`,
+      };
+    }
     if (this.held + size > MAX_HELD_TOTAL) {
       return {
         code: 'ESXI_MEMBER_TOO_LARGE',
@@ -67,6 +92,7 @@ export class Retention {
       };
     }
     this.held += size;
+    if (text) this.configText += size;
     return undefined;
   }
 
@@ -82,8 +108,9 @@ export class Retention {
   }
 
   /** Give back a held member's bytes (superseded by a later copy of the same path). */
-  release(size: number, optional: boolean): void {
+  release(size: number, optional: boolean, text = false): void {
     this.held -= size;
     if (optional) this.optional -= size;
+    if (text) this.configText -= size;
   }
 }

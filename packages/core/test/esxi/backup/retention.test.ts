@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { AnalyzeError, Warnings } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention } from '../../../src/esxi/backup/retain.js';
+import { MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL, MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention } from '../../../src/esxi/backup/retain.js';
 import { readTar, type TarMember } from '../../../src/esxi/backup/tarball.js';
+import { CONFIGSTORE_PATH } from '../../../src/esxi/config/configstore.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
 
 type Entry = { path: string; data?: Buffer | string; size?: number };
@@ -85,11 +86,12 @@ describe('esxi: what a backup keeps in memory is bounded over all its members', 
 
   it('required files together past MAX_HELD_TOTAL stop the read with ESXI_MEMBER_TOO_LARGE, naming the one that crossed it', () => {
     const each = 15 * 1024 * 1024;
-    const names = ['etc/vmware/esx.conf', 'etc/hosts', 'etc/passwd', 'etc/shadow'];
+    // required files that are not configuration texts (those have a lower cap of their own, below)
+    const names = ['Manifest.txt', 'encryption.info', '.#encryption.info', CONFIGSTORE_PATH];
     expect(names.length * each).toBeGreaterThan(MAX_HELD_TOTAL);
     const e = refused(tgz(names.map((path) => ({ path, size: each }))));
     expect(e.code).toBe('ESXI_MEMBER_TOO_LARGE');
-    expect(e.message).toContain('"etc/shadow"');
+    expect(e.message).toContain(`"${CONFIGSTORE_PATH}" is ${each} bytes: with the ${3 * each} bytes already held`);
     expect(e.offset).toBe(3 * (512 + each));
   });
 
@@ -114,5 +116,18 @@ describe('esxi: what a backup keeps in memory is bounded over all its members', 
     expect(retention.entries).toBe(3001);
     expect(retention.held).toBeLessThanOrEqual(MAX_OPTIONAL_TOTAL);
     expect(retention.bytes).toBeLessThanOrEqual(MAX_HELD_TOTAL + MAX_NAME_CHARS);
+  });
+
+  it(`configuration texts: each at most ${MAX_CONFIG_TEXT} bytes, together ${MAX_CONFIG_TEXT_TOTAL} (an esx.conf of 15 MB peaked show at 469 MB)`, () => {
+    const one = refused(tgz([ESXCONF, { path: 'etc/passwd', size: MAX_CONFIG_TEXT + 1 }]));
+    expect(one).toMatchObject({ code: 'ESXI_MEMBER_TOO_LARGE' });
+    expect(one.message).toContain(`"etc/passwd" is ${MAX_CONFIG_TEXT + 1} bytes, more than the ${MAX_CONFIG_TEXT}-byte limit for a configuration text`);
+    const half = MAX_CONFIG_TEXT_TOTAL / 2 - 100; // esx.conf and two of these fit
+    const both = refused(tgz([ESXCONF, { path: 'etc/passwd', size: half }, { path: 'etc/shadow', size: half }, { path: 'etc/group', size: 1000 }]));
+    expect(both.message).toContain(`"etc/group" is 1000 bytes: with the ${ESXCONF.data.length + 2 * half} bytes of configuration text already held`);
+    // the same bytes in a file that is not parsed are within the budgets; a repeated text counts once
+    expect(openBackup(tgz([ESXCONF, { path: 'etc/passwd', size: half }, { path: 'etc/vmware/other.conf', size: half + 1000 }]), { name: 'b.tgz' }).files.size).toBe(3);
+    const repeated = openBackup(tgz([ESXCONF, { path: 'etc/passwd', size: half }, { path: 'etc/passwd', size: half }, { path: 'etc/shadow', size: half }]), { name: 'b.tgz' });
+    expect(repeated.files.get('etc/passwd')!.data).toHaveLength(half);
   });
 });
