@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { analyzeNativeBuffer, analyzeNativeFile } from '../../../src/dump/native/index.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+import { analyzeErrorOf } from '../../helpers/errors.js';
 
 /** A Windows 10 x64 small dump built by fixtures/gen/dump/triage-x64.mjs (1.1 MB, TRGD marker at its end). */
 const SYNTHETIC_X64 = fixturePath('dump', 'synthetic-triage-x64.dmp');
@@ -24,15 +25,6 @@ function codeOf(fn: () => unknown): string {
   return 'OK';
 }
 
-function errorOf(fn: () => unknown): AnalyzeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AnalyzeError) return e;
-    throw e;
-  }
-  throw new Error('expected an AnalyzeError');
-}
 
 // ---- minidump builder --------------------------------------------------------------------------------
 
@@ -88,7 +80,7 @@ describe('hostile minidumps', () => {
   it('NumberOfStreams = 2^32-1 is refused before anything is allocated', () => {
     const b = minidump([{ type: 7, data: systemInfo() }]);
     b.writeUInt32LE(0xffffffff, 8);
-    const e = errorOf(() => analyzeNativeBuffer(b));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b));
     expect(e.code).toBe('DUMP_BAD_COUNT');
     expect(e.offset).toBe(8);
   });
@@ -96,7 +88,7 @@ describe('hostile minidumps', () => {
   it('a stream directory RVA past the end of the file', () => {
     const b = minidump([{ type: 7, data: systemInfo() }]);
     b.writeUInt32LE(0xfffffff0, 12);
-    const e = errorOf(() => analyzeNativeBuffer(b));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b));
     expect(e.code).toBe('DUMP_TRUNCATED');
     expect(e.offset).toBe(b.length);
   });
@@ -110,7 +102,7 @@ describe('hostile minidumps', () => {
   it('ModuleList whose count exceeds what its stream holds', () => {
     const list = Buffer.alloc(4 + 108);
     list.writeUInt32LE(50, 0);
-    const e = errorOf(() => analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }])));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }])));
     expect(e.code).toBe('DUMP_BAD_COUNT');
     expect(e.message).toMatch(/50 entries/);
   });
@@ -126,7 +118,7 @@ describe('hostile minidumps', () => {
     expect(r.warnings.map((w) => w.code)).toEqual(['DUMP_TRUNCATED', 'DUMP_STREAM_OUT_OF_FILE']);
     expect(r.warnings[1]!.offset).toBe(32 + 12); // the directory entry that points outside
     // --strict: the first warning, that the file is cut short where it ends, is the error
-    const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_TRUNCATED');
     expect(e.offset).toBe(b.length);
   });
@@ -232,7 +224,7 @@ describe('hostile minidumps', () => {
     for (const [type, list, fill] of cases) {
       const streams = [{ type: 7, data: systemInfo() }, { type: 3, data: threads }, { type, data: list }, { type: 0x4242, data: name }];
       const b = minidump(streams, (buf, { rvas }) => fill(buf, rvas[2]!, rvas[3]!));
-      const e = errorOf(() => analyzeNativeBuffer(b));
+      const e = analyzeErrorOf(() => analyzeNativeBuffer(b));
       expect(`${type}: ${e.code}`).toBe(`${type}: DUMP_NAMES_TOO_LARGE`);
       expect(e.offset).toBeLessThanOrEqual(b.length);
     }
@@ -241,7 +233,7 @@ describe('hostile minidumps', () => {
   it('an MDMP signature with another version is named as such, at the version field (not "no MDMP signature")', () => {
     const b = minidump([{ type: 7, data: systemInfo() }]);
     b.writeUInt32LE(0x1234, 4);
-    const e = errorOf(() => analyzeNativeBuffer(b));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b));
     expect(e.code).toBe('DUMP_NOT_A_DUMP');
     expect(e.offset).toBe(4);
     expect(e.message).toMatch(/MDMP signature, but its version 0x1234 is not MINIDUMP_VERSION 0xa793/);
@@ -250,16 +242,16 @@ describe('hostile minidumps', () => {
   it('not a dump at all: text, ELF, USERDU64, empty', () => {
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('hello world, not a dump')))).toBe('DUMP_NOT_A_DUMP');
     expect(codeOf(() => analyzeNativeBuffer(Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1')))).toBe('DUMP_NOT_A_DUMP');
-    expect(errorOf(() => analyzeNativeBuffer(Buffer.from('USERDU64xxxxxxxx'))).message).toMatch(/USERDUMP/);
-    expect(errorOf(() => analyzeNativeBuffer(Buffer.alloc(0))).message).toMatch(/too short/);
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(Buffer.from('USERDU64xxxxxxxx'))).message).toMatch(/USERDUMP/);
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(Buffer.alloc(0))).message).toMatch(/too short/);
   });
 
   it('an archive of dumps (on standard input, say) is named as one, with how to have its dumps read', () => {
     const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]);
-    expect(errorOf(() => analyzeNativeBuffer(zip)).message).toBe('this is a zip archive, not a dump: name it as a file (analyze dump dumps.zip) and the dumps inside are read');
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(zip)).message).toBe('this is a zip archive, not a dump: name it as a file (analyze dump dumps.zip) and the dumps inside are read');
     const tar = Buffer.alloc(1024);
     tar.write('ustar', 257, 'latin1');
-    expect(errorOf(() => analyzeNativeBuffer(tar)).message).toMatch(/^this is a tar archive, not a dump/);
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(tar)).message).toMatch(/^this is a tar archive, not a dump/);
   });
 });
 
@@ -290,7 +282,7 @@ function kernel64(dumpType: number, size = 0x2000): Buffer {
 describe('hostile kernel dumps', () => {
   it('a header cut short names the missing bytes', () => {
     const b = kernel64(4).subarray(0, 0x800);
-    const e = errorOf(() => analyzeNativeBuffer(b));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b));
     expect(e.code).toBe('DUMP_TRUNCATED');
     expect(e.offset).toBe(0); // the header starts there and is incomplete
     expect(e.message).toMatch(/DUMP_HEADER64/);
@@ -307,7 +299,7 @@ describe('hostile kernel dumps', () => {
     // The warning keeps the reader's code and the byte offset of the damage (the same ones --strict throws).
     expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'DUMP_BAD_COUNT', offset: 0x2100 }));
     expect(r.culprit).toEqual({ module: null, evidence: [expect.stringMatching(/driver list is missing or damaged/)] });
-    const e = errorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_BAD_COUNT');
     expect(e.offset).toBe(0x2100);
   });
@@ -333,7 +325,7 @@ describe('hostile kernel dumps', () => {
   it('the same with --strict: the error says what could not be read and promises no output', () => {
     const real = readFileSync(SYNTHETIC_X64);
     for (const cut of [0x2100, 9000, 70_000, 1_000_000]) {
-      const e = errorOf(() => analyzeNativeBuffer(real.subarray(0, cut), 'cut.dmp', { strict: true }));
+      const e = analyzeErrorOf(() => analyzeNativeBuffer(real.subarray(0, cut), 'cut.dmp', { strict: true }));
       expect(e.message).toMatch(/^the small dump's .* could not be read \(/);
       // Nothing is printed under --strict, so the message must not say the header facts are shown.
       expect(e.message).not.toMatch(/shown|below|above/);
