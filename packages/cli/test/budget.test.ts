@@ -18,6 +18,7 @@ interface BigInputs {
   esxiManyFiles(n?: number, side?: string): Buffer;
   esxiConfigTexts(bytes: Record<string, number>): Buffer;
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
+  esxiCombined(o: { members?: number; side?: string; texts?: Record<string, number>; rows?: number; numbers?: number }): Promise<Buffer>;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
   psodUtf16NoBom(): Buffer;
@@ -50,6 +51,9 @@ beforeAll(async () => {
   writeFileSync(at('configstore-rows.tgz'), await gen.esxiHostileConfigStore({ rows: 380_000 }));
   writeFileSync(at('configstore-long.tgz'), await gen.esxiHostileConfigStore({ longValue: 15_000_000 }));
   writeFileSync(at('configstore-arrays.tgz'), await gen.esxiHostileConfigStore({ rows: 95_000, numbers: 60 }));
+  const users = { 'etc/passwd': 3.1 * MiB, 'etc/shadow': 3.1 * MiB };
+  writeFileSync(at('together-users.tgz'), await gen.esxiCombined({ members: 95_000, texts: users }));
+  for (const side of ['a', 'b']) writeFileSync(at(`together-${side}.tgz`), await gen.esxiCombined({ members: 95_000, side, texts: users, rows: 95_000 }));
   writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
   writeFileSync(at('newlines.txt'), gen.psodNewlines());
   writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
@@ -202,6 +206,29 @@ describe('esxi: a hostile ConfigStore (a 16 MB SQLite database)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('a Config field of 15000000 characters');
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi: the bounds together (members, configuration texts, ConfigStore), each within its own', () => {
+  it('95,000 members and 6.2 MiB of passwd and shadow: refused where the cost crosses the budget, what was read before is shown, within budget (325 MiB before)', () => {
+    const r = runMeasured(['esxi', 'show', '--json', at('together-users.tgz')]);
+    expect(r.status).toBe(2);
+    const doc = JSON.parse(r.stdout) as { error: { code: string; message: string }; files: unknown[] };
+    expect(doc.error.code).toBe('ESXI_BACKUP_TOO_LARGE');
+    expect(doc.files.length).toBeGreaterThan(50_000);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('and a 16 MB ConfigStore as well: show and diff refused within budget (337 / 300 MiB before)', () => {
+    for (const args of [
+      ['esxi', 'show', '--json', at('together-a.tgz')],
+      ['esxi', 'diff', '--json', at('together-a.tgz'), at('together-b.tgz')],
+    ]) {
+      const r = runMeasured(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout + r.stderr).toContain('ESXI_BACKUP_TOO_LARGE');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
   });
 });
 

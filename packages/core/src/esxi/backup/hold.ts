@@ -5,6 +5,7 @@
  * streams by, so a member inflating to gigabytes costs no memory.
  */
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
+import type { HeldKind } from './retain.js';
 import type { HoldRule } from './tarball.js';
 
 /** Nested layers and the outer layers' own files: read to open the backup. */
@@ -24,9 +25,13 @@ const CONFIG_FILES = new Set([
 /** The text files among CONFIG_FILES (the ConfigStore database has bounds of its own, config/configstore.ts). */
 const CONFIG_TEXTS = new Set([...CONFIG_FILES].filter((p) => p !== CONFIGSTORE_PATH));
 
-/** A configuration text the analysis parses into entries: held within MAX_CONFIG_TEXT and MAX_CONFIG_TEXT_TOTAL (retain.ts). */
-export function isConfigText(path: string): boolean {
-  return CONFIG_TEXTS.has(path);
+/**
+ * What a held member is to the budgets of retain.ts: a configuration text the analysis parses into entries
+ * (MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL), the ConfigStore database, or another file.
+ */
+export function heldKind(path: string): HeldKind {
+  if (CONFIG_TEXTS.has(path)) return 'text';
+  return path === CONFIGSTORE_PATH ? 'store' : 'file';
 }
 
 /** The hold rule of a member, by its normalised path (the same in every layer: the kind of a layer is known only at its end). */

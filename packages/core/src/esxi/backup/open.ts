@@ -12,7 +12,7 @@ import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
 import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
 import { isSecretFile, isSecretPath } from '../secrets.js';
-import { holdRule, isConfigText } from './hold.js';
+import { heldKind, holdRule } from './hold.js';
 import { Retention } from './retain.js';
 import { INPUT_ORIGIN, layerPrefix, looksLikeTar, nested, readTarPartial, type InflateBudget, type LayerOrigin, type TarMember } from './tarball.js';
 
@@ -121,7 +121,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
       { file: st.source, offset: 0 },
     );
   }
-  const read = readTarPartial(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule, configText: isConfigText, retention: st.retention });
+  const read = readTarPartial(data, { where, file: st.source, budget: st.budget, warnings: st.warnings, origin, hold: holdRule, heldKind, retention: st.retention });
   if (read.error === undefined) return useLayer(st, read.members, data, where, parent, origin, false);
   if (!st.partial) throw read.error;
   // damaged: what was read before the damage is kept (and a whole nested layer opened); the damage is what is reported

@@ -38,6 +38,26 @@ export const MAX_OPTIONAL_TOTAL = 8 * 1024 * 1024;
 export const MAX_CONFIG_TEXT = 4 * 1024 * 1024;
 export const MAX_CONFIG_TEXT_TOTAL = 6.25 * 1024 * 1024;
 
+/**
+ * One budget over the bounds above together. Each holds the 256 MB budget alone, but they do not add up:
+ * one crafted backup at several at once (95,000 members, 6.2 MiB of passwd and shadow, a 16 MB ConfigStore)
+ * peaked `esxi show --json` at 337 MiB, and `diff` of two with members and a ConfigStore at 300 MiB. So a
+ * backup is also weighed by what it costs the two heaviest commands that hold it, estimated per member and per
+ * byte held from peaks measured one kind at a time (peak RSS above the ~62 MiB of a small backup, 2026-12-07):
+ * - `show --json` holds one backup and reports all of it: 99,000 members +157 MiB (~1.6 KB each), 6.2 MiB of
+ *   passwd and shadow +165 MiB (~27 bytes per byte: every user in the report), a 16 MB ConfigStore +89 MiB;
+ * - `diff` holds two, so each gets half of what is left: 2 x 99,000 members +171 MiB (~0.9 KB each), two
+ *   ConfigStores of 16 MB +128 MiB (~4 bytes per byte), 2 x 6.2 MiB of users +29 MiB (~2.3 per byte).
+ * Peak RSS is then ~62 MiB + the cost, so the budgets leave ~10 MiB of the 256 MB (244 MiB) for error: a backup
+ * refused where it crosses the show budget peaked at 234 MiB. Every bound above alone stays within both (100,000
+ * members: 157 and 86 MiB; 6.25 MiB of text: 169 and 16 MiB); only their sum can cross.
+ */
+export const SHOW_COST = { member: 1650, textByte: 27, storeByte: 5.6, budget: 172 * 1024 * 1024 };
+export const DIFF_COST = { member: 900, textByte: 2.5, storeByte: 4, budget: 87 * 1024 * 1024 };
+
+/** What a held member is to the budgets: a configuration text, the ConfigStore database, or any other file. */
+export type HeldKind = 'text' | 'store' | 'file';
+
 /** Why a member could not be recorded or held: the reader adds the layer and offset. */
 export interface RetainRefusal {
   code: string;
@@ -52,6 +72,8 @@ export class Retention {
   optional = 0;
   /** Bytes of configuration text held (MAX_CONFIG_TEXT_TOTAL). */
   configText = 0;
+  /** Bytes of ConfigStore database held. */
+  store = 0;
   /** Optional members not held for lack of room (compared by hash only). */
   optionalRefused = 0;
 
@@ -68,14 +90,36 @@ export class Retention {
     if (this.nameChars > MAX_NAME_CHARS) {
       return { code: 'ESXI_NAMES_TOO_LONG', message: `member names add up to more than ${MAX_NAME_CHARS} characters after ${this.entries} members (real ones are ~30 characters each: generated or damaged)` };
     }
-    return undefined;
+    return this.overBudget(0, 0);
+  }
+
+  /** Estimated peak cost of this backup (bytes) to `show --json` and to one side of `diff` (SHOW_COST, DIFF_COST). */
+  cost(extraText = 0, extraStore = 0): { show: number; diff: number } {
+    const text = this.configText + extraText;
+    const store = this.store + extraStore;
+    return {
+      show: this.entries * SHOW_COST.member + text * SHOW_COST.textByte + store * SHOW_COST.storeByte,
+      diff: this.entries * DIFF_COST.member + text * DIFF_COST.textByte + store * DIFF_COST.storeByte,
+    };
+  }
+
+  /** The refusal when the members so far and `text` / `store` more bytes cost more than a budget. */
+  private overBudget(text: number, store: number): RetainRefusal | undefined {
+    const c = this.cost(text, store);
+    if (c.show <= SHOW_COST.budget && c.diff <= DIFF_COST.budget) return undefined;
+    const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
+    return {
+      code: 'ESXI_BACKUP_TOO_LARGE',
+      message: `${this.entries} members, ${this.configText + text} bytes of configuration text and ${this.store + store} bytes of ConfigStore are each within their limits but together more than the analysis can hold within its memory budget (estimated ${mib(c.show)} for show, limit ${mib(SHOW_COST.budget)}; ${mib(c.diff)} for each side of a diff, limit ${mib(DIFF_COST.budget)}): real backups are far smaller, generated or damaged?`,
+    };
   }
 
   /**
-   * Hold a required member of `size` bytes (the analysis reads it), unless that crosses MAX_HELD_TOTAL or,
-   * for a configuration text (`text`), MAX_CONFIG_TEXT or MAX_CONFIG_TEXT_TOTAL.
+   * Hold a required member of `size` bytes (the analysis reads it), unless that crosses MAX_HELD_TOTAL, the
+   * cost budgets (SHOW_COST, DIFF_COST) or, for a configuration text, MAX_CONFIG_TEXT or MAX_CONFIG_TEXT_TOTAL.
    */
-  takeRequired(size: number, path: string, text = false): RetainRefusal | undefined {
+  takeRequired(size: number, path: string, kind: HeldKind = 'file'): RetainRefusal | undefined {
+    const text = kind === 'text';
     if (text && size > MAX_CONFIG_TEXT) {
       return { code: 'ESXI_MEMBER_TOO_LARGE', message: `member "${path}" is ${size} bytes, more than the ${MAX_CONFIG_TEXT}-byte limit for a configuration text the analysis parses (real ones are a few KB: a decompression bomb?)` };
     }
@@ -91,8 +135,11 @@ export class Retention {
         message: `member "${path}" is ${size} bytes: with the ${this.held} bytes already held that is more than the ${MAX_HELD_TOTAL}-byte limit for the files the analysis reads into memory (real backups hold a few MB)`,
       };
     }
+    const over = this.overBudget(text ? size : 0, kind === 'store' ? size : 0);
+    if (over !== undefined) return over;
     this.held += size;
     if (text) this.configText += size;
+    if (kind === 'store') this.store += size;
     return undefined;
   }
 
@@ -108,9 +155,10 @@ export class Retention {
   }
 
   /** Give back a held member's bytes (superseded by a later copy of the same path). */
-  release(size: number, optional: boolean, text = false): void {
+  release(size: number, optional: boolean, kind: HeldKind = 'file'): void {
     this.held -= size;
     if (optional) this.optional -= size;
-    if (text) this.configText -= size;
+    if (kind === 'text') this.configText -= size;
+    if (kind === 'store') this.store -= size;
   }
 }

@@ -11,7 +11,7 @@ import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
 import type { BackupFile, BackupFileType } from './model.js';
-import { MAX_OPTIONAL_TOTAL, Retention } from './retain.js';
+import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';
 import { hasSecretContent } from '../secrets.js';
 
 const TAR_BLOCK = 512;
@@ -296,8 +296,8 @@ export interface ReadTarOptions {
   origin?: LayerOrigin;
   /** Which members to hold in memory (default: none, every member is only sized and hashed). */
   hold?: (path: string) => HoldRule;
-  /** Whether a 'required' member is a configuration text (held within the text budgets of retain.ts). */
-  configText?: (path: string) => boolean;
+  /** What a 'required' member is to the budgets of retain.ts (default: 'file'). */
+  heldKind?: (path: string) => HeldKind;
   /** Where a member's bytes go as they stream by (extraction); undefined for none. */
   sink?: (m: TarMember) => MemberSink | undefined;
   /** The running totals of the backup this layer is part of (default: this layer's own). */
@@ -335,7 +335,7 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
   const gzipped = isGzip(input);
   const members: TarMember[] = [];
   /** Held files by path: a later copy of the same path supersedes (and frees) the earlier one. */
-  const held = new Map<string, { member: TarMember; optional: boolean; text: boolean }>();
+  const held = new Map<string, { member: TarMember; optional: boolean; kind: HeldKind }>();
   /** The file whose bytes are streaming, and how many of them are still to come. */
   let open: { member: TarMember; remaining: number } | undefined;
   let failure: AnalyzeError | undefined;
@@ -403,12 +403,12 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
       }
       const earlier = held.get(member.path);
       if (earlier !== undefined) {
-        retention.release(earlier.member.data?.length ?? 0, earlier.optional, earlier.text);
+        retention.release(earlier.member.data?.length ?? 0, earlier.optional, earlier.kind);
         earlier.member.data = undefined;
         held.delete(member.path);
       }
       const rule = hold(member.path);
-      const text = rule === 'required' && (opts.configText?.(member.path) ?? false);
+      const kind: HeldKind = rule === 'required' ? (opts.heldKind?.(member.path) ?? 'file') : 'file';
       if (rule === 'required' && member.size > MAX_HELD_MEMBER) {
         fail('ESXI_MEMBER_TOO_LARGE', `member "${member.path}" is ${member.size} bytes, more than the ${MAX_HELD_MEMBER}-byte limit for a file the analysis reads into memory (real ones are a few MB at most: a decompression bomb?)`, offset);
         entry.resume();
@@ -425,7 +425,7 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
       }
       let keep = false;
       if (rule === 'required') {
-        const over = retention.takeRequired(member.size, member.path, text);
+        const over = retention.takeRequired(member.size, member.path, kind);
         if (over !== undefined) {
           fail(over.code, over.message, offset);
           entry.resume();
@@ -461,7 +461,7 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
         // always copies: a chunk may be a view of a much larger inflated buffer
         if (keep) {
           member.data = Buffer.concat(chunks);
-          held.set(member.path, { member, optional: rule === 'optional', text });
+          held.set(member.path, { member, optional: rule === 'optional', kind });
         } else {
           // checked now and dropped: a copy of every streamed file's start was ~250 MB for 3,800 files
           member.secretContent = hasSecretContent(Buffer.concat(head));

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { AnalyzeError, Warnings } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL, MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention } from '../../../src/esxi/backup/retain.js';
+import { DIFF_COST, MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL, MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention, SHOW_COST } from '../../../src/esxi/backup/retain.js';
 import { readTar, type TarMember } from '../../../src/esxi/backup/tarball.js';
 import { CONFIGSTORE_PATH } from '../../../src/esxi/config/configstore.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
@@ -129,5 +129,52 @@ describe('esxi: what a backup keeps in memory is bounded over all its members', 
     expect(openBackup(tgz([ESXCONF, { path: 'etc/passwd', size: half }, { path: 'etc/vmware/other.conf', size: half + 1000 }]), { name: 'b.tgz' }).files.size).toBe(3);
     const repeated = openBackup(tgz([ESXCONF, { path: 'etc/passwd', size: half }, { path: 'etc/passwd', size: half }, { path: 'etc/shadow', size: half }]), { name: 'b.tgz' });
     expect(repeated.files.get('etc/passwd')!.data).toHaveLength(half);
+  });
+});
+
+describe('esxi: the bounds together are weighed by what they cost (SHOW_COST, DIFF_COST)', () => {
+  it('every bound alone is within both cost budgets', () => {
+    const alone = (entries: number, text: number, store: number) => {
+      const r = new Retention();
+      r.entries = entries;
+      r.configText = text;
+      r.store = store;
+      return r.cost();
+    };
+    for (const c of [alone(MAX_TAR_ENTRIES, 0, 0), alone(100, MAX_CONFIG_TEXT_TOTAL, 0), alone(100, 0, 16 * 1024 * 1024)]) {
+      expect(c.show).toBeLessThanOrEqual(SHOW_COST.budget);
+      expect(c.diff).toBeLessThanOrEqual(DIFF_COST.budget);
+    }
+  });
+
+  it('members and configuration text, each within its limit, together over the show budget: ESXI_BACKUP_TOO_LARGE at the member that crosses it', () => {
+    const text = 3 * 1024 * 1024; // passwd and shadow: 6 MiB of the 6.25 allowed
+    const room = Math.floor((SHOW_COST.budget - 2 * text * SHOW_COST.textByte) / SHOW_COST.member);
+    const members = [ESXCONF, { path: 'etc/passwd', size: text }, { path: 'etc/shadow', size: text }, ...many(room + 10, 0)];
+    const e = refused(tgz(members));
+    expect(e.code).toBe('ESXI_BACKUP_TOO_LARGE');
+    expect(e.message).toMatch(/members, \d+ bytes of configuration text and 0 bytes of ConfigStore are each within their limits but together more/);
+    // at the member whose record crosses it: the K-th, an empty one (one header block) after esx.conf, passwd and shadow
+    const k = Math.floor((SHOW_COST.budget - (ESXCONF.data.length + 2 * text) * SHOW_COST.textByte) / SHOW_COST.member) + 1;
+    expect(e.offset).toBe(2 * 512 + 2 * (512 + text) + (k - 4) * 512);
+    // either alone is read
+    expect(openBackup(tgz(members.slice(0, 3)), { name: 'b.tgz' }).files.size).toBe(3);
+    expect(openBackup(tgz([ESXCONF, ...many(room + 10, 0)]), { name: 'b.tgz' }).files.size).toBe(room + 11);
+  });
+
+  it('a ConfigStore held after many members: over the diff budget (two such backups), refused by the database', () => {
+    const store = 15 * 1024 * 1024;
+    const n = Math.ceil((DIFF_COST.budget - store * DIFF_COST.storeByte) / DIFF_COST.member) + 100;
+    expect(n * SHOW_COST.member + store * SHOW_COST.storeByte).toBeLessThan(SHOW_COST.budget); // show alone could hold it
+    const e = refused(tgz([ESXCONF, ...many(n, 0), { path: CONFIGSTORE_PATH, size: store }]));
+    expect(e.code).toBe('ESXI_BACKUP_TOO_LARGE');
+    expect(e.message).toContain(`${n + 2} members, ${ESXCONF.data.length} bytes of configuration text and ${store} bytes of ConfigStore`);
+    expect(e.offset).toBe(512 + 512 + n * 512);
+  });
+
+  it('a superseded copy of a text gives its cost back', () => {
+    const text = 3 * 1024 * 1024;
+    const b = openBackup(tgz([ESXCONF, { path: 'etc/passwd', size: text }, { path: 'etc/passwd', size: text }, { path: 'etc/shadow', size: text }]), { name: 'b.tgz' });
+    expect(b.files.get('etc/shadow')!.data).toHaveLength(text);
   });
 });
