@@ -25,7 +25,7 @@ describe('analyze pcap --fix-checksums', () => {
       expect(r.code).toBe(1);
       expect(r.out).toContain('22 frames (pcapng), 12 packets changed');
       expect(r.out).toContain('fixed: 2 IPv4 header, 10 TCP, 3 UDP checksums');
-      expect(r.out).toMatch(/2 truncated by the snaplen/);
+      expect(r.out).toMatch(/2 captured shorter than sent \(snaplen\)/);
       expect(r.out).toMatch(/frames: 15 \(icmp-quoted\), 17 \(fragment\), 18 \(truncated\), 19 \(truncated\)/);
       expect(readFileSync(join(dir, 'out.pcapng')).length).toBe(readFileSync(join(ROOT, MIX)).length);
       // a capture with nothing to fix: exit 0, identical copy

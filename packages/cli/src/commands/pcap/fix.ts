@@ -21,7 +21,7 @@ export interface FixArgs {
 }
 
 const WHY: Record<LeftReason, string> = {
-  truncated: 'truncated by the snaplen: the checksums cover bytes not in the file',
+  truncated: 'captured shorter than sent (snaplen): left as captured, as a checksum may cover bytes not in the file',
   fragment: 'IP fragments: the transport header is in another packet',
   'bad-length': 'a UDP or IP length field runs past the packet: what the checksum covers is unknown',
   'icmp-quoted': 'headers quoted in ICMP errors: what the peer received, kept as evidence',

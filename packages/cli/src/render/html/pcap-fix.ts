@@ -19,7 +19,7 @@ export interface PcapFixDoc {
 
 /** Why a packet was written unchanged, for someone who did not run the command. */
 const WHY: Record<LeftReason, string> = {
-  truncated: 'cut by the capture length: the checksums cover bytes that are not in the file',
+  truncated: 'captured shorter than sent (snaplen): left as captured, as a checksum may cover bytes that are not in the file',
   fragment: 'IP fragments: the transport checksum covers bytes in other packets',
   'bad-length': 'a UDP or IP length field runs past the packet: what the checksum covers is unknown',
   'icmp-quoted': 'headers quoted inside ICMP errors: kept as the peer received them',

@@ -29,7 +29,10 @@ const IPPROTO_HOPOPTS = 0;
 
 /** Why a packet was written unchanged although a checksum in it is (or may be) wrong. */
 export type LeftReason =
-  /** Captured length below the original length: the checksums cover bytes that are not in the file. */
+  /**
+   * Captured length below the original length: left as captured (as tcprewrite does), even when the IP packet
+   * is whole and only the link trailer is missing: a checksum may cover bytes that are not in the file.
+   */
   | 'truncated'
   /** Part of an IP fragment train: the transport checksum covers bytes in other packets. */
   | 'fragment'
