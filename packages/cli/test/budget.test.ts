@@ -19,6 +19,8 @@ interface BigInputs {
   esxiConfigTexts(bytes: Record<string, number>): Buffer;
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   esxiCombined(o: { members?: number; side?: string; texts?: Record<string, number>; rows?: number; numbers?: number }): Promise<Buffer>;
+  dumpAnalyzeText(bytes?: number, fill?: string): Buffer;
+  minidumpManyModules(count: number, chars: number, unit?: number): Buffer;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
   psodUtf16NoBom(): Buffer;
@@ -54,6 +56,10 @@ beforeAll(async () => {
   const users = { 'etc/passwd': 3.1 * MiB, 'etc/shadow': 3.1 * MiB };
   writeFileSync(at('together-users.tgz'), await gen.esxiCombined({ members: 95_000, texts: users }));
   for (const side of ['a', 'b']) writeFileSync(at(`together-${side}.tgz`), await gen.esxiCombined({ members: 95_000, side, texts: users, rows: 95_000 }));
+  writeFileSync(at('analyze-cr.txt'), gen.dumpAnalyzeText());
+  writeFileSync(at('analyze-block.txt'), gen.dumpAnalyzeText(16 * MiB - 64, 'STACK_TEXT:\nfffff801`1234 nt!KiBugCheck+0x1\n'));
+  writeFileSync(at('modules-16000.dmp'), gen.minidumpManyModules(16_000, 95));
+  writeFileSync(at('modules-250-long.dmp'), gen.minidumpManyModules(250, 32_000));
   writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
   writeFileSync(at('newlines.txt'), gen.psodNewlines());
   writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
@@ -237,6 +243,40 @@ describe('esxi diff is not quadratic', () => {
     const r = runMeasured(['esxi', 'diff', '--json', at('hosts-a.tgz'), at('hosts-b.tgz')]);
     expect(r.stdout).toContain('localhost extra');
     expect(r.seconds).toBeLessThan(10);
+  });
+});
+
+describe('dump: long texts, many names and a long pipe stay within the memory budget', () => {
+  it.each([
+    ['16 MB of bare CRs after the name line (856 MB before)', 'analyze-cr.txt'],
+    ['16 MB of stack lines in one block', 'analyze-block.txt'],
+  ])('saved !analyze text: %s', (_what, name) => {
+    const r = runMeasured(['dump', '--json', at(name)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('DRIVER_IRQL_NOT_LESS_OR_EQUAL');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('16,000 modules named by 95 lone surrogates each: listed, within budget', () => {
+    const r = runMeasured(['dump', '--json', at('modules-16000.dmp')]);
+    expect(r.status).toBe(0); // no exception stream: nothing crashed
+    expect((JSON.parse(r.stdout) as { modules: unknown[] }).modules).toHaveLength(16_000);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('250 modules naming one string of 32,000 lone surrogates: DUMP_NAMES_TOO_LARGE, within budget (96 MB of JSON and 520 MB before)', () => {
+    const r = runMeasured(['dump', '--json', at('modules-250-long.dmp')]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('DUMP_NAMES_TOO_LARGE');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('120 MB on standard input is written to the private file as it arrives (309 MB before)', () => {
+    const dump = readFileSync(fileURLToPath(new URL('../../../fixtures/corpus/dumps/mdmp/breakpad_minidump2.dmp', import.meta.url)));
+    const r = runMeasured(['dump', '--json', '-'], { input: Buffer.concat([dump, Buffer.alloc(120 * MiB - dump.length)]) });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('EXCEPTION_ACCESS_VIOLATION_WRITE');
+    expect(r.peakMB).toBeLessThan(150);
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import { AnalyzeError } from '../errors.js';
 import { readHead, readSmallFile } from '../io/files.js';
-import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText, locateCdb, runCdbAnalysis } from './cdb/index.js';
+import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, parseAnalyzeText, locateCdb, runCdbAnalysis } from './cdb/index.js';
 import { analyzeNativeFile } from './native/index.js';
 import { detectDumpFormat } from './native/detect.js';
 import type { DumpReport } from './report.js';
@@ -49,7 +49,7 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   if (kind === null) {
     if (looksLikeAnalyzeText(head)) {
       const whole = head.length < SNIFF_BYTES ? head : readSmallFile(file, MAX_ANALYSIS_TEXT_BYTES);
-      return parseAnalyzeText(normaliseAnalyzeText(whole), { file, strict: opts.strict === true });
+      return parseAnalyzeText(whole, { file, strict: opts.strict === true });
     }
     // Let the native reader produce the precise "not a dump" error (it knows ELF, CAB, USERDUMP ...).
     return analyzeNativeFile(file, nativeOpts(opts));

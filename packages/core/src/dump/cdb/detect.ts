@@ -20,6 +20,14 @@ const ANALYSIS_KEYS = /^[^\S\n]*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_
  * @example const text = normaliseAnalyzeText(readFileSync('analyze.txt'));
  */
 export function normaliseAnalyzeText(input: string | Uint8Array): string {
+  return decodeAnalyzeText(input).replace(/\r\n?/g, '\n');
+}
+
+/**
+ * normaliseAnalyzeText without turning CRLF into LF, for a reader that takes any line end itself: on a long
+ * text of short lines that replace built a second copy of the text line by line (~40 bytes a line).
+ */
+export function decodeAnalyzeText(input: string | Uint8Array): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -30,7 +38,7 @@ export function normaliseAnalyzeText(input: string | Uint8Array): string {
   }
   // eslint-disable-next-line no-control-regex
   if (text.includes('\u0000')) text = text.replace(/\u0000/g, '');
-  return text.replace(/^[\ufeff\ufffd]+/, '').replace(/\r\n?/g, '\n');
+  return text.replace(/^[\ufeff\ufffd]+/, '');
 }
 
 function nulShare(b: Uint8Array): number {

@@ -14,7 +14,7 @@
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
 import { bugcheckName, exceptionName } from '../../tables/index.js';
 import type { BugcheckInfo, DumpEngine, DumpReport, ExceptionInfo } from '../report.js';
-import { normaliseAnalyzeText } from './detect.js';
+import { decodeAnalyzeText } from './detect.js';
 
 export interface ParseAnalyzeOptions {
   /** The file name to put in the report, as the user named it. */
@@ -54,6 +54,12 @@ const MAX_STACK_FRAMES = 256;
 const MAX_DEBUGGER_WARNINGS = 20;
 /** Lines longer than this are cut before matching: keeps every regex linear on hostile input. */
 const MAX_LINE_CHARS = 4096;
+/**
+ * Lines kept per block (STACK_TEXT and the like; MAX_STACK_FRAMES are used) and distinct keys kept (a real
+ * analysis prints ~100): a 16 MB text of one block or of distinct keys held every line (~300 MB).
+ */
+const MAX_BLOCK_LINES = 1024;
+const MAX_KEYS = 4096;
 
 /** A KEY: value line of the Debugging Details section (`^([A-Z][A-Z0-9_]+):\s*(.*)$`, docs/formats/windows-dumps.md §9). */
 const KEY_LINE = /^([A-Z][A-Z0-9_]{1,79}):(.*)$/;
@@ -93,9 +99,9 @@ interface Scan {
  * `strict` stops at the first.
  * @example parseAnalyzeText(text, { file: 'analysis.txt', strict: true }).bugcheck?.name
  */
-export function parseAnalyzeText(input: string, opts: string | ParseAnalyzeOptions = {}): DumpReport {
+export function parseAnalyzeText(input: string | Uint8Array, opts: string | ParseAnalyzeOptions = {}): DumpReport {
   const o: ParseAnalyzeOptions = typeof opts === 'string' ? { file: opts } : opts;
-  const scan = scanLines(normaliseAnalyzeText(input));
+  const scan = scanLines(decodeAnalyzeText(input));
   const report = buildReport(scan, o.file ?? '', o.engine ?? 'text');
   // Through the shared Warnings: --strict stops at the first one, and at most MAX_WARNINGS are kept.
   const warnings = new Warnings(o.strict === true);
@@ -126,7 +132,6 @@ function scanLines(text: string): Scan {
     troubles: [],
     troubleCount: 0,
   };
-  const lines = text.split('\n');
   let block: string | null = null;
   let blockLines: string[] = [];
   let pendingKey: string | null = null;
@@ -138,8 +143,16 @@ function scanLines(text: string): Scan {
     blockLines = [];
   };
 
-  for (const raw of lines) {
-    const line = (raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw).trim();
+  // Line by line, ending at LF, CRLF or a lone CR, never all lines at once (a 16 MB text of empty lines is 16 M of them).
+  for (let start = 0; start <= text.length; ) {
+    let end = start;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (c === 0x0a || c === 0x0d) break;
+      end++;
+    }
+    const line = text.slice(start, Math.min(end, start + MAX_LINE_CHARS)).trim();
+    start = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
 
     if (line === '') {
       // A block ends at the first blank line after its content (STACK_TEXT may be followed by one blank first).
@@ -173,7 +186,7 @@ function scanLines(text: string): Scan {
       inRecord = false;
       const name = key[1]!;
       const value = key[2]!.trim();
-      if (!s.keys.has(name)) s.keys.set(name, value);
+      if (!s.keys.has(name) && s.keys.size < MAX_KEYS) s.keys.set(name, value);
       if (BLOCK_KEYS.has(name)) {
         block = name;
         blockLines = [];
@@ -182,7 +195,7 @@ function scanLines(text: string): Scan {
       continue;
     }
 
-    if (block !== null) blockLines.push(line);
+    if (block !== null && blockLines.length < MAX_BLOCK_LINES) blockLines.push(line);
 
     // Facts that may appear anywhere (outside Debugging Details, or in pasted fragments).
     if (s.nameLine === null) {
@@ -225,7 +238,7 @@ function scanLines(text: string): Scan {
     }
     const value = /^Value: (.*)$/.exec(line);
     if (value && pendingKey !== null) {
-      if (!s.kv.has(pendingKey)) s.kv.set(pendingKey, value[1]!.trim());
+      if (!s.kv.has(pendingKey) && s.kv.size < MAX_KEYS) s.kv.set(pendingKey, value[1]!.trim());
       pendingKey = null;
       continue;
     }

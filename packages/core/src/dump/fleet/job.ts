@@ -4,7 +4,7 @@
  * runs the same inline, in a worker thread, or on another machine.
  */
 import { readHead } from '../../io/files.js';
-import { looksLikeAnalyzeText, normaliseAnalyzeText, parseAnalyzeText } from '../cdb/index.js';
+import { looksLikeAnalyzeText, parseAnalyzeText } from '../cdb/index.js';
 import { analyzeDump, type AnalyzeDumpOptions } from '../index.js';
 import { analyzeNativeBuffer, analyzeNativeFile } from '../native/index.js';
 import { detectDumpFormat } from '../native/detect.js';
@@ -53,7 +53,7 @@ export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Pro
       const report = analyzeNativeBuffer(bytes, input.display, { strict: opts.strict === true });
       return { status: 'dump', row: reportRow(report, input) };
     }
-    if (looksLikeAnalyzeText(head)) return { status: 'dump', row: reportRow(parseAnalyzeText(normaliseAnalyzeText(bytes), input.display), input) };
+    if (looksLikeAnalyzeText(head)) return { status: 'dump', row: reportRow(parseAnalyzeText(bytes, input.display), input) };
     return { status: 'skipped', display: input.display };
   } catch (e) {
     return { status: 'dump', row: errorRow(e, input) };

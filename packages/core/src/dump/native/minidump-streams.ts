@@ -27,6 +27,13 @@ export const STREAM = {
 export const MAX_STREAMS = 4096;
 /** Module and thread lists: 354 modules is the largest corpus list; a million is damage. */
 export const MAX_LIST_ENTRIES = 100_000;
+/**
+ * Modules and unloaded modules read, lower than MAX_LIST_ENTRIES because each is listed in the report (~700
+ * bytes of JSON: 100,000 of them peaked `dump --json` at ~290 MB). A real process loads a few hundred to a
+ * few thousand modules; Windows keeps the last 64 unloaded ones (RtlGetUnloadedEventTrace).
+ */
+export const MAX_MODULES = 16_384;
+export const MAX_UNLOADED_MODULES = 1024;
 /** MINIDUMP_STRING length cap (bytes): paths and thread names are short. */
 export const MAX_STRING_BYTES = 64 * 1024;
 /** CodeView records: a header plus a PDB path. */
@@ -103,10 +110,10 @@ export function readString(r: Reader, rva: number, what: string): string {
  * `u32 count` + fixed entries, accepting the 4 padding bytes some writers put after the count
  * (rust-minidump read_stream_list). Returns the offset of the first entry and the count.
  */
-export function listLayout(r: Reader, buf: Buffer, entrySize: number, what: string, at: number): { first: number; count: number } {
+export function listLayout(r: Reader, buf: Buffer, entrySize: number, what: string, at: number, max = MAX_LIST_ENTRIES): { first: number; count: number } {
   if (buf.length < 4) r.fail('DUMP_BAD_STREAM', `${what} stream is ${buf.length} bytes, too short for its count`, at);
   const count = buf.readUInt32LE(0);
-  if (count > MAX_LIST_ENTRIES) r.fail('DUMP_BAD_COUNT', `${what} claims ${count} entries`, at);
+  if (count > max) r.fail('DUMP_BAD_COUNT', `${what} claims ${count} entries (at most ${max} are plausible)`, at);
   const need = 4 + count * entrySize;
   if (buf.length === need + 4) return { first: 8, count };
   if (buf.length < need) r.fail('DUMP_BAD_COUNT', `${what} claims ${count} entries of ${entrySize} bytes but the stream holds ${buf.length} bytes`, at);
@@ -255,7 +262,7 @@ export function readModules(r: Reader, d: Directory, warnings: Warnings): Module
   const buf = streamBytes(r, d, STREAM.MODULE_LIST, 'ModuleList', warnings);
   if (!buf) return [];
   const at = d.streams.get(STREAM.MODULE_LIST)!.at;
-  const { first, count } = listLayout(r, buf, MODULE_SIZE, 'ModuleList', at);
+  const { first, count } = listLayout(r, buf, MODULE_SIZE, 'ModuleList', at, MAX_MODULES);
   const out: Module[] = [];
   for (let i = 0; i < count; i++) {
     const m: any = moduleEntry.parse(buf.subarray(first + i * MODULE_SIZE, first + (i + 1) * MODULE_SIZE));
@@ -348,8 +355,11 @@ export function readUnloadedModules(r: Reader, d: Directory, warnings: Warnings)
     warnings.warn('DUMP_BAD_STREAM', `UnloadedModuleList header is inconsistent (header ${sizeOfHeader}, entry ${sizeOfEntry}, ${count} entries, ${buf.length} bytes): skipped`, at);
     return [];
   }
+  if (count > MAX_UNLOADED_MODULES) {
+    warnings.warn('DUMP_BAD_COUNT', `UnloadedModuleList holds ${count} entries (Windows keeps 64): only the first ${MAX_UNLOADED_MODULES} are read`, at);
+  }
   const out: ModuleRange[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < Math.min(count, MAX_UNLOADED_MODULES); i++) {
     const e = sizeOfHeader + i * sizeOfEntry;
     const base = buf.readBigUInt64LE(e);
     const size = buf.readUInt32LE(e + 8);

@@ -15,11 +15,13 @@ export const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 /** No single structure we read is larger than this; a bigger length is damage, not data. */
 export const MAX_SINGLE_READ = 64 * 1024 * 1024;
 /**
- * All names decoded from one dump together (module paths, thread names, PDB names), in bytes. Real dumps
- * hold well under 2 MB of them; without a total, 100,000 entries pointing at one 64 KB string (a 10 MB file)
- * decode to 6 GB of text and abort Node.
+ * All names decoded from one dump together (module paths, thread names, PDB names, driver names), in bytes.
+ * Real dumps hold well under 2 MB of them; without a total, 100,000 entries pointing at one 64 KB string (a
+ * 10 MB file) decode to 6 GB of text and abort Node. At 16 MB, names of control characters or lone surrogates
+ * (6 bytes each in JSON, and a module's name printed twice, as name and path) made `dump --json` a 96 MB
+ * document peaking at 520 MB; at 3 MiB the worst measured (16,000 modules named by 95 lone surrogates) is 22 MB of JSON, peaking at 210 MB.
  */
-export const MAX_NAME_BYTES_TOTAL = 16 * 1024 * 1024;
+export const MAX_NAME_BYTES_TOTAL = 3 * 1024 * 1024;
 /** The code of that error: fatal for the whole dump, never downgraded to a per-entry warning. */
 export const NAMES_TOO_LARGE = 'DUMP_NAMES_TOO_LARGE';
 

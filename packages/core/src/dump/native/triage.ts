@@ -4,7 +4,7 @@
  * All "...Offset" fields are absolute file offsets; every one is checked before use.
  */
 import { Parser } from './binary-parser.js';
-import type { Reader } from './source.js';
+import { isFatalDumpError, type Reader } from './source.js';
 import type { Warnings } from '../../errors.js';
 import { baseName, type ModuleRange } from './modules.js';
 
@@ -104,7 +104,9 @@ export function readTriageHeader(r: Reader, at: number, is64: boolean, warnings:
 function readDumpString(r: Reader, at: number, what: string): string {
   const chars = r.u32(at, `${what} length`);
   if (chars > MAX_DRIVER_NAME_CHARS) r.fail('DUMP_BAD_STRING', `${what} claims ${chars} characters`, at);
-  return r.bytes(at + 4, chars * 2, what).toString('utf16le');
+  const bytes = r.bytes(at + 4, chars * 2, what);
+  r.chargeNames(bytes.length, what, at);
+  return bytes.toString('utf16le');
 }
 
 export function readDrivers(r: Reader, t: TriageHeader, is64: boolean, warnings: Warnings): Driver[] {
@@ -141,6 +143,7 @@ export function readDrivers(r: Reader, t: TriageHeader, is64: boolean, warnings:
     try {
       path = readDumpString(r, nameOffset, `name of driver ${i}`);
     } catch (err) {
+      if (isFatalDumpError(err)) throw err;
       warnings.warn('DUMP_DRIVER_NAME', `driver ${i}: its name could not be read (${(err as Error).message})`, nameOffset);
       path = `driver#${i}`;
     }

@@ -169,3 +169,22 @@ describe('parseAnalyzeText over the corpus texts', () => {
     expect(checked).toBeGreaterThanOrEqual(21);
   });
 });
+
+describe('line ends: LF, CRLF and a lone CR read the same (no copy of the text per line end)', () => {
+  it.each(readdirSync(DIR).filter((f) => f.endsWith('.txt')))('%s', (name) => {
+    const text = readFileSync(`${DIR}/${name}`, 'utf8').replace(/\r\n?/g, '\n');
+    const lf = parseAnalyzeText(text, name);
+    expect(parseAnalyzeText(text.replace(/\n/g, '\r\n'), name)).toEqual(lf);
+    expect(parseAnalyzeText(text.replace(/\n/g, '\r'), name)).toEqual(lf);
+    expect(parseAnalyzeText(Buffer.from(text.replace(/\n/g, '\r')), name)).toEqual(lf);
+  });
+
+  it('a block of 100,000 lines keeps what the stack needs, not every line', () => {
+    const text = `DRIVER_IRQL_NOT_LESS_OR_EQUAL (d1)\nSTACK_TEXT:\n${'ffff8001`00001234 fffff801`12345678 : 00000000`00000000 : nt!KiBugCheck+0x1\n'.repeat(100_000)}\n`;
+    const r = parseAnalyzeText(text, 'long.txt');
+    expect(r.bugcheck?.name).toBe('DRIVER_IRQL_NOT_LESS_OR_EQUAL');
+    expect(r.stack.length).toBeGreaterThan(0);
+    expect(r.stack.length).toBeLessThanOrEqual(256);
+    expect(r.warnings.map((w) => w.code)).toContain('DUMP_TEXT_STACK_CUT');
+  });
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { analyzeNativeBuffer, analyzeNativeFile } from '../../../src/dump/native/index.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+import { MAX_MODULES, MAX_UNLOADED_MODULES } from '../../../src/dump/native/minidump-streams.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
 
 /** A Windows 10 x64 small dump built by fixtures/gen/dump/triage-x64.mjs (1.1 MB, TRGD marker at its end). */
@@ -230,6 +231,31 @@ describe('hostile minidumps', () => {
     }
   });
 
+  it(`a ModuleList of ${MAX_MODULES + 1} modules is refused (each is listed in the report: 100,000 peaked dump --json at ~290 MB)`, () => {
+    const list = Buffer.alloc(4 + (MAX_MODULES + 1) * 108);
+    list.writeUInt32LE(MAX_MODULES + 1, 0);
+    const e = analyzeErrorOf(() => analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }, { type: 4, data: list }])));
+    expect(e.code).toBe('DUMP_BAD_COUNT');
+    expect(e.message).toContain(`(at most ${MAX_MODULES} are plausible)`);
+  });
+
+  it(`an UnloadedModuleList of 5,000 entries: the first ${MAX_UNLOADED_MODULES} are read, and a warning says so`, () => {
+    const n = 5000;
+    const name = Buffer.alloc(4 + 8);
+    name.writeUInt32LE(8, 0);
+    name.write('a\0.\0d\0l\0', 4, 'latin1');
+    const unloaded = Buffer.alloc(12 + n * 24);
+    unloaded.writeUInt32LE(12, 0);
+    unloaded.writeUInt32LE(24, 4);
+    unloaded.writeUInt32LE(n, 8);
+    const b = minidump([{ type: 7, data: systemInfo() }, { type: 14, data: unloaded }, { type: 0x4242, data: name }], (buf, { rvas }) => {
+      for (let i = 0; i < n; i++) buf.writeUInt32LE(rvas[2]!, rvas[1]! + 12 + i * 24 + 20);
+    });
+    const r = analyzeNativeBuffer(b);
+    expect(r.unloadedModules).toHaveLength(MAX_UNLOADED_MODULES);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'DUMP_BAD_COUNT', message: expect.stringContaining(`holds ${n} entries (Windows keeps 64): only the first ${MAX_UNLOADED_MODULES} are read`) }));
+  });
+
   it('an MDMP signature with another version is named as such, at the version field (not "no MDMP signature")', () => {
     const b = minidump([{ type: 7, data: systemInfo() }]);
     b.writeUInt32LE(0x1234, 4);
@@ -302,6 +328,22 @@ describe('hostile kernel dumps', () => {
     const e = analyzeErrorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_BAD_COUNT');
     expect(e.offset).toBe(0x2100);
+  });
+
+  it('triage driver names count against the names budget: 4,096 drivers naming one 1,024-character string cost the list, not the bugcheck', () => {
+    const n = 4096;
+    const entry = 0x90;
+    const listAt = 0x2000 + 0x100;
+    const nameAt = listAt + n * entry;
+    const b = Buffer.concat([kernel64(4), triageArea(), Buffer.alloc(n * entry + 4 + 2048, 0x41)]);
+    b.writeUInt32LE(listAt, 0x2000 + 0x30); // DriverListOffset
+    b.writeUInt32LE(n, 0x2000 + 0x34); // DriverCount
+    for (let i = 0; i < n; i++) b.writeUInt32LE(nameAt, listAt + i * entry);
+    b.writeUInt32LE(1024, nameAt);
+    const r = analyzeNativeBuffer(b);
+    expect(r.bugcheck?.code).toBe('0x000000D1');
+    expect(r.drivers).toEqual([]);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'DUMP_NAMES_TOO_LARGE' }));
   });
 
   it('a triage driver list past the end of the file: the bugcheck still, DUMP_TRUNCATED with strict', () => {
