@@ -20,6 +20,7 @@ interface BigInputs {
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   esxiCombined(o: { members?: number; side?: string; texts?: Record<string, number>; rows?: number; numbers?: number }): Promise<Buffer>;
   dumpAnalyzeText(bytes?: number, fill?: string): Buffer;
+  bigHive(bytes: number): Buffer;
   minidumpManyModules(count: number, chars: number, unit?: number): Buffer;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
@@ -277,6 +278,21 @@ describe('dump: long texts, many names and a long pipe stay within the memory bu
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('EXCEPTION_ACCESS_VIOLATION_WRITE');
     expect(r.peakMB).toBeLessThan(150);
+  });
+});
+
+describe('profiles: a large hive on standard input', () => {
+  it('127 MiB on stdin is held once, within budget (a 150 MB one peaked at 370 MB); past 128 MiB refused there', async () => {
+    const gen = (await import(fileURLToPath(new URL('../../../fixtures/gen/big-inputs.mjs', import.meta.url)))) as BigInputs;
+    const hive = gen.bigHive(127 * MiB);
+    const r = runMeasured(['profiles', '--json', '-'], { input: hive });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('PROFILE_BAK_DUPLICATE');
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    const over = runMeasured(['profiles', '--json', '-'], { input: Buffer.concat([hive, Buffer.alloc(2 * MiB)]) });
+    expect(over.status).toBe(2);
+    expect(over.stdout).toContain('STDIN_TOO_LARGE');
+    expect(over.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 });
 

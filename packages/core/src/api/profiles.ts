@@ -1,8 +1,8 @@
 /** The `analyze profiles` job: why Windows signs a user in with a temporary profile (docs/json-profiles.md). */
 import type { Warning } from '../errors.js';
-import { analyzeProfiles as analyzeProfilesData, MAX_PROFILES_INPUT } from '../windows/profiles/analyze.js';
+import { analyzeProfiles as analyzeProfilesData, MAX_PROFILES_INPUT, MAX_PROFILES_STREAM_INPUT } from '../windows/profiles/analyze.js';
 import type { Profile } from '../windows/profiles/profile.js';
-import { inputName, naming, readInput, warningsJson, type Input, type JobOptions } from './input.js';
+import { inputName, isStream, naming, readInput, warningsJson, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
 /** One finding: at most one per SID. */
@@ -30,7 +30,7 @@ export interface ProfilesJson {
 
 /**
  * Read an offline SOFTWARE hive or a .reg export of ProfileList (recognised by content; at most
- * MAX_PROFILES_INPUT bytes) and list each profile with the findings and the `reg` commands that fix them.
+ * MAX_PROFILES_INPUT bytes, MAX_PROFILES_STREAM_INPUT from a stream) and list each profile with the findings and the `reg` commands that fix them.
  * @example
  *   const r = await analyzeProfiles('fixtures/windows/temp-profile.reg');
  *   r.findings[0]?.code; // 'PROFILE_BAK_DUPLICATE'
@@ -38,7 +38,7 @@ export interface ProfilesJson {
 export async function analyzeProfiles(input: Input, opts: JobOptions = {}): Promise<ProfilesJson> {
   const file = inputName(input, opts.name);
   return naming(file, async () => {
-    const data = await readInput(input, MAX_PROFILES_INPUT, file);
+    const data = await readInput(input, isStream(input) ? MAX_PROFILES_STREAM_INPUT : MAX_PROFILES_INPUT, file);
     const r = analyzeProfilesData(data, { file, strict: opts.strict ?? false });
     return stamped({
       file,

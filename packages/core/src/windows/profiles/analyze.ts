@@ -16,6 +16,12 @@ import { profileListFromHive, profileListFromRegFile, type ProfileListSource } f
  * ProfileList (`reg export` of the key, or `hivexregedit --export`) and that .reg read instead.
  */
 export const MAX_PROFILES_INPUT = 160 * 1024 * 1024;
+/**
+ * The same from standard input: what arrives there passes through the stream's own buffers, garbage that
+ * is collected only now and then (~40 MB more at the peak), so a 150 MB hive on stdin peaked at 258 MiB
+ * (370 before readInput held it once); at 128 MiB the peak is 226-230 MiB. A larger hive can be named by path.
+ */
+export const MAX_PROFILES_STREAM_INPUT = 128 * 1024 * 1024;
 
 /**
  * Largest .reg export read. Decoding the text to a string and splitting it into lines costs about five
