@@ -4,7 +4,7 @@
  */
 import { interpretAs } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
-import { dataValue, Groups, refOf, type Detector, type EventFinding, type TimelineEntry } from './types.js';
+import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding, type TimelineEntry } from './types.js';
 
 const BUGCHECK_PROVIDER = 'Microsoft-Windows-WER-SystemErrorReporting';
 
@@ -42,7 +42,7 @@ export class BugcheckDetector implements Detector {
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const name = bugcheckName(group.code);
       const code = hex32(group.code);
       const dump = occurrences.map((o) => o.details['dumpPath']).find((d) => typeof d === 'string' && d) as string | undefined;
@@ -61,6 +61,20 @@ export class BugcheckDetector implements Detector {
         occurrences,
       };
     });
+    const others = this.groups.notListed().map((e) =>
+      notListedFinding(e, {
+        kind: 'bugcheck',
+        family: 'crash',
+        severity: 'critical',
+        title: `Blue screens with other stop codes: ${e.count} time${e.count === 1 ? '' : 's'}`,
+        what: 'different stop codes',
+        advice: 'Open the dumps to see the drivers that caused them; `analyze code` explains each stop code below and its parameters.',
+        next: null,
+        details: ['stopCode', 'name', 'dumpPath'],
+        name: (o) => o.details['stopCode'] as string,
+      }),
+    );
+    return [...listed, ...others];
   }
 }
 
@@ -87,6 +101,7 @@ export class UnexpectedRestartDetector implements Detector {
       crashMs = utc?.ms;
     }
     // 6008 is written at the next boot; its timeline looks back from the moment the machine went down.
+    // One group: never more than MAX_GROUPS, so no not-listed finding.
     this.groups.add('restart', () => null, { ref: refOf(r, file), details, timeline: timeline(crashMs) });
   }
 
@@ -143,7 +158,7 @@ export class AppCrashDetector implements Detector {
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const code = occurrences.map((o) => o.details['exceptionCode']).find((c) => typeof c === 'string' && c.startsWith('0x')) as string | undefined;
       const name = code ? (interpretAs('exception', Number.parseInt(code, 16)).name ?? interpretAs('ntstatus', Number.parseInt(code, 16)).name) : null;
       return {
@@ -163,6 +178,20 @@ export class AppCrashDetector implements Detector {
         occurrences,
       };
     });
+    const others = this.groups.notListed().map((e) =>
+      notListedFinding(e, {
+        kind: 'app-crash',
+        family: 'crash',
+        severity: 'warning',
+        title: `Other applications crashed ${e.count} time${e.count === 1 ? '' : 's'}`,
+        what: 'applications (with their faulting module) crashed',
+        advice: 'Update or reinstall the crashing applications (each record names its own); collect a dump with WER LocalDumps for one that keeps crashing.',
+        next: null,
+        details: ['application', 'module', 'exceptionCode', 'exceptionName'],
+        name: (o) => `${o.details['application']}${o.details['module'] ? ` (${o.details['module']})` : ''}`,
+      }),
+    );
+    return [...listed, ...others];
   }
 }
 

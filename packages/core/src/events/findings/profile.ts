@@ -1,6 +1,6 @@
 /** Temporary profile and profile-load failures: User Profile Service 1511, 1515, 1500, 1508, 1530. */
 import type { EvtxRecord } from '../types.js';
-import { Groups, refOf, type Detector, type EventFinding, type Severity } from './types.js';
+import { Groups, notListedFinding, refOf, type Detector, type EventFinding, type Severity } from './types.js';
 
 /** The provider has had several spellings across Windows versions. */
 const PROVIDERS = new Set(['Microsoft-Windows-User Profiles Service', 'Microsoft-Windows-User Profile Service', 'Microsoft-Windows-User Profiles General']);
@@ -21,11 +21,12 @@ export class ProfileDetector implements Detector {
     const eventId = r.eventId;
     const detail = r.data['Detail'] ?? r.data['Error'] ?? r.data['#1'] ?? null;
     const sid = /S-1-5-21-[\d-]+/.exec(detail ?? '')?.[0] ?? r.userId ?? null; // the detail names the user; UserID may be SYSTEM
-    this.groups.add(`${eventId}|${sid ?? ''}`, () => ({ eventId, sid }), { ref: refOf(r, file), details: { sid, detail } });
+    // Class: the finding's kind (temporary profile or handle leak), so that many 1530s never hide a temporary profile.
+    this.groups.add(`${eventId}|${sid ?? ''}`, () => ({ eventId, sid }), { ref: refOf(r, file), details: { sid, detail } }, eventId === 1530 ? 'leak' : 'temp');
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const e = EVENTS[group.eventId]!;
       const temp = group.eventId !== 1530;
       return {
@@ -45,5 +46,22 @@ export class ProfileDetector implements Detector {
         occurrences,
       };
     });
+    const others = this.groups.notListed().map((e) => {
+      const temp = e.group.eventId !== 1530;
+      return notListedFinding(e, {
+        kind: temp ? 'temporary-profile' : 'profile-handle-leak',
+        family: 'profile',
+        severity: EVENTS[e.group.eventId]!.severity,
+        title: `User Profile Service ${temp ? '1511, 1515, 1500, 1508' : '1530'} for other users: ${e.count} time${e.count === 1 ? '' : 's'}`,
+        what: temp ? 'users (by event and SID) got a temporary profile or none' : 'users (by SID) left registry files in use at logoff',
+        advice: temp
+          ? 'For each user below, fix the ProfileList key of its SID in HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList (`analyze profiles` on the SOFTWARE hive shows which keys are wrong).'
+          : 'Usually harmless; if users also get temporary profiles, find the process named in the details and update it.',
+        next: temp ? 'analyze profiles C:\\Windows\\System32\\config\\SOFTWARE' : null,
+        details: ['eventId', 'sid'],
+        name: (o) => `${o.ref.eventId}${o.details['sid'] ? ` ${o.details['sid']}` : ''}`,
+      });
+    });
+    return [...listed, ...others];
   }
 }

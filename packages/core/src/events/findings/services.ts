@@ -1,7 +1,7 @@
 /** Service failures: Service Control Manager 7000, 7001, 7009, 7011, 7023, 7031, 7034, grouped by service. */
 import { interpretAs } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
-import { dataValue, Groups, refOf, type Detector, type EventFinding } from './types.js';
+import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding } from './types.js';
 
 const WHAT: Record<number, string> = {
   7000: 'failed to start',
@@ -31,14 +31,20 @@ export class ServiceDetector implements Detector {
     const service = dataValue(r, 'param1', 1) && !timeout ? dataValue(r, 'param1', 1) : dataValue(r, 'param2', 2);
     if (!service) return;
     const error = r.eventId === 7000 || r.eventId === 7023 ? insertion(dataValue(r, 'param2', 2)) : r.eventId === 7001 ? insertion(dataValue(r, 'param3', 3)) : null;
-    this.groups.add(service.toLowerCase(), () => ({ service }), {
-      ref: refOf(r, file),
-      details: { event: r.eventId, what: WHAT[r.eventId]!, error, timeoutMs: timeout ? dataValue(r, 'param1', 1) : null, dependency: r.eventId === 7001 ? dataValue(r, 'param2', 2) : null },
-    });
+    this.groups.add(
+      service.toLowerCase(),
+      () => ({ service }),
+      {
+        ref: refOf(r, file),
+        details: { event: r.eventId, what: WHAT[r.eventId]!, error, timeoutMs: timeout ? dataValue(r, 'param1', 1) : null, dependency: r.eventId === 7001 ? dataValue(r, 'param2', 2) : null },
+      },
+      '',
+      { service }, // the not-listed finding's records name their service
+    );
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const events = [...new Set(occurrences.map((o) => o.details['event']))].join(', ');
       const whats = [...new Set(occurrences.map((o) => o.details['what']))].join('; ');
       const error = occurrences.map((o) => o.details['error']).find((e) => typeof e === 'string') as string | undefined;
@@ -58,6 +64,20 @@ export class ServiceDetector implements Detector {
         occurrences,
       };
     });
+    const others = this.groups.notListed().map((e) =>
+      notListedFinding(e, {
+        kind: 'service-failure',
+        family: 'service',
+        severity: 'warning',
+        title: `Other services: ${e.count} failure${e.count === 1 ? '' : 's'}`,
+        what: 'services failed',
+        advice: 'Check the account, binary path and dependencies of each service named below (`sc qc <name>`, `sc queryex <name>`) and its own log.',
+        next: null,
+        details: ['service', 'error', 'errorName'],
+        name: (o) => o.details['service'] as string,
+      }),
+    );
+    return [...listed, ...others];
   }
 }
 

@@ -4,7 +4,7 @@
  * 129 (reset issued to a device that stopped answering). Grouped by device.
  */
 import type { EvtxRecord } from '../types.js';
-import { dataValue, Groups, refOf, type Detector, type EventFinding, type Severity } from './types.js';
+import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding, type Severity } from './types.js';
 
 interface Kind {
   severity: Severity;
@@ -56,11 +56,12 @@ export class StorageDetector implements Detector {
     const device = r.data['DriveName'] ? `${r.data['DriveName']}${r.data['DeviceName'] ? ` (${r.data['DeviceName']})` : ''}` : (dataValue(r, 'DeviceName', 1) ?? '(device not named)');
     const provider = r.provider ?? '';
     const eventId = r.eventId ?? 0;
-    this.groups.add(`${provider}|${eventId}|${device}`, () => ({ kind, device, provider, eventId }), { ref: refOf(r, file), details: { device, lba: r.data['#2'] ?? null } });
+    // Class: the severity, so that many warnings never hide an error.
+    this.groups.add(`${provider}|${eventId}|${device}`, () => ({ kind, device, provider, eventId }), { ref: refOf(r, file), details: { device, lba: r.data['#2'] ?? null } }, kind.severity);
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => ({
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => ({
       kind: 'storage',
       family: 'storage',
       severity: group.kind.severity,
@@ -74,5 +75,20 @@ export class StorageDetector implements Detector {
       details: { device: group.device, provider: group.provider, eventId: group.eventId },
       occurrences,
     }));
+    const others = this.groups.notListed().map((e) => {
+      const severity = e.group.kind.severity;
+      return notListedFinding(e, {
+        kind: 'storage',
+        family: 'storage',
+        severity,
+        title: `Storage ${severity === 'error' ? 'errors' : 'warnings'} on other devices: ${e.count} time${e.count === 1 ? '' : 's'}`,
+        what: `devices (by provider and event) reported ${severity === 'error' ? 'errors' : 'warnings'}`,
+        advice: 'Check the disks, controllers and storage paths named below (SMART, firmware, drivers, cabling, SAN or virtual-disk backend); copy important data off.',
+        next: null,
+        details: ['device', 'provider', 'eventId'],
+        name: (o) => `${o.details['device']} (${o.ref.provider} ${o.ref.eventId})`,
+      });
+    });
+    return [...listed, ...others];
   }
 }

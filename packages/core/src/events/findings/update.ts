@@ -1,10 +1,11 @@
 /** Windows Update failures: WindowsUpdateClient 20 (install), 31 (download), 25 (scan), error code interpreted. */
 import { lookupCode, type Interpretation } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
-import { Groups, refOf, type Detector, type EventFinding } from './types.js';
+import { Groups, notListedFinding, refOf, type Detector, type EventFinding } from './types.js';
 
 const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
 const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
+const GENERIC_ADVICE = 'Run the Windows Update troubleshooter; reset the update components (stop wuauserv and bits, rename SoftwareDistribution and catroot2) and retry; `DISM /Online /Cleanup-Image /RestoreHealth` repairs the component store.';
 
 /**
  * The most useful reading of an update error code: a Windows Update or HRESULT entry with a remedy first.
@@ -38,7 +39,7 @@ export class UpdateDetector implements Detector {
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ group, count, first, last, occurrences }) => {
+    const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const i = group.code ? interpretUpdateCode(group.code) : null;
       const subject = group.kb ?? group.title ?? 'updates';
       const meaning = i?.name ?? i?.remedy?.name ? `${i.name}${i.message ? `: ${i.message}` : ''}` : null;
@@ -48,7 +49,7 @@ export class UpdateDetector implements Detector {
         severity: 'error',
         title: `Windows Update could not ${VERB[group.eventId]}${group.eventId === 25 ? '' : ` ${subject}`}${group.code ? `: ${group.code}${i?.name ? ` ${i.name}` : ''}` : ''} (${count} time${count === 1 ? '' : 's'})`,
         explanation: `WindowsUpdateClient ${group.eventId}: the ${WHAT[group.eventId]} of ${group.title ?? 'updates'} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
-        advice: i?.remedy ? `${i.remedy.cause} ${i.remedy.steps.join(' ')}` : 'Run the Windows Update troubleshooter; reset the update components (stop wuauserv and bits, rename SoftwareDistribution and catroot2) and retry; `DISM /Online /Cleanup-Image /RestoreHealth` repairs the component store.',
+        advice: i?.remedy ? `${i.remedy.cause} ${i.remedy.steps.join(' ')}` : GENERIC_ADVICE,
         next: group.code ? `analyze code ${group.code}` : null,
         count,
         firstTime: first,
@@ -57,5 +58,19 @@ export class UpdateDetector implements Detector {
         occurrences,
       };
     });
+    const others = this.groups.notListed().map((e) =>
+      notListedFinding(e, {
+        kind: 'update-failure',
+        family: 'update',
+        severity: 'error',
+        title: `Windows Update: other failures, ${e.count} time${e.count === 1 ? '' : 's'}`,
+        what: 'updates (by event, KB and error code) failed',
+        advice: `\`analyze code\` explains the error code of each record below. ${GENERIC_ADVICE}`,
+        next: null,
+        details: ['eventId', 'updateTitle', 'kb', 'errorCode', 'errorName', 'errorMessage'],
+        name: (o) => [o.details['kb'] ?? o.details['updateTitle'], o.details['errorCode']].filter(Boolean).join(' ') || null,
+      }),
+    );
+    return [...listed, ...others];
   }
 }

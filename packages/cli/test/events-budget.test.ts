@@ -1,0 +1,61 @@
+/**
+ * `analyze events` on a log naming a different application in each of its 58,812 records (the fuzzer's
+ * evtx-many-small case), through the built CLI in a child process: peak RSS under RSS_BUDGET_MB in text,
+ * --json and --html (it was 242 / 307 / 469 MB with one finding per application). The log is generated here
+ * (fixtures/gen/events/many-apps.mjs), never committed. Behaviour in detail: packages/core/test/events/findings-cap.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RSS_BUDGET_MB, runMeasured } from './helpers/peak-rss.js';
+
+const RECORDS = 58_812;
+
+let dir: string;
+let log: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'analyze-events-budget-'));
+  const gen = (await import(fileURLToPath(new URL('../../../fixtures/gen/events/many-apps.mjs', import.meta.url)))) as { manyAppsEvtx(records?: number): Buffer };
+  log = join(dir, 'many-apps.evtx');
+  writeFileSync(log, gen.manyAppsEvtx(RECORDS));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `events ARGS LOG`: exit 1 (crashes are warnings), nothing on stderr, within the memory budget and seconds. */
+function events(args: string[]): string {
+  const r = runMeasured(['events', ...args, log]);
+  expect({ args, status: r.status, stderr: r.stderr.replace(/^analyze: page written to .*\n/, '') }).toEqual({ args, status: 1, stderr: '' });
+  expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  expect(r.seconds).toBeLessThan(8);
+  return r.stdout;
+}
+
+describe(`events stays within ${RSS_BUDGET_MB} MB on a log of ${RECORDS} crashing applications`, () => {
+  it('text', () => {
+    const out = events([]);
+    expect(out).toContain(`${RECORDS} records`);
+    expect(out).toMatch(/WARNING\s+Other applications crashed 58\d{3} times \(not listed one by one\)/);
+    expect(out).toMatch(/WARNING\s+a1\.exe crashed 1 time\n/);
+  });
+
+  it('--json: the counts of the findings add up to the records', () => {
+    const doc = JSON.parse(events(['--json'])) as { findings: Array<{ count: number; details: Record<string, unknown> }>; summary: { records: number; findings: number } };
+    expect(doc.summary.records).toBe(RECORDS);
+    expect(doc.summary.findings).toBe(doc.findings.length);
+    expect(doc.findings.length).toBeLessThan(1000);
+    expect(doc.findings.reduce((s, f) => s + f.count, 0)).toBe(RECORDS);
+    expect(doc.findings.filter((f) => 'groupsListed' in f.details)).toHaveLength(1);
+  });
+
+  it('--html', () => {
+    const page = join(dir, 'page.html');
+    events(['--html', page]);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('Other applications crashed');
+    expect(html.length).toBeLessThan(10_000_000);
+  });
+});
