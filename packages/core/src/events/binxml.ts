@@ -28,6 +28,8 @@ const TOK_FRAGMENT_HEADER = 0x0f;
 const MORE_BIT = 0x40;
 /** Names live after the 512-byte chunk header. */
 const CHUNK_HEADER_BYTES = 512;
+/** Offsets within one chunk are below this (for the fragment cache key). */
+const CHUNK_BYTES = 0x10000;
 
 /** Deepest element / fragment nesting accepted; real events nest < 10 deep, a hostile file could loop. */
 export const MAX_DEPTH = 64;
@@ -86,12 +88,19 @@ export class BinXmlError extends Error {
 }
 
 /**
- * Most BinXML nodes one chunk may cost (elements parsed, plus nodes visited while resolving records). A
- * real chunk holds a few hundred records of a few dozen elements: at most 5 099 over the 18 corpus
- * logs, so 200 000 leaves a wide margin. A hostile chunk can make a thousand tiny records reuse one huge
- * template; the budget keeps the time linear in the input.
+ * Most work one chunk may cost: BinXML elements and attributes parsed, nodes and attributes visited while
+ * resolving records, data entries and array items, and one unit per CHARS_PER_WORK characters rendered. A
+ * real chunk holds a few hundred records of a few dozen elements: at most 14 948 units over the 18 corpus
+ * logs (5 099 when only elements were counted), so 200 000 leaves a wide margin. A hostile chunk can make a
+ * thousand tiny records reuse one huge template, or one value expand thousands of times; the budget keeps
+ * the time linear in the input.
  */
 export const CHUNK_WORK_BUDGET = 200_000;
+/**
+ * Rendered characters per unit of work: the budget allows 1.6 M characters per chunk, 43 times the most a
+ * corpus chunk renders (36 896) and 12 times a chunk of binary shown as hex (131 072).
+ */
+export const CHARS_PER_WORK = 8;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -100,7 +109,10 @@ export class ChunkBinXml {
   private readonly names = new Map<number, string>();
   readonly templates = new TemplateCache();
 
-  /** Elements produced so far in this chunk (see CHUNK_WORK_BUDGET). */
+  /** BinXml-typed values parsed so far, by position, end and depth: each is parsed once per chunk. */
+  private readonly fragments = new Map<number, XContent[]>();
+
+  /** Work done so far in this chunk (see CHUNK_WORK_BUDGET). */
   private work = 0;
 
   constructor(readonly buf: Buffer) {}
@@ -108,7 +120,21 @@ export class ChunkBinXml {
   /** Count `n` units of work; past the budget the chunk is abandoned. */
   spend(n: number, at: number): void {
     this.work += n;
-    if (this.work > CHUNK_WORK_BUDGET) throw new BinXmlError(`chunk costs more than ${CHUNK_WORK_BUDGET} BinXML nodes (real ones about 5 000): rest of the chunk skipped`, at, true);
+    if (this.work > CHUNK_WORK_BUDGET) throw new BinXmlError(`chunk costs more than ${CHUNK_WORK_BUDGET} units of BinXML work (real ones at most 15 000): rest of the chunk skipped`, at, true);
+  }
+
+  /**
+   * A BinXml-typed substitution value at [pos, end), parsed once per chunk: a template can refer to one
+   * value thousands of times (a hostile one, from values that refer to each other, 2^15 times).
+   */
+  parseValue(pos: number, end: number, depth: number): XContent[] {
+    const key = (pos * CHUNK_BYTES + end) * (MAX_DEPTH + 2) + Math.min(depth, MAX_DEPTH + 1);
+    let nodes = this.fragments.get(key);
+    if (!nodes) {
+      nodes = this.parseFragment(pos, end, depth);
+      this.fragments.set(key, nodes);
+    }
+    return nodes;
   }
 
   private need(pos: number, n: number, end: number, what: string): void {
@@ -242,6 +268,7 @@ export class ChunkBinXml {
     this.spend(1, pos);
     const el: XElement = { k: K_ELEMENT, name, attrs: [], content: [] };
     while (p < end && (b[p]! & ~MORE_BIT) === TOK_ATTRIBUTE) {
+      this.spend(1, p); // 5 bytes each: a template of thousands is read once per use of it
       const [attrName, q] = this.nameRef(p + 1, end);
       const value: XContent[] = [];
       p = q;

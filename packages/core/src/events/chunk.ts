@@ -9,7 +9,7 @@
 import { crc32 } from 'node:zlib';
 import type { Warnings } from '../errors.js';
 import { BinXmlError, ChunkBinXml } from './binxml.js';
-import { decodeRecord, RECORD_MAGIC, RECORD_MIN_SIZE } from './record.js';
+import { decodeRecord, MAX_RECORD_CHARS, RECORD_MAGIC, RECORD_MIN_SIZE, TRUNCATED_MARK } from './record.js';
 import type { EvtxRecord, EvtxStats } from './types.js';
 
 export const CHUNK_SIZE = 0x10000;
@@ -40,6 +40,12 @@ function nextRecordSignature(b: Buffer, from: number, end: number): number {
     if (b.readUInt32LE(i) === RECORD_MAGIC) return i;
   }
   return -1;
+}
+
+/** The record at chunk offset `o` renders more than MAX_RECORD_CHARS: say so (it is still passed on). */
+function warnCut(w: Warnings, b: Buffer, o: number, fileOffset: number): void {
+  const n = Number(b.readBigUInt64LE(o + 8));
+  w.warn('EVTX_RECORD_TEXT_LIMIT', `event record ${n} renders more than ${MAX_RECORD_CHARS} characters (real ones a few thousand): values cut there, marked ${TRUNCATED_MARK}, the rest left out`, fileOffset + o);
 }
 
 /** Read one 64 KiB chunk at `fileOffset`, passing each record to `onRecord`. */
@@ -81,7 +87,7 @@ export function readChunk(b: Buffer, fileOffset: number, opts: ChunkOptions, sta
       continue;
     }
     try {
-      opts.onRecord(decodeRecord(bx, o, size, fileOffset + o));
+      opts.onRecord(decodeRecord(bx, o, size, fileOffset + o, () => warnCut(w, b, o, fileOffset)));
       stats.records++;
     } catch (e) {
       if (!(e instanceof BinXmlError)) throw e;
