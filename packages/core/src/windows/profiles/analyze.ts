@@ -3,10 +3,10 @@ import { readSmallFile } from '../../io/files.js';
 import { isRegfSignature } from '../registry/base-block.js';
 import { Hive } from '../registry/hive.js';
 import { utf16z, REG_EXPAND_SZ, REG_SZ } from '../registry/value-types.js';
-import { isRegFile, parseRegFile } from '../regfile/parse.js';
+import { isRegFile } from '../regfile/parse.js';
 import { diagnose, type Finding } from './findings.js';
 import { sortProfiles, toProfile, type Profile } from './profile.js';
-import { profileListFromHive, profileListFromRegFile, type ProfileListSource } from './source.js';
+import { profileListFromHive, profileListFromRegData, type ProfileListSource } from './source.js';
 
 /**
  * Largest input read (a hive; see MAX_PROFILES_REG_INPUT for .reg text). The whole file is held in memory
@@ -82,7 +82,7 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
   let format: string | null = null;
   if (kind === 'hive') {
     const hive = Hive.open(data, { ...(file === undefined ? {} : { file }), strict });
-    list = profileListFromHive(hive);
+    list = profileListFromHive(hive, MAX_PROFILE_ENTRIES);
     warnings = hive.warnings;
   } else if (kind === 'reg') {
     if (data.length > MAX_PROFILES_REG_INPUT) {
@@ -92,19 +92,20 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
         { file, offset: MAX_PROFILES_REG_INPUT },
       );
     }
-    const reg = parseRegFile(data, { ...(file === undefined ? {} : { file }), strict });
-    list = profileListFromRegFile(reg, file);
-    warnings = reg.warnings;
-    encoding = reg.encoding;
-    format = reg.format;
+    const { source, info } = profileListFromRegData(data, { ...(file === undefined ? {} : { file }), strict });
+    list = source;
+    warnings = info.warnings;
+    encoding = info.encoding;
+    format = info.format;
   } else {
     // Name the thing when it is a known non-input (a Win9x registry), else say what is expected.
     if (data.subarray(0, 4).toString('latin1') === 'CREG') Hive.open(data, { ...(file === undefined ? {} : { file }) });
     throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', 'is neither a registry hive (regf) nor a .reg export ("Windows Registry Editor Version 5.00" / "REGEDIT4")', { file, offset: 0 });
   }
   let entries = list.entries;
-  if (entries.length > MAX_PROFILE_ENTRIES) {
-    const message = `ProfileList has ${entries.length} subkeys; only the first ${MAX_PROFILE_ENTRIES} are analysed (memory budget)`;
+  const listed = list.listed ?? entries.length;
+  if (listed > MAX_PROFILE_ENTRIES) {
+    const message = `ProfileList has ${listed} subkeys; only the first ${MAX_PROFILE_ENTRIES} are analysed (memory budget)`;
     if (strict) throw new AnalyzeError('PROFILES_LIST_CUT', message, { file });
     warnings = [...warnings, { code: 'PROFILES_LIST_CUT', message, ...(file === undefined ? {} : { file }) }];
     entries = entries.slice(0, MAX_PROFILE_ENTRIES);

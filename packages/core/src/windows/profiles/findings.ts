@@ -40,7 +40,8 @@ export interface DiagnoseOptions {
  */
 export function isTempFolder(path: string | null): boolean {
   if (path === null) return false;
-  const last = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const trimmed = trimTrailingSeparators(path);
+  const last = trimmed.slice(Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/')) + 1);
   return /^TEMP(\.[^\\/]*)?$/i.test(last);
 }
 
@@ -48,7 +49,17 @@ export function isTempFolder(path: string | null): boolean {
  * @example isFreshCopyFolder('C:\\Users\\alice.CONTOSO.000'); // true
  */
 export function isFreshCopyFolder(path: string | null): boolean {
-  return path !== null && /\.\d{3}$/.test(path.replace(/[\\/]+$/, ''));
+  return path !== null && /\.\d{3}$/.test(trimTrailingSeparators(path));
+}
+
+/**
+ * The path without its trailing `\` and `/`. A loop, not `/[\\/]+$/`: that regex retries from every
+ * separator of a run, quadratic in its length (100,000 backslashes in a .reg path took over 25 s).
+ */
+function trimTrailingSeparators(path: string): string {
+  let end = path.length;
+  while (end > 0 && (path.charCodeAt(end - 1) === 0x5c || path.charCodeAt(end - 1) === 0x2f)) end--;
+  return path.slice(0, end);
 }
 
 function isTemporary(p: Profile): boolean {

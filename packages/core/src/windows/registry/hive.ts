@@ -23,6 +23,14 @@ export interface RegValue {
   fileOffset: number;
 }
 
+/** Which values `RegKey.values` reads: a caller that needs a few small values copies no others. */
+export interface ReadValuesOptions {
+  /** Only the values of these names (uppercase); the others' data is not read. */
+  names?: ReadonlySet<string>;
+  /** Data bytes read per value at most; longer data is cut there with a REGF_VALUE_CUT warning. */
+  maxData?: number;
+}
+
 /**
  * The REG_* name of a value's type.
  * @example typeName({ type: 2 }) // 'REG_EXPAND_SZ'
@@ -74,7 +82,15 @@ export class RegKey {
 
   /** The subkeys in the order the hive lists them (sorted by uppercase name in a healthy hive). */
   subkeys(): RegKey[] {
-    return this.hive.readSubkeys(this.offset, this.nk);
+    return this.hive.readSubkeys(this.offset, this.nk).keys;
+  }
+
+  /**
+   * The first `max` subkeys, how many entries the subkey list has in all and how many were left unread
+   * past the first `max` keys: a caller that analyses a bounded number of keys reads no more than that.
+   */
+  subkeysUpTo(max: number): { keys: RegKey[]; named: number; cut: number } {
+    return this.hive.readSubkeys(this.offset, this.nk, max);
   }
 
   /** Case-insensitive lookup, as Windows does. */
@@ -83,8 +99,9 @@ export class RegKey {
     return this.subkeys().find((k) => k.name.toUpperCase() === want);
   }
 
-  values(): RegValue[] {
-    return this.hive.readValues(this.offset, this.nk);
+  /** The values in list order; with `options`, only some of them, each cut to a length (see ReadValuesOptions). */
+  values(options: ReadValuesOptions = {}): RegValue[] {
+    return this.hive.readValues(this.offset, this.nk, options);
   }
 
   value(name: string): RegValue | undefined {
@@ -173,23 +190,23 @@ export class Hive {
   }
 
   /** @internal used by RegKey */
-  readSubkeys(offset: number, nk: NkRecord): RegKey[] {
-    if (nk.subkeyCount === 0 || nk.subkeyListOffset === 0xffffffff) return [];
+  readSubkeys(offset: number, nk: NkRecord, max = Infinity): { keys: RegKey[]; named: number; cut: number } {
+    if (nk.subkeyCount === 0 || nk.subkeyListOffset === 0xffffffff) return { keys: [], named: 0, cut: 0 };
     const from = 4096 + offset + 4 + 28;
-    const entries = subkeyOffsets(this.cells, nk.subkeyListOffset, from, this.warn);
-    if (entries.length !== nk.subkeyCount) {
-      this.warn('REGF_SUBKEY_COUNT', `key at 0x${offset.toString(16)} claims ${nk.subkeyCount} subkeys; its list names ${entries.length}`, 4096 + offset + 4 + 20);
+    const { entries, named, cut } = subkeyOffsets(this.cells, nk.subkeyListOffset, from, this.warn, max);
+    if (named !== nk.subkeyCount) {
+      this.warn('REGF_SUBKEY_COUNT', `key at 0x${offset.toString(16)} claims ${nk.subkeyCount} subkeys; its list names ${named}`, 4096 + offset + 4 + 20);
     }
     const keys: RegKey[] = [];
     for (const e of entries) {
       const k = this.readKey(e.offset, e.at);
       if (k) keys.push(k);
     }
-    return keys;
+    return { keys, named, cut };
   }
 
   /** @internal used by RegKey */
-  readValues(offset: number, nk: NkRecord): RegValue[] {
+  readValues(offset: number, nk: NkRecord, options: ReadValuesOptions = {}): RegValue[] {
     if (nk.valueCount === 0 || nk.valueListOffset === 0xffffffff) return [];
     const list = this.cells.cell(nk.valueListOffset, 'value list', 4096 + offset + 4 + 40);
     if (!list) return [];
@@ -199,16 +216,28 @@ export class Hive {
       this.warn('REGF_BAD_LIST', `key at 0x${offset.toString(16)} claims ${count} values; its value list holds ${room}`, 4096 + offset + 4 + 36);
       count = room;
     }
+    // A value named twice (damage: Windows never lists one twice) is read once; 60,000 copies of one
+    // value with 16,000 bytes of data otherwise cost 543 MB.
+    const seen = new Set<number>();
+    let repeats = 0;
+    let firstRepeat = 0;
     const out: RegValue[] = [];
     for (let i = 0; i < count; i++) {
       const at = list.start + i * 4;
-      const v = this.readValue(this.data.readUInt32LE(at), at);
+      const vkOffset = this.data.readUInt32LE(at);
+      if (seen.has(vkOffset)) {
+        if (repeats++ === 0) firstRepeat = at;
+        continue;
+      }
+      seen.add(vkOffset);
+      const v = this.readValue(vkOffset, at, options);
       if (v) out.push(v);
     }
+    if (repeats > 0) this.warn('REGF_DUPLICATE_VALUE', `value list of key at 0x${offset.toString(16)} names a value it already named, ${repeats} time${repeats === 1 ? '' : 's'}; each value read once`, firstRepeat);
     return out;
   }
 
-  private readValue(offset: number, from: number): RegValue | undefined {
+  private readValue(offset: number, from: number, options: ReadValuesOptions): RegValue | undefined {
     const cell = this.cells.cell(offset, 'value', from);
     if (!cell) return undefined;
     if (cell.end - cell.start < VK_FIXED_SIZE) {
@@ -227,7 +256,8 @@ export class Hive {
     }
     const raw = this.data.subarray(nameStart, nameStart + vk.nameLength);
     const name = vk.flags & VALUE_COMP_NAME ? raw.toString('latin1') : raw.subarray(0, raw.length - (raw.length % 2)).toString('utf16le');
-    const data = readValueData(this.cells, vk.dataSize, vk.dataOffset, cell.start + 4, this.warn);
+    if (options.names && !options.names.has(name.toUpperCase())) return undefined;
+    const data = readValueData(this.cells, vk.dataSize, vk.dataOffset, cell.start + 4, this.warn, options.maxData);
     return { name, type: vk.type, data, fileOffset: cell.start - 4 };
   }
 }

@@ -1,5 +1,5 @@
 export { Hive, RegKey, typeName, valueOf } from './hive.js';
-export type { OpenHiveOptions, RegValue } from './hive.js';
+export type { OpenHiveOptions, ReadValuesOptions, RegValue } from './hive.js';
 export { walkKeys } from './walk.js';
 export type { WalkEntry } from './walk.js';
 export { isRegfSignature, baseBlockChecksum, filetimeToIso } from './base-block.js';
