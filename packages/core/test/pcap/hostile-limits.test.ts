@@ -14,9 +14,19 @@ import { fixChecksums } from '../../src/pcap/fix/index.js';
 import { MAX_PENDING_FRAGMENTS, Reassembler } from '../../src/pcap/checksum/reassembly.js';
 import { MAX_INTERFACES_PER_SECTION } from '../../src/pcap/read/pcapng.js';
 import { MAX_LINK_TYPES_LISTED } from '../../src/pcap/read/packet.js';
+import { BOMB_CHECK_AFTER, MAX_INFLATE_RATIO } from '../../src/pcap/read/source.js';
+import { AddressText } from '../../src/pcap/decode/addr.js';
+import { MAX_CHAIN } from '../../src/pcap/verdict/flow-table.js';
+import { VerdictCollector } from '../../src/pcap/verdict/index.js';
+// @ts-expect-error plain JS fixture builders (no types)
+import * as HF from '../../../../fixtures/gen/pcap/hostile-flows.mjs';
+// @ts-expect-error plain JS fixture builders (no types)
+import { gzipStream } from '../../../../fixtures/gen/big-inputs.mjs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lib = L as any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const hostileFlows = HF as any;
 const tmp = mkdtempSync(join(tmpdir(), 'pcap-limits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function temp(name: string, data: Uint8Array): string {
@@ -196,4 +206,47 @@ describe('a capture cut inside its file header is not a capture', () => {
     expect(r.error).toBeUndefined();
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'PCAP_TRUNCATED_RECORD' })]);
   });
+});
+
+describe('hash tables and inflation a capture could turn against us', () => {
+  it(`20,000 flows whose keys share their low 17 bits: one bucket takes ${MAX_CHAIN}, the rest are untracked (80,000 ran over 300 s)`, async () => {
+    const verdictOf = async (name: string, frames: Uint8Array[]) => {
+      const collector = new VerdictCollector();
+      const r = await analyzeCapture(temp(name, pcapOf(frames)), { sink: collector });
+      expect(r.checksums.tcp.bad).toBe(frames.length);
+      return collector.finish();
+    };
+    const jammed = await verdictOf('colliding-flows.pcap', hostileFlows.collidingFlows(20_000));
+    expect(jammed.evidence.flowTable).toMatchObject({ followed: MAX_CHAIN, untracked: 20_000 - MAX_CHAIN });
+    // the same number of flows with spread keys are all followed
+    const honest = await verdictOf('spread-flows.pcap', hostileFlows.collidingFlows(20_000, true));
+    expect(honest.evidence.flowTable).toMatchObject({ followed: 20_000, untracked: 0 });
+  });
+
+  it('65,536 IPv4 sources whose V8 integer hashes share their low 16 bits: their texts, in linear time (a Map of them took 6-10 s)', () => {
+    const sources: number[] = hostileFlows.smiCollidingSources(65_536);
+    const texts = new AddressText();
+    const u8 = new Uint8Array(4);
+    const view = new DataView(u8.buffer);
+    const started = process.hrtime.bigint();
+    let wrong = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const w of sources) {
+        view.setInt32(0, w);
+        if (texts.ipv4(u8, 0) !== `${u8[0]}.${u8[1]}.${u8[2]}.${u8[3]}`) wrong++;
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(1.5);
+  });
+
+  it(`a gzip capture inflating more than ${MAX_INFLATE_RATIO} times is stopped past ${BOMB_CHECK_AFTER} bytes, what was read reported (12 GiB of empty records took 52 s)`, async () => {
+    const header: Buffer = Buffer.from(lib.pcapFile({ packets: [] }));
+    const bomb: Buffer = await gzipStream([header, { zeros: BOMB_CHECK_AFTER + 64 * 1024 * 1024 }], 9);
+    expect(bomb.length * MAX_INFLATE_RATIO).toBeLessThan(BOMB_CHECK_AFTER);
+    const r = await analyzeCapture(temp('bomb.pcap.gz', bomb));
+    expect(r.error?.code).toBe('PCAP_GZIP_BOMB');
+    expect(r.error?.offset).toBeGreaterThan(BOMB_CHECK_AFTER);
+    expect(r.frames).toBeGreaterThan(BOMB_CHECK_AFTER / RECORD_HEADER / 2);
+  }, 60_000);
 });

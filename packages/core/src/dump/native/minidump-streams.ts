@@ -407,12 +407,16 @@ export function readThreads(r: Reader, d: Directory, warnings: Warnings): Thread
     });
   }
   const names = readThreadNames(r, d, warnings);
-  for (const t of threads) t.name = names.get(t.id) ?? null;
+  for (const t of threads) t.name = names.get(String(t.id)) ?? null;
   return threads;
 }
 
-function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<number, string> {
-  const names = new Map<number, string>();
+/**
+ * Thread names by thread id, the id as text: V8 hashes integer keys without a seed, so 100,000 ids the file
+ * chooses could all land in one bucket (quadratic); string keys are hashed with a per-process seed.
+ */
+function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<string, string> {
+  const names = new Map<string, string>();
   const buf = streamBytes(r, d, STREAM.THREAD_NAMES, 'ThreadNames', warnings);
   if (!buf) return names;
   let layout: { first: number; count: number };
@@ -435,7 +439,7 @@ function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<numbe
       continue;
     }
     try {
-      names.set(id, readString(r, Number(rva64), `name of thread ${id}`));
+      names.set(String(id), readString(r, Number(rva64), `name of thread ${id}`));
     } catch (err) {
       if (isFatalDumpError(err)) throw err;
       warnings.warn('DUMP_BAD_STRING', `thread ${id}: ${(err as Error).message}`, Number(rva64));

@@ -54,6 +54,27 @@ export function openSource(path: string): ByteSource {
   };
 }
 
+/**
+ * A gzip capture may inflate to at most this many times the compressed bytes read, once past
+ * BOMB_CHECK_AFTER: deflate reaches ~1,030:1 on zeros, and a 12.5 MB file inflating to 12 GiB of empty
+ * records took 52 s (a 100 MB one would take ~7 minutes). Real captures compress 2-10 times; jumbo frames
+ * of zeros with their varying headers ~200 times. Past it the read stops with PCAP_GZIP_BOMB (what was read
+ * is analysed); `gunzip` the file first to read it all.
+ */
+export const MAX_INFLATE_RATIO = 500;
+/** Inflated bytes before the ratio is checked (a small file's ratio says little). */
+export const BOMB_CHECK_AFTER = 1024 * 1024 * 1024;
+
+/** The PCAP_GZIP_BOMB error when `inflated` bytes from `compressed` cross MAX_INFLATE_RATIO. */
+function bombCheck(file: string, inflated: number, compressed: number): AnalyzeError | undefined {
+  if (inflated <= BOMB_CHECK_AFTER || inflated <= MAX_INFLATE_RATIO * compressed) return undefined;
+  return new AnalyzeError(
+    'PCAP_GZIP_BOMB',
+    `gzip stream inflates more than ${MAX_INFLATE_RATIO} times (${inflated} bytes from ${compressed}): a decompression bomb? Real captures compress 2-10 times; to read it all anyway, gunzip it first; the offset counts decompressed bytes`,
+    { file, offset: inflated },
+  );
+}
+
 function gzipSource(path: string, size: number): ByteSource {
   const file = createReadStream(path, { highWaterMark: GZIP_READ_CHUNK });
   const gunzip = createGunzip();
@@ -63,6 +84,7 @@ function gzipSource(path: string, size: number): ByteSource {
   const read = chunkReader(
     async () => gunzip[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
     (e, offset) => new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, { file: path, offset, cause: e }),
+    (inflated) => bombCheck(path, inflated, file.bytesRead),
   );
   return {
     gzip: true,
@@ -84,7 +106,11 @@ function gzipSource(path: string, size: number): ByteSource {
  * from the iterator ends the source: the bytes before it are delivered, then `failure(error, offset)` is
  * thrown, its offset counting the bytes delivered.
  */
-function chunkReader(open: () => Promise<AsyncIterator<Uint8Array>>, failure: (e: unknown, offset: number) => AnalyzeError): ByteSource['read'] {
+function chunkReader(
+  open: () => Promise<AsyncIterator<Uint8Array>>,
+  failure: (e: unknown, offset: number) => AnalyzeError,
+  guard: (delivered: number) => AnalyzeError | undefined = () => undefined,
+): ByteSource['read'] {
   let chunks: AsyncIterator<Uint8Array> | undefined;
   let pending: Uint8Array | undefined;
   let pendingOff = 0;
@@ -106,6 +132,12 @@ function chunkReader(open: () => Promise<AsyncIterator<Uint8Array>>, failure: (e
           break;
         }
         if (r.done) {
+          done = true;
+          break;
+        }
+        const stop = guard(delivered + got);
+        if (stop !== undefined) {
+          failed = stop;
           done = true;
           break;
         }
@@ -160,10 +192,14 @@ export function streamSource(input: AsyncIterable<Uint8Array>, name: string): By
     body.pipe(inflater);
     return inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   };
-  const read = chunkReader(begin, (e, offset) => {
-    const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
-    return new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, { file: name, offset, cause: e });
-  });
+  const read = chunkReader(
+    begin,
+    (e, offset) => {
+      const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
+      return new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, { file: name, offset, cause: e });
+    },
+    (inflated) => (gzip ? bombCheck(name, inflated, consumed) : undefined),
+  );
   return {
     get gzip() {
       return gzip;

@@ -12,9 +12,11 @@ import type { Pending } from './segment-fates.js';
 import { FLOW_IDLE_SECONDS, FLOW_TABLE_CAP, FLOW_TABLE_LOW_WATER } from './thresholds.js';
 
 /**
- * Longest chain of flows sharing a table key that a lookup walks. Keys are 32-bit hashes, so honest
- * chains hold one or two flows; a crafted capture full of colliding flows stops creating new ones
- * here (counted as untracked) instead of making every lookup slower.
+ * Most flows one hash bucket holds: a bucket this full takes no new flow (counted as untracked). The table
+ * keeps its load at or under 1/2, so an honest bucket holds one or two flows (16 or more: ~1e-18 per
+ * bucket). The hash is public and invertible, so a crafted capture can give every flow a different key
+ * with the same low bits: 80,000 such flows (7.5 MB) piled into one bucket and ran over 300 s, every
+ * lookup and eviction walking them all. Counting only flows with an equal key did not stop that.
  */
 export const MAX_CHAIN = 16;
 

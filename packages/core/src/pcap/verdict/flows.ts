@@ -126,7 +126,7 @@ export class TcpFlowFollower {
     let chain = 0;
     let flow = table.bucket(key);
     while (flow !== undefined && !(flow.key === key && same(flow, v, lowPort, highPort, w, lo, hi))) {
-      if (flow.key === key) chain++;
+      chain++;
       flow = flow.next;
     }
     if (flow === undefined) {
