@@ -17,6 +17,7 @@ interface HostileReg {
   fanoutHive(e?: number, v?: number, d?: number): { hive: Buffer; subkeyRepeatAt: number; valueRepeatAt: number };
   bigDataRepeatHive(n?: number): { hive: Buffer; segmentRepeatAt: number };
   sharedDataHive(e?: number, d?: number): Buffer;
+  collidingValueListHive(n?: number): Buffer;
 }
 
 let gen: HostileReg;
@@ -120,5 +121,12 @@ describe('profiles on hostile inputs', () => {
     expect(report.profiles.every((p) => p.profileImagePath?.length === 32_500)).toBe(true);
     expect(report.warnings).toEqual([expect.objectContaining({ code: 'PROFILES_DATA_CUT', offset: expect.any(Number) })]);
     expect(report.warnings[0]!.message).toContain(`only the first ${kept} of 1500 subkeys`);
+  });
+
+  it('11: a value list naming 60,000 offsets chosen to collide in V8\'s integer hash is read in linear time (a Set of numbers: quadratic)', () => {
+    const hive = gen.collidingValueListHive(60_000);
+    const { value: report, seconds } = timed(() => analyzeProfiles(hive, { file: 'colliding.hive' }));
+    expectGoodProfile(report);
+    expect(seconds).toBeLessThan(1);
   });
 });

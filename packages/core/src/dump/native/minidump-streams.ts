@@ -407,13 +407,14 @@ export function readThreads(r: Reader, d: Directory, warnings: Warnings): Thread
     });
   }
   const names = readThreadNames(r, d, warnings);
-  for (const t of threads) t.name = names.get(String(t.id)) ?? null;
+  for (const t of threads) t.name = names.get(`#${t.id}`) ?? null;
   return threads;
 }
 
 /**
- * Thread names by thread id, the id as text: V8 hashes integer keys without a seed, so 100,000 ids the file
- * chooses could all land in one bucket (quadratic); string keys are hashed with a per-process seed.
+ * Thread names by thread id, the key `#id`: V8 hashes integer keys (and strings that read as integers)
+ * without a seed, so 100,000 ids the file chooses could all land in one bucket (quadratic); other strings are
+ * hashed with a per-process seed.
  */
 function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<string, string> {
   const names = new Map<string, string>();
@@ -439,7 +440,7 @@ function readThreadNames(r: Reader, d: Directory, warnings: Warnings): Map<strin
       continue;
     }
     try {
-      names.set(String(id), readString(r, Number(rva64), `name of thread ${id}`));
+      names.set(`#${id}`, readString(r, Number(rva64), `name of thread ${id}`));
     } catch (err) {
       if (isFatalDumpError(err)) throw err;
       warnings.warn('DUMP_BAD_STRING', `thread ${id}: ${(err as Error).message}`, Number(rva64));

@@ -5,6 +5,7 @@ import { KEY_COMP_NAME, NK_FIXED_SIZE, nkParser, VALUE_COMP_NAME, VK_FIXED_SIZE,
 import { subkeyOffsets } from './lists.js';
 import { readValueData } from './value-data.js';
 import { decodeValue, valueTypeName, type DecodedValue } from './value-types.js';
+import { OffsetSet } from './offset-set.js';
 
 export interface OpenHiveOptions {
   /** The file name for errors and warnings. */
@@ -218,7 +219,7 @@ export class Hive {
     }
     // A value named twice (damage: Windows never lists one twice) is read once; 60,000 copies of one
     // value with 16,000 bytes of data otherwise cost 543 MB.
-    const seen = new Set<number>();
+    const seen = new OffsetSet();
     let repeats = 0;
     let firstRepeat = 0;
     const out: RegValue[] = [];

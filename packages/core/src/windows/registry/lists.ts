@@ -1,4 +1,5 @@
 import type { CellSpace, Warn } from './cells.js';
+import { OffsetSet } from './offset-set.js';
 
 /**
  * The nk offsets a subkey list names. Handles li (offsets), lf/lh (offset + hint/hash; the hint is not
@@ -32,10 +33,10 @@ export function subkeyOffsets(cells: CellSpace, listOffset: number, from: number
   if (!top) return { entries: out, named: 0, cut: 0 };
   let named = 0;
   let cut = 0;
-  const seenKeys = new Set<number>();
+  const seenKeys = new OffsetSet();
   let keyRepeats = 0;
   let firstKeyRepeat = 0;
-  const seenSublists = new Set<number>();
+  const seenSublists = new OffsetSet();
   let repeats = 0;
   let firstRepeat = 0;
   const readList = (span: { offset: number; start: number; end: number }, insideRi: boolean): void => {

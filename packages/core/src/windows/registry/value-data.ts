@@ -1,5 +1,6 @@
 import type { CellSpace, Warn } from './cells.js';
 import { BIG_DATA_SEGMENT, VK_DATA_INLINE } from './layout.js';
+import { OffsetSet } from './offset-set.js';
 
 /**
  * A value's data bytes. Inline data (<= 4 bytes) sits in the vk's offset field; data over 16344 bytes
@@ -68,7 +69,7 @@ function readBigData(cells: CellSpace, dbStart: number, length: number, sizeAt: 
   length = cutTo(length, maxData, sizeAt, warn);
   // Collect the segment spans first: the copy is allocated from what the segments hold, never from the claimed size.
   const parts: Buffer[] = [];
-  const seen = new Set<number>();
+  const seen = new OffsetSet();
   let got = 0;
   for (let i = 0; i < count && got < length; i++) {
     const at = list.start + i * 4;

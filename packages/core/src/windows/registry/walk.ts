@@ -1,5 +1,6 @@
 import type { Hive, RegKey } from './hive.js';
 import { MAX_KEY_DEPTH } from './layout.js';
+import { OffsetSet } from './offset-set.js';
 
 export interface WalkEntry {
   key: RegKey;
@@ -17,7 +18,7 @@ export interface WalkEntry {
  * @example for (const { key, path, depth } of walkKeys(hive)) console.log(depth, path, key.name);
  */
 export function* walkKeys(hive: Hive, from: RegKey = hive.root(), fromPath = '\\'): Generator<WalkEntry> {
-  const visited = new Set<number>([from.offset]);
+  const visited = OffsetSet.of(from.offset);
   const stack: WalkEntry[] = [{ key: from, path: fromPath, depth: 0 }];
   while (stack.length > 0) {
     const entry = stack.pop()!;
