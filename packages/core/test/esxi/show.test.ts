@@ -65,6 +65,18 @@ describe('ConfigStore read from memory (sql.js)', () => {
       INSERT INTO Config VALUES ('esx', 'g', 'edge', '"' || substr(hex(zeroblob(${MAX_CONFIGSTORE_VALUE / 2})), 3) || '"');`);
     expect((await readConfigStore(edge)).rows[0]!.values.UserValue).toHaveLength(MAX_CONFIGSTORE_VALUE - 2);
   });
+
+  it('refuses tables that compute their fields as they are read (a generated Component of 200 million characters ran past 120 s)', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { sqliteOf(sql: string): Promise<Buffer> };
+    const generated = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT GENERATED ALWAYS AS (printf('%.*c', 200000000, 'x')) VIRTUAL, ConfigGroup TEXT, Name TEXT, UserValue TEXT);
+      INSERT INTO Config(ConfigGroup, Name, UserValue) VALUES ('g', 'a', '1'), ('g', 'b', '2');`);
+    const started = Date.now();
+    await expect(readConfigStore(generated)).rejects.toMatchObject({ code: 'ESXI_CONFIGSTORE_INVALID', message: expect.stringContaining('Config has generated column Component, computed as it is read') });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const kv = await lib.sqliteOf(`CREATE TABLE Config(Component TEXT, ConfigGroup TEXT, Name TEXT); CREATE TABLE KVTable(Key TEXT, Value TEXT AS (upper(Key)) STORED);
+      INSERT INTO Config VALUES ('esx', 'g', 'n'); INSERT INTO KVTable(Key) VALUES ('k');`);
+    await expect(readConfigStore(kv)).rejects.toMatchObject({ message: expect.stringContaining('KVTable has generated column Value') });
+  });
 });
 
 describe('showBackup', () => {

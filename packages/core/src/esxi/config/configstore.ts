@@ -112,6 +112,7 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
     if (!tables.includes('Config')) {
       throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: an SQLite database without a Config table (tables: ${tables.join(', ') || 'none'})`, { file });
     }
+    for (const t of ['Config', 'KVTable'] as const) if (tables.includes(t)) refuseComputedFields(db, t, file);
     const columns = new Set(all(db, 'PRAGMA table_info(Config)').map((r) => String(r['name'])));
     const present = VALUE_COLUMNS.filter((c) => columns.has(c));
     refuseLongValues(db, 'Config', [...CONFIG_COLUMNS, ...VALUE_COLUMNS].filter((c) => columns.has(c)), file);
@@ -155,6 +156,20 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
 /** The Config columns read besides the values, and the KVTable ones. */
 const CONFIG_COLUMNS = ['Component', 'ConfigGroup', 'Name', 'Identifier', 'ModifiedTime', 'CreationTime', 'Version', 'Success', 'Revision'];
 const KV_COLUMNS = ['Key', 'Value', 'ModifiedTime'];
+
+/**
+ * Throw ESXI_CONFIGSTORE_INVALID when `table` computes its fields as they are read: a generated column is
+ * evaluated on every SELECT (a Component of `printf('%.*c', 200000000, 'x')` made `esxi show` run past 120 s),
+ * and a virtual table runs a module. ESXi writes plain tables; every read below assumes stored values.
+ */
+function refuseComputedFields(db: Database, table: 'Config' | 'KVTable', file: string | undefined): void {
+  const sql = String(all(db, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '${table}'`)[0]?.['sql'] ?? '');
+  const generated = /^\s*CREATE\s+VIRTUAL\b/i.test(sql) ? [] : all(db, `PRAGMA table_xinfo(${table})`).filter((r) => Number(r['hidden']) !== 0);
+  if (/^\s*CREATE\s+VIRTUAL\b/i.test(sql) || generated.length > 0) {
+    const what = generated.length > 0 ? `generated column${generated.length === 1 ? '' : 's'} ${generated.map((r) => String(r['name'])).join(', ')}` : 'a virtual table';
+    throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: ${table} has ${what}, computed as it is read (ESXi writes plain tables): not read`, { file });
+  }
+}
 
 /** Throw ESXI_CONFIGSTORE_INVALID when a field of `columns` in `table` is longer than MAX_CONFIGSTORE_VALUE. */
 function refuseLongValues(db: Database, table: 'Config' | 'KVTable', columns: string[], file: string | undefined): void {
