@@ -19,7 +19,8 @@ export function expandFilePatterns(files: readonly string[], cwd: string, caseIn
       continue;
     }
     const matches = matching(file, name, cwd, caseInsensitive);
-    out.push(...(matches.length > 0 ? matches : [file]));
+    if (matches.length === 0) out.push(file);
+    else for (const m of matches) out.push(m); // not push(...matches): one argument each overflows the stack past ~126,000
   }
   return out;
 }

@@ -64,7 +64,8 @@ function renderTable(rows: readonly FleetRow[], c: Colors): string {
   });
   // Widths from the plain text (colour codes do not take columns); the last column is not padded.
   const plain = (s: string) => s.replace(/\ue01b\[[0-9;]*m/g, ''); // colour marks (color.ts) take no column
-  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((row) => plain(row[i]!).length)));
+  // A loop, not Math.max(...rows): one argument per row overflowed the stack past ~126,000 rows.
+  const widths = COLUMNS.map((h, i) => cells.reduce((w, row) => Math.max(w, plain(row[i]!).length), h.length));
   const line = (row: readonly string[]) => `  ${row.map((s, i) => (i === row.length - 1 ? s : s + ' '.repeat(widths[i]! - plain(s).length))).join('  ')}`.trimEnd();
   return `${c.dim(line(COLUMNS))}\n${cells.map((row) => `${line(row)}\n`).join('')}`;
 }

@@ -27,10 +27,12 @@ export const MAX_ARCHIVE_INFLATED = DEFAULT_MAX_INFLATED;
 /**
  * Largest member analysed in memory. Small and user-mode minidumps are KB to a few MB; a full-memory dump
  * inside a zip is hundreds of MB to GBs and is reported as too large (extract it and analyse the file, which
- * is read positionally). 64 MiB keeps a hostile archive of large members inside the 256 MB budget: one
- * member being inflated, one held ready, one in a worker.
+ * is read positionally). A hostile archive of large members holds one being inflated (its chunks, then their
+ * concatenation), one held ready and one in a worker, beside ~85 MB of the main thread and the workers, and
+ * the native reader takes ~3 times a dump's size to read it: four members of 64 MiB peaked at 375 MB, of
+ * 32 MiB at 253 MB (filled into one buffer each, not chunks and a copy); 24 MiB stays under the 256 MB budget.
  */
-export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+export const MAX_MEMBER_BYTES = 24 * 1024 * 1024;
 
 /** One member, as the fleet sees it: its bytes, or why it was not read. */
 export type ArchiveItem =
@@ -47,12 +49,25 @@ export type Sniffer = (head: Uint8Array) => boolean;
  * @example unsafeMemberName('../etc/passwd') // 'a ".." component'; unsafeMemberName('dumps/a.dmp') // null
  */
 export function unsafeMemberName(name: string): string | null {
+  if (name.length > MAX_MEMBER_NAME_CHARS) return `a name of ${name.length} characters (at most ${MAX_MEMBER_NAME_CHARS} are read)`;
   const n = name.replace(/\\/g, '/');
   if (n.startsWith('/') || /^[a-zA-Z]:/.test(n)) return 'an absolute path';
   if (n.split('/').includes('..')) return 'a ".." component';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000]/.test(n)) return 'a NUL character';
   return null;
+}
+
+/**
+ * Longest member name read. Real ones are a few dozen characters (Windows paths stop at 32,767); a name is
+ * copied into the row, the member and folder fields and the group examples, so 250 members named by 1 MB
+ * pax headers (283 KB of archive) peaked at 1.75 GB and printed 254 MB.
+ */
+export const MAX_MEMBER_NAME_CHARS = 4096;
+
+/** A member name as rows and messages carry it: a name past MAX_MEMBER_NAME_CHARS is cut, saying so. */
+export function shownMemberName(name: string): string {
+  return name.length > MAX_MEMBER_NAME_CHARS ? `${name.slice(0, 200)}... (${name.length} characters)` : name;
 }
 
 /** Per-archive caps (defaults: esxi's). */
@@ -65,6 +80,10 @@ export interface ArchiveLimits {
 export function readArchive(path: string, kind: ArchiveKind, display: string, sniff: Sniffer, sniffBytes: number, limits: ArchiveLimits = {}): AsyncGenerator<ArchiveItem> {
   const budget = new Budget(display, limits.maxInflated ?? MAX_ARCHIVE_INFLATED, limits.maxEntries ?? MAX_ARCHIVE_ENTRIES);
   return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes, budget) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes, budget);
+}
+
+function unsafeMember(member: string, unsafe: string, display: string): AnalyzeError {
+  return new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(shownMemberName(member))} contains ${unsafe}; not read`, { file: display });
 }
 
 class Budget {
@@ -98,27 +117,28 @@ function tooMany(budget: Budget): AnalyzeError {
  * Collect a member's stream: the first `sniffBytes`, then (if `sniff` says so) the rest up to the member
  * cap. Returns null when the member is skipped.
  */
-async function collect(stream: Readable, member: string, display: string, budget: Budget, sniff: Sniffer, sniffBytes: number): Promise<Uint8Array | null> {
-  const chunks: Buffer[] = [];
+async function collect(stream: Readable, member: string, display: string, budget: Budget, sniff: Sniffer, sniffBytes: number, declared: number): Promise<Uint8Array | null> {
+  // One buffer of the declared size, filled as the bytes come (chunks and then their concatenation held a
+  // member twice); yauzl checks the declared size (validateEntrySizes), so no more can arrive.
+  const all = Buffer.allocUnsafeSlow(declared);
   let size = 0;
   let decided = false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       budget.add(chunk.length);
-      size += chunk.length;
-      if (size > MAX_MEMBER_BYTES) throw tooLarge(member, size, display, false);
-      chunks.push(chunk);
+      if (size + chunk.length > declared) throw tooLarge(member, size + chunk.length, display, false);
+      size += chunk.copy(all, size);
       if (!decided && size >= sniffBytes) {
         decided = true;
-        if (!sniff(Buffer.concat(chunks).subarray(0, sniffBytes))) return null;
+        if (!sniff(all.subarray(0, sniffBytes))) return null;
       }
     }
   } finally {
     stream.destroy();
   }
-  const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  if (!decided && !sniff(all)) return null;
-  return all;
+  const bytes = all.subarray(0, size);
+  if (!decided && !sniff(bytes)) return null;
+  return bytes;
 }
 
 async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffBytes: number, budget: Budget): AsyncGenerator<ArchiveItem> {
@@ -134,14 +154,15 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
     for await (const entry of zip.eachEntry()) {
       const raw = entry.fileName as unknown as Buffer;
       const member = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
-      if (member.endsWith('/')) continue; // a folder
+      // Folders count too: a zip of 1,000,000 folder entries ran 62 s past the member cap.
       if (++budget.entries > budget.maxEntries) {
         yield { kind: 'error', member: null, error: tooMany(budget) };
         break;
       }
+      if (member.endsWith('/')) continue; // a folder
       const unsafe = unsafeMemberName(member);
       if (unsafe !== null) {
-        yield { kind: 'error', member, error: new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(member)} contains ${unsafe}; not read`, { file: display }) };
+        yield { kind: 'error', member: shownMemberName(member), error: unsafeMember(member, unsafe, display) };
         continue;
       }
       if (entry.isEncrypted()) {
@@ -154,7 +175,7 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
       }
       let bytes: Uint8Array | null;
       try {
-        bytes = await collect(await zip.openReadStreamPromise(entry), member, display, budget, sniff, sniffBytes);
+        bytes = await collect(await zip.openReadStreamPromise(entry), member, display, budget, sniff, sniffBytes, entry.uncompressedSize);
       } catch (e) {
         const error = zipError(e, display, member);
         yield { kind: 'error', member, error };
@@ -205,40 +226,39 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const member = entry.path;
-      if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
-        entry.resume();
-        return;
-      }
+      // Links and folders count too (600,000 hard links were read up to the inflate cap).
       if (++budget.entries > budget.maxEntries) {
         entry.resume();
         fail(tooMany(budget));
+        return;
+      }
+      if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
+        entry.resume();
         return;
       }
       const unsafe = unsafeMemberName(member);
       const size = entry.size ?? 0;
       if (unsafe !== null || size > MAX_MEMBER_BYTES) {
         entry.resume();
-        queue.push({ kind: 'error', member, error: unsafe !== null ? new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(member)} contains ${unsafe}; not read`, { file: display }) : tooLarge(member, size, display) });
+        queue.push({ kind: 'error', member: shownMemberName(member), error: unsafe !== null ? unsafeMember(member, unsafe, display) : tooLarge(member, size, display) });
         notify();
         return;
       }
-      const chunks: Buffer[] = [];
+      // Copied as it comes into one buffer of the declared size (held as chunks and then concatenated,
+      // a member was there twice); pages not written are never resident.
+      const all = Buffer.allocUnsafeSlow(size);
       let got = 0;
       let skip = false;
       entry.on('data', (c: Buffer) => {
         if (skip) return;
-        got += c.length;
-        chunks.push(c);
-        if (got >= sniffBytes && chunks.length > 0 && got - c.length < sniffBytes && !sniff(Buffer.concat(chunks).subarray(0, sniffBytes))) {
-          skip = true;
-          chunks.length = 0;
-        }
+        got += c.copy(all, got);
+        if (got >= sniffBytes && got - c.length < sniffBytes && !sniff(all.subarray(0, sniffBytes))) skip = true;
       });
       entry.on('end', () => {
         if (!skip) {
-          const all = Buffer.concat(chunks);
-          if (got < sniffBytes && !sniff(all)) skip = true;
-          else queue.push({ kind: 'member', member, bytes: all });
+          const bytes = all.subarray(0, got);
+          if (got < sniffBytes && !sniff(bytes)) skip = true;
+          else queue.push({ kind: 'member', member, bytes });
         }
         if (skip) queue.push({ kind: 'skipped', member });
         notify();

@@ -59,9 +59,18 @@ const JOBS_PER_WORKER = 48;
 /**
  * Archive-member bytes in flight at most (waiting for or inside a worker). One member may be larger (up to
  * MAX_MEMBER_BYTES); it then goes alone. With the member being inflated and the one the reader holds ready,
- * a hostile archive of large members peaks near 3 x 64 MiB, inside the 256 MB budget.
+ * a hostile archive of large members holds about four of them (archives.ts, MAX_MEMBER_BYTES).
  */
-const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+
+/**
+ * Files and members taken in one run, over all inputs (the archive cap is per archive): each becomes a row
+ * the report lists (~1.4-2.5 KB of heap each, more as JSON or HTML). 100,000 tiny saved analyses in a 1.6 MB
+ * archive peaked at 427 MB (text), 643 MB (--json), 899 MB (--html); two archives of them overflowed the
+ * text table. A fleet of a few thousand machines has a few thousand dumps; past this the walk stops with a
+ * DUMP_FLEET_TOO_MANY_FILES row and what was taken is reported.
+ */
+export const MAX_FLEET_FILES = 10_000;
 
 /**
  * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
@@ -127,6 +136,11 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   try {
     for await (const item of items()) {
       if (options.signal?.aborted) break;
+      if (files >= MAX_FLEET_FILES) {
+        const input: FleetInput = item.kind === 'skipped' ? { kind: 'path', path: item.display, display: item.display, folder: '' } : item.input;
+        rows.push(errorRow(new AnalyzeError('DUMP_FLEET_TOO_MANY_FILES', `more than ${MAX_FLEET_FILES} files and members in all: the first ${MAX_FLEET_FILES} were taken, the rest not read (name fewer folders or archives at a time)`), input));
+        break;
+      }
       files++;
       if (item.kind === 'skipped') {
         skipped++;

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { interpretAs } from '../../../src/codes/index.js';
-import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_FILES, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { MAX_MEMBER_NAME_CHARS } from '../../../src/dump/fleet/archives.js';
+import { Header, Pax } from 'tar';
+import { mkdirSync } from 'node:fs';
 import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
 import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
@@ -237,4 +240,45 @@ describe('analyzeDumpFleet on worker threads', () => {
     expect(r.rows.find((x) => x.error?.code === 'FILE_UNREADABLE')?.file).toBe(`${fleet.folder}/no-such-folder`);
     expect(r.totals.crashes).toBe(8);
   }, 30_000);
+});
+
+describe('analyzeDumpFleet on inputs whose cost is out of proportion to their size', () => {
+  const TEXT = 'BUGCHECK_CODE:  d1\nIMAGE_NAME:  x.sys\nMODULE_NAME: x\n';
+
+  it(`at most ${MAX_FLEET_FILES} files in one run, over all inputs; a row says the rest was not read (100,000 tiny texts peaked at 427-899 MB)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-many-'));
+    try {
+      for (const part of ['a', 'b']) {
+        mkdirSync(join(dir, part));
+        for (let i = 0; i < MAX_FLEET_FILES / 2 + 3; i++) writeFileSync(join(dir, part, `${i}.txt`), TEXT);
+      }
+      const r = await analyzeDumpFleet([join(dir, 'a'), join(dir, 'b')], inline);
+      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_FILES');
+      expect(capped).toHaveLength(1);
+      expect(r.rows).toHaveLength(MAX_FLEET_FILES + 1);
+      expect(r.totals.dumps).toBe(MAX_FLEET_FILES + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it(`a member named by a pax header of 500 KB is not read, and its name is carried cut (250 of them peaked at 1.75 GB)`, async () => {
+    const long = `dumps/${'n'.repeat(500_000)}.txt`; // tar's parser takes pax headers up to 1 MiB
+    const data = Buffer.from(TEXT);
+    const h = Buffer.alloc(512);
+    new Header({ path: 'x.txt', size: data.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(h);
+    const tar = Buffer.concat([new Pax({ path: long }).encode(), h, data, Buffer.alloc(512 - data.length), Buffer.alloc(1024)]);
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-pax-'));
+    try {
+      const file = join(dir, 'long.tgz');
+      writeFileSync(file, gzipSync(tar));
+      const r = await analyzeDumpFleet([file], inline);
+      const row = r.rows.find((x) => x.error?.code === 'DUMP_FLEET_UNSAFE_MEMBER')!;
+      expect(row.error!.message).toContain(`a name of ${long.length} characters (at most ${MAX_MEMBER_NAME_CHARS} are read)`);
+      expect(row.member!.length).toBeLessThan(300);
+      expect(JSON.stringify(r).length).toBeLessThan(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
