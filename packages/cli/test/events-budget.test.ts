@@ -40,6 +40,8 @@ describe(`events stays within ${RSS_BUDGET_MB} MB on a log of ${RECORDS} crashin
     expect(out).toContain(`${RECORDS} records`);
     expect(out).toMatch(/WARNING\s+Other applications crashed 58\d{3} times \(not listed one by one\)/);
     expect(out).toMatch(/WARNING\s+a1\.exe crashed 1 time\n/);
+    // the records of the applications not listed one by one name theirs
+    expect(out).toMatch(new RegExp(`- record ${RECORDS}  \\S+ \\S+  application a${RECORDS}\\.exe`));
   });
 
   it('--json: the counts of the findings add up to the records', () => {

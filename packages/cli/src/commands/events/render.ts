@@ -19,9 +19,11 @@ function finding(f: EventFinding, c: Colors, many: boolean): string[] {
   out.push(`         ${printable(f.explanation)}`);
   out.push(`         ${c.yellow('advice')}   ${printable(f.advice)}`);
   if (f.next) out.push(`         ${c.yellow('next')}     ${printable(f.next)}`);
+  // A finding's title names its application, except the one that counts the applications not listed one by one.
+  const hidden = 'groupsListed' in f.details ? ['what', 'event'] : ['what', 'event', 'application'];
   for (const o of f.occurrences.slice(0, SHOWN_OCCURRENCES)) {
     const extra = Object.entries(o.details)
-      .filter(([k, v]) => v !== null && v !== '' && k !== 'what' && k !== 'event' && k !== 'application')
+      .filter(([k, v]) => v !== null && v !== '' && !hidden.includes(k))
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     out.push(`         ${c.dim(`- record ${o.ref.recordId}  ${day(o.ref.time)}${many ? `  ${o.ref.file}` : ''}${extra ? `  ${extra}` : ''}`)}`.slice(0, 400));
