@@ -18,6 +18,7 @@ import { detectArchive, type ArchiveKind } from './archive-kind.js';
 export { detectArchive, type ArchiveKind };
 import { DEFAULT_MAX_INFLATED } from '../../esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../esxi/backup/tarball.js';
+import { BlockFeeder, TAR_BLOCK } from '../../io/tar-blocks.js';
 
 
 /** Members read from one archive at most (esxi's cap: a real Minidump tree has hundreds, not 100,000). */
@@ -82,8 +83,8 @@ export function readArchive(path: string, kind: ArchiveKind, display: string, sn
   return kind === 'zip' ? zipMembers(path, display, sniff, sniffBytes, budget) : tarMembers(path, kind === 'tgz', display, sniff, sniffBytes, budget);
 }
 
-function unsafeMember(member: string, unsafe: string, display: string): AnalyzeError {
-  return new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(shownMemberName(member))} contains ${unsafe}; not read`, { file: display });
+function unsafeMember(member: string, unsafe: string, display: string, offset?: number, note = ''): AnalyzeError {
+  return new AnalyzeError('DUMP_FLEET_UNSAFE_MEMBER', `member name ${JSON.stringify(shownMemberName(member))} contains ${unsafe}; not read${note}`, { file: display, offset });
 }
 
 class Budget {
@@ -104,13 +105,13 @@ class Budget {
 }
 
 /** `size`: what the headers declare, or (declared false) what was inflated before stopping. */
-function tooLarge(member: string, size: number, display: string, declared = true): AnalyzeError {
+function tooLarge(member: string, size: number, display: string, declared = true, offset?: number, note = ''): AnalyzeError {
   const what = declared ? `is declared as ${size} bytes` : `inflates to more than ${MAX_MEMBER_BYTES} bytes`;
-  return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} ${what}, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)`, { file: display });
+  return new AnalyzeError('DUMP_FLEET_MEMBER_TOO_LARGE', `member ${member} ${what}, more than the ${MAX_MEMBER_BYTES} analysed in memory (a decompression bomb, or a full-memory dump: extract it and analyse the file)${note}`, { file: display, offset });
 }
 
-function tooMany(budget: Budget): AnalyzeError {
-  return new AnalyzeError('DUMP_FLEET_TOO_MANY_ENTRIES', `more than ${budget.maxEntries} members; the rest is not read`, { file: budget.display });
+function tooMany(budget: Budget, offset?: number, note = ''): AnalyzeError {
+  return new AnalyzeError('DUMP_FLEET_TOO_MANY_ENTRIES', `more than ${budget.maxEntries} members; the rest is not read${note}`, { file: budget.display, offset });
 }
 
 /**
@@ -154,30 +155,31 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
     for await (const entry of zip.eachEntry()) {
       const raw = entry.fileName as unknown as Buffer;
       const member = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+      const at = entry.relativeOffsetOfLocalHeader; // where the member's errors point
       // Folders count too: a zip of 1,000,000 folder entries ran 62 s past the member cap.
       if (++budget.entries > budget.maxEntries) {
-        yield { kind: 'error', member: null, error: tooMany(budget) };
+        yield { kind: 'error', member: null, error: tooMany(budget, at) };
         break;
       }
       if (member.endsWith('/')) continue; // a folder
       const unsafe = unsafeMemberName(member);
       if (unsafe !== null) {
-        yield { kind: 'error', member: shownMemberName(member), error: unsafeMember(member, unsafe, display) };
+        yield { kind: 'error', member: shownMemberName(member), error: unsafeMember(member, unsafe, display, at) };
         continue;
       }
       if (entry.isEncrypted()) {
-        yield { kind: 'error', member, error: new AnalyzeError('DUMP_FLEET_ENCRYPTED_MEMBER', `member ${member} is encrypted; not read`, { file: display }) };
+        yield { kind: 'error', member, error: new AnalyzeError('DUMP_FLEET_ENCRYPTED_MEMBER', `member ${member} is encrypted; not read`, { file: display, offset: at }) };
         continue;
       }
       if (entry.uncompressedSize > MAX_MEMBER_BYTES) {
-        yield { kind: 'error', member, error: tooLarge(member, entry.uncompressedSize, display) };
+        yield { kind: 'error', member, error: tooLarge(member, entry.uncompressedSize, display, true, at) };
         continue;
       }
       let bytes: Uint8Array | null;
       try {
         bytes = await collect(await zip.openReadStreamPromise(entry), member, display, budget, sniff, sniffBytes, entry.uncompressedSize);
       } catch (e) {
-        const error = zipError(e, display, member);
+        const error = zipError(e, display, member, at);
         yield { kind: 'error', member, error };
         if (error.code === 'DUMP_FLEET_INFLATE_CAP') break;
         continue;
@@ -191,14 +193,14 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
   }
 }
 
-function zipError(e: unknown, display: string, member?: string): AnalyzeError {
+function zipError(e: unknown, display: string, member?: string, offset?: number): AnalyzeError {
   if (e instanceof AnalyzeError) return e;
   const text = e instanceof Error ? e.message : String(e);
   // yauzl checks the inflated bytes against the size the directory declares, as they come.
   if (/too many bytes in the stream/.test(text)) {
-    return new AnalyzeError('DUMP_FLEET_SIZE_MISMATCH', `member ${member ?? ''} inflates to more bytes than its headers declare (a decompression bomb?): ${text}; not read`, { file: display, cause: e });
+    return new AnalyzeError('DUMP_FLEET_SIZE_MISMATCH', `member ${member ?? ''} inflates to more bytes than its headers declare (a decompression bomb?): ${text}; not read`, { file: display, offset, cause: e });
   }
-  return new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `${member === undefined ? '' : `member ${member}: `}not a readable zip: ${text}`, { file: display, cause: e });
+  return new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `${member === undefined ? '' : `member ${member}: `}not a readable zip: ${text}`, { file: display, offset, cause: e });
 }
 
 /**
@@ -223,13 +225,16 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
     notify();
   };
 
+  // Offsets of a .tgz are in the inflated tar stream (the parser is fed whole blocks: feeder.position is exact).
+  const inStream = gzip ? ' (offset in the inflated tar stream)' : '';
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const member = entry.path;
+      const at = feeder.position - TAR_BLOCK; // its header
       // Links and folders count too (600,000 hard links were read up to the inflate cap).
       if (++budget.entries > budget.maxEntries) {
         entry.resume();
-        fail(tooMany(budget));
+        fail(tooMany(budget, at, inStream));
         return;
       }
       if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
@@ -240,7 +245,7 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
       const size = entry.size ?? 0;
       if (unsafe !== null || size > MAX_MEMBER_BYTES) {
         entry.resume();
-        queue.push({ kind: 'error', member: shownMemberName(member), error: unsafe !== null ? unsafeMember(member, unsafe, display) : tooLarge(member, size, display) });
+        queue.push({ kind: 'error', member: shownMemberName(member), error: unsafe !== null ? unsafeMember(member, unsafe, display, at, inStream) : tooLarge(member, size, display, true, at, inStream) });
         notify();
         return;
       }
@@ -266,11 +271,12 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
     },
     onwarn: (code: string, message: string | Error) => {
       if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID' || code === 'TAR_ABORT') {
-        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${typeof message === 'string' ? message : message.message} [${code}]`, { file: display }));
+        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${typeof message === 'string' ? message : message.message} [${code}]${inStream}`, { file: display, offset: Math.max(0, feeder.position - TAR_BLOCK) }));
       }
     },
   });
-  parser.on('error', (e: Error) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${e.message}`, { file: display })));
+  parser.on('error', (e: Error) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid tar archive: ${e.message}${inStream}`, { file: display, offset: feeder.position })));
+  const feeder = new BlockFeeder((block) => parser.write(block), () => finished);
 
   const source: Readable = gzip ? file.pipe(createGunzip()) : file;
   file.on('error', (e) => fail(new AnalyzeError('FILE_UNREADABLE', e.message, { file: display, cause: e })));
@@ -305,13 +311,14 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
         return;
       }
     }
-    parser.write(c);
+    feeder.push(c);
     // Hold one member ready at most: the consumer sends it to a worker before asking for the next. (Pausing
     // the stream we read from: with gzip, the file stream is paused in turn by the pipe's backpressure.)
     if (queue.length >= 1) source.pause();
   });
   source.on('end', () => {
     if (finished) return;
+    feeder.flush();
     parser.end();
     finished = true;
     notify();

@@ -209,7 +209,8 @@ describe('analyzeDumpFleet over archives, read in place', () => {
       const r = await analyzeDumpFleet([archive], { ...inline, maxArchiveEntries: 3 });
       const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_ENTRIES');
       expect(capped).toHaveLength(1);
-      expect(capped[0]!.error!.message).toBe('more than 3 members; the rest is not read');
+      expect(capped[0]!.error!.message).toBe(`more than 3 members; the rest is not read${archive === fleet.tgz ? ' (offset in the inflated tar stream)' : ''}`);
+      expect(capped[0]!.error!.offset).toBeGreaterThan(0); // the header of the member past the cap
       expect(r.totals.dumps + r.totals.skipped).toBe(3 + 1);
     }
   });
@@ -276,6 +277,9 @@ describe('analyzeDumpFleet on inputs whose cost is out of proportion to their si
       const row = r.rows.find((x) => x.error?.code === 'DUMP_FLEET_UNSAFE_MEMBER')!;
       expect(row.error!.message).toContain(`a name of ${long.length} characters (at most ${MAX_MEMBER_NAME_CHARS} are read)`);
       expect(row.member!.length).toBeLessThan(300);
+      // at its own header, after the pax header and its 500 KB of name (offsets in the inflated stream)
+      expect(row.error!.offset).toBe(512 + Math.ceil(new Pax({ path: long }).encode().length / 512) * 512 - 512);
+      expect(row.error!.message).toContain('(offset in the inflated tar stream)');
       expect(JSON.stringify(r).length).toBeLessThan(10_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
