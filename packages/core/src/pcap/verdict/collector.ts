@@ -2,7 +2,7 @@ import type { FlowFilter } from '../frame/flow-filter.js';
 import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
 import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import { adviceFor } from './advice.js';
-import { classifyBad, classifyIpv4, classifyTransport, isPlaceholder, type BadClass } from './classify.js';
+import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide } from './decide.js';
 import { EditingSigns } from './editing.js';
 import { TcpFlowFollower, type BadSegment, type SegmentNote } from './flows.js';
@@ -61,53 +61,56 @@ function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
 const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
 
 /**
- * What the accounting of a plain bad frame (no tunnel: an IPv4 header and its TCP or UDP header, both
- * verified, one or both bad) depended on, and where it counted. The frames of a conversation come in runs,
- * so the next plain bad frame mostly has the key of one seen shortly before and its accounting is a replay:
- * no address text, host lookup or editing checks (on the merged real-traffic bench, all but 1,557 of its
- * 1.18 M bad frames).
+ * A plain bad frame: no tunnel, an IPv4 header and its TCP or UDP header, both verified, one or both bad.
+ * The frames of a conversation come in runs, so the next plain bad frame mostly has the key of one seen
+ * shortly before: its accounting is then one increment of the memo entry's `n` (no address text, host
+ * lookup, editing checks or counters per frame; on the merged real-traffic bench all but ~2,000 of its
+ * 1.18 M bad frames), and the counters are brought up to date when the entry is replaced and at `finish`.
+ * The key is everything the accounting depends on: addresses, `kind` (PLAIN_* bits), link type, MACs.
  */
 interface PlainBadFrame {
   valid: boolean;
   src: number;
   dst: number;
-  dir: Direction;
-  tcp: boolean;
-  /** The TCP/UDP checksum's class when it is bad, undefined when it is good. */
-  cls: BadClass | undefined;
-  /** The IPv4 header checksum's class when it is bad, undefined when it is good. */
-  ipv4Cls: BadClass | undefined;
+  kind: number;
   linkType: number;
   /** FrameFacts.macPattern on Ethernet, -1 elsewhere (as the editing signs read it). */
   macs: number;
+  /** Frames with this key since the counters were last brought up to date (flushPlain). */
+  n: number;
+  /** What the kind says, as the counters want it: the TCP/UDP and IPv4 classes (undefined: good), the side. */
+  cls: BadClass | undefined;
+  ipv4Cls: BadClass | undefined;
   /** Where the classes are counted besides the totals: the flagged direction's bucket or the sending host's. */
   counts: BadCounts;
   /** The sending host when the direction is not flagged (its MACs are noted). */
   host: HostStats | undefined;
   /** Where a bad TCP segment's fate is counted. */
   sink: OutcomesByValue;
-  /** What the editing signs counted for it (EditingSigns.observe). */
+  /** What the editing signs counted for its first frame (EditingSigns.observe), repeated for the others. */
   editing: number;
 }
+
+/** PlainBadFrame.kind: the transport, each checksum's class (CLASS_BY_CODE), the side, a bare ACK, the direction. */
+const PLAIN_TCP = 1;
+const PLAIN_IPV4_SHIFT = 1; // 2 bits: 0 good, 1 zero, 2 mismatch
+const PLAIN_L4_SHIFT = 3; // 3 bits: 0 good, 1 partial, 2 partial-no-length, 3 zero, 4 mismatch
+const PLAIN_LOWER_PORT = 64; // sent from the lower port (side 1)
+const PLAIN_BARE_ACK = 128; // TCP without payload, SYN or FIN
+const PLAIN_DIR_SHIFT = 8; // 2 bits: 0 not flagged, 1 inbound, 2 outbound
+const CLASS_BY_CODE: readonly (BadClass | undefined)[] = [undefined, 'partial', 'partial-no-length', 'zero', 'mismatch'];
+const CODE_MISMATCH = 4;
+const IPV4_CODE_MISMATCH = 2;
 
 /**
  * log2 of the replay memo's entries (small objects: ~100 KB in all). Conversations interleave in a busy
  * capture. Misses with 64 / 256 / 1,024 entries: synthetic bench 1,461 / 1,318 / 18 of its 40,957 plain bad
- * frames, real-traffic bench 58,253 / 1,725 / 1,557 of 1.18 M.
+ * frames, real-traffic bench 58,253 / 1,725 / 1,557 of 1.18 M (measured before the side and bare-ACK bits joined the kind).
  */
 const PLAIN_MEMO_BITS = 10;
 
-/**
- * The memo entry for a sender, receiver (IPv4 address words) and `kind` (which checksums are bad, and the
- * transport): the top bits of a multiplicative hash. The kind is in the hash because one pair of hosts often
- * sends several kinds in turn (TCP and UDP, an IPv4 header bad or not), which would evict each other.
- */
+/** The memo entry for a sender, receiver (IPv4 address words) and kind: the top bits of a multiplicative hash. */
 const plainSlot = (src: number, dst: number, kind: number): number => Math.imul(src ^ Math.imul(dst ^ kind, 0x27d4eb2d), 0x9e3779b1) >>> (32 - PLAIN_MEMO_BITS);
-
-/** Whether a plain bad frame with this key was accounted as `m` says. */
-function sameKey(m: PlainBadFrame, src: number, dst: number, dir: Direction, tcp: boolean, cls: BadClass | undefined, ipv4Cls: BadClass | undefined, linkType: number, macs: number): boolean {
-  return m.valid && m.src === src && m.dst === dst && m.dir === dir && m.tcp === tcp && m.cls === cls && m.ipv4Cls === ipv4Cls && m.linkType === linkType && m.macs === macs;
-}
 
 /**
  * Consumes the frames of one capture in capture order (the reader's FrameFacts through `onFrame`,
@@ -199,7 +202,7 @@ export class VerdictCollector implements FrameSink {
   };
 
   private noPlainBadFrame(): PlainBadFrame {
-    return { valid: false, src: 0, dst: 0, dir: undefined, tcp: false, cls: undefined, ipv4Cls: undefined, linkType: 0, macs: -1, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
+    return { valid: false, src: 0, dst: 0, kind: 0, linkType: 0, macs: -1, n: 0, cls: undefined, ipv4Cls: undefined, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
   }
 
   /** FrameSink: the reader hands over only TCP frames of the flows followed here (and frames it must). */
@@ -275,75 +278,45 @@ export class VerdictCollector implements FrameSink {
   }
 
   /**
-   * A plain bad frame (PlainBadFrame): what the general path (badLayers) does for it, with the key-dependent
-   * part (host, direction bucket, editing signs) replayed from the memo when its entry has the same key.
-   * Returns its TCP segment's bad-checksum facts when it has any to follow.
+   * A plain bad frame (PlainBadFrame): what the general path (badLayers) does for it, counted in its memo
+   * entry when the entry has the same key. Returns its TCP segment's bad-checksum facts when it has any to follow.
    */
   private plainBadFrame(f: FrameFacts, dir: Direction): BadSegment | undefined {
     const tcp = f.isTcp;
-    const ipv4Cls = f.goodIpv4 === 0 ? classifyIpv4(f.layer(0).stored) : undefined;
-    let cls: BadClass | undefined;
+    let ipv4Code = 0;
+    if (f.goodIpv4 === 0) ipv4Code = f.layer(0).stored === 0 ? 1 : IPV4_CODE_MISMATCH;
+    let code = 0;
     if (f.goodTcp + f.goodUdp === 0) {
       const l4 = f.layer(1);
-      cls = classifyTransport(l4.stored, l4.pseudoHeaderSum, l4.pseudoHeaderSumNoLength);
+      const stored = l4.stored;
+      // The order of classifyTransport.
+      code = stored === l4.pseudoHeaderSum ? 1 : stored === l4.pseudoHeaderSumNoLength ? 2 : stored === 0 ? 3 : CODE_MISMATCH;
     }
+    const bareAck = tcp && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0;
+    const kind =
+      (tcp ? PLAIN_TCP : 0) |
+      (ipv4Code << PLAIN_IPV4_SHIFT) |
+      (code << PLAIN_L4_SHIFT) |
+      (f.srcPort < f.dstPort ? PLAIN_LOWER_PORT : 0) |
+      (bareAck ? PLAIN_BARE_ACK : 0) |
+      ((dir === undefined ? 0 : dir === 'inbound' ? 1 : 2) << PLAIN_DIR_SHIFT);
     const linkType = f.linkType;
     const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
     const src = f.srcWord;
     const dst = f.dstWord;
-    const m = this.plainMemo[plainSlot(src, dst, (tcp ? 4 : 0) | (ipv4Cls === undefined ? 0 : 2) | (cls === undefined ? 0 : 1))]!;
-    if (sameKey(m, src, dst, dir, tcp, cls, ipv4Cls, linkType, macs)) this.editing.repeat(m.editing);
-    else {
-      m.valid = true;
-      m.src = src;
-      m.dst = dst;
-      m.dir = dir;
-      m.tcp = tcp;
-      m.cls = cls;
-      m.ipv4Cls = ipv4Cls;
-      m.linkType = linkType;
-      m.macs = macs;
-      if (dir !== undefined) {
-        const b = this.flagged[dir];
-        m.counts = b.bad;
-        m.sink = b.tcp;
-        m.host = undefined;
-      } else {
-        const h = this.hostOf(f.srcText()!);
-        m.counts = h.badSent;
-        m.sink = h.tcp;
-        m.host = h;
-      }
-      f.addressWords(this.words);
-      m.editing = this.editing.observe(f, this.words, cls !== undefined && isPlaceholder(cls));
-    }
-    if (ipv4Cls !== undefined) {
-      this.checked.ipv4++;
-      countBad(this.bad, 'ipv4', ipv4Cls);
-      countBad(m.counts, 'ipv4', ipv4Cls);
-    }
-    if (cls !== undefined) {
-      const protocol = tcp ? 'tcp' : 'udp';
-      if (tcp) this.checked.tcp++;
-      else this.checked.udp++;
-      const side = f.srcPort < f.dstPort ? 1 : 0;
-      this.sideVerified[side]!++;
-      if (cls === 'mismatch') this.sideMismatch[side]!++;
-      countBad(this.bad, protocol, cls);
-      countBad(m.counts, protocol, cls);
-    }
+    const m = this.plainMemo[plainSlot(src, dst, kind)]!;
+    if (m.valid && m.src === src && m.dst === dst && m.kind === kind && m.linkType === linkType && m.macs === macs) m.n++;
+    else this.newPlainKey(m, f, dir, src, dst, kind, linkType, macs);
     if (m.host !== undefined && m.host.macs.length === 0) this.hosts.noteMac(m.host, f.srcMacText());
     if (!tcp) return undefined;
-    const bareAck = f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0;
     let tcpBad: BadSegment | undefined;
-    if (cls !== undefined) {
-      if (bareAck) this.withoutPayload++;
+    if (code !== 0) {
       tcpBad = this.tcpBad;
-      tcpBad.placeholder = isPlaceholder(cls);
+      tcpBad.placeholder = code !== CODE_MISMATCH;
       tcpBad.sink = m.sink;
       tcpBad.note = undefined;
     }
-    if (ipv4Cls === 'mismatch' && !bareAck) {
+    if (ipv4Code === IPV4_CODE_MISMATCH && !bareAck) {
       // As followIpv4Mismatch: the segment's fate is the editing sign's (a bare ACK has none).
       if (tcpBad === undefined) {
         tcpBad = this.tcpBad;
@@ -354,6 +327,59 @@ export class VerdictCollector implements FrameSink {
       this.editing.trackIpv4Mismatch(tcpBad.note);
     }
     return tcpBad;
+  }
+
+  /** Memo entry `m` takes a new key: the old one's frames are counted, and the new one's first frame is observed. */
+  private newPlainKey(m: PlainBadFrame, f: FrameFacts, dir: Direction, src: number, dst: number, kind: number, linkType: number, macs: number): void {
+    this.flushPlain(m);
+    m.valid = true;
+    m.src = src;
+    m.dst = dst;
+    m.kind = kind;
+    m.linkType = linkType;
+    m.macs = macs;
+    m.n = 1;
+    m.cls = CLASS_BY_CODE[(kind >> PLAIN_L4_SHIFT) & 7];
+    const ipv4Code = (kind >> PLAIN_IPV4_SHIFT) & 3;
+    m.ipv4Cls = ipv4Code === 0 ? undefined : ipv4Code === IPV4_CODE_MISMATCH ? 'mismatch' : 'zero';
+    if (dir !== undefined) {
+      const b = this.flagged[dir];
+      m.counts = b.bad;
+      m.sink = b.tcp;
+      m.host = undefined;
+    } else {
+      const h = this.hostOf(f.srcText()!);
+      m.counts = h.badSent;
+      m.sink = h.tcp;
+      m.host = h;
+    }
+    f.addressWords(this.words);
+    m.editing = this.editing.observe(f, this.words, m.cls !== undefined && isPlaceholder(m.cls));
+  }
+
+  /** Count the frames memo entry `m` has had since it was last counted (what plainBadFrame did not count one by one). */
+  private flushPlain(m: PlainBadFrame): void {
+    const n = m.n;
+    if (n === 0) return;
+    m.n = 0;
+    if (m.ipv4Cls !== undefined) {
+      this.checked.ipv4 += n;
+      countBad(this.bad, 'ipv4', m.ipv4Cls, n);
+      countBad(m.counts, 'ipv4', m.ipv4Cls, n);
+    }
+    const cls = m.cls;
+    if (cls !== undefined) {
+      const tcp = (m.kind & PLAIN_TCP) !== 0;
+      if (tcp) this.checked.tcp += n;
+      else this.checked.udp += n;
+      const side = m.kind & PLAIN_LOWER_PORT ? 1 : 0;
+      this.sideVerified[side]! += n;
+      if (cls === 'mismatch') this.sideMismatch[side]! += n;
+      countBad(this.bad, tcp ? 'tcp' : 'udp', cls, n);
+      countBad(m.counts, tcp ? 'tcp' : 'udp', cls, n);
+      if (tcp && m.kind & PLAIN_BARE_ACK) this.withoutPayload += n;
+    }
+    this.editing.repeat(m.editing, n - 1); // its first frame was observed
   }
 
   /**
@@ -443,6 +469,7 @@ export class VerdictCollector implements FrameSink {
 
   finish(): Verdict {
     if (this.result !== undefined) return this.result;
+    for (const m of this.plainMemo) this.flushPlain(m);
     this.follower.finish();
 
     const share = (s: 0 | 1): number | null => (this.sideVerified[s]! > 0 ? this.sideMismatch[s]! / this.sideVerified[s]! : null);

@@ -124,12 +124,12 @@ export class EditingSigns {
   }
 
   /**
-   * Another frame like the one `observe` returned `counted` for: same addresses, MACs, link type,
+   * `times` more frames like the one `observe` returned `counted` for: same addresses, MACs, link type,
    * transport and placeholder (its pair is already noted: noting it again changes nothing).
    */
-  repeat(counted: number): void {
-    if (counted & COUNTED_IMPOSSIBLE) this.impossible++;
-    if (counted & COUNTED_BLANK) this.blank++;
+  repeat(counted: number, times = 1): void {
+    if (counted & COUNTED_IMPOSSIBLE) this.impossible += times;
+    if (counted & COUNTED_BLANK) this.blank += times;
   }
 
   private impossibleAddress(f: FrameFacts, w: Int32Array, v: number, loopbackOnWire: boolean): boolean {

@@ -28,16 +28,17 @@ export function addBadCounts(into: BadCounts, from: BadCounts): void {
   into.ipv4Mismatch += from.ipv4Mismatch;
 }
 
-export function countBad(c: BadCounts, protocol: 'ipv4' | 'tcp' | 'udp', cls: BadClass): void {
+/** Count `n` (default 1) bad checksums of one protocol and class. */
+export function countBad(c: BadCounts, protocol: 'ipv4' | 'tcp' | 'udp', cls: BadClass, n = 1): void {
   if (protocol === 'ipv4') {
-    if (cls === 'zero') c.ipv4Zero++;
-    else c.ipv4Mismatch++;
+    if (cls === 'zero') c.ipv4Zero += n;
+    else c.ipv4Mismatch += n;
     return;
   }
-  if (cls === 'partial') c.partial++;
-  else if (cls === 'partial-no-length') c.partialNoLength++;
-  else if (cls === 'zero') c.zero++;
-  else c.mismatch++;
+  if (cls === 'partial') c.partial += n;
+  else if (cls === 'partial-no-length') c.partialNoLength += n;
+  else if (cls === 'zero') c.zero += n;
+  else c.mismatch += n;
 }
 
 /** Placeholders: values an offloading sender leaves (IPv4 header 0 included). */

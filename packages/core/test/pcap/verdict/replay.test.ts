@@ -76,4 +76,28 @@ describe('replayed accounting of plain bad frames', () => {
     expect(general.evidence.editing.ipv4MismatchAcked).toBeGreaterThan(30);
     expect(general.evidence.editing.impossibleAddressFrames).toBe(10);
   });
+
+  it('counts the frames of a memo entry when another key takes its place', () => {
+    // 3,000 senders in turn, more than the memo's 1,024 entries: entries are taken over while they hold
+    // several frames, whose counts must not be lost (nor counted twice).
+    const cap = new CaptureBuilder();
+    const server = { ip: '192.0.2.80', port: 80, mac: '02:00:00:00:00:80' };
+    const clients = Array.from({ length: 3000 }, (_, k) => ({ ip: `10.${k >> 8}.${k & 255}.1`, port: 40000 + (k % 1000), mac: '02:00:00:00:00:01' }));
+    for (let round = 0; round < 3; round++) {
+      for (const [k, c] of clients.entries()) {
+        cap.udp(c, server, 60, round === 1 ? 'mismatch' : 'partial', { ipv4Zero: k % 2 === 0 });
+        cap.udp(c, server, 60, round === 1 ? 'mismatch' : 'partial', { ipv4Zero: k % 2 === 0 });
+      }
+    }
+    const verdictOf = (annotateLimit: number): Verdict => {
+      const c = new VerdictCollector({ annotateLimit });
+      for (const r of cap.frames) c.add(r);
+      return c.finish();
+    };
+    const general = verdictOf(Number.MAX_SAFE_INTEGER);
+    expect(verdictOf(0)).toEqual(general);
+    expect(general.evidence.bad.partial).toBe(12_000);
+    expect(general.evidence.bad.mismatch).toBe(6_000);
+    expect(general.evidence.bad.ipv4Zero).toBe(9_000);
+  });
 });
