@@ -313,3 +313,26 @@ describe('psod: long texts stay within the memory budget', () => {
     expect(r.stdout).toContain('"crashFound": true');
   });
 });
+
+describe('code: a megabyte of codes on standard input stays within budget', () => {
+  const ones = () => Buffer.from(Array.from({ length: 500_000 }, (_, i) => String(i % 10)).join(' '));
+  const distinct = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `0x${(i * 7919).toString(16)}`).join(' '));
+
+  it('500,000 one-digit codes (1.4 GB and 10 s with --json before): each answered once', () => {
+    const r = runMeasured(['code', '--json', '-'], { input: ones() });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(10);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('10,000 different codes are answered within budget; more are refused (CODE_TOO_MANY), as text too', () => {
+    const r = runMeasured(['code', '--json', '-'], { input: distinct(10_000) });
+    expect(r.status).toBe(1); // most of them are in no table
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(10_000);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    const over = runMeasured(['code', '--json', '-'], { input: distinct(90_000) });
+    expect(over.status).toBe(2);
+    expect(JSON.parse(over.stdout)).toMatchObject({ error: { code: 'CODE_TOO_MANY' } });
+    expect(over.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});

@@ -32,6 +32,19 @@ describe('analyze code', () => {
     expect(JSON.parse(endless.out)).toMatchObject({ error: { code: 'STDIN_TOO_LARGE' } });
   });
 
+  it('a code given twice is answered once; a word of a megabyte is quoted cut in its error', async () => {
+    const r = await runCodeWith(Buffer.from('0x7E 5 0x7E\n5\n'), '5', '-', '--json');
+    expect(r.exit).toBe(0);
+    expect((JSON.parse(r.out) as Array<{ input: string }>).map((d) => d.input)).toEqual(['5', '0x7E']);
+    const long = await runCodeWith(Buffer.from(`0x${'f'.repeat(CODE_STDIN_CAP - 10)}`), '-');
+    expect(long.exit).toBe(2);
+    expect(long.err).toMatch(/^analyze: 0xf{62}\.\.\. \(1,048,568 characters\): more than 32 bits/);
+    expect(long.err.length).toBeLessThan(300);
+    const name = await runCode('A_'.repeat(5000));
+    expect(name.err).toContain('(10,000 characters): no code has this name (try --search A_A_');
+    expect(name.err.length).toBeLessThan(400);
+  });
+
   it('0x800B0001 prints TRUST_E_PROVIDER_UNKNOWN, its message and the DISM remedy (the issue\'s done-criterion)', async () => {
     const r = await runCode('0x800B0001');
     expect(r.exit).toBe(0);

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { bugcheckDocUrl, bugcheckFamily, tables, type CodeTable, type TableEntry } from '../tables/index.js';
 import { decodeHresult, decodeNtStatus, wrappedWin32, type FacilityField } from './decode.js';
-import { parseCodeInput, type Notation } from './parse.js';
+import { parseCodeInput, shownInput, type Notation } from './parse.js';
 import { REMEDIES, remedyFor } from './remedies.js';
 import type { CodeKind, CodeLookup, Interpretation, WrappedCode } from './types.js';
 
@@ -170,7 +170,7 @@ export function lookupCode(input: string): CodeLookup {
   if (parsed.kind === 'name') {
     const hits = findByName(parsed.name);
     if (hits.length === 0)
-      throw new UsageError(`${parsed.name}: no code has this name (try --search ${parsed.name})`, 'CODE_UNKNOWN_NAME');
+      throw new UsageError(`${shownInput(parsed.name)}: no code has this name (try --search ${shownInput(parsed.name)})`, 'CODE_UNKNOWN_NAME');
     return { input, interpretations: hits.map((h) => interpretAs(h.kind, h.value)) };
   }
   const interpretations: Interpretation[] = [];
@@ -248,11 +248,11 @@ const RANK_STEM = 2;
 const RANK_IN_NAME = 3;
 const RANK_IN_MESSAGE = 4;
 
-function rankOf(words: readonly string[], names: readonly string[], message: string): number | undefined {
+/** `joined`: the words run together, with and without underscores (a name typed as words). */
+function rankOf(words: readonly string[], joined: readonly string[], names: readonly string[], message: string): number | undefined {
   const lower = names.map((n) => n.toLowerCase());
   const all = `${lower.join(' ')} ${message.toLowerCase()}`;
   if (!words.every((w) => all.includes(w))) return undefined;
-  const joined = [words.join('_'), words.join('')];
   if (lower.some((n) => joined.includes(n))) return RANK_EXACT_NAME;
   const stems = names.map(splitName).filter((n) => joined.includes(n.stem));
   if (stems.some((n) => GENERIC_PREFIXES.has(n.prefix))) return RANK_GENERIC_STEM;
@@ -267,12 +267,16 @@ function rankOf(words: readonly string[], names: readonly string[], message: str
  * @example const result = searchCodes('access denied', 20);
  */
 export function searchCodes(text: string, limit = SEARCH_LIMIT): SearchResult {
-  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  // A word said twice asks nothing more (50,000 copies of one word took 16 s, each entry checked against all).
+  const words = [...new Set(text.toLowerCase().split(/\s+/).filter((w) => w !== ''))];
   if (words.length === 0) throw new UsageError('--search needs at least one word', 'CODE_EMPTY_SEARCH');
+  const joined = [words.join('_'), words.join('')];
   const scored: Array<{ score: number; length: number; kind: CodeKind; value: number }> = [];
+  const seen = new Set<string>(); // kind and value: a code named in a table and a remedy is listed once
   const consider = (kind: CodeKind, value: number, names: readonly string[], message: string) => {
-    const score = rankOf(words, names, message);
-    if (score === undefined || scored.some((s) => s.kind === kind && s.value === value)) return;
+    const score = rankOf(words, joined, names, message);
+    if (score === undefined || seen.has(`${kind} ${value}`)) return;
+    seen.add(`${kind} ${value}`);
     scored.push({ score, length: names[0]?.length ?? 0, kind, value });
   };
   for (const kind of SEARCH_KINDS) for (const e of TABLE_OF[kind].entries()) consider(kind, e.value, [e.name, ...e.aliases], e.message ?? '');

@@ -24,9 +24,17 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Eight digits is how HRESULTs and NTSTATUS codes are written (80070005); a leading zero is hex padding. */
 const HEX_WIDTH = 8;
 
+/** Longest input repeated in an error message: a 1 MiB word of standard input must not become a 1 MiB line. */
+const SHOWN_INPUT_CHARS = 64;
+
+/** `input` as an error message quotes it: cut to SHOWN_INPUT_CHARS, with its length said. */
+export function shownInput(input: string): string {
+  return input.length <= SHOWN_INPUT_CHARS ? input : `${input.slice(0, SHOWN_INPUT_CHARS)}... (${input.length.toLocaleString('en-US')} characters)`;
+}
+
 function hexValue(digits: string, input: string): number {
   const significant = digits.replace(/^0+(?=.)/, '');
-  if (significant.length > HEX_WIDTH) throw new UsageError(`${input}: more than 32 bits; a code is a 32-bit number`, 'CODE_TOO_BIG');
+  if (significant.length > HEX_WIDTH) throw new UsageError(`${shownInput(input)}: more than 32 bits; a code is a 32-bit number`, 'CODE_TOO_BIG');
   return Number.parseInt(significant, 16) >>> 0;
 }
 
@@ -34,7 +42,7 @@ function decimalValue(text: string, input: string): number {
   // BigInt keeps 2^64 and longer exact, so the range check below cannot be fooled by float rounding.
   const n = BigInt(text);
   if (n > BigInt(MAX_U32) || n < BigInt(MIN_I32))
-    throw new UsageError(`${input}: outside the 32-bit range (-2147483648 .. 4294967295)`, 'CODE_TOO_BIG');
+    throw new UsageError(`${shownInput(input)}: outside the 32-bit range (-2147483648 .. 4294967295)`, 'CODE_TOO_BIG');
   return Number(n) >>> 0;
 }
 
@@ -47,7 +55,7 @@ export function parseCodeInput(raw: string): ParsedInput {
   const hexPrefixed = /^0x(.*)$/i.exec(input);
   if (hexPrefixed) {
     const digits = hexPrefixed[1] ?? '';
-    if (!/^[0-9a-f]+$/i.test(digits)) throw new UsageError(`${input}: not a hexadecimal number`, 'CODE_MALFORMED');
+    if (!/^[0-9a-f]+$/i.test(digits)) throw new UsageError(`${shownInput(input)}: not a hexadecimal number`, 'CODE_MALFORMED');
     return { kind: 'number', readings: [{ value: hexValue(digits, input), notation: 'hex', primary: true }] };
   }
   if (/^[-+]\d+$/.test(input)) {
@@ -59,7 +67,7 @@ export function parseCodeInput(raw: string): ParsedInput {
     const fitsHex = input.replace(/^0+(?=.)/, '').length <= HEX_WIDTH;
     const dec = BigInt(input) <= BigInt(MAX_U32) ? Number(input) >>> 0 : undefined;
     const hex = fitsHex ? Number.parseInt(input, 16) >>> 0 : undefined;
-    if (dec === undefined && hex === undefined) throw new UsageError(`${input}: outside the 32-bit range`, 'CODE_TOO_BIG');
+    if (dec === undefined && hex === undefined) throw new UsageError(`${shownInput(input)}: outside the 32-bit range`, 'CODE_TOO_BIG');
     const first: Notation = looksHex && hex !== undefined ? 'hex' : dec !== undefined ? 'decimal' : 'hex';
     const push = (value: number | undefined, notation: Notation) => {
       if (value === undefined || readings.some((r) => r.value === value)) return;
@@ -78,7 +86,7 @@ export function parseCodeInput(raw: string): ParsedInput {
     return { kind: 'number', readings: [{ value: hexValue(input, input), notation: 'hex', primary: true }] };
   }
   if (NAME.test(input)) return { kind: 'name', name: input };
-  throw new UsageError(`${input}: not a code (expected hex like 0x800B0001 or 800B0001, decimal like -2146762751, or a name like E_ACCESSDENIED)`, 'CODE_MALFORMED');
+  throw new UsageError(`${shownInput(input)}: not a code (expected hex like 0x800B0001 or 800B0001, decimal like -2146762751, or a name like E_ACCESSDENIED)`, 'CODE_MALFORMED');
 }
 
 /** `0x800B0001`: the canonical spelling of a 32-bit code.
