@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
-import { analyzeCapture } from '../../../src/pcap/index.js';
+import { analyzeCapture, type FrameRecord } from '../../../src/pcap/index.js';
 import { VerdictCollector, type Verdict } from '../../../src/pcap/verdict/index.js';
 import { corpusFiles, corpusPath, fixturePath } from '../../helpers/corpus.js';
 import { CaptureBuilder } from './records.js';
@@ -16,6 +16,18 @@ async function verdict(path: string, annotateLimit: number): Promise<Verdict> {
   const c = new VerdictCollector({ annotateLimit });
   await analyzeCapture(path, { sink: c });
   return c.finish();
+}
+
+/** The verdict of ready-made records with every plain bad frame replayed equals the general path's, which is returned. */
+function replayedAsGeneral(frames: readonly FrameRecord[]): Verdict {
+  const verdictOf = (annotateLimit: number): Verdict => {
+    const c = new VerdictCollector({ annotateLimit });
+    for (const r of frames) c.add(r);
+    return c.finish();
+  };
+  const general = verdictOf(Number.MAX_SAFE_INTEGER);
+  expect(verdictOf(0)).toEqual(general);
+  return general;
 }
 
 const captures = [
@@ -62,13 +74,7 @@ describe('replayed accounting of plain bad frames', () => {
       cap.udp(unconfigured, dhcp, 300, 'partial');
       cap.tcp(unconfigured, dhcp, 1000 + i, 0, 0x02, 0, { check: 'partial' });
     }
-    const verdictOf = (annotateLimit: number): Verdict => {
-      const c = new VerdictCollector({ annotateLimit });
-      for (const r of cap.frames) c.add(r);
-      return c.finish();
-    };
-    const general = verdictOf(Number.MAX_SAFE_INTEGER);
-    expect(verdictOf(0)).toEqual(general);
+    const general = replayedAsGeneral(cap.frames);
     // The kinds this test is for were there to replay.
     expect(general.evidence.checked.udp).toBeGreaterThan(300);
     expect(general.evidence.bad.ipv4Mismatch).toBeGreaterThan(100);
@@ -89,13 +95,7 @@ describe('replayed accounting of plain bad frames', () => {
         cap.udp(c, server, 60, round === 1 ? 'mismatch' : 'partial', { ipv4Zero: k % 2 === 0 });
       }
     }
-    const verdictOf = (annotateLimit: number): Verdict => {
-      const c = new VerdictCollector({ annotateLimit });
-      for (const r of cap.frames) c.add(r);
-      return c.finish();
-    };
-    const general = verdictOf(Number.MAX_SAFE_INTEGER);
-    expect(verdictOf(0)).toEqual(general);
+    const general = replayedAsGeneral(cap.frames);
     expect(general.evidence.bad.partial).toBe(12_000);
     expect(general.evidence.bad.mismatch).toBe(6_000);
     expect(general.evidence.bad.ipv4Zero).toBe(9_000);
