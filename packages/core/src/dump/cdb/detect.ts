@@ -8,11 +8,26 @@ const SNIFF_CHARS = 64 * 1024;
 /** A text with more control characters than this share of its first bytes is binary (a dump, an archive). */
 const MAX_CONTROL_SHARE = 0.05;
 /**
- * Keys that only `!analyze` prints; two of them together are a safe signal without the banner. Indentation is
- * matched with `[^\S\n]*`, never `\s*`: with the m flag `^\s*` rescans every following blank line from every line
- * start (quadratic: 64 KB of newlines took 35 s).
+ * Indentation before a line's first word: whitespace that ends no line. With the m flag `^` starts a line after
+ * \n, \r, U+2028 and U+2029, and `\s` matches all four, so `^\s*` (or `^[^\S\n]*`) rescans a run of them from
+ * each of its line starts (quadratic: 64 KB of newlines took 35 s, 64 KB of U+2028 in UTF-16 7 s, per file sniffed).
  */
-const ANALYSIS_KEYS = /^[^\S\n]*(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_BUCKET_ID|DEFAULT_BUCKET_ID|FAILURE_ID_HASH|IMAGE_NAME|MODULE_NAME|SYMBOL_NAME|EXCEPTION_CODE_STR|FOLLOWUP_IP|FAULTING_IP|STACK_TEXT|PROCESS_NAME):/gm;
+const INDENT = String.raw`[^\S\n\r\u2028\u2029]*`;
+/** Keys that only `!analyze` prints; two of them together are a safe signal without the banner. */
+const ANALYSIS_KEYS = new RegExp(
+  `^${INDENT}(BUGCHECK_CODE|BUGCHECK_STR|BUGCHECK_P1|FAILURE_BUCKET_ID|DEFAULT_BUCKET_ID|FAILURE_ID_HASH|IMAGE_NAME|MODULE_NAME|SYMBOL_NAME|EXCEPTION_CODE_STR|FOLLOWUP_IP|FAULTING_IP|STACK_TEXT|PROCESS_NAME):`,
+  'gm',
+);
+/** Lines only `!analyze` output holds: the summary, the culprit, the command at a kd or user-mode prompt. */
+const ANALYSIS_LINES = [
+  `^${INDENT}BugCheck [0-9A-Fa-f]{1,8}, \\{`,
+  `^${INDENT}Probably caused by\\s*:`,
+  `^${INDENT}(\\d+: )?kd> ?!analyze`,
+  `^${INDENT}\\d+:\\d+(:[a-z0-9]+)?> ?!analyze`,
+].map((p) => new RegExp(p, 'm'));
+/** A bugcheck name line `NAME (code)` and an `Arg1:` line: the head of a 6.x analysis without its banner. */
+const NAME_LINE = new RegExp(`^${INDENT}[A-Z][A-Z0-9_]{2,} \\([0-9a-fA-F]{1,8}\\)${INDENT}$`, 'm');
+const ARG_LINE = new RegExp(`^${INDENT}Arg[1-4]: [0-9a-fA-F\`]{8,}`, 'm');
 
 /**
  * Turn what was read into plain text: cdb's `-logou` and Windows editors write UTF-16LE, which arrives here
@@ -71,10 +86,8 @@ export function looksLikeAnalyzeText(head: string | Uint8Array): boolean {
   const text = normaliseAnalyzeText(typeof head === 'string' ? head.slice(0, SNIFF_CHARS) : head.subarray(0, SNIFF_CHARS * 2));
   if (/^(MDMP|PAGEDU64|PAGEDUMP|USERDU)/.test(text) || looksBinary(text)) return false;
   if (/\*\s+(Bugcheck|Exception) Analysis\s+\*/.test(text)) return true;
-  if (/^[^\S\n]*BugCheck [0-9A-Fa-f]{1,8}, \{/m.test(text)) return true;
-  if (/^[^\S\n]*Probably caused by\s*:/m.test(text)) return true;
-  if (/^[^\S\n]*(\d+: )?kd> ?!analyze/m.test(text) || /^[^\S\n]*\d+:\d+(:[a-z0-9]+)?> ?!analyze/m.test(text)) return true;
-  if (/^[^\S\n]*[A-Z][A-Z0-9_]{2,} \([0-9a-fA-F]{1,8}\)[^\S\n]*$/m.test(text) && /^[^\S\n]*Arg[1-4]: [0-9a-fA-F`]{8,}/m.test(text)) return true;
+  if (ANALYSIS_LINES.some((re) => re.test(text))) return true;
+  if (NAME_LINE.test(text) && ARG_LINE.test(text)) return true;
   const keys = new Set<string>();
   for (const m of text.matchAll(ANALYSIS_KEYS)) {
     keys.add(m[1]!);
