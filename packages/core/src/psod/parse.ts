@@ -22,10 +22,20 @@ const FRAME = new RegExp(`^(?:(${HEX}):)?\\[(${HEX})\\](.*?)\\+\\s*(${HEX})(?:\\
 /** A line that holds a bracketed instruction pointer but did not parse as a frame: reported, not dropped silently. */
 const FRAME_LIKE = new RegExp(`\\[${HEX}\\]`);
 const OBFUSCATED = /^\[email(?:&#160;|\s)protected\]/i;
+/**
+ * The `#version` in the last word of an obfuscated symbol. The match starts at that word (after a space or at the
+ * start): `#(\S*)$` alone scanned the rest of the word from each `#` in it (quadratic: a 64k `#` word took 4 s).
+ */
+const VERSION_AFTER_OBFUSCATED = /(?:^|\s)[^\s#]*#(\S*)$/;
 const CPU_EXCEPTION = new RegExp(
   `#([A-Z]{2})\\s+Exception(?:\\s+type)?\\s*(?:\\(\\s*)?(\\d+)(?:\\s*\\))?\\s+in\\s+world\\s+(${DEC}):(\\S*)(?:\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?|\\s+@\\s*(${HEX}))?`,
 );
-const BLUESCREEN = /@?BlueScreen:\s*(.*)$/;
+/**
+ * `(?!\s)`: the message starts after the whole run of spaces. Without it a line whose message holds U+2028 (a line
+ * end to `.` and `$`) failed once for each way to split the run between `\s*` and `.*` (quadratic: a line of 64k
+ * spaces took 3 s, a 4 MiB crash window of them 3 minutes).
+ */
+const BLUESCREEN = /@?BlueScreen:\s*(?!\s)(.*)$/;
 const BACKTRACE = new RegExp(`Backtrace for current CPU #(${DEC}),\\s*worldID=(${DEC})`);
 const CODE_START = new RegExp(`Code start(?::|s at)\\s*(${HEX})(?:\\s+VMK uptime:\\s*([\\d:.]+))?`);
 /**
@@ -57,7 +67,7 @@ function parseFrame(line: string): PsodFrame | undefined {
   if (OBFUSCATED.test(sym)) {
     // "Function@module" became "[email protected]"; the "#version" after it survives.
     frame.obfuscated = true;
-    const v = /#(\S*)$/.exec(sym.replace(OBFUSCATED, ''));
+    const v = VERSION_AFTER_OBFUSCATED.exec(sym.replace(OBFUSCATED, ''));
     frame.version = v ? (v[1] ?? null) : null;
     return frame;
   }
