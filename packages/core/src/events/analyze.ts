@@ -4,7 +4,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { AnalyzeError, Warnings, type Warning } from '../errors.js';
+import { errorJson } from '../api/report.js';
+import { Warnings, type Warning } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
 import { ProfileDetector } from './findings/profile.js';
@@ -123,8 +124,9 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
       try {
         result = typeof input !== 'string' && 'stream' in input ? await readEvtxStream(input.stream, onRecord, { warnings: w }) : readEvtxFile(at, onRecord, { warnings: w });
       } catch (e) {
-        if (!(e instanceof AnalyzeError)) throw e;
-        summary.error = { code: e.code, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+        // Anything thrown while reading one log is that log's error (an engine limit the caps missed is
+        // INPUT_TOO_LARGE, a bug INTERNAL): the other logs are still read and reported.
+        summary.error = errorJson(e);
       }
       if (result) {
         summary.recordsDamaged = result.stats.recordsDamaged;

@@ -3,7 +3,7 @@
  * time (8), BinXML, size copy (4). The BinXML tree is walked once to pull out the System fields and the
  * EventData / UserData values, rendered as libevtx renders them.
  */
-import { BinXmlError, CHARS_PER_WORK, ChunkBinXml, K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, type ValueTable, type XContent, type XElement } from './binxml.js';
+import { BinXmlError, CHARS_PER_WORK, ChunkBinXml, K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, MAX_DEPTH, type ValueTable, type XContent, type XElement } from './binxml.js';
 import { filetimeToIso7, isoTextToIso7 } from './filetime.js';
 import type { EvtxRecord } from './types.js';
 import { renderArray, renderScalar, T_ARRAY, T_BINXML, T_FILETIME, T_NULL } from './values.js';
@@ -297,14 +297,22 @@ function readEventData(r: Resolver, section: Scoped, data: RecordData): void {
   }
 }
 
-/** Leaf elements below `s` by path (`a/b`), like the ground truth's flattening of UserData. */
-function leafItems(r: Resolver, s: Scoped, prefix: string): Array<[string, string]> {
+/**
+ * Leaf elements below `s` by path (`a/b`), like the ground truth's flattening of UserData, appended to `out`
+ * (no spread: one array can give 180 000 items). The walk goes as deep as the elements nest, which parsing
+ * alone does not bound: a cached template is not parsed again where it is used (a chain of them nests
+ * ~5 000 deep in one chunk) and a BinXml value can hold itself; past MAX_DEPTH the record is damaged.
+ */
+function leafItems(r: Resolver, s: Scoped, prefix: string, out: Array<[string, string]> = [], depth = 0): Array<[string, string]> {
+  if (depth > MAX_DEPTH) throw new BinXmlError(`elements nested more than ${MAX_DEPTH} deep`, 0);
   const kids = r.elements(s.el.content, s.vt);
-  if (kids.length === 0) return [[prefix || s.el.name, r.text(s.el.content, s.vt)]];
-  const out: Array<[string, string]> = [];
+  if (kids.length === 0) {
+    out.push([prefix || s.el.name, r.text(s.el.content, s.vt)]);
+    return out;
+  }
   for (const k of kids) {
     const p = prefix ? `${prefix}/${k.el.name}` : k.el.name;
-    if (r.elements(k.el.content, k.vt).length) out.push(...leafItems(r, k, p));
+    if (r.elements(k.el.content, k.vt).length) leafItems(r, k, p, out, depth + 1);
     else if (r.omitted(k.el.content, k.vt)) continue;
     else for (const v of r.arrayItems(k.el.content, k.vt) ?? [r.text(k.el.content, k.vt)]) out.push([p, v]); // an array: one element per item
   }
