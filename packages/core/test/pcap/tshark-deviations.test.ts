@@ -3,9 +3,15 @@
  * their own so a change on either side is noticed.
  */
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_DEPTH } from '../../src/pcap/checksum/check.js';
 import { analyzeCapture, type FrameRecord } from '../../src/pcap/index.js';
 import { corpusPath, fixturePath, hasCommand } from '../helpers/corpus.js';
 import { tsharkStatuses } from './tshark.js';
+
+const { nestedCapture } = (await import(fixturePath('gen', 'pcap', 'hostile-nesting.mjs'))) as { nestedCapture: (version: 4 | 6, depth: number) => Buffer };
 
 async function records(file: string): Promise<{ frames: FrameRecord[]; report: Awaited<ReturnType<typeof analyzeCapture>> }> {
   const frames: FrameRecord[] = [];
@@ -41,6 +47,14 @@ describe('deliberate deviations from tshark 4.0', () => {
       const t = tsharkStatuses(file).frames[0]!;
       expect([t.ipv4, t.tcp]).toEqual([['good', 'bad'], ['bad']]);
     }
+  });
+
+  it('tunnels nested deeper than MAX_DEPTH (8): the layers past it are not followed; tshark follows them up to its 500-layer tree limit', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pcap-deviation-')), 'ipip-12.pcap');
+    writeFileSync(file, nestedCapture(4, 12)); // frame 2: 12 IPv4 headers (IP-in-IP), then UDP, all good
+    const { frames } = await records(file);
+    expect(frames[1]!.checks.map((c) => c.protocol)).toEqual(Array<string>(MAX_DEPTH + 1).fill('ipv4'));
+    if (hasCommand('tshark')) expect(tsharkStatuses(file).frames[1]).toEqual({ ipv4: Array<string>(12).fill('good'), tcp: [], udp: ['good'] });
   });
 
   it('UDP checksum 0 over IPv6 is bad (tshark: "Illegal", status 4) and counted as illegal', async () => {

@@ -20,7 +20,10 @@ export const STATUS_ABSENT = 3;
 
 /** More checksummed layers than this in one frame is crafted input; the rest are ignored. */
 export const MAX_LAYERS = 32;
-/** Tunnel / ICMP-quote nesting deeper than this is not followed (prevents unbounded recursion). */
+/**
+ * Tunnel / ICMP-quote nesting deeper than this is not followed (prevents unbounded recursion; tshark 4.0
+ * follows up to its 500-layer tree limit). Every nesting goes through network(), which checks it.
+ */
 export const MAX_DEPTH = 8;
 /** IPv6 extension headers followed before giving up. */
 const MAX_EXT_HEADERS = 16;
@@ -424,11 +427,13 @@ export class FrameChecker {
         this.network(ETHERTYPE_IP_BY_VERSION, u8, dv, o + 8, capEnd, capEnd, depth + 1, true);
         return;
       }
+      // Through network(), like every other nesting, for its depth check: a 40 KB frame of 2,000 IPv4
+      // headers each carrying the next overflowed the stack and ended the analysis at that frame.
       case IPPROTO_IPIP:
-        this.ipv4(u8, dv, o, capEnd, repEnd, depth + 1, quoted);
+        this.network(ETHERTYPE_IPV4, u8, dv, o, capEnd, repEnd, depth + 1, quoted);
         return;
       case IPPROTO_IPV6:
-        this.ipv6(u8, dv, o, capEnd, repEnd, depth + 1, quoted);
+        this.network(ETHERTYPE_IPV6, u8, dv, o, capEnd, repEnd, depth + 1, quoted);
         return;
       case IPPROTO_GRE:
         this.gre(u8, dv, o, capEnd, repEnd, depth, quoted);
