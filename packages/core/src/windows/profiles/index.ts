@@ -4,7 +4,7 @@ export { diagnose, isTempFolder, isFreshCopyFolder } from './findings.js';
 export type { Finding, FindingCode, DiagnoseOptions } from './findings.js';
 export { toProfile, sortProfiles } from './profile.js';
 export type { Profile } from './profile.js';
-export { profileListFromHive, profileListFromRegFile, profileListFromRegData, PROFILE_VALUE_NAMES, LIST_VALUE_NAMES, MAX_PROFILE_VALUE_BYTES, MAX_PROFILE_LIST_DATA, PROFILE_LIST_KEY, PROFILE_LIST_IN_SOFTWARE } from './source.js';
+export { profileListFromHive, profileListFromRegFile, profileListFromRegData, PROFILE_VALUE_NAMES, LIST_VALUE_NAMES, MAX_PROFILE_VALUE_BYTES, MAX_PROFILE_LIST_DATA, MAX_PROFILE_LIST_VALUE_ENTRIES, PROFILE_LIST_KEY, PROFILE_LIST_IN_SOFTWARE } from './source.js';
 export type { ProfileListEntry, ProfileListSource, RawValue } from './source.js';
 export { decodeState, STATE_BITS, SUSPECT_STATE_BITS, PROFILE_TEMP_ASSIGNED, PROFILE_THIS_IS_BAK, PROFILE_BACKUP_EXISTS } from './state.js';
 export { wellKnownName, sidFromBinary, isServiceSid, isSidKeyName, compareSids } from './sid.js';

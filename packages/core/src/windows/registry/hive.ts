@@ -120,6 +120,7 @@ export class Hive {
   private readonly cells: CellSpace;
   private readonly sink: Warnings;
   private readonly rootKey: RegKey;
+  private entriesRead = 0;
 
   private constructor(
     readonly data: Buffer,
@@ -146,6 +147,15 @@ export class Hive {
 
   get warnings(): Warning[] {
     return this.sink.list;
+  }
+
+  /**
+   * Value-list entries walked so far, repeats and values of other names included. Keys can share one value
+   * list, so reading the values of many keys costs this, not the size of what they return: a caller that
+   * reads many keys charges it to a budget (profiles: MAX_PROFILE_LIST_VALUE_ENTRIES).
+   */
+  get valueEntriesRead(): number {
+    return this.entriesRead;
   }
 
   /** Recoverable damage: a coded warning with the file offset. In strict mode this throws. */
@@ -217,6 +227,7 @@ export class Hive {
       this.warn('REGF_BAD_LIST', `key at 0x${offset.toString(16)} claims ${count} values; its value list holds ${room}`, 4096 + offset + 4 + 36);
       count = room;
     }
+    this.entriesRead += count;
     // A value named twice (damage: Windows never lists one twice) is read once; 60,000 copies of one
     // value with 16,000 bytes of data otherwise cost 543 MB.
     const seen = new OffsetSet();
