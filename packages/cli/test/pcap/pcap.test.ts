@@ -74,6 +74,17 @@ describe('analyze pcap', () => {
     expect(r.err).toMatch(/caplen-2g\.pcap: .*captured length of 2147483648.*\(at byte 99\)/);
   });
 
+  it('an internal error is placed where the analysis failed, not called damage', async () => {
+    const { analyzeCapture } = await import('@analyze/core/api/pcap');
+    const { renderPcap } = await import('../../src/commands/pcap/render.js');
+    const { makeColors } = await import('../../src/render/color.js');
+    const r = await analyzeCapture(join(ROOT, EXAMPLE));
+    const internal = renderPcap({ ...r, error: { code: 'PCAP_INTERNAL', message: 'internal error: a bug', offset: 1234 } }, makeColors(false), 10);
+    expect(internal).toContain('up to byte 1234, where the analysis failed (an internal error: please report it)');
+    const damaged = renderPcap({ ...r, error: { code: 'PCAP_TRUNCATED', message: 'cut', offset: 99 } }, makeColors(false), 10);
+    expect(damaged).toContain('up to byte 99, where it is damaged');
+  });
+
   it('a truncated tail is a warning; --strict makes it a failure', async () => {
     const lax = await run('fixtures/pcap/reader/truncated-tail.pcap', '--no-verdict');
     expect(lax.code).toBe(1); // it has a bad TCP checksum

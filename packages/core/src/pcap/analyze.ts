@@ -191,7 +191,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): the rest is missing`, base + start);
     }
   } catch (e) {
-    report.error = asError(e, path);
+    report.error = asError(e, path, reader?.info.recordOffset);
   } finally {
     // A stream is sniffed on its first read, so gzip is known only now.
     report.gzip = source.gzip;
@@ -235,12 +235,13 @@ export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) 
   throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', `not a pcap or pcapng capture (starts with ${head})`, { file: path, offset: 0 });
 }
 
-function asError(e: unknown, path: string): AnalyzeError {
+/** `at`: the offset of the record being read, where an unexpected failure (a bug, not damage) is placed. */
+function asError(e: unknown, path: string, at?: number): AnalyzeError {
   if (e instanceof AnalyzeError) {
     e.file = path; // the name the caller gave, not the path opened
     return e;
   }
-  return new AnalyzeError('PCAP_INTERNAL', `internal error: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
+  return new AnalyzeError('PCAP_INTERNAL', `internal error: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e, ...(at === undefined ? {} : { offset: at }) });
 }
 
 /** Microsecond resolution, as pcap timestamps; keeps the JSON free of float noise (0.30000000000000004). */

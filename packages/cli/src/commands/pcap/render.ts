@@ -29,6 +29,10 @@ export function renderPcap(r: CaptureJson, c: Colors, shown: number): string {
     const total = ipv4.bad + tcp.bad + udp.bad;
     if (r.badTruncated || r.bad.length > list.length) lines.push(c.dim(`    ... more (raise --limit, or use --json); ${n(total)} frame/protocol pairs are bad in all`));
   }
-  if (r.error) lines.push(c.yellow(`  results above cover the capture up to byte ${r.error.offset ?? 0}, where it is damaged`));
+  if (r.error) {
+    // An internal error is ours, not damage in the capture.
+    const why = r.error.code === 'PCAP_INTERNAL' ? 'where the analysis failed (an internal error: please report it)' : 'where it is damaged';
+    lines.push(c.yellow(`  results above cover the capture up to byte ${r.error.offset ?? 0}, ${why}`));
+  }
   return `${lines.join('\n')}\n`;
 }
