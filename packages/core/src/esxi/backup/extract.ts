@@ -32,7 +32,17 @@ export type SkipReason =
   | 'exists'
   | 'not-a-directory'
   | 'name-too-long'
+  | 'too-deep'
   | 'windows-name';
+
+/**
+ * Most folder levels above a file that are written (real ESXi backups have fewer than 10: etc/vmware/hostd/…).
+ * Each level is checked with lstat for every file below it, so a deeper member (one pax name of 1 MiB holds
+ * 500,000 levels) is skipped as `too-deep` rather than walked.
+ */
+export const MAX_EXTRACT_DEPTH = 64;
+/** Longest path written, in UTF-8 bytes: PATH_MAX (4,096 with the NUL) on the ESXi host, so no host file has a longer one. */
+export const MAX_EXTRACT_PATH_BYTES = 4095;
 
 export interface ExtractedFile {
   path: string;
@@ -101,7 +111,7 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
       skip('special-file', 'device, FIFO or other special file not created');
       continue;
     }
-    const unsafe = unsafeReason(f.path) ?? (platform === 'win32' ? windowsNameProblem(f.path) : undefined);
+    const unsafe = unsafeReason(f.path) ?? sizeReason(f.path) ?? (platform === 'win32' ? windowsNameProblem(f.path) : undefined);
     if (unsafe) {
       skip(unsafe.reason, unsafe.message);
       continue;
@@ -113,7 +123,7 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
     }
     // contents are written after all folders: a file of this archive that a later entry needs as a folder wins, as when written in order
     const dirs = f.path.split('/').slice(0, -1);
-    const fileInWay = dirs.map((_, i) => dirs.slice(0, i + 1).join('/')).find((d) => planned.has(d));
+    const fileInWay = prefixes(dirs).find((d) => planned.has(d));
     if (fileInWay !== undefined) {
       skip('not-a-directory', `${join(root, ...fileInWay.split('/'))} is a file of this archive and is not a folder`);
       continue;
@@ -273,18 +283,49 @@ function unsafeReason(path: string): { reason: SkipReason; message: string } | u
   return undefined;
 }
 
+/** A path deeper or longer than any on a host (MAX_EXTRACT_DEPTH, MAX_EXTRACT_PATH_BYTES): refused before any folder is made for it. */
+function sizeReason(path: string): { reason: SkipReason; message: string } | undefined {
+  let levels = 0;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) levels++;
+  if (levels > MAX_EXTRACT_DEPTH) {
+    return { reason: 'too-deep', message: `the path is ${levels} folders deep, more than the ${MAX_EXTRACT_DEPTH} written (real backups have fewer than 10); not written` };
+  }
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_EXTRACT_PATH_BYTES) {
+    return { reason: 'name-too-long', message: `the path is ${bytes} bytes long, more than the ${MAX_EXTRACT_PATH_BYTES} a path can have on the host (PATH_MAX); not written` };
+  }
+  return undefined;
+}
+
+/** `['a', 'b', 'c']` → `['a', 'a/b', 'a/b/c']`, each built from the one before. */
+function prefixes(dirs: readonly string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const d of dirs) {
+    cur = cur === '' ? d : `${cur}/${d}`;
+    out.push(cur);
+  }
+  return out;
+}
+
 function inside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-/** Create (or check) each parent folder, refusing to pass through anything but a real directory. */
+/**
+ * Create (or check) each parent folder, refusing to pass through anything but a real directory. The names
+ * were checked (no '', '.', '..', separator or NUL), so each level is the one before, a separator and the
+ * name: no path.join per level, which normalises the whole path again each time.
+ */
 function ensureParents(root: string, dirs: string[], report: ExtractReport): { reason: SkipReason; message: string } | undefined {
-  let cur = root;
-  for (let i = 0; i < dirs.length; i++) {
-    cur = join(cur, dirs[i]!);
+  let cur = root.endsWith(sep) ? root.slice(0, -1) : root;
+  let rel = '';
+  for (const d of dirs) {
+    cur = `${cur}${sep}${d}`;
+    rel = rel === '' ? d : `${rel}/${d}`;
     const r = makeDir(cur, 0o755);
-    if (r === 'created') report.directories.push(dirs.slice(0, i + 1).join('/'));
+    if (r === 'created') report.directories.push(rel);
     else if (r !== 'exists') return r;
   }
   return undefined;

@@ -68,27 +68,28 @@ export function sortedKeys(conf: EsxConf): string[] {
   return [...conf.entries.keys()].sort(compareKeys);
 }
 
-/** Entries under a prefix (`/net/vswitch/child[0000]`), with the prefix and its `/` removed. */
-function under(conf: EsxConf, prefix: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const p = `${prefix}/`;
-  for (const [k, v] of conf.entries) if (k.startsWith(p)) out.set(k.slice(p.length), v);
-  return out;
-}
-
-/** Distinct `[index]` values of `<prefix>[index]/...` keys, naturally sorted. */
-function indexes(conf: EsxConf, prefix: string): string[] {
-  const seen = new Set<string>();
+/**
+ * The children `<prefix>[index]/...` of `entries`, in one pass: index → its entries with `<prefix>[index]/`
+ * removed, indexes naturally sorted. An index seen only without a `/` after it (`<prefix>[index]x`) has no
+ * entries. One pass for all indexes: a walk of every entry per index took 68 s for 16,000 vmknics.
+ * @example children(conf.entries, '/net/vswitch/child') // [['0000', Map { 'name' => 'vSwitch0', ... }], ...]
+ */
+function children(entries: Map<string, string>, prefix: string): Array<[string, Map<string, string>]> {
+  const found = new Map<string, Map<string, string>>();
   const p = `${prefix}[`;
-  for (const k of conf.entries.keys()) {
+  for (const [k, v] of entries) {
     if (!k.startsWith(p)) continue;
     const end = k.indexOf(']', p.length);
-    if (end > p.length) seen.add(k.slice(p.length, end));
+    if (end <= p.length) continue;
+    const index = k.slice(p.length, end);
+    let m = found.get(index);
+    if (m === undefined) found.set(index, (m = new Map()));
+    if (k[end + 1] === '/') m.set(k.slice(end + 2), v);
   }
-  return [...seen].sort(compareKeys);
+  return [...found].sort((a, b) => compareKeys(a[0], b[0]));
 }
 
-/** Values of `<sub>[NNNN]/pnic` under a map returned by `under`, in index order. */
+/** Values of `<sub>[NNNN]/pnic` in a map of one child (from `children`), in index order. */
 function listUplinks(map: Map<string, string>, sub: string, leaf: string): string[] {
   const found: Array<[string, string]> = [];
   const re = new RegExp(`^${sub.replace(/[[\]/]/g, '\\$&')}\\[([^\\]]+)\\]/${leaf}$`);
@@ -123,17 +124,11 @@ export interface VSwitch {
 }
 
 export function vSwitches(conf: EsxConf): VSwitch[] {
-  return indexes(conf, '/net/vswitch/child').map((index) => {
-    const m = under(conf, `/net/vswitch/child[${index}]`);
-    const pgIdx = new Set<string>();
-    for (const k of m.keys()) {
-      const pm = /^portgroup\/child\[([^\]]+)\]\//.exec(k);
-      if (pm) pgIdx.add(pm[1] ?? '');
-    }
-    const portGroups = [...pgIdx].sort(compareKeys).map((pi) => {
-      const pg = under({ entries: m, badLines: [] }, `portgroup/child[${pi}]`);
-      return { index: pi, name: pg.get('name'), vlanId: pg.get('vlanId'), uplinks: listUplinks(pg, 'teamPolicy/uplinks', 'pnic') };
-    });
+  return children(conf.entries, '/net/vswitch/child').map(([index, m]) => {
+    // port groups: only indexes with keys below them (`portgroup/child[N]/...`)
+    const portGroups = children(m, 'portgroup/child')
+      .filter(([, pg]) => pg.size > 0)
+      .map(([pi, pg]) => ({ index: pi, name: pg.get('name'), vlanId: pg.get('vlanId'), uplinks: listUplinks(pg, 'teamPolicy/uplinks', 'pnic') }));
     const security: Record<string, string> = {};
     for (const [k, v] of m) if (k.startsWith('securityPolicy/')) security[k.slice('securityPolicy/'.length)] = v;
     return {
@@ -157,8 +152,7 @@ export interface PhysicalNic {
 }
 
 export function physicalNics(conf: EsxConf): PhysicalNic[] {
-  return indexes(conf, '/net/pnic/child').map((index) => {
-    const m = under(conf, `/net/pnic/child[${index}]`);
+  return children(conf.entries, '/net/pnic/child').map(([index, m]) => {
     return { index, name: m.get('name'), mac: m.get('mac'), virtualMac: m.get('virtualMac') };
   });
 }
@@ -174,8 +168,7 @@ export interface VmkernelNic {
 }
 
 export function vmkernelNics(conf: EsxConf): VmkernelNic[] {
-  return indexes(conf, '/net/vmkernelnic/child').map((index) => {
-    const m = under(conf, `/net/vmkernelnic/child[${index}]`);
+  return children(conf.entries, '/net/vmkernelnic/child').map(([index, m]) => {
     const dhcp = m.get('dhcp');
     return {
       index,

@@ -9,13 +9,28 @@ import type { Change, ChangeArea } from './model.js';
 export const MAX_TEXT_COMPARE = 1024 * 1024;
 /** Deepest XML nesting followed (real hostd files are < 10 deep); deeper input is compared by line. */
 const MAX_XML_DEPTH = 64;
+/**
+ * Longest element path (`/ConfigRoot/…/@name`) flattened: real ones are under 100 characters. Every key repeats
+ * its parent's path, and V8 hashes a string longer than 16,383 characters by its length alone, so 2,000
+ * children of one element with a 100,000-character name made 2,000 colliding keys of 100 KB (27 s, 750 MB for a
+ * 208 KB file). A longer path: the file is compared by line.
+ */
+export const MAX_XML_PATH = 4096;
+/**
+ * Most characters of all paths of one file together (keys and parent paths): real files' paths add up to less
+ * than their own size (the largest compared is MAX_TEXT_COMPARE), so 16 times that is never reached by one; past
+ * it (many children of elements with long paths) the file is compared by line.
+ */
+export const MAX_XML_PATH_CHARS = 16 * MAX_TEXT_COMPARE;
 
 /**
  * `<a><b id="1"><c>x</c></b></a>` → `a/b[id=1]/c` = "x". Attributes become `@name` leaves. Repeated
- * siblings without an id are numbered. Returns undefined when the text is not well-formed enough.
+ * siblings without an id are numbered. Returns undefined when the text is not well-formed enough, or its
+ * paths are longer than real ones (MAX_XML_PATH, MAX_XML_PATH_CHARS).
  */
 export function flattenXml(text: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
+  let pathChars = 0;
   // paths known to have leaves below them, kept as elements close: no scan of all leaves per element (quadratic)
   const parents = new Set<string>();
   // Children are numbered by name; most elements have children of one name only, counted without a Map
@@ -49,6 +64,7 @@ export function flattenXml(text: string): Map<string, string> | undefined {
       stack[stack.length - 1]!.hasChild = true;
       continue;
     }
+    if (name.length > MAX_XML_PATH) return undefined;
     const attrs: Array<readonly [string, string]> = [];
     if (m[4] !== undefined && m[4] !== '') {
       ATTRIBUTE.lastIndex = 0;
@@ -66,12 +82,19 @@ export function flattenXml(text: string): Map<string, string> | undefined {
     }
     const seg = id ? `${name}[${id[0]}=${id[1]}]` : n > 1 ? `${name}[${n}]` : name;
     const path = `${top.path}/${seg}`;
+    // checked before the path is used as a key (hashing a key reads all of it)
+    if (path.length > MAX_XML_PATH) return undefined;
+    pathChars += path.length;
     let attributeLeaves = false;
     for (const [k, v] of attrs) {
       if (id && k === id[0]) continue;
-      out.set(`${path}/@${k}`, v);
+      const key = `${path}/@${k}`;
+      pathChars += key.length;
+      if (key.length > MAX_XML_PATH || pathChars > MAX_XML_PATH_CHARS) return undefined;
+      out.set(key, v);
       attributeLeaves = true;
     }
+    if (pathChars > MAX_XML_PATH_CHARS) return undefined;
     if (m[5] === '/') {
       if (attributeLeaves) parents.add(path);
       if (!parents.has(path)) out.set(path, '');

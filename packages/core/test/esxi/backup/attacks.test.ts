@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { showBackup } from '../../../src/api/esxi.js';
-import { extractBackup, setTime } from '../../../src/esxi/backup/extract.js';
+import { extractBackup, MAX_EXTRACT_DEPTH, setTime } from '../../../src/esxi/backup/extract.js';
 import { Header } from 'tar';
 import { gzipSync } from 'node:zlib';
 import { fixturePath } from '../../helpers/corpus.js';
@@ -20,6 +20,12 @@ beforeEach(() => {
   out = join(base, 'out');
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+/** CPU time of this process (ms): the machine running the suite may be shared. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 /** Everything under `dir`, as relative paths. */
 function tree(dir: string, prefix = ''): string[] {
@@ -239,6 +245,32 @@ describe('esxi extract: hostile archives are refused or contained', () => {
       [4 + 300, 'name-too-long'],
     ]);
     expect(r.written.map((w) => w.path)).toEqual(['etc/hosts', 'etc/resolv.conf']);
+    // the path over PATH_MAX is refused before any of its folders is made
+    expect(r.skipped[0]!.message).toMatch(/^the path is 5893 bytes long, more than the 4095/);
+    expect(tree(out)).toEqual(['etc/', 'etc/hosts', 'etc/resolv.conf']);
+    expectNothingOutside();
+  });
+
+  it(`a path ${MAX_EXTRACT_DEPTH + 1} or 20,000 folders deep is skipped as too-deep, at once; ${MAX_EXTRACT_DEPTH} are written`, async () => {
+    // one pax name of 40 KB: every parent prefix built and lstat'ed took 8.9 s and 500 MB
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { gzip(b: Buffer): Buffer; makeTar(e: object[]): Buffer; paxEntry(r: object): Buffer };
+    const path = (levels: number, c: string) => `etc/${`${c}/`.repeat(levels - 1)}f`;
+    const tgz = lib.gzip(
+      lib.makeTar([
+        { name: 'etc/hosts', data: 'h\n' },
+        ...[path(MAX_EXTRACT_DEPTH, 'a'), path(MAX_EXTRACT_DEPTH + 1, 'b'), path(20_000, 'c')].flatMap((p) => [lib.paxEntry({ path: p }), { name: 'StandIn', data: 'x\n', format: 'ustar' }]),
+      ]),
+    );
+    const t = cpuMs();
+    const r = extractBackup(openBackup(tgz), out);
+    expect(cpuMs() - t).toBeLessThan(1000);
+    expect(r.written.map((w) => w.path)).toEqual([path(MAX_EXTRACT_DEPTH, 'a'), 'etc/hosts']);
+    expect(r.skipped.map((s) => [s.path.length, s.reason, s.message])).toEqual([
+      [4 + 2 * MAX_EXTRACT_DEPTH + 1, 'too-deep', expect.stringMatching(new RegExp(`^the path is ${MAX_EXTRACT_DEPTH + 1} folders deep, more than the ${MAX_EXTRACT_DEPTH} written`))],
+      [4 + 2 * 19_999 + 1, 'too-deep', expect.stringMatching(/^the path is 20000 folders deep/)],
+    ]);
+    expect(existsSync(join(out, 'etc', 'b'))).toBe(false);
+    expect(existsSync(join(out, 'etc', 'c'))).toBe(false);
     expectNothingOutside();
   });
 

@@ -5,8 +5,14 @@ import { Header } from 'tar';
 import { openBackup } from '../../../src/esxi/backup/open.js';
 import { diffBackups } from '../../../src/esxi/diff/backups.js';
 import { parseBackup } from '../../../src/esxi/diff/parsed.js';
-import { diffXml, flattenXml } from '../../../src/esxi/diff/text.js';
+import { diffXml, flattenXml, MAX_XML_PATH } from '../../../src/esxi/diff/text.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
+
+/** CPU time of this process (ms): the machine running the suite may be shared. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 /** Synthetic hostd files of a fresh 6.7 host and of the same host upgraded to 7.0 (fixtures/gen/esxi/hostd-etc.mjs). */
 const factory67 = (name: string) => readFileSync(fixturePath('esxi', 'etc-6.7', 'etc', 'vmware', 'hostd', name), 'utf8');
@@ -26,6 +32,20 @@ describe('flattenXml', () => {
   it('a stray "<" or an unclosed element is not well-formed (the caller falls back to lines)', () => {
     expect(flattenXml('<a>1 < 2</a>')).toBeUndefined();
     expect(flattenXml('<a><b>1</b>')).toBeUndefined();
+  });
+
+  it(`paths past MAX_XML_PATH (${MAX_XML_PATH} characters) or adding up past MAX_XML_PATH_CHARS (16 Mi): not flattened, at once`, () => {
+    // every key repeats its parent's path: 2,000 children of a 100,000-character element made 2,000 keys of
+    // 100 KB that V8 hashes by length alone (27 s, 750 MB); 250,000 children of a 4,000-character one, 1 G characters
+    const parent = (n: number, children: string) => `<${'X'.repeat(n)}>${children}</${'X'.repeat(n)}>`;
+    const t = cpuMs();
+    expect(flattenXml(parent(100_000, '<a/>'.repeat(2000)))).toBeUndefined();
+    expect(flattenXml(parent(4000, '<a/>'.repeat(250_000)))).toBeUndefined();
+    expect(flattenXml(`<c>${'<a/>'.repeat(100)}<b ${Array.from({ length: 100 }, (_, i) => `k${i}="1"`).join(' ')} id="${'i'.repeat(MAX_XML_PATH)}"/></c>`)).toBeUndefined();
+    expect(cpuMs() - t).toBeLessThan(1000);
+    // up to the cap, flattened as before
+    const longest = flattenXml(parent(MAX_XML_PATH - 3, '<a/>'))!;
+    expect([...longest.keys()].map((k) => k.length)).toEqual([MAX_XML_PATH]);
   });
 });
 
@@ -113,6 +133,17 @@ function localTar(files: Record<string, string>): Buffer {
 }
 
 describe('esxi diff of XML files inside backups', () => {
+  it('an XML file with paths longer than real ones is compared by line', async () => {
+    const path = 'etc/vmware/hostd/config.xml';
+    const long = `<${'X'.repeat(100_000)}>${'<a/>'.repeat(2000)}</${'X'.repeat(100_000)}>`;
+    const before = await parseBackup(openBackup(localTar({ [path]: '<ConfigRoot><a>1</a></ConfigRoot>' }), { name: 'a.tar' }));
+    const after = await parseBackup(openBackup(localTar({ [path]: long }), { name: 'b.tar' }));
+    expect(diffBackups(before, after).changes.map((c) => [c.change, c.key?.length])).toEqual([
+      ['removed', 33],
+      ['added', long.length],
+    ]);
+  });
+
   it('same elements, other bytes: one "only layout or order changed" line, not a hash pair', async () => {
     const path = 'etc/vmware/hostd/authorization.xml';
     const before = await parseBackup(openBackup(localTar({ [path]: factory67('authorization.xml') }), { name: 'a.tar' }));

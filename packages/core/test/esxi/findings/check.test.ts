@@ -3,7 +3,8 @@ import { openBackup } from '../../../src/esxi/backup/open.js';
 import { parseEsxConf } from '../../../src/esxi/config/esxconf.js';
 import { parseBackup } from '../../../src/esxi/diff/parsed.js';
 import { checkBackup } from '../../../src/esxi/findings/check.js';
-import { passthroughFindings } from '../../../src/esxi/findings/passthrough.js';
+import type { ConfigStore } from '../../../src/esxi/config/configstore.js';
+import { managementUplinks, MAX_PASSTHRU_LISTED, passthroughFindings } from '../../../src/esxi/findings/passthrough.js';
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 import { readFileSync } from 'node:fs';
 
@@ -102,5 +103,70 @@ describe('esxi check', () => {
     const other = checkBackup(await parseBackup(openBackup(ve, { name: 'kms.ve', encryptionInfo: Buffer.from('mode = "KMS"\n') })));
     expect(other[0]?.message).toMatch(/keystore mode KMS: only mode NONE/);
     expect(other[0]?.fix).toMatch(/^decrypt it on the original host/);
+  });
+});
+
+describe('esxi check on crafted inputs within the caps', () => {
+  /** CPU time of this process (ms): the machine running the suite may be shared. */
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+
+  it(`130,000 passthrough devices in a 4 MiB esx.conf: the first ${MAX_PASSTHRU_LISTED} are listed, the rest counted (a spread of them overflowed the stack)`, async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: Record<string, string>): Buffer };
+    const N = 130_000;
+    const conf = Array.from({ length: N }, (_, i) => `/device/${i.toString(36)}/owner = "passthru"\n`).join('');
+    expect(conf.length).toBeLessThan(4 * 1024 * 1024);
+    const f = checkBackup(await parseBackup(openBackup(lib.localTgz({ 'etc/vmware/esx.conf': conf }), { name: 'passthru.tgz' })));
+    const devices = f.filter((x) => x.code === 'ESXI_PASSTHRU_DEVICE');
+    expect(devices).toHaveLength(MAX_PASSTHRU_LISTED + 1);
+    // devices in natural key order ('0', '1', ... '1a' ...): the last finding counts those not listed, naming the first five
+    expect(devices[0]?.subject).toBe('0');
+    expect(devices.at(-1)).toEqual({
+      severity: 'info',
+      code: 'ESXI_PASSTHRU_DEVICE',
+      message: expect.stringMatching(new RegExp(`^${N - MAX_PASSTHRU_LISTED} more devices are passed through to a VM \\(not listed one by one: the first ${MAX_PASSTHRU_LISTED} are findings of their own\\): \\w+, \\w+, \\w+, \\w+, \\w+ and others$`)),
+      fix: 'nothing, if intended; to give one back to ESXi: esxcli hardware pci pcipassthru set -d <lspci address> -e false',
+    });
+  });
+
+  it('each code is capped on its own and keeps its severity: the counted USB controllers are still an error', () => {
+    const usb = Array.from({ length: 150 }, (_, i) => `/device/001:${String(i).padStart(4, '0')}/owner = "passthru"\n/device/001:${String(i).padStart(4, '0')}/vmkname = "vmhba${32 + i}"\n`);
+    const other = Array.from({ length: 120 }, (_, i) => `/device/002:${String(i).padStart(4, '0')}/owner = "passthru"\n`);
+    const f = passthroughFindings(parseEsxConf(usb.join('') + other.join('')), undefined, false);
+    expect(f.filter((x) => x.code === 'ESXI_PASSTHRU_USB_CONTROLLER' && x.severity === 'error')).toHaveLength(MAX_PASSTHRU_LISTED + 1);
+    expect(f.filter((x) => x.code === 'ESXI_PASSTHRU_DEVICE' && x.severity === 'info')).toHaveLength(MAX_PASSTHRU_LISTED + 1);
+    const usbRest = f.find((x) => x.code === 'ESXI_PASSTHRU_USB_CONTROLLER' && x.subject === undefined)!;
+    expect(usbRest.message).toMatch(/^50 more USB storage adapters are passed through to a VM \(not listed one by one/);
+    expect(usbRest.fix).toBe('for each: before restoring, set this line in etc/vmware/esx.conf inside local.tgz: /device/<address>/owner = "vmkernel" (then repack local.tgz and state.tgz); on the running host: esxcli hardware pci pcipassthru set -d <lspci address> -e false, then reboot');
+    expect(f.find((x) => x.code === 'ESXI_PASSTHRU_DEVICE' && x.subject === undefined)?.message).toMatch(/^20 more devices are passed/);
+  });
+
+  it('management uplinks from 10,000 management vmknics and 10,000 switches of 10 port groups: each switch looked at once', () => {
+    // the ConfigStore reader keeps 20,000 rows a table; a pass over every switch per vmknic took 2 s with 2 port groups a switch
+    const row = (group: string, name: string, UserValue: unknown, i: number): ConfigStore['rows'][number] => ({
+      component: 'esx', group, name, identifier: `id${i}`, modifiedTime: undefined, creationTime: undefined, version: undefined, success: undefined, revision: undefined, values: { UserValue },
+    });
+    const N = 10_000;
+    const rows = [
+      ...Array.from({ length: N }, (_, i) => row('network', 'vmknics', { port_group: `pg${i}`, enabled_services: { management: true }, mac_from_pnic: `mac${i}` }, i)),
+      ...Array.from({ length: N }, (_, i) => row('network_vss', 'switches', { port_groups: Array.from({ length: 10 }, (_, k) => ({ name: k === 9 && i % 2 === 0 ? `pg${i}` : `other${i}-${k}` })), bridge: { nics: [`vmnic${i}`] } }, i)),
+    ];
+    const t = cpuMs();
+    const uplinks = managementUplinks(undefined, { rows, kv: [], tables: ['Config'] });
+    expect(cpuMs() - t).toBeLessThan(1000);
+    expect(uplinks.size).toBe(N + N / 2);
+    expect([uplinks.has('mac7'), uplinks.has('vmnic4'), uplinks.has('vmnic5')]).toEqual([true, true, false]);
+  });
+
+  it('port_groups that is not a list of objects names no port group (it threw a TypeError)', () => {
+    const row = (group: string, name: string, UserValue: unknown): ConfigStore['rows'][number] => ({
+      component: 'esx', group, name, identifier: '', modifiedTime: undefined, creationTime: undefined, version: undefined, success: undefined, revision: undefined, values: { UserValue },
+    });
+    for (const port_groups of ['pg', 5, { name: 'pg' }, [null, 'pg', 7]]) {
+      const store = { rows: [row('network', 'vmknics', { port_group: 'pg', enabled_services: { management: true } }), row('network_vss', 'switches', { port_groups, bridge: { nics: ['vmnic0'] } })], kv: [], tables: ['Config'] };
+      expect([...managementUplinks(undefined, store)]).toEqual([]);
+    }
   });
 });
