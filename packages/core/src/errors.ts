@@ -51,6 +51,15 @@ export class AnalyzeError extends Error {
   }
 }
 
+/**
+ * `text` (a name or word from the input) as a message quotes it: its first `max` characters and its length when
+ * longer, so that a 1 MiB member name or code does not become a 1 MiB line.
+ * @example cutForMessage('x'.repeat(5000), 10); // 'xxxxxxxxxx... (5,000 characters)'
+ */
+export function cutForMessage(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length.toLocaleString('en-US')} characters)`;
+}
+
 /** The user asked for something that cannot be done as asked (bad argument, unknown code syntax...). Exit code 2.
  * @example throw new UsageError('--search needs at least one word', 'CODE_EMPTY_SEARCH');
  */

@@ -177,6 +177,18 @@ describe('analyze esxi extract', () => {
     expect(readdirSync(base)).toEqual(['out']);
   });
 
+  it('a skipped path of 200,000 characters is quoted cut in the text (it was one 200 KB line)', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'analyze-cli-esxi-'));
+    dirs.push(base);
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { gzip(b: Buffer): Buffer; makeTar(e: object[]): Buffer; paxEntry(r: object): Buffer };
+    const long = `etc/${'a'.repeat(200_000)}`;
+    writeFileSync(join(base, 'long.tgz'), lib.gzip(lib.makeTar([{ name: 'etc/hosts', data: 'h\n' }, lib.paxEntry({ path: long }), { name: 'StandIn', data: 'x\n', format: 'ustar' }])));
+    const r = await run('esxi', 'extract', join(base, 'long.tgz'), '--to', join(base, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`  etc/${'a'.repeat(4092)}... (200,004 characters): the path is 200004 bytes long`);
+    expect(Math.max(...r.out.split('\n').map((l) => l.length))).toBeLessThan(4300);
+  });
+
   it('decompression bomb: refused, exit 2, nothing written', async () => {
     const base = mkdtempSync(join(tmpdir(), 'analyze-cli-esxi-'));
     dirs.push(base);

@@ -2,7 +2,7 @@
  * Reading what a user typed as a code: `0x800B0001`, `800B0001`, `800b0001`, `-2146762751`, `2148204545`,
  * `c0000374`, `0x7E`, `7E`, `00000050`, or a symbolic name (`E_ACCESSDENIED`).
  */
-import { UsageError } from '../errors.js';
+import { cutForMessage, UsageError } from '../errors.js';
 
 export type Notation = 'hex' | 'decimal';
 
@@ -29,7 +29,7 @@ const SHOWN_INPUT_CHARS = 64;
 
 /** `input` as an error message quotes it: cut to SHOWN_INPUT_CHARS, with its length said. */
 export function shownInput(input: string): string {
-  return input.length <= SHOWN_INPUT_CHARS ? input : `${input.slice(0, SHOWN_INPUT_CHARS)}... (${input.length.toLocaleString('en-US')} characters)`;
+  return cutForMessage(input, SHOWN_INPUT_CHARS);
 }
 
 function hexValue(digits: string, input: string): number {

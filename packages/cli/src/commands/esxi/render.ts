@@ -1,4 +1,5 @@
 import type { ExtractReport, ShowReport } from '@analyze/core/esxi';
+import { cutForMessage } from '@analyze/core/errors';
 import type { Colors } from '../../render/color.js';
 import { formatBytes } from '../../render/progress.js';
 import { printable } from '../../render/printable.js';
@@ -94,6 +95,9 @@ export function renderShow(file: string, r: ShowReport, c: Colors): string {
   return `${out.map(printable).join('\n')}\n`;
 }
 
+/** Longest skipped path shown whole (real ones are under 200 characters; written ones at most 4,095 bytes). */
+const SHOWN_PATH_CHARS = 4096;
+
 export function renderExtract(file: string, r: ExtractReport, c: Colors): string {
   const out = [`${c.bold(file)}: wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} (${formatBytes(r.written.reduce((s, f) => s + f.size, 0))}) under ${r.to}`];
   const stripped = r.written.filter((f) => f.strippedBits !== undefined);
@@ -104,7 +108,8 @@ export function renderExtract(file: string, r: ExtractReport, c: Colors): string
   if (secrets > 0) out.push(c.yellow(`  ${secrets} written files hold secrets (password hashes, private keys): protect the folder`));
   if (r.skipped.length > 0) {
     out.push(c.yellow(`Skipped ${r.skipped.length}:`));
-    for (const s of r.skipped) out.push(`  ${s.path}: ${s.message} [${s.reason}]`);
+    // A refused path can be a 1 MiB pax name: quoted cut, not as a 1 MiB line.
+    for (const s of r.skipped) out.push(`  ${cutForMessage(s.path, SHOWN_PATH_CHARS)}: ${s.message} [${s.reason}]`);
   }
   return `${out.map(printable).join('\n')}\n`;
 }

@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
-import { AnalyzeError } from '../../errors.js';
+import { AnalyzeError, cutForMessage } from '../../errors.js';
 import { detectArchive, type ArchiveKind } from './archive-kind.js';
 
 export { detectArchive, type ArchiveKind };
@@ -68,7 +68,7 @@ export const MAX_MEMBER_NAME_CHARS = 4096;
 
 /** A member name as rows and messages carry it: a name past MAX_MEMBER_NAME_CHARS is cut, saying so. */
 export function shownMemberName(name: string): string {
-  return name.length > MAX_MEMBER_NAME_CHARS ? `${name.slice(0, 200)}... (${name.length} characters)` : name;
+  return name.length > MAX_MEMBER_NAME_CHARS ? cutForMessage(name, 200) : name;
 }
 
 /** Per-archive caps (defaults: esxi's). */
