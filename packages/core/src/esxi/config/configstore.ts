@@ -28,7 +28,7 @@ export interface ConfigStoreRow {
   version: string | undefined;
   success: boolean | undefined;
   revision: number | undefined;
-  /** Parsed JSON per value column (raw text when it is not valid JSON); absent columns are left out. */
+  /** Parsed JSON per value column (raw text when it is not valid JSON, or nests deeper than MAX_CONFIGSTORE_DEPTH); absent columns are left out. */
   values: Partial<Record<ValueColumn, unknown>>;
 }
 
@@ -46,6 +46,14 @@ export const MAX_CONFIGSTORE_ROWS = 20_000;
  * never shrinks. Found with one scan in SQLite, before any row is read.
  */
 export const MAX_CONFIGSTORE_VALUE = 1024 * 1024;
+/**
+ * Deepest nesting of objects and arrays a ConfigStore JSON value is read with; real ones nest 9 deep (the
+ * 7.0.2 sample). Deeper text is kept as its JSON text, as text that is not JSON is: everything that walks a
+ * value (mergedValue, the diff's flattenJson, JSON.stringify) recurses per level, and 300 KB of `{"a":`
+ * (50,000 levels) overflowed the stack of `esxi show` and `esxi diff`, which JSON.stringify does from about
+ * 4,000 levels on.
+ */
+export const MAX_CONFIGSTORE_DEPTH = 64;
 
 export interface ConfigStore {
   rows: ConfigStoreRow[];
@@ -233,12 +241,29 @@ function str(v: unknown): string | undefined {
 }
 
 function parseJson(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
+  if (typeof v !== 'string' || nestsDeeperThan(v, MAX_CONFIGSTORE_DEPTH)) return v;
   try {
     return JSON.parse(v) as unknown;
   } catch {
     return v;
   }
+}
+
+/** True when the JSON text opens more than `limit` objects or arrays inside one another (brackets in strings not counted). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /**
@@ -270,7 +295,7 @@ export function rowsOf(store: ConfigStore, component: string, group: string, nam
 export function mergedValue(row: ConfigStoreRow): unknown {
   let out: unknown = undefined;
   for (const c of ['AutoConfValue', 'UserValue', 'VitalValue', 'CachedValue'] as const) {
-    if (c in row.values) out = merge(out, row.values[c]);
+    if (c in row.values) out = merge(out, row.values[c], 0);
   }
   return out;
 }
@@ -285,10 +310,12 @@ function idOf(v: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-function merge(a: unknown, b: unknown): unknown {
+/** `b` layered over `a`, `depth` levels down; past MAX_CONFIGSTORE_DEPTH (values not read from a ConfigStore) `b` replaces `a`. */
+function merge(a: unknown, b: unknown, depth: number): unknown {
+  if (depth >= MAX_CONFIGSTORE_DEPTH) return b === undefined ? a : b;
   if (isObject(a) && isObject(b)) {
     const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k], v) : v;
+    for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k], v, depth + 1) : v;
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b) && b.every((x) => idOf(x) !== undefined) && a.every((x) => idOf(x) !== undefined)) {
@@ -302,7 +329,7 @@ function merge(a: unknown, b: unknown): unknown {
     for (const item of b) {
       const id = idOf(item)!;
       const i = at.get(id);
-      if (i !== undefined) out[i] = merge(out[i], item);
+      if (i !== undefined) out[i] = merge(out[i], item, depth + 1);
       else {
         at.set(id, out.length);
         out.push(item);

@@ -4,7 +4,7 @@
  * compared; CachedValue (runtime cache: DHCP lease state, reboot reason) and KVTable boot flags are noise.
  */
 import type { ConfigStore, ConfigStoreRow, ValueColumn } from '../config/configstore.js';
-import { CONFIGSTORE_PATH } from '../config/configstore.js';
+import { CONFIGSTORE_PATH, MAX_CONFIGSTORE_DEPTH } from '../config/configstore.js';
 import { isSecretChange, withValues } from '../secrets.js';
 import type { Change, ChangeArea } from './model.js';
 
@@ -41,14 +41,44 @@ export function configStoreArea(r: ConfigStoreRow): ChangeArea {
   return 'system';
 }
 
+/**
+ * Longest field path under which a value is still split into its members (the real 7.0.2 sample's longest
+ * is 83 characters): an object or array at a longer path is one field, its JSON text. Each member's path
+ * repeats its parent's, so 2,000 members under a 20,000-character key (42 KB of JSON) made 40 MB of paths
+ * and took 4.9 s (`esxi diff` of two: 60 s, 570 MB); with the bound each path costs at most this much more
+ * than its own name.
+ */
+export const MAX_FIELD_PATH = 256;
+
+/**
+ * Longest row name (group/name/identifier) a change quotes whole; real ones are a few dozen characters.
+ * Every changed field of a row quotes it: 20,000 of a row with a 1,000,000-character identifier (an SQLite
+ * field may hold 1 MiB) took `esxi diff` past 4 GB and 100 s, out of memory.
+ */
+export const MAX_ROW_NAME = 256;
+
+/** A row name as changes quote it, cut past MAX_ROW_NAME. */
+function shortened(name: string): string {
+  return name.length > MAX_ROW_NAME ? `${name.slice(0, MAX_ROW_NAME)}... (${name.length} characters)` : name;
+}
+
 /** Flatten a JSON value to leaf path → JSON text. Arrays of identified objects are keyed by their id.
+ * Objects and arrays deeper than MAX_CONFIGSTORE_DEPTH or at a path longer than MAX_FIELD_PATH are one leaf.
  * @example flattenJson({ a: { b: 1 } }); // Map { 'a.b' => '1' }
  */
 export function flattenJson(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  return flattenAt(value, prefix, out, 0);
+}
+
+function flattenAt(value: unknown, prefix: string, out: Map<string, string>, depth: number): Map<string, string> {
+  if (typeof value === 'object' && value !== null && (depth >= MAX_CONFIGSTORE_DEPTH || prefix.length > MAX_FIELD_PATH)) {
+    out.set(prefix, jsonText(value));
+    return out;
+  }
   if (Array.isArray(value)) {
     const ids = value.map(idOf);
     if (value.length > 0 && ids.every((id) => id !== undefined) && new Set(ids).size === ids.length) {
-      value.forEach((item, i) => flattenJson(item, `${prefix}[${ids[i]}]`, out));
+      value.forEach((item, i) => flattenAt(item, `${prefix}[${ids[i]}]`, out, depth + 1));
       return out;
     }
     out.set(prefix, JSON.stringify(value));
@@ -57,11 +87,24 @@ export function flattenJson(value: unknown, prefix = '', out = new Map<string, s
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) out.set(prefix, '{}');
-    for (const [k, v] of entries) flattenJson(v, prefix === '' ? k : `${prefix}.${k}`, out);
+    for (const [k, v] of entries) flattenAt(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
     return out;
   }
   out.set(prefix, JSON.stringify(value));
   return out;
+}
+
+/**
+ * The JSON text of a value kept whole. readConfigStore never gives one deeper than MAX_CONFIGSTORE_DEPTH;
+ * a caller's own deeper value may be past what JSON.stringify walks (about 4,000 levels), and is named so.
+ */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return JSON.stringify('(nested too deep to show)');
+  }
 }
 
 function idOf(v: unknown): string | undefined {
@@ -71,8 +114,23 @@ function idOf(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The last name of a field path, the ids in brackets left out: `a[name=x].b` → `b`. A scan, not
+ * `replace(/\[[^\]]*\]/g, '')`, which rescanned to the end from each `[` without a `]` after it (quadratic).
+ */
 function leafName(field: string): string {
-  return field.replace(/\[[^\]]*\]/g, '').split('.').pop() ?? field;
+  let names = '';
+  for (let i = 0; i < field.length; ) {
+    const open = field.indexOf('[', i);
+    const close = open < 0 ? -1 : field.indexOf(']', open + 1);
+    if (close < 0) {
+      names += field.slice(i);
+      break;
+    }
+    names += field.slice(i, open);
+    i = close + 1;
+  }
+  return names.slice(names.lastIndexOf('.') + 1);
 }
 
 /** "gained vmnic1, lost vmnic2" for two JSON arrays of scalars; undefined otherwise. */
@@ -94,6 +152,11 @@ function arrayDelta(before: string, after: string): string | undefined {
   }
 }
 
+/** The string a JSON string text holds; undefined for any other JSON text. */
+function stringIn(json: string | undefined): string | undefined {
+  return json?.startsWith('"') ? (JSON.parse(json) as string) : undefined;
+}
+
 function unquote(s: string): string {
   return s.startsWith('"') ? (JSON.parse(s) as string) : s;
 }
@@ -111,10 +174,11 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
     const x = a.get(id);
     const y = b.get(id);
     const row = (y ?? x) as ConfigStoreRow;
-    const where = `ConfigStore ${row.group}/${row.name}${row.identifier === '' ? '' : ` ${row.identifier}`}`;
+    const shownId = shortened(id);
+    const where = `ConfigStore ${shortened(`${row.group}/${row.name}${row.identifier === '' ? '' : ` ${row.identifier}`}`)}`;
     if (!x || !y) {
       const kind = x ? 'removed' : 'added';
-      out.push({ area: configStoreArea(row), path: CONFIGSTORE_PATH, key: id, change: kind, label: `${where}: ${x ? 'row removed' : 'row added'}` });
+      out.push({ area: configStoreArea(row), path: CONFIGSTORE_PATH, key: shownId, change: kind, label: `${where}: ${x ? 'row removed' : 'row added'}` });
       continue;
     }
     for (const col of new Set([...Object.keys(x.values), ...Object.keys(y.values)]) as Set<ValueColumn>) {
@@ -126,7 +190,9 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         if (va === vb) continue;
         const leaf = leafName(field);
         const noise = NOISE_COLUMNS.has(col) || TIMESTAMP_FIELD.test(leaf);
-        const secret = isSecretChange(leaf, va, vb);
+        // a value kept as text (not JSON, or nested too deep) is a JSON string here, its quotes escaped:
+        // a `"password":"…"` inside it is checked as written too
+        const secret = isSecretChange(leaf, va, vb) || isSecretChange(leaf, stringIn(va), stringIn(vb));
         const kind = va === undefined ? 'added' : vb === undefined ? 'removed' : 'modified';
         const fieldName = `${COLUMN_NAMES[col]}${field === '' ? '' : `.${field}`}`;
         let text: string;
@@ -134,7 +200,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         else if (kind === 'modified') text = `${fieldName} ${arrayDelta(va ?? '', vb ?? '') ?? `${va} → ${vb}`}`;
         else if (kind === 'added') text = `${fieldName} set to ${vb}`;
         else text = `${fieldName} removed (was ${va})`;
-        const c: Change = { area: noise ? 'noise' : configStoreArea(row), path: CONFIGSTORE_PATH, key: `${id}:${fieldName}`, change: kind, label: `${where}: ${text}` };
+        const c: Change = { area: noise ? 'noise' : configStoreArea(row), path: CONFIGSTORE_PATH, key: `${shownId}:${fieldName}`, change: kind, label: `${where}: ${text}` };
         out.push(withValues(c, secret, va, vb, showSecrets));
       }
     }
