@@ -6,7 +6,7 @@
  */
 import { Warnings, type AnalyzeError, type Warning } from '../errors.js';
 import type { Backup, BackupFile, BackupKind } from './backup/model.js';
-import { CONFIGSTORE_PATH, mergedValue, readConfigStore, rowsNotReadWarning, type ConfigStore } from './config/configstore.js';
+import { CONFIGSTORE_PATH, mergedValue, readConfigStore, rowsNotReadWarning, valuesKeptAsTextWarning, type ConfigStore } from './config/configstore.js';
 import {
   advancedSettings,
   defaultGateway,
@@ -118,8 +118,7 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
   if (csFile?.data !== undefined && csFile.data.length > 0) {
     try {
       store = await readConfigStore(csFile.data, backup.source);
-      const partly = rowsNotReadWarning(store);
-      if (partly) warnings.warn(partly.code, partly.message);
+      for (const partly of [rowsNotReadWarning(store), valuesKeptAsTextWarning(store)]) if (partly) warnings.warn(partly.code, partly.message);
     } catch (e) {
       // readConfigStore's messages already start with the path
       warnings.warn('ESXI_CONFIGSTORE_UNREADABLE', (e as Error).message);

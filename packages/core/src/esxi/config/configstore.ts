@@ -28,7 +28,10 @@ export interface ConfigStoreRow {
   version: string | undefined;
   success: boolean | undefined;
   revision: number | undefined;
-  /** Parsed JSON per value column (raw text when it is not valid JSON, or nests deeper than MAX_CONFIGSTORE_DEPTH); absent columns are left out. */
+  /**
+   * Parsed JSON per value column (raw text when it is not valid JSON, nests deeper than MAX_CONFIGSTORE_DEPTH or
+   * holds MAX_CONFIGSTORE_ITEMS or more items); absent columns are left out.
+   */
   values: Partial<Record<ValueColumn, unknown>>;
 }
 
@@ -54,11 +57,26 @@ export const MAX_CONFIGSTORE_VALUE = 1024 * 1024;
  * 4,000 levels on.
  */
 export const MAX_CONFIGSTORE_DEPTH = 64;
+/**
+ * Most members and items (all levels together) a ConfigStore JSON value is read with; the real 7.0.2 sample's
+ * largest value has 156. A value with more is kept as its JSON text, as a deep one is: sixteen values of 80,000
+ * members each, all changed, made 1.27 million changes in `esxi diff` and peaked it at 1 GB (each member a
+ * property of a parsed object, then a field compared one by one).
+ */
+export const MAX_CONFIGSTORE_ITEMS = 4096;
+/**
+ * Most members and items read as JSON from one ConfigStore, all values together (the real 7.0.2 sample has
+ * ~3,000). Past it values are kept as their JSON text: 400 values of 4,000 members each (a 1.5 MB .tgz), each
+ * within MAX_CONFIGSTORE_ITEMS, peaked `esxi diff` at 400 MB and `restore-plan` at 360 MB.
+ */
+export const MAX_CONFIGSTORE_ITEMS_TOTAL = 50_000;
 
 export interface ConfigStore {
   rows: ConfigStoreRow[];
   /** Tables that held more than MAX_CONFIGSTORE_ROWS rows: only the first, in key order, were read. */
   rowsNotRead?: Array<'Config' | 'KVTable'>;
+  /** JSON values kept as their text for their depth or size (MAX_CONFIGSTORE_DEPTH, MAX_CONFIGSTORE_ITEMS, MAX_CONFIGSTORE_ITEMS_TOTAL). */
+  valuesKeptAsText?: number;
   /** KVTable (boot flags such as BOOT_MODE). */
   kv: Array<{ key: string; value: string | null; modifiedTime: string | undefined }>;
   /** Table names found in the database. */
@@ -127,11 +145,12 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
     const opt = (c: string) => (columns.has(c) ? c : `NULL AS ${c}`);
     const selected = `Component, ConfigGroup, Name, ${opt('Identifier')}, ${opt('ModifiedTime')}, ${opt('CreationTime')}, ${opt('Version')}, ${opt('Success')}, ${opt('Revision')}${present.map((c) => `, ${c}`).join('')}`;
     const notRead: Array<'Config' | 'KVTable'> = [];
+    const json = new JsonBudget();
     const rows = inKeyOrder(db, selected, 'Config', ['Component', 'ConfigGroup', 'Name', 'Identifier'], notRead).map((r): ConfigStoreRow => {
       const values: Partial<Record<ValueColumn, unknown>> = {};
       for (const c of present) {
         const v = r[c];
-        if (v !== null && v !== undefined && v !== '') values[c] = parseJson(v);
+        if (v !== null && v !== undefined && v !== '') values[c] = json.parse(v);
       }
       return {
         component: str(r['Component']) ?? '',
@@ -152,7 +171,7 @@ export async function readConfigStore(data: Uint8Array, file?: string): Promise<
     const kv = tables.includes('KVTable')
       ? inKeyOrder(db, KV_COLUMNS.map(kvOpt).join(', '), 'KVTable', ['Key'], notRead).map((r) => ({ key: str(r['Key']) ?? '', value: r['Value'] === null ? null : String(r['Value']), modifiedTime: str(r['ModifiedTime']) }))
       : [];
-    return { rows, kv, tables, ...(notRead.length > 0 ? { rowsNotRead: notRead } : {}) };
+    return { rows, kv, tables, ...(notRead.length > 0 ? { rowsNotRead: notRead } : {}), ...(json.keptAsText > 0 ? { valuesKeptAsText: json.keptAsText } : {}) };
   } catch (e) {
     if (e instanceof AnalyzeError) throw e;
     throw new AnalyzeError('ESXI_CONFIGSTORE_INVALID', `${CONFIGSTORE_PATH}: damaged SQLite database (${(e as Error).message})`, { file, cause: e });
@@ -240,18 +259,43 @@ function str(v: unknown): string | undefined {
   return v === null || v === undefined ? undefined : typeof v === 'string' ? v : String(v);
 }
 
-function parseJson(v: unknown): unknown {
-  if (typeof v !== 'string' || nestsDeeperThan(v, MAX_CONFIGSTORE_DEPTH)) return v;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return v;
+/** Values parsed as JSON from one store, within MAX_CONFIGSTORE_DEPTH, MAX_CONFIGSTORE_ITEMS and MAX_CONFIGSTORE_ITEMS_TOTAL. */
+class JsonBudget {
+  private items = 0;
+  /** JSON values kept as text for their depth or size. */
+  keptAsText = 0;
+
+  /** The value parsed, or as it is when it is not JSON or too deep or big to parse. */
+  parse(v: unknown): unknown {
+    if (typeof v !== 'string') return v;
+    const items = jsonItems(v);
+    if (items < 0 || this.items + items > MAX_CONFIGSTORE_ITEMS_TOTAL) {
+      if (looksLikeJson(v)) this.keptAsText++;
+      return v;
+    }
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      this.items += items;
+      return parsed;
+    } catch {
+      return v;
+    }
   }
 }
 
-/** True when the JSON text opens more than `limit` objects or arrays inside one another (brackets in strings not counted). */
-function nestsDeeperThan(text: string, limit: number): boolean {
+/** Starts as a JSON object or array would (after spaces). */
+function looksLikeJson(v: string): boolean {
+  return /^\s*[[{]/.test(v);
+}
+
+/**
+ * The commas of a JSON text (its members and items, all levels together, give or take one per container), or -1
+ * when it opens more than MAX_CONFIGSTORE_DEPTH objects or arrays inside one another or holds MAX_CONFIGSTORE_ITEMS
+ * or more commas; brackets and commas in strings are not counted. One pass, before anything is parsed.
+ */
+function jsonItems(text: string): number {
   let depth = 0;
+  let commas = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -259,11 +303,26 @@ function nestsDeeperThan(text: string, limit: number): boolean {
       if (c === 0x5c) i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
+    else if (c === 0x2c) {
+      if (++commas >= MAX_CONFIGSTORE_ITEMS) return -1;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_CONFIGSTORE_DEPTH) return -1;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return false;
+  return commas;
+}
+
+/**
+ * The ESXI_CONFIGSTORE_VALUES warning for a store with values kept as text for their size (`valuesKeptAsText`), or undefined.
+ * @example const w = valuesKeptAsTextWarning(store); if (w) warnings.warn(w.code, w.message);
+ */
+export function valuesKeptAsTextWarning(store: ConfigStore): { code: 'ESXI_CONFIGSTORE_VALUES'; message: string } | undefined {
+  const n = store.valuesKeptAsText;
+  if (n === undefined) return undefined;
+  return {
+    code: 'ESXI_CONFIGSTORE_VALUES',
+    message: `${CONFIGSTORE_PATH}: ${n} JSON value${n === 1 ? '' : 's'} nested deeper than ${MAX_CONFIGSTORE_DEPTH} levels, with ${MAX_CONFIGSTORE_ITEMS} or more items, or past ${MAX_CONFIGSTORE_ITEMS_TOTAL} items read in all (a real host's values have at most a few hundred): kept as text, not read field by field`,
+  };
 }
 
 /**

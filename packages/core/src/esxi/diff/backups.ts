@@ -4,16 +4,17 @@
  * side has the image default", never "deleted". Noise files are summarised unless `all`.
  */
 import { createHash } from 'node:crypto';
+import { cutForMessage } from '../../errors.js';
 import type { BackupFile } from '../backup/model.js';
 import { CONFIGSTORE_PATH } from '../config/configstore.js';
 import { checkBackup } from '../findings/check.js';
 import type { Finding } from '../findings/model.js';
 import { redactChange, redactText } from '../secrets.js';
 import { diffCertificates, hasPemCertificate } from './certs.js';
-import { diffConfigStore } from './configstore.js';
+import { configStoreChanges } from './configstore.js';
 import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
 import { diffGroup, diffHosts, diffPasswd, diffResolv, diffShadow } from './etc.js';
-import { AREA_ORDER, type Change, type ChangeArea, type DiffOptions } from './model.js';
+import { AREA_ORDER, MAX_CHANGE_LABEL, MAX_CHANGE_VALUE, type Change, type ChangeArea, type DiffOptions } from './model.js';
 import { summarize, type BackupSummary, type ParsedBackup } from './parsed.js';
 import { diffChkconfig, diffLines, diffXml, MAX_TEXT_COMPARE } from './text.js';
 
@@ -49,6 +50,16 @@ export function fileArea(path: string): ChangeArea {
  * (`changesNotListed`); findings are computed from the parsed backups, not from this list.
  */
 export const MAX_CHANGES_LISTED = 10_000;
+
+/** `c` with its label and values cut to MAX_CHANGE_LABEL / MAX_CHANGE_VALUE (a new object only when one is longer). */
+function boundedChange(c: Change): Change {
+  const long = c.label.length > MAX_CHANGE_LABEL || (c.before?.length ?? 0) > MAX_CHANGE_VALUE || (c.after?.length ?? 0) > MAX_CHANGE_VALUE;
+  if (!long) return c;
+  const out: Change = { ...c, label: cutForMessage(c.label, MAX_CHANGE_LABEL) };
+  if (c.before !== undefined) out.before = cutForMessage(c.before, MAX_CHANGE_VALUE);
+  if (c.after !== undefined) out.after = cutForMessage(c.after, MAX_CHANGE_VALUE);
+  return out;
+}
 
 export interface DiffResult {
   before: BackupSummary;
@@ -97,7 +108,7 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
         noiseFiles.add(c.path);
         if (!opts.all) continue;
       }
-      if (shown.length < MAX_CHANGES_LISTED) shown.push(showSecrets ? c : redactChange(c));
+      if (shown.length < MAX_CHANGES_LISTED) shown.push(boundedChange(showSecrets ? c : redactChange(c)));
       else notListed++;
     }
   }
@@ -166,7 +177,7 @@ function digest(f: BackupFile): string {
   return fullDigest(f).slice(0, 12);
 }
 
-function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Change[] {
+function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Iterable<Change> {
   if (x?.type === 'directory' || y?.type === 'directory') return [];
   const area = fileArea(path);
   if (!x || !y) {
@@ -186,7 +197,8 @@ function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undef
   if (sameContent(x, y)) return [];
   if (area === 'noise') return [{ area, path, change: 'modified', label: `${path}: rewritten by the host (noise)` }];
   if (path === ESXCONF_PATH && before.esxConf && after.esxConf) return diffEsxConf(before.esxConf, after.esxConf, showSecrets);
-  if (path === CONFIGSTORE_PATH && before.configStore && after.configStore) return diffConfigStore(before.configStore, after.configStore, showSecrets);
+  // one change at a time: two ConfigStores can differ in a million fields, of which MAX_CHANGES_LISTED are kept
+  if (path === CONFIGSTORE_PATH && before.configStore && after.configStore) return configStoreChanges(before.configStore, after.configStore, showSecrets);
   if (isText(x) && isText(y)) {
     const tx = text(x);
     const ty = text(y);

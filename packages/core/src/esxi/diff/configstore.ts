@@ -5,8 +5,9 @@
  */
 import type { ConfigStore, ConfigStoreRow, ValueColumn } from '../config/configstore.js';
 import { CONFIGSTORE_PATH, MAX_CONFIGSTORE_DEPTH } from '../config/configstore.js';
+import { cutForMessage } from '../../errors.js';
 import { isSecretChange, withValues } from '../secrets.js';
-import type { Change, ChangeArea } from './model.js';
+import { MAX_CHANGE_LABEL, type Change, type ChangeArea } from './model.js';
 
 const COLUMN_NAMES: Record<ValueColumn, string> = {
   AutoConfValue: 'auto',
@@ -57,9 +58,14 @@ export const MAX_FIELD_PATH = 256;
  */
 export const MAX_ROW_NAME = 256;
 
+/** A value as a change's label quotes it (the label is cut to MAX_CHANGE_LABEL when listed: no more is needed). */
+function quoted(value: string | undefined): string {
+  return cutForMessage(value ?? '', MAX_CHANGE_LABEL);
+}
+
 /** A row name as changes quote it, cut past MAX_ROW_NAME. */
 function shortened(name: string): string {
-  return name.length > MAX_ROW_NAME ? `${name.slice(0, MAX_ROW_NAME)}... (${name.length} characters)` : name;
+  return cutForMessage(name, MAX_ROW_NAME);
 }
 
 /** Flatten a JSON value to leaf path → JSON text. Arrays of identified objects are keyed by their id.
@@ -166,10 +172,17 @@ function unquote(s: string): string {
  * @example diffConfigStore(a.configStore, b.configStore, false).map((c) => c.label)
  */
 export function diffConfigStore(before: ConfigStore | undefined, after: ConfigStore | undefined, showSecrets: boolean): Change[] {
+  return [...configStoreChanges(before, after, showSecrets)];
+}
+
+/**
+ * diffConfigStore one change at a time, for the diff's loop that lists the first MAX_CHANGES_LISTED and counts
+ * the rest: two 16 MB databases differing in 1.26 million fields peaked at 1.2 GB held as one list.
+ */
+export function* configStoreChanges(before: ConfigStore | undefined, after: ConfigStore | undefined, showSecrets: boolean): Generator<Change> {
   const a = new Map((before?.rows ?? []).map((r) => [rowId(r), r]));
   const b = new Map((after?.rows ?? []).map((r) => [rowId(r), r]));
   const ids = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const out: Change[] = [];
   for (const id of ids) {
     const x = a.get(id);
     const y = b.get(id);
@@ -178,7 +191,7 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
     const where = `ConfigStore ${shortened(`${row.group}/${row.name}${row.identifier === '' ? '' : ` ${row.identifier}`}`)}`;
     if (!x || !y) {
       const kind = x ? 'removed' : 'added';
-      out.push({ area: configStoreArea(row), path: CONFIGSTORE_PATH, key: shownId, change: kind, label: `${where}: ${x ? 'row removed' : 'row added'}` });
+      yield { area: configStoreArea(row), path: CONFIGSTORE_PATH, key: shownId, change: kind, label: `${where}: ${x ? 'row removed' : 'row added'}` };
       continue;
     }
     for (const col of new Set([...Object.keys(x.values), ...Object.keys(y.values)]) as Set<ValueColumn>) {
@@ -197,11 +210,12 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
         const fieldName = `${COLUMN_NAMES[col]}${field === '' ? '' : `.${field}`}`;
         let text: string;
         if (secret && !showSecrets) text = `${fieldName} ${kind === 'modified' ? 'changed' : kind}`;
-        else if (kind === 'modified') text = `${fieldName} ${arrayDelta(va ?? '', vb ?? '') ?? `${va} → ${vb}`}`;
-        else if (kind === 'added') text = `${fieldName} set to ${vb}`;
-        else text = `${fieldName} removed (was ${va})`;
+        // values quoted cut here already (MAX_CHANGE_LABEL): a label is redacted, then cut, as one string
+        else if (kind === 'modified') text = `${fieldName} ${arrayDelta(va ?? '', vb ?? '') ?? `${quoted(va)} → ${quoted(vb)}`}`;
+        else if (kind === 'added') text = `${fieldName} set to ${quoted(vb)}`;
+        else text = `${fieldName} removed (was ${quoted(va)})`;
         const c: Change = { area: noise ? 'noise' : configStoreArea(row), path: CONFIGSTORE_PATH, key: `${shownId}:${fieldName}`, change: kind, label: `${where}: ${text}` };
-        out.push(withValues(c, secret, va, vb, showSecrets));
+        yield withValues(c, secret, va, vb, showSecrets);
       }
     }
   }
@@ -215,7 +229,6 @@ export function diffConfigStore(before: ConfigStore | undefined, after: ConfigSt
     const c: Change = { area: 'noise', path: CONFIGSTORE_PATH, key: `KVTable/${k}`, change: kind, label: `ConfigStore boot flag ${k}: ${va ?? '(none)'} → ${vb ?? '(none)'}` };
     if (va !== undefined && va !== null) c.before = va;
     if (vb !== undefined && vb !== null) c.after = vb;
-    out.push(c);
+    yield c;
   }
-  return out;
 }

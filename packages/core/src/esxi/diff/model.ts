@@ -25,6 +25,15 @@ export const AREA_TITLES: Record<ChangeArea, string> = {
 
 export type ChangeKind = 'added' | 'removed' | 'modified';
 
+/**
+ * Longest label and value (`before` / `after`) a listed change quotes whole; longer ones are cut, saying so.
+ * Real ones are a line or a field of a few dozen characters. A ConfigStore value may hold 1 MiB and an esx.conf
+ * line 4 MiB: sixteen changed values of 880 KB, each also quoted in its label, made `esxi diff --json` an
+ * 86 MB document peaking at 630 MB, and `--html` 730 MB.
+ */
+export const MAX_CHANGE_LABEL = 1024;
+export const MAX_CHANGE_VALUE = 4096;
+
 export interface Change {
   area: ChangeArea;
   /** The file inside local.tgz, e.g. "etc/vmware/esx.conf". */

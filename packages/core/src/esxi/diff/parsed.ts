@@ -4,7 +4,7 @@
  */
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
 import type { Backup } from '../backup/model.js';
-import { CONFIGSTORE_PATH, readConfigStore, rowsNotReadWarning, type ConfigStore } from '../config/configstore.js';
+import { CONFIGSTORE_PATH, readConfigStore, rowsNotReadWarning, valuesKeptAsTextWarning, type ConfigStore } from '../config/configstore.js';
 import { hostName, parseEsxConf, releaseVersion, systemUuid, type EsxConf } from '../config/esxconf.js';
 import { ESXCONF_PATH } from './esxconf.js';
 
@@ -35,8 +35,7 @@ export async function parseBackup(backup: Backup, opts: { strict?: boolean } = {
   if (cs !== undefined && cs.length > 0) {
     try {
       configStore = await readConfigStore(cs, backup.source);
-      const partly = rowsNotReadWarning(configStore);
-      if (partly) w.warn(partly.code, partly.message);
+      for (const partly of [rowsNotReadWarning(configStore), valuesKeptAsTextWarning(configStore)]) if (partly) w.warn(partly.code, partly.message);
     } catch (e) {
       if (!(e instanceof AnalyzeError)) throw e;
       w.warn(e.code, `${e.message}; compared by bytes only`);

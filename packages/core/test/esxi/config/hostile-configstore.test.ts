@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { mergedValue, readConfigStore, rowsOf, MAX_CONFIGSTORE_DEPTH, type ConfigStore, type ConfigStoreRow } from '../../../src/esxi/config/configstore.js';
 import { diffConfigStore, flattenJson, MAX_FIELD_PATH, MAX_ROW_NAME } from '../../../src/esxi/diff/configstore.js';
+import { MAX_CHANGE_LABEL } from '../../../src/esxi/diff/model.js';
 import { fixturePath } from '../../helpers/corpus.js';
 
 interface Gen {
@@ -49,7 +50,10 @@ describe('ConfigStore values nested past MAX_CONFIGSTORE_DEPTH', () => {
     // the other rows are read as before
     expect(rowsOf(a, 'esx', 'network_vss', 'switches').find((r) => r.identifier === 'vSwitch0')!.values.UserValue).toMatchObject({ name: 'vSwitch0', mtu: 1500 });
     const changes = diffConfigStore(a, await read('2'), false);
-    expect(changes).toEqual([expect.objectContaining({ label: `ConfigStore network_vss/switches vSwitch1: user ${JSON.stringify(deep('1'))} → ${JSON.stringify(deep('2'))}`, before: JSON.stringify(deep('1')) })]);
+    // the texts are compared whole; the label quotes each cut to MAX_CHANGE_LABEL
+    expect(changes).toEqual([expect.objectContaining({ before: JSON.stringify(deep('1')), after: JSON.stringify(deep('2')) })]);
+    const cut = (core: string) => `${JSON.stringify(deep(core)).slice(0, MAX_CHANGE_LABEL)}... (400,038 characters)`;
+    expect(changes[0]!.label).toBe(`ConfigStore network_vss/switches vSwitch1: user ${cut('1')} → ${cut('2')}`);
   });
 
   it('a secret inside such a text is found as written, its quotes escaped in the JSON string compared', () => {
@@ -104,10 +108,10 @@ describe('a long row identifier', () => {
     const fields = (v: number) => Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, v]));
     const changes = diffConfigStore(store(row({ UserValue: fields(1) }, id)), store(row({ UserValue: fields(2) }, id)), false);
     expect(changes).toHaveLength(20_000);
-    expect(changes[0]).toMatchObject({ key: `esx/g/n/${'i'.repeat(MAX_ROW_NAME - 8)}... (1000008 characters):user.f0`, label: `ConfigStore g/n ${'i'.repeat(MAX_ROW_NAME - 4)}... (1000004 characters): user.f0 1 → 2` });
+    expect(changes[0]).toMatchObject({ key: `esx/g/n/${'i'.repeat(MAX_ROW_NAME - 8)}... (1,000,008 characters):user.f0`, label: `ConfigStore g/n ${'i'.repeat(MAX_ROW_NAME - 4)}... (1,000,004 characters): user.f0 1 → 2` });
     expect(changes.every((c) => c.label.length + (c.key ?? '').length < 2 * MAX_ROW_NAME + 100)).toBe(true);
     // rows added or removed are named the same way; short names are quoted whole
     const added = diffConfigStore(store(), store(row({ UserValue: {} }, id), row({ UserValue: {} }, 'vmk0')), false);
-    expect(added.map((c) => c.label.length)).toEqual([`ConfigStore g/n ${'i'.repeat(MAX_ROW_NAME - 4)}... (1000004 characters): row added`.length, 'ConfigStore g/n vmk0: row added'.length]);
+    expect(added.map((c) => c.label.length)).toEqual([`ConfigStore g/n ${'i'.repeat(MAX_ROW_NAME - 4)}... (1,000,004 characters): row added`.length, 'ConfigStore g/n vmk0: row added'.length]);
   });
 });
