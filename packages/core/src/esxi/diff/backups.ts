@@ -51,6 +51,14 @@ export function fileArea(path: string): ChangeArea {
  */
 export const MAX_CHANGES_LISTED = 10_000;
 
+/**
+ * The orders changes are listed in, made once: localeCompare with a locale or options builds an ICU collator
+ * on every call, and sorting 10,000 changes took 0.5 s and left ~80 MB of native memory behind (esxi diff of
+ * 44,000 changed ConfigStore fields peaked at 160 MB, 68 MB without them).
+ */
+const PATH_ORDER = new Intl.Collator();
+const KEY_ORDER = new Intl.Collator('en', { numeric: true });
+
 /** `c` with its label and values cut to MAX_CHANGE_LABEL / MAX_CHANGE_VALUE (a new object only when one is longer). */
 function boundedChange(c: Change): Change {
   const long = c.label.length > MAX_CHANGE_LABEL || (c.before?.length ?? 0) > MAX_CHANGE_VALUE || (c.after?.length ?? 0) > MAX_CHANGE_VALUE;
@@ -112,7 +120,7 @@ export function diffBackups(before: ParsedBackup, after: ParsedBackup, opts: Dif
       else notListed++;
     }
   }
-  shown.sort((x, y) => AREA_ORDER.indexOf(x.area) - AREA_ORDER.indexOf(y.area) || x.path.localeCompare(y.path) || (x.key ?? '').localeCompare(y.key ?? '', 'en', { numeric: true }));
+  shown.sort((x, y) => AREA_ORDER.indexOf(x.area) - AREA_ORDER.indexOf(y.area) || PATH_ORDER.compare(x.path, y.path) || KEY_ORDER.compare(x.key ?? '', y.key ?? ''));
   const findings = checkBackup(after, before).map((f) => (showSecrets ? f : { ...f, message: redactText(f.message), fix: redactText(f.fix) }));
   const result: DiffResult = {
     before: summarize(before),
