@@ -45,6 +45,14 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     expect(table.split('\n')[2]).toMatch(/^ {2}2007-02-14 19:13:55 .*020121-3\.dmp$/);
   });
 
+  it('a damaged archive: its row names the byte where the damage was found', async () => {
+    const zip = readFileSync(fleet.zip);
+    const truncated = join(mkdtempSync(join(tmpdir(), 'analyze-fleet-cli-')), 'truncated.zip');
+    writeFileSync(truncated, zip.subarray(0, zip.length - 30));
+    const r = await run(truncated, '--engine', 'native', '--workers', '0');
+    expect(r.out).toMatch(new RegExp(`unreadable +\\S+truncated\\.zip: not a readable zip: .* \\(at byte ${zip.length - 30}\\) \\[DUMP_FLEET_ARCHIVE_INVALID\\]`));
+  });
+
   it('--json: the rows and the groups, with schemaVersion', async () => {
     const r = await run(fleet.folder, '--engine', 'native', '--json');
     expect(r.code).toBe(1);

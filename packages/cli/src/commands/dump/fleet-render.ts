@@ -49,7 +49,7 @@ const COLUMNS = ['crash time', 'code', 'name', 'parameters / address', 'culprit'
 
 function renderTable(rows: readonly FleetRow[], c: Colors): string {
   const cells = rows.map((r) => {
-    if (r.error) return [time(r.crashTime), '', c.red('unreadable'), '', '', '', '', '', `${printable(r.file)}: ${printable(r.error.message)} [${r.error.code}]`];
+    if (r.error) return [time(r.crashTime), '', c.red('unreadable'), '', '', '', '', '', `${printable(r.file)}: ${printable(r.error.message)}${r.error.offset === undefined ? '' : ` (at byte ${r.error.offset})`} [${r.error.code}]`];
     return [
       time(r.crashTime),
       r.code ?? '-',

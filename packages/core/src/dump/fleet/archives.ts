@@ -7,7 +7,7 @@
  * the directory as it inflates); tar/tgz: the `tar` package's streaming Parser behind Node's gunzip.
  */
 import { detectDumpFormat } from '../native/detect.js';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
@@ -148,7 +148,8 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
     // decodeStrings off: yauzl would end the whole archive at the first unsafe name; we report that member only.
     zip = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true });
   } catch (e) {
-    yield { kind: 'error', member: null, error: zipError(e, display) };
+    // the directory's end record is read from the end of the file: that is where the archive is damaged
+    yield { kind: 'error', member: null, error: zipError(e, display, undefined, fileSize(path)) };
     return;
   }
   try {
@@ -187,10 +188,26 @@ async function* zipMembers(path: string, display: string, sniff: Sniffer, sniffB
       yield bytes === null ? { kind: 'skipped', member } : { kind: 'member', member, bytes };
     }
   } catch (e) {
-    yield { kind: 'error', member: null, error: zipError(e, display) };
+    // a damaged central directory entry: yauzl's cursor is at it (yauzl is pinned; a test checks the offset)
+    yield { kind: 'error', member: null, error: zipError(e, display, undefined, directoryCursor(zip)) };
   } finally {
     zip.close();
   }
+}
+
+/** The size of the file at `path`, or undefined when it cannot be read. */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where yauzl reads the next central directory entry (undefined if a later yauzl renames it). */
+function directoryCursor(zip: yauzl.ZipFile): number | undefined {
+  const cursor = (zip as unknown as { readEntryCursor?: unknown }).readEntryCursor;
+  return typeof cursor === 'number' ? cursor : undefined;
 }
 
 function zipError(e: unknown, display: string, member?: string, offset?: number): AnalyzeError {
@@ -280,7 +297,10 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
 
   const source: Readable = gzip ? file.pipe(createGunzip()) : file;
   file.on('error', (e) => fail(new AnalyzeError('FILE_UNREADABLE', e.message, { file: display, cause: e })));
-  if (gzip) source.on('error', (e) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid gzip stream: ${e.message}`, { file: display, cause: e })));
+  // zlib says what is wrong, not where: the damage is within the compressed bytes read so far
+  let compressedRead = 0;
+  if (gzip) file.on('data', (c: Buffer | string) => (compressedRead += c.length));
+  if (gzip) source.on('error', (e) => fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `not a valid gzip stream: ${e.message} (damaged at or before this offset of the compressed file)`, { file: display, offset: compressedRead, cause: e })));
   // After the end-of-archive marker tar's Parser only appends what it is given to one buffer, copying it
   // whole each time (1 GiB of zeros ran for minutes): the rest of the stream is not read.
   parser.on('eof', () => {
@@ -302,7 +322,7 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
       first = false;
       // tar's Parser would inflate a gzip stream inside the archive by itself, outside the budget
       if (c.length >= 2 && c[0] === 0x1f && c[1] === 0x8b) {
-        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', 'the archive is compressed twice (gzip inside gzip); not read', { file: display }));
+        fail(new AnalyzeError('DUMP_FLEET_ARCHIVE_INVALID', `the archive is compressed twice (gzip inside gzip); not read${inStream}`, { file: display, offset: 0 }));
         return;
       }
       // memory.dmp.gz: one gzip-compressed dump, not a .tgz (tar would call it "invalid base256 encoding").

@@ -185,6 +185,43 @@ describe('analyzeDumpFleet over archives, read in place', () => {
       const r = await analyzeDumpFleet([file], inline);
       expect(r.rows.map((x) => x.error?.code)).toEqual(['DUMP_FLEET_ARCHIVE_INVALID']);
       expect(r.rows[0]!.error!.message).toMatch(/compressed twice/);
+      expect(r.rows[0]!.error!.offset).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a damaged archive is named with the byte where it was found; what was read before is still reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-fleet-damaged-'));
+    try {
+      const zip = readFileSync(fleet.zip);
+      const whole = await analyzeDumpFleet([fleet.zip], inline);
+      // truncated: the directory's end record, read from the end, is missing
+      const truncated = join(dir, 'truncated.zip');
+      writeFileSync(truncated, zip.subarray(0, zip.length - 30));
+      const t = await analyzeDumpFleet([truncated], inline);
+      expect(t.rows.map((x) => [x.error?.code, x.error?.offset])).toEqual([['DUMP_FLEET_ARCHIVE_INVALID', zip.length - 30]]);
+      // the last central directory entry damaged: every member before it is read, then the entry is named
+      const last = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'));
+      const damaged = Buffer.from(zip);
+      damaged.write('XX', last, 'latin1');
+      const damagedFile = join(dir, 'damaged.zip');
+      writeFileSync(damagedFile, damaged);
+      const d = await analyzeDumpFleet([damagedFile], inline);
+      const archiveErrors = d.rows.filter((x) => x.error?.code === 'DUMP_FLEET_ARCHIVE_INVALID');
+      expect(archiveErrors.map((x) => x.error!.offset)).toEqual([last]);
+      const members = (rows: readonly FleetRow[]) => rows.filter((x) => x.member !== null).map((x) => x.member).sort();
+      // the last entry is the note (PC3/notes.txt, not a dump): every dump's row is there
+      expect(zip.toString('latin1', last + 46, last + 46 + NOTE.length)).toBe(NOTE);
+      expect(members(d.rows)).toEqual(members(whole.rows));
+      expect(d.rows).toHaveLength(whole.rows.length + 1);
+      // a gzip stream that is not one: found within the compressed bytes read (the whole small file here)
+      const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('garbagegarbage')]);
+      const badGzip = join(dir, 'bad.tgz');
+      writeFileSync(badGzip, garbage);
+      const g = await analyzeDumpFleet([badGzip], inline);
+      expect(g.rows.map((x) => [x.error?.code, x.error?.offset])).toEqual([['DUMP_FLEET_ARCHIVE_INVALID', garbage.length]]);
+      expect(g.rows[0]!.error!.message).toMatch(/^not a valid gzip stream: .* \(damaged at or before this offset of the compressed file\)$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
