@@ -5,14 +5,11 @@
  * fixtures/gen/events/hostile-binxml.mjs.
  */
 import { describe, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fixturePath } from '../helpers/corpus.js';
-import { Warnings } from '../../src/errors.js';
-import { analyzeEvents, readEvtxFile, type EvtxRecord } from '../../src/events/index.js';
+import { analyzeEvents, type EvtxRecord } from '../../src/events/index.js';
 import { CHARS_PER_WORK, CHUNK_WORK_BUDGET, ChunkBinXml } from '../../src/events/binxml.js';
 import { MAX_RECORD_CHARS, TRUNCATED_MARK } from '../../src/events/record.js';
+import { codes, evtxFiles } from './evtx-files.js';
 
 type Maker = (at: number, number: number) => Buffer;
 interface System {
@@ -33,23 +30,8 @@ interface Gen {
 const gen = (await import(fixturePath('gen', 'events', 'hostile-binxml.mjs'))) as Gen;
 const { writeEvtx } = (await import(fixturePath('gen', 'events', 'evtx-writer.mjs'))) as { writeEvtx: (e: object[]) => Buffer };
 
-const dir = mkdtempSync(join(tmpdir(), 'analyze-evtx-binxml-'));
-let n = 0;
-function tmp(data: Uint8Array): string {
-  const p = join(dir, `f${n++}.evtx`);
-  writeFileSync(p, data);
-  return p;
-}
+const { tmp, read } = evtxFiles('analyze-evtx-binxml-');
 
-function read(data: Uint8Array): { records: EvtxRecord[]; warnings: Warnings; ms: number } {
-  const records: EvtxRecord[] = [];
-  const warnings = new Warnings(false, 'x.evtx');
-  const started = Date.now();
-  readEvtxFile(tmp(data), (r) => records.push(r), { warnings });
-  return { records, warnings, ms: Date.now() - started };
-}
-
-const codes = (w: Warnings) => w.list.map((x) => `${x.code}@${x.offset}`);
 const control: Maker = (at, num) => gen.plainRecord(at, num);
 /** File offset of the second record of the first chunk (the hostile one, after one control record). */
 const SECOND_RECORD = (b: Buffer) => 4096 + 512 + b.readUInt32LE(4096 + 512 + 4);

@@ -5,13 +5,10 @@
  * built in-test by fixtures/gen/events/hostile-nesting.mjs.
  */
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fixturePath } from '../helpers/corpus.js';
-import { Warnings } from '../../src/errors.js';
-import { analyzeEvents, readEvtxFile, type EvtxRecord } from '../../src/events/index.js';
+import { analyzeEvents } from '../../src/events/index.js';
 import { MAX_DEPTH } from '../../src/events/binxml.js';
+import { codes, evtxFiles } from './evtx-files.js';
 
 type Maker = (at: number, number: number) => Buffer;
 interface Gen {
@@ -27,22 +24,8 @@ interface Nesting {
 const gen = (await import(fixturePath('gen', 'events', 'hostile-binxml.mjs'))) as Gen;
 const nest = (await import(fixturePath('gen', 'events', 'hostile-nesting.mjs'))) as Nesting;
 
-const dir = mkdtempSync(join(tmpdir(), 'analyze-evtx-nesting-'));
-let n = 0;
-function tmp(data: Uint8Array): string {
-  const p = join(dir, `f${n++}.evtx`);
-  writeFileSync(p, data);
-  return p;
-}
+const { tmp, read } = evtxFiles('analyze-evtx-nesting-');
 
-function read(data: Uint8Array): { records: EvtxRecord[]; warnings: Warnings } {
-  const records: EvtxRecord[] = [];
-  const warnings = new Warnings(false, 'x.evtx');
-  readEvtxFile(tmp(data), (r) => records.push(r), { warnings });
-  return { records, warnings };
-}
-
-const codes = (w: Warnings) => w.list.map((x) => `${x.code}@${x.offset}`);
 const control: Maker = (at, num) => gen.plainRecord(at, num);
 const after: Maker = (at, num) => gen.plainRecord(at, num, 2);
 /** File offset of the second record of the first chunk (the hostile one, after one control record). */

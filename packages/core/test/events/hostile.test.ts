@@ -3,33 +3,18 @@
  * its byte offset, and everything around it is still read.
  */
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { corpusPath, fixturePath } from '../helpers/corpus.js';
-import { AnalyzeError, Warnings } from '../../src/errors.js';
-import { EvtxParser, readEvtxFile, type EvtxRecord } from '../../src/events/index.js';
+import { AnalyzeError } from '../../src/errors.js';
+import { EvtxParser, type EvtxRecord } from '../../src/events/index.js';
 import { CHUNK_WORK_BUDGET, MAX_DEPTH } from '../../src/events/binxml.js';
+import { codes, evtxFiles } from './evtx-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'analyze-evtx-'));
-let n = 0;
-function tmp(data: Uint8Array): string {
-  const p = join(dir, `f${n++}.evtx`);
-  writeFileSync(p, data);
-  return p;
-}
-
-function read(data: Uint8Array): { records: EvtxRecord[]; warnings: Warnings } {
-  const records: EvtxRecord[] = [];
-  const warnings = new Warnings(false, 'x.evtx');
-  readEvtxFile(tmp(data), (r) => records.push(r), { warnings });
-  return { records, warnings };
-}
+const { read } = evtxFiles('analyze-evtx-');
 
 const SYSTEM = readFileSync(corpusPath('evtx', 'log2timeline__System.evtx'));
 const GENERATED = readFileSync(fixturePath('events', 'system-crash-storage-update.evtx'));
-const codes = (w: Warnings) => w.list.map((x) => `${x.code}@${x.offset}`);
 
 describe('EVTX reader on damaged input', () => {
   const clean = read(SYSTEM);
