@@ -15,18 +15,8 @@ export function printJson(ctx: Context, doc: object | object[]): void {
     // The page is rendered from the very document --json prints (plain data: what JSON drops, undefined
     // fields, the renderers treat as absent), without a second parsed copy of a report that may be large.
     writePage(ctx, ctx.page.render(ctx.page.kind, value));
-    if (!ctx.page.alsoJson) {
-      // Without --json nothing else reports a failed file: say on stderr what the page says.
-      // The same line as without --html: file, message and the byte offset of the damage.
-      for (const d of Array.isArray(value) ? value : [value]) {
-        const doc = d as { error?: { code?: string; message?: string; offset?: number }; file?: string; input?: string };
-        const e = doc.error;
-        if (e?.message === undefined) continue;
-        const file = doc.file ?? doc.input;
-        reportError(ctx, new AnalyzeError(e.code ?? 'ERROR', e.message, { ...(file === undefined ? {} : { file }), ...(e.offset === undefined ? {} : { offset: e.offset }) }));
-      }
-      return;
-    }
+    // --html alone prints no JSON; a failed file's line on stderr is the caller's, as with --json
+    if (!ctx.page.alsoJson) return;
   }
   ctx.io.out(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -58,7 +58,8 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
       worst = EXIT_INVALID;
       const file = (e as { file?: unknown }).file;
       if (ctx.json) docs.push(errorReport(e, asInput ? { input: item } : { file: typeof file === 'string' ? file : item }));
-      else reportError(ctx, e, asInput ? undefined : item);
+      // the one-line message goes to stderr with --json too (docs/json.md): a person sees it, a script reads stdout
+      reportError(ctx, e, asInput ? undefined : item);
       continue;
     }
     ctx.progress.done();
@@ -67,8 +68,8 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
     else {
       ctx.io.out(job.render(report, i, items.length));
       reportWarnings(ctx, warnings.map((w) => ({ ...w, file: w.file ?? item })));
-      if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
     }
+    if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
     worst = Math.max(worst, error ? EXIT_INVALID : job.exitCode(report));
   }
   if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);

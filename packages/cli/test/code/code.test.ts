@@ -111,7 +111,8 @@ describe('analyze code', () => {
     expect(text.err).toBe('analyze: 0xZZ: not a hexadecimal number\n');
     const json = await runCode('0x800B0001', '0xZZ', '--json');
     expect(json.exit).toBe(2);
-    expect(json.err).toBe('');
+    // the same line on stderr as without --json (docs/json.md)
+    expect(json.err).toBe('analyze: 0xZZ: not a hexadecimal number\n');
     const docs = JSON.parse(json.out) as Array<Record<string, any>>;
     expect(docs[0]!['interpretations'][0].name).toBe('TRUST_E_PROVIDER_UNKNOWN');
     expect(docs[1]).toEqual({ schemaVersion: expect.any(String), input: '0xZZ', error: { code: 'CODE_MALFORMED', message: '0xZZ: not a hexadecimal number' } });

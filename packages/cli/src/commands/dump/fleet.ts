@@ -104,13 +104,27 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
   if (ctx.json) printJson(ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'dump fleet' } } : ctx, report);
   else if (args.csv !== '-') ctx.io.out(renderFleet(report, ctx.colors, { verbose: ctx.debug }));
   if (controller.signal.aborted) ctx.io.err('analyze: interrupted; the report covers the dumps read so far\n');
+  reportFailedRows(ctx, report);
   const t = report.totals;
   if (t.crashes > 0) return EXIT_PROBLEM;
   if (t.errors > 0 || t.dumps === 0) {
-    if (t.dumps === 0 && (!ctx.json || (ctx.page !== undefined && !ctx.page.alsoJson))) ctx.io.err(`analyze: no dump found in ${printable(args.files.join(', '))}\n`);
+    if (t.dumps === 0) ctx.io.err(`analyze: no dump found in ${printable(args.files.join(', '))}\n`);
     return EXIT_INVALID;
   }
   return EXIT_OK;
+}
+
+/** Files named on stderr that could not be read, at most this many (the rest are counted; all are rows). */
+const MAX_ERROR_LINES = 20;
+
+/** Each file that could not be read, on stderr as every command names one, whatever the output. */
+function reportFailedRows(ctx: Context, report: FleetReport): void {
+  const failed = report.rows.filter((r) => r.error !== null);
+  for (const r of failed.slice(0, MAX_ERROR_LINES)) {
+    const e = r.error!;
+    reportError(ctx, new AnalyzeError(e.code, e.message, { file: r.file, ...(e.offset === undefined ? {} : { offset: e.offset }) }));
+  }
+  if (failed.length > MAX_ERROR_LINES) ctx.io.err(`analyze: ${failed.length - MAX_ERROR_LINES} more files could not be read (each is a row of the report)\n`);
 }
 
 /** The CSV file, or an AnalyzeError naming it as typed (not a bare Node error). */

@@ -37,13 +37,11 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     if (!records) ctx.io.out(renderEvents(report, ctx.colors));
     reportWarnings(ctx, report.warnings);
   }
-  // Failed files go to stderr, also with --html alone (nothing else would name them there).
-  if (!ctx.json || (ctx.page !== undefined && !ctx.page.alsoJson)) {
-    for (const f of failed) {
-      const e = f.error!;
-      // INTERNAL (a bug, not the input) is said as the runner says it for the other commands.
-      reportError(ctx, e.code === 'INTERNAL' ? new Error(e.message) : new AnalyzeError(e.code, e.message, { file: f.file, offset: e.offset }), f.file);
-    }
+  // Failed files go to stderr whatever the output (with --json too, as the runner does for the other commands).
+  for (const f of failed) {
+    const e = f.error!;
+    // INTERNAL (a bug, not the input) is said as the runner says it for the other commands.
+    reportError(ctx, e.code === 'INTERNAL' ? new Error(e.message) : new AnalyzeError(e.code, e.message, { file: f.file, offset: e.offset }), f.file);
   }
   if (failed.length) return EXIT_INVALID;
   return hasProblem(report) ? EXIT_PROBLEM : EXIT_OK;
