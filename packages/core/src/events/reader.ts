@@ -4,7 +4,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { AnalyzeError, Warnings } from '../errors.js';
-import { openFile } from '../io/files.js';
+import { isGzip, openFile } from '../io/files.js';
 import { CHUNK_SIZE, readChunk, type ChunkOptions } from './chunk.js';
 import { FILE_HEADER_SIZE, isEvtxHeader, parseFileHeader } from './header.js';
 import type { EvtxFileHeader, EvtxRecord, EvtxStats } from './types.js';
@@ -77,7 +77,7 @@ export class EvtxParser {
   }
 
   private readHeader(b: Buffer): EvtxFileHeader {
-    if (!isEvtxHeader(b)) throw new AnalyzeError('EVTX_NOT_EVTX', 'not a Windows event log (.evtx): no ElfFile signature', { file: this.warnings.file, offset: 0 });
+    if (!isEvtxHeader(b)) throw notEvtx(b, this.warnings.file);
     const h = parseFileHeader(b)!;
     if (!h.noCrc && !h.crcOk) this.warnings.warn('EVTX_HEADER_CRC', 'file header CRC32 mismatch; chunks are read anyway', 124);
     if (h.majorVersion !== 3) this.warnings.warn('EVTX_VERSION', `file format version ${h.majorVersion}.${h.minorVersion} (3.x expected); read as 3.x`, 36);
@@ -88,7 +88,7 @@ export class EvtxParser {
   /** Finish: report a partial chunk (truncated file) and return what was read. */
   end(): EvtxReadResult {
     if (!this.header) {
-      if (this.fill >= 8 && !isEvtxHeader(this.block)) throw new AnalyzeError('EVTX_NOT_EVTX', 'not a Windows event log (.evtx): no ElfFile signature', { file: this.warnings.file, offset: 0 });
+      if (this.fill >= 8 && !isEvtxHeader(this.block)) throw notEvtx(this.block, this.warnings.file);
       throw new AnalyzeError('EVTX_TRUNCATED', `file ends after ${this.fill} bytes, inside the 4096-byte file header`, { file: this.warnings.file, offset: this.fill });
     }
     if (this.fill > 0) {
@@ -131,4 +131,10 @@ export async function readEvtxStream(stream: AsyncIterable<Uint8Array>, onRecord
   const parser = new EvtxParser(onRecord, opts);
   for await (const data of stream) parser.feed(data);
   return parser.end();
+}
+
+/** EVTX_NOT_EVTX, saying so when the file is a gzip-compressed log (logs are often collected that way). */
+function notEvtx(head: Uint8Array, file: string | undefined): AnalyzeError {
+  const what = isGzip(head) ? 'this file is gzip-compressed; decompress it first (gunzip, 7-Zip), then name the .evtx' : 'not a Windows event log (.evtx): no ElfFile signature';
+  return new AnalyzeError('EVTX_NOT_EVTX', what, { file, offset: 0 });
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import { corpusPath, fixturePath } from '../helpers/corpus.js';
 import { AnalyzeError } from '../../src/errors.js';
 import { EvtxParser, type EvtxRecord } from '../../src/events/index.js';
@@ -18,6 +18,12 @@ const GENERATED = readFileSync(fixturePath('events', 'system-crash-storage-updat
 
 describe('EVTX reader on damaged input', () => {
   const clean = read(SYSTEM);
+
+  it('a gzip-compressed log: EVTX_NOT_EVTX at byte 0, saying to decompress it (short and long files alike)', () => {
+    for (const data of [gzipSync(SYSTEM), gzipSync(Buffer.alloc(5))]) {
+      expect(() => read(data)).toThrow(expect.objectContaining({ code: 'EVTX_NOT_EVTX', offset: 0, message: expect.stringMatching(/^this file is gzip-compressed; decompress it first/) }) as unknown as AnalyzeError);
+    }
+  });
 
   it('a file that is not an event log: EVTX_NOT_EVTX at byte 0', () => {
     expect(() => read(Buffer.from('MZ this is an exe, not a log'.repeat(200)))).toThrow(expect.objectContaining({ code: 'EVTX_NOT_EVTX', offset: 0 }) as unknown as AnalyzeError);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,8 @@ describe('analyze profiles: verdicts', () => {
   it('a hive that is not SOFTWARE is refused with PROFILES_NO_PROFILELIST; unknown bytes with PROFILES_UNKNOWN_INPUT', () => {
     expect(() => analyzeProfilesFile(corpusPath('windows', 'hives', 'regipy_NTUSER.DAT'))).toThrow(expect.objectContaining({ code: 'PROFILES_NO_PROFILELIST' }) as unknown as Error);
     expect(() => analyzeProfiles(Buffer.from('PK\x03\x04 not a registry file'))).toThrow(expect.objectContaining({ code: 'PROFILES_UNKNOWN_INPUT' }) as unknown as Error);
+    // a gzip-compressed hive is named as such
+    expect(() => analyzeProfiles(gzipSync(Buffer.from('regf')))).toThrow(expect.objectContaining({ code: 'PROFILES_UNKNOWN_INPUT', offset: 0, message: expect.stringMatching(/^this file is gzip-compressed; decompress it first/) }) as unknown as Error);
   });
 });
 
