@@ -102,6 +102,10 @@ describe('analyze events', () => {
     expect(r.exit).toBe(2);
     expect(r.err).toMatch(/README\.md: not a Windows event log \(\.evtx\): no ElfFile signature \(at byte 0\)/);
     expect(r.out).toContain('1881 records');
+    // no log read at all: nothing on stdout claims "no crashes"
+    const none = await runEvents([corpusPath('evtx', 'README.md')]);
+    expect([none.exit, none.out]).toEqual([2, '']);
+    expect(none.err).toMatch(/README\.md: not a Windows event log/);
   });
 
   it('a damaged log: warnings with offsets on stderr; --strict makes the first one an error (exit 2)', async () => {

@@ -37,6 +37,8 @@ function finding(f: EventFinding, c: Colors, many: boolean): string[] {
 }
 
 export function renderEvents(r: EventsReport, c: Colors): string {
+  // No log could be read: the lines on stderr say why; "no crashes in these logs" would claim a reading.
+  if (r.files.length > 0 && r.files.every((f) => f.error && f.records === 0)) return '';
   const out: string[] = [];
   for (const f of r.files) {
     if (f.error && f.records === 0) continue;
