@@ -4,7 +4,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { AnalyzeError, Warnings } from '../errors.js';
-import { isGzip, openFile } from '../io/files.js';
+import { gzipInputMessage, isGzip, openFile } from '../io/files.js';
 import { CHUNK_SIZE, readChunk, type ChunkOptions } from './chunk.js';
 import { FILE_HEADER_SIZE, isEvtxHeader, parseFileHeader } from './header.js';
 import type { EvtxFileHeader, EvtxRecord, EvtxStats } from './types.js';
@@ -135,6 +135,6 @@ export async function readEvtxStream(stream: AsyncIterable<Uint8Array>, onRecord
 
 /** EVTX_NOT_EVTX, saying so when the file is a gzip-compressed log (logs are often collected that way). */
 function notEvtx(head: Uint8Array, file: string | undefined): AnalyzeError {
-  const what = isGzip(head) ? 'this file is gzip-compressed; decompress it first (gunzip, 7-Zip), then name the .evtx' : 'not a Windows event log (.evtx): no ElfFile signature';
+  const what = isGzip(head) ? gzipInputMessage('.evtx') : 'not a Windows event log (.evtx): no ElfFile signature';
   return new AnalyzeError('EVTX_NOT_EVTX', what, { file, offset: 0 });
 }

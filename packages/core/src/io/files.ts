@@ -10,6 +10,11 @@ export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
+/** What an input that is read only uncompressed says when it is gzip (`what`: the file the command wants). */
+export function gzipInputMessage(what: string): string {
+  return `this file is gzip-compressed; decompress it first (gunzip, 7-Zip), then name the ${what}`;
+}
+
 /** Read up to `length` bytes from the start of a file (for sniffing a format by content).
  * @example const head = readHead('capture.pcapng', 64);
  */

@@ -4,6 +4,7 @@
  */
 import { detectArchive } from '../fleet/archive-kind.js';
 import { AnalyzeError, Warnings } from '../../errors.js';
+import { gzipInputMessage } from '../../io/files.js';
 import type { DumpReport } from '../report.js';
 import { detectDumpFormat, detectForeign } from './detect.js';
 import { analyzeKernel } from './kernel.js';
@@ -76,7 +77,7 @@ function notADump(head: Buffer, file: string): AnalyzeError {
     case 'elf':
       return new AnalyzeError('DUMP_NOT_A_DUMP', 'this is an ELF file (a Linux core dump or binary), not a Windows crash dump or minidump', { file, offset: 0 });
     case 'gzip':
-      return new AnalyzeError('DUMP_NOT_A_DUMP', 'this file is gzip-compressed; decompress it first', { file, offset: 0 });
+      return new AnalyzeError('DUMP_NOT_A_DUMP', gzipInputMessage('dump'), { file, offset: 0 });
     default: {
       // An archive of dumps: the fleet view reads those in place, from a path (not from standard input).
       const archive = detectArchive(head);

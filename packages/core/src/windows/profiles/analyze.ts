@@ -1,5 +1,5 @@
 import { AnalyzeError, type Warning } from '../../errors.js';
-import { isGzip, readSmallFile } from '../../io/files.js';
+import { gzipInputMessage, isGzip, readSmallFile } from '../../io/files.js';
 import { isRegfSignature } from '../registry/base-block.js';
 import { Hive } from '../registry/hive.js';
 import { utf16z, REG_EXPAND_SZ, REG_SZ } from '../registry/value-types.js';
@@ -100,7 +100,7 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
   } else {
     // Name the thing when it is a known non-input (a Win9x registry), else say what is expected.
     if (data.subarray(0, 4).toString('latin1') === 'CREG') Hive.open(data, { ...(file === undefined ? {} : { file }) });
-    if (isGzip(data)) throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', 'this file is gzip-compressed; decompress it first (gunzip, 7-Zip), then name the hive or .reg export', { file, offset: 0 });
+    if (isGzip(data)) throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', gzipInputMessage('hive or .reg export'), { file, offset: 0 });
     throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', 'is neither a registry hive (regf) nor a .reg export ("Windows Registry Editor Version 5.00" / "REGEDIT4")', { file, offset: 0 });
   }
   let entries = list.entries;
