@@ -6,6 +6,11 @@ import type { FileIdentity } from '@analyze/core/io';
 export interface Io {
   /** Write to stdout (results only). The caller supplies newlines. */
   out(text: string): void;
+  /**
+   * Resolves once stdout has taken what was written (at once when nothing is waiting). A pipe takes
+   * writes asynchronously: a writer that does not wait for it queues its whole output in memory.
+   */
+  drained(): Promise<void>;
   /** Write to stderr (diagnostics, warnings, progress). */
   err(text: string): void;
   stdoutIsTTY: boolean;
@@ -61,6 +66,19 @@ export function processIo(): Io {
   return {
     out: (t) => {
       for (const piece of pieces(t)) process.stdout.write(piece);
+    },
+    drained: () => {
+      const out = process.stdout;
+      if (!out.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((done) => {
+        const go = () => {
+          out.off('drain', go);
+          out.off('close', go);
+          done();
+        };
+        out.on('drain', go);
+        out.on('close', go);
+      });
     },
     err: (t) => void process.stderr.write(t),
     stdoutIsTTY: process.stdout.isTTY === true,

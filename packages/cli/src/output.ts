@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { AnalyzeError, inputLimitError, type Warning } from '@analyze/core/errors';
 import { REPORT_SCHEMA_VERSION } from '@analyze/core/report';
 import { EXIT_INVALID, type Context } from './context.js';
+import { jsonPieces } from './json-pieces.js';
 import { printable } from './render/printable.js';
 
 export { printable };
 
 /** Print one JSON document (or an array of them), each object stamped with schemaVersion. */
-export function printJson(ctx: Context, doc: object | object[]): void {
+export async function printJson(ctx: Context, doc: object | object[]): Promise<void> {
   const stamp = (d: object) => ({ schemaVersion: REPORT_SCHEMA_VERSION, ...d });
   const value = Array.isArray(doc) ? doc.map(stamp) : stamp(doc);
   if (ctx.page) {
@@ -18,7 +19,13 @@ export function printJson(ctx: Context, doc: object | object[]): void {
     // --html alone prints no JSON; a failed file's line on stderr is the caller's, as with --json
     if (!ctx.page.alsoJson) return;
   }
-  ctx.io.out(`${JSON.stringify(value, null, 2)}\n`);
+  // In pieces, each taken by stdout before the next is made: a large report is never one string
+  // (json-pieces.ts), nor queued whole for a pipe.
+  for (const piece of jsonPieces(value)) {
+    ctx.io.out(piece);
+    await ctx.io.drained();
+  }
+  ctx.io.out('\n');
 }
 
 /** Write the --html page to its file (or stdout for `-`). */

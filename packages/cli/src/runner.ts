@@ -72,6 +72,6 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
     if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
     worst = Math.max(worst, error ? EXIT_INVALID : job.exitCode(report));
   }
-  if (ctx.json) printJson(ctx, docs.length === 1 ? docs[0]! : docs);
+  if (ctx.json) await printJson(ctx, docs.length === 1 ? docs[0]! : docs);
   return worst;
 }

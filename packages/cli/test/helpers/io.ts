@@ -12,6 +12,7 @@ export function captureIo(opts: { env?: Record<string, string | undefined>; tty?
     stdout: '',
     stderr: '',
     out: (t) => void (io.stdout += t),
+    drained: async () => {},
     err: (t) => void (io.stderr += t),
     stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: opts.tty ?? false,

@@ -29,7 +29,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError('--limit wants a whole number of at least 1');
     // `--search heap corruption` without quotes: the shell splits the words, yargs leaves the rest as codes.
     const s = await searchCodes([args.search, ...codes].join(' '), { limit: args.limit });
-    if (ctx.json) printJson(ctx, s);
+    if (ctx.json) await printJson(ctx, s);
     else ctx.io.out(renderSearch(s, ctx.colors));
     return s.total > 0 ? EXIT_OK : EXIT_PROBLEM;
   }

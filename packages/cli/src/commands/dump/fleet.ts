@@ -89,7 +89,7 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
     });
   } catch (e) {
     // The fleet's own failures (a bad path, a broken archive) are rows; what is thrown is the run's error.
-    if (ctx.json) printJson(ctx, errorReport(e));
+    if (ctx.json) await printJson(ctx, errorReport(e));
     return reportError(ctx, e);
   } finally {
     ctx.progress.done();
@@ -101,7 +101,7 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
     else writeCsv(resolve(ctx.io.cwd, args.csv), csv, args.csv);
   }
   // --html: the fleet page, not the single-dump one (the command is `dump` either way).
-  if (ctx.json) printJson(ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'dump fleet' } } : ctx, report);
+  if (ctx.json) await printJson(ctx.page ? { ...ctx, page: { ...ctx.page, kind: 'dump fleet' } } : ctx, report);
   else if (args.csv !== '-') ctx.io.out(renderFleet(report, ctx.colors, { verbose: ctx.debug }));
   if (controller.signal.aborted) ctx.io.err('analyze: interrupted; the report covers the dumps read so far\n');
   reportFailedRows(ctx, report);

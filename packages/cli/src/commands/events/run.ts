@@ -32,7 +32,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   ctx.progress.done();
 
   const failed = report.files.filter((f) => f.error);
-  if (ctx.json) printJson(ctx, report);
+  if (ctx.json) await printJson(ctx, report);
   else {
     if (!records) ctx.io.out(renderEvents(report, ctx.colors));
     reportWarnings(ctx, report.warnings);
