@@ -15,7 +15,7 @@ interface BigInputs {
   esxiPlain(): Buffer;
   esxiHosts(lines: number, extra?: string): Buffer;
   esxiBigConfig(n?: number, changed?: boolean, kinds?: string[]): Buffer;
-  esxiManyFiles(n?: number, side?: string): Buffer;
+  esxiManyFiles(n?: number, side?: string, folder?: string): Buffer;
   esxiConfigTexts(bytes: Record<string, number>): Buffer;
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   esxiCombined(o: { members?: number; side?: string; texts?: Record<string, number>; rows?: number; numbers?: number }): Promise<Buffer>;
@@ -48,6 +48,8 @@ beforeAll(async () => {
   writeFileSync(at('configs-100k-net-changed.tgz'), gen.esxiBigConfig(100_000, true, ['etc/hosts', 'etc/resolv.conf']));
   writeFileSync(at('many-a.tgz'), gen.esxiManyFiles(99_000, 'a'));
   writeFileSync(at('many-b.tgz'), gen.esxiManyFiles(99_000, 'b'));
+  // 55-character names, 34 of them CJK (two-byte strings): member names are weighed by the cost budgets
+  for (const side of ['a', 'b']) writeFileSync(at(`many-cjk-${side}.tgz`), gen.esxiManyFiles(99_000, side, '中'.repeat(34)));
   const MiB4 = 4 * MiB - 64;
   writeFileSync(at('texts-24m.tgz'), gen.esxiConfigTexts(Object.fromEntries(['etc/vmware/esx.conf', 'etc/passwd', 'etc/shadow', 'etc/group', 'etc/hosts', 'etc/resolv.conf'].map((p) => [p, MiB4]))));
   writeFileSync(at('texts-users.tgz'), gen.esxiConfigTexts({ 'etc/passwd': 3.1 * MiB, 'etc/shadow': 3.1 * MiB }));
@@ -160,6 +162,17 @@ describe('esxi diff of two unrelated backups of 99,000 files each', () => {
     const doc = JSON.parse(r.stdout) as { changes: unknown[]; changesNotListed: number };
     expect(doc.changes).toHaveLength(10_000);
     expect(doc.changes.length + doc.changesNotListed).toBe(2 * 99_000);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+});
+
+describe('esxi: member names longer than real ones weigh on the cost budgets (NAME_CHARS_IN_MEMBER)', () => {
+  it('diff of two backups of 99,000 members with 55-character CJK names: refused where a side crosses its budget, within budget (peaked at 276 MB)', () => {
+    const r = runMeasured(['esxi', 'diff', '--json', at('many-cjk-a.tgz'), at('many-cjk-b.tgz')]);
+    expect(r.status).toBe(2);
+    const doc = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(doc.error.code).toBe('ESXI_BACKUP_TOO_LARGE');
+    expect(doc.error.message).toMatch(/^local\.tgz: \d+ members \(names of \d+ characters\), /);
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 });

@@ -52,8 +52,34 @@ export const MAX_CONFIG_TEXT_TOTAL = 6.25 * 1024 * 1024;
  * refused where it crosses the show budget peaked at 234 MiB. Every bound above alone stays within both (100,000
  * members: 157 and 86 MiB; 6.25 MiB of text: 169 and 16 MiB); only their sum can cross.
  */
-export const SHOW_COST = { member: 1650, textByte: 27, storeByte: 5.6, budget: 172 * 1024 * 1024 };
-export const DIFF_COST = { member: 900, textByte: 2.5, storeByte: 4, budget: 87 * 1024 * 1024 };
+export const SHOW_COST = { member: 1650, nameChar: 4, textByte: 27, storeByte: 5.6, budget: 172 * 1024 * 1024 };
+export const DIFF_COST = { member: 900, nameChar: 6, textByte: 2.5, storeByte: 4, budget: 87 * 1024 * 1024 };
+
+/**
+ * Weighed characters of member names that `member` above already pays for (those peaks had ~21-character
+ * names; real ones are ~30). Each character past them costs `nameChar` more: 99,000 members of 81-character
+ * names peaked `diff --json` at 271 MB (2.5 bytes more per character than 21-character names), of 55 two-byte
+ * characters (CJK) at 276 MB (~2.5 per weighed character), and `show --json` ~1.5 per character, ~4 per weighed
+ * CJK one (2026-12-07); nameWeight says what a character weighs.
+ */
+export const NAME_CHARS_IN_MEMBER = 32;
+
+/**
+ * A member name's weight for the cost budgets: its length, twice that when a character is past U+00FF (V8
+ * then keeps the whole string, and what is built from it, in two bytes a character), plus one for each
+ * character outside printable ASCII (JSON writes a control character as six, UTF-8 the rest as two to four bytes).
+ */
+export function nameWeight(name: string | undefined): number {
+  if (name === undefined) return 0;
+  let odd = 0;
+  let wide = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) odd++;
+    if (c > 0xff) wide = true;
+  }
+  return (wide ? 2 : 1) * name.length + odd;
+}
 
 /** What a held member is to the budgets: a configuration text, the ConfigStore database, or any other file. */
 export type HeldKind = 'text' | 'store' | 'file';
@@ -68,6 +94,8 @@ export interface RetainRefusal {
 export class Retention {
   entries = 0;
   nameChars = 0;
+  /** Weighed name characters past NAME_CHARS_IN_MEMBER per member (the cost budgets). */
+  longNames = 0;
   held = 0;
   optional = 0;
   /** Bytes of configuration text held (MAX_CONFIG_TEXT_TOTAL). */
@@ -82,10 +110,11 @@ export class Retention {
     return this.held + this.nameChars;
   }
 
-  /** Count one member's record (`names`: the characters of its path and link target). */
-  record(names: number): RetainRefusal | undefined {
+  /** Count one member's record (`names`: the characters of its path and link target; `weight`: their nameWeight). */
+  record(names: number, weight = names): RetainRefusal | undefined {
     this.entries++;
     this.nameChars += names;
+    if (weight > NAME_CHARS_IN_MEMBER) this.longNames += weight - NAME_CHARS_IN_MEMBER;
     if (this.entries > MAX_TAR_ENTRIES) return { code: 'ESXI_TOO_MANY_ENTRIES', message: `more than ${MAX_TAR_ENTRIES} members (all layers together)` };
     if (this.nameChars > MAX_NAME_CHARS) {
       return { code: 'ESXI_NAMES_TOO_LONG', message: `member names add up to more than ${MAX_NAME_CHARS} characters after ${this.entries} members (real ones are ~30 characters each: generated or damaged)` };
@@ -98,8 +127,8 @@ export class Retention {
     const text = this.configText + extraText;
     const store = this.store + extraStore;
     return {
-      show: this.entries * SHOW_COST.member + text * SHOW_COST.textByte + store * SHOW_COST.storeByte,
-      diff: this.entries * DIFF_COST.member + text * DIFF_COST.textByte + store * DIFF_COST.storeByte,
+      show: this.entries * SHOW_COST.member + this.longNames * SHOW_COST.nameChar + text * SHOW_COST.textByte + store * SHOW_COST.storeByte,
+      diff: this.entries * DIFF_COST.member + this.longNames * DIFF_COST.nameChar + text * DIFF_COST.textByte + store * DIFF_COST.storeByte,
     };
   }
 
@@ -110,7 +139,7 @@ export class Retention {
     const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
     return {
       code: 'ESXI_BACKUP_TOO_LARGE',
-      message: `${this.entries} members, ${this.configText + text} bytes of configuration text and ${this.store + store} bytes of ConfigStore are each within their limits but together more than the analysis can hold within its memory budget (estimated ${mib(c.show)} for show, limit ${mib(SHOW_COST.budget)}; ${mib(c.diff)} for each side of a diff, limit ${mib(DIFF_COST.budget)}): real backups are far smaller, generated or damaged?`,
+      message: `${this.entries} members (names of ${this.nameChars} characters), ${this.configText + text} bytes of configuration text and ${this.store + store} bytes of ConfigStore are each within their limits but together more than the analysis can hold within its memory budget (estimated ${mib(c.show)} for show, limit ${mib(SHOW_COST.budget)}; ${mib(c.diff)} for each side of a diff, limit ${mib(DIFF_COST.budget)}): real backups are far smaller, generated or damaged?`,
     };
   }
 

@@ -11,7 +11,7 @@ import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
 import type { BackupFile, BackupFileType } from './model.js';
-import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';
+import { MAX_OPTIONAL_TOTAL, nameWeight, Retention, type HeldKind } from './retain.js';
 import { hasSecretContent } from '../secrets.js';
 
 import { BlockFeeder, TAR_BLOCK } from '../../io/tar-blocks.js';
@@ -319,7 +319,7 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
       const offset = feeder.position - TAR_BLOCK;
-      const refused = retention.record(entry.path.length + (entry.linkpath?.length ?? 0));
+      const refused = retention.record(entry.path.length + (entry.linkpath?.length ?? 0), nameWeight(entry.path) + nameWeight(entry.linkpath));
       if (refused !== undefined) {
         fail(refused.code, refused.message, offset);
         entry.resume();

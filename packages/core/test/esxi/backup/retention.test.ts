@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { AnalyzeError, Warnings } from '../../../src/errors.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { DIFF_COST, MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL, MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, Retention, SHOW_COST } from '../../../src/esxi/backup/retain.js';
+import { DIFF_COST, MAX_CONFIG_TEXT, MAX_CONFIG_TEXT_TOTAL, MAX_HELD_TOTAL, MAX_NAME_CHARS, MAX_OPTIONAL_TOTAL, MAX_TAR_ENTRIES, NAME_CHARS_IN_MEMBER, nameWeight, Retention, SHOW_COST } from '../../../src/esxi/backup/retain.js';
 import { readTar, type TarMember } from '../../../src/esxi/backup/tarball.js';
 import { CONFIGSTORE_PATH } from '../../../src/esxi/config/configstore.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
@@ -153,7 +153,7 @@ describe('esxi: the bounds together are weighed by what they cost (SHOW_COST, DI
     const members = [ESXCONF, { path: 'etc/passwd', size: text }, { path: 'etc/shadow', size: text }, ...many(room + 10, 0)];
     const e = refused(tgz(members));
     expect(e.code).toBe('ESXI_BACKUP_TOO_LARGE');
-    expect(e.message).toMatch(/members, \d+ bytes of configuration text and 0 bytes of ConfigStore are each within their limits but together more/);
+    expect(e.message).toMatch(/members \(names of \d+ characters\), \d+ bytes of configuration text and 0 bytes of ConfigStore are each within their limits but together more/);
     // at the member whose record crosses it: the K-th, an empty one (one header block) after esx.conf, passwd and shadow
     const k = Math.floor((SHOW_COST.budget - (ESXCONF.data.length + 2 * text) * SHOW_COST.textByte) / SHOW_COST.member) + 1;
     expect(e.offset).toBe(2 * 512 + 2 * (512 + text) + (k - 4) * 512);
@@ -168,8 +168,29 @@ describe('esxi: the bounds together are weighed by what they cost (SHOW_COST, DI
     expect(n * SHOW_COST.member + store * SHOW_COST.storeByte).toBeLessThan(SHOW_COST.budget); // show alone could hold it
     const e = refused(tgz([ESXCONF, ...many(n, 0), { path: CONFIGSTORE_PATH, size: store }]));
     expect(e.code).toBe('ESXI_BACKUP_TOO_LARGE');
-    expect(e.message).toContain(`${n + 2} members, ${ESXCONF.data.length} bytes of configuration text and ${store} bytes of ConfigStore`);
+    expect(e.message).toMatch(new RegExp(`^${n + 2} members \\(names of \\d+ characters\\), ${ESXCONF.data.length} bytes of configuration text and ${store} bytes of ConfigStore`));
     expect(e.offset).toBe(512 + 512 + n * 512);
+  });
+
+  it('names: a character weighs 1, 2 outside printable ASCII, and every one twice more in a name with one past U+00FF', () => {
+    expect(nameWeight(undefined)).toBe(0);
+    expect(nameWeight('etc/hosts')).toBe(9);
+    expect(nameWeight('etc/\u0001\u007f')).toBe(6 + 2);
+    expect(nameWeight('etc/é')).toBe(5 + 1); // Latin-1: one byte a character in V8
+    expect(nameWeight('etc/中x')).toBe(2 * 6 + 1); // the whole string is two-byte
+  });
+
+  it('members with long names: refused where the names past NAME_CHARS_IN_MEMBER cross the diff budget (99,000 of 55 CJK characters peaked diff at 276 MB)', () => {
+    const dir = `etc/${'中'.repeat(40)}`; // 'etc/' + 40 + '/f000000.conf': 57 characters, weight 2 * 57 + 40
+    const weight = nameWeight(`${dir}/f000000.conf`);
+    expect(weight).toBe(154);
+    const perMember = DIFF_COST.member + (weight - NAME_CHARS_IN_MEMBER) * DIFF_COST.nameChar;
+    const room = Math.floor(DIFF_COST.budget / perMember);
+    const e = refused(tgz([...many(room + 10, 0, dir)]));
+    expect(e.code).toBe('ESXI_BACKUP_TOO_LARGE');
+    expect(e.message).toContain(`${room + 1} members (names of ${57 * (room + 1)} characters), 0 bytes of configuration text`);
+    // names of real length cost only the member (at most NAME_CHARS_IN_MEMBER characters each)
+    expect(nameWeight('etc/many/f000000.conf')).toBeLessThanOrEqual(NAME_CHARS_IN_MEMBER);
   });
 
   it('a superseded copy of a text gives its cost back', () => {
