@@ -42,6 +42,9 @@ export function stdinTooLarge(maxBytes: number): AnalyzeError {
  */
 export const OUT_PIECE = 1 << 20;
 
+/** Bytes stdout may have queued before `drained` waits (waiting whenever a pipe is full made `events --records` slower). */
+export const OUT_AHEAD = 1 << 20;
+
 /** `text` in pieces of at most OUT_PIECE characters, never splitting a surrogate pair. */
 export function* pieces(text: string): Generator<string> {
   if (text.length <= OUT_PIECE) {
@@ -69,7 +72,8 @@ export function processIo(): Io {
     },
     drained: () => {
       const out = process.stdout;
-      if (!out.writableNeedDrain) return Promise.resolve();
+      // Some text queued ahead keeps the pipe busy while the next is made; 'drain' comes once it is all taken.
+      if (!out.writableNeedDrain || out.writableLength < OUT_AHEAD) return Promise.resolve();
       return new Promise<void>((done) => {
         const go = () => {
           out.off('drain', go);

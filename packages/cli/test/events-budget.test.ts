@@ -13,14 +13,20 @@ import { RSS_BUDGET_MB, runMeasured } from './helpers/peak-rss.js';
 
 const RECORDS = 58_812;
 
+/** A 29 MB log for --records: its 57 MB of JSON Lines were all queued for the pipe (361 MB peak). */
+const BIG_RECORDS = 300_000;
+
 let dir: string;
 let log: string;
+let bigLog: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'analyze-events-budget-'));
   const gen = (await import(fileURLToPath(new URL('../../../fixtures/gen/events/many-apps.mjs', import.meta.url)))) as { manyAppsEvtx(records?: number): Buffer };
   log = join(dir, 'many-apps.evtx');
   writeFileSync(log, gen.manyAppsEvtx(RECORDS));
+  bigLog = join(dir, 'many-apps-300k.evtx');
+  writeFileSync(bigLog, gen.manyAppsEvtx(BIG_RECORDS));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,5 +65,14 @@ describe(`events stays within ${RSS_BUDGET_MB} MB on a log of ${RECORDS} crashin
     const html = readFileSync(page, 'utf8');
     expect(html).toContain('Other applications crashed');
     expect(html.length).toBeLessThan(10_000_000);
+  });
+});
+
+describe(`events --records waits for stdout (a pipe) instead of queueing the lines: ${BIG_RECORDS} records`, () => {
+  it(`prints every record within ${RSS_BUDGET_MB} MB (peaked at 361 MB; 632 MB for 600,000 records)`, () => {
+    const r = runMeasured(['events', '--records', bigLog]);
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')).toHaveLength(BIG_RECORDS + 1); // a line each, then the final newline
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 });

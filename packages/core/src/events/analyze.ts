@@ -14,7 +14,7 @@ import { StorageDetector } from './findings/storage.js';
 import { TimelineRing } from './findings/timeline.js';
 import type { Detector, EventFinding, Severity } from './findings/types.js';
 import { UpdateDetector } from './findings/update.js';
-import { readEvtxFile, readEvtxStream, type EvtxReadResult } from './reader.js';
+import { readEvtxFile, readEvtxFilePaced, readEvtxStream, type EvtxReadResult } from './reader.js';
 import type { EvtxRecord } from './types.js';
 
 /**
@@ -29,6 +29,8 @@ export interface AnalyzeEventsOptions {
   strict?: boolean;
   /** Also called with every record, in file order (e.g. to print them). */
   onRecord?: (r: EvtxRecord, file: string) => void;
+  /** Awaited after each MiB read: an `onRecord` that writes to a pipe waits for it here (ReadOptions.pace). */
+  pace?: () => Promise<void>;
 }
 
 /** Distinct values kept per file summary (channels, computers). */
@@ -122,7 +124,9 @@ export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEvent
       };
       let result: EvtxReadResult | null = null;
       try {
-        result = typeof input !== 'string' && 'stream' in input ? await readEvtxStream(input.stream, onRecord, { warnings: w }) : readEvtxFile(at, onRecord, { warnings: w });
+        const read = { warnings: w, ...(options.pace ? { pace: options.pace } : {}) };
+        if (typeof input !== 'string' && 'stream' in input) result = await readEvtxStream(input.stream, onRecord, read);
+        else result = options.pace ? await readEvtxFilePaced(at, onRecord, read) : readEvtxFile(at, onRecord, read);
       } catch (e) {
         // Anything thrown while reading one log is that log's error (an engine limit the caps missed is
         // INPUT_TOO_LARGE, a bug INTERNAL): the other logs are still read and reported.

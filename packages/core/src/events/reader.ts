@@ -11,6 +11,11 @@ import type { EvtxFileHeader, EvtxRecord, EvtxStats } from './types.js';
 
 export interface ReadOptions {
   warnings?: Warnings;
+  /**
+   * Awaited after each piece read (1 MiB of a file, a chunk of a stream): where a caller that writes the
+   * records somewhere slower (a pipe) waits for it, instead of queueing them all in memory.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface EvtxReadResult {
@@ -103,22 +108,40 @@ export class EvtxParser {
 /** Bytes read from disk at a time. */
 const READ_SIZE = 1 << 20;
 
+/** The bytes of a file, READ_SIZE at a time, in one reused buffer. */
+function* fileChunks(path: string): Generator<Buffer> {
+  const fd = openFile(path);
+  try {
+    const buf = Buffer.allocUnsafe(READ_SIZE);
+    for (;;) {
+      const n = readSync(fd, buf, 0, READ_SIZE, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Read an .evtx file, calling onRecord for each record in file order.
  * @example readEvtxFile('System.evtx', (r) => r.eventId === 41 && console.log(r.time)).stats.records
  */
 export function readEvtxFile(path: string, onRecord: (r: EvtxRecord) => void, opts: ReadOptions = {}): EvtxReadResult {
   const parser = new EvtxParser(onRecord, opts);
-  const fd = openFile(path);
-  try {
-    const buf = Buffer.allocUnsafe(READ_SIZE);
-    for (;;) {
-      const n = readSync(fd, buf, 0, READ_SIZE, null);
-      if (n === 0) break;
-      parser.feed(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
+  for (const piece of fileChunks(path)) parser.feed(piece);
+  return parser.end();
+}
+
+/**
+ * readEvtxFile that awaits `opts.pace` after each MiB (records printed to a pipe as they are read).
+ * @example await readEvtxFilePaced('System.evtx', print, { pace: () => drained() });
+ */
+export async function readEvtxFilePaced(path: string, onRecord: (r: EvtxRecord) => void, opts: ReadOptions = {}): Promise<EvtxReadResult> {
+  const parser = new EvtxParser(onRecord, opts);
+  for (const piece of fileChunks(path)) {
+    parser.feed(piece);
+    if (opts.pace) await opts.pace();
   }
   return parser.end();
 }
@@ -129,7 +152,10 @@ export function readEvtxFile(path: string, onRecord: (r: EvtxRecord) => void, op
  */
 export async function readEvtxStream(stream: AsyncIterable<Uint8Array>, onRecord: (r: EvtxRecord) => void, opts: ReadOptions = {}): Promise<EvtxReadResult> {
   const parser = new EvtxParser(onRecord, opts);
-  for await (const data of stream) parser.feed(data);
+  for await (const data of stream) {
+    parser.feed(data);
+    if (opts.pace) await opts.pace();
+  }
   return parser.end();
 }
 

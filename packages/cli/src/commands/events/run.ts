@@ -27,7 +27,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
 
   const report = await analyzeEvents(inputs, {
     strict: ctx.strict,
-    ...(records ? { onRecord: (r) => ctx.data(`${JSON.stringify(recordJson(r))}\n`) } : {}),
+    // Each MiB read waits for stdout to take the lines printed: a pipe would otherwise queue them all.
+    ...(records ? { onRecord: (r) => ctx.data(`${JSON.stringify(recordJson(r))}\n`), pace: () => ctx.io.drained() } : {}),
   });
   ctx.progress.done();
 
