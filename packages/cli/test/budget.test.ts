@@ -22,6 +22,7 @@ interface BigInputs {
   dumpAnalyzeText(bytes?: number, fill?: string): Buffer;
   bigHive(bytes: number): Buffer;
   minidumpManyModules(count: number, chars: number, unit?: number): Buffer;
+  dumpFleetLongNames(n?: number, chars?: number): Buffer;
   psodUtf16Lines(): Promise<Buffer>;
   psodNewlines(): Buffer;
   psodUtf16NoBom(): Buffer;
@@ -63,6 +64,7 @@ beforeAll(async () => {
   writeFileSync(at('analyze-block.txt'), gen.dumpAnalyzeText(16 * MiB - 64, 'STACK_TEXT:\nfffff801`1234 nt!KiBugCheck+0x1\n'));
   writeFileSync(at('modules-16000.dmp'), gen.minidumpManyModules(16_000, 95));
   writeFileSync(at('modules-250-long.dmp'), gen.minidumpManyModules(250, 32_000));
+  writeFileSync(at('fleet-long-names.tgz'), gen.dumpFleetLongNames());
   writeFileSync(at('utf16-lines.txt.gz'), await gen.psodUtf16Lines());
   writeFileSync(at('newlines.txt'), gen.psodNewlines());
   writeFileSync(at('utf16-nobom.txt'), gen.psodUtf16NoBom());
@@ -260,6 +262,18 @@ describe('esxi diff is not quadratic', () => {
     const entry = doc.changes.find((c) => c.key === '127.0.0.1')!;
     expect([entry.before!.slice(4096), entry.after!.slice(4096)]).toEqual(['... (239,999 characters)', '... (240,005 characters)']);
     expect(r.seconds).toBeLessThan(10);
+  });
+});
+
+describe('dump fleet: 10,000 members named by 4,000 control characters each (a 500 KB archive)', () => {
+  it('stops at MAX_FLEET_NAME_WEIGHT with DUMP_FLEET_NAMES_TOO_LONG, within budget as JSON, text and CSV (peaked at 1.6 GB, 1.1 GB and 429 MB)', () => {
+    for (const args of [['--json'], [], ['--csv', '-']]) {
+      const r = runMeasured(['dump', ...args, at('fleet-long-names.tgz')]);
+      expect(r.status).toBe(1); // the members read are crashes
+      expect(r.stdout.length).toBeGreaterThan(1000);
+      if (args[0] === '--json') expect(r.stdout).toContain('"code": "DUMP_FLEET_NAMES_TOO_LONG"');
+      expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+    }
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { AnalyzeError } from '../../errors.js';
+import { AnalyzeError, cutForMessage } from '../../errors.js';
+import { nameWeight } from '../../io/name-weight.js';
 import { locateCdb } from '../cdb/index.js';
 import { groupCrashes } from './group.js';
 import { archiveItems, walkInputs, type WalkItem } from './inputs.js';
@@ -73,6 +74,16 @@ const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 export const MAX_FLEET_FILES = 10_000;
 
 /**
+ * Weighed characters (nameWeight) of the names of the files and members taken, over the run. Each name is in
+ * its row, the group examples and the printed table: 10,000 saved analyses named by 4,000 control characters
+ * (a 500 KB archive) peaked at 1.6 GB (--json), 1.1 GB (text: \xNN for each) and 429 MB (--csv), and as
+ * unreadable dumps with plain names at 265-515 MB; 10,000 rows of short names take ~190 MB. Real names are a few dozen characters
+ * (200 each on average would fit); past this the walk stops with a DUMP_FLEET_NAMES_TOO_LONG row and what was
+ * taken is reported.
+ */
+export const MAX_FLEET_NAME_WEIGHT = 2 * 1024 * 1024;
+
+/**
  * Analyse every dump under `paths` (files, folders walked recursively, .zip/.tgz/.tar archives read in
  * place), and group the crashes by cause. Never throws for a bad file: it becomes a row with its error;
  * throws (AnalyzeError DUMP_CDB_NOT_FOUND) only when engine 'cdb' is asked for and cdb cannot be found.
@@ -99,6 +110,8 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   const pool = workers > 0 ? new FleetPool(workers, jobOptions, options.workerUrl ?? defaultWorkerUrl()) : null;
   const rows: FleetRow[] = [];
   let files = 0;
+  /** Weight of the names taken (MAX_FLEET_NAME_WEIGHT). */
+  let names = 0;
   let skipped = 0;
   let done = 0;
   const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
@@ -145,6 +158,13 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
       if (item.kind === 'skipped') {
         skipped++;
         continue;
+      }
+      names += nameWeight(item.input.display);
+      if (names > MAX_FLEET_NAME_WEIGHT) {
+        const message = `the names of the files and members add up to more than ${MAX_FLEET_NAME_WEIGHT} characters after ${files - 1} of them (real ones are a few dozen each): the rest not read`;
+        rows.push(errorRow(new AnalyzeError('DUMP_FLEET_NAMES_TOO_LONG', message), { ...item.input, display: cutForMessage(item.input.display, 200) }));
+        files--;
+        break;
       }
       if (item.kind === 'error') {
         rows.push(errorRow(item.error, item.input));

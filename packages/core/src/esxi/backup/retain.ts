@@ -5,6 +5,8 @@
  * cost nothing beyond their record: they are sized, hashed and checked for secrets as they stream by.
  */
 
+import { nameWeight } from '../../io/name-weight.js';
+
 /**
  * Most members recorded over all layers of one backup. A real local.tgz holds 25-40 files and OVH-style
  * whole-/etc repacks a few hundred; 100,000 is only reachable on purpose. A record costs ~0.5 KB, so this
@@ -64,22 +66,7 @@ export const DIFF_COST = { member: 900, nameChar: 6, textByte: 2.5, storeByte: 4
  */
 export const NAME_CHARS_IN_MEMBER = 32;
 
-/**
- * A member name's weight for the cost budgets: its length, twice that when a character is past U+00FF (V8
- * then keeps the whole string, and what is built from it, in two bytes a character), plus one for each
- * character outside printable ASCII (JSON writes a control character as six, UTF-8 the rest as two to four bytes).
- */
-export function nameWeight(name: string | undefined): number {
-  if (name === undefined) return 0;
-  let odd = 0;
-  let wide = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) odd++;
-    if (c > 0xff) wide = true;
-  }
-  return (wide ? 2 : 1) * name.length + odd;
-}
+export { nameWeight };
 
 /** What a held member is to the budgets: a configuration text, the ConfigStore database, or any other file. */
 export type HeldKind = 'text' | 'store' | 'file';

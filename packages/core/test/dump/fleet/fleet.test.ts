@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { interpretAs } from '../../../src/codes/index.js';
-import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_FILES, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_FILES, MAX_FLEET_NAME_WEIGHT, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
 import { MAX_MEMBER_NAME_CHARS } from '../../../src/dump/fleet/archives.js';
 import { Header, Pax } from 'tar';
 import { mkdirSync } from 'node:fs';
@@ -299,6 +299,35 @@ describe('analyzeDumpFleet on inputs whose cost is out of proportion to their si
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it(`members whose names weigh more than ${MAX_FLEET_NAME_WEIGHT} together: the walk stops at the one that crosses it (10,000 names of 4,000 characters peaked at 265-999 MB)`, async () => {
+    const data = Buffer.from(TEXT);
+    const blocks: Buffer[] = [];
+    const name = (i: number) => `${'\u0001'.repeat(4000)}${i}.txt`; // weight 8,000 + digits + 4
+    for (let i = 0; i < 300; i++) {
+      const h = Buffer.alloc(512);
+      new Header({ path: `x${i}.txt`, size: data.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(h);
+      blocks.push(new Pax({ path: name(i) }).encode(), h, data, Buffer.alloc(512 - data.length));
+    }
+    blocks.push(Buffer.alloc(1024));
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-names-'));
+    try {
+      const file = join(dir, 'names.tgz');
+      writeFileSync(file, gzipSync(Buffer.concat(blocks)));
+      const r = await analyzeDumpFleet([file], inline);
+      const weight = (i: number) => `${file}!`.length + 2 * 4000 + String(i).length + 4;
+      let taken = 0;
+      for (let sum = weight(0); sum <= MAX_FLEET_NAME_WEIGHT; sum += weight(taken)) taken++;
+      const stopped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_NAMES_TOO_LONG');
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]!.error!.message).toBe(`the names of the files and members add up to more than ${MAX_FLEET_NAME_WEIGHT} characters after ${taken} of them (real ones are a few dozen each): the rest not read`);
+      expect(stopped[0]!.file.length).toBeLessThan(300); // the name that crossed it, cut
+      expect(r.rows).toHaveLength(taken + 1);
+      expect(r.totals.files).toBe(taken);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it(`a member named by a pax header of 500 KB is not read, and its name is carried cut (250 of them peaked at 1.75 GB)`, async () => {
     const long = `dumps/${'n'.repeat(500_000)}.txt`; // tar's parser takes pax headers up to 1 MiB
