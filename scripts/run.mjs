@@ -2,7 +2,8 @@
 // (pnpm 12.4.2 through npx, from the committed lockfile), builds incrementally, then does its job.
 // Plain Node so that it works the same in bash, zsh and cmd.exe.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,7 +49,13 @@ if (task === 'build') process.exit(0);
 
 if (task === 'test') {
   const jest = join(root, 'node_modules/jest/bin/jest.js');
-  process.exit(run(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, ...rest]));
+  // The tests' temporary files (and the CLI's they start) go in one folder removed afterwards: os.tmpdir()
+  // follows TMPDIR (TEMP and TMP on Windows), and not every test removes what it made.
+  const scratch = mkdtempSync(join(tmpdir(), 'analyze-tests-'));
+  const env = { ...process.env, TMPDIR: scratch, TEMP: scratch, TMP: scratch };
+  const status = run(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, ...rest], { env });
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(status);
 }
 
 if (task === 'start') {
