@@ -49,8 +49,6 @@ interface Interface {
 export class PcapngReader implements CaptureReader {
   readonly format = 'pcapng' as const;
   readonly linkTypes: number[] = [];
-  /** Comments found in SHB/IDB/EPB opt_comment options (first few only, for the report). */
-  readonly comments: string[] = [];
   private le = true;
   private sectionStarted = false;
   /** Link types seen, listed or not: one byte each, so that a new interface costs O(1). */
@@ -190,8 +188,6 @@ export class PcapngReader implements CaptureReader {
         itf.tsOffset = Number(dv.getBigInt64(v, le));
       } else if (!itf && code === OPT_EPB_FLAGS && len >= 4) {
         flags = dv.getUint32(v, le);
-      } else if (code === 1 && this.comments.length < MAX_COMMENTS) {
-        this.comments.push(new TextDecoder().decode(this.u8.subarray(v, v + len)));
       }
       p = v + len + ((4 - (len % 4)) % 4);
     }
@@ -254,6 +250,3 @@ export class PcapngReader implements CaptureReader {
     this.onPacket(info);
   }
 }
-
-/** Comments are kept for the report only; a file with thousands of commented packets should not grow memory. */
-const MAX_COMMENTS = 16;
