@@ -55,6 +55,28 @@ export function reportError(ctx: Context, caught: unknown, file?: string): numbe
   return EXIT_INVALID;
 }
 
+/** Files that could not be read named one by one on stderr; past this, the rest are counted in one line. */
+export const MAX_ERROR_LINES = 20;
+
+/** A file that could not be read, as a report lists it. */
+export interface FailedFile {
+  file: string;
+  error: { code: string; message: string; offset?: number | undefined };
+}
+
+/**
+ * Each file of a many-file report that could not be read, on stderr whatever the output (the first
+ * MAX_ERROR_LINES, then how many more: a folder of 100,000 broken logs printed 100,000 lines). INTERNAL (a
+ * bug, not the input) is said as the runner says it for the other commands.
+ */
+export function reportFailedFiles(ctx: Context, failed: readonly FailedFile[], where: string): void {
+  for (const f of failed.slice(0, MAX_ERROR_LINES)) {
+    const e = f.error;
+    reportError(ctx, e.code === 'INTERNAL' ? new Error(e.message) : new AnalyzeError(e.code, e.message, { file: f.file, ...(e.offset === undefined ? {} : { offset: e.offset }) }), f.file);
+  }
+  if (failed.length > MAX_ERROR_LINES) ctx.io.err(`analyze: ${failed.length - MAX_ERROR_LINES} more files could not be read (${where})\n`);
+}
+
 /** Warnings go to stderr, one line each, unless --quiet. */
 export function reportWarnings(ctx: Context, warnings: readonly Warning[]): void {
   if (ctx.quiet || ctx.json) return;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { main } from '../../src/main.js';
 import { eventsSpec } from '../../src/commands/events/spec.js';
 import { captureIo } from '../helpers/io.js';
@@ -125,5 +126,24 @@ describe('analyze events', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.length).toBe(1881);
     expect(JSON.parse(lines[0]!)).toMatchObject({ recordId: 1, provider: expect.any(String), time: expect.stringMatching(/Z$/) });
+  });
+
+  it('a folder of 25 broken logs: the first 20 named on stderr, the other 5 counted in one line (100,000 printed 100,000 lines)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-events-broken-'));
+    try {
+      for (let i = 0; i < 25; i++) writeFileSync(join(dir, `log${String(i).padStart(2, '0')}.evtx`), '');
+      for (const json of [false, true]) {
+        const r = await runEvents([...(json ? ['--json'] : []), dir]);
+        expect(r.exit).toBe(2);
+        const lines = r.err.trimEnd().split('\n');
+        expect(lines).toHaveLength(21);
+        expect(lines[0]).toMatch(/^analyze: .*log00\.evtx: file ends after 0 bytes/);
+        expect(lines[19]).toMatch(/log19\.evtx: /);
+        expect(lines[20]).toBe('analyze: 5 more files could not be read (each is listed in the report)');
+        if (json) expect((JSON.parse(r.out) as { files: unknown[] }).files).toHaveLength(25);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

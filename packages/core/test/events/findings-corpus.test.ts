@@ -3,9 +3,11 @@
  * (Provider/EventID) counts over every record), not from our reader.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { corpusPath } from '../helpers/corpus.js';
-import { analyzeEvents, hasProblem, type EventsReport } from '../../src/events/index.js';
+import { analyzeEvents, hasProblem, MAX_EVENT_LOGS, type EventsReport } from '../../src/events/index.js';
 
 const truthCounts = (name: string) =>
   (JSON.parse(readFileSync(corpusPath('evtx', 'ground-truth', `${name}.truth.json`), 'utf8')) as { counts: Record<string, number> }).counts;
@@ -121,6 +123,24 @@ describe('findings on the corpus logs: content', () => {
     const r = await analyzeEvents([corpusPath('evtx', 'ground-truth')]);
     expect(r.files).toEqual([expect.objectContaining({ error: { code: 'EVTX_NO_LOGS', message: 'folder holds no .evtx file' } })]);
   });
+
+  it(`at most ${MAX_EVENT_LOGS} logs in one run: the rest not read, one EVTX_TOO_MANY_LOGS summary says so (100,000 empty logs peaked --json at 261 MB)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-events-many-'));
+    try {
+      mkdirSync(join(dir, 'a'));
+      for (let i = 0; i < MAX_EVENT_LOGS - 2; i++) writeFileSync(join(dir, 'a', `${String(i).padStart(5, '0')}.evtx`), '');
+      mkdirSync(join(dir, 'b'));
+      for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'b', `${i}.evtx`), '');
+      const system = corpusPath('evtx', 'omerbenamram__system.evtx');
+      const r = await analyzeEvents([join(dir, 'a'), join(dir, 'b'), system]);
+      expect(r.files).toHaveLength(MAX_EVENT_LOGS + 1);
+      expect(r.files.at(-2)!.file).toBe(join(dir, 'b', '1.evtx')); // the last taken: two of b's five
+      expect(r.files.at(-1)).toMatchObject({ file: join(dir, 'b'), records: 0, error: { code: 'EVTX_TOO_MANY_LOGS', message: `more than ${MAX_EVENT_LOGS} logs in all: the first ${MAX_EVENT_LOGS} were read, the other 3 here and any named after it were not (name fewer folders at a time)` } });
+      expect(r.summary.records).toBe(0); // the System log named after it was not read
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a file that is not a log is reported with its error; the other files are still analysed', async () => {
     const r = await analyzeEvents([corpusPath('evtx', 'README.md'), corpusPath('evtx', 'omerbenamram__system.evtx')]);

@@ -9,7 +9,7 @@ import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core
 import { errorReport } from '@analyze/core/api/report';
 import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printJson, printable, reportError } from '../../output.js';
+import { printJson, printable, reportError, reportFailedFiles, type FailedFile } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
 import { refuseInputOverwrite } from '../../inputs.js';
 import { renderFleet } from './fleet-render.js';
@@ -115,16 +115,9 @@ export async function runFleet(args: FleetArgs, ctx: Context): Promise<number> {
 }
 
 /** Files named on stderr that could not be read, at most this many (the rest are counted; all are rows). */
-const MAX_ERROR_LINES = 20;
-
 /** Each file that could not be read, on stderr as every command names one, whatever the output. */
 function reportFailedRows(ctx: Context, report: FleetReport): void {
-  const failed = report.rows.filter((r) => r.error !== null);
-  for (const r of failed.slice(0, MAX_ERROR_LINES)) {
-    const e = r.error!;
-    reportError(ctx, new AnalyzeError(e.code, e.message, { file: r.file, ...(e.offset === undefined ? {} : { offset: e.offset }) }));
-  }
-  if (failed.length > MAX_ERROR_LINES) ctx.io.err(`analyze: ${failed.length - MAX_ERROR_LINES} more files could not be read (each is a row of the report)\n`);
+  reportFailedFiles(ctx, report.rows.filter((r): r is typeof r & FailedFile => r.error !== null), 'each is a row of the report');
 }
 
 /** The CSV file, or an AnalyzeError naming it as typed (not a bare Node error). */

@@ -1,7 +1,7 @@
-import { AnalyzeError, UsageError } from '@analyze/core/errors';
+import { UsageError } from '@analyze/core/errors';
 import { analyzeEvents, hasProblem, recordJson, type EventsInput } from '@analyze/core/events';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
-import { printJson, reportError, reportWarnings } from '../../output.js';
+import { printJson, reportFailedFiles, reportWarnings, type FailedFile } from '../../output.js';
 import { inputFor } from '../../runner.js';
 import { renderEvents } from './render.js';
 
@@ -39,11 +39,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     reportWarnings(ctx, report.warnings);
   }
   // Failed files go to stderr whatever the output (with --json too, as the runner does for the other commands).
-  for (const f of failed) {
-    const e = f.error!;
-    // INTERNAL (a bug, not the input) is said as the runner says it for the other commands.
-    reportError(ctx, e.code === 'INTERNAL' ? new Error(e.message) : new AnalyzeError(e.code, e.message, { file: f.file, offset: e.offset }), f.file);
-  }
+  reportFailedFiles(ctx, failed as FailedFile[], 'each is listed in the report');
   if (failed.length) return EXIT_INVALID;
   return hasProblem(report) ? EXIT_PROBLEM : EXIT_OK;
 }
