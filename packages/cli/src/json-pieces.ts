@@ -25,10 +25,13 @@ function serialised(v: unknown, key: string): unknown {
   return v;
 }
 
-/** The pieces of `JSON.stringify(value, null, 2)`, each about JSON_PIECE characters (the last may be shorter). */
-export function* jsonPieces(value: unknown): Generator<string> {
+/**
+ * The pieces of `JSON.stringify(value, null, 2)`, each about JSON_PIECE characters (the last may be shorter);
+ * `indent` is the indentation of the line the value starts on (for an element of an array written apart).
+ */
+export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   let buffer = '';
-  for (const part of walk(serialised(value, ''), '', WALKED_LEVELS)) {
+  for (const part of walk(serialised(value, ''), indent, WALKED_LEVELS)) {
     buffer += part;
     if (buffer.length >= JSON_PIECE) {
       yield buffer;

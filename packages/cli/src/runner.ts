@@ -11,7 +11,7 @@ import { errorReport } from '@analyze/core/api/report';
 import type { Input } from '@analyze/core/api/input';
 import { AnalyzeError, type Warning } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, type Context } from './context.js';
-import { printJson, reportError, reportWarnings } from './output.js';
+import { JsonArrayPrinter, printJson, reportError, reportWarnings } from './output.js';
 
 /** What a report the runner handles carries: its warnings, and the damage it could be read up to (pcap). */
 export interface RunnableReport {
@@ -46,6 +46,9 @@ export function inputFor(ctx: Context, word: string): Input {
  */
 export async function runEach<R extends object>(ctx: Context, items: readonly string[], job: Job<R>): Promise<number> {
   const docs: object[] = [];
+  // Several documents without --html are printed as they come (the page needs them all at once).
+  const array = ctx.json && !ctx.page && items.length > 1 ? new JsonArrayPrinter(ctx) : undefined;
+  const keep = async (doc: object) => (array ? array.add(doc) : void docs.push(doc));
   let worst = EXIT_OK;
   const asInput = job.subject === 'input';
   for (const [i, item] of items.entries()) {
@@ -57,14 +60,14 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
       ctx.progress.done();
       worst = EXIT_INVALID;
       const file = (e as { file?: unknown }).file;
-      if (ctx.json) docs.push(errorReport(e, asInput ? { input: item } : { file: typeof file === 'string' ? file : item }));
+      if (ctx.json) await keep(errorReport(e, asInput ? { input: item } : { file: typeof file === 'string' ? file : item }));
       // the one-line message goes to stderr with --json too (docs/json.md): a person sees it, a script reads stdout
       reportError(ctx, e, asInput ? undefined : item);
       continue;
     }
     ctx.progress.done();
     const { warnings = [], error } = report as RunnableReport;
-    if (ctx.json) docs.push(report);
+    if (ctx.json) await keep(report);
     else {
       ctx.io.out(job.render(report, i, items.length));
       reportWarnings(ctx, warnings.map((w) => ({ ...w, file: w.file ?? item })));
@@ -72,6 +75,7 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
     if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
     worst = Math.max(worst, error ? EXIT_INVALID : job.exitCode(report));
   }
-  if (ctx.json) await printJson(ctx, docs.length === 1 ? docs[0]! : docs);
+  if (array) array.end();
+  else if (ctx.json) await printJson(ctx, docs.length === 1 ? docs[0]! : docs);
   return worst;
 }

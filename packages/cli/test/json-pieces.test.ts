@@ -3,12 +3,14 @@
  * join to exactly what `JSON.stringify(value, null, 2)` gives, whatever the value.
  */
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSON_PIECE, jsonPieces } from '../src/json-pieces.js';
 import { main } from '../src/main.js';
+import { JsonArrayPrinter, printJson } from '../src/output.js';
+import type { Context } from '../src/context.js';
 import { captureIo } from './helpers/io.js';
 
 const joined = (v: unknown): string => [...jsonPieces(v)].join('');
@@ -101,6 +103,39 @@ describe('--json output waits for stdout between pieces', () => {
       expect(early).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('JsonArrayPrinter', () => {
+  it('pcap --json A -: the document of A is printed before standard input is read', async () => {
+    const capture = fileURLToPath(new URL('../../../fixtures/pcap/scenarios/offload-broken.pcap', import.meta.url));
+    const io = captureIo();
+    let printedBefore = -1;
+    io.stdin = () =>
+      (async function* () {
+        printedBefore = io.stdout.length;
+        yield readFileSync(capture);
+      })();
+    expect(await main(['pcap', '--json', capture, '-'], io)).toBe(1);
+    const docs = JSON.parse(io.stdout) as Array<{ file: string }>;
+    expect(docs.map((d) => d.file)).toEqual([capture, '-']);
+    expect(printedBefore).toBeGreaterThan(io.stdout.length / 3); // A's document, not the whole output
+    expect(io.stdout.slice(0, printedBefore)).toMatch(/^\[\n  \{\n    "schemaVersion"/);
+  });
+
+
+  it('prints several documents as they come, the same text as printJson of all of them', async () => {
+    const rand = prng(7);
+    for (const n of [0, 1, 2, 5]) {
+      const docs = Array.from({ length: n }, (_, i) => ({ file: `f${i}`, nested: randomValue(rand, 5), list: [1, { a: [] }] }));
+      const whole = captureIo();
+      await printJson({ io: whole } as unknown as Context, docs);
+      const apart = captureIo();
+      const printer = new JsonArrayPrinter({ io: apart } as unknown as Context);
+      for (const d of docs) await printer.add(d);
+      printer.end();
+      expect(apart.stdout).toBe(whole.stdout);
     }
   });
 });
