@@ -30,6 +30,8 @@ export interface HtmlTarget {
   alsoJson: boolean;
   /** Renders the JSON document into the page. */
   render(kind: string, doc: unknown): string;
+  /** A page made a document at a time (several files): `add` each, then `html()`. */
+  begin(kind: string): { add(doc: unknown): void; html(): string };
 }
 
 /** What a command's `run` receives besides its own arguments. */

@@ -99,8 +99,8 @@ async function htmlTarget(args: Record<string, unknown>, kind: string, inputWord
   if (file === '') throw new UsageError('--html needs a file name (or - for stdout)');
   if (file === '-' && args['json'] === true) throw new UsageError('--html - and --json would both print on stdout: give --html a file name');
   refuseInputOverwrite('--html', file, inputWords, io);
-  const { renderHtml } = await import('./render/html/index.js');
-  return { file, kind, alsoJson: args['json'] === true, render: (k, doc) => renderHtml(k as ReportKind, doc) };
+  const { HtmlPage, renderHtml } = await import('./render/html/index.js');
+  return { file, kind, alsoJson: args['json'] === true, render: (k, doc) => renderHtml(k as ReportKind, doc), begin: (k) => new HtmlPage(k as ReportKind) };
 }
 
 function makeContext(args: GlobalArgs, io: Io, page?: HtmlTarget): Context {

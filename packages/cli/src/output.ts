@@ -8,7 +8,8 @@ import { printable } from './render/printable.js';
 
 export { printable };
 
-const stamp = (d: object) => ({ schemaVersion: REPORT_SCHEMA_VERSION, ...d });
+/** A document as --json prints it: stamped with schemaVersion. */
+export const stamp = (d: object): object => ({ schemaVersion: REPORT_SCHEMA_VERSION, ...d });
 
 /** Print one JSON document (or an array of them), each object stamped with schemaVersion. */
 export async function printJson(ctx: Context, doc: object | object[]): Promise<void> {
@@ -53,7 +54,7 @@ export class JsonArrayPrinter {
 }
 
 /** Write the --html page to its file (or stdout for `-`). */
-function writePage(ctx: Context, html: string): void {
+export function writePage(ctx: Context, html: string): void {
   const target = ctx.page!.file;
   if (target === '-') return ctx.io.out(html);
   const path = resolve(ctx.io.cwd, target);

@@ -11,7 +11,7 @@ import { errorReport } from '@analyze/core/api/report';
 import type { Input } from '@analyze/core/api/input';
 import { AnalyzeError, type Warning } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, type Context } from './context.js';
-import { JsonArrayPrinter, printJson, reportError, reportWarnings } from './output.js';
+import { JsonArrayPrinter, printJson, reportError, reportWarnings, stamp, writePage } from './output.js';
 
 /** What a report the runner handles carries: its warnings, and the damage it could be read up to (pcap). */
 export interface RunnableReport {
@@ -46,9 +46,15 @@ export function inputFor(ctx: Context, word: string): Input {
  */
 export async function runEach<R extends object>(ctx: Context, items: readonly string[], job: Job<R>): Promise<number> {
   const docs: object[] = [];
-  // Several documents without --html are printed as they come (the page needs them all at once).
-  const array = ctx.json && !ctx.page && items.length > 1 ? new JsonArrayPrinter(ctx) : undefined;
-  const keep = async (doc: object) => (array ? array.add(doc) : void docs.push(doc));
+  // Several documents are printed (--json) and made into the page's sections (--html) as they come, not held.
+  const several = ctx.json && items.length > 1;
+  const page = several && ctx.page ? ctx.page.begin(ctx.page.kind) : undefined;
+  const array = several && (!ctx.page || ctx.page.alsoJson) ? new JsonArrayPrinter(ctx) : undefined;
+  const keep = async (doc: object) => {
+    if (!several) return void docs.push(doc);
+    page?.add(stamp(doc));
+    await array?.add(doc);
+  };
   let worst = EXIT_OK;
   const asInput = job.subject === 'input';
   for (const [i, item] of items.entries()) {
@@ -75,7 +81,8 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
     if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
     worst = Math.max(worst, error ? EXIT_INVALID : job.exitCode(report));
   }
-  if (array) array.end();
-  else if (ctx.json) await printJson(ctx, docs.length === 1 ? docs[0]! : docs);
+  if (page) writePage(ctx, page.html());
+  array?.end();
+  if (ctx.json && !several) await printJson(ctx, docs.length === 1 ? docs[0]! : docs);
   return worst;
 }

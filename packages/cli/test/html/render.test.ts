@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { main } from '../../src/main.js';
 import { esc, HTML_TABLE_ROWS, table } from '../../src/render/html/page.js';
-import { renderHtml, type ReportKind } from '../../src/render/html/index.js';
+import { HtmlPage, renderHtml, type ReportKind } from '../../src/render/html/index.js';
 import { rowsByGroup, type FleetDoc } from '../../src/render/html/fleet.js';
 import { captureIo } from '../helpers/io.js';
 import { fixturePath, REPO_ROOT } from './paths.js';
@@ -324,3 +324,26 @@ describe('analyze events / analyze dump over a fleet --html (in-process CLI)', (
     expect((html.match(/class="mark crash"/g) ?? []).length).toBe(2);
   });
 });
+
+describe('a page of many files is bounded (HtmlPage.MAX_CHARS)', () => {
+  test('40 captures of 1,000 bad frames: the files past the bound get their verdict and a note, the header counts all 40 (300 made a 71 MB page, 1.4 GB peak)', async () => {
+    const capture = fixturePath('corpus', 'pcap', 'zeek__modbus_modbusBig.pcap');
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-page-bound-'));
+    try {
+      const file = join(dir, 'page.html');
+      const io = captureIo({ cwd: REPO_ROOT });
+      expect(await main(['pcap', '--html', file, '--json', ...Array.from({ length: 40 }, () => capture)], io)).toBe(0);
+      expect((JSON.parse(io.stdout) as unknown[]).length).toBe(40); // --json still has every report
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('40 files analysed');
+      expect((html.match(/<article class="report">/g) ?? []).length).toBe(40);
+      const notes = (html.match(/Not shown here: this page already holds \d+ MB of reports/g) ?? []).length;
+      expect(notes).toBeGreaterThan(0);
+      expect(notes).toBeLessThan(40);
+      expect(html.length).toBeLessThan(HtmlPage.MAX_CHARS + 1_000_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+

@@ -67,15 +67,56 @@ const TITLE: Record<ReportKind, string> = {
   'esxi restore-plan': 'ESXi restore plan',
 };
 
+/**
+ * One page made a document at a time: each document becomes its section when added and is not kept, so a page
+ * of many files holds their sections, not their reports (300 captures peaked at 1.4 GB when the page was made
+ * from all the reports at the end).
+ */
+export class HtmlPage {
+  /**
+   * Characters of section HTML one page holds. The page is built whole (its header sums up every file), and
+   * peak memory grows ~10 bytes per character of it: 300 captures made a 71 MB page and peaked at 605 MB, 16 MB
+   * at 234 MB. A file past this, after the first, gets its verdict and a note instead of its section (--json has
+   * all of it); a page of real reports is far smaller (a capture's, with its 1,000 bad frames, ~240 KB).
+   */
+  static readonly MAX_CHARS = 8 * 1024 * 1024;
+  private chars = 0;
+  private readonly sections: Section[] = [];
+  private firstName: string | undefined;
+  private names = 0;
+  private secretsShown = false;
+
+  constructor(private readonly kind: ReportKind) {}
+
+  add(doc: unknown): void {
+    const d = doc as Doc;
+    let s = section(this.kind, d);
+    if (this.sections.length > 0 && this.chars + s.html.length > HtmlPage.MAX_CHARS) {
+      s = { ...s, html: `<p>Not shown here: this page already holds ${Math.round(this.chars / 1e6)} MB of reports. The verdict above is this file's; <code>--json</code> gives all of it.</p>` };
+    }
+    this.chars += s.html.length;
+    // A section is built by concatenation: V8 keeps that as a tree of its pieces, ~7 times the text, until
+    // a character is read from it (measured: 185 MB of heap for 27 MB of such text, 30 MB once flattened).
+    s.html.charCodeAt(0);
+    this.sections.push(s);
+    if (d['secretsShown'] === true) this.secretsShown = true;
+    const name = d['file'] ?? d['input'] ?? d['search'];
+    if (typeof name === 'string' && this.names++ === 0) this.firstName = name;
+  }
+
+  html(): string {
+    const needsScript = this.sections.some((s) => s.html.includes('class="sortable"'));
+    const title = `${TITLE[this.kind]}${this.names === 1 ? `: ${this.firstName!}` : ''} (analyze ${this.kind})`;
+    const warning = this.secretsShown ? 'This page shows secrets (made with --show-secrets): password hashes, keys and licence data appear in clear. Do not forward it.' : undefined;
+    return multiPage(title, this.sections, needsScript ? SORT_SCRIPT : undefined, warning);
+  }
+}
+
 /** The page for one document or an array of them (several files), as `--json` prints it. */
 export function renderHtml(kind: ReportKind, json: unknown): string {
-  const docs = (Array.isArray(json) ? json : [json]) as Doc[];
-  const sections = docs.map((d) => section(kind, d));
-  const secretsShown = docs.some((d) => d['secretsShown'] === true);
-  const needsScript = sections.some((s) => s.html.includes('class="sortable"'));
-  const names = docs.map((d) => d['file'] ?? d['input'] ?? d['search']).filter((x) => typeof x === 'string');
-  const title = `${TITLE[kind]}${names.length === 1 ? `: ${names[0] as string}` : ''} (analyze ${kind})`;
-  return multiPage(title, sections, needsScript ? SORT_SCRIPT : undefined, secretsShown ? 'This page shows secrets (made with --show-secrets): password hashes, keys and licence data appear in clear. Do not forward it.' : undefined);
+  const page = new HtmlPage(kind);
+  for (const d of Array.isArray(json) ? json : [json]) page.add(d);
+  return page.html();
 }
 
 function section(kind: ReportKind, d: Doc): Section {
