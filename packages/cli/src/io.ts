@@ -64,7 +64,9 @@ export function processIo(): Io {
   // `analyze ... | head` closes stdout early: stop quietly, as other Unix tools do, instead of crashing on EPIPE.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    // Anything else (a full disk behind `> file`) is the output's fault: one line and exit 2, not a stack trace.
+    process.stderr.write(`analyze: cannot write to standard output (${e.code ?? e.message})\n`);
+    process.exit(2);
   });
   return {
     out: (t) => {

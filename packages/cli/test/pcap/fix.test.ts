@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,48 @@ describe('analyze pcap --fix-checksums', () => {
       const r = await run(MIX, '--fix-checksums', '/tmp/never-written.pcapng', '--limit', limit);
       expect(r.code).toBe(2);
       expect(r.err).toContain('--limit must be a whole number of at least 0');
+    }
+  });
+
+  it('an output that cannot be written: exit 2 naming it, for a gzip output too (it hung: exit 13, nothing printed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-unwritable-'));
+    try {
+      mkdirSync(join(dir, 'folder.pcap.gz'));
+      const big = 'fixtures/corpus/pcap/zeek__ssh.pcap'; // more than the gzip stream buffers before it waits
+      for (const out of [join(dir, 'missing', 'fixed.pcap.gz'), join(dir, 'folder.pcap.gz'), join(dir, 'missing', 'fixed.pcap')]) {
+        const r = await run(big, '--fix-checksums', out, '--json');
+        expect(r.code).toBe(2);
+        expect(JSON.parse(r.out)).toMatchObject({ file: out, error: { code: 'FILE_UNWRITABLE', message: expect.stringMatching(/^cannot write the output \((ENOENT|EISDIR)\)$/) } });
+        expect(r.err).toBe(`analyze: ${out}: cannot write the output (${out.endsWith('folder.pcap.gz') ? 'EISDIR' : 'ENOENT'})\n`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (existsSync('/dev/full') ? it : it.skip)('a full disk (/dev/full): FILE_UNWRITABLE naming the output, plain or gzip (plain was an internal error naming the input; gzip exited 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-full-'));
+    try {
+      const gz = join(dir, 'full.pcap.gz');
+      symlinkSync('/dev/full', gz);
+      for (const [input, out] of [['fixtures/pcap/scenarios/clean.pcap', '/dev/full'], ['fixtures/pcap/scenarios/clean.pcap', gz], ['fixtures/corpus/pcap/zeek__ssh.pcap', gz]] as const) {
+        const r = await run(input, '--fix-checksums', out);
+        expect({ input, out, code: r.code, err: r.err.split('\n').filter((l) => !l.includes('warning:')).join('\n') }).toEqual({ input, out, code: 2, err: `analyze: ${out}: cannot write the output (ENOSPC)\n` });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (existsSync('/dev/full') ? it : it.skip)('stdout that fails (> /dev/full): one line and exit 2, not a stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['pcap', join(ROOT, 'fixtures/pcap/scenarios/clean.pcap'), '--fix-checksums', '-'], ['pcap', '--json', join(ROOT, 'fixtures/pcap/scenarios/clean.pcap')]]) {
+        const r = spawnSync(process.execPath, [bin, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 2, stderr: 'analyze: cannot write to standard output (ENOSPC)\n' });
+      }
+    } finally {
+      closeSync(full);
     }
   });
 });

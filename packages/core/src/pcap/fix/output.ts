@@ -36,17 +36,19 @@ export function openOutput(path: string, stdout?: Writable): CaptureOutput {
     if (stdout === undefined) throw new AnalyzeError('FILE_UNWRITABLE', 'output "-" (stdout) needs a stream to write to', { file: path });
     return streamOutput(stdout, false, path, false);
   }
-  if (wantsGzip(path)) {
-    const file = createWriteStream(path);
-    const gz = createGzip();
-    gz.pipe(file);
-    return streamOutput(gz, true, path, true, file);
-  }
+  // Opened here for both kinds, so that a folder or a missing directory is said at once (a gzip stream whose
+  // file failed to open never drained: the run hung and Node exited with 13, printing nothing).
   let fd: number;
   try {
     fd = openSync(path, 'w');
   } catch (e) {
-    throw new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
+    throw unwritable(e, path);
+  }
+  if (wantsGzip(path)) {
+    const file = createWriteStream(path, { fd });
+    const gz = createGzip();
+    gz.pipe(file);
+    return streamOutput(gz, true, path, true, file);
   }
   let written = 0;
   return {
@@ -55,15 +57,28 @@ export function openOutput(path: string, stdout?: Writable): CaptureOutput {
       return written;
     },
     write(chunk) {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+      try {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+      } catch (e) {
+        throw unwritable(e, path); // a full disk is the output's fault, not an internal error
+      }
       written += chunk.length;
     },
     close() {
-      closeSync(fd);
+      try {
+        closeSync(fd);
+      } catch (e) {
+        return Promise.reject(unwritable(e, path));
+      }
       return Promise.resolve();
     },
   };
+}
+
+/** FILE_UNWRITABLE for the output `path`, with the system's error code. */
+function unwritable(e: unknown, path: string): AnalyzeError {
+  return new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path, cause: e });
 }
 
 function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: boolean, file?: Writable): CaptureOutput {
@@ -74,37 +89,53 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
   };
   stream.on('error', onError);
   file?.on('error', onError);
-  const fail = (e: Error) => new AnalyzeError('FILE_UNWRITABLE', `cannot write the output (${(e as NodeJS.ErrnoException).code ?? e.message})`, { file: path, cause: e });
+  const fail = (e: Error) => unwritable(e, path);
+  // A stream holds its error (`errored`) from the moment it fails; the 'error' event comes a tick later.
+  const failed = (): Error | undefined => file?.errored ?? stream.errored ?? undefined;
   return {
     gzip,
     get written() {
       return written;
     },
     async write(chunk) {
+      failure ??= failed();
       if (failure) throw fail(failure);
       written += chunk.length;
       // A copy: the caller's buffer is refilled as soon as this returns.
       if (!stream.write(Buffer.from(chunk))) {
         await new Promise<void>((resolve) => {
+          // The gzip stream drains only while its file takes what it makes: a failed file ends the wait too.
           const done = () => {
             stream.off('drain', done);
             stream.off('error', done);
+            file?.off('error', done);
+            file?.off('close', done);
             resolve();
           };
           stream.on('drain', done);
           stream.on('error', done);
+          file?.on('error', done);
+          file?.on('close', done);
         });
         if (failure) throw fail(failure);
       }
     },
     async close() {
+      failure ??= failed();
       if (ownStream) {
-        await new Promise<void>((resolve) => {
-          // The file is complete when the underlying file stream has closed (gzip: after its trailer).
-          (file ?? stream).on('close', resolve);
-          (file ?? stream).on('error', () => resolve());
-          stream.end();
-        });
+        const target = file ?? stream;
+        if (failure !== undefined || target.destroyed) {
+          // Failed already: its 'close' may have come and gone, so waiting for it could never end.
+          stream.destroy();
+          target.destroy();
+        } else {
+          await new Promise<void>((resolve) => {
+            // The file is complete when the underlying file stream has closed (gzip: after its trailer).
+            target.on('close', resolve);
+            target.on('error', () => resolve());
+            stream.end();
+          });
+        }
       } else {
         await new Promise<void>((resolve) => {
           if (stream.writableNeedDrain) stream.once('drain', resolve);
