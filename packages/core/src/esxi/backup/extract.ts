@@ -93,6 +93,10 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
   const files = [...backup.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   /** Files to write, by path: the member at `offset` is the copy the model kept (a later duplicate wins). */
   const planned = new Map<string, { f: BackupFile; target: string }>();
+  /** Folders already found or made real directories in this run (extraction never makes a link). */
+  const verified = new Set<string>();
+  /** Parent paths (relative) with no planned file among their prefixes. */
+  const clearParents = new Set<string>();
   const failed = (f: BackupFile, e: unknown): never => {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new AnalyzeError('ESXI_EXTRACT_WRITE', `cannot write ${f.path} under ${root} (${code}) after ${report.written.length} files were written`, { file: to, cause: e });
@@ -123,13 +127,17 @@ export function extractBackup(backup: Backup, to: string, opts: ExtractOptions =
     }
     // contents are written after all folders: a file of this archive that a later entry needs as a folder wins, as when written in order
     const dirs = f.path.split('/').slice(0, -1);
-    const fileInWay = prefixes(dirs).find((d) => planned.has(d));
+    // Paths are sorted, so a file in the way of a folder was planned before any path under it: a parent found
+    // clear once stays clear (checking every prefix of every path was most of the time on deep trees).
+    const parentPath = dirs.join('/');
+    const fileInWay = clearParents.has(parentPath) ? undefined : prefixes(dirs).find((d) => planned.has(d));
     if (fileInWay !== undefined) {
       skip('not-a-directory', `${join(root, ...fileInWay.split('/'))} is a file of this archive and is not a folder`);
       continue;
     }
+    clearParents.add(parentPath);
     try {
-      const parent = ensureParents(root, dirs, report);
+      const parent = ensureParents(root, dirs, report, verified);
       if (parent !== undefined) {
         skip(parent.reason, parent.message);
         continue;
@@ -316,17 +324,23 @@ function inside(root: string, target: string): boolean {
 /**
  * Create (or check) each parent folder, refusing to pass through anything but a real directory. The names
  * were checked (no '', '.', '..', separator or NUL), so each level is the one before, a separator and the
- * name: no path.join per level, which normalises the whole path again each time.
+ * name: no path.join per level, which normalises the whole path again each time. A folder found or made
+ * once (`verified`) is not checked again: 50,000 files 64 folders deep took 30 s, one lstat per level per file.
  */
-function ensureParents(root: string, dirs: string[], report: ExtractReport): { reason: SkipReason; message: string } | undefined {
+function ensureParents(root: string, dirs: string[], report: ExtractReport, verified: Set<string>): { reason: SkipReason; message: string } | undefined {
   let cur = root.endsWith(sep) ? root.slice(0, -1) : root;
+  // Its ancestors were verified before it: a verified parent needs nothing more (most files share one).
+  const parent = dirs.length === 0 ? cur : `${cur}${sep}${dirs.join(sep)}`;
+  if (verified.has(parent)) return undefined;
   let rel = '';
   for (const d of dirs) {
     cur = `${cur}${sep}${d}`;
     rel = rel === '' ? d : `${rel}/${d}`;
+    if (verified.has(cur)) continue;
     const r = makeDir(cur, 0o755);
     if (r === 'created') report.directories.push(rel);
     else if (r !== 'exists') return r;
+    verified.add(cur);
   }
   return undefined;
 }
