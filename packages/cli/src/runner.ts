@@ -76,6 +76,7 @@ export async function runEach<R extends object>(ctx: Context, items: readonly st
     if (ctx.json) await keep(report);
     else {
       ctx.io.out(job.render(report, i, items.length));
+      await ctx.io.drained(); // many files into a slow pipe: their texts are not all queued
       reportWarnings(ctx, warnings.map((w) => ({ ...w, file: w.file ?? item })));
     }
     if (error) reportError(ctx, new AnalyzeError(error.code, error.message, { file: item, offset: error.offset }), item);
