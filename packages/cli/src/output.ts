@@ -21,19 +21,25 @@ export async function printJson(ctx: Context, doc: object | object[]): Promise<v
     // --html alone prints no JSON; a failed file's line on stderr is the caller's, as with --json
     if (!ctx.page.alsoJson) return;
   }
-  // In pieces, each taken by stdout before the next is made: a large report is never one string
-  // (json-pieces.ts), nor queued whole for a pipe.
-  for (const piece of jsonPieces(value)) {
+  await writePieces(ctx, value, '');
+  ctx.io.out('\n');
+}
+
+/**
+ * A value as JSON on stdout in pieces, each taken by stdout before the next is made: a large report is never
+ * one string (json-pieces.ts), nor queued whole for a pipe.
+ */
+async function writePieces(ctx: Context, value: unknown, indent: string): Promise<void> {
+  for (const piece of jsonPieces(value, indent)) {
     ctx.io.out(piece);
     await ctx.io.drained();
   }
-  ctx.io.out('\n');
 }
 
 /**
  * The JSON array of several documents printed one by one as they come, each stamped like printJson's: the same
  * text as printJson(ctx, docs), without holding every report until the last (300 captures of 1,000 bad frames
- * each peaked `pcap --json` at 376 MB). Not for --html, whose page is made from all of them.
+ * each peaked `pcap --json` at 376 MB). With --html the runner makes the page apart (HtmlPage).
  */
 export class JsonArrayPrinter {
   private count = 0;
@@ -42,10 +48,7 @@ export class JsonArrayPrinter {
 
   async add(doc: object): Promise<void> {
     this.ctx.io.out(this.count++ === 0 ? '[\n  ' : ',\n  ');
-    for (const piece of jsonPieces(stamp(doc), '  ')) {
-      this.ctx.io.out(piece);
-      await this.ctx.io.drained();
-    }
+    await writePieces(this.ctx, stamp(doc), '  ');
   }
 
   end(): void {
