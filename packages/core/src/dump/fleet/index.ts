@@ -77,9 +77,9 @@ export const MAX_FLEET_FILES = 10_000;
  * Weighed characters (nameWeight) of the names of the files and members taken, over the run. Each name is in
  * its row, the group examples and the printed table: 10,000 saved analyses named by 4,000 control characters
  * (a 500 KB archive) peaked at 1.6 GB (--json), 1.1 GB (text: \xNN for each) and 429 MB (--csv), and as
- * unreadable dumps with plain names at 265-515 MB; 10,000 rows of short names take ~190 MB. Real names are a few dozen characters
- * (200 each on average would fit); past this the walk stops with a DUMP_FLEET_NAMES_TOO_LONG row and what was
- * taken is reported.
+ * unreadable dumps with plain names at 265-515 MB; 10,000 rows of short names take ~190 MB. Real names are a
+ * few dozen characters (200 each on average would fit); past this the walk stops with a
+ * DUMP_FLEET_NAMES_TOO_LONG row and what was taken is reported.
  */
 export const MAX_FLEET_NAME_WEIGHT = 2 * 1024 * 1024;
 
