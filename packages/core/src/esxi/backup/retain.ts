@@ -5,8 +5,6 @@
  * cost nothing beyond their record: they are sized, hashed and checked for secrets as they stream by.
  */
 
-import { nameWeight } from '../../io/name-weight.js';
-
 /**
  * Most members recorded over all layers of one backup. A real local.tgz holds 25-40 files and OVH-style
  * whole-/etc repacks a few hundred; 100,000 is only reachable on purpose. A record costs ~0.5 KB, so this
@@ -62,11 +60,10 @@ export const DIFF_COST = { member: 900, nameChar: 6, textByte: 2.5, storeByte: 4
  * names; real ones are ~30). Each character past them costs `nameChar` more: 99,000 members of 81-character
  * names peaked `diff --json` at 271 MB (2.5 bytes more per character than 21-character names), of 55 two-byte
  * characters (CJK) at 276 MB (~2.5 per weighed character), and `show --json` ~1.5 per character, ~4 per weighed
- * CJK one (2026-12-07); nameWeight says what a character weighs.
+ * CJK one (2026-12-07); nameWeight (io/name-weight.ts) says what a character weighs.
  */
 export const NAME_CHARS_IN_MEMBER = 32;
 
-export { nameWeight };
 
 /** What a held member is to the budgets: a configuration text, the ConfigStore database, or any other file. */
 export type HeldKind = 'text' | 'store' | 'file';

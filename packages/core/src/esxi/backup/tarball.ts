@@ -11,7 +11,8 @@ import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
 import { Gunzip } from 'minizlib';
 import type { BackupFile, BackupFileType } from './model.js';
-import { MAX_OPTIONAL_TOTAL, nameWeight, Retention, type HeldKind } from './retain.js';
+import { nameWeight } from '../../io/name-weight.js';
+import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';
 import { hasSecretContent } from '../secrets.js';
 
 import { BlockFeeder, TAR_BLOCK } from '../../io/tar-blocks.js';

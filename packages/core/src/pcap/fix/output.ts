@@ -89,7 +89,6 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
   };
   stream.on('error', onError);
   file?.on('error', onError);
-  const fail = (e: Error) => unwritable(e, path);
   // A stream holds its error (`errored`) from the moment it fails; the 'error' event comes a tick later.
   const failed = (): Error | undefined => file?.errored ?? stream.errored ?? undefined;
   return {
@@ -99,7 +98,7 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
     },
     async write(chunk) {
       failure ??= failed();
-      if (failure) throw fail(failure);
+      if (failure) throw unwritable(failure, path);
       written += chunk.length;
       // A copy: the caller's buffer is refilled as soon as this returns.
       if (!stream.write(Buffer.from(chunk))) {
@@ -117,7 +116,8 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
           file?.on('error', done);
           file?.on('close', done);
         });
-        if (failure) throw fail(failure);
+        failure ??= failed();
+        if (failure) throw unwritable(failure, path);
       }
     },
     async close() {
@@ -143,7 +143,7 @@ function streamOutput(stream: Writable, gzip: boolean, path: string, ownStream: 
         });
       }
       stream.off('error', onError);
-      if (failure) throw fail(failure);
+      if (failure) throw unwritable(failure, path);
     },
   };
 }
