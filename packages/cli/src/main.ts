@@ -60,7 +60,9 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
     .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(withSuggestion(msg ?? 'invalid arguments', y, argv, specs));
+      // yargs' own parse errors (`--html` without its FILE) come as a YError: the user's mistake, not ours.
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(withSuggestion(msg ?? err?.message ?? 'invalid arguments', y, argv, specs));
     })
     .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
   for (const spec of specs) register(y, spec, io, setExit);

@@ -61,6 +61,12 @@ describe('analyze (global behaviour)', () => {
     expect(io2.stderr).toMatch(/Did you mean --upper\?/);
   });
 
+  it('an option without its value is a usage error, not an internal one', async () => {
+    const io = captureIo();
+    expect(await main(['echo', 'a', '--html'], io, testCommands)).toBe(2);
+    expect(io.stderr).toBe('analyze: Not enough arguments following: html\nRun analyze --help for usage.\n');
+  });
+
   it('rejects an unknown command, with or without registered commands', async () => {
     const io = captureIo();
     expect(await main(['frobnicate'], io)).toBe(2);
