@@ -85,6 +85,7 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
     async (args) => {
       if (!spec.load) return;
       const mod = await spec.load();
+      refuseRepeatedOptions(args);
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
       refuseStdinTwice(given);
@@ -92,6 +93,21 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
       setExit(await mod.run(given, makeContext(args as unknown as GlobalArgs, io, page)));
     },
   );
+}
+
+/** Positionals that take several words; every option takes one value. */
+const LIST_POSITIONALS = new Set(['_', '$0', 'files', 'codes']);
+
+/**
+ * An option given twice arrives as an array (`--fix-checksums a --fix-checksums b`), which no command reads:
+ * which one was meant is the user's to say (it reached the commands as an internal error).
+ */
+function refuseRepeatedOptions(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (LIST_POSITIONALS.has(key) || !Array.isArray(value) || /[A-Z]/.test(key)) continue;
+    const shown = value.map((v) => (v === STDIN_TOKEN ? '-' : String(v))).join(', ');
+    throw new UsageError(`--${key} was given ${value.length} times (${shown}): give it once`);
+  }
 }
 
 /** `--html FILE`: where the page goes; the renderers are loaded only then. */

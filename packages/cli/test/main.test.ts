@@ -67,6 +67,15 @@ describe('analyze (global behaviour)', () => {
     expect(io.stderr).toBe('analyze: Not enough arguments following: html\nRun analyze --help for usage.\n');
   });
 
+  it('an option given twice is a usage error naming both values; several files are not', async () => {
+    const io = captureIo();
+    expect(await main(['echo', 'a', '--html', 'x.html', '--html', '-'], io, testCommands)).toBe(2);
+    expect(io.stderr).toBe('analyze: --html was given 2 times (x.html, -): give it once\nRun analyze --help for usage.\n');
+    const io2 = captureIo();
+    expect(await main(['echo', 'a', 'b', '-'], io2, testCommands)).toBe(0);
+    expect(io2.stdout).toBe('a b -\n');
+  });
+
   it('rejects an unknown command, with or without registered commands', async () => {
     const io = captureIo();
     expect(await main(['frobnicate'], io)).toBe(2);
