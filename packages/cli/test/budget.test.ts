@@ -16,6 +16,7 @@ interface BigInputs {
   esxiHosts(lines: number, extra?: string): Buffer;
   esxiBigConfig(n?: number, changed?: boolean, kinds?: string[]): Buffer;
   esxiManyFiles(n?: number, side?: string, folder?: string): Buffer;
+  esxiLongValues(side: string): Buffer;
   esxiConfigTexts(bytes: Record<string, number>): Buffer;
   esxiHostileConfigStore(o: { rows?: number; numbers?: number; longValue?: number }): Promise<Buffer>;
   esxiCombined(o: { members?: number; side?: string; texts?: Record<string, number>; rows?: number; numbers?: number }): Promise<Buffer>;
@@ -47,6 +48,7 @@ beforeAll(async () => {
   writeFileSync(at('configs-100k-changed.tgz'), gen.esxiBigConfig(100_000, true));
   writeFileSync(at('configs-100k-net.tgz'), gen.esxiBigConfig(100_000, false, ['etc/hosts', 'etc/resolv.conf']));
   writeFileSync(at('configs-100k-net-changed.tgz'), gen.esxiBigConfig(100_000, true, ['etc/hosts', 'etc/resolv.conf']));
+  for (const side of ['a', 'b']) writeFileSync(at(`long-values-${side}.tgz`), gen.esxiLongValues(side));
   writeFileSync(at('many-a.tgz'), gen.esxiManyFiles(99_000, 'a'));
   writeFileSync(at('many-b.tgz'), gen.esxiManyFiles(99_000, 'b'));
   // 55-character names, 34 of them CJK (two-byte strings): member names are weighed by the cost budgets
@@ -140,6 +142,17 @@ describe('esxi: esx.conf and passwd of 100,000 lines each in one backup, hosts a
     expect(r.status).toBe(0);
     const html = readFileSync(page, 'utf8');
     expect(html.match(/… and 99,000 more rows \(the JSON report lists all 100,000\)/g)).toHaveLength(2);
+    expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
+  });
+
+  it('diff --html of long values: cells cut to HTML_CELL_CHARS and tables to HTML_TABLE_CHARS (a 15 MB page peaked at 248 MB)', () => {
+    const page = at('long-values.html');
+    const r = runMeasured(['esxi', 'diff', '--html', page, at('long-values-a.tgz'), at('long-values-b.tgz')]);
+    expect(r.status).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html.length).toBeLessThan(4_000_000);
+    expect(html).toContain('more characters (the JSON report has all)');
+    expect(html).toMatch(/… and [\d,]+ more rows \(the JSON report lists all 1,020\)/);
     expect(r.peakMB).toBeLessThan(RSS_BUDGET_MB);
   });
 

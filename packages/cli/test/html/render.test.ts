@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { main } from '../../src/main.js';
-import { esc, HTML_TABLE_ROWS, table } from '../../src/render/html/page.js';
+import { esc, escCell, HTML_CELL_CHARS, HTML_TABLE_CHARS, HTML_TABLE_ROWS, table } from '../../src/render/html/page.js';
 import { HtmlPage, renderHtml, type ReportKind } from '../../src/render/html/index.js';
 import { rowsByGroup, type FleetDoc } from '../../src/render/html/fleet.js';
 import { captureIo } from '../helpers/io.js';
@@ -34,6 +34,26 @@ describe('table', () => {
     expect(html).toContain(`<td>row${HTML_TABLE_ROWS - 1}</td>`);
     expect(html).not.toContain(`<td>row${HTML_TABLE_ROWS}</td>`);
     expect(html).toMatch(/<\/tbody><tfoot><tr><td colspan="2" class="muted">… and 5 more rows \(the JSON report lists all 1,005\)<\/td><\/tr><\/tfoot>/);
+  });
+
+  test(`cuts a long value to ${HTML_CELL_CHARS} characters, never inside a surrogate pair, and says how much is left out`, () => {
+    const long = `${'a'.repeat(HTML_CELL_CHARS - 1)}😀<tail>`;
+    const html = table([{ title: 'value' }], [[long]]);
+    expect(html).toContain(`<td>${'a'.repeat(HTML_CELL_CHARS - 1)}<span class="muted"> … 8 more characters (the JSON report has all)</span></td>`);
+    expect(html).not.toContain('&lt;tail&gt;');
+    expect(escCell('x'.repeat(HTML_CELL_CHARS))).toBe('x'.repeat(HTML_CELL_CHARS));
+    expect(escCell('<'.repeat(HTML_CELL_CHARS + 1))).toBe(`${'&lt;'.repeat(HTML_CELL_CHARS)}<span class="muted"> … 1 more character (the JSON report has all)</span>`);
+  });
+
+  test(`stops adding rows past ${HTML_TABLE_CHARS} characters and counts the rest in the footer`, () => {
+    const value = 'v'.repeat(HTML_CELL_CHARS);
+    const rows = Array.from({ length: 900 }, (_, i) => [`row${i}`, value, value]);
+    const html = table([{ title: 'name' }, { title: 'before' }, { title: 'after' }], rows);
+    const shown = html.match(/<td>row\d+<\/td>/g)!.length;
+    expect(shown).toBeLessThan(900);
+    expect(html.length).toBeLessThan(HTML_TABLE_CHARS + 10_000);
+    expect(html.length).toBeGreaterThan(HTML_TABLE_CHARS);
+    expect(html).toContain(`… and ${900 - shown} more rows (the JSON report lists all 900)`);
   });
 
   test('a table within the limit has no footer', () => {

@@ -5,7 +5,7 @@
  * page header says so).
  */
 import { AREA_ORDER, AREA_TITLES, type BackupSummary } from '@analyze/core/esxi/diff';
-import { card, commands, esc, facts, HTML_TABLE_ROWS, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
+import { card, commands, esc, escCell, facts, HTML_TABLE_ROWS, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
 
 interface Finding {
   severity: 'error' | 'warning' | 'info';
@@ -102,7 +102,7 @@ export function diffSection(d: DiffDoc): Section {
         [{ title: 'change' }, { title: 'what' }, { title: 'before' }, { title: 'after' }],
         rows.map((c) => [
           { html: `<span class="change-${c.change}">${CHANGE_WORDS[c.change] ?? esc(c.change)}</span>` },
-          { html: `${esc(c.label)}<div class="muted mono">${esc(c.path)}${c.key ? ` · ${esc(c.key)}` : ''}</div>` },
+          { html: `${escCell(c.label)}<div class="muted mono">${escCell(c.path)}${c.key ? ` · ${escCell(c.key)}` : ''}</div>` },
           sideValue(c, 'before'),
           sideValue(c, 'after'),
         ]),
@@ -128,7 +128,7 @@ export function diffSection(d: DiffDoc): Section {
 /** The before/after cell: the value, "(secret)" when redacted, or what the whole-file change means. */
 function sideValue(c: DiffDoc['changes'][number], side: 'before' | 'after'): { html: string } {
   const value = c[side];
-  if (value !== undefined) return { html: `<span class="mono">${esc(value)}</span>` };
+  if (value !== undefined) return { html: `<span class="mono">${escCell(value)}</span>` };
   if (c.secret) return { html: '<span class="muted">(secret: not shown)</span>' };
   if (c.onlyIn && c.onlyIn !== side) return { html: '<span class="muted">(image default)</span>' };
   if ((c.change === 'added' && side === 'before') || (c.change === 'removed' && side === 'after')) return { html: '<span class="muted">(none)</span>' };

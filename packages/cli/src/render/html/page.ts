@@ -128,6 +128,13 @@ export interface Column {
 export const HTML_TABLE_ROWS = 1000;
 
 /**
+ * Characters of rows a table shows at most: past them, the rest are counted in its footer as past
+ * HTML_TABLE_ROWS. Rows of long values (1,000 of them at HTML_CELL_CHARS on both sides of a diff) are ~4 KB
+ * each, and a page costs ~8 bytes of memory per character while it is built and written.
+ */
+export const HTML_TABLE_CHARS = 1_000_000;
+
+/**
  * A table. Cells are plain text (escaped) unless given as `{ html }`. `sortable` tables get clickable
  * headers (the page must then include SORT_SCRIPT). `rowClass` marks rows (e.g. the culprit). Only the
  * first HTML_TABLE_ROWS rows are shown.
@@ -136,15 +143,18 @@ export function table(columns: Column[], rows: Cell[][], opts: { sortable?: bool
   const head = columns
     .map((c, i) => `<th${c.numeric ? ' class="n"' : ''}${opts.sortable ? ` data-col="${i}" tabindex="0" aria-sort="none"` : ''}>${esc(c.title)}</th>`)
     .join('');
-  const body = rows
-    .slice(0, HTML_TABLE_ROWS)
-    .map((r, i) => {
-      const cls = opts.rowClass?.(i);
-      return `<tr${cls ? ` class="${esc(cls)}"` : ''}>${r.map((cell, j) => `<td${columns[j]?.numeric ? ' class="n"' : ''}>${cellHtml(cell)}</td>`).join('')}</tr>`;
-    })
-    .join('\n');
+  const shown: string[] = [];
+  let chars = 0;
+  for (let i = 0; i < rows.length && i < HTML_TABLE_ROWS && chars < HTML_TABLE_CHARS; i++) {
+    const cls = opts.rowClass?.(i);
+    const row = `<tr${cls ? ` class="${esc(cls)}"` : ''}>${rows[i]!.map((cell, j) => `<td${columns[j]?.numeric ? ' class="n"' : ''}>${cellHtml(cell)}</td>`).join('')}</tr>`;
+    chars += row.length;
+    shown.push(row);
+  }
+  const body = shown.join('\n');
   // in a footer, not the body: sorting moves body rows only
-  const more = rows.length > HTML_TABLE_ROWS ? `<tfoot><tr><td colspan="${columns.length}" class="muted">… and ${num(rows.length - HTML_TABLE_ROWS)} more rows (the JSON report lists all ${num(rows.length)})</td></tr></tfoot>` : '';
+  const left = rows.length - shown.length;
+  const more = left > 0 ? `<tfoot><tr><td colspan="${columns.length}" class="muted">… and ${num(left)} more rows (the JSON report lists all ${num(rows.length)})</td></tr></tfoot>` : '';
   return `<div class="tablewrap"><table${opts.sortable ? ' class="sortable"' : ''}>${opts.caption ? `<caption>${esc(opts.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody>${more}</table></div>`;
 }
 
@@ -152,7 +162,23 @@ export type Cell = string | number | null | undefined | { html: string };
 
 function cellHtml(c: Cell): string {
   if (c !== null && typeof c === 'object') return c.html;
-  return typeof c === 'number' ? num(c) : esc(c);
+  return typeof c === 'number' ? num(c) : escCell(c);
+}
+
+/**
+ * Most characters of one value a table cell shows. A page is read by a person, and no one reads a
+ * 4,096-character setting in a cell: 1,000 rows of such values on both sides of an esxi diff made a 15 MB
+ * page that peaked at 248 MB (the budget is 256). The JSON report has every value whole.
+ */
+export const HTML_CELL_CHARS = 1000;
+
+/** esc() of a value for a table cell, cut to HTML_CELL_CHARS with a note of how much was left out. */
+export function escCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  if (text.length <= HTML_CELL_CHARS) return esc(text);
+  const high = text.charCodeAt(HTML_CELL_CHARS - 1);
+  const cut = high >= 0xd800 && high <= 0xdbff ? HTML_CELL_CHARS - 1 : HTML_CELL_CHARS; // not half a character
+  return `${esc(text.slice(0, cut))}<span class="muted"> … ${plural(text.length - cut, 'more character')} (the JSON report has all)</span>`;
 }
 
 /** A bulleted list of plain-text items. */
