@@ -152,6 +152,14 @@ describe('analyze code', () => {
     expect(none.exit).toBe(1);
   });
 
+  it('a long search is repeated cut to its first 200 characters and its length (a pasted log line is not echoed whole)', async () => {
+    const words = `zzqq${'x'.repeat(20_000)}`;
+    const r = await runCode('--search', words);
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain(`0 codes match "${words.slice(0, 200)}... (20,004 characters)"`);
+    expect(r.out.length).toBeLessThan(1000);
+  });
+
   it('--limit that is not a whole number >= 1 is a usage error, not an empty answer with exit 0', async () => {
     for (const bad of ['abc', '-1', '0', '2.5']) {
       const r = await runCode('--search', 'access', '--limit', bad);

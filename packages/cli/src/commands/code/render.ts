@@ -1,5 +1,9 @@
 import type { CodeReport, CodeSearchReport, InterpretationJson } from '@analyze/core/api/code';
+import { cutForMessage } from '@analyze/core/errors';
 import type { Colors } from '../../render/color.js';
+
+/** Characters of the search words a report line repeats (a pasted log line can be any length). */
+export const SHOWN_SEARCH_CHARS = 200;
 
 const KIND_LABEL: Record<InterpretationJson['kind'], string> = {
   hresult: 'HRESULT',
@@ -56,7 +60,7 @@ export function renderLookup(l: CodeReport, c: Colors): string {
 
 export function renderSearch(s: CodeSearchReport, c: Colors): string {
   const shown = s.interpretations.length;
-  const lines = [`${s.total} code${s.total === 1 ? '' : 's'} match "${s.search}"${s.total > shown ? ` (first ${shown} shown; --limit N for more)` : ''}`];
+  const lines = [`${s.total} code${s.total === 1 ? '' : 's'} match "${cutForMessage(s.search, SHOWN_SEARCH_CHARS)}"${s.total > shown ? ` (first ${shown} shown; --limit N for more)` : ''}`];
   const width = Math.max(0, ...s.interpretations.map((i) => valueText(i).length));
   for (const i of s.interpretations) {
     lines.push(`  ${KIND_LABEL[i.kind].padEnd(15)} ${valueText(i).padEnd(width)}  ${c.bold(i.name ?? '')}${i.message ? `  ${c.dim(i.message)}` : ''}`);

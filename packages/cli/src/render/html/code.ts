@@ -1,5 +1,7 @@
 /** The `analyze code --html` page, from the documented JSON report (docs/json-code.md): the likeliest meaning first, then the others. */
 import { card, commands, esc, facts, list, plural, type Section } from './page.js';
+import { cutForMessage } from '@analyze/core/errors';
+import { SHOWN_SEARCH_CHARS } from '../../commands/code/render.js';
 
 interface Interpretation {
   kind: string;
@@ -29,7 +31,7 @@ const KIND_WORDS: Record<string, string> = { hresult: 'HRESULT', 'windows-update
 export function codeSection(d: CodeDoc): Section {
   const first = d.interpretations[0];
   let verdict: string;
-  if (d.search !== undefined) verdict = `${plural(d.total ?? d.interpretations.length, 'code')} match "${d.search}".`;
+  if (d.search !== undefined) verdict = `${plural(d.total ?? d.interpretations.length, 'code')} match "${cutForMessage(d.search, SHOWN_SEARCH_CHARS)}".`;
   else if (first && first.known) verdict = `${d.input} is ${first.name ?? KIND_WORDS[first.kind] ?? first.kind}${first.message ? `: ${first.message}` : '.'}`;
   else verdict = `${d.input ?? 'This code'} is not named by any table${first ? ` (read as ${KIND_WORDS[first.kind] ?? first.kind} ${first.value})` : ''}.`;
   const html = d.interpretations.map((i, n) => interpretationCard(i, n === 0 && d.search === undefined)).join('');
