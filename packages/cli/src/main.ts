@@ -84,8 +84,8 @@ function register(y: Argv, spec: CommandSpec, io: Io, setExit: (code: number) =>
     },
     async (args) => {
       if (!spec.load) return;
-      const mod = await spec.load();
       refuseRepeatedOptions(args);
+      const mod = await spec.load();
       const given = restoreStdinArgs(args);
       if (Array.isArray(given['files'])) given['files'] = expandFilePatterns(given['files'].map(String), io.cwd);
       refuseStdinTwice(given);
