@@ -5,7 +5,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { HeldBytes } from '../../../src/esxi/backup/held-bytes.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { localTgz, stateTgz } from '../../../../../fixtures/gen/esxi/lib.mjs';
+// @ts-expect-error plain JS fixture builders (no types)
+import * as G from '../../../../../fixtures/gen/esxi/lib.mjs';
+
+const { localTgz, stateTgz } = G as { localTgz(files: Record<string, string>): Buffer; stateTgz(members: Record<string, Buffer>): Buffer };
 
 describe('HeldBytes', () => {
   it('copies the chunks into one buffer that is no view of them', () => {
