@@ -4,6 +4,7 @@
  */
 import { compareKeys, type EsxConf } from '../config/esxconf.js';
 import { isSecretChange, withValues } from '../secrets.js';
+import { endsWithGroup, groupsElided, isVswitchChild, uplinkMember, uplinkOrder, uplinkSetMember } from './key-shapes.js';
 import type { Change, ChangeArea } from './model.js';
 
 export const ESXCONF_PATH = 'etc/vmware/esx.conf';
@@ -40,22 +41,22 @@ export function canonicalEsxConf(conf: EsxConf): Map<string, Canon> {
   for (const [raw, value] of conf.entries) {
     let key = rename(raw, names);
     const uplink = key.includes('/uplinks');
-    const member = uplink ? /^(.*\/uplinks)\/child\[[^\]]+\]\/pnic$/.exec(key) : null;
-    const order = uplink ? /^(.*\/uplinks)\[([^\]]+)\]\/pnic$/.exec(key) : null;
+    const member = uplink ? uplinkMember(key) : undefined;
+    const order = uplink ? uplinkOrder(key) : undefined;
     if (member) {
-      key = `${member[1]}{${value}}`;
+      key = `${member[0]}{${value}}`;
       put(out, key, { value: 'present', raw });
     } else if (order) {
-      const list = orders.get(order[1] ?? '') ?? [];
-      list.push([order[2] ?? '', value]);
-      orders.set(order[1] ?? '', list);
+      const list = orders.get(order[0]) ?? [];
+      list.push([order[1], value]);
+      orders.set(order[0], list);
     } else {
       put(out, key, { value, raw });
     }
   }
   for (const [key, list] of orders) {
     list.sort((a, b) => compareKeys(a[0], b[0]));
-    put(out, key, { value: list.map(([, v]) => v).join(', '), raw: `${key.replace(/\{[^}]*\}/g, '[…]')}[…]/pnic` });
+    put(out, key, { value: list.map(([, v]) => v).join(', '), raw: `${groupsElided(key)}[…]/pnic` });
   }
   return out;
 }
@@ -170,7 +171,7 @@ export function diffEsxConf(before: EsxConf | undefined, after: EsxConf | undefi
     const kind = x === undefined ? 'added' : y === undefined ? 'removed' : 'modified';
     const c: Change = { area: esxConfArea(key), path: ESXCONF_PATH, key: y?.raw ?? x?.raw ?? key, change: kind, label: label(key, kind, x?.value, y?.value, secret, showSecrets, devName) };
     // Set members (`.../uplinks{vmnic1}`) have no value of their own.
-    const member = /\{[^}]*\}$/.test(key);
+    const member = endsWithGroup(key);
     withValues(c, secret, member ? undefined : x?.value, member ? undefined : y?.value, showSecrets);
     changes.push(c);
   }
@@ -214,16 +215,16 @@ function leafCounts(keys: string[], side: Map<string, Canon>, wholes: Set<string
 
 function wholeChange(prefix: string, kind: 'added' | 'removed', leaves: number, side: Map<string, Canon>, devName: (a: string) => string | undefined): Change {
   const what = subject(prefix, devName);
-  const kindWord = /vswitch\/child\{[^}]*\}$/.test(prefix) ? 'vSwitch ' : '';
+  const kindWord = isVswitchChild(prefix) ? 'vSwitch ' : '';
   const name = side.get(`${prefix}/name`)?.raw.replace(/\/name$/, '') ?? prefix;
   return { area: esxConfArea(prefix), path: ESXCONF_PATH, key: name, change: kind, label: `${kindWord}${what} ${kind} (${leaves} settings)` };
 }
 
 function label(key: string, kind: 'added' | 'removed' | 'modified', before: string | undefined, after: string | undefined, secret: boolean, showSecrets: boolean, devName: (a: string) => string | undefined): string {
-  const member = /^(.*\/uplinks)\{([^}]*)\}$/.exec(key);
+  const member = uplinkSetMember(key);
   if (member) {
-    const owner = subject(member[1]?.replace(/\/uplinks$/, '') ?? '', devName);
-    return `${owner}: uplink ${member[2]} ${kind === 'added' ? 'added' : 'removed'}`;
+    const owner = subject(member[0].slice(0, -'/uplinks'.length), devName);
+    return `${owner}: uplink ${member[1]} ${kind === 'added' ? 'added' : 'removed'}`;
   }
   const s = subject(key, devName);
   const show = (v: string | undefined) => (secret && !showSecrets ? '' : ` "${v ?? ''}"`);

@@ -61,4 +61,21 @@ describe('hosts and resolv.conf', () => {
   it('reads the real 7.0.2 resolv.conf (trailing space in search)', () => {
     expect(parseResolv(r702('etc/resolv.conf'))).toEqual({ nameservers: ['10.199.5.1'], search: ['internet.vm'], domain: undefined, options: [] });
   });
+
+  it('drops the comment of a CRLF line too (the old /#.*$/ stopped at the \\r and kept it)', () => {
+    expect(parseHosts('10.0.0.1 esx01 # old name\r\n10.0.0.2 esx02\r\n')).toEqual([
+      { address: '10.0.0.1', names: ['esx01'] },
+      { address: '10.0.0.2', names: ['esx02'] },
+    ]);
+    expect(parseResolv('nameserver 10.0.0.9 ; second\r\nsearch lab # note\r\n')).toEqual({ nameservers: ['10.0.0.9'], search: ['lab'], domain: undefined, options: [] });
+  });
+
+  it('reads lines of 4 MB of comment characters in linear time (the old regexes backtracked: minutes)', () => {
+    const t = Date.now();
+    expect(parseHosts(`${'#'.repeat(4_000_000)}\rx\n10.0.0.1 esx01\n`)).toEqual([{ address: '10.0.0.1', names: ['esx01'] }]);
+    expect(parseResolv(`${'#'.repeat(4_000_000)}\rx\nnameserver 10.0.0.9\n`).nameservers).toEqual(['10.0.0.9']);
+    // one '#' at the very end of 200,000 lines: each line does not search the rest of the text again
+    expect(parseHosts(`${'10.0.0.1 a\n'.repeat(200_000)}#`)).toHaveLength(200_000);
+    expect(Date.now() - t).toBeLessThan(5_000);
+  });
 });

@@ -137,3 +137,23 @@ describe('100,000-entry config files diff in under 2 s', () => {
     expect(timed(() => diffConfigStore(ra, rb, false))).toHaveLength(N / 100);
   });
 });
+
+describe('lines crafted from the patterns of the differ regexes diff in under 2 s (each kept esxi diff busy for minutes)', () => {
+  const plain = '/system/uuid = "1"\n';
+  it.each([
+    ['an uplink member key', `/net/uplinks/child[s`.repeat(50_000)],
+    ['a teaming order key', `/uplinks[/`.repeat(100_000) + 'u'],
+    ['a set member key', `/net/uplinks{`.repeat(80_000) + '\u2028'],
+    ['a vSwitch key', `/net/vswitch/child{`.repeat(50_000) + '}/name'],
+  ])('esx.conf: %s of 1 MB', (_, key) => {
+    const changes = timed(() => diffEsxConf(parseEsxConf(plain), parseEsxConf(`${plain}${key} = "1"\n`), false));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.change).toBe('added');
+  });
+
+  it('hosts and resolv.conf: a line of 4 MB of comment characters before a \\r', () => {
+    const junk = `${'#'.repeat(4_000_000)}\rx\n`;
+    expect(timed(() => diffHosts('etc/hosts', '10.0.0.1 a\n', `${junk}10.0.0.1 a\n`))).toEqual([]);
+    expect(timed(() => diffResolv('etc/resolv.conf', 'nameserver 10.0.0.9\n', `${junk}nameserver 10.0.0.9\n`))).toEqual([]);
+  });
+});
