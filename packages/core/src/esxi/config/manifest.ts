@@ -29,7 +29,9 @@ export function parseManifest(text: string): Manifest {
     return found.length === 0 ? undefined : found[found.length - 1]!.value.trim();
   };
   const releaseLevel = get('RELEASELEVEL');
-  const m = releaseLevel === undefined ? null : /ESXi?\s+(\d+\.\d+(?:\.\d+)?)\s*(.*)$/i.exec(releaseLevel);
+  // The blanks after the version go into the rest (trimmed below): a `\s*` there shared a run of tabs with the
+  // `(.*)` and backtracked over it quadratically when a \r followed (64 KB: 1.5 s).
+  const m = releaseLevel === undefined ? null : /ESXi?\s+(\d+\.\d+(?:\.\d+)?)(.*)$/i.exec(releaseLevel);
   const rest = m?.[2]?.trim() ?? '';
   const buildInLevel = /build-(\d+)/i.exec(rest)?.[1];
   const update = rest.replace(/build-\d+/i, '').trim();

@@ -159,6 +159,13 @@ describe('Manifest.txt', () => {
       userOpts: '',
     });
     expect(parseManifest('RELEASELEVEL=VMware ESXi 7.0.3 build-21930508\n')).toMatchObject({ version: '7.0.3', build: '21930508', update: undefined });
+    expect(parseManifest('RELEASELEVEL=VMware ESXi 6.5.0\t Update 2\n')).toMatchObject({ version: '6.5.0', update: 'Update 2' });
+  });
+  it('reads a release level of 64 KB of tabs around \\r in linear time (the old regex backtracked: 1.5 s)', () => {
+    const t = Date.now();
+    const m = parseManifest(`RELEASELEVEL=ESX\r0.0\r${'\t'.repeat(65_000)}\r0.0\rESX\t0.0\n`);
+    expect(Date.now() - t).toBeLessThan(500);
+    expect(m.version).toBe('0.0'); // the last "ESX 0.0", the only one not followed by a line break, as before
   });
   it('a bundle without Manifest.txt opens with a warning (the restore would fail)', async () => {
     const lib = (await import(fixtureLib)) as { gzip(b: Buffer): Buffer; makeTar(e: object[]): Buffer };
