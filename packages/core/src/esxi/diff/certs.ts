@@ -6,7 +6,24 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Change, ChangeArea } from './model.js';
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+
+/**
+ * Each block from a BEGIN line to the first END after it, as `/BEGIN[\s\S]*?END/g` matched them. Found with
+ * indexOf: that regex searched the rest of the text again from every BEGIN without an END (quadratic: 1 MB of
+ * them took seconds); once one has no END after it, no later one has.
+ */
+function* pemBlocks(text: string): Generator<string> {
+  for (let from = 0; ; ) {
+    const begin = text.indexOf(PEM_BEGIN, from);
+    if (begin < 0) return;
+    const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
+    if (end < 0) return;
+    from = end + PEM_END.length;
+    yield text.slice(begin, from);
+  }
+}
 /** castore.pem files hold a handful of CAs; a file with more is compared by line like any other. */
 const MAX_CERTS = 256;
 
@@ -16,21 +33,21 @@ interface Cert {
 }
 
 export function hasPemCertificate(text: string): boolean {
-  return text.includes('-----BEGIN CERTIFICATE-----');
+  return text.includes(PEM_BEGIN);
 }
 
 /** The certificates of a PEM file by fingerprint, or undefined when there are too many (the caller compares lines). */
 function certificates(text: string): Map<string, Cert> | undefined {
   const out = new Map<string, Cert>();
-  for (const m of text.matchAll(PEM_CERT)) {
+  for (const block of pemBlocks(text)) {
     if (out.size >= MAX_CERTS) return undefined;
     try {
-      const c = new X509Certificate(m[0]);
+      const c = new X509Certificate(block);
       const subject = c.subject.replace(/\n/g, ', ');
       out.set(c.fingerprint256, { fingerprint: c.fingerprint256, text: `${subject} (valid ${isoDay(c.validFrom)} to ${isoDay(c.validTo)}, SHA-256 ${c.fingerprint256.slice(0, 23)}…)` });
     } catch {
       // a damaged block still compares by its bytes
-      const digest = createHash('sha256').update(m[0].replace(/\s+/g, '')).digest('hex');
+      const digest = createHash('sha256').update(block.replace(/\s+/g, '')).digest('hex');
       out.set(digest, { fingerprint: digest, text: `a block that is not a valid certificate (sha256 of its text ${digest.slice(0, 12)})` });
     }
   }

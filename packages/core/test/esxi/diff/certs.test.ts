@@ -29,3 +29,20 @@ describe('diffCertificates (real 7.0.2 rui.crt and castore.pem)', () => {
     ]);
   });
 });
+
+describe('diffCertificates on crafted text', () => {
+  it('reads blocks as the old lazy regex did: from a BEGIN to the first END after it', () => {
+    const cas = ssl('castore.pem');
+    const nested = `-----BEGIN CERTIFICATE-----\nx\n${cas}`; // a stray BEGIN before the first block
+    const changes = diffCertificates('castore.pem', 'security', cas, nested)!;
+    expect(changes.map((c) => c.change)).toEqual(['removed', 'added']);
+    expect(changes[1]!.label).toMatch(/not a valid certificate/);
+  });
+
+  it('1 MB of BEGIN lines without an END is read in linear time (the regex searched on from each: seconds)', () => {
+    const junk = `${'ND CERTIFICATE-----BEGIN CERTIFICATE-----'.repeat(25_000)}ND CERTIFICATE-----`;
+    const t = Date.now();
+    expect(diffCertificates('castore.pem', 'security', junk, junk)).toBeUndefined(); // no block: compared by line
+    expect(Date.now() - t).toBeLessThan(1_000);
+  });
+});
