@@ -106,4 +106,58 @@ describe('analyze psod', () => {
     const r = await runPsod(['-', '--json'], gz);
     expect(JSON.parse(r.out).exception.kind).toBe('spin-count-exceeded');
   });
+
+  describe('a file that is not a plain text (PSOD_NOT_TEXT)', () => {
+    /** A one-member ustar archive, as a support bundle holds its logs. */
+    const tarOf = (name: string, data: Buffer) => {
+      const h = Buffer.alloc(512);
+      h.write(name, 0, 'latin1');
+      h.write('0000644\0', 100, 'latin1');
+      h.write('0000000\0', 108, 'latin1');
+      h.write('0000000\0', 116, 'latin1');
+      h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+      h.write('00000000000\0', 136, 'latin1');
+      h.write('0', 156, 'latin1');
+      h.write('ustar\u000000', 257, 'latin1');
+      h.fill(' ', 148, 156);
+      let sum = 0;
+      for (const b of h) sum += b;
+      h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+      return Buffer.concat([h, data, Buffer.alloc((512 - (data.length % 512)) % 512), Buffer.alloc(1024)]);
+    };
+
+    it('binary bytes: no "No PSOD found" with exit 0, but the warning, how to get the log, and exit 2', async () => {
+      let x = 7;
+      const bytes = Buffer.alloc(20_000).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
+      const r = await runPsod(['-'], bytes);
+      expect(r.exit).toBe(2);
+      expect(r.out).toMatch(/not a plain text/);
+      expect(r.err).toMatch(/PSOD_NOT_TEXT/);
+      expect(r.err).toMatch(/vmkdump_extract vmkernel-zdump\.1/);
+      const j = await runPsod(['-', '--json'], bytes);
+      expect(JSON.parse(j.out)).toMatchObject({ crashFound: false, warnings: [{ code: 'PSOD_NOT_TEXT' }] });
+    });
+
+    it('a tar whose log member holds a crash: the crash is reported, exit 1, no warning', async () => {
+      const log = readFileSync(fixturePath('psod', 'e1000.txt'));
+      const r = await runPsod(['-', '--json'], tarOf('var/log/vmkernel.log', log));
+      expect(r.exit).toBe(1);
+      const doc = JSON.parse(r.out) as { crashFound: boolean; warnings: { code: string }[]; culprit: { function: string } };
+      expect(doc.crashFound).toBe(true);
+      expect(doc.culprit.function).toBe('E1000PollRxRing');
+      expect(doc.warnings.map((w) => w.code)).not.toContain('PSOD_NOT_TEXT');
+    });
+
+    it('a tar of logs without a crash: compressed members were not read, so exit 2, not "no PSOD"', async () => {
+      const r = await runPsod(['-'], tarOf('var/log/vmkernel.log', Buffer.from('2020-01-01T00:00:00.000Z cpu1:1)all fine\n')));
+      expect(r.exit).toBe(2);
+      expect(r.err).toMatch(/tar archive \(a support bundle\?\)/);
+    });
+
+    it('UTF-8 text in any language is text', async () => {
+      const r = await runPsod(['-'], Buffer.from('Журнал: всё в порядке. 日志：一切正常。\n'.repeat(200)));
+      expect(r.exit).toBe(0);
+      expect(r.out).toMatch(/^No PSOD found: no purple-screen header/);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { TextDecoder } from 'node:util';
 import { Gunzip } from 'minizlib';
 import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
-import { CrashWindow, type PsodWindow } from './window.js';
+import { CrashWindow, type NotText, type PsodWindow } from './window.js';
 
 /**
  * Largest PSOD input read: a whole vmkernel.log from a support bundle fits (they rotate at a few MB);
@@ -11,8 +11,14 @@ import { CrashWindow, type PsodWindow } from './window.js';
  */
 export const MAX_PSOD_INPUT = 64 * 1024 * 1024;
 
-/** How much of the start is looked at to recognise UTF-16 without a byte-order mark. */
+/** How much of the start is looked at to recognise UTF-16 without a byte-order mark, or bytes that are not text. */
 const SNIFF_BYTES = 4096;
+/**
+ * Share of control bytes (other than tab, line breaks, form feed and escape) in the start above which the input
+ * is not text. Logs and pasted screens have none, nor has UTF-8 text in any language (its other bytes are
+ * >= 0x80); compressed or random bytes have ~10.5 % (27 of the 256 values).
+ */
+export const NOT_TEXT_CONTROL_SHARE = 0.05;
 
 /**
  * Bytes (plain or gzipped vmkernel.log), as they arrive, -> the crash window of their text, holding neither
@@ -27,7 +33,8 @@ export async function readPsodWindow(chunks: AsyncIterable<Uint8Array> | Iterabl
   const decoder = new PsodDecoder((text) => window.write(text), file);
   for await (const c of chunks) decoder.write(c);
   decoder.end();
-  return window.result();
+  const notText = decoder.notText;
+  return notText === undefined ? window.result() : { ...window.result(), notText };
 }
 
 /**
@@ -62,6 +69,13 @@ class PsodDecoder {
     private readonly file: string | undefined,
   ) {}
 
+  /** Set once the start of the (inflated) bytes was seen not to be text. */
+  get notText(): NotText | undefined {
+    return this.text?.notText;
+  }
+
+  private text: TextStage | undefined;
+
   write(bytes: Uint8Array): void {
     if (this.stage) return this.stage.write(bytes);
     // a first chunk of one byte waits for the next to tell gzip
@@ -72,13 +86,15 @@ class PsodDecoder {
       return;
     }
     const text = new TextStage(this.onText);
+    this.text = text;
     this.stage = isGzip(b) ? new Inflater(text, this.file) : text;
     this.stage.write(b);
   }
 
   end(): void {
     if (!this.stage) {
-      this.stage = new TextStage(this.onText);
+      this.text = new TextStage(this.onText);
+      this.stage = this.text;
       if (this.head) this.stage.write(this.head);
     }
     this.stage.end();
@@ -106,10 +122,15 @@ class TextStage {
     if (rest !== '') this.onText(rest);
   }
 
+  /** See PsodDecoder.notText. */
+  notText: NotText | undefined;
+
   private start(): void {
     const start = Buffer.concat(this.head);
     this.head = [];
-    this.decoder = new TextDecoder(utf16Order(start) ?? 'utf-8');
+    const utf16 = utf16Order(start);
+    if (utf16 === undefined) this.notText = notTextReason(start);
+    this.decoder = new TextDecoder(utf16 ?? 'utf-8');
     this.decode(start);
   }
 
@@ -184,4 +205,19 @@ export function utf16Order(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
   if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
   return undefined;
+}
+
+/** What the start of some bytes (not UTF-16) is when it is not text, or undefined when it may be text. */
+export function notTextReason(b: Uint8Array): NotText | undefined {
+  // a tar (a support bundle, or a backup): its plain-text members are read as text all the same
+  if (b.length >= 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar') return { kind: 'tar', seen: 'a tar archive' };
+  const n = Math.min(b.length, SNIFF_BYTES);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    // tab, line feed, vertical tab, form feed, carriage return and escape (colour codes) occur in text
+    if ((c < 0x20 && (c < 9 || c > 13) && c !== 27) || c === 0x7f) control++;
+  }
+  if (n === 0 || control <= n * NOT_TEXT_CONTROL_SHARE) return undefined;
+  return { kind: 'binary', seen: `${Math.round((control / n) * 100)} % of its first ${n} bytes are control bytes` };
 }

@@ -221,6 +221,15 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
   if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, earlier));
   report.exception ??= inferFromFrames(report.frames);
   report.culprit = chooseCulprit(report.frames);
+  if (window.notText !== undefined && report.exception === null && report.frames.length === 0) {
+    // "no PSOD" would say the crash is not there, when only the wrong kind of file was given
+    warnings.warn(
+      'PSOD_NOT_TEXT',
+      window.notText.kind === 'tar'
+        ? 'the input is a tar archive (a support bundle?): its plain-text members hold no crash, and compressed ones (such as vmkernel.*.gz) were not read; extract the vmkernel logs and analyse them'
+        : `the input is not text (${window.notText.seen}): a vmkernel-zdump or other binary file? On the host, \`vmkdump_extract vmkernel-zdump.1\` writes its log as vmkernel-log.1; analyse that`,
+    );
+  }
   report.warnings = warnings.list;
   return report;
 }

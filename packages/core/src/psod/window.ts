@@ -46,6 +46,12 @@ interface Block {
   banner: string | null;
 }
 
+/** An input that is not text: a tar archive (its text members are read as text), or other bytes (what was seen). */
+export interface NotText {
+  kind: 'tar' | 'binary';
+  seen: string;
+}
+
 export interface PsodWindow {
   /** The lines to parse: the crash text, with the lines before it (and the host banner, when far before). */
   lines: string[];
@@ -53,6 +59,8 @@ export interface PsodWindow {
   line: number | null;
   /** Set when part of the crash text was not kept: what, in plain words. */
   cut?: string;
+  /** Set when the input does not look like text (input.ts, notTextReason). */
+  notText?: NotText;
   /** Other crash texts in the input, not analysed, and the first lines of some of them. */
   others: number;
   otherLines: number[];
