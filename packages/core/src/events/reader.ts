@@ -2,6 +2,7 @@
  * Streaming EVTX reader: the 4 KiB file header, then one 64 KiB chunk at a time. Memory holds one chunk
  * (and its template cache) whatever the size of the log; records come out in file order.
  */
+import { otherKindHint } from '../io/other-kinds.js';
 import { closeSync, readSync } from 'node:fs';
 import { AnalyzeError, Warnings } from '../errors.js';
 import { gzipInputMessage, isGzip, openFile } from '../io/files.js';
@@ -161,6 +162,6 @@ export async function readEvtxStream(stream: AsyncIterable<Uint8Array>, onRecord
 
 /** EVTX_NOT_EVTX, saying so when the file is a gzip-compressed log (logs are often collected that way). */
 function notEvtx(head: Uint8Array, file: string | undefined): AnalyzeError {
-  const what = isGzip(head) ? gzipInputMessage('.evtx') : 'not a Windows event log (.evtx): no ElfFile signature';
+  const what = isGzip(head) ? gzipInputMessage('.evtx') : `not a Windows event log (.evtx): no ElfFile signature${otherKindHint(head, 'events')}`;
   return new AnalyzeError('EVTX_NOT_EVTX', what, { file, offset: 0 });
 }

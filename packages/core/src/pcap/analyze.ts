@@ -2,6 +2,7 @@
  * `analyzeCapture`: stream one capture through a fixed buffer, verify every IPv4/TCP/UDP checksum,
  * and count per frame and protocol. Per-frame facts go to `onFrame` when given (frame.ts, facts.ts).
  */
+import { otherKindHint } from '../io/other-kinds.js';
 import { AnalyzeError, Warnings } from '../errors.js';
 import type { FrameFacts, FrameSink } from './frame/frame.js';
 import { FrameGate } from './frame/gate.js';
@@ -232,7 +233,7 @@ export function detect(buf: Uint8Array, dv: DataView, onPacket: (p: PacketInfo) 
   if (isPcapMagic(dv, 0)) return new PcapReader(buf, dv, onPacket);
   if (dv.getUint32(0, true) === BLOCK_SHB) return new PcapngReader(buf, dv, onPacket, warnings);
   const head = [...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', `not a pcap or pcapng capture (starts with ${head})`, { file: path, offset: 0 });
+  throw new AnalyzeError('PCAP_UNKNOWN_FORMAT', `not a pcap or pcapng capture (starts with ${head})${otherKindHint(buf, 'pcap')}`, { file: path, offset: 0 });
 }
 
 /** `at`: the offset of the record being read, where an unexpected failure (a bug, not damage) is placed. */

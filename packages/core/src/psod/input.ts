@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { otherKindHint } from '../io/other-kinds.js';
 import { Gunzip } from 'minizlib';
 import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
@@ -210,7 +211,7 @@ export function utf16Order(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 /** What the start of some bytes (not UTF-16) is when it is not text, or undefined when it may be text. */
 export function notTextReason(b: Uint8Array): NotText | undefined {
   // a tar (a support bundle, or a backup): its plain-text members are read as text all the same
-  if (b.length >= 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar') return { kind: 'tar', seen: 'a tar archive' };
+  if (b.length >= 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar') return { kind: 'tar', seen: 'a tar archive', hint: '' };
   const n = Math.min(b.length, SNIFF_BYTES);
   let control = 0;
   for (let i = 0; i < n; i++) {
@@ -219,5 +220,5 @@ export function notTextReason(b: Uint8Array): NotText | undefined {
     if ((c < 0x20 && (c < 9 || c > 13) && c !== 27) || c === 0x7f) control++;
   }
   if (n === 0 || control <= n * NOT_TEXT_CONTROL_SHARE) return undefined;
-  return { kind: 'binary', seen: `${Math.round((control / n) * 100)} % of its first ${n} bytes are control bytes` };
+  return { kind: 'binary', seen: `${Math.round((control / n) * 100)} % of its first ${n} bytes are control bytes`, hint: otherKindHint(b, 'psod') };
 }

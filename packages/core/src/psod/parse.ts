@@ -227,7 +227,9 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
       'PSOD_NOT_TEXT',
       window.notText.kind === 'tar'
         ? 'the input is a tar archive (a support bundle?): its plain-text members hold no crash, and compressed ones (such as vmkernel.*.gz) were not read; extract the vmkernel logs and analyse them'
-        : `the input is not text (${window.notText.seen}): a vmkernel-zdump or other binary file? On the host, \`vmkdump_extract vmkernel-zdump.1\` writes its log as vmkernel-log.1; analyse that`,
+        : window.notText.hint !== ''
+          ? `the input is not text (${window.notText.seen})${window.notText.hint}`
+          : `the input is not text (${window.notText.seen}): a vmkernel-zdump or other binary file? On the host, \`vmkdump_extract vmkernel-zdump.1\` writes its log as vmkernel-log.1; analyse that`,
     );
   }
   report.warnings = warnings.list;

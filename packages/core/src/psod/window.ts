@@ -50,6 +50,8 @@ interface Block {
 export interface NotText {
   kind: 'tar' | 'binary';
   seen: string;
+  /** Which command reads it, when it is a kind another command reads (io/other-kinds.ts), else ''. */
+  hint: string;
 }
 
 export interface PsodWindow {

@@ -2,6 +2,7 @@
  * The native engine: reads kernel dumps (PAGEDUMP/PAGEDU64) and user-mode minidumps (MDMP) without a
  * debugger. Public API of `dump/native`; `analyzeDump` in ../index.ts chooses between engines.
  */
+import { otherKindHint } from '../../io/other-kinds.js';
 import { detectArchive } from '../fleet/archive-kind.js';
 import { AnalyzeError, Warnings } from '../../errors.js';
 import { gzipInputMessage } from '../../io/files.js';
@@ -55,8 +56,9 @@ function analyzeSource(src: ByteSource, file: string, opts: NativeOptions): Dump
       case 'minidump':
         return analyzeMinidump(r, file, warnings);
       default:
-        // 512 bytes: an archive's magic may sit past the 8 that tell the dump formats apart (tar: at 257).
-        throw notADump(src.read(0, Math.min(512, src.size)), file);
+        // 4 KB: an archive's magic may sit past the 8 that tell the dump formats apart (tar: at 257), and the
+        // text of another command's input (otherKindHint) further still.
+        throw notADump(src.read(0, Math.min(4096, src.size)), file);
     }
   } catch (e) {
     if (e instanceof AnalyzeError) {
@@ -92,7 +94,7 @@ function notADump(head: Buffer, file: string): AnalyzeError {
       }
       return new AnalyzeError(
         'DUMP_NOT_A_DUMP',
-        head.length < 8 ? `the file is ${head.length} bytes, too short to be a dump` : 'not a crash dump: no PAGEDUMP, PAGEDU64 or MDMP signature at the start',
+        head.length < 8 ? `the file is ${head.length} bytes, too short to be a dump` : `not a crash dump: no PAGEDUMP, PAGEDU64 or MDMP signature at the start${otherKindHint(head, 'dump')}`,
         { file, offset: 0 },
       );
     }

@@ -4,6 +4,7 @@
  * › local.tgz (the host's changed /etc + ConfigStore). Nested archives are read from memory; an
  * encrypted local.tgz.ve is decrypted when its keystore mode is NONE. Nothing is written to disk.
  */
+import { otherKindHint } from '../../io/other-kinds.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AnalyzeError, Warnings } from '../../errors.js';
@@ -117,7 +118,7 @@ function openLayer(st: OpenState, data: Buffer, where: string, parent: BackupKin
     const head = data.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim();
     throw new AnalyzeError(
       'ESXI_NOT_A_BACKUP',
-      `${layerPrefix(where)}not an ESXi backup: neither gzip, tar nor an encrypted local.tgz.ve (first bytes: ${head || 'none, the file is empty'})`,
+      `${layerPrefix(where)}not an ESXi backup: neither gzip, tar nor an encrypted local.tgz.ve (first bytes: ${head || 'none, the file is empty'})${otherKindHint(data, 'esxi')}`,
       { file: st.source, offset: 0 },
     );
   }

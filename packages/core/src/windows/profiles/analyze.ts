@@ -1,4 +1,5 @@
 import { AnalyzeError, type Warning } from '../../errors.js';
+import { otherKindHint } from '../../io/other-kinds.js';
 import { gzipInputMessage, isGzip, readSmallFile } from '../../io/files.js';
 import { isRegfSignature } from '../registry/base-block.js';
 import { Hive } from '../registry/hive.js';
@@ -101,7 +102,7 @@ export function analyzeProfiles(data: Buffer, options: AnalyzeProfilesOptions = 
     // Name the thing when it is a known non-input (a Win9x registry), else say what is expected.
     if (data.subarray(0, 4).toString('latin1') === 'CREG') Hive.open(data, { ...(file === undefined ? {} : { file }) });
     if (isGzip(data)) throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', gzipInputMessage('hive or .reg export'), { file, offset: 0 });
-    throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', 'is neither a registry hive (regf) nor a .reg export ("Windows Registry Editor Version 5.00" / "REGEDIT4")', { file, offset: 0 });
+    throw new AnalyzeError('PROFILES_UNKNOWN_INPUT', `is neither a registry hive (regf) nor a .reg export ("Windows Registry Editor Version 5.00" / "REGEDIT4")${otherKindHint(data, 'profiles')}`, { file, offset: 0 });
   }
   let entries = list.entries;
   const listed = list.listed ?? entries.length;
