@@ -1,7 +1,9 @@
 /**
  * What a file given to the wrong command is, told from its first bytes, so that the "not a ..." error can say
  * which command reads it (a minidump given to `analyze pcap`, a capture given to `analyze dump`). Only kinds
- * with a signature of their own: gzip, tar and zip may hold any of them and get no hint.
+ * with a signature of their own: gzip, tar and zip may hold any of them and get no hint. The signatures are
+ * written here rather than taken from each reader (isPcapMagic, detectDumpFormat, isEvtxHeader, isRegFile):
+ * importing those would load every reader into every command.
  */
 
 /** The commands that read a kind, as a user types them. */
