@@ -1,6 +1,11 @@
 /** Bytes of a tar block: headers and the padding of member data are whole blocks. */
 export const TAR_BLOCK = 512;
 
+/** Does a tar header start `head`? POSIX ustar (and GNU "ustar  ") magic at offset 257; v7 tar has none. */
+export function hasUstarMagic(head: Uint8Array): boolean {
+  return head.length >= 262 && head[257] === 0x75 && head[258] === 0x73 && head[259] === 0x74 && head[260] === 0x61 && head[261] === 0x72;
+}
+
 /** Hands an inflated stream to the tar parser in 512-byte blocks, one header per write (so offsets are exact). */
 export class BlockFeeder {
   position = 0;

@@ -3,6 +3,7 @@ import { otherKindHint } from '../io/other-kinds.js';
 import { Gunzip } from 'minizlib';
 import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
+import { hasUstarMagic } from '../io/tar-blocks.js';
 import { CrashWindow, type NotText, type PsodWindow } from './window.js';
 
 /**
@@ -62,20 +63,22 @@ const INFLATE_SLICE = 16 * 1024;
 
 /** Bytes -> text pieces: gzip is recognised by its first two bytes and inflated, then decoded by TextStage. */
 class PsodDecoder {
+  /** The text stage, fed directly or through an Inflater once the first bytes tell gzip. */
+  private readonly text: TextStage;
   private stage: TextStage | Inflater | undefined;
   private head: Buffer | undefined;
 
   constructor(
-    private readonly onText: (text: string) => void,
+    onText: (text: string) => void,
     private readonly file: string | undefined,
-  ) {}
+  ) {
+    this.text = new TextStage(onText);
+  }
 
   /** Set once the start of the (inflated) bytes was seen not to be text. */
   get notText(): NotText | undefined {
-    return this.text?.notText;
+    return this.text.notText;
   }
-
-  private text: TextStage | undefined;
 
   write(bytes: Uint8Array): void {
     if (this.stage) return this.stage.write(bytes);
@@ -86,15 +89,12 @@ class PsodDecoder {
       this.head = Buffer.from(b);
       return;
     }
-    const text = new TextStage(this.onText);
-    this.text = text;
-    this.stage = isGzip(b) ? new Inflater(text, this.file) : text;
+    this.stage = isGzip(b) ? new Inflater(this.text, this.file) : this.text;
     this.stage.write(b);
   }
 
   end(): void {
     if (!this.stage) {
-      this.text = new TextStage(this.onText);
       this.stage = this.text;
       if (this.head) this.stage.write(this.head);
     }
@@ -211,7 +211,7 @@ export function utf16Order(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 /** What the start of some bytes (not UTF-16) is when it is not text, or undefined when it may be text. */
 export function notTextReason(b: Uint8Array): NotText | undefined {
   // a tar (a support bundle, or a backup): its plain-text members are read as text all the same
-  if (b.length >= 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar') return { kind: 'tar', seen: 'a tar archive', hint: '' };
+  if (hasUstarMagic(b)) return { kind: 'tar', seen: 'a tar archive', hint: '' };
   const n = Math.min(b.length, SNIFF_BYTES);
   let control = 0;
   for (let i = 0; i < n; i++) {

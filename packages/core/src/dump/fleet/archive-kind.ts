@@ -3,6 +3,7 @@
  * yauzl) so that the per-file job in a worker can tell an archive from a dump without loading them.
  */
 import { isGzip } from '../../io/files.js';
+import { hasUstarMagic } from '../../io/tar-blocks.js';
 
 export type ArchiveKind = 'zip' | 'tar' | 'tgz';
 
@@ -13,8 +14,7 @@ export type ArchiveKind = 'zip' | 'tar' | 'tgz';
 export function detectArchive(head: Uint8Array): ArchiveKind | null {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
   if (isGzip(head)) return 'tgz';
-  // POSIX ustar (and GNU "ustar  ") magic at offset 257.
-  if (head.length >= 262 && Buffer.from(head.buffer, head.byteOffset + 257, 5).toString('latin1') === 'ustar') return 'tar';
+  if (hasUstarMagic(head)) return 'tar';
   return null;
 }
 

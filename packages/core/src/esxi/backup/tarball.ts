@@ -16,9 +16,7 @@ import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';
 import { hasSecretContent } from '../secrets.js';
 import { HeldBytes } from './held-bytes.js';
 
-import { BlockFeeder, TAR_BLOCK } from '../../io/tar-blocks.js';
-/** ustar magic offset in a tar header. */
-const USTAR_MAGIC_OFFSET = 257;
+import { BlockFeeder, hasUstarMagic, TAR_BLOCK } from '../../io/tar-blocks.js';
 export { MAX_TAR_ENTRIES, MAX_OPTIONAL_TOTAL } from './retain.js';
 
 /**
@@ -97,8 +95,7 @@ export function nested(where: string): string {
 
 export function looksLikeTar(data: Uint8Array): boolean {
   if (data.length < TAR_BLOCK) return false;
-  const magic = Buffer.from(data.subarray(USTAR_MAGIC_OFFSET, USTAR_MAGIC_OFFSET + 5)).toString('latin1');
-  if (magic === 'ustar') return true;
+  if (hasUstarMagic(data)) return true;
   // v7 tar has no magic: check the header checksum (sum of the header with the checksum field as spaces)
   const stored = parseInt(Buffer.from(data.subarray(148, 156)).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
   if (!Number.isFinite(stored)) return false;
