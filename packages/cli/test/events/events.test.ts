@@ -118,6 +118,11 @@ describe('analyze events', () => {
     expect(strict.err).toMatch(/chunk records CRC32 mismatch.*\(at byte 4096\)/);
   });
 
+  it('a log cut inside its first chunk: its line says "0 records", not "0 records, no records"', async () => {
+    const r = await runEvents(['-'], readFileSync(SYSTEM).subarray(0, 4196));
+    expect(r.out).toMatch(/^-: 0 records, 0 damaged record\(s\), 1 chunk\(s\) skipped$/m);
+  });
+
   it('the built bin streams a log from a pipe (`cat System.evtx | analyze events --records -`)', () => {
     const bin = fileURLToPath(new URL('../../bundle/bin.js', import.meta.url));
     const r = spawnSync(process.execPath, [bin, 'events', '--records', '-'], { input: readFileSync(SYSTEM), encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -193,6 +193,15 @@ describe('findings on the generated fixtures', () => {
     expect(install.details['errorName']).toBe('TRUST_E_PROVIDER_UNKNOWN');
     expect(install.advice).toMatch(/DISM/);
     expect(install.next).toBe('analyze code 0x800B0001');
+    // The sentences read right: the table message's full stop is not doubled, the scan is not "of updates".
+    expect(install.explanation).toContain('is TRUST_E_PROVIDER_UNKNOWN: Unknown trust provider.');
+    const scan = wu.find((f) => f.details['eventId'] === 25)!;
+    expect(scan.explanation).toMatch(/^WindowsUpdateClient 25: the check for updates failed with 0x8024402C\./);
+    for (const f of wu) {
+      expect(f.explanation).not.toMatch(/\.\.|updates of updates/);
+      // Every remedy clause ends as a sentence before the next begins.
+      expect(f.advice).not.toMatch(/[a-z0-9)] [A-Z][a-z]+ (the|that|a) /);
+    }
   });
 
   it('services 7001/7011/7034 by service, storage by device (disk 7/51, Ntfs 55, volmgr 46/161, stornvme 129)', async () => {

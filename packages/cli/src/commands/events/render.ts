@@ -42,9 +42,10 @@ export function renderEvents(r: EventsReport, c: Colors): string {
   const out: string[] = [];
   for (const f of r.files) {
     if (f.error && f.records === 0) continue;
-    const span = f.firstTime ? `${day(f.firstTime)} .. ${day(f.lastTime)} UTC` : 'no records';
+    const records = f.records === 1 ? '1 record' : `${f.records} records`;
+    const span = f.firstTime ? `, ${day(f.firstTime)} .. ${day(f.lastTime)} UTC` : '';
     const damage = f.recordsDamaged || f.chunksSkipped ? c.yellow(`, ${f.recordsDamaged} damaged record(s), ${f.chunksSkipped} chunk(s) skipped`) : '';
-    out.push(`${c.bold(printable(f.file))}: ${f.records} records, ${span}${f.computers.length ? `, ${printable(f.computers.join(', '))}` : ''}${damage}`);
+    out.push(`${c.bold(printable(f.file))}: ${records}${span}${f.computers.length ? `, ${printable(f.computers.join(', '))}` : ''}${damage}`);
   }
   const many = r.files.length > 1;
   if (r.findings.length === 0) out.push('', 'No crashes, temporary profiles, update, service or storage failures in these logs.');

@@ -5,6 +5,8 @@ import { Groups, notListedFinding, refOf, type Detector, type EventFinding } fro
 
 const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
 const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
+/** A clause as a sentence: remedy causes and steps are written without a closing full stop, table messages with one. */
+const sentence = (s: string): string => (/[.!?]$/.test(s.trimEnd()) ? s.trimEnd() : `${s.trimEnd()}.`);
 const GENERIC_ADVICE = 'Run the Windows Update troubleshooter; reset the update components (stop wuauserv and bits, rename SoftwareDistribution and catroot2) and retry; `DISM /Online /Cleanup-Image /RestoreHealth` repairs the component store.';
 
 /**
@@ -42,14 +44,16 @@ export class UpdateDetector implements Detector {
     const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const i = group.code ? interpretUpdateCode(group.code) : null;
       const subject = group.kb ?? group.title ?? 'updates';
-      const meaning = i?.name ?? i?.remedy?.name ? `${i.name}${i.message ? `: ${i.message}` : ''}` : null;
+      const meaning = i?.name ?? i?.remedy?.name ? `${i.name}${i.message ? `: ${i.message.trimEnd().replace(/\.$/, '')}` : ''}` : null;
+      // Event 25 is the scan itself: "the check for updates failed", not "the check for updates of updates".
+      const what = group.eventId === 25 ? WHAT[25] : `${WHAT[group.eventId]} of ${group.title ?? 'updates'}`;
       return {
         kind: 'update-failure',
         family: 'update',
         severity: 'error',
         title: `Windows Update could not ${VERB[group.eventId]}${group.eventId === 25 ? '' : ` ${subject}`}${group.code ? `: ${group.code}${i?.name ? ` ${i.name}` : ''}` : ''} (${count} time${count === 1 ? '' : 's'})`,
-        explanation: `WindowsUpdateClient ${group.eventId}: the ${WHAT[group.eventId]} of ${group.title ?? 'updates'} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
-        advice: i?.remedy ? `${i.remedy.cause} ${i.remedy.steps.join(' ')}` : GENERIC_ADVICE,
+        explanation: `WindowsUpdateClient ${group.eventId}: the ${what} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
+        advice: i?.remedy ? [i.remedy.cause, ...i.remedy.steps].map(sentence).join(' ') : GENERIC_ADVICE,
         next: group.code ? `analyze code ${group.code}` : null,
         count,
         firstTime: first,
