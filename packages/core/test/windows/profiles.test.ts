@@ -118,6 +118,26 @@ describe('analyze profiles: verdicts', () => {
     expect(r.findings.map((f) => f.code)).toEqual(['PROFILE_TEMP_FOLDER']);
   });
 
+  it('an account called temp.<name> is not a temporary profile by its folder name alone: no key is deleted', () => {
+    // C:\Users\temp.jsmith is also what Windows gives an account named temp.jsmith.
+    const healthy = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\temp.jsmith', state: 0, ref: 0 } }));
+    expect(healthy.findings).toEqual([]);
+    // The same folder with State TEMP_ASSIGNED, or plain TEMP / TEMP.000, is temporary beyond doubt.
+    expect(analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\TEMP.CONTOSO', state: 0x800 } })).findings.map((f) => f.code)).toEqual(['PROFILE_TEMP_FOLDER']);
+    expect(analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\TEMP.000', state: 0 } })).findings.map((f) => f.code)).toEqual(['PROFILE_TEMP_FOLDER']);
+    expect(analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\Temp', state: 0 } })).findings.map((f) => f.code)).toEqual(['PROFILE_TEMP_FOLDER']);
+    // A lone .bak of such an account is renamed back, not deleted.
+    const lone = analyzeProfiles(reg({ [`${U}.bak`]: { path: 'C:\\Users\\temp.jsmith', state: 0x8000 } }));
+    expect(lone.findings[0]!.realKey).toBe(`${U}.bak`);
+    expect(lone.findings[0]!.fix.join('\n')).toMatch(/reg copy/);
+    // Two keys both at temp.jsmith: the .bak is the stale one, <SID> stays.
+    const pair = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\temp.jsmith', state: 0 }, [`${U}.bak`]: { path: 'C:\\Users\\temp.jsmith', state: 0x8000 } }));
+    expect(pair.findings[0]!.realKey).toBe(U);
+    // Beside an ordinary .bak, a TEMP.<name> <SID> is still the temporary one (the usual case).
+    const usual = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\TEMP.CONTOSO', state: 0 }, [`${U}.bak`]: { path: 'C:\\Users\\eve', state: 0x8000 } }));
+    expect(usual.findings[0]!.realKey).toBe(`${U}.bak`);
+  });
+
   it('State bits marking temporary/backup on an ordinary key: PROFILE_STATE_FLAGS, reset to 0', () => {
     const r = analyzeProfiles(reg({ [U]: { path: 'C:\\Users\\eve', state: 0x4100, ref: 0 } }));
     expect(r.findings.map((f) => f.code)).toEqual(['PROFILE_STATE_FLAGS']);

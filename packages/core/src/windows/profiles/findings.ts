@@ -40,9 +40,7 @@ export interface DiagnoseOptions {
  */
 export function isTempFolder(path: string | null): boolean {
   if (path === null) return false;
-  const trimmed = trimTrailingSeparators(path);
-  const last = trimmed.slice(Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/')) + 1);
-  return /^TEMP(\.[^\\/]*)?$/i.test(last);
+  return /^TEMP(\.[^\\/]*)?$/i.test(lastComponent(path));
 }
 
 /** `C:\Users\alice.000` (or `.001`...): a fresh folder Windows made because the usual one was taken or unloadable.
@@ -62,15 +60,34 @@ function trimTrailingSeparators(path: string): string {
   return path.slice(0, end);
 }
 
-function isTemporary(p: Profile): boolean {
+/** The folder or State says temporary. `TEMP.<name>` alone may also be a real account's folder (see below). */
+function looksTemporary(p: Profile): boolean {
   return isTempFolder(p.profileImagePath) || ((p.state ?? 0) & PROFILE_TEMP_ASSIGNED) !== 0;
+}
+
+/**
+ * Temporary beyond doubt: State has TEMP_ASSIGNED, or the folder is `TEMP` or `TEMP.000`-`TEMP.999`. A folder
+ * `TEMP.<name>` is also what an account called `temp.<name>` gets (temporary staff and contractors often have
+ * such accounts), so alone it never leads to deleting a key that has no other copy.
+ */
+function certainlyTemporary(p: Profile): boolean {
+  if (((p.state ?? 0) & PROFILE_TEMP_ASSIGNED) !== 0) return true;
+  if (!isTempFolder(p.profileImagePath)) return false;
+  const last = lastComponent(p.profileImagePath ?? '');
+  return last.length === 4 || (last.length === 8 && /^\.\d{3}$/.test(last.slice(4)));
+}
+
+function lastComponent(path: string): string {
+  const trimmed = trimTrailingSeparators(path);
+  return trimmed.slice(Math.max(trimmed.lastIndexOf('\\'), trimmed.lastIndexOf('/')) + 1);
 }
 
 /** One sentence per fact about a key that bears on the verdict. */
 function facts(p: Profile, source: DiagnoseOptions['source']): string[] {
   const out: string[] = [];
   if (p.profileImagePath === null) out.push(`${p.key} has no ProfileImagePath`);
-  else if (isTempFolder(p.profileImagePath)) out.push(`${p.key} points at the temporary folder ${p.profileImagePath}`);
+  else if (isTempFolder(p.profileImagePath) && certainlyTemporary(p)) out.push(`${p.key} points at the temporary folder ${p.profileImagePath}`);
+  else if (isTempFolder(p.profileImagePath)) out.push(`${p.key} points at ${p.profileImagePath}: a temporary profile's folder, or the folder of an account with that name`);
   else if (isFreshCopyFolder(p.profileImagePath)) out.push(`${p.key} points at ${p.profileImagePath}, a fresh copy Windows made beside the usual folder`);
   else out.push(`${p.key} points at ${p.profileImagePath}`);
   const suspect = (p.state ?? 0) & SUSPECT_STATE_BITS;
@@ -112,8 +129,12 @@ export function diagnose(profiles: Profile[], options: DiagnoseOptions): Finding
 function duplicate(plain: Profile, bak: Profile, options: DiagnoseOptions): Finding {
   const sid = plain.sid;
   const evidence = [...facts(plain, options.source), ...facts(bak, options.source)];
-  const plainTemp = isTemporary(plain);
-  const bakTemp = isTemporary(bak);
+  // Judged against each other, a TEMP.<name> key beside an ordinary one is the temporary one. Two TEMP.<name>
+  // keys prove nothing (the account may be called temp.<name>): deleting both needs one certain.
+  const bothByName = looksTemporary(plain) && looksTemporary(bak);
+  const sure = certainlyTemporary(plain) || certainlyTemporary(bak);
+  const plainTemp = looksTemporary(plain) && (!bothByName || sure);
+  const bakTemp = looksTemporary(bak) && (!bothByName || sure);
   const base = { sid, code: 'PROFILE_BAK_DUPLICATE' as const, evidence };
   if (plainTemp && bakTemp) {
     return {
@@ -143,7 +164,7 @@ function duplicate(plain: Profile, bak: Profile, options: DiagnoseOptions): Find
 function loneBak(bak: Profile, options: DiagnoseOptions): Finding {
   const sid = bak.sid;
   const evidence = facts(bak, options.source);
-  if (isTemporary(bak)) {
+  if (certainlyTemporary(bak)) {
     return {
       sid,
       code: 'PROFILE_BAK_ONLY',
@@ -166,7 +187,7 @@ function loneBak(bak: Profile, options: DiagnoseOptions): Finding {
 function single(p: Profile, options: DiagnoseOptions): Finding | undefined {
   const sid = p.sid;
   const evidence = facts(p, options.source);
-  if (isTempFolder(p.profileImagePath)) {
+  if (certainlyTemporary(p) && isTempFolder(p.profileImagePath)) {
     return {
       sid,
       code: 'PROFILE_TEMP_FOLDER',
