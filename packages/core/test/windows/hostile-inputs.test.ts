@@ -18,6 +18,7 @@ interface HostileReg {
   bigDataRepeatHive(n?: number): { hive: Buffer; segmentRepeatAt: number };
   sharedDataHive(e?: number, d?: number): Buffer;
   collidingValueListHive(n?: number): Buffer;
+  loopingProfileListHive(target: 'self' | 'ancestor' | 'root'): { hive: Buffer; loopKeyAt: number };
 }
 
 let gen: HostileReg;
@@ -128,5 +129,19 @@ describe('profiles on hostile inputs', () => {
     const { value: report, seconds } = timed(() => analyzeProfiles(hive, { file: 'colliding.hive' }));
     expectGoodProfile(report);
     expect(seconds).toBeLessThan(1);
+  });
+
+  it('12: a subkey list on the path to ProfileList naming ProfileList or a key above it is a loop (REGF_KEY_LOOP), not a profile', () => {
+    for (const target of ['self', 'ancestor'] as const) {
+      const { hive, loopKeyAt } = gen.loopingProfileListHive(target);
+      const report = analyzeProfiles(hive, { file: `${target}.hive` });
+      expect(report.profiles.map((p) => p.key)).toEqual([gen.GOOD_SID]);
+      expect(report.warnings).toEqual([expect.objectContaining({ code: 'REGF_KEY_LOOP', offset: loopKeyAt, message: expect.stringMatching(/^subkey list of \\Microsoft\\Windows NT\\CurrentVersion\\ProfileList names key "(ProfileList|CurrentVersion)"/) })]);
+      // --strict makes the damage an error
+      expect(() => analyzeProfiles(hive, { file: `${target}.hive`, strict: true })).toThrow(/REGF_KEY_LOOP|already reached/);
+    }
+    // Windows NT's list naming the root instead of CurrentVersion: ProfileList is lost, and the error says why.
+    const { hive } = gen.loopingProfileListHive('root');
+    expect(() => analyzeProfiles(hive, { file: 'root.hive' })).toThrow(/damaged.*subkey list of \\Microsoft\\Windows NT names key "ROOT"/);
   });
 });

@@ -60,8 +60,9 @@ function noProfileList(file: string | undefined, what: string): AnalyzeError {
  * @example const source = profileListFromHive(Hive.open(readFileSync('SOFTWARE'), { file: 'SOFTWARE' }));
  */
 export function profileListFromHive(hive: Hive, maxEntries = Infinity): ProfileListSource {
-  const list = hive.get(PROFILE_LIST_IN_SOFTWARE) ?? hive.get(`SOFTWARE\\${PROFILE_LIST_IN_SOFTWARE}`);
-  if (!list) {
+  const chain = hive.chain(PROFILE_LIST_IN_SOFTWARE) ?? hive.chain(`SOFTWARE\\${PROFILE_LIST_IN_SOFTWARE}`);
+  const list = chain?.at(-1);
+  if (!chain || !list) {
     // A damaged SOFTWARE hive may have lost the key: say so rather than suggest it is the wrong hive.
     // (A bad checksum or unequal sequence numbers alone lose no keys.)
     const damage = hive.warnings.find((w) => w.code !== 'REGF_BAD_CHECKSUM' && w.code !== 'REGF_DIRTY');
@@ -72,7 +73,10 @@ export function profileListFromHive(hive: Hive, maxEntries = Infinity): ProfileL
     throw noProfileList(hive.file, !lost ? wrongHive : isSoftware ? `the hive is damaged and ${lost}` : `${wrongHive} The hive is also damaged; ${lost}`);
   }
   const toMap = (values: { name: string; type: number; data: Buffer }[]) => new Map(values.map((v) => [v.name.toUpperCase(), { type: v.type, data: v.data }]));
-  const { keys, cut } = list.subkeysUpTo(maxEntries);
+  const read = list.subkeysUpTo(maxEntries);
+  const cut = read.cut;
+  // A slot naming ProfileList or a key above it is damage, not a profile (and the real one it held is lost).
+  const keys = hive.loopFreeSubkeys(list, chain, `\\${chain.slice(1).map((k) => k.name).join('\\')}`, read.keys);
   const own = list.values({ names: LIST_VALUE_NAMES, maxData: MAX_PROFILE_VALUE_BYTES });
   let budget = MAX_PROFILE_LIST_DATA - dataSize(own);
   const firstEntry = hive.valueEntriesRead;
@@ -87,12 +91,12 @@ export function profileListFromHive(hive: Hive, maxEntries = Infinity): ProfileL
           ? `the value lists of ProfileList's subkeys name more than ${MAX_PROFILE_LIST_VALUE_ENTRIES} values in all (real ones 10-20 each)`
           : undefined;
     if (over !== undefined) {
-      hive.warn('PROFILES_DATA_CUT', `${over}; only the first ${entries.length} of ${keys.length + cut} subkeys are analysed (${budget < 0 ? 'memory' : 'time'} budget)`, k.fileOffset);
+      hive.warn('PROFILES_DATA_CUT', `${over}; only the first ${entries.length} of ${read.keys.length + cut} subkeys are analysed (${budget < 0 ? 'memory' : 'time'} budget)`, k.fileOffset);
       break;
     }
     entries.push({ keyName: k.name, values: toMap(values) });
   }
-  return { listValues: toMap(own), entries, ...(cut > 0 ? { listed: keys.length + cut } : {}) };
+  return { listValues: toMap(own), entries, ...(cut > 0 ? { listed: read.keys.length + cut } : {}) };
 }
 
 function dataSize(values: { data: Buffer }[]): number {

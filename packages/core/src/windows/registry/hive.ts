@@ -169,12 +169,37 @@ export class Hive {
 
   /** Look a key up by a backslash-separated path below the root (case-insensitive). */
   get(path: string): RegKey | undefined {
-    let key: RegKey | undefined = this.rootKey;
+    return this.chain(path)?.at(-1);
+  }
+
+  /**
+   * The keys from the root down to `path` (case-insensitive), or undefined when a step is missing. A subkey
+   * list on the way that names the key itself or one above it is a loop: warned (REGF_KEY_LOOP) and skipped,
+   * as walkKeys does, since the slot it took held a real key that is now lost.
+   */
+  chain(path: string): RegKey[] | undefined {
+    const keys = [this.rootKey];
+    let shown = '';
     for (const part of path.split('\\').filter((p) => p !== '')) {
-      key = key.subkey(part);
-      if (!key) return undefined;
+      const want = part.toUpperCase();
+      let next: RegKey | undefined;
+      for (const child of this.loopFreeSubkeys(keys[keys.length - 1]!, keys, shown || '\\')) {
+        if (!next && child.name.toUpperCase() === want) next = child;
+      }
+      if (!next) return undefined;
+      keys.push(next);
+      shown += `\\${next.name}`;
     }
-    return key;
+    return keys;
+  }
+
+  /** The subkeys of `key` (the last of `chain`) without those that are `key` itself or above it, each warned. */
+  loopFreeSubkeys(key: RegKey, chain: readonly RegKey[], shown: string, keys: RegKey[] = key.subkeys()): RegKey[] {
+    return keys.filter((child) => {
+      if (!chain.some((k) => k.offset === child.offset)) return true;
+      this.warn('REGF_KEY_LOOP', `subkey list of ${shown} names key ${JSON.stringify(child.name)} (cell 0x${child.offset.toString(16)}) that was already reached; not followed again`, child.fileOffset);
+      return false;
+    });
   }
 
   /** The nk at cell `offset`, or undefined (with a warning) when it is not a readable key. `from` = file offset of the pointer. */
