@@ -57,6 +57,9 @@ function writeThirdPartyLicences(metafile) {
     parts.push(`${name}@${pkg.version} — ${pkg.license}\n\n${text}\n`);
   }
   const header = 'Third-party code bundled into bundle/*.js of @analyze/cli, with its licences.\n(sql.js is not bundled: it is a dependency and installs with its own licence.)\n';
+  // The data compiled into @analyze/core (code tables) is bundled too: its notices come with it.
+  const coreNotice = readFileSync(join(root, 'packages', 'core', 'NOTICE.md'), 'utf8');
+  parts.push(`@analyze/core: data compiled into it\n\n${coreNotice}`);
   writeFileSync(join(outdir, 'THIRD_PARTY_LICENSES.txt'), `${header}\n${parts.join('\n' + '-'.repeat(78) + '\n\n')}`);
 }
 

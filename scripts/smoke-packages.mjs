@@ -54,7 +54,7 @@ const coreTgz = join(packs, `analyze-core-${version}.tgz`);
 const cliTgz = join(packs, `analyze-cli-${version}.tgz`);
 
 // What is in the tarballs: only what users need, no workspace: protocol left.
-for (const [tgz, required] of [[coreTgz, ['package/dist/index.js', 'package/dist/index.d.ts', 'package/README.md', 'package/LICENSE']], [cliTgz, ['package/bundle/bin.js', 'package/bundle/THIRD_PARTY_LICENSES.txt', 'package/README.md', 'package/LICENSE']]]) {
+for (const [tgz, required] of [[coreTgz, ['package/dist/index.js', 'package/dist/index.d.ts', 'package/README.md', 'package/LICENSE', 'package/NOTICE.md']], [cliTgz, ['package/bundle/bin.js', 'package/bundle/THIRD_PARTY_LICENSES.txt', 'package/README.md', 'package/LICENSE']]]) {
   const list = run('tar', ['tzf', tgz]).out.split('\n').filter(Boolean);
   const missing = required.filter((f) => !list.includes(f));
   const unwanted = list.filter((f) => /tsbuildinfo|\/test\/|\/src\/|\.test\.|\.map$/.test(f));
@@ -95,8 +95,12 @@ check('npx analyze --version (the installed bin, not the unrelated npm package)'
 // The library from both module systems.
 const esm = `import { codes, REPORT_SCHEMA_VERSION } from '@analyze/core';
 import { lookupCode } from '@analyze/core/codes';
+// The one-area entry points docs/api.md names (the published exports map must carry them too).
+import { lookupCode as lookupCodeApi } from '@analyze/core/api/code';
 const r = lookupCode('0x800B0001');
 if (!JSON.stringify(r).includes('TRUST_E_PROVIDER_UNKNOWN') || typeof codes.lookupCode !== 'function' || !REPORT_SCHEMA_VERSION) process.exit(3);
+for (const area of ['pcap', 'dump', 'esxi', 'psod', 'code', 'profiles']) await import(\`@analyze/core/api/\${area}\`);
+if (!JSON.stringify(await lookupCodeApi('0x800B0001')).includes('TRUST_E_PROVIDER_UNKNOWN')) process.exit(4);
 console.log('esm ok');`;
 writeFileSync(join(consumer, 'esm.mjs'), esm);
 const esmRun = run(process.execPath, ['esm.mjs'], { cwd: consumer });
