@@ -83,7 +83,7 @@ export class PcapReader implements CaptureReader {
       }
       this.le = true;
     }
-    const m = dv.getUint32(p, !this.le);
+    const m = dv.getUint32(p, this.le);
     this.fracPerSecond = m === PCAP_MAGIC_NANO ? 1e9 : 1e6;
     const major = dv.getUint16(p + 4, this.le);
     const minor = dv.getUint16(p + 6, this.le);
