@@ -45,8 +45,13 @@ const CODE_START = new RegExp(`Code start(?::|s at)\\s*(${HEX})(?:\\s+VMK uptime
 export const MAX_PSOD_FRAMES = 10_000;
 /** Most frame-like lines reported as unreadable; a long log of near-misses should not flood the output. */
 const MAX_UNREADABLE_REPORTED = 5;
-/** ESX 3.x per-CPU world list: the current CPU is starred, `*1:4130/helper13-`. */
-const CURRENT_CPU_WORLD = /(?:^|\s)\*(\d+):(\d+)\/(\S+)/;
+/**
+ * The current CPU, starred: `*PCPU28:33446/vmm0:VM_Name` on its own line (5.x-8.x; the name runs to the line's
+ * end and may hold spaces), or `*1:4130/helper13-` in ESX 3.x's per-CPU world list (several on one line).
+ */
+const CURRENT_CPU_WORLD = /(?:^|\s)\*(PCPU)?(\d+):(\d+)\/(\S+)/;
+/** The header's ` IP 0x...` after a world name with spaces in it (`in world 2097224:HBR Helper IP 0x...`). */
+const IP_AFTER_NAME = new RegExp(`^\\s+(?:ip|IP)\\s+(${HEX})(?:\\s+addr\\s+(${HEX}))?`);
 
 const num = (s: string | undefined | null): number | null => (s && /^\d+$/.test(s) ? Number(s) : null);
 
@@ -243,7 +248,16 @@ function readRecord(line: string, crash: Crash): void {
   if (banner && !report.banner) report.banner = { product: `VMware ${banner[1]}`, version: banner[2] ?? null, build: banner[3] ?? null };
   const cpuEx = CPU_EXCEPTION.exec(line);
   if (cpuEx && !report.exception) {
-    const [full, type, n, wid = '', wname = '', ip, addr, atIp] = cpuEx;
+    const [full, type, n, wid = '', name = '', ipAfterWord, addrAfterWord, atIp] = cpuEx;
+    let [wname, ip, addr] = [name, ipAfterWord, addrAfterWord];
+    if (ip === undefined && atIp === undefined) {
+      // A world name with spaces: the IP follows on the same line, after the rest of the name.
+      const nameEnd = cpuEx.index + full.length;
+      const [upper, lower] = [line.indexOf(' IP 0x', nameEnd), line.indexOf(' ip 0x', nameEnd)];
+      const at = upper < 0 || (lower >= 0 && lower < upper) ? lower : upper;
+      const tail = at < 0 ? null : IP_AFTER_NAME.exec(line.slice(at));
+      if (tail) [wname, ip, addr] = [line.slice(nameEnd - name.length, at), tail[1], tail[2]];
+    }
     report.exception = { kind: 'exception', type: type ?? null, number: num(n), text: full.trim(), location: null, inferred: false };
     report.world = world(wid, wname);
     report.ip = ip ?? atIp ?? null;
@@ -270,7 +284,10 @@ function readRecord(line: string, crash: Crash): void {
     report.uptime ??= cs[2] ?? null;
   }
   const star = CURRENT_CPU_WORLD.exec(line);
-  if (star && !crash.starred) crash.starred = { cpu: star[1] ?? '', world: star[2] ?? '', name: star[3] ?? '' };
+  if (star && !crash.starred) {
+    const name = star[1] ? line.slice(star.index + star[0].length - (star[4] ?? '').length).trimEnd() : (star[4] ?? '');
+    crash.starred = { cpu: star[2] ?? '', world: star[3] ?? '', name };
+  }
   crash.regIp ??= /\bip=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
   crash.cr2 ??= /\bcr2=(0x[0-9a-f]+)/.exec(line)?.[1] ?? null;
 }

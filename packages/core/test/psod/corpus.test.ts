@@ -193,6 +193,26 @@ describe('culprit and quirks', () => {
     expect(r.quirks).toContain('quoted-at');
   });
 
+  it('a 5.x-8.x screen: the CPU from its starred `*PCPU28:33446/vmm0:VM Name` line, world names with spaces kept whole', () => {
+    const screen = [
+      'VMware ESXi 6.7.0 [Releasebuild-8169922 x86_64]',
+      '#PF Exception 14 in world 2097224:HBR Helper IP 0x418013c2a0d7 addr 0x18',
+      'cr0=0x8001003d cr2=0x18 cr3=0x2cc58000 cr4=0x216c',
+      '*PCPU28:2097224/HBR Helper',
+      'PCPU  0: SSSSSSSSSSSSSSSSSSSSSSSSSVSUSSUS',
+      'Code start: 0x418013000000 VMK uptime: 41:06:09:53.398',
+      '0x451a1201be20:[0x418013c2a0d7]HbrHelperWorld@hbr_filter#1.0.0+0x1b stack: 0x0',
+    ].join('\n');
+    const r = parsePsod(screen);
+    expect(r.cpu).toBe(28);
+    expect(r.world).toMatchObject({ idText: '2097224', name: 'HBR Helper' });
+    expect(r.ip).toBe('0x418013c2a0d7');
+    expect(r.faultAddress).toBe('0x18');
+    // The header without a world name on the line: the starred line names it, spaces and all.
+    const starred = parsePsod(screen.replace('in world 2097224:HBR Helper IP', 'in world 2097224: IP'));
+    expect([starred.cpu, starred.ip]).toEqual([28, '0x418013c2a0d7']);
+  });
+
   it('02: ESX 3.5 banner and the starred current CPU', () => {
     const r = parsePsod(psod('02-gp13-esx35-register-dump.txt'));
     expect(r.banner).toEqual({ product: 'VMware ESX', version: null, build: '153875' });
