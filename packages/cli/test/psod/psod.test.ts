@@ -107,6 +107,23 @@ describe('analyze psod', () => {
     expect(JSON.parse(r.out).exception.kind).toBe('spin-count-exceeded');
   });
 
+  it('a gzipped log cut short: the crash read before the damage is reported, then GZIP_CORRUPT with its offset, exit 2', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => `2014-03-02T03:10:00.000Z cpu2:1075473)ordinary log line ${from + i} ${((from + i) * 2654435761) >>> 0}\n`).join('');
+    const log = lines(0, 5_000) + readFileSync(fixturePath('psod', 'e1000.txt'), 'utf8') + lines(5_000, 20_000);
+    const gz = gzipSync(Buffer.from(log));
+    const cut = gz.subarray(0, gz.length - 1_000);
+    const r = await runPsod(['-', '--json'], cut);
+    expect(r.exit).toBe(2);
+    const doc = JSON.parse(r.out) as { crashFound: boolean; culprit: { function: string }; warnings: { code: string; offset?: number }[] };
+    expect(doc.crashFound).toBe(true);
+    expect(doc.culprit.function).toBe('E1000PollRxRing');
+    expect(doc.warnings).toContainEqual(expect.objectContaining({ code: 'GZIP_CORRUPT', offset: cut.length }));
+    const text = await runPsod(['-'], cut);
+    expect([text.exit, text.out]).toEqual([2, expect.stringContaining('E1000PollRxRing')]);
+    expect(text.err).toMatch(/gzip data is damaged or truncated.*\(at byte \d+\) \[GZIP_CORRUPT\]/);
+  });
+
   describe('a file that is not a plain text (PSOD_NOT_TEXT)', () => {
     /** A one-member ustar archive, as a support bundle holds its logs. */
     const tarOf = (name: string, data: Buffer) => {

@@ -35,8 +35,8 @@ export async function readPsodWindow(chunks: AsyncIterable<Uint8Array> | Iterabl
   const decoder = new PsodDecoder((text) => window.write(text), file);
   for await (const c of chunks) decoder.write(c);
   decoder.end();
-  const notText = decoder.notText;
-  return notText === undefined ? window.result() : { ...window.result(), notText };
+  const { notText, damaged } = decoder;
+  return { ...window.result(), ...(notText === undefined ? {} : { notText }), ...(damaged === undefined ? {} : { damaged }) };
 }
 
 /**
@@ -78,6 +78,11 @@ class PsodDecoder {
   /** Set once the start of the (inflated) bytes was seen not to be text. */
   get notText(): NotText | undefined {
     return this.text.notText;
+  }
+
+  /** Set when gzip input was damaged: the text inflated before the damage has been handed on. */
+  get damaged(): PsodWindow['damaged'] {
+    return this.stage instanceof Inflater ? this.stage.damaged : undefined;
   }
 
   write(bytes: Uint8Array): void {
@@ -184,9 +189,20 @@ class Inflater {
     // too large: said at once (inflating it again to find out would hold 64 MiB); damaged: the same
     // GZIP_CORRUPT with its offset as every other gzip input
     if (this.total > MAX_PSOD_INPUT) throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file: this.file });
-    if (this.failed) gunzipBounded(Buffer.concat(this.compressed), MAX_PSOD_INPUT, this.file);
+    if (this.failed) {
+      // The damage and its offset as every other gzip input reports them; the text before it is still
+      // analysed (a log cut short by a copy often holds the whole crash).
+      try {
+        gunzipBounded(Buffer.concat(this.compressed), MAX_PSOD_INPUT, this.file);
+      } catch (e) {
+        if (!(e instanceof AnalyzeError) || e.code !== 'GZIP_CORRUPT') throw e;
+        this.damaged = { code: 'GZIP_CORRUPT', message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+      }
+    }
     this.next.end();
   }
+
+  damaged: PsodWindow['damaged'];
 }
 
 /** 'utf-16le' / 'utf-16be' when the bytes look like UTF-16 text, else undefined. */

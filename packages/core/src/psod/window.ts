@@ -63,6 +63,8 @@ export interface PsodWindow {
   cut?: string;
   /** Set when the input does not look like text (input.ts, notTextReason). */
   notText?: NotText;
+  /** Set when gzip input is damaged or cut short: the text before the damage is what was analysed. */
+  damaged?: { code: 'GZIP_CORRUPT'; message: string; offset?: number };
   /** Other crash texts in the input, not analysed, and the first lines of some of them. */
   others: number;
   otherLines: number[];

@@ -12,6 +12,11 @@ export function isCut(a: PsodJson): boolean {
   return a.warnings.some((w) => w.code === 'PSOD_INPUT_CUT');
 }
 
+/** The gzip input is damaged or cut short: only the text before the damage was analysed (GZIP_CORRUPT). */
+export function isDamaged(a: PsodJson): boolean {
+  return a.warnings.some((w) => w.code === 'GZIP_CORRUPT');
+}
+
 /** The input is not text, and no crash was found in it (PSOD_NOT_TEXT). */
 export function isNotText(a: PsodJson): boolean {
   return a.warnings.some((w) => w.code === 'PSOD_NOT_TEXT');
@@ -24,8 +29,8 @@ export function renderPsod(a: PsodJson, file: string, c: Colors, showFile: boole
     out.push(
       isNotText(a)
         ? 'No PSOD found, but this file is not a plain text (see the PSOD_NOT_TEXT warning): a crash in it is not ruled out.'
-        : isCut(a)
-          ? 'No PSOD found in the part of the text analysed, but part of it was not read (see the PSOD_INPUT_CUT warning): a crash there is not ruled out.'
+        : isCut(a) || isDamaged(a)
+          ? `No PSOD found in the part of the text analysed, but part of it was not read (see the ${isDamaged(a) ? 'GZIP_CORRUPT' : 'PSOD_INPUT_CUT'} warning): a crash there is not ruled out.`
           : 'No PSOD found: no purple-screen header and no backtrace frames in this text.',
     );
     return `${out.join('\n')}\n`;
