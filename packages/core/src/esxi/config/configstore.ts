@@ -95,14 +95,21 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
  * too (the pcap checksum kernel), so it is set only while sql.js compiles and cleared once it is ready.
  */
 function sqlJsModule(): Promise<SqlJsStatic> {
-  if (sqlJs === undefined) setFlagsFromString('--liftoff-only');
+  // A host that chose --liftoff-only itself keeps it: the flag is only switched on (and off again) when it was off.
+  const toggle = sqlJs === undefined && !hostSetLiftoffOnly();
+  if (toggle) setFlagsFromString('--liftoff-only');
   // require, not import(): sql.js is CommonJS, and importing it from ESM first has Node scan its 100 KB of
   // JavaScript for export names (cjs-module-lexer, ~8 ms of a ~250 ms `esxi diff`, measured).
   sqlJs ??= Promise.resolve().then(() => {
     const init = createRequire(import.meta.url)('sql.js') as (cfg?: object) => Promise<SqlJsStatic>;
-    return init().finally(() => setFlagsFromString('--no-liftoff-only'));
+    return toggle ? init().finally(() => setFlagsFromString('--no-liftoff-only')) : init();
   });
   return sqlJs;
+}
+
+/** The embedding process was started with --liftoff-only (on its command line or in NODE_OPTIONS). */
+function hostSetLiftoffOnly(): boolean {
+  return [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((a) => a === '--liftoff-only' || a === '--liftoff_only');
 }
 
 /**
