@@ -56,7 +56,7 @@ export async function readInput(input: Input, maxBytes: number, name: string): P
   let total = 0;
   for await (const c of input) {
     // Stop at the cap instead of buffering an endless pipe.
-    if (total + c.length > maxBytes) throw new AnalyzeError('STDIN_TOO_LARGE', `standard input is longer than the ${maxBytes} bytes read for this kind of input`, { file: name });
+    if (total + c.length > maxBytes) throw streamTooLarge(name, maxBytes);
     const chunk = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     if (whole === undefined && total + c.length > SPOOL_BYTES) {
       whole = Buffer.allocUnsafeSlow(maxBytes);
@@ -101,7 +101,7 @@ export async function* readChunks(input: Input, maxBytes: number, name: string):
   for await (const c of input) {
     total += c.length;
     // Stop at the cap instead of reading an endless pipe.
-    if (total > maxBytes) throw new AnalyzeError('STDIN_TOO_LARGE', `standard input is longer than the ${maxBytes} bytes read for this kind of input`, { file: name });
+    if (total > maxBytes) throw streamTooLarge(name, maxBytes);
     yield c;
   }
 }
@@ -126,4 +126,10 @@ export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise
  */
 export function warningsJson(list: readonly Warning[], name: string | undefined): Warning[] {
   return list.map((w) => ({ code: w.code, message: w.message, ...(name === undefined ? {} : { file: name }), ...(w.offset === undefined ? {} : { offset: w.offset }) }));
+}
+
+/** A stream past its cap: STDIN_TOO_LARGE (the code the CLI has always given), at the byte where reading stopped. */
+function streamTooLarge(name: string, maxBytes: number): AnalyzeError {
+  const what = name === '-' ? 'standard input' : 'the stream';
+  return new AnalyzeError('STDIN_TOO_LARGE', `${what} is longer than the ${maxBytes} bytes read for this kind of input`, { file: name, offset: maxBytes });
 }
