@@ -150,14 +150,20 @@ const counts = {};
   ]);
 }
 
-// Win32 system error codes: Microsoft's system error code pages (name + message), mingw, rust-minidump.
+// Win32 system error codes: Microsoft's system error code pages (name + message), mingw, rust-minidump, then
+// Microsoft's WinHTTP and WinINet error pages.
 {
   const t = table();
   for (const e of entries('win32_errors_msdocs.json')) t.add(e.value, e.name, e.message);
   for (const e of entries('win32_errors_mingw.json')) t.add(e.value, e.name);
   for (const e of rustEnum('WinErrorWindows')) t.add(e.value, e.name);
+  // WinHTTP/WinINet errors 12001-12192, in none of the files above: Microsoft's two error pages (name + message) plus a
+  // few header-only names. Rows are sorted by value with the WinHTTP row first, so ERROR_WINHTTP_* is the primary name
+  // and the WinINet name (ERROR_INTERNET_TIMEOUT for 12002) an alias.
+  for (const e of entries('winhttp_errors_msdocs.json')) t.add(e.value, e.name, e.message);
   counts.win32 = emit('win32.ts', 'Win32 system error codes (ERROR_*): name (+aliases) and message.', pack(t), [
     'win32_errors_msdocs.json (CC-BY-4.0)', 'win32_errors_mingw.json (public domain)', 'minidump_rust.json (MIT)',
+    'winhttp_errors_msdocs.json (CC-BY-4.0)',
   ]);
 }
 
