@@ -35,12 +35,14 @@ export function errorJson(caught: unknown): ErrorJson {
 }
 
 /**
- * The error document for a failure concerning `subject` (a file name by default).
- * @example errorReport(new AnalyzeError('FILE_UNREADABLE', 'no such file'), 'a.pcap')
+ * The error document for a failure concerning `subject`: a file, or an input that is not a file (a code);
+ * without it, the file the error names, if any.
+ * @example errorReport(new AnalyzeError('FILE_UNREADABLE', 'no such file'), { file: 'a.pcap' })
  *   // { schemaVersion: '1.0', file: 'a.pcap', error: { code: 'FILE_UNREADABLE', message: 'no such file' } }
  */
 export function errorReport(e: unknown, subject?: { file: string } | { input: string }): ErrorReport {
-  return { schemaVersion: REPORT_SCHEMA_VERSION, ...(subject ?? {}), error: errorJson(e) };
+  const named = subject ?? (e instanceof AnalyzeError && e.file !== undefined ? { file: e.file } : {});
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...named, error: errorJson(e) };
 }
 
 /**

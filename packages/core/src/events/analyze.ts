@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { errorJson } from '../api/report.js';
-import { Warnings, type Warning } from '../errors.js';
+import { AnalyzeError, Warnings, type Warning } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
 import { ProfileDetector } from './findings/profile.js';
@@ -98,14 +98,20 @@ export function expandEventsPath(path: string): string[] {
  *   const r = await analyzeEvents([{ name: 'System.evtx', path: '/mnt/c/Windows/System32/winevt/Logs/System.evtx' }]);
  *   r.findings.filter((f) => f.family === 'crash'); // bugchecks, unexpected restarts, application crashes
  */
-export async function analyzeEvents(inputs: EventsInput[], options: AnalyzeEventsOptions = {}): Promise<EventsReport> {
+export async function analyzeEvents(inputs: EventsInput[] | EventsInput, options: AnalyzeEventsOptions = {}): Promise<EventsReport> {
+  // One log may be given alone; a string is a path, not a list of one-letter paths.
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  for (const input of list) {
+    const ok = typeof input === 'string' || (typeof input === 'object' && input !== null && typeof input.name === 'string' && ('path' in input || 'stream' in input));
+    if (!ok) throw new AnalyzeError('USAGE', 'analyzeEvents takes paths, or {name, path} / {name, stream} entries (bytes are not accepted: a log is read a chunk at a time)');
+  }
   const detectors: Detector[] = [new BugcheckDetector(), new UnexpectedRestartDetector(), new AppCrashDetector(), new ProfileDetector(), new UpdateDetector(), new ServiceDetector(), new StorageDetector()];
   const files: EventsFileSummary[] = [];
   const warnings: Warning[] = [];
   let records = 0;
 
   let taken = 0;
-  for (const input of inputs) {
+  for (const input of list) {
     const path = typeof input === 'string' ? input : 'path' in input ? input.path : null;
     const name = typeof input === 'string' ? input : input.name;
     // Each log as [where to read it, the name reports use].
