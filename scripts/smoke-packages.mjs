@@ -59,6 +59,9 @@ for (const [tgz, required] of [[coreTgz, ['package/dist/index.js', 'package/dist
   const missing = required.filter((f) => !list.includes(f));
   const unwanted = list.filter((f) => /tsbuildinfo|\/test\/|\/src\/|\.test\.|\.map$/.test(f));
   check(`${tgz.split(/[\\/]/).pop()}: ${list.length} files, ${statSync(tgz).size} bytes; has ${required.length} required files, no tests/sources/maps/tsbuildinfo`, missing.length === 0 && unwanted.length === 0, `missing: ${missing.join(', ')}\nunwanted: ${unwanted.slice(0, 10).join(', ')}`);
+  // The published code names no source map (none is shipped: bundlers would warn once per file).
+  const entry = run('tar', ['xzf', tgz, '-O', required[0]]).out;
+  check(`${tgz.split(/[\\/]/).pop()}: ${required[0]} names no source map`, !entry.includes('sourceMappingURL'), entry.slice(-200));
   const manifest = run('tar', ['xzf', tgz, '-O', 'package/package.json']).out;
   const pkg = JSON.parse(manifest);
   check(`${pkg.name}: licence ${pkg.license}, public, no workspace: dependency`, pkg.license === 'MIT' && !pkg.private && pkg.publishConfig?.access === 'public' && !manifest.includes('workspace:'), manifest);
