@@ -27,6 +27,8 @@ const SECRET_PATHS = new Set([
   'etc/vmware/hostprofile.xml.gz',
   'etc/vmware/ssl/rui.key',
   'etc/vmware/ssl/rui.bak',
+  'etc/vmware/ssl/vsanvp_secret',
+  'etc/vmware/vsan/vsan_kms_pwd',
   'etc/vmware/snmp.xml',
   // ConfigStore (7.x+) may hold user accounts, SSH keys, iSCSI CHAP and AD secrets
   'var/lib/vmware/configstore/backup/current-store-1',
@@ -46,11 +48,17 @@ const SECRET_PATTERNS: RegExp[] = [
 const SECRET_CONTENT = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /(^|[:\s])\$(1|2[aby]?|5|6|y)\$[^\s:]{4,}/m];
 
 /**
- * A file known to hold secrets by its path.
- * @example isSecretPath('etc/shadow') // true
+ * A file known to hold secrets by its path: listed, matching a pattern, or named like a secret field
+ * (`vsan_kms_pwd`, `vsanvp_secret`, `...token`). VMware keeps the previous copy of a config file as
+ * `.#name` beside it (`.#nas.conf`, `.#vsan_kms_pwd`): that copy is as secret as the file.
+ * @example isSecretPath('etc/shadow') // true; isSecretPath('etc/vmware/nas/.#nas.conf') // true
  */
 export function isSecretPath(path: string): boolean {
-  return SECRET_PATHS.has(path) || SECRET_PATTERNS.some((re) => re.test(path));
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  const current = name.startsWith('.#') ? `${path.slice(0, slash + 1)}${name.slice(2)}` : path;
+  const base = current.slice(slash + 1);
+  return [path, current].some((p) => SECRET_PATHS.has(p) || SECRET_PATTERNS.some((re) => re.test(p))) || isSecretField(base) || /token$/i.test(base);
 }
 
 /** True when the path is a known secret or the content holds key or hash material anywhere (a key
@@ -97,6 +105,21 @@ const LICENSE_KEY = /\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b/g;
 const SECRET_ASSIGNMENT = /(?<![\w.-])([.-]*)\b([\w.-]*(?:pass(?:word|wd|phrase)|pw|pswd|(?<=[\w.-])(?<!\bold)pwd|secret|communit(?:y|ies)|psk|api_?key|token|(?:pass(?:word)?|pw|auth|priv|secret)_?hash|(?:secret|access)_?key))(["']?\s*[=:]\s*)(["']?)(?!(?:<redacted>|changed|unchanged|added|removed)\b)([^\s"',;<>]+)\4/gi;
 const SECRET_FLAG = /(--?(?:password|passwd|pass|secret|community|psk|token)(?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/gi;
 const SNMP_COMMUNITY = /\b((?:ro|rw)community6?\s+)(?!<redacted>)(\S+)/gi;
+/** Kickstart `rootpw [--iscrypted] PASSWORD` (the form ESXi's installer reads: a space, not `=`). */
+const KICKSTART_ROOTPW = /\b(rootpw(?:\s+--iscrypted)?\s+)(?!<redacted>)(?!--)(\S+)/gi;
+/** Credentials in a URL: `tcp://admin:PASSWORD@loghost` (syslog targets, proxies). The lookbehind starts one try per scheme. */
+const URL_PASSWORD = /((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)(?!<redacted>@)([^\s@/]+)(@)/gi;
+/** `esxcli system account add|set ... -p PASSWORD -c PASSWORD`: short flags, so only on esxcli account lines. */
+const ESXCLI_ACCOUNT_FLAG = /(\s-[pc](?:=|\s+))(["']?)(?!<redacted>)([^\s"']+)\2/g;
+
+/** The password flags of `esxcli ... account` lines redacted; other lines as they are (`-p` is a port elsewhere). */
+function redactEsxcliAccount(text: string): string {
+  if (!text.includes('esxcli')) return text;
+  return text
+    .split('\n')
+    .map((line) => (line.includes('esxcli') && /\baccount\b/.test(line) ? line.replace(ESXCLI_ACCOUNT_FLAG, (_m, flag: string, q: string) => `${flag}${q}${REDACTED}${q}`) : line))
+    .join('\n');
+}
 
 /**
  * Field names that hold secrets in ConfigStore JSON, XML configs and esx.conf leaves: …password, …passwd,
@@ -124,7 +147,7 @@ export function containsSecret(text: string): boolean {
  * @example const safe = redactText(readFileSync('etc/vmware/ssl/rui.key', 'utf8'));
  */
 export function redactText(text: string): string {
-  return text
+  return redactEsxcliAccount(text)
     .replace(PEM_PRIVATE, `-----BEGIN $1PRIVATE KEY----- ${REDACTED}`)
     .replace(CRYPT_HASH, REDACTED)
     .replace(LICENSE_BLOB, (_m, tag: string) => `<${tag}>${REDACTED}</${tag}>`)
@@ -132,7 +155,9 @@ export function redactText(text: string): string {
     .replace(LICENSE_KEY, REDACTED)
     .replace(SECRET_ASSIGNMENT, (_m, lead: string, key: string, sep: string, q: string) => `${lead}${key}${sep}${q}${REDACTED}${q}`)
     .replace(SECRET_FLAG, (_m, flag: string, q: string) => `${flag}${q}${REDACTED}${q}`)
-    .replace(SNMP_COMMUNITY, `$1${REDACTED}`);
+    .replace(SNMP_COMMUNITY, `$1${REDACTED}`)
+    .replace(KICKSTART_ROOTPW, `$1${REDACTED}`)
+    .replace(URL_PASSWORD, `$1${REDACTED}$3`);
 }
 
 /**
@@ -157,7 +182,9 @@ export function withValues(c: Change, secret: boolean, before: string | undefine
 
 /** The safety net over every change a diff reports: no recognisable secret survives in a printed field. */
 export function redactChange(c: Change): Change {
-  const r: Change = { ...c, label: redactText(c.label) };
+  // The label starts with the file's path: a name such as `vsan_kms_pwd:` is not an assignment to redact.
+  const label = c.label.startsWith(`${c.path}:`) ? `${c.path}${redactText(c.label.slice(c.path.length))}` : redactText(c.label);
+  const r: Change = { ...c, label };
   if (c.key !== undefined) r.key = redactText(c.key);
   if (c.before !== undefined) r.before = redactText(c.before);
   if (c.after !== undefined) r.after = redactText(c.after);
