@@ -56,6 +56,10 @@ describe('analyze pcap --fix-checksums', () => {
     const r = await run(MIX, '--fix-checksums', '-', '--json');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--json and --fix-checksums -/);
+    // --fix-lengths alone would change nothing: said, not ignored
+    const lengths = await run(MIX, '--fix-lengths');
+    expect([lengths.code, lengths.out]).toEqual([2, '']);
+    expect(lengths.err).toMatch(/--fix-lengths only works with --fix-checksums/);
   });
 
   it('"-" writes the capture to stdout and the report to stderr; "-" reads stdin (built bin)', () => {

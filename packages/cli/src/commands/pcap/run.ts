@@ -29,6 +29,8 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
     throw new UsageError(`--limit must be a whole number of at least 0${Number.isNaN(args.limit) ? '' : ` (got ${String(args.limit)})`}`);
   }
   if (raw['fixChecksums'] !== undefined) return runFix(raw as unknown as FixArgs, ctx);
+  // Said rather than ignored: a user who typed it expects lengths to be changed somewhere.
+  if (raw['fixLengths'] === true) throw new UsageError('--fix-lengths only works with --fix-checksums OUT (it changes the copy written there)');
   return runEach<CaptureJson>(ctx, args.files, {
     analyze: (input, name) =>
       analyzeCapture(input, {
