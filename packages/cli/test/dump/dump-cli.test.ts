@@ -84,7 +84,10 @@ describe('analyze dump with a saved !analyze -v text', () => {
   it('rejects a nonsensical --timeout and an unknown --engine as usage errors', async () => {
     const io = captureIo();
     expect(await main(['dump', FIXTURE, '--timeout', '0'], io, specs)).toBe(2);
-    expect(io.stderr).toMatch(/--timeout/);
+    expect(io.stderr).toMatch(/--timeout must be a number of seconds between 1 and 86400 \(got 0\)/);
+    const nan = captureIo();
+    expect(await main(['dump', FIXTURE, '--timeout', 'abc'], nan, specs)).toBe(2);
+    expect(nan.stderr).toMatch(/--timeout must be a number of seconds between 1 and 86400\n/); // not "(got NaN)"
     const io2 = captureIo();
     expect(await main(['dump', FIXTURE, '--engine', 'windbg'], io2, specs)).toBe(2);
   });
@@ -246,6 +249,44 @@ describe('analyze dump on real dumps, as a user reads it', () => {
       expect(strict.err.trim().split('\n')).toHaveLength(1);
       expect(strict.err).toMatch(/^analyze: .*cut\.dmp: the small dump's triage header could not be read .* \(at byte 9000\)$/m);
       expect(strict.err).not.toMatch(/shown/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a crash minidump cut short is a crash that could not be read, not "no crash": exit 2, also with -q, what was read still shown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-lost-'));
+    try {
+      const cut = join(dir, 'cut.dmp');
+      writeFileSync(cut, readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp')).subarray(0, 400));
+      const r = await run(cut, '-q');
+      expect(r.code).toBe(2);
+      expect(r.out).toMatch(/^ {2}crash recorded, but it could not be read: the exception record is cut off or damaged/m);
+      expect(r.out).not.toMatch(/no bugcheck or exception recorded/);
+      expect(r.out).toMatch(/os\s+6\.1\.7600, Windows NT, x86/); // the header and SystemInfo were read
+      const j = await run(cut, '--json');
+      expect(j.code).toBe(2);
+      const doc = JSON.parse(j.out) as { exception: unknown; osVersion: string; warnings: { code: string }[] };
+      expect(doc).toMatchObject({ exception: null, osVersion: '6.1.7600' });
+      expect(doc.warnings[0]!.code).toBe('DUMP_CRASH_UNREADABLE');
+      // the page a technician hands on says the same, marked as a problem
+      const page = await run(cut, '--html', '-');
+      expect(page.out).toContain('A crash is recorded in this dump, but its record could not be read');
+      expect(page.out).not.toContain('No bugcheck or exception is recorded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a kernel dump whose header (and so its bugcheck) cannot be read is an error, exit 2, not "no crash"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-dump-lost-'));
+    try {
+      const cut = join(dir, 'cut.dmp');
+      writeFileSync(cut, readFileSync(X64).subarray(0, 0x1500));
+      const r = await run(cut, '-q');
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/cut\.dmp: DUMP_HEADER64: 8192 bytes at byte 0 run past the end of the file \(5376 bytes\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/main.js';
 import { dumpSpec } from '../../src/commands/dump/spec.js';
 import { captureIo } from '../helpers/io.js';
+import { corpusPath } from '../../../core/test/helpers/corpus.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..');
 const BIN = join(REPO, 'packages', 'cli', 'bundle', 'bin.js');
@@ -70,7 +71,7 @@ describe('analyze dump over a folder or an archive of dumps', () => {
   });
 
   it('--json: the rows and the groups, with schemaVersion', async () => {
-    const r = await run(fleet.folder, '--engine', 'native', '--json');
+    const r = await run(fleet.folder, '--engine', 'native', '--json', '--workers', '0');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out) as { schemaVersion: string; rows: Array<Record<string, unknown>>; groups: Array<Record<string, unknown>>; totals: Record<string, number>; summary: string };
     expect(doc.schemaVersion).toBe('1.0');
@@ -79,7 +80,7 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     expect(doc.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
     expect(doc.groups[0]).toMatchObject({ code: '0xC0000005', culprit: 'crashme.exe', count: 2 });
     expect(Object.keys(doc.rows[0]!).sort()).toEqual(
-      ['address', 'archive', 'code', 'crashTime', 'culprit', 'culpritTimestamp', 'culpritVersion', 'engine', 'error', 'file', 'folder', 'format', 'kind', 'member', 'name', 'osBuild', 'parameters', 'process', 'symbol', 'warnings'].sort(),
+      ['address', 'archive', 'code', 'crashTime', 'culprit', 'culpritTimestamp', 'culpritVersion', 'damage', 'engine', 'error', 'file', 'folder', 'format', 'kind', 'member', 'name', 'osBuild', 'parameters', 'process', 'symbol', 'warnings'].sort(),
     );
   });
 
@@ -90,12 +91,34 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const lines = readFileSync(csvFile, 'utf8').split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(11);
-    expect(lines[0]).toBe('file,archive,member,folder,crash_time,kind,code,name,p1,p2,p3,p4,address,culprit,culprit_version,culprit_timestamp,symbol,process,os_build,engine,format,error_code,error_message,warnings');
+    expect(lines[0]).toBe('file,archive,member,folder,crash_time,kind,code,name,p1,p2,p3,p4,address,culprit,culprit_version,culprit_timestamp,symbol,process,os_build,engine,format,error_code,error_message,warnings,damage');
     expect(lines[1]).toMatch(/^[^,]+!PC1\/Minidump\/020121-3\.dmp,[^,]+fleet\.zip,PC1\/Minidump\/020121-3\.dmp,[^,]+!PC1\/Minidump,2007-02-14T19:13:55\.000Z,user,0xC0000005,EXCEPTION_ACCESS_VIOLATION,,,,,0x45,test_app\.exe,/);
     const e2 = lines.find((l) => l.includes('0x000000E2'))!;
     expect(e2).toMatch(/,kernel,0x000000E2,MANUALLY_INITIATED_CRASH,0x0,0x0,0x0,0x0,,kbdhid\.sys,,0x[0-9a-f]{8},/);
     // The error message has commas, so it is quoted.
     expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(/,DUMP_NO_STREAMS,"none of the streams a verdict needs \(SystemInfo, Exception, ModuleList, ThreadList\)/);
+  });
+
+  it('names from the dumps with control characters or a bidi override: escaped in the CSV (--csv -) and in the table, never raw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-names-'));
+    const dump = Buffer.from(readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-1.dmp')));
+    const at = dump.indexOf(Buffer.from('crashme.exe', 'utf16le'));
+    expect(at).toBeGreaterThan(0);
+    Buffer.from('\u001b[31m\u202ex', 'utf16le').copy(dump, at); // "crashme" (7 characters) -> ESC [31m RLO x
+    writeFileSync(join(dir, 'bidi\u202eexe.dmp'), dump);
+    writeFileSync(join(dir, 'plain.dmp'), readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-2.dmp')));
+    const csv = await run(dir, '--engine', 'native', '--workers', '0', '--csv', '-');
+    expect(csv.code).toBe(1);
+    expect(csv.out).not.toMatch(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202e]/); // CRLF line ends only
+    expect(csv.out).toContain('bidi\\u202eexe.dmp,');
+    expect(csv.out).toContain(',\\x1b[31m\\u202ex.exe,');
+    const text = await run(dir, '--engine', 'native', '--workers', '0');
+    expect(text.out).not.toContain('\u202e');
+    expect(text.out).toContain('bidi\\u202eexe.dmp');
+    expect(text.out).toContain('\\x1b[31m\\u202ex.exe');
+    const single = await run(join(dir, 'bidi\u202eexe.dmp'), '--engine', 'native');
+    expect(single.out).not.toContain('\u202e');
+    expect(single.out).toMatch(/bidi\\u202eexe\.dmp .*\n.*, blamed on \\x1b\[31m\\u202ex\.exe\n/);
   });
 
   it('- in the fleet view is a usage error (the fleet walks paths; standard input is one dump, read alone)', async () => {
@@ -134,13 +157,68 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const whole = readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-3.dmp'));
     writeFileSync(join(dir, 'whole.dmp'), whole);
     writeFileSync(join(dir, 'cut.dmp'), whole.subarray(0, 5000));
-    const r = await run(dir, '--engine', 'native');
+    const r = await run(dir, '--engine', 'native', '--workers', '0');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/\S+cut\.dmp \(read in part: \d+ warnings\)\n/);
+    expect(r.out).toMatch(/\S+cut\.dmp \(read in part: \d+ warnings of damage\)\n/);
     expect(r.out).toMatch(/\S+whole\.dmp\n/); // a whole dump is not marked
-    expect(r.out).toMatch(/1 dump was read only in part .*`analyze dump FILE` names the damage and its byte offset\.\n$/);
-    const rows = (JSON.parse((await run(dir, '--engine', 'native', '--json')).out) as { rows: { file: string; warnings: number }[] }).rows;
-    expect(rows.find((row) => row.file.endsWith('cut.dmp'))!.warnings).toBeGreaterThan(0);
+    expect(r.out).toMatch(/1 dump was read only in part \(damaged or cut short\): its row shows what could be read; `analyze dump FILE` names the damage and its byte offset\.\n$/);
+    const rows = (JSON.parse((await run(dir, '--engine', 'native', '--json', '--workers', '0')).out) as { rows: { file: string; warnings: number; damage: number }[] }).rows;
+    expect(rows.find((row) => row.file.endsWith('cut.dmp'))!.damage).toBeGreaterThan(0);
+  });
+
+  it('a debugger warning line in a saved analysis is a note, not damage: only damaged dumps are "read in part", and two are "their rows"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-partial-'));
+    const whole = readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-3.dmp'));
+    writeFileSync(join(dir, 'cut1.dmp'), whole.subarray(0, 5000));
+    writeFileSync(join(dir, 'cut2.dmp'), whole.subarray(0, 6000));
+    // `*** WARNING: Unable to verify timestamp for exampledrv.sys`: the warning of nearly every real cdb output
+    writeFileSync(join(dir, 'analysis.txt'), readFileSync(join(REPO, 'fixtures', 'dump', 'analyze-v-d1-exampledrv.txt')));
+    const r = await run(dir, '--engine', 'native', '--workers', '0');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\S+analysis\.txt\n/);
+    expect(r.out).toMatch(/\S+cut1\.dmp \(read in part: \d+ warnings? of damage\)\n/);
+    expect(r.out).toMatch(/\n {2}2 dumps were read only in part \(damaged or cut short\): their rows show what could be read; /);
+    const rows = (JSON.parse((await run(dir, '--engine', 'native', '--json', '--workers', '0')).out) as { rows: { file: string; warnings: number; damage: number }[] }).rows;
+    expect(rows.find((row) => row.file.endsWith('analysis.txt'))).toMatchObject({ warnings: 1, damage: 0 });
+  });
+
+  it('crash dumps whose crash cannot be read (exception stream cut off, kernel header cut) are rows that could not be read, not "no crash": exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-lost-'));
+    const mdmp = readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp'));
+    writeFileSync(join(dir, 'a.dmp'), mdmp.subarray(0, 400));
+    writeFileSync(join(dir, 'b.dmp'), readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_ascii_write_av.dmp')).subarray(0, 500));
+    writeFileSync(join(dir, 'k.dmp'), readFileSync(join(fleet.folder, 'PC2', 'Minidump', '070618-1.dmp')).subarray(0, 0x1500));
+    const r = await run(dir, '--engine', 'native', '--workers', '0', '--json');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.out) as { totals: Record<string, number>; rows: { file: string; error: { code: string } | null; osBuild: string | null }[] };
+    expect(doc.totals).toMatchObject({ dumps: 3, crashes: 0, noCrash: 0, errors: 3 });
+    const codes = Object.fromEntries(doc.rows.map((row) => [row.file.replace(/^.*[\\/]/, ''), row.error?.code]));
+    expect(codes).toEqual({ 'a.dmp': 'DUMP_CRASH_UNREADABLE', 'b.dmp': 'DUMP_CRASH_UNREADABLE', 'k.dmp': 'DUMP_TRUNCATED' });
+    expect(doc.rows.find((row) => row.file.endsWith('a.dmp'))!.osBuild).toBe('6.1.7600'); // what was read stays in the row
+    const text = await run(dir, '--engine', 'native', '--workers', '0');
+    expect(text.out).toMatch(/^3 dumps found on 2010-09-29: 0 crashes from 0 distinct causes, 3 that could not be read\./);
+    expect(text.out).not.toMatch(/no crash recorded/);
+  });
+
+  it('--csv FILE / --html FILE inside a named input folder (a dump found by walking it, or a new file there) is refused: exit 2, nothing written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'analyze-overwrite-'));
+    const dir = join(root, 'fk');
+    mkdirSync(dir);
+    const dump = readFileSync(join(fleet.folder, 'PC1', 'Minidump', '020121-1.dmp'));
+    writeFileSync(join(dir, 'a.dmp'), dump);
+    writeFileSync(join(dir, 'b.dmp'), dump);
+    for (const [option, target] of [['--html', 'fk/b.dmp'], ['--csv', 'fk/a.dmp'], ['--csv', 'fk/../fk/new.csv'], ['--html', 'fk/new.html']] as const) {
+      const io = captureIo({ env: { PATH: '' }, cwd: root });
+      const code = await main(['dump', 'fk', option, target, '--engine', 'native', '--workers', '0'], io, specs);
+      expect({ option, code, stdout: io.stdout }).toEqual({ option, code: 2, stdout: '' });
+      expect(io.stderr).toMatch(new RegExp(`^analyze: ${option} ${target.replace(/\./g, '\\.')} lies inside the input folder fk, whose files are all read: write it outside that folder\n`));
+    }
+    expect(readFileSync(join(dir, 'a.dmp')).equals(dump) && readFileSync(join(dir, 'b.dmp')).equals(dump)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['a.dmp', 'b.dmp']);
+    // Beside the folder is fine.
+    const io = captureIo({ env: { PATH: '' }, cwd: root });
+    expect(await main(['dump', 'fk', '--csv', 'all.csv', '--engine', 'native', '--workers', '0', '-q'], io, specs)).toBe(1);
+    expect(readFileSync(join(root, 'all.csv'), 'utf8')).toMatch(/^file,/);
   });
 
   it('a folder with no dump at all: exit 2 and says so', async () => {

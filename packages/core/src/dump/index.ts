@@ -8,8 +8,8 @@
  * - a dump, engine 'cdb'                                        -> engine 'cdb' (fails clearly when cdb is missing)
  */
 import { AnalyzeError } from '../errors.js';
-import { readHead, readSmallFile } from '../io/files.js';
-import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, parseAnalyzeText, locateCdb, runCdbAnalysis } from './cdb/index.js';
+import { readHead } from '../io/files.js';
+import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, parseAnalyzeText, parseAnalyzeTextFile, locateCdb, runCdbAnalysis } from './cdb/index.js';
 import { analyzeNativeFile } from './native/index.js';
 import { detectDumpFormat } from './native/detect.js';
 import type { DumpReport } from './report.js';
@@ -17,6 +17,7 @@ import type { DumpReport } from './report.js';
 export type * from './report.js';
 export { analyzeNativeFile, analyzeNativeBuffer } from './native/index.js';
 export { detectDumpFormat } from './native/detect.js';
+export { CRASH_UNREADABLE, crashUnreadable } from './crash-unreadable.js';
 
 export interface AnalyzeDumpOptions {
   engine: 'auto' | 'native' | 'cdb';
@@ -32,8 +33,6 @@ export interface AnalyzeDumpOptions {
 
 /** Bytes sniffed to tell a dump from a saved analysis text. */
 const SNIFF_BYTES = 64 * 1024;
-/** A pasted `!analyze -v` is a few KB; anything beyond this is not one (and must not be read whole). */
-const MAX_ANALYSIS_TEXT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The engine choice over a dump file or a saved `!analyze -v` text (the reader behind the `analyzeDump`
@@ -48,8 +47,9 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
 
   if (kind === null) {
     if (looksLikeAnalyzeText(head)) {
-      const whole = head.length < SNIFF_BYTES ? head : readSmallFile(file, MAX_ANALYSIS_TEXT_BYTES);
-      return parseAnalyzeText(whole, { file, strict: opts.strict === true });
+      // Any size: a long session log is read by its head and tail (cdb/text-file.ts).
+      if (head.length < SNIFF_BYTES) return parseAnalyzeText(head, { file, strict: opts.strict === true });
+      return parseAnalyzeTextFile(file, { strict: opts.strict === true });
     }
     // Let the native reader produce the precise "not a dump" error (it knows ELF, CAB, USERDUMP ...).
     return analyzeNativeFile(file, nativeOpts(opts));

@@ -8,7 +8,12 @@ const WRAP = 100;
 /** Groups shown in the text view (all of them with --debug; the JSON always has all). */
 const GROUPS_SHOWN = 20;
 
+/** The text view; names from the dumps are shown escaped on the way out (printable.ts: control and bidi characters). */
 export function renderFleet(r: FleetReport, c: Colors, opts: { verbose: boolean }): string {
+  return renderFleetText(r, c, opts);
+}
+
+function renderFleetText(r: FleetReport, c: Colors, opts: { verbose: boolean }): string {
   let out = `${wrap(r.summary, WRAP).join('\n')}\n`;
   if (r.groups.length) {
     out += `\n${c.bold('Causes')} ${c.dim('(largest first)')}\n`;
@@ -17,10 +22,11 @@ export function renderFleet(r: FleetReport, c: Colors, opts: { verbose: boolean 
     if (shown.length < r.groups.length) out += c.dim(`  ... ${r.groups.length - shown.length} more causes (--debug or --json shows all)\n`);
   }
   if (r.rows.length) out += `\n${c.bold('Dumps')} ${c.dim('(by crash time)')}\n${renderTable(r.rows, c)}`;
-  const partial = r.rows.filter((row) => row.error === null && row.warnings > 0).length;
+  // Damage only: a debugger's own warning line (in nearly every cdb output) is a note, not a dump read in part.
+  const partial = r.rows.filter((row) => row.error === null && row.damage > 0).length;
   if (partial) {
-    const dumps = partial === 1 ? '1 dump was' : `${partial} dumps were`;
-    out += c.dim(`  ${dumps} read only in part (damaged or cut short): its row shows what could be read; \`analyze dump FILE\` names the damage and its byte offset.\n`);
+    const dumps = partial === 1 ? '1 dump was read only in part (damaged or cut short): its row shows' : `${partial} dumps were read only in part (damaged or cut short): their rows show`;
+    out += c.dim(`  ${dumps} what could be read; \`analyze dump FILE\` names the damage and its byte offset.\n`);
   }
   return out;
 }
@@ -59,7 +65,7 @@ function renderTable(rows: readonly FleetRow[], c: Colors): string {
       printable(r.culpritVersion ?? r.culpritTimestamp ?? ''),
       printable(r.osBuild ?? ''),
       r.engine ?? '',
-      printable(r.file) + (r.warnings > 0 ? c.yellow(` (read in part: ${r.warnings} ${r.warnings === 1 ? 'warning' : 'warnings'})`) : ''),
+      printable(r.file) + (r.damage > 0 ? c.yellow(` (read in part: ${r.damage} ${r.damage === 1 ? 'warning' : 'warnings'} of damage)`) : ''),
     ];
   });
   // Widths from the plain text (colour codes do not take columns); the last column is not padded.

@@ -12,6 +12,7 @@ import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context
 import { printJson, printable, reportError, reportFailedFiles, type FailedFile } from '../../output.js';
 import { fleetCsv } from './fleet-csv.js';
 import { refuseInputOverwrite } from '../../inputs.js';
+import { refuseOutputInInputFolder } from './output-path.js';
 import { renderFleet } from './fleet-render.js';
 
 export interface FleetArgs {
@@ -57,6 +58,9 @@ export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
   const jsonOnStdout = ctx.json && (ctx.page === undefined || ctx.page.alsoJson);
   if (args.csv === '-' && jsonOnStdout) throw new UsageError('--csv - and --json would both print on stdout: give --csv a file name');
   if (args.csv !== undefined) refuseInputOverwrite('--csv', args.csv, args.files, ctx.io);
+  // Named files are checked above (--html by main); a file found by walking a named folder is not named.
+  if (args.csv !== undefined) refuseOutputInInputFolder('--csv', args.csv, args.files, ctx.io.cwd);
+  if (ctx.page !== undefined) refuseOutputInInputFolder('--html', ctx.page.file, args.files, ctx.io.cwd);
 }
 
 /** Exit 1 when any crash was found; otherwise 2 when a dump could not be read or none was found; else 0. */

@@ -1,4 +1,5 @@
 import type { DumpDoc, ModuleJson } from '@analyze/core/api/dump';
+import { crashUnreadable } from '@analyze/core/dump';
 import type { Colors } from '../../render/color.js';
 
 /** Frames shown in the text view (all of them with --debug; the JSON always has all). */
@@ -11,6 +12,10 @@ const row = (c: Colors, label: string, value: string) => `  ${c.dim(label.padEnd
 
 /** One verdict line, then the facts, then the evidence: what a person triaging a BSOD reads first. */
 export function renderDump(r: DumpDoc, c: Colors, opts: { verbose: boolean } = { verbose: false }): string {
+  return renderDumpText(r, c, opts);
+}
+
+function renderDumpText(r: DumpDoc, c: Colors, opts: { verbose: boolean }): string {
   let out = `${c.bold(r.file)}  ${c.dim(`(engine: ${r.engine}${r.format ? `, ${r.format}` : ''})`)}\n`;
   out += `  ${verdict(r, c)}\n`;
 
@@ -78,6 +83,8 @@ function verdict(r: DumpDoc, c: Colors): string {
     return c.red(`crash: ${what}${r.processName ? ` in ${r.processName}` : ''}${who ? `, blamed on ${who}` : ''}`);
   }
   if (who) return c.red(`crash: blamed on ${who}`);
+  // Not "no crash": the dump lists an exception whose record is lost (also shown with -q, which hides warnings).
+  if (crashUnreadable(r)) return c.red('crash recorded, but it could not be read: the exception record is cut off or damaged (see the warnings)');
   return c.green('no bugcheck or exception recorded');
 }
 

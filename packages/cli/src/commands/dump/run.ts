@@ -1,6 +1,7 @@
 import { UsageError } from '@analyze/core/errors';
 import { analyzeDump, type DumpJson } from '@analyze/core/api/dump';
-import { EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
+import { crashUnreadable } from '@analyze/core/dump';
+import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printable } from '../../output.js';
 import { runEach } from '../../runner.js';
 import type { FleetArgs } from './fleet.js';
@@ -19,12 +20,14 @@ export function isProblem(r: DumpJson): boolean {
 
 /**
  * Exit codes: 1 when a bugcheck, an exception or a culprit was found (a crash is a problem), 0 when the file
- * holds none (a live `.dump /m`), 2 when it could not be analysed. Several files: the worst.
+ * holds none (a live `.dump /m`), 2 when it could not be analysed, which includes a dump that records a crash
+ * it lost (DUMP_CRASH_UNREADABLE: the report still shows what was read). Several files: the worst.
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as DumpArgs;
   if (!(args.timeout > 0 && args.timeout <= MAX_TIMEOUT_S)) {
-    throw new UsageError(`--timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S} (got ${printable(String(raw['timeout']))})`);
+    // yargs turns a non-number into NaN: name what the user typed, not NaN (as --workers does).
+    throw new UsageError(`--timeout must be a number of seconds between 1 and ${MAX_TIMEOUT_S}${Number.isNaN(args.timeout) ? '' : ` (got ${printable(String(raw['timeout']))})`}`);
   }
   // Several dumps, a folder or an archive: the table and the causes (fleet.ts).
   const fleet = await import('./fleet.js');
@@ -49,7 +52,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
           env: ctx.io.env,
         });
       },
-      exitCode: (r) => (isProblem(r) ? EXIT_PROBLEM : EXIT_OK),
+      exitCode: (r) => (crashUnreadable(r) ? EXIT_INVALID : isProblem(r) ? EXIT_PROBLEM : EXIT_OK),
       render: (r) => renderDump(r, ctx.colors, { verbose: ctx.debug }),
     });
   } finally {

@@ -4,6 +4,7 @@
  * drivers/modules as sortable tables.
  */
 import type { DumpDoc, ModuleJson } from '@analyze/core/api/dump';
+import { crashUnreadable } from '@analyze/core/dump';
 import { card, esc, facts, list, num, table, warningsCard, type Section, type Severity } from './page.js';
 
 /** The dump JSON document (docs/json-dump.md), typed by core: the page reads it as printed. */
@@ -41,6 +42,9 @@ export function dumpSection(d: DumpDoc): Section {
     verdict = `${d.processName ?? 'The process'} crashed with ${what} (${d.exception.code})${who ? `, most likely caused by ${who}` : ''}.`;
   } else if (who) {
     verdict = `Crash blamed on ${who}.`;
+  } else if (crashUnreadable(d)) {
+    // Not "no crash": the dump records one whose record is cut off or damaged (DUMP_CRASH_UNREADABLE).
+    verdict = 'A crash is recorded in this dump, but its record could not be read (cut off or damaged): see the warnings.';
   } else {
     verdict = 'No bugcheck or exception is recorded in this dump.';
     severity = 'ok';

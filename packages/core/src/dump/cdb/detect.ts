@@ -41,19 +41,27 @@ export function normaliseAnalyzeText(input: string | Uint8Array): string {
 /**
  * normaliseAnalyzeText without turning CRLF into LF, for a reader that takes any line end itself: on a long
  * text of short lines that replace built a second copy of the text line by line (~40 bytes a line).
+ * `encoding` decodes a piece of a text whose encoding its start told (analyzeTextEncoding).
  */
-export function decodeAnalyzeText(input: string | Uint8Array): string {
+export function decodeAnalyzeText(input: string | Uint8Array, encoding?: 'utf8' | 'utf16le'): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
   } else {
     const b = input;
-    const utf16 = (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) || nulShare(b) > 0.3;
-    text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(utf16 ? 'utf16le' : 'utf8');
+    text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(encoding ?? analyzeTextEncoding(b));
   }
   // eslint-disable-next-line no-control-regex
   if (text.includes('\u0000')) text = text.replace(/\u0000/g, '');
   return text.replace(/^[\ufeff\ufffd]+/, '');
+}
+
+/**
+ * UTF-16LE (cdb `-logou`, Windows editors: a BOM, or a NUL after every ASCII character) or UTF-8, from a text's start.
+ * @example analyzeTextEncoding(Buffer.from('\ufeffBugCheck', 'utf16le')) // 'utf16le'
+ */
+export function analyzeTextEncoding(b: Uint8Array): 'utf8' | 'utf16le' {
+  return (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) || nulShare(b) > 0.3 ? 'utf16le' : 'utf8';
 }
 
 function nulShare(b: Uint8Array): number {

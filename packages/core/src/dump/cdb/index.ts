@@ -7,5 +7,6 @@ export type { LocateCdbOptions } from './locate.js';
 export { runCdbAnalysis, symbolPath, cdbArguments, defaultSymbolCache, DEFAULT_CDB_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES, DONE_MARKER, MICROSOFT_SYMBOL_SERVER } from './run.js';
 export type { RunCdbOptions } from './run.js';
 export { parseAnalyzeText } from './parse.js';
+export { parseAnalyzeTextFile, MAX_ANALYSIS_TEXT_BYTES, TEXT_CUT } from './text-file.js';
 export type { ParseAnalyzeOptions } from './parse.js';
 export { looksLikeAnalyzeText, normaliseAnalyzeText } from './detect.js';

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { AnalyzeError, cutForMessage } from '../../errors.js';
+import { AnalyzeError, UsageError, cutForMessage } from '../../errors.js';
 import { nameWeight } from '../../io/name-weight.js';
 import { locateCdb } from '../cdb/index.js';
 import { groupCrashes } from './group.js';
@@ -33,7 +33,11 @@ export interface FleetProgress {
   walking: boolean;
 }
 
-export interface FleetOptions extends FleetJobOptions {
+const ENGINES: readonly string[] = ['auto', 'native', 'cdb'];
+
+export interface FleetOptions extends Omit<FleetJobOptions, 'engine'> {
+  /** As for analyzeDump: 'auto' (default: cdb when installed, else native), 'native' or 'cdb'. */
+  engine?: FleetJobOptions['engine'];
   /** Worker threads; 0 runs every job inline on the calling thread. Default: the number of cores. */
   workers?: number;
   /** Relative paths are resolved against this (default process.cwd()); rows show them as given. */
@@ -65,17 +69,28 @@ const JOBS_PER_WORKER = 48;
 const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 
 /**
- * Files and members taken in one run, over all inputs (the archive cap is per archive): each becomes a row
- * the report lists (~1.4-2.5 KB of heap each, more as JSON or HTML). 100,000 tiny saved analyses in a 1.6 MB
- * archive peaked at 427 MB (text), 643 MB (--json), 899 MB (--html); two archives of them overflowed the
- * text table. A fleet of a few thousand machines has a few thousand dumps; past this the walk stops with a
- * DUMP_FLEET_TOO_MANY_FILES row and what was taken is reported.
+ * Dumps taken in one run (rows of the report, read or not), over all inputs (the archive cap is per archive):
+ * each row is ~1.4-2.5 KB of heap, more as JSON or HTML. 100,000 tiny saved analyses in a 1.6 MB archive
+ * peaked at 427 MB (text), 643 MB (--json), 899 MB (--html); two archives of them overflowed the text table.
+ * A fleet of a few thousand machines has a few thousand dumps; past this the walk stops with a
+ * DUMP_FLEET_TOO_MANY_DUMPS row and what was taken is reported. Files that are not dumps are not rows and do
+ * not count (a Minidump folder beside 10,500 logs used to lose its dump to the logs).
  */
-export const MAX_FLEET_FILES = 10_000;
+export const MAX_FLEET_DUMPS = 10_000;
 
 /**
- * Weighed characters (nameWeight) of the names of the files and members taken, over the run. Each name is in
- * its row, the group examples and the printed table: 10,000 saved analyses named by 4,000 control characters
+ * Files and members looked at in one run, dumps or not: a file that is not a dump costs no memory (it is
+ * counted) but a job that opens it and reads up to 64 KB of it (100,000 small logs took 12.5 s on 2 cores,
+ * 16 s on the main thread alone). The same as an archive's member cap, so a run stays within seconds to a
+ * minute; past this (a whole disk named by mistake) the walk stops with a DUMP_FLEET_TOO_MANY_FILES row and
+ * what was taken is reported.
+ */
+export const MAX_FLEET_FILES = 100_000;
+
+/**
+ * Weighed characters (nameWeight) of the names of the rows (files and members that are dumps, or could not be
+ * read), over the run; a file that turns out not to be a dump gives its name back. Each name is in its row, the
+ * group examples and the printed table: 10,000 saved analyses named by 4,000 control characters
  * (a 500 KB archive) peaked at 1.6 GB (--json), 1.1 GB (text: \xNN for each) and 429 MB (--csv), and as
  * unreadable dumps with plain names at 265-515 MB; 10,000 rows of short names take ~190 MB. Real names are a
  * few dozen characters (200 each on average would fit); past this the walk stops with a
@@ -92,11 +107,14 @@ export const MAX_FLEET_NAME_WEIGHT = 2 * 1024 * 1024;
  *   const report = await analyzeDumpFleet(['C:\\Windows\\Minidump', 'fleet.zip'], { engine: 'native' });
  *   console.log(report.summary, report.groups[0]);
  */
-export async function analyzeDumpFleet(paths: readonly string[], options: FleetOptions): Promise<FleetReport> {
+export async function analyzeDumpFleet(paths: readonly string[], options: FleetOptions = {}): Promise<FleetReport> {
+  const engine = options.engine ?? 'auto';
+  // Checked here: from JavaScript a misspelt engine ('Native') would be taken as cdb for every dump.
+  if (!ENGINES.includes(engine)) throw new UsageError(`engine must be one of ${ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
   const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
   const cwd = options.cwd ?? process.cwd();
   const jobOptions: FleetJobOptions = {
-    engine: options.engine,
+    engine,
     ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }),
     ...(options.symbols === undefined ? {} : { symbols: options.symbols }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -104,13 +122,14 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     ...(options.env === undefined ? {} : { env: { ...options.env } }),
   };
   // --engine cdb without cdb would make every dump an error row: say it once, before any work.
-  if (options.engine === 'cdb' && locateCdb({ ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }), ...(options.env === undefined ? {} : { env: options.env }) }) === null) {
+  if (engine === 'cdb' && locateCdb({ ...(options.cdbPath === undefined ? {} : { cdbPath: options.cdbPath }), ...(options.env === undefined ? {} : { env: options.env }) }) === null) {
     throw new AnalyzeError('DUMP_CDB_NOT_FOUND', 'cdb.exe was not found (--engine cdb); use --engine auto or native, or name it with --cdb');
   }
   const pool = workers > 0 ? new FleetPool(workers, jobOptions, options.workerUrl ?? defaultWorkerUrl()) : null;
   const rows: FleetRow[] = [];
+  /** Files and members looked at (MAX_FLEET_FILES): at the end, rows + skipped (an archive counts by its members). */
   let files = 0;
-  /** Weight of the names taken (MAX_FLEET_NAME_WEIGHT). */
+  /** Weight of the names of the rows and of the jobs in flight (MAX_FLEET_NAME_WEIGHT); a file that is no dump gives its back. */
   let names = 0;
   let skipped = 0;
   let done = 0;
@@ -118,6 +137,12 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   const take = (r: FleetJobResult) => {
     if (r.status === 'skipped') skipped++;
     else if (r.status === 'dump') rows.push(r.row);
+  };
+  /** The row that says where the run stopped (this item and the rest not read); it counts as a file looked at. */
+  const stop = (code: string, message: string, item: WalkItem, display?: string) => {
+    const input: FleetInput = item.kind === 'skipped' ? { kind: 'path', path: item.display, display: item.display, folder: '' } : item.input;
+    rows.push(errorRow(new AnalyzeError(code, message), display === undefined ? input : { ...input, display }));
+    files++;
   };
 
   // Jobs in flight are counted, not raced: Promise.race over every pending job on each file added a
@@ -150,22 +175,29 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     for await (const item of items()) {
       if (options.signal?.aborted) break;
       if (files >= MAX_FLEET_FILES) {
-        const input: FleetInput = item.kind === 'skipped' ? { kind: 'path', path: item.display, display: item.display, folder: '' } : item.input;
-        rows.push(errorRow(new AnalyzeError('DUMP_FLEET_TOO_MANY_FILES', `more than ${MAX_FLEET_FILES} files and members in all: the first ${MAX_FLEET_FILES} were taken, the rest not read (name fewer folders or archives at a time)`), input));
+        stop('DUMP_FLEET_TOO_MANY_FILES', `more than ${MAX_FLEET_FILES} files and members looked at in one run (dumps or not): this one and the rest were not read (name the folders that hold the dumps, fewer at a time)`, item);
         break;
       }
-      files++;
       if (item.kind === 'skipped') {
+        files++;
         skipped++;
         continue;
       }
-      names += nameWeight(item.input.display);
-      if (names > MAX_FLEET_NAME_WEIGHT) {
-        const message = `the names of the files and members add up to more than ${MAX_FLEET_NAME_WEIGHT} characters after ${files - 1} of them (real ones are a few dozen each): the rest not read`;
-        rows.push(errorRow(new AnalyzeError('DUMP_FLEET_NAMES_TOO_LONG', message), { ...item.input, display: cutForMessage(item.input.display, 200) }));
-        files--;
+      // Rows, not files, are capped: jobs in flight may yet turn out not to be dumps, so they are waited for.
+      if (rows.length + active >= MAX_FLEET_DUMPS) await until(() => active === 0 || rows.length + active < MAX_FLEET_DUMPS);
+      if (rows.length >= MAX_FLEET_DUMPS) {
+        stop('DUMP_FLEET_TOO_MANY_DUMPS', `more than ${MAX_FLEET_DUMPS} dumps in one run: the first ${MAX_FLEET_DUMPS} were read, this file and the rest were not (name fewer folders or archives at a time)`, item);
         break;
       }
+      const weight = nameWeight(item.input.display);
+      if (names + weight > MAX_FLEET_NAME_WEIGHT) await until(() => active === 0); // files that are no dumps give their names back
+      if (names + weight > MAX_FLEET_NAME_WEIGHT) {
+        const message = `the names of the files and members add up to more than ${MAX_FLEET_NAME_WEIGHT} characters after ${rows.length} of them (real ones are a few dozen each): the rest not read`;
+        stop('DUMP_FLEET_NAMES_TOO_LONG', message, item, cutForMessage(item.input.display, 200));
+        break;
+      }
+      names += weight;
+      files++;
       if (item.kind === 'error') {
         rows.push(errorRow(item.error, item.input));
         continue;
@@ -181,8 +213,12 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
           (r) => {
             if (r.status === 'archive' && input.kind === 'path') {
               files--; // counted by its members instead
+              names -= weight;
               archives.push({ input, archive: r.archive });
-            } else take(r);
+            } else {
+              if (r.status === 'skipped') names -= weight;
+              take(r);
+            }
           },
           (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }),
         )

@@ -55,6 +55,11 @@ export interface FleetRow {
   error: FleetRowError | null;
   /** How many warnings the reader gave (the per-file `analyze dump` shows them). */
   warnings: number;
+  /**
+   * How many of them report damage (a part of the dump cut off or malformed, cdb's output or a saved text read
+   * in part: damage.ts), not notes such as a debugger's own warning line; above 0, the row was read in part.
+   */
+  damage: number;
 }
 
 /**

@@ -6,6 +6,7 @@
  * A worker that dies (a bug, a resource limit) fails only its current job; a new worker takes its place.
  */
 import { existsSync } from 'node:fs';
+import { AnalyzeError } from '../../errors.js';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FleetJobOptions } from './job.js';
@@ -46,7 +47,8 @@ const PIPELINE = 24;
 export function defaultWorkerUrl(): URL {
   const candidates = [new URL('./worker.js', import.meta.url), new URL('./dump-fleet-worker.js', import.meta.url), new URL('../../../dist/dump/fleet/worker.js', import.meta.url)];
   for (const u of candidates) if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
-  throw new Error('the fleet worker script was not found (run `npm run build`), or use workers: 0');
+  // A bundler that inlined this module left the worker script behind (it is a file of its own).
+  throw new AnalyzeError('DUMP_FLEET_NO_WORKER', 'the fleet worker script (dump/fleet/worker.js) is not beside this module, as when the library is bundled: pass workerUrl pointing to it, or workers: 0 to run every job on this thread');
 }
 
 export class FleetPool {

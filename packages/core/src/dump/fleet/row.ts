@@ -1,13 +1,19 @@
 /** One DumpReport (or one failure) -> one table row: only what the table, the groups and the CSV need. */
 import { AnalyzeError } from '../../errors.js';
+import { CRASH_UNREADABLE } from '../crash-unreadable.js';
+import { isDamageWarning } from '../damage.js';
 import type { DumpReport, ModuleInfo } from '../report.js';
 import type { FleetInput, FleetRow, FleetRowError } from './model.js';
 
-/** The row of a dump that was read. */
+/**
+ * The row of a dump that was read. A crash recorded but unreadable (crash-unreadable.ts) is a row with its
+ * error: what was read stays in it, but the dump counts as one that could not be read, not as "no crash".
+ */
 export function reportRow(r: DumpReport, input: FleetInput): FleetRow {
   const kind = r.bugcheck ? 'kernel' : r.exception ? 'user' : null;
   const culprit = stripUnloaded(r.culprit?.module ?? r.imageName ?? null);
   const mod = culprit === null ? null : findModule(r, culprit);
+  const lost = r.warnings.find((w) => w.code === CRASH_UNREADABLE);
   return {
     ...where(input),
     engine: r.engine,
@@ -24,8 +30,9 @@ export function reportRow(r: DumpReport, input: FleetInput): FleetRow {
     symbol: r.symbolName,
     process: r.processName,
     osBuild: r.osVersion ?? r.os?.version ?? null,
-    error: null,
+    error: lost === undefined ? null : { code: lost.code, message: lost.message, ...(lost.offset === undefined ? {} : { offset: lost.offset }) },
     warnings: r.warnings.length,
+    damage: r.warnings.filter((w) => isDamageWarning(w.code)).length,
   };
 }
 
@@ -49,6 +56,7 @@ export function errorRow(e: unknown, input: FleetInput): FleetRow {
     osBuild: null,
     error: rowError(e),
     warnings: 0,
+    damage: 0,
   };
 }
 

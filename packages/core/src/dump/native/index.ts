@@ -83,7 +83,7 @@ function notADump(head: Buffer, file: string): AnalyzeError {
     default: {
       // An archive of dumps: the fleet view reads those in place, from a path (not from standard input).
       const archive = detectArchive(head);
-      if (archive !== null) return new AnalyzeError('DUMP_NOT_A_DUMP', `this is a ${archive === 'tgz' ? 'gzip-compressed tar' : archive} archive, not a dump: name it as a file (analyze dump dumps.${archive}) and the dumps inside are read`, { file, offset: 0 });
+      if (archive !== null) return new AnalyzeError('DUMP_NOT_A_DUMP', `this is a ${archive === 'tgz' ? 'gzip-compressed tar' : archive} archive, not a dump: named as a path without --no-group (analyze dump dumps.${archive}), the dumps inside are read`, { file, offset: 0 });
       if (head.length >= 8 && head.toString('latin1', 0, 4) === 'MDMP') {
         const version = head.readUInt16LE(4);
         return new AnalyzeError(

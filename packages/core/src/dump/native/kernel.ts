@@ -50,7 +50,7 @@ export function analyzeKernel(r: Reader, is64: boolean, file: string, warnings: 
       unloaded = readOptional(warnings, 'unloaded-driver list', [], () => readUnloadedDrivers(r, t, is64, warnings));
       stack = readOptional(warnings, 'saved stack', null, () => readCallStack(r, t, warnings));
       topOfStack = t.topOfStack;
-      processName = readOptional(warnings, 'process copy', null, () => guessProcessName(r, t));
+      processName = readOptional(warnings, 'process copy', null, () => guessProcessName(r, t, warnings));
     }
     if (drivers.length === 0) noDriversReason = 'The small dump\'s driver list is missing or damaged (see the warnings), so no address can be tied to a driver.';
   } else {

@@ -3,8 +3,9 @@
  * address), the faulting module (the one holding frame 0, the exception context's program counter),
  * modules, unloaded modules, threads with names, misc info, and a culprit with its evidence.
  */
-import type { Warnings } from '../../errors.js';
+import type { Warning, Warnings } from '../../errors.js';
 import type { DumpReport, ModuleInfo } from '../report.js';
+import { CRASH_UNREADABLE } from '../crash-unreadable.js';
 import { exceptionName, fastFailName } from '../../tables/index.js';
 import { readContext, pointerSize, type Arch, type CpuContext } from './context.js';
 import { CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
@@ -84,7 +85,11 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
   if (pc !== null) frames.push(frame0 ? moduleOffset(frame0, pc) : hex(pc));
   for (const h of stackHits) if (frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, h.value));
 
-  const culprit = userCulprit({ exc: exc !== null, excListed: dir.streams.has(STREAM.EXCEPTION), reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
+  const excListed = dir.streams.has(STREAM.EXCEPTION);
+  const culprit = userCulprit({ exc: exc !== null, excListed, reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
+  // First, outside the warning cap: a crash whose record is lost must never read as a dump without one.
+  // (With --strict the stream's own warning has already stopped the read.)
+  const lost: Warning[] = !exc && excListed ? [crashLost(dir.streams.get(STREAM.EXCEPTION)!.at, file)] : [];
   const mainModule = modules[0] ?? null;
   const osVersion = sys ? osVersionString(sys) : null;
   const faulting = frame0 ? moduleInfo(frame0) : null;
@@ -112,7 +117,7 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
     failureBucket: null,
     osVersion,
     stack: frames,
-    warnings: [...warnings.list],
+    warnings: [...lost, ...warnings.list],
     os: sys
       ? { platform: PLATFORM_NAME[sys.platformId] ?? `0x${sys.platformId.toString(16).padStart(8, '0')}`, version: osVersion, build: sys.build, architecture: CPU_NAME[sys.cpu] ?? `0x${sys.cpu.toString(16).padStart(4, '0')}`, processors: sys.processors }
       : null,
@@ -128,6 +133,16 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
       createTime: misc?.processCreateTime ? new Date(misc.processCreateTime * 1000).toISOString() : null,
       mainModule: mainModule?.name ?? null,
     },
+  };
+}
+
+/** The warning of a crash recorded but not readable, at the Exception stream's directory entry. */
+function crashLost(at: number, file: string): Warning {
+  return {
+    code: CRASH_UNREADABLE,
+    message: 'the dump records a crash (its directory lists an Exception stream), but the exception could not be read (the stream is cut off or too short): the crash facts are lost',
+    offset: at,
+    file,
   };
 }
 

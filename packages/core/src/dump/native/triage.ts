@@ -199,12 +199,22 @@ const MAX_EPROCESS_SCAN = 16 * 1024;
  * PROCESS_NAME equivalent: the EPROCESS copy holds ImageFileName[15]; without symbols we do not know
  * its offset, so take the first 4-aligned, NUL-terminated printable run that looks like an image name.
  * A heuristic (it found "System" and "svchost.exe" in every corpus sample), labelled as such.
+ * A copy past the end of the file, or cut by it before a name was found, is a warning like the other parts.
  */
-export function guessProcessName(r: Reader, t: TriageHeader): string | null {
+export function guessProcessName(r: Reader, t: TriageHeader, warnings: Warnings): string | null {
   const start = t.processOffset;
+  if (start === 0) return null;
   const end = t.threadOffset > start ? Math.min(t.threadOffset, start + MAX_EPROCESS_SCAN) : start + 0x1000;
-  if (start === 0 || !r.has(start, Math.min(end, r.size) - start)) return null;
-  const buf = r.bytes(start, Math.min(end, r.size) - start, 'EPROCESS copy');
+  if (!r.has(start, 1)) {
+    warnings.warn('DUMP_PROCESS_TRUNCATED', 'the process (EPROCESS) copy lies past the end of the file', Math.min(start, r.size));
+    return null;
+  }
+  const name = scanProcessName(r.bytes(start, Math.min(end, r.size) - start, 'EPROCESS copy'));
+  if (name === null && end > r.size) warnings.warn('DUMP_PROCESS_TRUNCATED', `the process (EPROCESS) copy is cut short by the end of the file (${end - r.size} of its bytes are missing)`, r.size);
+  return name;
+}
+
+function scanProcessName(buf: Buffer): string | null {
   const nameChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f || c === 0x2d || c === 0x20;
   for (let i = 4; i < buf.length; i += 4) {
     if (nameChar(buf[i - 1]!)) continue; // must start the run, not sit inside one

@@ -3,8 +3,13 @@
  * whitespace to its `\s`, so a pattern whose quantified parts overlap on them backtracks quadratically. Each
  * case checks the exact result and that it comes without a hang (a generous bound: the inputs took 7-30 s).
  */
-import { describe, expect, it } from '@jest/globals';
-import { looksLikeAnalyzeText, parseAnalyzeText } from '../../../src/dump/cdb/index.js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { looksLikeAnalyzeText, MAX_ANALYSIS_TEXT_BYTES, parseAnalyzeText } from '../../../src/dump/cdb/index.js';
+import { analyzeDump } from '../../../src/dump/index.js';
 
 /** Milliseconds `fn` took, and what it returned. */
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -80,4 +85,29 @@ describe('reading a saved analysis (parseAnalyzeText)', () => {
     expect(culprit(' ( x!f )\u2028')).toEqual(['x.sys', 'x!f']); // trimmed off the line
     expect(culprit(' ( x!f \u2028 )')).toEqual([null, null]); // a line end inside: not read, as before
   });
+});
+
+describe('a saved analysis in a session log of any size (analyzeDump on a file)', () => {
+  const ANALYSIS = readFileSync(fileURLToPath(new URL('../../../../../fixtures/dump/analyze-v-d1-exampledrv.txt', import.meta.url)), 'utf8');
+  /** `!process 0 7`-like lines around the analysis, to past the 16 MiB read whole. */
+  const filler = (bytes: number) => 'PROCESS ffffc50e`1a2b3c40  SessionId: 0  Cid: 0004    Peb: 00000000  ParentCid: 0000\n'.repeat(Math.ceil(bytes / 88));
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-text-big-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`over ${MAX_ANALYSIS_TEXT_BYTES} bytes: its head and tail are read, the analysis found at either end (UTF-8 and UTF-16), with a warning naming the gap`, async () => {
+    const atEnd = join(dir, 'end.log');
+    // A cdb session log: the summary cdb prints on loading the dump (how the text is recognised), `!process 0 7`, then `!analyze -v`.
+    const loaded = 'Opened log file \'end.log\'\nBugCheck D1, {ffffa00100001000, 2, 0, fffff80012341234}\n\nProbably caused by : exampledrv.sys ( exampledrv!ExampleReadBuffer+34 )\n\n0: kd> !process 0 7\n';
+    writeFileSync(atEnd, `${loaded}${filler(17 * 1024 * 1024)}${ANALYSIS}`);
+    const atStart = join(dir, 'start.log');
+    writeFileSync(atStart, utf16(`${ANALYSIS}\n${filler(9 * 1024 * 1024)}`)); // UTF-16: twice the bytes
+    for (const file of [atEnd, atStart]) {
+      const r = await analyzeDump(file, { engine: 'native' });
+      expect(r).toMatchObject({ engine: 'text', bugcheck: { code: '0x000000D1' }, imageName: 'exampledrv.sys', failureBucket: 'AV_exampledrv!ExampleReadBuffer' });
+      const size = statSync(file).size;
+      expect(r.warnings[0]).toEqual({ code: 'DUMP_TEXT_CUT', message: expect.stringMatching(new RegExp(`^text: the file is ${size} bytes; its first 1048576 and last \\d+ were read .*, the \\d+ between were not$`)), offset: 1024 * 1024 });
+      // --strict: the text read in part is the error
+      await expect(analyzeDump(file, { engine: 'native', strict: true })).rejects.toMatchObject({ code: 'DUMP_TEXT_CUT', file });
+    }
+  }, 60_000);
 });

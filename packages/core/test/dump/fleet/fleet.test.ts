@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { interpretAs } from '../../../src/codes/index.js';
-import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_FILES, MAX_FLEET_NAME_WEIGHT, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
+import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_DUMPS, MAX_FLEET_FILES, MAX_FLEET_NAME_WEIGHT, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
 import { MAX_MEMBER_NAME_CHARS } from '../../../src/dump/fleet/archives.js';
 import { Header, Pax } from 'tar';
 import { mkdirSync } from 'node:fs';
@@ -109,6 +109,17 @@ describe('analyzeDumpFleet over a folder of dumps', () => {
     expect(report.summary).toMatch(/^10 dumps found from 2007-02-14 to 2020-05-13: 8 crashes from 7 distinct causes, 1 with no crash recorded, 1 that could not be read; 1 other file skipped \(not dumps\)\./);
     expect(report.summary).toMatch(/The most frequent cause is EXCEPTION_ACCESS_VIOLATION \(0xC0000005\), blamed on crashme\.exe: 2 of 8 \(25 %\), last on 2010-09-29\. crashme\.exe crashed in its own code/);
     expect(report.summary).not.toMatch(/\n/);
+  });
+
+  it('says the leading causes are tied when they are, instead of naming one of them the most frequent', async () => {
+    const pc1 = join(fleet.folder, 'PC1', 'Minidump');
+    const two = await analyzeDumpFleet([join(pc1, '020121-1.dmp'), join(pc1, '020121-3.dmp')], inline);
+    expect(two.summary).toBe(
+      '2 dumps found from 2007-02-14 to 2010-09-29: 2 crashes from 2 distinct causes. 2 causes are tied as the most frequent, with 1 of 2 crashes (50 %) each: ' +
+        'EXCEPTION_ACCESS_VIOLATION (0xC0000005), blamed on crashme.exe; EXCEPTION_ACCESS_VIOLATION (0xC0000005), blamed on test_app.exe. What to do is listed with each cause.',
+    );
+    // 1 + 1 + 1 + 1 + 1 + 1 behind a leader of 2: not a tie.
+    expect(report.summary).toMatch(/The most frequent cause is /);
   });
 });
 
@@ -283,22 +294,68 @@ describe('analyzeDumpFleet on worker threads', () => {
 describe('analyzeDumpFleet on inputs whose cost is out of proportion to their size', () => {
   const TEXT = 'BUGCHECK_CODE:  d1\nIMAGE_NAME:  x.sys\nMODULE_NAME: x\n';
 
-  it(`at most ${MAX_FLEET_FILES} files in one run, over all inputs; a row says the rest was not read (100,000 tiny texts peaked at 427-899 MB)`, async () => {
+  it(`at most ${MAX_FLEET_DUMPS} dumps in one run, over all inputs; a row says the rest was not read (100,000 tiny texts peaked at 427-899 MB)`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-many-'));
     try {
       for (const part of ['a', 'b']) {
         mkdirSync(join(dir, part));
-        for (let i = 0; i < MAX_FLEET_FILES / 2 + 3; i++) writeFileSync(join(dir, part, `${i}.txt`), TEXT);
+        for (let i = 0; i < MAX_FLEET_DUMPS / 2 + 3; i++) writeFileSync(join(dir, part, `${i}.txt`), TEXT);
       }
       const r = await analyzeDumpFleet([join(dir, 'a'), join(dir, 'b')], inline);
-      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_FILES');
+      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_DUMPS');
       expect(capped).toHaveLength(1);
-      expect(r.rows).toHaveLength(MAX_FLEET_FILES + 1);
-      expect(r.totals.dumps).toBe(MAX_FLEET_FILES + 1);
+      expect(capped[0]!.error!.message).toBe(`more than ${MAX_FLEET_DUMPS} dumps in one run: the first ${MAX_FLEET_DUMPS} were read, this file and the rest were not (name fewer folders or archives at a time)`);
+      expect(r.rows).toHaveLength(MAX_FLEET_DUMPS + 1);
+      expect(r.totals).toMatchObject({ files: MAX_FLEET_DUMPS + 1, dumps: MAX_FLEET_DUMPS + 1, skipped: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it(`files that are not dumps do not count against the ${MAX_FLEET_DUMPS}-dump cap: a dump after 10,500 logs is read, and the totals add up`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-logs-'));
+    try {
+      for (let i = 0; i < 10_500; i++) writeFileSync(join(dir, `a${i}.log`), 'service started\n');
+      writeFileSync(join(dir, 'z.dmp'), readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp')));
+      const r = await analyzeDumpFleet([dir], inline);
+      expect(r.rows.map((x) => [x.file.slice(dir.length + 1), x.code, x.error])).toEqual([['z.dmp', '0xC0000005', null]]);
+      expect(r.totals).toMatchObject({ files: 10_501, dumps: 1, crashes: 1, errors: 0, skipped: 10_500 });
+      expect(r.summary).toMatch(/^1 dump found on 2010-09-29: 1 crash from 1 distinct cause; 10500 other files skipped \(not dumps\)\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it(`at most ${MAX_FLEET_FILES} files and members looked at in one run, dumps or not: a row says where it stopped, and the totals add up`, async () => {
+    // Two archives of empty members (the per-archive cap is ${MAX_ARCHIVE_ENTRIES}): one dump, then logs.
+    const dump = readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp'));
+    const archive = (first: Buffer | null, logs: number) => {
+      const blocks: Buffer[] = [];
+      const member = (name: string, data: Buffer) => {
+        const h = Buffer.alloc(512);
+        new Header({ path: name, size: data.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(h);
+        blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+      };
+      if (first) member('crash.dmp', first);
+      for (let i = 0; i < logs; i++) member(`${i}.log`, Buffer.alloc(0));
+      blocks.push(Buffer.alloc(1024));
+      return gzipSync(Buffer.concat(blocks), { level: 1 });
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-files-'));
+    try {
+      const half = MAX_FLEET_FILES / 2;
+      writeFileSync(join(dir, 'a.tgz'), archive(dump, half - 1));
+      writeFileSync(join(dir, 'b.tgz'), archive(null, half + 5));
+      const r = await analyzeDumpFleet([join(dir, 'a.tgz'), join(dir, 'b.tgz')], inline);
+      const capped = r.rows.filter((x) => x.error?.code === 'DUMP_FLEET_TOO_MANY_FILES');
+      expect(capped).toHaveLength(1);
+      expect(capped[0]!.file).toBe(`${join(dir, 'b.tgz')}!${half}.log`);
+      expect(r.rows.find((x) => x.code === '0xC0000005')).toBeDefined();
+      expect(r.totals).toMatchObject({ files: MAX_FLEET_FILES + 1, dumps: 2, crashes: 1, errors: 1, skipped: MAX_FLEET_FILES - 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it(`members whose names weigh more than ${MAX_FLEET_NAME_WEIGHT} together: the walk stops at the one that crosses it (10,000 names of 4,000 characters peaked at 265-999 MB)`, async () => {
     const data = Buffer.from(TEXT);
@@ -323,7 +380,7 @@ describe('analyzeDumpFleet on inputs whose cost is out of proportion to their si
       expect(stopped[0]!.error!.message).toBe(`the names of the files and members add up to more than ${MAX_FLEET_NAME_WEIGHT} characters after ${taken} of them (real ones are a few dozen each): the rest not read`);
       expect(stopped[0]!.file.length).toBeLessThan(300); // the name that crossed it, cut
       expect(r.rows).toHaveLength(taken + 1);
-      expect(r.totals.files).toBe(taken);
+      expect(r.totals.files).toBe(taken + 1); // the rows (the one that stopped the walk too) + skipped
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

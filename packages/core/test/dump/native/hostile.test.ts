@@ -12,6 +12,7 @@ import { analyzeNativeBuffer, analyzeNativeFile } from '../../../src/dump/native
 import { corpusPath, fixturePath } from '../../helpers/corpus.js';
 import { MAX_MODULES, MAX_UNLOADED_MODULES } from '../../../src/dump/native/minidump-streams.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
+import { CRASH_UNREADABLE, crashUnreadable } from '../../../src/dump/crash-unreadable.js';
 
 /** A Windows 10 x64 small dump built by fixtures/gen/dump/triage-x64.mjs (1.1 MB, TRGD marker at its end). */
 const SYNTHETIC_X64 = fixturePath('dump', 'synthetic-triage-x64.dmp');
@@ -116,8 +117,9 @@ describe('hostile minidumps', () => {
     const r = analyzeNativeBuffer(b);
     expect(r.exception).toBeNull();
     expect(r.warnings.map((w) => w.message).join(' ')).toMatch(/Exception stream .* past the end/);
-    expect(r.warnings.map((w) => w.code)).toEqual(['DUMP_TRUNCATED', 'DUMP_STREAM_OUT_OF_FILE']);
-    expect(r.warnings[1]!.offset).toBe(32 + 12); // the directory entry that points outside
+    // first, that a crash is recorded but lost (not a dump without one)
+    expect(r.warnings.map((w) => w.code)).toEqual([CRASH_UNREADABLE, 'DUMP_TRUNCATED', 'DUMP_STREAM_OUT_OF_FILE']);
+    expect(r.warnings[2]!.offset).toBe(32 + 12); // the directory entry that points outside
     // --strict: the first warning, that the file is cut short where it ends, is the error
     const e = analyzeErrorOf(() => analyzeNativeBuffer(b, 'x.dmp', { strict: true }));
     expect(e.code).toBe('DUMP_TRUNCATED');
@@ -139,6 +141,32 @@ describe('hostile minidumps', () => {
     expect(r.culprit?.module).toBeNull();
     expect(r.culprit?.evidence.join(' ')).not.toMatch(/on demand/);
     expect(r.culprit?.evidence[0]).toMatch(/lists an exception stream, but it could not be read/);
+  });
+
+  it('a crash whose exception stream is cut off or too short is a crash that could not be read, never "no crash" (DUMP_CRASH_UNREADABLE, first)', () => {
+    const whole = readFileSync(corpusPath('dumps', 'mdmp', 'breakpad_null_read_av.dmp'));
+    /** The directory entry of the Exception stream (type 6). */
+    const entry = (b: Buffer) => {
+      const dir = b.readUInt32LE(12);
+      for (let i = 0; i < b.readUInt32LE(8); i++) if (b.readUInt32LE(dir + i * 12) === 6) return dir + i * 12;
+      throw new Error('no Exception stream');
+    };
+    expect(crashUnreadable(analyzeNativeBuffer(whole))).toBe(false);
+    // Cut short (a partial copy): the audit's 400 bytes keep the directory, not the stream.
+    const cut = analyzeNativeBuffer(whole.subarray(0, 400));
+    expect(cut.exception).toBeNull();
+    expect(cut.warnings[0]).toMatchObject({ code: CRASH_UNREADABLE, offset: entry(whole), message: expect.stringMatching(/records a crash .* could not be read/) });
+    // The stream too small: the directory gives it 4 bytes.
+    const small = Buffer.from(whole);
+    small.writeUInt32LE(4, entry(small) + 4);
+    const r = analyzeNativeBuffer(small);
+    expect(r.exception).toBeNull();
+    expect(r.warnings.map((w) => w.code)).toEqual([CRASH_UNREADABLE, 'DUMP_BAD_STREAM']);
+    // Past the warning cap (150 duplicate streams first), it is still there.
+    const dup = minidump([...Array.from({ length: 150 }, () => ({ type: 7, data: systemInfo() })), { type: 6, data: Buffer.alloc(168), rva: 0x7fff0000 }]);
+    expect(crashUnreadable(analyzeNativeBuffer(dup))).toBe(true);
+    // A dump that lists no exception stream was taken on demand: no crash, no such warning.
+    expect(crashUnreadable(analyzeNativeBuffer(minidump([{ type: 7, data: systemInfo() }])))).toBe(false);
   });
 
   it('directory loop: the directory RVA points at the header itself, and a stream at the directory', () => {
@@ -274,7 +302,7 @@ describe('hostile minidumps', () => {
 
   it('an archive of dumps (on standard input, say) is named as one, with how to have its dumps read', () => {
     const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]);
-    expect(analyzeErrorOf(() => analyzeNativeBuffer(zip)).message).toBe('this is a zip archive, not a dump: name it as a file (analyze dump dumps.zip) and the dumps inside are read');
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(zip)).message).toBe('this is a zip archive, not a dump: named as a path without --no-group (analyze dump dumps.zip), the dumps inside are read');
     const tar = Buffer.alloc(1024);
     tar.write('ustar', 257, 'latin1');
     expect(analyzeErrorOf(() => analyzeNativeBuffer(tar)).message).toMatch(/^this is a tar archive, not a dump/);
@@ -362,6 +390,25 @@ describe('hostile kernel dumps', () => {
       expect(r.os?.build).toBe(19045); // fixtures/gen/dump/triage-x64.mjs BUILD
       expect(r.warnings.length).toBeGreaterThan(0);
     }
+  });
+
+  it('a process (EPROCESS) copy past the end of the file, or cut by it, is a warning like the other parts (and an error with --strict)', () => {
+    const real = readFileSync(SYNTHETIC_X64);
+    expect(analyzeNativeBuffer(real).processName).toBe('System');
+    const processAt = real.readUInt32LE(0x2000 + 32); // TRIAGE_DUMP64.ProcessOffset
+    const past = Buffer.from(real);
+    past.writeUInt32LE(0xffffffff, 0x2000 + 32);
+    const cuts: Array<[Buffer, RegExp, number]> = [
+      [past, /lies past the end of the file$/, real.length],
+      [real.subarray(0, processAt - 0x100), /lies past the end of the file$/, processAt - 0x100],
+      [real.subarray(0, processAt + 8), /is cut short by the end of the file \(\d+ of its bytes are missing\)$/, processAt + 8],
+    ];
+    for (const [b, message, offset] of cuts) {
+      const r = analyzeNativeBuffer(b);
+      expect(r.processName).toBeNull();
+      expect(r.warnings).toContainEqual({ code: 'DUMP_PROCESS_TRUNCATED', message: expect.stringMatching(message), offset, file: '<buffer>' });
+    }
+    expect(analyzeErrorOf(() => analyzeNativeBuffer(past, 'x.dmp', { strict: true }))).toMatchObject({ code: 'DUMP_PROCESS_TRUNCATED', offset: real.length });
   });
 
   it('the same with --strict: the error says what could not be read and promises no output', () => {
