@@ -150,7 +150,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
   const dv = new DataView(buf.buffer, 0, READ_BUFFER_SIZE);
   let source: ByteSource;
   try {
-    source = typeof input === 'string' ? openSource(input) : streamSource(input, path);
+    source = typeof input === 'string' ? openSource(input, warnings) : streamSource(input, path, warnings);
   } catch (e) {
     report.error = asError(e, path);
     return report;

@@ -142,7 +142,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
   };
   if (input === '-' && opts.stdin === undefined) throw new AnalyzeError('FILE_UNREADABLE', 'input "-" (stdin) needs a stream to read from', { file: name });
   const stream = input === '-' ? opts.stdin! : isStream(input) ? input : input instanceof Uint8Array ? oneChunk(input) : undefined;
-  const source = stream ? streamSource(stream, name) : openSource(input as string);
+  const source = stream ? streamSource(stream, name, warnings) : openSource(input as string, warnings);
   let out;
   try {
     out = openOutput(output, opts.stdout);

@@ -3,10 +3,9 @@
  * a stream. Both fill the caller's one reusable buffer, so memory stays flat whatever the file size.
  */
 import { closeSync, createReadStream, fstatSync, readSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { AnalyzeError } from '../../errors.js';
+import { AnalyzeError, type Warnings } from '../../errors.js';
 import { isGzip, openFile } from '../../io/files.js';
+import { gunzipMembers } from './gzip-members.js';
 
 export interface ByteSource {
   /** Fill buf[off, off+len) with the next bytes; 0 at the end. May return fewer bytes than asked. */
@@ -24,17 +23,18 @@ export interface ByteSource {
 const GZIP_READ_CHUNK = 1 << 20;
 
 /**
- * A file as a ByteSource: read in place, or inflated as a stream when it is gzip.
+ * A file as a ByteSource: read in place, or inflated as a stream when it is gzip. `warnings` hears of
+ * data after the gzip stream (PCAP_GZIP_TRAILING_DATA); without it that data is ignored silently.
  * @example const src = openSource('capture.pcap.gz'); // src.gzip === true
  */
-export function openSource(path: string): ByteSource {
+export function openSource(path: string, warnings?: Warnings): ByteSource {
   const fd = openFile(path);
   const size = fstatSync(fd).size;
   const head = new Uint8Array(2);
   const n = readSync(fd, head, 0, 2, 0);
   if (n === 2 && isGzip(head)) {
     closeSync(fd);
-    return gzipSource(path, size);
+    return gzipSource(path, size, warnings);
   }
   let position = 0;
   return {
@@ -75,16 +75,30 @@ function bombCheck(file: string, inflated: number, compressed: number): AnalyzeE
   );
 }
 
-function gzipSource(path: string, size: number): ByteSource {
+/**
+ * Data after the last gzip member that is neither a member nor zero padding: the capture before it is
+ * complete (gzip -t: "trailing garbage ignored"; tshark reads every frame), so a warning, not an error.
+ */
+function trailingData(warnings: Warnings | undefined): (offset: number) => void {
+  return (offset) =>
+    warnings?.warn('PCAP_GZIP_TRAILING_DATA', 'data after the end of the gzip stream (not another gzip member, nor zero padding): ignored, the capture before it is complete; the offset counts compressed bytes', offset);
+}
+
+/** PCAP_GZIP_CORRUPT for an inflation failure; an AnalyzeError (a strict-mode warning) passes as it is. */
+function gzipFailure(file: string, e: unknown, offset: number): AnalyzeError {
+  if (e instanceof AnalyzeError) return e;
+  return new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, { file, offset, cause: e });
+}
+
+function gzipSource(path: string, size: number, warnings: Warnings | undefined): ByteSource {
   const file = createReadStream(path, { highWaterMark: GZIP_READ_CHUNK });
-  const gunzip = createGunzip();
-  file.pipe(gunzip);
+  const inflated = gunzipMembers(file, trailingData(warnings));
   // The offset is in the decompressed stream: where the readable data stops. What was inflated before
   // the damage is handed over first, so it is analysed.
   const read = chunkReader(
-    async () => gunzip[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
-    (e, offset) => new AnalyzeError('PCAP_GZIP_CORRUPT', `gzip stream is damaged or truncated (${(e as Error).message}); the offset counts decompressed bytes`, { file: path, offset, cause: e }),
-    (inflated) => bombCheck(path, inflated, file.bytesRead),
+    async () => inflated,
+    (e, offset) => gzipFailure(path, e, offset),
+    (n) => bombCheck(path, n, file.bytesRead),
   );
   return {
     gzip: true,
@@ -95,7 +109,7 @@ function gzipSource(path: string, size: number): ByteSource {
     read,
     close() {
       file.destroy();
-      gunzip.destroy();
+      void inflated.return(undefined);
     },
   };
 }
@@ -160,11 +174,11 @@ function chunkReader(
  * A stream (standard input: `tcpdump -w - | analyze pcap -`) read chunk by chunk, never held whole; a gzip
  * stream, recognised by its first two bytes, is inflated on the way. Memory stays flat like for a file.
  */
-export function streamSource(input: AsyncIterable<Uint8Array>, name: string): ByteSource {
+export function streamSource(input: AsyncIterable<Uint8Array>, name: string, warnings?: Warnings): ByteSource {
   const raw = input[Symbol.asyncIterator]();
   let consumed = 0;
   let gzip = false;
-  let inflater: ReturnType<typeof createGunzip> | undefined;
+  let inflated: AsyncGenerator<Uint8Array> | undefined;
   const nextRaw = async (): Promise<Uint8Array | undefined> => {
     const r = await raw.next();
     if (r.done) return undefined;
@@ -186,17 +200,14 @@ export function streamSource(input: AsyncIterable<Uint8Array>, name: string): By
     };
     if (!isGzip(head)) return rest();
     gzip = true;
-    inflater = createGunzip();
-    const body = Readable.from(rest(), { objectMode: false });
-    body.on('error', (e) => inflater!.destroy(e));
-    body.pipe(inflater);
-    return inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    inflated = gunzipMembers(rest(), trailingData(warnings));
+    return inflated;
   };
   const read = chunkReader(
     begin,
     (e, offset) => {
-      const what = gzip ? 'gzip stream is damaged or truncated' : 'standard input could not be read';
-      return new AnalyzeError(gzip ? 'PCAP_GZIP_CORRUPT' : 'FILE_UNREADABLE', `${what} (${(e as Error).message})${gzip ? '; the offset counts decompressed bytes' : ''}`, { file: name, offset, cause: e });
+      if (gzip) return gzipFailure(name, e, offset);
+      return new AnalyzeError('FILE_UNREADABLE', `standard input could not be read (${(e as Error).message})`, { file: name, offset, cause: e });
     },
     (inflated) => (gzip ? bombCheck(name, inflated, consumed) : undefined),
   );
@@ -210,7 +221,7 @@ export function streamSource(input: AsyncIterable<Uint8Array>, name: string): By
     },
     read,
     close() {
-      inflater?.destroy();
+      void inflated?.return(undefined);
       void raw.return?.();
     },
   };
