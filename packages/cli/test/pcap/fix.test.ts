@@ -142,3 +142,16 @@ describe('analyze pcap --fix-checksums', () => {
     }
   });
 });
+
+describe('analyze pcap --fix-checksums: counts read as sentences', () => {
+  it('one frame is "1 frame", not "1 frames"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-one-'));
+    try {
+      // one readable frame, then a corrupt record header (exit 2): the copy holds that one frame
+      const r = await run('fixtures/pcap/reader/caplen-2g.pcap', '--fix-checksums', join(dir, 'out.pcap'));
+      expect(r.out).toContain(': 1 frame (pcap), 0 packets changed\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/main.js';
 import { pcapSpec } from '../../src/commands/pcap/spec.js';
+import { renderVerdict } from '../../src/commands/pcap/render-verdict.js';
+import { makeColors } from '../../src/render/color.js';
 import { captureIo } from '../helpers/io.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -86,5 +88,43 @@ describe('analyze pcap: the offload verdict', () => {
     const j = JSON.parse((await run(S('offload-artifact.pcap'), '--no-verdict', '--json')).out);
     expect(j).not.toHaveProperty('verdict');
     expect(j.bad[0]).not.toHaveProperty('class');
+  });
+
+  it('rewritten: no capture host in the text or the JSON, so the bad checksums have no direction (they said "outbound" beside no capture host)', async () => {
+    const r = await run(S('rewritten.pcap'));
+    expect(r.out).toMatch(/verdict: rewritten/);
+    expect(r.out).not.toMatch(/capture host/);
+    expect(r.out).toMatch(/bad checksums: outbound none; inbound none; direction unknown mismatch 18, IPv4 mismatch 8/);
+    const doc = JSON.parse((await run(S('rewritten.pcap'), '--json')).out);
+    expect(doc.verdict.captureHosts).toEqual([]);
+    expect(doc.verdict.hosts.map((h: { captureHost: boolean }) => h.captureHost)).toEqual([false, false]);
+  });
+
+  it('the capture-host line names the first 10 and counts the rest, like the other breakdowns', async () => {
+    const doc = JSON.parse((await run(S('offload-artifact.pcap'), '--json')).out);
+    const one = doc.verdict.captureHosts[0];
+    const many = { ...doc.verdict, captureHosts: Array.from({ length: 4096 }, (_, i) => ({ ...one, address: `10.0.${i >> 8}.${i & 255}` })) };
+    const text = renderVerdict(many, makeColors(false));
+    const line = text.split('\n').find((l) => l.includes('capture hosts:'))!;
+    expect(line).toMatch(/^ {4}capture hosts: 10\.0\.0\.0 \(02:42:c0:a8:01:14\) \[placeholders\]; /);
+    expect(line.match(/\[placeholders\]/g)).toHaveLength(10);
+    expect(line).toMatch(/10\.0\.0\.9 \(02:42:c0:a8:01:14\) \[placeholders\] and 4,086 more$/);
+    expect(line.length).toBeLessThan(600);
+    expect(renderVerdict(doc.verdict, makeColors(false))).toContain('capture host: 192.168.1.20 (02:42:c0:a8:01:14) [placeholders]\n');
+  });
+
+  it('re-send look-alikes (issue: offload-broken on normal captures): captured twice, unanswered SYNs, zero-window probes: exit 0', async () => {
+    for (const [name, why] of [
+      ['offload-artifact-any-bridge.pcap', /13 segments captured twice/],
+      ['offload-syn-unanswered.pcap', /4 segments sent again to a peer never heard in their connection/],
+      ['offload-zero-window-probes.pcap', /5 zero-window probes sent again while the peer's receive window was closed/],
+    ] as const) {
+      const r = await run(S(name));
+      expect([name, r.code]).toEqual([name, 0]);
+      expect(r.out).toMatch(/verdict: offload-artifact/);
+      expect(r.out.replace(/\n {4}/g, ' ')).toMatch(why);
+      expect(r.out).toMatch(/- Nothing to fix/);
+      expect(r.out).not.toMatch(/fails on the wire/);
+    }
   });
 });

@@ -68,12 +68,13 @@ function leftCount(r: FixChecksumsReport): number {
 
 function renderFix(r: FixChecksumsReport, left: number): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const lines = [`${printable(r.input)} -> ${printable(r.output)}${r.gzipOut ? ' (gzip)' : ''}: ${n(r.frames)} frames (${r.format ?? 'unknown format'}), ${n(r.packetsChanged)} packets changed`];
+  const count = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
+  const lines = [`${printable(r.input)} -> ${printable(r.output)}${r.gzipOut ? ' (gzip)' : ''}: ${count(r.frames, 'frame')} (${r.format ?? 'unknown format'}), ${count(r.packetsChanged, 'packet')} changed`];
   const f = r.fixed;
   lines.push(`  fixed: ${n(f.ipv4)} IPv4 header, ${n(f.tcp)} TCP, ${n(f.udp)} UDP checksums` + (r.lengthsFixed.ipv4 + r.lengthsFixed.ipv6 > 0 ? `; ${n(r.lengthsFixed.ipv4)} IPv4 total lengths, ${n(r.lengthsFixed.ipv6)} IPv6 payload lengths` : ''));
   if (left === 0) lines.push('  left: none');
   else {
-    lines.push(`  left unchanged: ${n(left)} packets`);
+    lines.push(`  left unchanged: ${count(left, 'packet')}`);
     for (const [reason, count] of Object.entries(r.left) as [LeftReason, number][]) if (count > 0) lines.push(`    ${n(count)} ${WHY[reason]}`);
     const listed = r.leftFrames.slice(0, TEXT_LEFT_SHOWN).map((l) => `${l.frame} (${l.reason})`);
     lines.push(`    frames: ${listed.join(', ')}${r.leftFrames.length > TEXT_LEFT_SHOWN || r.leftFramesTruncated ? ', ...' : ''}`);

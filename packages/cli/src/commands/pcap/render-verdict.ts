@@ -29,6 +29,9 @@ const KIND_STYLE: Record<VerdictKind, keyof Pick<Colors, 'green' | 'yellow' | 'r
   inconclusive: 'yellow',
 };
 
+/** Capture hosts named on the text line; the JSON lists them all. A rewritten or fuzzed trace can have thousands. */
+const CAPTURE_HOSTS_SHOWN = 10;
+
 function counts(b: BadCounts): string {
   const parts: [string, number][] = [
     ['partial', b.partial],
@@ -66,8 +69,10 @@ export function renderVerdict(v: Verdict, c: Colors): string {
   lines.push(`  verdict: ${c.bold(c[KIND_STYLE[v.kind]](v.kind))}`);
   lines.push(...wrap(v.summary, '    '));
   if (v.captureHosts.length) {
-    const hosts = v.captureHosts.map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''} [${h.reason}]`);
-    lines.push(`    capture host${hosts.length === 1 ? '' : 's'}: ${hosts.join('; ')}`);
+    // The first CAPTURE_HOSTS_SHOWN (most evidence first, as the library sorts them), like the hosts and flows breakdowns.
+    const hosts = v.captureHosts.slice(0, CAPTURE_HOSTS_SHOWN).map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''} [${h.reason}]`);
+    const more = v.captureHosts.length - hosts.length;
+    lines.push(`    capture host${v.captureHosts.length === 1 ? '' : 's'}: ${hosts.join('; ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`);
   }
   if (v.os.guess !== 'unknown') lines.push(`    OS: ${v.os.guess} (${v.os.because})`);
   const e = v.evidence;

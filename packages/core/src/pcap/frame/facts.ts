@@ -135,6 +135,17 @@ export class CheckerFacts implements FrameFacts {
     }
   }
 
+  get window(): number {
+    const c = this.c;
+    return c.tcpOff >= 0 ? c.l4Dv.getUint16(c.tcpOff + 14) : 0;
+  }
+
+  get ipId(): number {
+    const c = this.c;
+    // The IPv4 header starts 12 bytes before its source address; its identification is at byte 4.
+    return c.ipVersion === 4 ? this.ipView().getUint16(c.ipSrcOff - 8) : -1;
+  }
+
   addressWords(into: Int32Array): void {
     const c = this.c;
     const dv = this.ipView();
@@ -216,6 +227,7 @@ export class CheckerFacts implements FrameFacts {
       src: this.srcText(),
       dst: this.dstText(),
       ipv4ChecksumZero: c.ipv4ChecksumZero,
+      ipId: c.ipVersion === 4 ? this.ipId : undefined,
       tcp:
         c.tcpOff >= 0
           ? {

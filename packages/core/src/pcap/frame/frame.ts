@@ -91,6 +91,11 @@ export interface FrameRecord {
   dst: string | undefined;
   /** IPv4 header checksum stored as 0 on this frame (Windows and BSD IP offload leave 0). */
   ipv4ChecksumZero: boolean;
+  /**
+   * Identification field of the innermost IPv4 header (TcpSegmentFacts.ipId); undefined for IPv6 and
+   * frames without IP. Optional: records built without it count as having none.
+   */
+  ipId?: number | undefined;
   tcp: TcpFacts | undefined;
   udp: UdpFacts | undefined;
   /** Every checksummed layer of the frame, outermost first. */
@@ -171,6 +176,17 @@ export interface TcpSegmentFacts {
   readonly tcpFlags: number;
   /** TCP payload bytes (from the IP length, not the captured length). */
   readonly payloadLength: number;
+  /**
+   * The TCP window field as stored (unscaled: 0 is a closed window whatever the scale); 0 without TCP.
+   * Read only when asked (the flow follower asks for frames of flows with open segments).
+   */
+  readonly window: number;
+  /**
+   * Identification field of the innermost IP header when it is IPv4, -1 otherwise (IPv6 has none).
+   * Tells two captures of one packet (the same ID) from a re-sent copy (a new ID on Linux, Windows
+   * and BSD). Read only when asked.
+   */
+  readonly ipId: number;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, L
 import { LINKTYPE_ETHERNET } from '../decode/link.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
-import { decide } from './decide.js';
+import { decide, looksEdited } from './decide.js';
 import { EditingSigns } from './editing.js';
 import { TcpFlowFollower, type BadSegment, type SegmentNote } from './flows.js';
 import {
@@ -494,7 +494,10 @@ export class VerdictCollector implements FrameSink {
     addByValue(evidence.tcpSegments.outbound, this.flagged.outbound.tcp);
     addByValue(evidence.tcpSegments.inbound, this.flagged.inbound.tcp);
 
-    const captureHosts = findCaptureHosts(this.hosts, true);
+    // An acknowledged bad segment proves its sender was captured before its NIC, unless the trace was
+    // edited (then the acknowledgement says nothing about the capture): no such fallback for a rewritten
+    // trace, so that its capture hosts, the direction split and hosts[].captureHost agree.
+    const captureHosts = findCaptureHosts(this.hosts, !looksEdited(evidence));
     const isCapture = new Set(captureHosts.map((h) => h.address));
     const unflagged = [...this.hosts.all(), this.hosts.other];
     for (const h of unflagged) {
@@ -504,8 +507,6 @@ export class VerdictCollector implements FrameSink {
     }
 
     const decision = decide(evidence, captureHosts);
-    // An acknowledged bad segment proves its sender was captured before its NIC, unless the trace was rewritten.
-    const hostsShown = decision.kind === 'rewritten' ? captureHosts.filter((h) => h.reason !== 'accepted-bad') : captureHosts;
     const os = guessOs(evidence.outbound, this.linkTypes);
     const hostRows: HostBreakdown[] = unflagged
       .filter((h) => placeholders(h.badSent) + mismatches(h.badSent) > 0)
@@ -515,7 +516,7 @@ export class VerdictCollector implements FrameSink {
 
     this.result = {
       kind: decision.kind,
-      captureHosts: hostsShown,
+      captureHosts,
       evidence,
       summary: decision.summary,
       advice: adviceFor(decision.kind, os.guess),

@@ -36,6 +36,34 @@ export function looksRewritten(e: VerdictEvidence): boolean {
   return shares.length > 0 && shares.every((s) => s >= REWRITTEN_MISMATCH_SHARE);
 }
 
+/**
+ * Is the verdict `rewritten` whatever the directions (evidence of editing, or mismatches nearly everywhere)?
+ * Decided before the capture hosts are, as neither test depends on them.
+ * @example const fallback = !looksEdited(evidence);
+ */
+export function looksEdited(e: VerdictEvidence): boolean {
+  return placeholders(e.bad) + mismatches(e.bad) > 0 && (e.editing.edited || looksRewritten(e));
+}
+
+/**
+ * The segments sent again that were not counted as failures (segment-fates.ts), as a sentence; '' when none.
+ * @example notFailures(evidence) // ' Not counted as failures: 13 segments captured twice (...).'
+ */
+function notFailures(e: VerdictEvidence): string {
+  const t = e.flowTable;
+  const parts: string[] = [];
+  if (t.duplicates > 0) {
+    parts.push(`${plural(t.duplicates, 'segment')} captured twice (the same packet seen on two interfaces, as tcpdump -i any records it across a bridge, VLAN or bond), counted once`);
+  }
+  if (t.unansweredResends > 0) {
+    parts.push(`${plural(t.unansweredResends, 'segment')} sent again to a peer never heard in ${t.unansweredResends === 1 ? 'its' : 'their'} connection (SYN retries to a host that is down or filtered)`);
+  }
+  if (t.zeroWindowResends > 0) {
+    parts.push(`${plural(t.zeroWindowResends, 'zero-window probe')} sent again while the peer's receive window was closed`);
+  }
+  return parts.length > 0 ? ` Not counted as failures: ${parts.join('; ')}.` : '';
+}
+
 function hostList(hosts: CaptureHost[]): string {
   if (hosts.length === 0) return 'the capture host';
   const names = hosts.slice(0, 3).map((h) => h.address);
@@ -59,7 +87,8 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
       // Nothing wrong found, but nothing checked either: say so instead of "all 0 are correct".
       return { kind: 'clean', summary: `No checksum was verified: ${e.unverified > 0 ? cut : `none of the ${plural(e.frames, 'frame')} carries an IPv4, TCP or UDP header`}.` };
     }
-    return { kind: 'clean', summary: `All ${verified} verified checksums are correct${e.unverified > 0 ? `; ${cut}` : ''}.` };
+    const all = verified === 1 ? 'The one verified checksum is correct' : `All ${verified} verified checksums are correct`;
+    return { kind: 'clean', summary: `${all}${e.unverified > 0 ? `; ${cut}` : ''}.` };
   }
 
   const edit = e.editing;
@@ -101,17 +130,19 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
       summary:
         `${plural(out.failed, 'segment')} sent by ${hostList(hosts)} with offloaded checksums ` +
         `(${pct(out.failed / Math.max(outJudged, 1))} of those whose fate is known) were never acknowledged and had to be sent again; ` +
-        `${out.acked} were acknowledged. The adapter is sending them with bad checksums.${size}`,
+        `${out.acked} ${out.acked === 1 ? 'was' : 'were'} acknowledged. The adapter is sending them with bad checksums.${size}${notFailures(e)}`,
     };
   }
   if (corrupt) {
     const who = hosts.length > 0 ? `received by ${hostList(hosts)}` : 'in this capture';
+    const were = inbound.failed === 1 ? 'was' : 'were';
     return {
       kind: 'wire-corruption',
       summary:
         `${plural(inbound.failed, 'segment')} ${who} arrived with a mismatching checksum (not an offload placeholder), ` +
-        `were not acknowledged and were sent again: packets are being corrupted on the way.` +
-        (inbound.acked > 0 ? ` ${inbound.acked} other mismatching segments were acknowledged.` : ''),
+        `${were} not acknowledged and ${were} sent again: packets are being corrupted on the way.` +
+        (inbound.acked > 0 ? ` ${plural(inbound.acked, 'other mismatching segment')} ${inbound.acked === 1 ? 'was' : 'were'} acknowledged.` : '') +
+        notFailures(e),
     };
   }
 
@@ -124,14 +155,14 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   const ipv4Accepted = edit.ipv4MismatchAcked;
   if (!tooFew && ph + acceptedMismatches + ipv4Accepted > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
     const parts: string[] = [];
-    if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder' : 'are offload placeholders'} on packets sent by ${hostList(hosts)}`);
+    if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder on a packet' : 'are offload placeholders on packets'} sent by ${hostList(hosts)}`);
     if (acceptedMismatches > 0) parts.push(`${plural(acceptedMismatches, 'segment')} with an unexplained checksum ${acceptedMismatches === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     if (ipv4Accepted > 0) parts.push(`${plural(ipv4Accepted, 'segment')} with a wrong IPv4 header checksum ${ipv4Accepted === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
     const loss = out.failed > 0 ? ` ${plural(out.failed, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
     const odd = unexplained > 0 ? ` ${plural(unexplained, 'other mismatch', 'other mismatches')} cannot be judged.` : '';
     const harmless = ph + acceptedMismatches + ipv4Accepted === 1 ? 'a harmless capture artifact' : 'harmless capture artifacts';
-    return { kind: 'offload-artifact', summary: `${parts.join('; ')}: ${harmless}.${ack}${loss}${odd}` };
+    return { kind: 'offload-artifact', summary: `${parts.join('; ')}: ${harmless}.${ack}${loss}${odd}${notFailures(e)}` };
   }
 
   let reason: string;
@@ -152,5 +183,5 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   } else {
     reason = 'the bad checksums fit no pattern';
   }
-  return { kind: 'inconclusive', summary: `Inconclusive: ${reason}.` };
+  return { kind: 'inconclusive', summary: `Inconclusive: ${reason}.${notFailures(e)}` };
 }

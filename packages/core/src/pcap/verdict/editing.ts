@@ -196,17 +196,17 @@ export class EditingSigns {
     const blank = this.blank >= EDITED_MIN_BLANK_MAC_FRAMES;
     const pairs = twoSided >= EDITED_MIN_TWO_SIDED_PUBLIC_PAIRS;
     if (impossible) {
-      signs.push(`${plural(this.impossible, 'bad-checksum frame')} carry addresses that cannot be on a wire (first: ${this.impossibleExample})`);
+      signs.push(`${plural(this.impossible, 'bad-checksum frame')} ${this.impossible === 1 ? 'carries' : 'carry'} addresses that cannot be on a wire (first: ${this.impossibleExample})`);
     }
     if (ipv4) {
       signs.push(
         `the peers acknowledged ${plural(acked, 'TCP segment')} whose IPv4 header checksum is wrong (not 0), which no offload produces and no receiver accepts: the headers were changed after capture`,
       );
     }
-    if (blank) signs.push(`${plural(this.blank, 'bad-checksum frame')} between different hosts have all-zero or identical MAC addresses on both sides (first: ${this.blankExample})`);
+    if (blank) signs.push(`${plural(this.blank, 'bad-checksum frame')} between different hosts ${this.blank === 1 ? 'has' : 'have'} all-zero or identical MAC addresses on both sides (first: ${this.blankExample})`);
     if (pairs) {
       signs.push(
-        `${plural(twoSided, 'conversation')} with a public address carry offload placeholders in both directions, though only the capture host's own packets can (first: ${twoSidedExample})`,
+        `${plural(twoSided, 'conversation')} with a public address ${twoSided === 1 ? 'carries' : 'carry'} offload placeholders in both directions, though only the capture host's own packets can (first: ${twoSidedExample})`,
       );
     }
     const weak = (blank ? 1 : 0) + (pairs ? 1 : 0);

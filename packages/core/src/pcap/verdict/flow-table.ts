@@ -110,6 +110,12 @@ export interface Flow extends Endpoints {
   open1: SeqBounds;
   /** Which side sent the flow's first bad segment: the breakdown names the flow in that direction. */
   labelSide: 0 | 1;
+  /**
+   * Bit 1 << side: that side's last frame seen while the flow had open segments advertised a zero window
+   * (no SYN, FIN or RST: tshark's tcp.analysis.zero_window). Only those frames: while nothing is open the
+   * reader's sink hands over none of the flow's good frames, and the verdict must not depend on that.
+   */
+  zeroWindow: number;
   /** Its slot in the FlowFilter (`filterSlot`), computed once: it is added and removed with every open segment. */
   filterSlot: number;
   bad: number;
@@ -129,6 +135,12 @@ export interface FlowTableStats {
   untracked: number;
   /** Bad segments finalised early because their flow already had MAX_PENDING_PER_FLOW open. */
   overflowed: number;
+  /** Frames that were a second capture of an open bad segment (same packet on two interfaces): not re-sends. */
+  duplicates: number;
+  /** Open bad segments sent again with nothing from the peer in the connection (SYN retries): `unknown`, not failed. */
+  unansweredResends: number;
+  /** Zero-window probes sent again, or segments re-sent while the peer's window was closed: `unknown`, not failed. */
+  zeroWindowResends: number;
 }
 
 /** Does `f` have endpoints (v, low words at w[lo..], lowPort) and (high words at w[hi..], highPort)? */

@@ -8,7 +8,7 @@ import type { TcpSegmentFacts } from '../frame/frame.js';
 import { TopFlows, type FlowBreakdown } from './flow-breakdown.js';
 import { filterSlot, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
 import { emptyOutcomes } from './outcomes.js';
-import { SegmentFates, TCP_ACK, TCP_FIN, TCP_SYN, type BadSegment } from './segment-fates.js';
+import { SegmentFates, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type BadSegment, type Pending } from './segment-fates.js';
 import { SeqBounds } from './seq-bounds.js';
 import { FLOW_TABLE_CAP } from './thresholds.js';
 
@@ -35,7 +35,17 @@ export class TcpFlowFollower {
    * evicted first when the table is full (it may then look idle sooner: its breakdown row may split in two).
    */
   readonly filter = new FlowFilter();
-  readonly stats: FlowTableStats = { followed: 0, peak: 0, evictedIdle: 0, evictedEarly: 0, untracked: 0, overflowed: 0 };
+  readonly stats: FlowTableStats = {
+    followed: 0,
+    peak: 0,
+    evictedIdle: 0,
+    evictedEarly: 0,
+    untracked: 0,
+    overflowed: 0,
+    duplicates: 0,
+    unansweredResends: 0,
+    zeroWindowResends: 0,
+  };
   private readonly fates = new SegmentFates(this.filter, this.stats);
   private readonly top = new TopFlows();
   private readonly table = new FlowTable(this.stats, (flow) => {
@@ -163,6 +173,7 @@ export class TcpFlowFollower {
         open0: new SeqBounds(),
         open1: new SeqBounds(),
         labelSide: side,
+        zeroWindow: 0,
         filterSlot: 0,
         bad: 0,
         fates: emptyOutcomes(),
@@ -179,17 +190,22 @@ export class TcpFlowFollower {
     flow.lastSeen = seg.timestamp;
     if (side === 0) flow.last0 = seg.frame;
     else flow.last1 = seg.frame;
+    let copyOf: Pending | undefined;
     if (flow.pending.length > flow.head) {
       const flags = seg.tcpFlags;
+      // A re-send of an open segment proves nothing while the peer's window is closed (segment-fates.ts).
+      const bit = side + 1;
+      if ((flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && seg.window === 0) flow.zeroWindow |= bit;
+      else flow.zeroWindow &= ~bit;
       const length = seg.payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
       // Walk the open segments only when the bounds cannot rule out a match (exact: seq-bounds.ts).
       const mine = side === 0 ? flow.open0 : flow.open1;
       const theirs = side === 0 ? flow.open1 : flow.open0;
       if (!(((flags & TCP_ACK) === 0 || theirs.noneAckedBy(seg.ack)) && (length === 0 || mine.noneOverlaps(seg.seq, length)))) {
-        this.fates.walk(flow, side, seg, length);
+        copyOf = this.fates.walk(flow, side, seg, length);
       }
     }
-    if (bad !== undefined) this.fates.add(flow, side, seg, bad);
+    if (bad !== undefined) this.fates.add(flow, side, seg, bad, copyOf);
   }
 
   /** Finalise every flow still open (end of capture). */

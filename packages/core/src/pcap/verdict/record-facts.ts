@@ -91,6 +91,13 @@ export class RecordFacts implements FrameFacts {
   get payloadLength(): number {
     return this.rec.tcp?.payloadLength ?? 0;
   }
+  get window(): number {
+    return this.rec.tcp?.window ?? 0;
+  }
+  get ipId(): number {
+    const r = this.rec;
+    return r.ipVersion === 4 && r.ipId !== undefined ? r.ipId : -1;
+  }
 
   addressWords(into: Int32Array): void {
     const r = this.rec;

@@ -50,6 +50,44 @@ export const TOP_HOSTS = 10;
 /** Bad frames whose class and TCP fate are kept for the per-frame `bad` list (matches --limit's default). */
 export const DEFAULT_ANNOTATE_LIMIT = 1_000;
 
+// ---- what a re-sent range proves (segment-fates.ts) -----------------------------------------
+// A bad-checksum segment is `failed` when its range is sent again before the peer acknowledged it. Three
+// kinds of "sent again" prove nothing against the adapter and are not counted as failures.
+
+/**
+ * Duplicates: a copy of an open segment with the same IPv4 identification, sequence number, length and
+ * acknowledgement number, captured at most this long after it, is the same packet captured twice, not a
+ * re-send. `tcpdump -i any` on a Linux host with a bridge (docker0 + veth, br0 + its port), a VLAN
+ * sub-interface or a bond records every packet on both interfaces, microseconds apart (the later copy
+ * after the egress queue: milliseconds on a loaded link). A re-sent segment gets a new IPv4 ID on Linux
+ * (per-socket counter), Windows (global counter) and BSD/macOS (counter or random), so the ID alone tells
+ * them apart; the time bound is for stacks and packets with a constant ID (a Linux SYN-ACK carries 0), whose
+ * re-sends come from timers of 200 ms (Linux) or 300 ms (Windows) and up, or from a tail loss probe after
+ * two round trips plus a few ms. A re-send taken for a copy keeps the segment open: at worst one failure
+ * is missed, never one invented.
+ */
+export const DUPLICATE_MAX_SECONDS = 0.01;
+
+/**
+ * Duplicates without an identification (IPv6 has none): the same sequence number, length and
+ * acknowledgement number, nothing from the peer in between, and at most this long apart. Tighter than
+ * DUPLICATE_MAX_SECONDS because the time is all there is: Linux's tail loss probe re-sends the last
+ * segment two round trips plus at least 2 ms after it with nothing from the peer (on a LAN that is ~2 ms),
+ * and a fast retransmit follows the peer's duplicate ACKs (hence "nothing from the peer in between").
+ */
+export const DUPLICATE_NO_ID_MAX_SECONDS = 0.001;
+
+// Two rules without a number (segment-fates.ts `resendFate`; docs/pcap-verdict.md, "What a re-send proves"):
+// - Unanswered: a re-send that acknowledges nothing (a SYN: TCP sets ACK on every segment once it has the
+//   peer's SYN) with nothing from the peer captured since the earlier copy settles that copy as `unknown`.
+//   SYN retries to a host that is down or filtered say nothing about the sender's checksums: nobody was
+//   there to receive them. A re-send with ACK set still counts, even in a one-sided capture: the sender had
+//   heard the peer in the connection, so the peer was there.
+// - Zero window: a 1-byte segment sent while the peer's last advertised window was 0 (a zero-window probe,
+//   RFC 9293 3.8.6.1), or any segment sent again while the peer, heard since it, advertises window 0, settles
+//   as `unknown`: the receiver acknowledges a probe without taking its byte, so the byte is sent again
+//   however good its checksum was (tshark: tcp.analysis.zero_window_probe).
+
 // ---- capture host ------------------------------------------------------------------------
 
 /**

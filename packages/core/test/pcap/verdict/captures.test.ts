@@ -70,6 +70,15 @@ describe('verdict on the scenario captures', () => {
     expect(v.kind).toBe('rewritten');
     expect(v.evidence.mismatchShare).toEqual({ forward: 1, reverse: 1 });
     expect(v.evidence.bad.ipv4Mismatch).toBeGreaterThan(0);
+    // No capture host (the acknowledged-bad fallback is not used for an edited trace), so no direction, and the
+    // per-host rows agree (they said captureHost: true beside an empty captureHosts, and "outbound mismatch 18").
+    expect(v.captureHosts).toEqual([]);
+    expect(v.hosts.length).toBeGreaterThan(0);
+    expect(v.hosts.every((h) => !h.captureHost)).toBe(true);
+    expect(v.evidence.outbound).toEqual({ partial: 0, partialNoLength: 0, zero: 0, mismatch: 0, ipv4Zero: 0, ipv4Mismatch: 0 });
+    expect(v.evidence.unknownDirection.mismatch).toBe(v.evidence.bad.mismatch);
+    expect(v.evidence.tcpSegments.outbound.mismatch.acked).toBe(0);
+    expect(v.evidence.tcpSegments.unknownDirection.mismatch.acked).toBeGreaterThan(0);
   });
 
   it('inconclusive.pcap: UDP mismatches with no behaviour to judge them by', async () => {
@@ -77,6 +86,53 @@ describe('verdict on the scenario captures', () => {
     expect(v.kind).toBe('inconclusive');
     expect(v.evidence.bad.mismatch).toBe(3);
     expect(v.summary).toMatch(/3 checksums are wrong/);
+  });
+
+  it('offload-artifact-any-bridge.pcap: the same traffic recorded twice by tcpdump -i any (bridge and port) stays offload-artifact', async () => {
+    const once = await judge(scenario('offload-artifact.pcap'));
+    const { v, c, report, bad } = await judge(scenario('offload-artifact-any-bridge.pcap'));
+    expect(report.frames).toBe(2 * once.report.frames);
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts).toEqual([expect.objectContaining({ address: '192.168.1.20', reason: 'direction-flag' })]);
+    // every segment counted once, with the fate it has when captured once
+    expect(v.evidence.tcpSegments.outbound.placeholder).toEqual(once.v.evidence.tcpSegments.outbound.placeholder);
+    expect(v.evidence.tcpSegments.outbound.placeholder.failed).toBe(0);
+    expect(v.evidence.flowTable.duplicates).toBe(once.v.evidence.tcpSegments.outbound.placeholder.acked);
+    expect(v.summary).toMatch(/Not counted as failures: 13 segments captured twice \(the same packet seen on two interfaces/);
+    // each copy is annotated like the first one, and both like the frame of the single capture
+    for (const b of bad.filter((x) => x.protocol === 'tcp')) {
+      const first = b.frame % 2 === 1 ? b.frame : b.frame - 1;
+      expect([b.frame, c.annotation(b.frame, 'tcp')]).toEqual([b.frame, once.c.annotation((first + 1) / 2, 'tcp')]);
+    }
+  });
+
+  it('offload-syn-unanswered.pcap: SYN retries to a host that never answers are not failed segments: offload-artifact', async () => {
+    const { v, c, bad } = await judge(scenario('offload-syn-unanswered.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    const out = v.evidence.tcpSegments.outbound.placeholder;
+    expect(out).toMatchObject({ acked: 5, failed: 0, unacked: 0, unknown: 6 }); // 2 attempts x 3 SYNs: nobody there
+    expect(v.evidence.flowTable.unansweredResends).toBe(4);
+    expect(v.summary).toMatch(/Not counted as failures: 4 segments sent again to a peer never heard in their connection \(SYN retries/);
+    const syns = bad.filter((b) => b.protocol === 'tcp' && b.dst === '198.51.100.9');
+    expect(syns).toHaveLength(6);
+    for (const b of syns) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'partial', acked: null, retransmitted: false });
+    expect(v.flows.filter((f) => f.failed > 0)).toEqual([]);
+  });
+
+  it('offload-zero-window-probes.pcap: 1-byte probes into a zero window are not failed segments: offload-artifact', async () => {
+    const { v, c, bad } = await judge(scenario('offload-zero-window-probes.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    const out = v.evidence.tcpSegments.outbound.placeholder;
+    expect(out.failed).toBe(0);
+    expect(out.unknown).toBe(5); // each probe, sent again by the next one or by the data after the window opened
+    expect(v.evidence.flowTable.zeroWindowResends).toBe(5);
+    expect(v.summary).toMatch(/Not counted as failures: 5 zero-window probes sent again while the peer's receive window was closed/);
+    const probes = bad.filter((b) => b.protocol === 'tcp' && b.tcpPayload === 1);
+    expect(probes).toHaveLength(5);
+    for (const b of probes) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'partial', acked: null, retransmitted: false });
+    // the data after the window opened starts at the probed byte and is acknowledged
+    const data = bad.filter((b) => b.protocol === 'tcp' && b.tcpPayload === 1460);
+    for (const b of data) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'partial', acked: true, retransmitted: false });
   });
 
   it('offload-zero-flags.pcapng: checksum 0 on packets the epb_flags mark outbound', async () => {
@@ -193,7 +249,17 @@ describe('evidence of editing (issue 17), through the real reader', () => {
   });
 
   it('none of the earlier scenario captures shows evidence of editing', async () => {
-    for (const name of ['clean.pcap', 'offload-artifact.pcap', 'offload-broken.pcap', 'wire-corruption.pcapng', 'inconclusive.pcap', 'offload-zero-flags.pcapng']) {
+    for (const name of [
+      'clean.pcap',
+      'offload-artifact.pcap',
+      'offload-broken.pcap',
+      'wire-corruption.pcapng',
+      'inconclusive.pcap',
+      'offload-zero-flags.pcapng',
+      'offload-artifact-any-bridge.pcap',
+      'offload-syn-unanswered.pcap',
+      'offload-zero-window-probes.pcap',
+    ]) {
       const { v } = await judge(scenario(name));
       expect([name, v.evidence.editing.edited, v.evidence.editing.signs]).toEqual([name, false, []]);
     }

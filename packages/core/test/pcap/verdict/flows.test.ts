@@ -32,6 +32,11 @@ class Segment implements TcpSegmentFacts {
   ack = 0;
   tcpFlags = PSH_ACK;
   payloadLength = 1460;
+  window = 65535;
+  /** A new IPv4 ID for every frame, as Linux and Windows send them. */
+  get ipId(): number {
+    return this.frame & 0xffff;
+  }
   addressWords(into: Int32Array): void {
     into.fill(0);
     into[0] = this.src | 0;

@@ -21,6 +21,12 @@ export interface SegmentOptions {
   /** The IPv4 header checksum is wrong and not 0 (an edited header). */
   ipv4Mismatch?: boolean;
   direction?: Direction;
+  /** IPv4 identification (default: the frame number); the same on a second capture of one packet. */
+  ipId?: number;
+  /** TCP window advertised (default 65535). */
+  window?: number;
+  /** Seconds since the previous frame (default 0.001). */
+  dt?: number;
 }
 
 function ipv4Kind(o: { ipv4Zero?: boolean; ipv4Mismatch?: boolean }): CheckKind {
@@ -85,10 +91,11 @@ export class CaptureBuilder {
       src: from.ip,
       dst: to.ip,
       ipv4ChecksumZero: o.ipv4Zero ?? false,
-      tcp: { srcPort: from.port, dstPort: to.port, seq: seq >>> 0, ack: ack >>> 0, flags, window: 65535, payloadLength: len },
+      ipId: v6 ? undefined : (o.ipId ?? n) & 0xffff, // a new ID per packet, as Linux and Windows send them
+      tcp: { srcPort: from.port, dstPort: to.port, seq: seq >>> 0, ack: ack >>> 0, flags, window: o.window ?? 65535, payloadLength: len },
       udp: undefined,
       checks,
-    });
+    }, o.dt);
   }
 
   udp(from: Endpoint, to: Endpoint, len: number, check: CheckKind | 'absent' = 'good', o: { ipv4Zero?: boolean; ipv4Mismatch?: boolean; direction?: Direction } = {}): FrameRecord {

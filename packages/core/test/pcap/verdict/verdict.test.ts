@@ -311,6 +311,7 @@ describe('verdict: evidence of editing needs a strong sign or two weak ones', ()
     const { v } = run(cap);
     expect(v.evidence.editing.twoSidedPublicPairs).toBe(1);
     expect(v.evidence.editing.signs).toHaveLength(1);
+    expect(v.evidence.editing.signs[0]).toMatch(/^1 conversation with a public address carries offload placeholders in both directions/);
     expect(v.evidence.editing.edited).toBe(false);
     expect(v.kind).toBe('offload-artifact');
   });
@@ -327,5 +328,52 @@ describe('verdict: evidence of editing needs a strong sign or two weak ones', ()
     expect(v.evidence.editing.edited).toBe(false);
     expect(v.kind).toBe('offload-artifact');
     expect(v.summary).toMatch(/^1 segment with a wrong IPv4 header checksum was acknowledged by the peer anyway: a harmless capture artifact/);
+  });
+});
+
+describe('verdict: one of a kind is singular', () => {
+  it('clean: "The one verified checksum is correct."', () => {
+    const cap = new CaptureBuilder();
+    cap.udp({ ip: '2001:db8::1', port: 5353 }, { ip: '2001:db8::2', port: 5353 }, 20);
+    expect(run(cap).v.summary).toBe('The one verified checksum is correct.');
+  });
+
+  it('wire-corruption: "1 segment ... was not acknowledged and was sent again"', () => {
+    const cap = new CaptureBuilder();
+    const s = cap.session(client, server).handshake();
+    const seg = s.send('s', 1460, { check: 'mismatch', lost: true });
+    s.ack('c');
+    s.resend('s', seg);
+    s.ack('c');
+    const { v } = run(cap);
+    expect(v.kind).toBe('wire-corruption');
+    expect(v.summary).toMatch(/^1 segment in this capture arrived with a mismatching checksum \(not an offload placeholder\), was not acknowledged and was sent again:/);
+  });
+
+  it('offload-artifact: "1 bad checksum is an offload placeholder on a packet sent by"', () => {
+    const cap = new CaptureBuilder();
+    const s = cap.session(client, server).handshake();
+    s.send('c', 300, { check: 'partial' });
+    s.ack('s');
+    const { v } = run(cap);
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.summary).toMatch(/^1 bad checksum is an offload placeholder on a packet sent by 192\.168\.1\.20: a harmless capture artifact\. The peers acknowledged 1 such segment/);
+  });
+
+  it('offload-broken: "1 was acknowledged"', () => {
+    const cap = new CaptureBuilder();
+    const s = cap.session(client, server);
+    s.defaults.c = { check: 'partial' };
+    s.handshake({ c: { check: 'good' } });
+    s.send('c', 200); // the one acknowledged
+    s.ack('s');
+    const seg = s.send('c', 1460, { lost: true });
+    for (let r = 0; r < 3; r++) {
+      cap.idle(0.3 * 2 ** r);
+      s.resend('c', seg, { lost: true });
+    }
+    const { v } = run(cap);
+    expect(v.kind).toBe('offload-broken');
+    expect(v.summary).toMatch(/were never acknowledged and had to be sent again; 1 was acknowledged\./);
   });
 });
