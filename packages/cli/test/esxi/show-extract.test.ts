@@ -149,6 +149,18 @@ describe('analyze esxi show', () => {
     expect(doc.files).toHaveLength(7);
   });
 
+  it('--json and --html invent no management interface for a backup whose network nothing names (said "vmk0")', async () => {
+    for (const file of [fx('evil-truncated-gzip.tgz'), fx('evil-absolute-path.tgz')]) {
+      const json = await run('--json', 'esxi', 'show', file);
+      expect(JSON.parse(json.out).network).not.toHaveProperty('managementInterface');
+      const html = await run('esxi', 'show', '--html', '-', file);
+      expect(html.out).toContain('<!DOCTYPE html>');
+      expect(html.out).not.toContain('management</dt>');
+    }
+    // a host whose esx.conf has its network: the management vmk as before
+    expect(JSON.parse((await run('--json', 'esxi', 'show', fx('local-6.7.tgz'))).out).network.managementInterface).toBe('vmk0');
+  });
+
   it('--max-inflated is honoured and validated', async () => {
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', '10K')).err).toMatch(/inflates to more than the 10240-byte limit/);
     expect((await run('esxi', 'show', fx('state-6.7.tgz'), '--max-inflated', 'lots')).code).toBe(2);

@@ -164,12 +164,14 @@ export async function checkBackup(input: Input, opts: BackupJobOptions & TargetO
  *   r.route;   // 'state.tgz'
  *   r.steps[0].title;
  */
-export async function restorePlan(input: Input, opts: BackupJobOptions & TargetOption = {}): Promise<RestorePlanJson> {
+export async function restorePlan(input: Input, opts: BackupJobOptions & TargetOption & { keystoreName?: string } = {}): Promise<RestorePlanJson> {
   const target = await targetOf(opts);
   const b = await parsed(input, opts, inputName(input, opts.name));
+  // the commands name the keystore of a bare .ve as the user gave it (its bytes may come as a Buffer)
+  const keystore = opts.keystoreName ?? (typeof opts.encryptionInfo === 'string' ? opts.encryptionInfo : undefined);
   return stamped({
     file: b.backup.source,
-    ...planFor(b, target),
+    ...planFor(b, target, keystore === undefined ? {} : { keystore }),
     warnings: [...(target ? warningsJson(target.warnings, target.backup.source) : []), ...warningsJson(b.warnings, b.backup.source)],
   });
 }

@@ -4,9 +4,12 @@
  * and UUID, needs maintenance mode, reboots by itself), and the scp route that puts state.tgz into
  * /bootbank and reboots with -f so the shutdown backup cannot overwrite it (what firmwareConfig.sh does).
  */
+import { dirname, join } from 'node:path';
+import { keystoreBeside } from './backup/open.js';
 import type { ParsedBackup } from './diff/parsed.js';
 import { checkBackup } from './findings/check.js';
 import type { Finding } from './findings/model.js';
+import { powerShellString, shellPath } from './shell-quote.js';
 
 export interface RestoreStep {
   title: string;
@@ -28,28 +31,70 @@ export interface RestorePlan {
 }
 
 const HOST = 'HOST';
+/**
+ * The folder the members of a state.tgz are copied into under their names, when the files given are named
+ * otherwise: copied beside themselves, `cp local.tgz local.tgz` fails, and `&&` stopped before the tar.
+ */
+const STAGING_DIR = 'state-tgz-members';
+/** The keystore's name inside state.tgz, beside local.tgz.ve. */
+const KEYSTORE_MEMBER = 'encryption.info';
 
-/** The backup's file name for the commands; read from standard input (`-`) it has none, so its kind names it. */
-function fileName(source: string, kind: ParsedBackup['backup']['kind']): string {
-  if (source === '-' || source === '<buffer>') return kind === 'configBundle' ? 'configBundle.tgz' : kind;
-  return source.split(/[\\/]/).pop() ?? source;
+/** Names of the files the commands use, as the user gave them. */
+export interface PlanNames {
+  /** The encryption.info of a bare local.tgz.ve (`--keystore`); default: the one beside it. */
+  keystore?: string;
 }
 
-function stateSteps(b: ParsedBackup): RestoreStep[] {
-  const name = fileName(b.backup.source, b.backup.kind);
+/**
+ * The backup's path for the commands, folder kept as given; read from standard input (`-`) it has none, so
+ * its kind names it.
+ */
+function pathOf(source: string, kind: ParsedBackup['backup']['kind']): string {
+  if (source === '-' || source === '<buffer>') return kind === 'configBundle' ? 'configBundle.tgz' : kind;
+  return source;
+}
+
+/** The folder part of a path as written ('' for none), and its last name. */
+function splitPath(path: string): { dir: string; base: string } {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return { dir: cut < 0 ? '' : cut === 0 ? path.slice(0, 1) : path.slice(0, cut), base: path.slice(cut + 1) };
+}
+
+/** The encryption.info for a bare .ve: the one given, else the one beside it (named as it would be). */
+function keystorePath(source: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (source === '-' || source === '<buffer>') return KEYSTORE_MEMBER;
+  return keystoreBeside(source) ?? join(dirname(source), KEYSTORE_MEMBER);
+}
+
+/**
+ * `tar czf state.tgz` of files that must be named `as` inside it: straight from their folder when they
+ * already are and share one, else copied under those names into STAGING_DIR first.
+ */
+function wrapCommand(members: Array<{ from: string; as: string }>): string {
+  const parts = members.map((m) => ({ ...m, ...splitPath(m.from) }));
+  const names = members.map((m) => m.as).join(' ');
+  const dir = parts[0]!.dir;
+  if (parts.every((p) => p.base === p.as && p.dir === dir)) return `workstation$ tar czf state.tgz ${dir === '' ? '' : `-C ${shellPath(dir)} `}${names}`;
+  const copies = members.map((m) => `cp ${shellPath(m.from)} ${STAGING_DIR}/${m.as}`).join(' && ');
+  return `workstation$ mkdir -p ${STAGING_DIR} && ${copies} && tar czf state.tgz -C ${STAGING_DIR} ${names}`;
+}
+
+function stateSteps(b: ParsedBackup, names: PlanNames): RestoreStep[] {
+  const name = pathOf(b.backup.source, b.backup.kind);
   const steps: RestoreStep[] = [];
   if (b.backup.kind === 'configBundle') {
-    steps.push({ title: 'Take state.tgz out of the bundle', commands: [`workstation$ tar xzf ${name} state.tgz`] });
+    steps.push({ title: 'Take state.tgz out of the bundle', commands: [`workstation$ tar xzf ${shellPath(name)} state.tgz`] });
   } else if (b.backup.kind === 'local.tgz') {
-    steps.push({ title: 'Wrap the bare local.tgz into a state.tgz', commands: [`workstation$ cp ${name} local.tgz && tar czf state.tgz local.tgz`] });
+    steps.push({ title: 'Wrap the bare local.tgz into a state.tgz', commands: [wrapCommand([{ from: name, as: 'local.tgz' }])] });
   } else if (b.backup.kind === 'local.tgz.ve') {
     steps.push({
       title: 'Wrap local.tgz.ve with its keystore into a state.tgz',
-      commands: ['workstation$ tar czf state.tgz local.tgz.ve encryption.info'],
+      commands: [wrapCommand([{ from: name, as: 'local.tgz.ve' }, { from: keystorePath(b.backup.source, names.keystore), as: KEYSTORE_MEMBER }])],
       note: 'encryption.info must be the one that was beside local.tgz.ve in the original state.tgz',
     });
   }
-  const src = b.backup.kind === 'state.tgz' ? name : 'state.tgz';
+  const src = b.backup.kind === 'state.tgz' ? shellPath(name) : 'state.tgz';
   steps.push(
     { title: 'Put the host in maintenance mode (power off or migrate its VMs first)', commands: [`host# vim-cmd hostsvc/maintenance_mode_enter`] },
     { title: 'Copy the backup to the host', commands: [`workstation$ scp ${src} root@${HOST}:/tmp/state.tgz`] },
@@ -68,14 +113,14 @@ function stateSteps(b: ParsedBackup): RestoreStep[] {
 }
 
 function vimCmdSteps(b: ParsedBackup): RestoreStep[] {
-  const name = fileName(b.backup.source, b.backup.kind);
+  const name = pathOf(b.backup.source, b.backup.kind);
   return [
-    { title: 'Copy the bundle to the host', commands: [`workstation$ scp ${name} root@${HOST}:/tmp/configBundle.tgz`] },
+    { title: 'Copy the bundle to the host', commands: [`workstation$ scp ${shellPath(name)} root@${HOST}:/tmp/configBundle.tgz`] },
     { title: 'Enter maintenance mode (power off or migrate its VMs first)', commands: ['host# vim-cmd hostsvc/maintenance_mode_enter'] },
     {
       title: 'Restore; the host reboots by itself',
       commands: ['host# vim-cmd hostsvc/firmware/restore_config /tmp/configBundle.tgz'],
-      note: 'if the host UUID differs (new hardware, reinstall): PowerCLI Set-VMHostFirmware -VMHost HOST -Restore -Force -SourcePath configBundle.tgz -HostUser root -HostPassword …',
+      note: `if the host UUID differs (new hardware, reinstall): PowerCLI Set-VMHostFirmware -VMHost HOST -Restore -Force -SourcePath ${powerShellString(name)} -HostUser root -HostPassword …`,
     },
   ];
 }
@@ -84,7 +129,7 @@ function vimCmdSteps(b: ParsedBackup): RestoreStep[] {
  * The restore steps for a parsed backup (its kind picks the route), its blocking findings first.
  * @example restorePlan(await parseBackup(openBackup('state.tgz'))).steps
  */
-export function restorePlan(b: ParsedBackup, target?: ParsedBackup): RestorePlan {
+export function restorePlan(b: ParsedBackup, target?: ParsedBackup, names: PlanNames = {}): RestorePlan {
   const findings = checkBackup(b, target);
   const blocked = findings.some((f) => f.severity === 'error');
   const release = b.version === undefined ? 'the release the backup was taken on' : `ESXi ${b.version}${b.build ? ` build ${b.build}` : ''}`;
@@ -94,7 +139,7 @@ export function restorePlan(b: ParsedBackup, target?: ParsedBackup): RestorePlan
     'after the reboot the root password, IPs and host name are the ones in the backup, not the ones set at install',
   ];
   if (b.backup.kind === 'configBundle') {
-    return { route: 'vim-cmd', blocked, findings, prerequisites, steps: vimCmdSteps(b), alternative: { route: 'state.tgz', steps: stateSteps(b) } };
+    return { route: 'vim-cmd', blocked, findings, prerequisites, steps: vimCmdSteps(b), alternative: { route: 'state.tgz', steps: stateSteps(b, names) } };
   }
-  return { route: 'state.tgz', blocked, findings, prerequisites, steps: stateSteps(b) };
+  return { route: 'state.tgz', blocked, findings, prerequisites, steps: stateSteps(b, names) };
 }

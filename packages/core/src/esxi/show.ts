@@ -100,6 +100,9 @@ export interface ShowReport {
   error?: { code: string; message: string; offset?: number };
 }
 
+/** The management VMkernel NIC when esx.conf (which stores only non-default settings) or ConfigStore names none. */
+const DEFAULT_MANAGEMENT_INTERFACE = 'vmk0';
+
 const text = (f: BackupFile | undefined) => (f?.data === undefined ? undefined : f.data.toString('utf8'));
 
 /**
@@ -145,7 +148,9 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
 
   // networking: esx.conf when it has /net/ keys (≤ 6.7), else ConfigStore (7.x)
   const confHasNet = conf !== undefined && hasNetKeys(conf);
-  const mgmtIface = (conf && managementInterface(conf)) ?? csNet?.managementInterface ?? 'vmk0';
+  // vmk0 is the image default, for a backup whose network is known; with no esx.conf network and no
+  // ConfigStore (a damaged backup, a hand repack) nothing says which interface it is: left out, not invented
+  const mgmtIface = (conf && managementInterface(conf)) ?? csNet?.managementInterface ?? (confHasNet || csNet !== undefined ? DEFAULT_MANAGEMENT_INTERFACE : undefined);
   const vswitches: ShowVSwitch[] = confHasNet
     ? vSwitches(conf).map((v) => ({ name: v.name ?? `child[${v.index}]`, uplinks: v.uplinks, mtu: v.mtu, portGroups: v.portGroups.map((p) => ({ name: p.name ?? `child[${p.index}]`, vlanId: p.vlanId })) }))
     : (csNet?.vSwitches ?? []);

@@ -124,4 +124,20 @@ describe('showBackup', () => {
     ]);
     expect(JSON.stringify(r)).not.toMatch(/Hunter2AdPass|saltSALT|HashInAnAdvancedSetting/);
   });
+
+  it('no management interface is invented when nothing names the network (it said "vmk0"); the image default only where the network is known', async () => {
+    const lib = (await import(fixturePath('gen', 'esxi', 'lib.mjs'))) as { localTgz(f: object): Buffer };
+    const bare = await showBackup(openBackup(lib.localTgz({ 'etc/hosts': '127.0.0.1 localhost\n' }), { name: 'repack.tgz' }));
+    expect(bare.network.source).toBeUndefined();
+    expect(bare.network.managementInterface).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(bare)).network).not.toHaveProperty('managementInterface');
+    // damaged before its local.tgz
+    const damaged = await showBackup(openBackup(fixturePath('esxi', 'evil-truncated-gzip.tgz'), { partial: true }));
+    expect(damaged.error).toBeDefined();
+    expect(damaged.network.managementInterface).toBeUndefined();
+    // esx.conf with a network but no ManagementIface (it stores only non-default settings): vmk0
+    const conf = '/net/vmkernelnic/child[0000]/name = "vmk0"\n/net/vmkernelnic/child[0000]/ipv4address = "10.0.0.5"\n';
+    const known = await showBackup(openBackup(lib.localTgz({ 'etc/vmware/esx.conf': conf }), { name: 'net.tgz' }));
+    expect(known.network).toMatchObject({ source: 'esx.conf', managementInterface: 'vmk0' });
+  });
 });

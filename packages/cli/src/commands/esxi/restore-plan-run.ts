@@ -14,8 +14,10 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
   const args = raw as unknown as PlanArgs;
   const opts = openOptions(args, ctx);
   const target = args.target === undefined ? {} : { target: inputFor(ctx, args.target), targetName: args.target };
+  // the wrap command names --keystore as given (opts holds its bytes)
+  const keystore = args.keystore === undefined ? {} : { keystoreName: args.keystore };
   return runEach<RestorePlanJson>(ctx, [args.file], {
-    analyze: (input, name) => restorePlan(input, { ...opts, ...target, name }),
+    analyze: (input, name) => restorePlan(input, { ...opts, ...target, ...keystore, name }),
     exitCode: (r) => (r.blocked ? EXIT_PROBLEM : EXIT_OK),
     render: (r) => renderPlan(r.file, r, ctx.colors),
   });

@@ -83,11 +83,16 @@ function keystoreFor(input: string | Buffer, opts: OpenOptions): Buffer | undefi
   if (Buffer.isBuffer(given)) return given;
   if (typeof given === 'string') return readSmallFile(given, MAX_KEYSTORE_BYTES);
   if (typeof input !== 'string') return undefined;
-  for (const name of KEYSTORE_NAMES) {
-    const p = join(dirname(input), name);
-    if (existsSync(p)) return readSmallFile(p, MAX_KEYSTORE_BYTES);
-  }
-  return undefined;
+  const beside = keystoreBeside(input);
+  return beside === undefined ? undefined : readSmallFile(beside, MAX_KEYSTORE_BYTES);
+}
+
+/**
+ * The path of the encryption.info (or `.#encryption.info`) beside a bare .ve, as opening it finds it.
+ * @example keystoreBeside('backups/local.tgz.ve') // 'backups/encryption.info' when there is one
+ */
+export function keystoreBeside(path: string): string | undefined {
+  return KEYSTORE_NAMES.map((name) => join(dirname(path), name)).find((p) => existsSync(p));
 }
 
 function pushLayer(st: OpenState, kind: BackupKind, where: string, parent: BackupKind | undefined, origin: LayerOrigin): void {

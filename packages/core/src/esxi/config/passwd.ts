@@ -33,9 +33,18 @@ export interface ShadowUser {
   locked: boolean;
   /** Empty password field: login without a password. */
   empty: boolean;
-  /** Days since 1970-01-01 of the last change, as written. */
+  /** Password ageing (shadow fields 3-8), as written: days since 1970-01-01 of the last change (0: change at next login), */
   lastChange: string;
+  /** days before the password may be changed again, */
+  minDays: string;
+  /** days after which it must be changed, */
   maxDays: string;
+  /** days of warning before that, */
+  warnDays: string;
+  /** days after that until the account is disabled, */
+  inactiveDays: string;
+  /** and the day the account expires (days since 1970-01-01). Empty: no limit. */
+  expires: string;
 }
 
 export function hashAlgorithm(field: string): HashAlgorithm {
@@ -57,7 +66,18 @@ export function parseShadow(text: string): ShadowUser[] {
     if (f.length < 2 || !f[0]) continue;
     const pw = f[1] ?? '';
     const algorithm = hashAlgorithm(pw);
-    out.push({ name: f[0], algorithm, locked: algorithm === 'locked', empty: pw === '', lastChange: f[2] ?? '', maxDays: f[4] ?? '' });
+    out.push({
+      name: f[0],
+      algorithm,
+      locked: algorithm === 'locked',
+      empty: pw === '',
+      lastChange: f[2] ?? '',
+      minDays: f[3] ?? '',
+      maxDays: f[4] ?? '',
+      warnDays: f[5] ?? '',
+      inactiveDays: f[6] ?? '',
+      expires: f[7] ?? '',
+    });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { redactChange, redactText } from '../secrets.js';
 import { diffCertificates, hasPemCertificate } from './certs.js';
 import { configStoreChanges } from './configstore.js';
 import { diffEsxConf, ESXCONF_PATH } from './esxconf.js';
+import { describeEntry, entryChange, modeChange } from './entries.js';
 import { diffGroup, diffHosts, diffPasswd, diffResolv, diffShadow } from './etc.js';
 import { AREA_ORDER, MAX_CHANGE_LABEL, MAX_CHANGE_VALUE, type Change, type ChangeArea, type DiffOptions } from './model.js';
 import { summarize, type BackupSummary, type ParsedBackup } from './parsed.js';
@@ -172,7 +173,6 @@ function isText(f: BackupFile): boolean {
 }
 
 function sameContent(x: BackupFile, y: BackupFile): boolean {
-  if (x.type !== y.type || (x.linkpath ?? '') !== (y.linkpath ?? '')) return false;
   if (x.data !== undefined && y.data !== undefined) return x.data.equals(y.data);
   return x.size === y.size && fullDigest(x) === fullDigest(y);
 }
@@ -185,10 +185,11 @@ function digest(f: BackupFile): string {
   return fullDigest(f).slice(0, 12);
 }
 
-function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Iterable<Change> {
-  if (x?.type === 'directory' || y?.type === 'directory') return [];
-  const area = fileArea(path);
+function* diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undefined, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Generator<Change> {
+  // a folder is in the area of what it holds (etc/ssh: security)
+  const area = fileArea((x ?? y)?.type === 'directory' ? `${path}/` : path);
   if (!x || !y) {
+    if (x?.type === 'directory' || y?.type === 'directory') return;
     const side = x ? 'before' : 'after';
     const other = x ? 'after' : 'before';
     const f = (x ?? y) as BackupFile;
@@ -197,12 +198,26 @@ function diffFile(path: string, x: BackupFile | undefined, y: BackupFile | undef
       path,
       change: x ? 'removed' : 'added',
       onlyIn: side,
-      label: `${path}: only in ${side.toUpperCase()} (${f.size} bytes); ${other.toUpperCase()} has the image default`,
+      label: `${path}: only in ${side.toUpperCase()} (${f.type === 'file' ? `${f.size} bytes` : describeEntry(f)}); ${other.toUpperCase()} has the image default`,
     };
     if (f.secret) c.secret = true;
-    return [c];
+    yield c;
+    return;
   }
-  if (sameContent(x, y)) return [];
+  // what the path is first: a symlink has no contents, and a file replaced by one is that change, not its lines
+  const entry = entryChange(path, area, x, y);
+  if (entry) {
+    yield entry;
+    return;
+  }
+  // a restore writes the modes too (a private key 0400 → 0644 read as "No configuration changes")
+  const mode = modeChange(path, area, x, y);
+  if (mode) yield mode;
+  if (x.type === 'file' && !sameContent(x, y)) yield* contentChanges(path, area, x, y, before, after, showSecrets);
+}
+
+/** The changes of a regular file's contents, by the parser that knows the file. */
+function contentChanges(path: string, area: ChangeArea, x: BackupFile, y: BackupFile, before: ParsedBackup, after: ParsedBackup, showSecrets: boolean): Iterable<Change> {
   if (area === 'noise') return [{ area, path, change: 'modified', label: `${path}: rewritten by the host (noise)` }];
   if (path === ESXCONF_PATH && before.esxConf && after.esxConf) return diffEsxConf(before.esxConf, after.esxConf, showSecrets);
   // one change at a time: two ConfigStores can differ in a million fields, of which MAX_CHANGES_LISTED are kept

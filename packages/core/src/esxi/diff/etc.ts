@@ -2,7 +2,7 @@
  * Per-entry comparison of the small /etc files: users (passwd, shadow, group), hosts, resolv.conf.
  * Password hashes are compared but never copied into a Change unless showSecrets.
  */
-import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets } from '../config/passwd.js';
+import { hashAlgorithm, parseGroup, parsePasswd, parseShadow, shadowSecrets, type ShadowUser } from '../config/passwd.js';
 import { parseHosts } from '../config/hosts.js';
 import { parseResolv } from '../config/resolv.js';
 import type { Change } from './model.js';
@@ -62,8 +62,39 @@ export function diffShadow(path: string, before: string, after: string, showSecr
       const what = x.locked !== y.locked ? (y.locked ? 'password locked' : 'password unlocked') : 'password changed';
       out.push(secretChange(path, name, 'modified', `${name}: ${what}${algo}`, ha.get(name), hb.get(name), showSecrets));
     }
+    const ageing = ageingChange(path, x, y);
+    if (ageing) out.push(ageing);
   }
   return out;
+}
+
+/** The shadow ageing fields (3-8) and their names in a report. */
+const AGEING_FIELDS: ReadonlyArray<readonly ['lastChange' | 'minDays' | 'maxDays' | 'warnDays' | 'inactiveDays' | 'expires', string]> = [
+  ['lastChange', 'last change'],
+  ['minDays', 'min days'],
+  ['maxDays', 'max days'],
+  ['warnDays', 'warn days'],
+  ['inactiveDays', 'inactive days'],
+  ['expires', 'expires'],
+];
+
+/** An ageing field is a number of days; anything else (a hash in the wrong field of a broken line) is not quoted. */
+const DAYS = /^-?\d{1,12}$/;
+
+function days(value: string): string {
+  return value === '' ? '(empty)' : DAYS.test(value) ? value : '(not a number)';
+}
+
+/**
+ * The password ageing of a user changed (max days 99999 → 90 on a password last changed in 2019 expires it
+ * as soon as the backup is restored): one change naming each field, with the values only (never field 2).
+ */
+function ageingChange(path: string, x: ShadowUser, y: ShadowUser): Change | undefined {
+  const changed = AGEING_FIELDS.filter(([field]) => x[field] !== y[field]);
+  if (changed.length === 0) return undefined;
+  const side = (u: ShadowUser) => changed.map(([field, label]) => `${label} ${days(u[field])}`).join(', ');
+  const what = changed.map(([field, label]) => `${label} ${days(x[field])} → ${days(y[field])}`).join(', ');
+  return change('users', path, x.name, 'modified', `${x.name}: password ageing changed (${what})`, side(x), side(y));
 }
 
 /** A change of a password field: marked secret, its values only with showSecrets. */

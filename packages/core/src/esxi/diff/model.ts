@@ -26,6 +26,13 @@ export const AREA_TITLES: Record<ChangeArea, string> = {
 export type ChangeKind = 'added' | 'removed' | 'modified';
 
 /**
+ * What of a file a change is about, when not its contents: its permission bits (`mode`), what the path is
+ * (`type`: a regular file replaced by a symlink…) or where a link points (`target`). A restore writes all
+ * three, and a symlink has no contents to compare.
+ */
+export type ChangeAspect = 'mode' | 'type' | 'target';
+
+/**
  * Longest label and value (`before` / `after`) a listed change quotes whole; longer ones are cut, saying so.
  * Real ones are a line or a field of a few dozen characters. A ConfigStore value may hold 1 MiB and an esx.conf
  * line 4 MiB: sixteen changed values of 880 KB, each also quoted in its label, made `esxi diff --json` an
@@ -41,6 +48,8 @@ export interface Change {
   /** What changed inside the file (esx.conf key, user, hosts address, ConfigStore row#field); absent for whole files. */
   key?: string;
   change: ChangeKind;
+  /** Set for a change of the file's mode, type or link target (`before`/`after` say from what to what); absent for contents. */
+  aspect?: ChangeAspect;
   /** One readable line: "vSwitch0: uplink vmnic1 added". */
   label: string;
   /** Old / new value; omitted for secrets unless showSecrets. */

@@ -13,11 +13,11 @@ describe('esxi restore-plan', () => {
     expect(p.route).toBe('vim-cmd');
     expect(p.blocked).toBe(false);
     expect(commands(p.steps)).toEqual([
-      'workstation$ scp configBundle-esx67.tgz root@HOST:/tmp/configBundle.tgz',
+      `workstation$ scp '${fixturePath('esxi', 'configBundle-esx67.tgz')}' root@HOST:/tmp/configBundle.tgz`,
       'host# vim-cmd hostsvc/maintenance_mode_enter',
       'host# vim-cmd hostsvc/firmware/restore_config /tmp/configBundle.tgz',
     ]);
-    expect(commands(p.alternative!.steps)[0]).toBe('workstation$ tar xzf configBundle-esx67.tgz state.tgz');
+    expect(commands(p.alternative!.steps)[0]).toBe(`workstation$ tar xzf '${fixturePath('esxi', 'configBundle-esx67.tgz')}' state.tgz`);
     expect(p.prerequisites[0]).toMatch(/ESXi 6\.7\.0/);
   });
 
@@ -28,9 +28,11 @@ describe('esxi restore-plan', () => {
     expect(commands(p.steps).at(-1)).toBe('host# reboot -f');
   });
 
-  it('a bare local.tgz is wrapped into a state.tgz first', async () => {
+  it('a bare local.tgz is wrapped into a state.tgz first, copied under the name it must have there', async () => {
     const p = restorePlan(await load('local-6.7.tgz'));
-    expect(commands(p.steps)[0]).toBe('workstation$ cp local-6.7.tgz local.tgz && tar czf state.tgz local.tgz');
+    expect(commands(p.steps)[0]).toBe(
+      `workstation$ mkdir -p state-tgz-members && cp '${fixturePath('esxi', 'local-6.7.tgz')}' state-tgz-members/local.tgz && tar czf state.tgz -C state-tgz-members local.tgz`,
+    );
   });
 
   it('blocking findings come first and mark the plan blocked', async () => {
