@@ -7,7 +7,7 @@ import { FlowFilter } from '../frame/flow-filter.js';
 import type { TcpSegmentFacts } from '../frame/frame.js';
 import { TopFlows, type FlowBreakdown } from './flow-breakdown.js';
 import { filterSlot, flowKey, FlowTable, MAX_CHAIN, recentSlot, same, type Flow, type FlowTableStats } from './flow-table.js';
-import { emptyOutcomes } from './outcomes.js';
+import { emptyOutcomes, resetOutcomes } from './outcomes.js';
 import { SegmentFates, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type BadSegment, type Pending } from './segment-fates.js';
 import { SeqBounds } from './seq-bounds.js';
 import { FLOW_TABLE_CAP } from './thresholds.js';
@@ -149,35 +149,30 @@ export class TcpFlowFollower {
         return;
       }
       if (table.count >= FLOW_TABLE_CAP) table.makeRoom(seg.timestamp);
-      flow = {
-        v,
-        a0: w[lo]!,
-        a1: w[lo + 1]!,
-        a2: w[lo + 2]!,
-        a3: w[lo + 3]!,
-        b0: w[hi]!,
-        b1: w[hi + 1]!,
-        b2: w[hi + 2]!,
-        b3: w[hi + 3]!,
-        lowPort,
-        highPort,
-        key,
-        next: table.bucket(key),
-        older: table.newest,
-        newer: undefined,
-        lastSeen: seg.timestamp,
-        last0: 0,
-        last1: 0,
-        pending: [],
-        head: 0,
-        open0: new SeqBounds(),
-        open1: new SeqBounds(),
-        labelSide: side,
-        zeroWindow: 0,
-        filterSlot: 0,
-        bad: 0,
-        fates: emptyOutcomes(),
-      };
+      // An evicted flow's object when there is one (flow-table.ts, spare), else a new one.
+      flow = table.takeSpare() ?? blankFlow();
+      flow.v = v;
+      flow.a0 = w[lo]!;
+      flow.a1 = w[lo + 1]!;
+      flow.a2 = w[lo + 2]!;
+      flow.a3 = w[lo + 3]!;
+      flow.b0 = w[hi]!;
+      flow.b1 = w[hi + 1]!;
+      flow.b2 = w[hi + 2]!;
+      flow.b3 = w[hi + 3]!;
+      flow.lowPort = lowPort;
+      flow.highPort = highPort;
+      flow.key = key;
+      flow.next = table.bucket(key);
+      flow.older = table.newest;
+      flow.newer = undefined;
+      flow.lastSeen = seg.timestamp;
+      flow.last0 = 0;
+      flow.last1 = 0;
+      flow.labelSide = side;
+      flow.zeroWindow = 0;
+      flow.bad = 0;
+      resetOutcomes(flow.fates);
       flow.filterSlot = filterSlot(flow);
       table.insert(flow, r);
     }
@@ -218,4 +213,37 @@ export class TcpFlowFollower {
   topFlows(): FlowBreakdown[] {
     return this.top.list();
   }
+}
+
+/** A flow with every field in place (one object shape for all flows); `lookup` fills in the rest. Its segment list and bounds are empty, as closeFlow leaves a spare one. */
+function blankFlow(): Flow {
+  return {
+    v: 0,
+    a0: 0,
+    a1: 0,
+    a2: 0,
+    a3: 0,
+    b0: 0,
+    b1: 0,
+    b2: 0,
+    b3: 0,
+    lowPort: 0,
+    highPort: 0,
+    key: 0,
+    next: undefined,
+    older: undefined,
+    newer: undefined,
+    lastSeen: 0,
+    last0: 0,
+    last1: 0,
+    pending: [],
+    head: 0,
+    open0: new SeqBounds(),
+    open1: new SeqBounds(),
+    labelSide: 0,
+    zeroWindow: 0,
+    filterSlot: 0,
+    bad: 0,
+    fates: emptyOutcomes(),
+  };
 }

@@ -22,6 +22,11 @@ export function emptyOutcomes(): SegmentOutcomes {
   return { acked: 0, failed: 0, unacked: 0, unknown: 0, largestAcked: 0, smallestFailed: 0 };
 }
 
+/** `o` back to emptyOutcomes() (a reused flow's counts). */
+export function resetOutcomes(o: SegmentOutcomes): void {
+  o.acked = o.failed = o.unacked = o.unknown = o.largestAcked = o.smallestFailed = 0;
+}
+
 export function countFate(o: SegmentOutcomes, fate: Fate, payload: number): void {
   // Named fields, not o[fate]: a keyed store with four names is slower on the per-segment path.
   if (fate === 'acked') {
