@@ -34,6 +34,6 @@ describe('built bin', () => {
     // psod reads at most MAX_PSOD_INPUT (64 MiB) from a file or from `-`; 80 MiB of zeros must be refused.
     const r = spawnSync(process.execPath, [bin, 'psod', '-'], { input: Buffer.alloc(80 * 1024 * 1024), encoding: 'utf8', maxBuffer: 1 << 20 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^analyze: -: standard input is longer than the \d+ bytes read for this kind of input\n$/);
+    expect(r.stderr).toMatch(/^analyze: -: standard input is longer than the \d+ bytes read for this kind of input \(at byte \d+\)\n$/);
   });
 });
