@@ -62,7 +62,9 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
     .fail((msg, err) => {
       // yargs' own parse errors (`--html` without its FILE) come as a YError: the user's mistake, not ours.
       if (err && err.name !== 'YError') throw err;
-      throw new UsageError(withSuggestion(msg ?? err?.message ?? 'invalid arguments', y, argv, specs));
+      // yargs writes some messages on two lines ("Invalid values:\n  Argument: ..."): one line, as every error.
+      const oneLine = (msg ?? err?.message ?? 'invalid arguments').replace(/:?\s*\n\s*/g, ': ');
+      throw new UsageError(withSuggestion(oneLine, y, argv, specs));
     })
     .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
   for (const spec of specs) register(y, spec, io, setExit);

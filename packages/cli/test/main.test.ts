@@ -67,6 +67,13 @@ describe('analyze (global behaviour)', () => {
     expect(io.stderr).toBe('analyze: Not enough arguments following: html\nRun analyze --help for usage.\n');
   });
 
+  it('a value outside an option\'s choices: one readable line (yargs writes two, shown as \\x0a)', async () => {
+    const io = captureIo();
+    const { dumpSpec } = await import('../src/commands/dump/spec.js');
+    expect(await main(['dump', 'x.dmp', '--engine', 'foo'], io, [dumpSpec])).toBe(2);
+    expect(io.stderr).toBe('analyze: Invalid values: Argument: engine, Given: "foo", Choices: "auto", "native", "cdb"\nRun analyze --help for usage.\n');
+  });
+
   it('an option given twice is a usage error naming both values; several files are not', async () => {
     const io = captureIo();
     expect(await main(['echo', 'a', '--html', 'x.html', '--html', '-'], io, testCommands)).toBe(2);
