@@ -153,6 +153,16 @@ function finding() {
   return { severity: 'error', code: HOSTILE, message: HOSTILE, fix: HOSTILE, subject: HOSTILE };
 }
 
+test('pcap: the capture-host line of the page names 10 and counts the rest, as the text does (it listed 4,096)', async () => {
+  const io = captureIo({ cwd: REPO_ROOT });
+  await main(['pcap', fixturePath('pcap', 'scenarios', 'offload-artifact.pcap'), '--json'], io);
+  const doc = JSON.parse(io.stdout) as { verdict: { captureHosts: { address: string; macs: string[]; reason: string }[] } };
+  doc.verdict.captureHosts = Array.from({ length: 30 }, (_, i) => ({ address: `10.0.0.${i + 1}`, macs: [], reason: 'placeholders' }));
+  const html = renderHtml('pcap', doc);
+  expect(html).toContain('10.0.0.10 and 20 more');
+  expect(html).not.toContain('10.0.0.11');
+});
+
 describe('hostile documents render inert', () => {
   test.each(HOSTILE_DOCS)('%s', (kind, doc) => {
     expectInert(renderHtml(kind, doc));

@@ -29,8 +29,19 @@ const KIND_STYLE: Record<VerdictKind, keyof Pick<Colors, 'green' | 'yellow' | 'r
   inconclusive: 'yellow',
 };
 
-/** Capture hosts named on the text line; the JSON lists them all. A rewritten or fuzzed trace can have thousands. */
+/** Capture hosts named on the text line and the page; the JSON lists them all. A rewritten or fuzzed trace can have thousands. */
 const CAPTURE_HOSTS_SHOWN = 10;
+
+/**
+ * The first CAPTURE_HOSTS_SHOWN capture hosts (most evidence first, as the library sorts them), like the hosts and
+ * flows breakdowns, then "and N more"; with `reasons`, why each is one.
+ * @example captureHostList([{ address: '10.0.0.5', macs: [], reason: 'placeholders' }], false) // '10.0.0.5'
+ */
+export function captureHostList(hosts: readonly { address: string; macs: string[]; reason: string }[], reasons: boolean): string {
+  const shown = hosts.slice(0, CAPTURE_HOSTS_SHOWN).map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''}${reasons ? ` [${h.reason}]` : ''}`);
+  const more = hosts.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`;
+}
 
 function counts(b: BadCounts): string {
   const parts: [string, number][] = [
@@ -69,10 +80,7 @@ export function renderVerdict(v: Verdict, c: Colors): string {
   lines.push(`  verdict: ${c.bold(c[KIND_STYLE[v.kind]](v.kind))}`);
   lines.push(...wrap(v.summary, '    '));
   if (v.captureHosts.length) {
-    // The first CAPTURE_HOSTS_SHOWN (most evidence first, as the library sorts them), like the hosts and flows breakdowns.
-    const hosts = v.captureHosts.slice(0, CAPTURE_HOSTS_SHOWN).map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''} [${h.reason}]`);
-    const more = v.captureHosts.length - hosts.length;
-    lines.push(`    capture host${v.captureHosts.length === 1 ? '' : 's'}: ${hosts.join('; ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`);
+    lines.push(`    capture host${v.captureHosts.length === 1 ? '' : 's'}: ${captureHostList(v.captureHosts, true)}`);
   }
   if (v.os.guess !== 'unknown') lines.push(`    OS: ${v.os.guess} (${v.os.because})`);
   const e = v.evidence;

@@ -2,6 +2,7 @@
  * The `analyze pcap --html` page, from the documented JSON report (docs/json-pcap.md): the verdict and
  * its advice, a timeline of the bad segments per flow, per-protocol counts, the first bad frames.
  */
+import { captureHostList } from '../../commands/pcap/render-verdict.js';
 import { card, esc, facts, list, num, plural, table, warningsCard, type Section, type Severity } from './page.js';
 import { legendItem, seconds, timeline, type Mark, type Shape, type Tone, type TimelineRow } from './svg.js';
 
@@ -76,7 +77,7 @@ export function pcapSection(d: PcapDoc): Section {
       `<p>${esc(v.summary)}</p>${v.advice.length ? `<h3>What to do</h3>${list(v.advice, 'advice')}` : ''}${facts([
         ['verdict', v.kind],
         ['OS guess', v.os ? `${v.os.guess} (${v.os.because})` : null],
-        ['capture host', v.captureHosts?.length ? v.captureHosts.map((h) => `${h.address}${h.macs.length ? ` (${h.macs.join(', ')})` : ''}`).join('; ') : null],
+        ['capture host', v.captureHosts?.length ? captureHostList(v.captureHosts, false) : null],
       ])}`,
       'verdict-card',
     );
