@@ -47,6 +47,25 @@ describe('analyze profiles (CLI)', () => {
     }
   });
 
+  it('an export cut inside a value before its .bak keys: no "No problem" with exit 0, but the cut said, exit 2', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const text = readFileSync(SYN('synthetic_ProfileList_utf8.reg'), 'utf8');
+    const at = text.indexOf('"ProfileImagePath"=hex(2):', text.indexOf('S-1-5-21-1111111111-2222222222-3333333333-1001]')) + 40;
+    const dir = mkdtempSync(join(tmpdir(), 'profiles-cut-'));
+    try {
+      writeFileSync(join(dir, 'cut.reg'), text.slice(0, at));
+      const { code, io } = await run(join(dir, 'cut.reg'));
+      expect(code).toBe(2);
+      expect(io.stdout).toContain('the file was cut short');
+      expect(io.stdout).not.toContain('No temporary-profile problem found in ProfileList.');
+      expect(io.stderr).toMatch(/REGFILE_TRUNCATED/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exit 0 and no finding on Microsoft's ProfileList .reg", async () => {
     const { code, io } = await run(corpusPath('windows', 'hives', 'reg', 'msdocs_kb2704233_Profilelist.reg'));
     expect(code).toBe(0);

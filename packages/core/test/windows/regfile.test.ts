@@ -101,6 +101,13 @@ describe('.reg reader', () => {
     const cut = parseRegFile(whole.subarray(0, at));
     expect(cut.warnings).toEqual([expect.objectContaining({ code: 'REGFILE_TRUNCATED', offset: at, message: expect.stringMatching(/^the file ends inside the hex value of line \d+/) })]);
     expect(() => parseRegFile(whole.subarray(0, at), { strict: true })).toThrow(expect.objectContaining({ code: 'REGFILE_TRUNCATED' }) as unknown as Error);
+    // cut inside a string value with nothing to say it goes on (after a hex pair): no closing NUL and no line break
+    const second = text.indexOf('43,00,3a', text.indexOf('S-1-5-19]')) + 8;
+    for (const end of [at + 2, second]) {
+      expect(parseRegFile(whole.subarray(0, end)).warnings).toEqual([expect.objectContaining({ code: 'REGFILE_TRUNCATED', offset: end, message: expect.stringMatching(/^the file ends inside the string value of line \d+ \(no closing NUL, no line break\)/) })]);
+    }
+    // a whole value without the last line break (a hand-written file) is not a cut
+    expect(parseRegFile(whole.subarray(0, text.lastIndexOf('00,00') + 5)).warnings).toEqual([]);
     // UTF-16 cut at an odd byte, after a complete line
     const u16 = utf16('Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\X]\r\n"A"=dword:00000001\r\n');
     expect(parseRegFile(u16).warnings).toEqual([]);

@@ -15,12 +15,21 @@ function profileLine(p: Profile, c: Colors, flagged: boolean): string {
   return `  ${key}${name}\n      ${p.profileImagePath === null ? c.dim('(no ProfileImagePath)') : printable(p.profileImagePath)}  ${state}  RefCount ${p.refCount ?? '-'}  Flags ${p.flags ?? '-'}\n`;
 }
 
+/**
+ * The file was cut short (REGFILE_TRUNCATED, REGF_TRUNCATED): what was read is reported, but "no problem" would
+ * claim the keys past the cut too (a cut ProfileList export loses its `.bak` keys first, they sort last).
+ */
+export function isCutShort(r: ProfilesJson): boolean {
+  return r.warnings.some((w) => w.code === 'REGFILE_TRUNCATED' || w.code === 'REGF_TRUNCATED');
+}
+
 /** Human-readable report for one file. */
 export function renderProfiles(file: string, r: ProfilesJson, c: Colors): string {
   const what = r.source === 'hive' ? 'SOFTWARE hive' : `.reg export (${r.format}, ${r.encoding})`;
   const flaggedSids = new Set(r.findings.map((f) => f.sid.toUpperCase()));
   let out = `${c.bold(file)}: ${what}, ${r.profiles.length} profile${r.profiles.length === 1 ? '' : 's'} in ProfileList\n`;
   for (const p of r.profiles) out += profileLine(p, c, flaggedSids.has(p.sid.toUpperCase()));
+  if (r.findings.length === 0 && isCutShort(r)) return `${out}${c.yellow('No temporary-profile problem found in the part of ProfileList read, but the file was cut short (see the warning): keys past the cut are not ruled out.')}\n`;
   if (r.findings.length === 0) return `${out}${c.green('No temporary-profile problem found in ProfileList.')}\n`;
   out += `\n${c.red(`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}:`)}\n`;
   for (const f of r.findings) {

@@ -48,6 +48,8 @@ export function isRegFile(head: Uint8Array): boolean {
 
 /** `"Name"=hex(2):...` and friends: the lines that may continue with a trailing backslash. */
 const HEX_VALUE = /^\s*(?:@|"(?:[^"\\]|\\.)*")\s*=\s*hex(?:\([0-9a-fA-F]+\))?\s*:/;
+/** A value written as UTF-16 text in hex: REG_SZ (hex(1)), REG_EXPAND_SZ (hex(2)), REG_MULTI_SZ (hex(7)). */
+const STRING_HEX_VALUE = /^(?:@|"(?:[^"\\]|\\.)*")\s*=\s*hex\([127]\):/i;
 
 /** A line that continues on the next one: a trailing backslash. */
 const CONTINUED = /\\\s*$/;
@@ -101,6 +103,9 @@ export function readRegFile(data: Uint8Array, options: ParseRegOptions, visitor:
   // The line of a hex list that still goes on (ends in "," or "\\") when the next content line comes: at
   // the end of the file, the export was cut inside that value.
   let openHex = 0;
+  // The last content line (hex continuations joined) and its number, for the cut test at the end.
+  let lastContent = '';
+  let lastContentNo = 0;
   for (line = lines.next(); line !== undefined; line = lines.next()) {
     const lineNo = lines.lineNo;
     // Join hex continuations: "...,\" then the next line (leading spaces dropped).
@@ -108,6 +113,8 @@ export function readRegFile(data: Uint8Array, options: ParseRegOptions, visitor:
     const t = line.trim();
     if (t === '' || t.startsWith(';')) continue;
     openHex = HEX_VALUE.test(t) && /[,\\]$/.test(t) ? lineNo : 0;
+    lastContent = t;
+    lastContentNo = lineNo;
     if (t.startsWith('[')) {
       if (!t.endsWith(']')) {
         warnings.warn('REGFILE_BAD_LINE', `line ${lineNo}: key line without a closing "]"; section skipped`);
@@ -132,6 +139,11 @@ export function readRegFile(data: Uint8Array, options: ParseRegOptions, visitor:
   }
   if (openHex > 0) warnings.warn('REGFILE_TRUNCATED', `the file ends inside the hex value of line ${openHex} (its list goes on): the export was cut short`, data.length);
   else if (encoding.startsWith('utf-16') && data.length % 2 === 1) warnings.warn('REGFILE_TRUNCATED', 'UTF-16 text of an odd number of bytes: the export was cut short', data.length);
+  // An export ends every line with CRLF and every string value (hex(2), hex(7), hex(1)) with a UTF-16 NUL: a
+  // last line with neither was cut inside its value. (A hand-written file may lack the last line break alone.)
+  else if (!/[\r\n][ \t]*$/.test(text.slice(-64)) && STRING_HEX_VALUE.test(lastContent) && !/00,\s*00$/.test(lastContent)) {
+    warnings.warn('REGFILE_TRUNCATED', `the file ends inside the string value of line ${lastContentNo} (no closing NUL, no line break): the export was cut short`, data.length);
+  }
   return { format, encoding, bom, warnings: warnings.list };
 }
 
