@@ -12,7 +12,14 @@ export interface ProfilesDoc {
 
 export function profilesSection(d: ProfilesDoc): Section {
   const n = d.findings.length;
-  const verdict = n === 0 ? `No broken user profile among ${plural(d.profiles.length, 'profile')}.` : `${plural(n, 'user profile')} broken: ${d.findings.map((f) => f.code).join(', ')}.`;
+  // As the text says (commands/profiles/render.ts, isCutShort): a cut file's "nothing broken" covers only what was read.
+  const cut = (d.warnings ?? []).some((w) => w.code === 'REGFILE_TRUNCATED' || w.code === 'REGF_TRUNCATED');
+  const verdict =
+    n > 0
+      ? `${plural(n, 'user profile')} broken: ${d.findings.map((f) => f.code).join(', ')}.`
+      : cut
+        ? `No broken user profile among the ${plural(d.profiles.length, 'profile')} read, but the file was cut short: keys past the cut are not ruled out.`
+        : `No broken user profile among ${plural(d.profiles.length, 'profile')}.`;
   let html = d.findings
     .map((f) =>
       card(
@@ -34,5 +41,5 @@ export function profilesSection(d: ProfilesDoc): Section {
       ),
   );
   html += warningsCard(d.warnings);
-  return { verdict, severity: n ? 'bad' : 'ok', subject: d.file, html };
+  return { verdict, severity: n ? 'bad' : cut ? 'warn' : 'ok', subject: d.file, html };
 }
