@@ -19,8 +19,8 @@ function profileLine(p: Profile, c: Colors, flagged: boolean): string {
  * The file was cut short (REGFILE_TRUNCATED, REGF_TRUNCATED): what was read is reported, but "no problem" would
  * claim the keys past the cut too (a cut ProfileList export loses its `.bak` keys first, they sort last).
  */
-export function isCutShort(r: ProfilesJson): boolean {
-  return r.warnings.some((w) => w.code === 'REGFILE_TRUNCATED' || w.code === 'REGF_TRUNCATED');
+export function isCutShort(r: { warnings?: readonly { code: string }[] }): boolean {
+  return (r.warnings ?? []).some((w) => w.code === 'REGFILE_TRUNCATED' || w.code === 'REGF_TRUNCATED');
 }
 
 /** Human-readable report for one file. */

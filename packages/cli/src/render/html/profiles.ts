@@ -1,4 +1,5 @@
 /** The `analyze profiles --html` page, from the documented JSON report (docs/json-profiles.md): findings with evidence and fix, then the profile list. */
+import { isCutShort } from '../../commands/profiles/render.js';
 import { card, commands, esc, facts, plural, table, warningsCard, type Section } from './page.js';
 
 export interface ProfilesDoc {
@@ -12,8 +13,8 @@ export interface ProfilesDoc {
 
 export function profilesSection(d: ProfilesDoc): Section {
   const n = d.findings.length;
-  // As the text says (commands/profiles/render.ts, isCutShort): a cut file's "nothing broken" covers only what was read.
-  const cut = (d.warnings ?? []).some((w) => w.code === 'REGFILE_TRUNCATED' || w.code === 'REGF_TRUNCATED');
+  // As the text says: a cut file's "nothing broken" covers only what was read.
+  const cut = isCutShort(d);
   const verdict =
     n > 0
       ? `${plural(n, 'user profile')} broken: ${d.findings.map((f) => f.code).join(', ')}.`
