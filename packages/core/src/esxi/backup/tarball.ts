@@ -9,7 +9,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { AnalyzeError, type Warnings } from '../../errors.js';
 import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
-import { Gunzip } from 'minizlib';
+import { INFLATE_SLICE, inflateSlices } from './gunzip.js';
 import type { BackupFile, BackupFileType } from './model.js';
 import { nameWeight } from '../../io/name-weight.js';
 import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';
@@ -104,61 +104,19 @@ export function looksLikeTar(data: Uint8Array): boolean {
   return sum === stored && data[0] !== 0;
 }
 
-/**
- * Compressed bytes handed to zlib per write. zlib returns all the output of one write at once, and
- * deflate expands at most ~1032:1, so a 4 KiB slice never holds more than ~4 MiB of output in memory.
- */
-const INFLATE_SLICE = 4096;
 /** Damage is located to the byte by re-inflating prefixes only while that stays cheap (output so far). */
 const LOCATE_DAMAGE_MAX_OUTPUT = 64 * 1024 * 1024;
 
-type InflateOutcome = { ok: true } | { ok: false; code: string | undefined; message: string; at: number; error: unknown };
-
-/**
- * Inflate `data` (gzip) a slice at a time, handing each piece of output to `onData` and throwing it
- * away: nothing of the inflated stream is kept here, so memory does not grow with the output.
- * `onData` returns false to stop early. Output beyond `maxOutput` stops with code 'LIMIT'.
- */
-function inflateSlices(data: Uint8Array, maxOutput: number, onData: (chunk: Buffer) => boolean): InflateOutcome & { produced: number } {
-  const gz = new Gunzip({});
-  let produced = 0;
-  let stopped = false;
-  let failure: { code: string | undefined; message: string; error: unknown } | undefined;
-  gz.on('error', (err: unknown) => {
-    const e = err as Error;
-    failure ??= { code: (e as NodeJS.ErrnoException).code ?? (e as { errno?: string }).errno, message: e.message.replace(/^zlib: /, ''), error: e };
-  });
-  gz.on('data', (c: Buffer) => {
-    if (stopped || failure !== undefined) return;
-    produced += c.length;
-    if (produced > maxOutput) {
-      failure = { code: 'LIMIT', message: 'output limit', error: undefined };
-      return;
-    }
-    if (!onData(c)) stopped = true;
-  });
-  let at = 0;
-  try {
-    for (; at < data.length && failure === undefined && !stopped; at += INFLATE_SLICE) {
-      gz.write(Buffer.from(data.buffer, data.byteOffset + at, Math.min(INFLATE_SLICE, data.length - at)));
-    }
-    if (failure === undefined && !stopped) gz.end();
-  } catch (e) {
-    failure ??= { code: (e as NodeJS.ErrnoException).code, message: (e as Error).message.replace(/^zlib: /, ''), error: e };
-  }
-  if (failure === undefined) return { ok: true, produced };
-  return { ok: false, ...failure, at: Math.max(0, at - INFLATE_SLICE), produced };
-}
-
 /**
  * Inflate a gzip layer with the remaining budget, streaming the output to `onData` (never held whole).
- * `where` names the layer for messages, e.g. "state.tgz › local.tgz".
+ * `where` names the layer for messages, e.g. "state.tgz › local.tgz". Returns where trailing data after
+ * the last gzip member starts (neither a member nor zero padding: ignored, as gzip does), if there is any.
  */
-export function inflateTo(data: Uint8Array, budget: InflateBudget, where: string, file: string, origin: LayerOrigin, onData: (chunk: Buffer) => boolean): void {
+export function inflateTo(data: Uint8Array, budget: InflateBudget, where: string, file: string, origin: LayerOrigin, onData: (chunk: Buffer) => boolean): number | undefined {
   const left = Math.max(1, budget.max - budget.used);
   const r = inflateSlices(data, left, onData);
   budget.used += Math.min(r.produced, left);
-  if (r.ok) return;
+  if (r.ok) return r.trailing;
   const { code, message: why } = r;
   if (code === 'LIMIT') {
     // the offset is where the layer that crossed the limit starts (its entry in the parent stream)
@@ -176,13 +134,13 @@ export function inflateTo(data: Uint8Array, budget: InflateBudget, where: string
 }
 
 /**
- * Where a damaged gzip stream goes bad. A checksum/length mismatch is found at the 8-byte trailer (the
- * damage itself may be anywhere before it). Otherwise the slice that failed is bisected: a prefix that
- * ends before the damage inflates up to "unexpected end of file", one that contains it fails with the
- * data error. Each step re-inflates the prefix (output discarded), so only while the output is small.
+ * Where a damaged gzip stream goes bad. A checksum/length mismatch is found at the member's 8-byte trailer,
+ * which `sliceStart` then is (the damage itself may be anywhere before it). Otherwise the slice that failed
+ * is bisected: a prefix that ends before the damage inflates up to "unexpected end of file", one that
+ * contains it fails with the data error. Each step re-inflates the prefix (output discarded), so only while the output is small.
  */
 function gzipDamageOffset(data: Uint8Array, message: string, sliceStart: number, produced: number): number {
-  if (/incorrect (data|length) check/.test(message)) return Math.max(0, data.length - 8);
+  if (/incorrect (data|length) check/.test(message)) return sliceStart; // the trailer's offset
   if (produced > LOCATE_DAMAGE_MAX_OUTPUT) return sliceStart;
   let good = sliceStart; // longest prefix known to end before the damage
   let bad = Math.min(data.length, sliceStart + INFLATE_SLICE); // shortest prefix known to contain it
@@ -458,8 +416,10 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
     () => failure !== undefined,
   );
   const source = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  /** Where data that is not gzip starts after the last gzip member. */
+  let trailing: number | undefined;
   try {
-    if (gzipped) inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
+    if (gzipped) trailing = inflateTo(input, budget, where, file, opts.origin ?? INPUT_ORIGIN, (chunk) => feeder.push(chunk));
     else feeder.push(source);
   } catch (e) {
     // damaged gzip: what was inflated before the damage has been read
@@ -467,6 +427,11 @@ export function readTarPartial(input: Uint8Array, opts: ReadTarOptions): TarRead
     failure ??= e;
   }
   if (failure === undefined) finish();
+  if (trailing !== undefined) {
+    // after the tar's own complaints: under --strict this is the error only when the tar was whole
+    const inner = where === '' ? '' : ' (offset in this inner gzip stream)';
+    warn('ESXI_GZIP_TRAILING_DATA', `${layerPrefix(where)}${input.length - trailing} byte(s) after the end of the gzip data are not gzip (appended to the file?): ignored, as gzip does${inner}`, trailing);
+  }
   if (open !== undefined) open.member.cut = true;
   // The parser's callbacks hold this map until zlib lets go of them (at the next turn of the event loop):
   // emptied now, the first backup's ~100 bytes per member are not still held while a diff reads the second.
