@@ -124,6 +124,16 @@ describe('analyze psod', () => {
     expect(text.err).toMatch(/gzip data is damaged or truncated.*\(at byte \d+\) \[GZIP_CORRUPT\]/);
   });
 
+  it('a gzipped log with bytes appended after the gzip data: every line read (the crash at its end too), a warning, exit 1', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const gz = gzipSync(readFileSync(fixturePath('psod', 'e1000.txt')));
+    const r = await runPsod(['-', '--json'], Buffer.concat([gz, Buffer.from('JUNK APPENDED BY A TRANSFER')]));
+    expect(r.exit).toBe(1);
+    const doc = JSON.parse(r.out) as { culprit: { function: string }; warnings: { code: string; offset?: number }[] };
+    expect(doc.culprit.function).toBe('E1000PollRxRing');
+    expect(doc.warnings).toEqual([expect.objectContaining({ code: 'GZIP_TRAILING_DATA', offset: gz.length })]);
+  });
+
   describe('a file that is not a plain text (PSOD_NOT_TEXT)', () => {
     /** A one-member ustar archive, as a support bundle holds its logs. */
     const tarOf = (name: string, data: Buffer) => {

@@ -1,8 +1,8 @@
 import { TextDecoder } from 'node:util';
 import { otherKindHint } from '../io/other-kinds.js';
-import { Gunzip } from 'minizlib';
 import { AnalyzeError } from '../errors.js';
 import { gunzipBounded, isGzip } from '../io/files.js';
+import { inflateSlices } from '../io/gzip-members.js';
 import { hasUstarMagic } from '../io/tar-blocks.js';
 import { CrashWindow, type NotText, type PsodWindow } from './window.js';
 
@@ -35,8 +35,8 @@ export async function readPsodWindow(chunks: AsyncIterable<Uint8Array> | Iterabl
   const decoder = new PsodDecoder((text) => window.write(text), file);
   for await (const c of chunks) decoder.write(c);
   decoder.end();
-  const { notText, damaged } = decoder;
-  return { ...window.result(), ...(notText === undefined ? {} : { notText }), ...(damaged === undefined ? {} : { damaged }) };
+  const { notText, damaged, trailing } = decoder;
+  return { ...window.result(), ...(notText === undefined ? {} : { notText }), ...(damaged === undefined ? {} : { damaged }), ...(trailing === undefined ? {} : { trailing }) };
 }
 
 /**
@@ -58,8 +58,6 @@ export function psodText(data: Uint8Array, file?: string): string {
  * until a full collection: 70 MB more peak on a 63 MB file).
  */
 const DECODE_SLICE = 32 * 1024;
-/** Compressed bytes handed to zlib per write (≤ ~1000x as much output held at once). */
-const INFLATE_SLICE = 16 * 1024;
 
 /** Bytes -> text pieces: gzip is recognised by its first two bytes and inflated, then decoded by TextStage. */
 class PsodDecoder {
@@ -83,6 +81,11 @@ class PsodDecoder {
   /** Set when gzip input was damaged: the text inflated before the damage has been handed on. */
   get damaged(): PsodWindow['damaged'] {
     return this.stage instanceof Inflater ? this.stage.damaged : undefined;
+  }
+
+  /** See Inflater.trailing. */
+  get trailing(): number | undefined {
+    return this.stage instanceof Inflater ? this.stage.trailing : undefined;
   }
 
   write(bytes: Uint8Array): void {
@@ -149,51 +152,41 @@ class TextStage {
 }
 
 /**
- * Inflate gzip a slice at a time into `next`: the inflated bytes are never held whole. The compressed
- * bytes are kept (at most MAX_PSOD_INPUT) only so that damage is reported as gunzipBounded does, with its
- * offset; a bomb is refused once its output passes MAX_PSOD_INPUT.
+ * Gzip bytes inflated into `next` once they have all arrived (they are held anyway, at most MAX_PSOD_INPUT, to
+ * say where damage is): member by member (io/gzip-members.ts), so bytes appended after the gzip data cost no
+ * text, and each piece of text is handed on as it is inflated, never held whole. A bomb stops at MAX_PSOD_INPUT.
  */
 class Inflater {
-  private readonly gz = new Gunzip({});
   private readonly compressed: Uint8Array[] = [];
-  private total = 0;
-  private failed = false;
+  /** Set when the gzip data is damaged or cut short: the text before the damage has been handed on. */
+  damaged: PsodWindow['damaged'];
+  /** Where bytes that are not gzip start after the gzip data (ignored, as gzip ignores them). */
+  trailing: number | undefined;
 
   constructor(
     private readonly next: TextStage,
     private readonly file: string | undefined,
-  ) {
-    this.gz.on('error', () => (this.failed = true));
-    this.gz.on('data', (c: Buffer) => {
-      this.total += c.length;
-      if (this.total > MAX_PSOD_INPUT) this.failed = true;
-      if (!this.failed) this.next.write(c);
-    });
-  }
+  ) {}
 
   write(bytes: Uint8Array): void {
     this.compressed.push(bytes);
-    try {
-      for (let at = 0; at < bytes.length && !this.failed; at += INFLATE_SLICE) this.gz.write(Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(INFLATE_SLICE, bytes.length - at)));
-    } catch {
-      this.failed = true;
-    }
   }
 
   end(): void {
-    try {
-      if (!this.failed) this.gz.end();
-    } catch {
-      this.failed = true;
-    }
-    // too large: said at once (inflating it again to find out would hold 64 MiB); damaged: the same
-    // GZIP_CORRUPT with its offset as every other gzip input
-    if (this.total > MAX_PSOD_INPUT) throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file: this.file });
-    if (this.failed) {
+    const data = Buffer.concat(this.compressed);
+    this.compressed.length = 0;
+    const outcome = inflateSlices(data, MAX_PSOD_INPUT, (text) => {
+      this.next.write(text);
+      return true;
+    });
+    if (outcome.ok) this.trailing = outcome.trailing;
+    if (!outcome.ok && outcome.code === 'LIMIT') throw new AnalyzeError('GZIP_TOO_LARGE', `inflates to more than ${MAX_PSOD_INPUT} bytes (decompression bomb?)`, { file: this.file });
+    if (!outcome.ok) {
       // The damage and its offset as every other gzip input reports them; the text before it is still
       // analysed (a log cut short by a copy often holds the whole crash).
       try {
-        gunzipBounded(Buffer.concat(this.compressed), MAX_PSOD_INPUT, this.file);
+        gunzipBounded(data, MAX_PSOD_INPUT, this.file);
+        this.damaged = { code: 'GZIP_CORRUPT', message: `gzip data is damaged or truncated (${outcome.message})`, offset: outcome.at };
       } catch (e) {
         if (!(e instanceof AnalyzeError) || e.code !== 'GZIP_CORRUPT') throw e;
         this.damaged = { code: 'GZIP_CORRUPT', message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }) };
@@ -201,8 +194,6 @@ class Inflater {
     }
     this.next.end();
   }
-
-  damaged: PsodWindow['damaged'];
 }
 
 /** 'utf-16le' / 'utf-16be' when the bytes look like UTF-16 text, else undefined. */

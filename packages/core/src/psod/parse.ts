@@ -184,6 +184,7 @@ export function parsePsod(text: string, options: ParsePsodOptions = {}): PsodRep
 export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = {}): PsodReport {
   const warnings = options.warnings ?? new Warnings();
   if (window.damaged !== undefined) warnings.warn(window.damaged.code, `${window.damaged.message}; the text before the damage was analysed`, window.damaged.offset);
+  if (window.trailing !== undefined) warnings.warn('GZIP_TRAILING_DATA', 'bytes after the end of the gzip data are not gzip (appended to the file?): ignored, as gzip does', window.trailing);
   if (window.cut !== undefined) warnings.warn('PSOD_INPUT_CUT', window.cut);
   const { lines, quirks, logCpu, logWorld, prefixes } = normalizePsod(window.lines);
   let crash = freshCrash(quirks, null, 0);

@@ -65,6 +65,8 @@ export interface PsodWindow {
   notText?: NotText;
   /** Set when gzip input is damaged or cut short: the text before the damage is what was analysed. */
   damaged?: { code: 'GZIP_CORRUPT'; message: string; offset?: number };
+  /** Where bytes that are not gzip start after the gzip data (compressed offset): ignored, as gzip ignores them. */
+  trailing?: number;
   /** Other crash texts in the input, not analysed, and the first lines of some of them. */
   others: number;
   otherLines: number[];

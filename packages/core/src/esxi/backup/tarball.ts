@@ -9,7 +9,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { AnalyzeError, type Warnings } from '../../errors.js';
 import { isGzip } from '../../io/files.js';
 import { createHash } from 'node:crypto';
-import { INFLATE_SLICE, inflateSlices } from './gunzip.js';
+import { INFLATE_SLICE, inflateSlices } from '../../io/gzip-members.js';
 import type { BackupFile, BackupFileType } from './model.js';
 import { nameWeight } from '../../io/name-weight.js';
 import { MAX_OPTIONAL_TOTAL, Retention, type HeldKind } from './retain.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { gzipSync } from 'node:zlib';
 import { showBackup } from '../../../src/api/esxi.js';
 import { openBackup } from '../../../src/esxi/backup/open.js';
-import { inflateSlices, INFLATE_SLICE } from '../../../src/esxi/backup/gunzip.js';
+import { inflateSlices, INFLATE_SLICE } from '../../../src/io/gzip-members.js';
 import { analyzeErrorOf } from '../../helpers/errors.js';
 // @ts-expect-error plain JS fixture builders (no types)
 import * as G from '../../../../../fixtures/gen/esxi/lib.mjs';

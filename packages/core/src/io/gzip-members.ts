@@ -1,12 +1,13 @@
 /**
- * A gzip (RFC 1952) layer held in memory, inflated member by member and synchronously, a slice at a time. Node's
- * Gunzip (minizlib's is the same engine) takes any bytes after a member for the next member: a whole backup with
- * a few junk bytes appended failed with "incorrect header check", and the output of the slice written with the
- * junk was lost with it (all of a small backup). Here the member framing is read by hand and each deflate body
- * goes through an InflateRaw, which stops at the body's end; its `bytesWritten` says how much of a slice it used.
- * What follows a member is another member, zero padding (silent), or trailing data: the stream ends cleanly and
- * the offset of that data is returned, as gzip itself says "trailing garbage ignored". (The async reader of
- * captures, pcap/read/gzip-members.ts, does the same.)
+ * A gzip (RFC 1952) stream held in memory (an ESXi backup layer, a psod log), inflated member by member and
+ * synchronously, a slice at a time. Node's Gunzip (minizlib's is the same engine) takes any bytes after a member
+ * for the next member: a whole backup with a few junk bytes appended failed with "incorrect header check", and
+ * the output of the slice written with the junk was lost with it (all of a small backup). Here the member
+ * framing is read by hand and each deflate body goes through an InflateRaw, which stops at the body's end; its
+ * `bytesWritten` says how much of a slice it used. What follows a member is another member, zero padding
+ * (silent), or trailing data: the stream ends cleanly and the offset of that data is returned, as gzip itself
+ * says "trailing garbage ignored". (The async reader of captures of any size, pcap/read/gzip-members.ts, does
+ * the same as they stream.)
  */
 import { InflateRaw } from 'minizlib';
 import { crc32 } from 'node:zlib';
