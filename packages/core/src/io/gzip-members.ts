@@ -18,11 +18,12 @@ import { crc32 } from 'node:zlib';
  */
 export const INFLATE_SLICE = 4096;
 
-const FHCRC = 2;
-const FEXTRA = 4;
-const FNAME = 8;
-const FCOMMENT = 16;
-const FRESERVED = 0xe0;
+/** Member header flag bits (RFC 1952 2.3.1), shared with the streaming reader of captures. */
+export const FHCRC = 2;
+export const FEXTRA = 4;
+export const FNAME = 8;
+export const FCOMMENT = 16;
+export const FRESERVED = 0xe0;
 
 /**
  * `trailing`: where data that is neither a member nor zero padding starts after the last member (compressed

@@ -6,12 +6,8 @@
  * follows is another member (pigz, bgzf), zero padding, or trailing data that ends the stream cleanly.
  */
 import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
+import { FCOMMENT, FEXTRA, FHCRC, FNAME, FRESERVED } from '../../io/gzip-members.js';
 
-const FHCRC = 2;
-const FEXTRA = 4;
-const FNAME = 8;
-const FCOMMENT = 16;
-const FRESERVED = 0xe0;
 /**
  * A body that ends within the piece at hand and inflates to at most this is inflated at once: a stream costs
  * ~60 µs a member (thread-pool round trips, setup), so 100,000 tiny members took 5.3 s (Node's Gunzip: 33 ms).
