@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { main } from '../../src/main.js';
 import { psodSpec } from '../../src/commands/psod/spec.js';
 import { captureIo } from '../helpers/io.js';
@@ -179,6 +180,35 @@ describe('analyze psod', () => {
       const r = await runPsod(['-'], tarOf('var/log/vmkernel.log', Buffer.from('2020-01-01T00:00:00.000Z cpu1:1)all fine\n')));
       expect(r.exit).toBe(2);
       expect(r.err).toMatch(/tar archive \(a support bundle\?\)/);
+    });
+
+    it('a log that begins with a hole of NUL bytes (cut by the crash) is a text: "No PSOD found", exit 0', async () => {
+      const log = Buffer.from('2020-01-01T00:00:00.000Z cpu1:1)all fine\n'.repeat(200));
+      const r = await runPsod(['-', '--json'], Buffer.concat([Buffer.alloc(100_000), log]));
+      expect(r.exit).toBe(0);
+      const doc = JSON.parse(r.out) as { crashFound: boolean; warnings: { code: string }[] };
+      expect(doc.crashFound).toBe(false);
+      expect(doc.warnings).toEqual([]);
+    });
+
+    it('a crash after a hole of NUL bytes is reported, as a gzip too', async () => {
+      const log = readFileSync(fixturePath('psod', 'e1000.txt'));
+      const bytes = Buffer.concat([Buffer.alloc(70_000), log]);
+      for (const input of [bytes, gzipSync(bytes)]) {
+        const r = await runPsod(['-', '--json'], input);
+        expect(r.exit).toBe(1);
+        expect((JSON.parse(r.out) as { culprit: { function: string } }).culprit.function).toBe('E1000PollRxRing');
+      }
+    });
+
+    it('nothing but NUL bytes, or binary bytes after them, is not a text', async () => {
+      let x = 3;
+      const random = Buffer.from(Array.from({ length: 20_000 }, () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24));
+      for (const input of [Buffer.alloc(10_000), Buffer.concat([Buffer.alloc(10_000), random])]) {
+        const r = await runPsod(['-'], input);
+        expect(r.exit).toBe(2);
+        expect(r.err).toMatch(/PSOD_NOT_TEXT/);
+      }
     });
 
     it('UTF-8 text in any language is text', async () => {

@@ -15,6 +15,8 @@ export const MAX_PSOD_INPUT = 64 * 1024 * 1024;
 
 /** How much of the start is looked at to recognise UTF-16 without a byte-order mark, or bytes that are not text. */
 const SNIFF_BYTES = 4096;
+/** Zeros decoded in place of a leading hole of NUL bytes, a slice at a time (TextStage). */
+const NUL_SLICE = new Uint8Array(64 * 1024);
 /**
  * Share of control bytes (other than tab, line breaks, form feed and escape) in the start above which the input
  * is not text. Logs and pasted screens have none, nor has UTF-8 text in any language (its other bytes are
@@ -110,16 +112,29 @@ class PsodDecoder {
   }
 }
 
-/** Text bytes -> text pieces: the encoding is chosen from the first SNIFF_BYTES, then each byte is decoded once. */
+/**
+ * Text bytes -> text pieces: the encoding is chosen from the first SNIFF_BYTES, then each byte is decoded once.
+ * A vmkernel.log cut by a crash can begin with a hole of NUL bytes (the file's blocks were allocated, never
+ * written): whether the input is text is told by the SNIFF_BYTES after them. The hole is counted, not held.
+ */
 class TextStage {
   private head: Buffer[] = [];
   private headLength = 0;
   private decoder: TextDecoder | undefined;
+  /** NUL bytes the input began with (while `headLength` is 0, every byte so far was one). */
+  private leadingNul = 0;
 
   constructor(private readonly onText: (text: string) => void) {}
 
   write(bytes: Uint8Array): void {
     if (this.decoder) return this.decode(bytes);
+    if (this.headLength === 0) {
+      let i = 0;
+      while (i < bytes.length && bytes[i] === 0) i++;
+      this.leadingNul += i;
+      if (i === bytes.length) return;
+      bytes = bytes.subarray(i);
+    }
     this.head.push(Buffer.from(bytes)); // a copy: zlib may reuse its output buffer
     this.headLength += bytes.length;
     if (this.headLength >= SNIFF_BYTES) this.start();
@@ -135,12 +150,17 @@ class TextStage {
   notText: NotText | undefined;
 
   private start(): void {
-    const start = Buffer.concat(this.head);
+    const rest = Buffer.concat(this.head);
     this.head = [];
-    const utf16 = utf16Order(start);
-    if (utf16 === undefined) this.notText = notTextReason(start);
+    const nul = this.leadingNul;
+    // The leading NUL bytes put back for the UTF-16 test (UTF-16BE text without a byte-order mark starts with one).
+    const sniff = nul === 0 ? rest : Buffer.concat([Buffer.alloc(Math.min(nul, SNIFF_BYTES)), rest]);
+    const utf16 = utf16Order(sniff);
+    // Nothing but NUL bytes is not text; otherwise what follows the hole tells.
+    if (utf16 === undefined) this.notText = notTextReason(rest.length > 0 ? rest : sniff);
     this.decoder = new TextDecoder(utf16 ?? 'utf-8');
-    this.decode(start);
+    for (let left = nul; left > 0; left -= NUL_SLICE.length) this.decode(NUL_SLICE.subarray(0, Math.min(left, NUL_SLICE.length)));
+    this.decode(rest);
   }
 
   private decode(bytes: Uint8Array): void {
