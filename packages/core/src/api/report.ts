@@ -3,7 +3,7 @@
  * (or an argument) that could not be analysed becomes.
  */
 import { AnalyzeError, inputLimitError } from '../errors.js';
-import { REPORT_SCHEMA_VERSION } from '../report.js';
+import { REPORT_SCHEMA_VERSION, withoutUndefined } from '../report.js';
 
 /** The error object of every JSON document (docs/json.md, "Errors"). */
 export interface ErrorJson {
@@ -46,9 +46,9 @@ export function errorReport(e: unknown, subject?: { file: string } | { input: st
 }
 
 /**
- * `doc` with `schemaVersion` as its first key.
- * @example stamped({ file: 'a' }) // { schemaVersion: '1.0', file: 'a' }
+ * `doc` with `schemaVersion` as its first key, and without keys whose value is undefined (withoutUndefined).
+ * @example stamped({ file: 'a', build: undefined }) // { schemaVersion: '1.0', file: 'a' }
  */
 export function stamped<T extends object>(doc: T): { schemaVersion: string } & T {
-  return { schemaVersion: REPORT_SCHEMA_VERSION, ...doc };
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...withoutUndefined(doc) };
 }
