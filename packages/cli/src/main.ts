@@ -14,6 +14,7 @@ import { safeForTerminal } from './render/printable.js';
 import { closest } from './suggest.js';
 import { expandFilePatterns } from './expand.js';
 import { inputs, refuseInputOverwrite, refuseStdinTwice } from './inputs.js';
+import { refuseEmptyNumbers } from './number-options.js';
 
 export type { Io } from './io.js';
 export type { Context } from './context.js';
@@ -66,6 +67,7 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
       const oneLine = (msg ?? err?.message ?? 'invalid arguments').replace(/:?\s*\n\s*/g, ': ');
       throw new UsageError(withSuggestion(oneLine, y, argv, specs));
     })
+    .middleware(() => refuseEmptyNumbers(argv))
     .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
   for (const spec of specs) register(y, spec, io, setExit);
   return y;
