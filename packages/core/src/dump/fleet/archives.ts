@@ -256,6 +256,11 @@ async function* tarMembers(path: string, gzip: boolean, display: string, sniff: 
       }
       if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
         entry.resume();
+        // Links and special files are names that are not dumps: counted as skipped, as on disk. Folders are not files.
+        if (entry.type !== 'Directory' && entry.type !== 'GNUDumpDir') {
+          queue.push({ kind: 'skipped', member: shownMemberName(member) });
+          notify();
+        }
         return;
       }
       const unsafe = unsafeMemberName(member);

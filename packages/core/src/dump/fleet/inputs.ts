@@ -43,7 +43,7 @@ export function looksLikeDump(head: Uint8Array): boolean {
 
 /**
  * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
- * followed, links to folders are not (no loops). Each file's first bytes are read to open archives in place;
+ * followed; inside a folder, links to folders (no loops), dangling links and special files are skipped. Each file's first bytes are read to open archives in place;
  * with `limits.sniff === false` every file is yielded as a path input unread, and whoever reads it
  * (the fleet's per-file job) opens the archives it finds with archiveItems.
  * @example for await (const item of walkInputs(['C:/Windows/Minidump'], (p) => resolve(p))) console.log(item);
@@ -84,13 +84,19 @@ async function* walkFolder(abs: string, display: string, depth: number, limits: 
     const childDisplay = join(display, n.name);
     if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1, limits);
     else if (n.file) yield* fileItems(childAbs, childDisplay, limits);
-    else if (n.link) {
-      try {
-        if ((await stat(childAbs)).isFile()) yield* fileItems(childAbs, childDisplay, limits);
-      } catch {
-        // a dangling link: nothing to read
-      }
-    }
+    else if (n.link && (await isFileBehind(childAbs))) yield* fileItems(childAbs, childDisplay, limits);
+    // A link to a folder (not followed: no loops), a dangling link, a pipe, socket or device (never opened:
+    // a pipe would block): not dumps, counted as skipped so that the totals account for every name.
+    else yield { kind: 'skipped', display: childDisplay };
+  }
+}
+
+/** Does the link at `abs` lead to a regular file? */
+async function isFileBehind(abs: string): Promise<boolean> {
+  try {
+    return (await stat(abs)).isFile();
+  } catch {
+    return false; // dangling
   }
 }
 

@@ -3,11 +3,11 @@ import { interpretAs } from '../../../src/codes/index.js';
 import { analyzeDumpFleet, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_FLEET_DUMPS, MAX_FLEET_FILES, MAX_FLEET_NAME_WEIGHT, type FleetReport, type FleetRow } from '../../../src/dump/fleet/index.js';
 import { MAX_MEMBER_NAME_CHARS } from '../../../src/dump/fleet/archives.js';
 import { Header, Pax } from 'tar';
-import { mkdirSync } from 'node:fs';
 import { DEFAULT_MAX_INFLATED } from '../../../src/esxi/backup/model.js';
 import { MAX_TAR_ENTRIES } from '../../../src/esxi/backup/tarball.js';
 import { attack, makeFleet, NOTE, TREE, type Fleet } from './tree.js';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { corpusPath } from '../../helpers/corpus.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,25 @@ describe('analyzeDumpFleet over a folder of dumps', () => {
     expect(report.schemaVersion).toBe('1.0');
     expect(report.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
     expect(report.rows.map(where)).not.toContain(NOTE);
+  });
+
+  it('dangling links, links to folders and pipes are counted as skipped, never opened (a pipe would block)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-links-'));
+    try {
+      copyFileSync(corpusPath('dumps', 'mdmp/breakpad_ascii_write_av.dmp'), join(dir, 'a.dmp'));
+      mkdirSync(join(dir, 'sub'));
+      copyFileSync(corpusPath('dumps', 'mdmp/breakpad_null_read_av.dmp'), join(dir, 'sub', 'b.dmp'));
+      symlinkSync(join(dir, 'missing.dmp'), join(dir, 'dangling.dmp'));
+      symlinkSync(join(dir, 'sub'), join(dir, 'folder-link'));
+      symlinkSync(join(dir, 'a.dmp'), join(dir, 'file-link.dmp'));
+      expect(spawnSync('mkfifo', [join(dir, 'pipe.dmp')]).status).toBe(0);
+      const r = await analyzeDumpFleet([dir], inline);
+      // a.dmp, sub/b.dmp and the link to a.dmp are read; the dangling link, the folder link and the pipe are skipped
+      expect(r.totals).toMatchObject({ files: 6, dumps: 3, skipped: 3 });
+      expect(r.rows.map((x) => x.file.slice(dir.length + 1)).sort()).toEqual(['a.dmp', 'file-link.dmp', join('sub', 'b.dmp')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('one row per dump, with code, name, parameters, culprit, its version and the OS build', () => {
@@ -381,6 +400,37 @@ describe('analyzeDumpFleet on inputs whose cost is out of proportion to their si
       expect(stopped[0]!.file.length).toBeLessThan(300); // the name that crossed it, cut
       expect(r.rows).toHaveLength(taken + 1);
       expect(r.totals.files).toBe(taken + 1); // the rows (the one that stopped the walk too) + skipped
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tar links, devices and pipes are counted as skipped members; folders are not files', async () => {
+    const entry = (path: string, type: string, extra: Record<string, unknown> = {}) => {
+      const h = Buffer.alloc(512);
+      new Header({ path, size: 0, type, mode: 0o644, mtime: new Date(0), ...extra }).encode(h);
+      return h;
+    };
+    const dump = readFileSync(corpusPath('dumps', 'mdmp/breakpad_ascii_write_av.dmp'));
+    const file = Buffer.alloc(512);
+    new Header({ path: 'd/a.dmp', size: dump.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(file);
+    const tar = Buffer.concat([
+      entry('d/', 'Directory'),
+      file,
+      dump,
+      Buffer.alloc((512 - (dump.length % 512)) % 512),
+      entry('d/soft.dmp', 'SymbolicLink', { linkpath: 'a.dmp' }),
+      entry('d/hard.dmp', 'Link', { linkpath: 'd/a.dmp' }),
+      entry('d/pipe', 'FIFO'),
+      entry('d/tty', 'CharacterDevice'),
+      Buffer.alloc(1024),
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-tar-links-'));
+    try {
+      writeFileSync(join(dir, 'links.tgz'), gzipSync(tar));
+      const r = await analyzeDumpFleet([join(dir, 'links.tgz')], inline);
+      expect(r.totals).toMatchObject({ files: 5, dumps: 1, skipped: 4 });
+      expect(r.rows.map((x) => x.member)).toEqual(['d/a.dmp']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
