@@ -76,6 +76,9 @@ function versionRange(list: FleetRow[]): { min: string; max: string } | null {
   return { min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
+/** How the native engine names a culprit that had been unloaded (dump/native/culprit.ts, minidump.ts). */
+const UNLOADED_SUFFIX = ' (unloaded)';
+
 /** What to do: the code tables' meaning and page, then steps that follow from who is to blame.
  * @example const advice = adviceFor(group, rows);
  */
@@ -84,12 +87,18 @@ export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow
   const info = interpretAs(g.kind === 'kernel' ? 'bugcheck' : 'exception', value);
   const steps: string[] = [];
   const range = g.versions ? (g.versions.min === g.versions.max ? `version ${g.versions.min}` : `versions ${g.versions.min} to ${g.versions.max}`) : null;
+  /** The module's name when the culprit is a module that had been unloaded (`foo.sys (unloaded)`). */
+  const unloaded = g.culprit !== null && g.culprit.endsWith(UNLOADED_SUFFIX) ? g.culprit.slice(0, -UNLOADED_SUFFIX.length) : null;
   if (g.kind === 'kernel') {
     const family = info.family ?? value;
     if (DELIBERATE_BUGCHECKS.has(family) || DELIBERATE_BUGCHECKS.has(value)) {
       steps.push('This stop is started on purpose (the keyboard crash key combination or a debugger): find out who triggered it; it does not point at a broken driver.');
     } else if (g.culprit === null) {
       steps.push('No driver was named: analyse one example with cdb and symbols (`analyze dump FILE --engine cdb` on Windows) for the full !analyze verdict.');
+    } else if (unloaded !== null) {
+      // The crash ran into code the driver had left behind (a timer, DPC or callback it did not cancel): the
+      // unloaded driver is at fault even when Windows ships it, never the victim.
+      steps.push(`The crash ran into ${unloaded} after it had been unloaded: it left a timer, DPC or callback behind. ${isWindowsModule(unloaded) ? `${unloaded} is part of Windows: install the latest Windows updates, and update the drivers of the device it serves` : `Update ${unloaded} from its vendor, or uninstall the software or device that installed it`}${range ? ` (these crashes ran ${range})` : ''}.`);
     } else if (g.thirdParty) {
       steps.push(`Update ${g.culprit} from its vendor${range ? ` (these crashes ran ${range})` : ''}; if no newer version exists or it still crashes, roll it back or uninstall the software or device that installed it.`);
     } else {
@@ -98,7 +107,9 @@ export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow
     }
   } else {
     const app = list.find((r) => r.process !== null)?.process ?? g.culprit;
-    if (g.culprit !== null && app !== null && g.culprit.toLowerCase() === app.toLowerCase()) steps.push(`${app} crashed in its own code: update or reinstall it, and send one example to its vendor.`);
+    if (unloaded !== null) {
+      steps.push(`${app ?? 'The application'} called into ${unloaded} after it had been unloaded (a callback or hook left registered): update or remove the product that installed ${unloaded} (a plug-in, an injected DLL, an antivirus hook), then update ${app ?? 'the application'}.`);
+    } else if (g.culprit !== null && app !== null && g.culprit.toLowerCase() === app.toLowerCase()) steps.push(`${app} crashed in its own code: update or reinstall it, and send one example to its vendor.`);
     else if (g.culprit !== null && !isWindowsModule(g.culprit)) steps.push(`Update or reinstall ${app ?? 'the application'}; if ${g.culprit} belongs to another product (a plug-in, an injected DLL, an antivirus hook), update or remove that product.`);
     else steps.push(`The fault is inside a Windows library, usually called with bad data by ${app ?? 'the application'}: update the application, and look at the first non-Windows frame of one example's stack.`);
   }
