@@ -406,7 +406,7 @@ describe('analyzeDumpFleet on inputs whose cost is out of proportion to their si
   });
 
   it('tar links, devices and pipes are counted as skipped members; folders are not files', async () => {
-    const entry = (path: string, type: string, extra: Record<string, unknown> = {}) => {
+    const entry = (path: string, type: 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice', extra: { linkpath?: string } = {}) => {
       const h = Buffer.alloc(512);
       new Header({ path, size: 0, type, mode: 0o644, mtime: new Date(0), ...extra }).encode(h);
       return h;
