@@ -126,7 +126,8 @@ function readOptional<T>(warnings: Warnings, what: string, fallback: T, read: ()
   try {
     return read();
   } catch (e) {
-    if (!(e instanceof AnalyzeError)) throw e;
+    // With --strict the first warning is the error: as the reader said it (a missing end marker is not an unreadable header).
+    if (!(e instanceof AnalyzeError) || warnings.strict) throw e;
     warnings.warn(e.code, `the small dump's ${what} could not be read (${e.message}); the header facts (bugcheck, build, time) do not need it`, e.offset);
     return fallback;
   }
