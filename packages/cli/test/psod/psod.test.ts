@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../src/main.js';
 import { psodSpec } from '../../src/commands/psod/spec.js';
@@ -198,6 +199,23 @@ describe('analyze psod', () => {
         const r = await runPsod(['-', '--json'], input);
         expect(r.exit).toBe(1);
         expect((JSON.parse(r.out) as { culprit: { function: string } }).culprit.function).toBe('E1000PollRxRing');
+      }
+    });
+
+    it('an empty input is an error naming it, exit 2, not "No PSOD found" (file, stdin, JSON)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'psod-empty-'));
+      try {
+        const empty = join(dir, 'vmkernel.log');
+        writeFileSync(empty, '');
+        const r = await runPsod([empty]);
+        expect(r.exit).toBe(2);
+        expect(r.out).toBe('');
+        expect(r.err).toBe(`analyze: ${empty}: the input is empty (0 bytes): there is no text to look at (at byte 0)\n`);
+        const s = await runPsod(['-', '--json'], Buffer.alloc(0));
+        expect(s.exit).toBe(2);
+        expect(JSON.parse(s.out)).toEqual({ schemaVersion: '1.0', file: '-', error: { code: 'PSOD_EMPTY', message: 'the input is empty (0 bytes): there is no text to look at', offset: 0 } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

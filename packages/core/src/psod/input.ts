@@ -35,7 +35,13 @@ export const NOT_TEXT_CONTROL_SHARE = 0.05;
 export async function readPsodWindow(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, file?: string): Promise<PsodWindow> {
   const window = new CrashWindow();
   const decoder = new PsodDecoder((text) => window.write(text), file);
-  for await (const c of chunks) decoder.write(c);
+  let bytes = 0;
+  for await (const c of chunks) {
+    bytes += c.length;
+    decoder.write(c);
+  }
+  // "No PSOD found" would judge a text; an empty file (a copy that failed, a log rotated away) holds none.
+  if (bytes === 0) throw new AnalyzeError('PSOD_EMPTY', 'the input is empty (0 bytes): there is no text to look at', { ...(file === undefined ? {} : { file }), offset: 0 });
   decoder.end();
   const { notText, damaged, trailing } = decoder;
   return { ...window.result(), ...(notText === undefined ? {} : { notText }), ...(damaged === undefined ? {} : { damaged }), ...(trailing === undefined ? {} : { trailing }) };
