@@ -43,6 +43,9 @@ const clean = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 // STATUS_SEVERITY_SUCCESS = STATUS_SUCCESS): they go after the real name so the primary name is the meaningful one.
 const WEAK_NAME = /_(FIRST|LAST|BASE|MASK|START|END)$|^STATUS_SEVERITY_|^NOERROR$|^NO_ERROR$/;
 
+/** Values whose WinHTTP and WinINet errors differ in meaning, not only in name (winhttp_errors_msdocs.json, notes). */
+const WINHTTP_WININET_DIFFER = [12175];
+
 /** A table under construction: value -> { names (in source order), message }. */
 function table() {
   const rows = new Map();
@@ -160,7 +163,15 @@ const counts = {};
   // WinHTTP/WinINet errors 12001-12192, in none of the files above: Microsoft's two error pages (name + message) plus a
   // few header-only names. Rows are sorted by value with the WinHTTP row first, so ERROR_WINHTTP_* is the primary name
   // and the WinINet name (ERROR_INTERNET_TIMEOUT for 12002) an alias.
-  for (const e of entries('winhttp_errors_msdocs.json')) t.add(e.value, e.name, e.message);
+  const winhttp = entries('winhttp_errors_msdocs.json');
+  for (const e of winhttp) t.add(e.value, e.name, e.message);
+  // One number means two different things (the source's note): 12175 is a certificate failure in WinHTTP and a
+  // content-decoding failure in WinINet. A row has one message, so it carries both, each under its API's name.
+  for (const value of WINHTTP_WININET_DIFFER) {
+    const both = winhttp.filter((e) => u32(e.value) === value);
+    const api = (e) => (e.header === 'winhttp.h' ? 'WinHTTP' : 'WinINet');
+    t.rows.get(value).message = both.map((e) => `${api(e)} (${clean(e.name)}): ${clean(e.message)}`).join(' ');
+  }
   counts.win32 = emit('win32.ts', 'Win32 system error codes (ERROR_*): name (+aliases) and message.', pack(t), [
     'win32_errors_msdocs.json (CC-BY-4.0)', 'win32_errors_mingw.json (public domain)', 'minidump_rust.json (MIT)',
     'winhttp_errors_msdocs.json (CC-BY-4.0)',

@@ -69,7 +69,14 @@ describe('WinHTTP errors in the win32 table', () => {
       expect([got.name, ...got.aliases]).toContain(e.name);
       if (e.header === 'winhttp.h') expect(got.name).toBe(e.name);
     }
-    for (const [v, e] of firstRow) if (e.message) expect(tables.win32.get(v)!.message).toBe(e.message.replace(/\s+/g, ' ').trim());
+    for (const [v, e] of firstRow) if (e.message && v !== 12175) expect(tables.win32.get(v)!.message).toBe(e.message.replace(/\s+/g, ' ').trim());
     expect(source.filter((e) => e.header === 'winhttp.h').every((e) => e.name.startsWith('ERROR_WINHTTP_'))).toBe(true);
+  });
+
+  it('12175 means a certificate failure in WinHTTP and a decoding failure in WinINet: its message gives both, each named', () => {
+    const m = first('12175').message!;
+    expect(m).toMatch(/^WinHTTP \(ERROR_WINHTTP_SECURE_FAILURE\): One or more errors were found in the Secure Sockets Layer \(SSL\) certificate sent by the server\./);
+    expect(m).toMatch(/ WinINet \(ERROR_INTERNET_DECODING_FAILED\): WinINet failed to perform content decoding on the response\./);
+    expect(first('0x80072F8F').wraps!.message).toBe(m);
   });
 });
