@@ -5,6 +5,8 @@
 
 export interface Normalized {
   lines: string[];
+  /** Index of the input line each of `lines` came from (comments are dropped, a flattened line gives several). */
+  origins: number[];
   quirks: string[];
   /** cpu / world from the `cpuN:WID)` log prefix of the first PSOD line (not of the log noise before it), as printed. */
   logCpu: string | null;
@@ -66,16 +68,18 @@ export function normalizePsod(input: string | readonly string[]): Normalized {
   // Control characters have no place in a screen text; they would reach the user's terminal (escape sequences).
   // Provenance comments are "# " lines; PSOD lines themselves may start with "#PF" (no space).
   const kept: string[] = [];
+  const keptFrom: number[] = [];
   let escaped = false;
-  for (const line of raw) {
+  for (const [i, line] of raw.entries()) {
     const l = line.replace(CONTROL, '\uFFFD');
     if (l.startsWith('# ')) continue;
     escaped ||= MARKDOWN_ESCAPE.test(l);
     kept.push(l);
+    keptFrom.push(i);
   }
   const seen = { quotedAt: false, obfuscated: false, flattened: false, prefixed: false, frames: false, masked: false };
-  const out: Normalized = { lines: [], quirks: [], logCpu: null, logWorld: null, prefixes: [] };
-  for (const k of kept) {
+  const out: Normalized = { lines: [], origins: [], quirks: [], logCpu: null, logWorld: null, prefixes: [] };
+  for (const [ki, k] of kept.entries()) {
     let l = escaped ? k.replace(UNESCAPE, '$1') : k;
     if (l.includes("'@'")) {
       seen.quotedAt = true;
@@ -93,7 +97,9 @@ export function normalizePsod(input: string | readonly string[]): Normalized {
       // One push per part: a spread of a 300k-record line would overflow the call stack.
       for (const p of segment.text.split(RECORD_START)) {
         const part = p.trim();
-        if (part !== '') out.lines.push(part);
+        if (part === '') continue;
+        out.lines.push(part);
+        out.origins.push(keptFrom[ki]!);
       }
     }
   }

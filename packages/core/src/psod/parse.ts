@@ -12,7 +12,7 @@
 import { DEC, HEX, normalizePsod, type Normalized } from './normalize.js';
 import { chooseCulprit } from './culprit.js';
 import { BANNER } from './markers.js';
-import { psodWindow, type PsodWindow } from './window.js';
+import { OTHERS_NAMED, psodWindow, type PsodWindow } from './window.js';
 import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
 
@@ -148,9 +148,11 @@ interface Crash {
   regIp: string | null;
   /** Record where it starts: its log prefix is looked up from there. */
   start: number;
+  /** Input line where it starts, for the warning that names it; null when unknown. */
+  line: number | null;
 }
 
-function freshCrash(quirks: string[], banner: PsodBanner | null, start: number): Crash {
+function freshCrash(quirks: string[], banner: PsodBanner | null, start: number, line: number | null): Crash {
   const report: PsodReport = {
     banner,
     exception: null,
@@ -165,7 +167,7 @@ function freshCrash(quirks: string[], banner: PsodBanner | null, start: number):
     quirks,
     warnings: [],
   };
-  return { report, backtraceWorld: null, backtraceLine: false, starred: null, cr2: null, regIp: null, start };
+  return { report, backtraceWorld: null, backtraceLine: false, starred: null, cr2: null, regIp: null, start, line };
 }
 
 /**
@@ -186,9 +188,12 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
   if (window.damaged !== undefined) warnings.warn(window.damaged.code, `${window.damaged.message}; the text before the damage was analysed`, window.damaged.offset);
   if (window.trailing !== undefined) warnings.warn('GZIP_TRAILING_DATA', 'bytes after the end of the gzip data are not gzip (appended to the file?): ignored, as gzip does', window.trailing);
   if (window.cut !== undefined) warnings.warn('PSOD_INPUT_CUT', window.cut);
-  const { lines, quirks, logCpu, logWorld, prefixes } = normalizePsod(window.lines);
-  let crash = freshCrash(quirks, null, 0);
+  const { lines, origins, quirks, logCpu, logWorld, prefixes } = normalizePsod(window.lines);
+  // the first crash starts at the window's first evidence, not at the lines kept before it
+  let crash = freshCrash(quirks, null, 0, window.line);
   let earlier = 0;
+  // input lines where the first OTHERS_NAMED crashes set aside here start (null: not known)
+  const earlierLines: Array<number | null> = [];
   let unreadable = 0;
   for (const [index, line] of lines.entries()) {
     let report = crash.report;
@@ -203,7 +208,8 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
     }
     if (startsAnotherCrash(line, report)) {
       earlier++;
-      crash = freshCrash(quirks, report.banner, index);
+      if (earlierLines.length < OTHERS_NAMED) earlierLines.push(crash.line);
+      crash = freshCrash(quirks, report.banner, index, inputLine(window, origins[index]!));
       report = crash.report;
     }
     if (FRAME_LIKE.test(line) && ++unreadable <= MAX_UNREADABLE_REPORTED) {
@@ -225,7 +231,7 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
   if (unreadable > MAX_UNREADABLE_REPORTED)
     warnings.warn('PSOD_FRAME_UNREADABLE', `${unreadable - MAX_UNREADABLE_REPORTED} more frame-like records could not be read`);
   const others = window.others + earlier;
-  if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, earlier));
+  if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, earlier, earlierLines, crash.line));
   report.exception ??= inferFromFrames(report.frames);
   report.culprit = chooseCulprit(report.frames);
   if (window.notText !== undefined && report.exception === null && report.frames.length === 0) {
@@ -300,13 +306,25 @@ function logPrefixOf(start: number, prefixes: Normalized['prefixes']): { cpu: st
   return prefixes.find((p) => p.record >= start) ?? prefixes.findLast((p) => p.record < start) ?? null;
 }
 
-/** PSOD_MORE_CRASHES: how many other crashes, where, and which one the report is about. */
-function moreCrashes(window: PsodWindow, earlier: number): string {
+/** Input line of window line `index` (from `lineNumbers`); null for a hand-built window or the banner put first. */
+function inputLine(window: PsodWindow, index: number): number | null {
+  const no = window.lineNumbers?.[index];
+  return no === undefined || no === 0 ? null : no;
+}
+
+/**
+ * PSOD_MORE_CRASHES: how many other crashes, where, and which one the report is about. `earlierLines` are where
+ * the first crashes set aside inside the window start, `reported` where the reported one does.
+ */
+function moreCrashes(window: PsodWindow, earlier: number, earlierLines: Array<number | null>, reported: number | null): string {
   const n = window.others + earlier;
-  const named = window.otherLines;
-  const at = named.length > 0 ? ` (line${named.length === 1 ? '' : 's'} ${named.join(', ')}${window.others > named.length ? ', ...' : ''})` : '';
-  // a second crash inside the window (found here) moves the report past the line the window names
-  const where = earlier > 0 || window.line === null ? '' : `, at line ${window.line},`;
+  const inside = earlierLines.filter((l): l is number => l !== null);
+  // a line not known (a window built by hand) names none of the crashes found here, nor where the report starts
+  const known = reported !== null && inside.length === earlierLines.length;
+  const named = [...window.otherLines, ...(known ? inside : [])].sort((x, y) => x - y).slice(0, OTHERS_NAMED);
+  const unnamed = window.others + (known ? earlier : 0) > named.length;
+  const at = named.length > 0 ? ` (line${named.length === 1 ? '' : 's'} ${named.join(', ')}${unnamed ? ', ...' : ''})` : '';
+  const where = known ? `, at line ${reported},` : '';
   const which = window.last ? `the last${where}` : `the last with a crash header${where}`;
   return `the text holds ${n === 1 ? 'another crash' : `${n} other crashes`}${at}; only ${which} is reported`;
 }

@@ -8,15 +8,18 @@ export const CHARS_BEFORE_CRASH = 256 * 1024;
 /**
  * A queue that drops its oldest lines past LINES_BEFORE_CRASH / CHARS_BEFORE_CRASH (the newest line is
  * always kept). Amortised O(1) a line.
- * @example const r = new LineRing(); r.push('a'); r.lines(null) // ['a']
+ * @example const r = new LineRing(); r.push('a', 1); r.kept(null) // { lines: ['a'], numbers: [1] }
  */
 export class LineRing {
   private items: string[] = [];
+  /** Input line of each item: a warning names where a crash inside the kept text starts. */
+  private numbers: number[] = [];
   private head = 0;
   private chars = 0;
 
-  push(line: string): void {
+  push(line: string, no: number): void {
     this.items.push(line);
+    this.numbers.push(no);
     this.chars += line.length;
     while (this.items.length - this.head > 1 && (this.items.length - this.head > LINES_BEFORE_CRASH || this.chars > CHARS_BEFORE_CRASH)) {
       this.chars -= this.items[this.head]!.length;
@@ -25,6 +28,7 @@ export class LineRing {
     // drop the consumed front now and then, not on every line
     if (this.head > LINES_BEFORE_CRASH) {
       this.items = this.items.slice(this.head);
+      this.numbers = this.numbers.slice(this.head);
       this.head = 0;
     }
   }
@@ -32,13 +36,18 @@ export class LineRing {
   clear(): void {
     if (this.items.length === 0) return;
     this.items = [];
+    this.numbers = [];
     this.head = 0;
     this.chars = 0;
   }
 
-  /** The lines kept, oldest first, after `banner` when it is given and not among them. */
-  lines(banner: string | null): string[] {
-    const kept = this.items.slice(this.head);
-    return banner !== null && !kept.includes(banner) ? [banner, ...kept] : kept;
+  /**
+   * The lines kept, oldest first, after `banner` when it is given and not among them; with the input line
+   * of each (0 for that banner: it stands far before them).
+   */
+  kept(banner: string | null): { lines: string[]; numbers: number[] } {
+    const lines = this.items.slice(this.head);
+    const numbers = this.numbers.slice(this.head);
+    return banner !== null && !lines.includes(banner) ? { lines: [banner, ...lines], numbers: [0, ...numbers] } : { lines, numbers };
   }
 }

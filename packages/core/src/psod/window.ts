@@ -22,11 +22,13 @@ export const MAX_PSOD_CHARS = 4 * 1024 * 1024;
 export const BLOCK_GAP_LINES = 500;
 /** The shortest line that can hold evidence (a frame `[0x1]`): shorter ones, often most of a text, are not matched. */
 const MIN_EVIDENCE = 5;
-/** Other crash texts named by line in the warning; more are only counted. */
-const OTHERS_NAMED = 5;
+/** Other crash texts named by line in the warning (with those the parse finds inside the window); more are only counted. */
+export const OTHERS_NAMED = 5;
 
 interface Block {
   lines: string[];
+  /** Input line of each of `lines` (pieces of a long line share one). */
+  numbers: number[];
   chars: number;
   /** Input line of its first evidence. */
   line: number;
@@ -57,6 +59,11 @@ export interface NotText {
 export interface PsodWindow {
   /** The lines to parse: the crash text, with the lines before it (and the host banner, when far before). */
   lines: string[];
+  /**
+   * Input line of each of `lines` (0 for a banner put before them), so a crash found inside them is named by
+   * line; absent when unknown (a window built by hand).
+   */
+  lineNumbers?: number[];
   /** Input line where the analysed crash starts; null when the text holds none. */
   line: number | null;
   /** Set when part of the crash text was not kept: what, in plain words. */
@@ -109,7 +116,7 @@ export class CrashWindow {
         if (no - b.lastEvidence > BLOCK_GAP_LINES) b.closed = true;
         else this.keep(b, line, no, false);
       }
-      this.context.push(line);
+      this.context.push(line, no);
       return;
     }
     if (!b || b.closed || ((header || backtrace) && b.header && b.frames)) this.begin(no);
@@ -126,10 +133,14 @@ export class CrashWindow {
     if (this.current) this.retire(this.current);
     this.current = null;
     const b = this.best;
-    if (!b) return { lines: this.context.lines(this.banner), line: null, others: 0, otherLines: [], last: true };
-    const lines = b.banner !== null && !b.lines.some((l) => BANNER.test(l)) ? [b.banner, ...b.lines] : b.lines;
+    if (!b) {
+      const { lines, numbers } = this.context.kept(this.banner);
+      return { lines, lineNumbers: numbers, line: null, others: 0, otherLines: [], last: true };
+    }
+    const banner = b.banner !== null && !b.lines.some((l) => BANNER.test(l)) ? b.banner : null;
     return {
-      lines,
+      lines: banner === null ? b.lines : [banner, ...b.lines],
+      lineNumbers: banner === null ? b.numbers : [0, ...b.numbers],
       line: b.line,
       others: this.others,
       otherLines: [...this.otherLines].sort((x, y) => x - y),
@@ -143,9 +154,10 @@ export class CrashWindow {
   /** A new crash text at line `no`, with the lines since the previous evidence before it. */
   private begin(no: number): void {
     if (this.current) this.retire(this.current);
-    const lines = this.context.lines(null);
+    const { lines, numbers } = this.context.kept(null);
     this.current = {
       lines,
+      numbers,
       chars: lines.reduce((n, l) => n + l.length, 0),
       line: no,
       lastEvidence: no,
@@ -171,6 +183,7 @@ export class CrashWindow {
       return;
     }
     b.lines.push(line);
+    b.numbers.push(no);
     b.chars += line.length;
   }
 
