@@ -45,6 +45,11 @@ describe('every report is its own JSON', () => {
     const capture = fixture('pcap', 'checksums-example.pcapng');
     expectPlain(await analyzeCapture(capture));
     expectPlain(await fixChecksums(capture, join(out, 'fixed.pcapng')));
+    // not a capture: the report of what was read, without the format it could not tell
+    const notCapture = await fixChecksums(fixture('psod', 'e1000.txt'), join(out, 'none.pcap'));
+    expect(notCapture.error).toBeDefined();
+    expect(notCapture).not.toHaveProperty('format');
+    expectPlain(notCapture);
   });
 
   it('dump, fleet, psod, profiles, events, code', async () => {

@@ -11,7 +11,7 @@ import { inputName, isStream, type Input } from '../../api/input.js';
 import { errorJson, type ErrorJson } from '../../api/report.js';
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
 import { sameFile } from '../../io/files.js';
-import { REPORT_SCHEMA_VERSION } from '../../report.js';
+import { REPORT_SCHEMA_VERSION, withoutUndefined } from '../../report.js';
 import { detect, READ_BUFFER_SIZE } from '../analyze.js';
 import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
 import { createSimdSum } from '../checksum/simd.js';
@@ -108,7 +108,8 @@ export async function fixChecksums(input: Input, output: string, opts: FixChecks
   const name = inputName(input, opts.name);
   const outputName = opts.outputName ?? output;
   try {
-    return await fixNamed(input, output, name, outputName, opts);
+    // "absent when the input was not recognised" (docs/json-pcap-fix.md): the key too, not only its value
+    return withoutUndefined(await fixNamed(input, output, name, outputName, opts));
   } catch (e) {
     // The library opens the paths it was given; messages name the files as the user typed them.
     if (e instanceof AnalyzeError) e.file = e.file === output ? outputName : name;
