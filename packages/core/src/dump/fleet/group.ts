@@ -2,6 +2,7 @@
 import { interpretAs } from '../../codes/index.js';
 import type { FleetAdvice, FleetGroup, FleetRow } from './model.js';
 import { isWindowsModule } from './windows-modules.js';
+import { unloadedModule } from './row.js';
 
 /** Example files listed per group. */
 export const GROUP_EXAMPLES = 3;
@@ -76,9 +77,6 @@ function versionRange(list: FleetRow[]): { min: string; max: string } | null {
   return { min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-/** How the native engine names a culprit that had been unloaded (dump/native/culprit.ts, minidump.ts). */
-const UNLOADED_SUFFIX = ' (unloaded)';
-
 /** What to do: the code tables' meaning and page, then steps that follow from who is to blame.
  * @example const advice = adviceFor(group, rows);
  */
@@ -87,8 +85,7 @@ export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow
   const info = interpretAs(g.kind === 'kernel' ? 'bugcheck' : 'exception', value);
   const steps: string[] = [];
   const range = g.versions ? (g.versions.min === g.versions.max ? `version ${g.versions.min}` : `versions ${g.versions.min} to ${g.versions.max}`) : null;
-  /** The module's name when the culprit is a module that had been unloaded (`foo.sys (unloaded)`). */
-  const unloaded = g.culprit !== null && g.culprit.endsWith(UNLOADED_SUFFIX) ? g.culprit.slice(0, -UNLOADED_SUFFIX.length) : null;
+  const unloaded = unloadedModule(g.culprit);
   if (g.kind === 'kernel') {
     const family = info.family ?? value;
     if (DELIBERATE_BUGCHECKS.has(family) || DELIBERATE_BUGCHECKS.has(value)) {

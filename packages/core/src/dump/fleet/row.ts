@@ -75,9 +75,20 @@ function where(input: FleetInput): Pick<FleetRow, 'file' | 'archive' | 'member' 
   };
 }
 
+/** How the native engine names a culprit that had been unloaded (dump/native/culprit.ts, minidump.ts). */
+const UNLOADED_SUFFIX = ' (unloaded)';
+
+/**
+ * The module's own name when `culprit` names one that had been unloaded, else null.
+ * @example unloadedModule('foo.sys (unloaded)') // 'foo.sys'
+ */
+export function unloadedModule(culprit: string | null): string | null {
+  return culprit !== null && culprit.endsWith(UNLOADED_SUFFIX) ? culprit.slice(0, -UNLOADED_SUFFIX.length) : null;
+}
+
 /** `foo.sys (unloaded)` -> `foo.sys`, for looking the module up. */
 function stripUnloaded(name: string | null): string | null {
-  return name === null ? null : name.replace(/ \(unloaded\)$/, '');
+  return unloadedModule(name) ?? name;
 }
 
 /** The culprit's entry in the driver/module lists (by base name, case-insensitive), for its version and timestamp. */
