@@ -118,7 +118,7 @@ export interface FleetTotals {
   noCrash: number;
   /** Rows that could not be read. */
   errors: number;
-  /** Files that are not dumps (by content), not read further. */
+  /** Files that are not dumps (by content), and names not read: links to folders, dangling links, pipes, devices, tar link members. */
   skipped: number;
   /** Distinct causes. */
   groups: number;
