@@ -23,10 +23,35 @@ export type { CommandSpec } from './command.js';
 /** yargs drops a lone `-` (stdin) from positional lists; it travels through the parser under this name instead. */
 const STDIN_TOKEN = '\u0000stdin';
 
-/** Put the `-` arguments back where yargs parsed the stand-in token. */
+/**
+ * Words after `--` are operands whatever they look like (a dump named `-x.dmp`): yargs would put them in `_`,
+ * where no command looks for its files. Each travels through the parser behind this prefix instead, which
+ * no option starts with, and lands in the command's positionals in order.
+ */
+const OPERAND_TOKEN = '\u0000operand:';
+
+/** `-` as the stdin token; the words after the first `--` as operands (OPERAND_TOKEN), the `--` itself dropped. */
+function protectArgs(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  const stdin = (a: string) => (a === '-' ? STDIN_TOKEN : a);
+  if (end < 0) return argv.map(stdin);
+  return [...argv.slice(0, end).map(stdin), ...argv.slice(end + 1).map((a) => (a === '-' ? STDIN_TOKEN : OPERAND_TOKEN + a))];
+}
+
+/** A word as the user typed it (undoing protectArgs). */
+function typed(word: string): string {
+  return word === STDIN_TOKEN ? '-' : word.startsWith(OPERAND_TOKEN) ? word.slice(OPERAND_TOKEN.length) : word;
+}
+
+/** Put the `-` and `--` operands back where yargs parsed their stand-in tokens. */
 function restoreStdinArgs(args: Record<string, unknown>): Record<string, unknown> {
-  const back = (v: unknown): unknown => (v === STDIN_TOKEN ? '-' : Array.isArray(v) ? v.map(back) : v);
+  const back = (v: unknown): unknown => (typeof v === 'string' ? typed(v) : Array.isArray(v) ? v.map(back) : v);
   return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, back(v)]));
+}
+
+/** A message of the parser's, with the stand-in tokens shown as typed. */
+function typedMessage(msg: string): string {
+  return msg.replace(/\u0000operand:/g, '').replace(/\u0000stdin/g, '-');
 }
 
 const GLOBAL_OPTIONS = ['json', 'html', 'quiet', 'strict', 'color', 'no-color', 'debug', 'help', 'version'];
@@ -65,7 +90,7 @@ export function buildCli(argv: string[], io: Io, setExit: (code: number) => void
       if (err && err.name !== 'YError') throw err;
       // yargs writes some messages on two lines ("Invalid values:\n  Argument: ..."): one line, as every error.
       const oneLine = (msg ?? err?.message ?? 'invalid arguments').replace(/:?\s*\n\s*/g, ': ');
-      throw new UsageError(withSuggestion(oneLine, y, argv, specs));
+      throw new UsageError(typedMessage(withSuggestion(oneLine, y, argv, specs)));
     })
     .middleware(() => refuseEmptyNumbers(argv))
     .epilogue('Exit codes: 0 nothing wrong found, 1 a problem found, 2 usage error or unreadable input.\nDocs: README.md; JSON output: docs/json.md');
@@ -109,7 +134,7 @@ const LIST_POSITIONALS = new Set(['_', '$0', 'files', 'codes']);
 function refuseRepeatedOptions(args: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(args)) {
     if (LIST_POSITIONALS.has(key) || !Array.isArray(value) || /[A-Z]/.test(key)) continue;
-    const shown = value.map((v) => (v === STDIN_TOKEN ? '-' : String(v))).join(', ');
+    const shown = value.map((v) => typed(String(v))).join(', ');
     throw new UsageError(`--${key} was given ${value.length} times (${shown}): give it once`);
   }
 }
@@ -137,8 +162,8 @@ function makeContext(args: GlobalArgs, io: Io, page?: HtmlTarget): Context {
 /** yargs says "Unknown argument: jsno"; add "did you mean --json?" from the options it knows. */
 function withSuggestion(msg: string, y: Argv, argv: readonly string[], specs: readonly CommandSpec[]): string {
   const first = argv.find((a) => !a.startsWith('-'));
-  // yargs' recommendCommands says only "Did you mean pcap?": name what was typed.
-  if (/^Did you mean \S+\?$/.test(msg) && first !== undefined) return `Unknown command: ${first}. ${msg}`;
+  // yargs' recommendCommands says only "Did you mean pcap?" (or "show?" for `esxi shwo`): name what was typed.
+  if (/^Did you mean \S+\?$/.test(msg) && first !== undefined) return `Unknown command: ${typedCommand(argv, specs)}. ${msg}`;
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!m) return msg;
   if (first !== undefined && m[1]!.split(', ')[0] === first && !specs.some((s) => s.command.split(' ')[0] === first)) {
@@ -159,10 +184,27 @@ function withSuggestion(msg: string, y: Argv, argv: readonly string[], specs: re
   return hint ? `${msg}. Did you mean ${hint}?` : msg;
 }
 
+/**
+ * The command words as typed, up to the one no command knows: `pcp` for `analyze pcp x`, `esxi shwo` for
+ * `analyze esxi shwo x` (the subcommand, not `esxi`, is the unknown word).
+ */
+function typedCommand(argv: readonly string[], specs: readonly CommandSpec[]): string {
+  const words = argv.filter((a) => !a.startsWith('-')).map(typed);
+  const named: string[] = [];
+  let level: readonly CommandSpec[] | undefined = specs;
+  for (const word of words) {
+    named.push(word);
+    const spec: CommandSpec | undefined = level?.find((s) => s.command.split(' ')[0] === word);
+    if (spec === undefined) break;
+    level = spec.subcommands;
+  }
+  return named.join(' ');
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io = processIo(), specs: readonly CommandSpec[] = commands): Promise<number> {
   let exit: number | undefined;
-  argv = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
+  argv = protectArgs(argv);
   const y = buildCli(argv, io, (code) => (exit = code), specs);
   try {
     let printed = false;
@@ -175,7 +217,7 @@ export async function main(argv: string[], io: Io = processIo(), specs: readonly
     });
     if (exit !== undefined) return exit;
     // yargs only rejects unknown commands once some are registered; say it ourselves in every case.
-    if (!printed) throw new UsageError(`Unknown command: ${argv.find((a) => !a.startsWith('-')) ?? ''}`);
+    if (!printed) throw new UsageError(`Unknown command: ${typed(argv.find((a) => !a.startsWith('-')) ?? '')}`);
     return EXIT_OK;
   } catch (e) {
     const debug = argv.includes('--debug');

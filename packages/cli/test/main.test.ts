@@ -114,6 +114,35 @@ describe('analyze (global behaviour)', () => {
     expect(io.stdout).toBe('a - b\n');
   });
 
+  it('takes every word after -- as a file, whatever it looks like, and keeps - as stdin there', async () => {
+    const io = captureIo();
+    expect(await main(['echo', 'a', '--', '-x.dmp', '--upper', '-', 'b'], io, testCommands)).toBe(0);
+    expect(io.stdout).toBe('a -x.dmp --upper - b\n');
+    const only = captureIo();
+    expect(await main(['echo', '--upper', '--', '-y'], only, testCommands)).toBe(0);
+    expect(only.stdout).toBe('-Y\n');
+    // A command's own words after -- too: the real commands read their files from the same positional.
+    const code = captureIo();
+    expect(await main(['code', '--json', '--', '-2146762751'], code)).toBe(0);
+    expect(JSON.parse(code.stdout).interpretations[0].value).toBe('0x800B0001');
+    const missing = captureIo();
+    expect(await main(['pcap', '--', '-missing.pcap'], missing)).toBe(2);
+    expect(missing.stderr).toMatch(/^analyze: -missing\.pcap: no such file/);
+  });
+
+  it('names the mistyped subcommand, not its parent', async () => {
+    const io = captureIo();
+    expect(await main(['esxi', 'shwo', 'x.tgz'], io)).toBe(2);
+    expect(io.stderr).toMatch(/^analyze: Unknown command: esxi shwo\. Did you mean show\?\n/);
+  });
+
+  it('refuses two outputs on stdout: --csv - with --html -', async () => {
+    const io = captureIo();
+    expect(await main(['dump', 'a.dmp', 'b.dmp', '--csv', '-', '--html', '-'], io)).toBe(2);
+    expect(io.stderr).toMatch(/^analyze: --csv - and --html - would both print on stdout/);
+    expect(io.stdout).toBe('');
+  });
+
   it('shows per-command help with examples', async () => {
     const io = captureIo();
     expect(await main(['echo', '--help'], io, testCommands)).toBe(0);

@@ -57,6 +57,7 @@ export function checkFleetOptions(args: FleetArgs, ctx: Context): void {
   }
   const jsonOnStdout = ctx.json && (ctx.page === undefined || ctx.page.alsoJson);
   if (args.csv === '-' && jsonOnStdout) throw new UsageError('--csv - and --json would both print on stdout: give --csv a file name');
+  if (args.csv === '-' && ctx.page?.file === '-') throw new UsageError('--csv - and --html - would both print on stdout: give one of them a file name');
   if (args.csv !== undefined) refuseInputOverwrite('--csv', args.csv, args.files, ctx.io);
   // Named files are checked above (--html by main); a file found by walking a named folder is not named.
   if (args.csv !== undefined) refuseOutputInInputFolder('--csv', args.csv, args.files, ctx.io.cwd);
