@@ -109,18 +109,46 @@ describe('analyze events', () => {
     expect(none.err).toMatch(/README\.md: not a Windows event log/);
   });
 
-  it('a damaged log: warnings with offsets on stderr; --strict makes the first one an error (exit 2)', async () => {
+  it('a damaged log: the first damage that lost records is the error (file and offset, exit 2), the rest are warnings; --strict makes the first warning the error', async () => {
     const damaged = corpusPath('evtx', 'omerbenamram__sample_with_a_bad_chunk_magic.evtx');
     const r = await runEvents([damaged]);
+    expect(r.exit).toBe(2);
+    expect(r.out).toMatch(/: 298 records, .*3 damaged record\(s\), 2 chunk\(s\) skipped/);
     expect(r.err).toMatch(/warning: .*has no ElfChnk signature; skipped \(at byte 397312\) \[EVTX_CHUNK_SIGNATURE\]/);
+    const errors = r.err.split('\n').filter((l) => l && !l.includes('warning:'));
+    expect(errors).toEqual([`analyze: ${damaged}: bad event record header (signature or size); rest of the chunk skipped (at byte 12224)`]);
     const strict = await runEvents([damaged, '--strict']);
     expect(strict.exit).toBe(2);
     expect(strict.err).toMatch(/chunk records CRC32 mismatch.*\(at byte 4096\)/);
   });
 
-  it('a log cut inside its first chunk: its line says "0 records", not "0 records, no records"', async () => {
+  it('a truncated log (header announces 96 chunks, the file holds 2 and a part): its findings and records reported, one error line with the offset, exit 2', async () => {
+    const cut = corpusPath('evtx', 'log2timeline__System2.evtx');
+    const r = await runEvents([cut]);
+    expect(r.exit).toBe(2);
+    expect(r.out).toMatch(/: 194 records, 20\d\d-/);
+    expect(r.out).toContain('No crashes, temporary profiles, update, service or storage failures in what could be read of these logs.');
+    expect(r.err).toBe(`analyze: ${cut}: file ends 64832 bytes into a 64 KiB chunk (truncated log: header announces 96 chunks, 2 whole ones present); that partial chunk is not read (at byte 135168)\n`);
+    const json = await runEvents([cut, '--json']);
+    expect(json.exit).toBe(2);
+    expect((JSON.parse(json.out) as { files: Array<Record<string, unknown>> }).files[0]).toMatchObject({ records: 194, error: { code: 'EVTX_TRUNCATED', offset: 135168 } });
+  });
+
+  it('one application crash (Application Error 1000 + two WER 1001 of one report) is said once, naming its other records', async () => {
+    const r = await runEvents([corpusPath('evtx', 'sans-blue-team__many-events-application.evtx')]);
+    expect(r.out).toMatch(/WARNING\s+rundll32\.exe crashed 1 time in KERNELBASE\.dll/);
+    expect(r.out).toMatch(/- record 1590 .*reportId efc65f51-657f-11e6-8eb4-000c290d8d3a, sameCrashRecords 1591, 1592/);
+  });
+
+  it('a log cut inside its first chunk: nothing was read, so nothing on stdout; the error names the file and offset (exit 2)', async () => {
     const r = await runEvents(['-'], readFileSync(SYSTEM).subarray(0, 4196));
-    expect(r.out).toMatch(/^-: 0 records, 0 damaged record\(s\), 1 chunk\(s\) skipped$/m);
+    expect([r.exit, r.out]).toEqual([2, '']);
+    expect(r.err).toBe('analyze: -: file ends 100 bytes into a 64 KiB chunk (truncated log: header announces 3 chunks, 0 whole ones present); that partial chunk is not read (at byte 4096)\n');
+  });
+
+  it('a log without records: its line says "0 records" once', async () => {
+    const r = await runEvents(['-'], readFileSync(corpusPath('evtx', 'fukusuket__Microsoft-Windows-Kernel-WHEA%4Errors.evtx')));
+    expect(r.out).toMatch(/^-: 0 records$/m);
   });
 
   it('the built bin streams a log from a pipe (`cat System.evtx | analyze events --records -`)', () => {

@@ -5,8 +5,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { errorJson } from '../api/report.js';
-import { AnalyzeError, Warnings, type Warning } from '../errors.js';
+import { AnalyzeError, type Warning } from '../errors.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
+import { LogWarnings } from './damage.js';
 import { AppCrashDetector, BugcheckDetector, UnexpectedRestartDetector } from './findings/crash.js';
 import { ProfileDetector } from './findings/profile.js';
 import { ServiceDetector } from './findings/services.js';
@@ -57,7 +58,10 @@ export interface EventsFileSummary {
   lastTime: string | null;
   channels: string[];
   computers: string[];
-  /** Set when the file could not be read (not an .evtx, unreadable, --strict); what was read before still counts. */
+  /**
+   * Set when the file could not be read (not an .evtx, unreadable, --strict), or was read in part: its first
+   * damage that lost records or data (truncated, a chunk or records skipped; damage.ts). What was read still counts.
+   */
   error: { code: string; message: string; offset?: number } | null;
 }
 
@@ -124,7 +128,7 @@ export async function analyzeEvents(inputs: EventsInput[] | EventsInput, options
     const logs = found.slice(0, room).map((p): [string, string] => (path === null ? [name, name] : [p, shownName(p, path, name)]));
     taken += logs.length;
     for (const [at, file] of logs) {
-      const w = new Warnings(options.strict ?? false, file);
+      const w = new LogWarnings(options.strict ?? false, file);
       const summary = emptySummary(file);
       const ring = new TimelineRing();
       const onRecord = (r: EvtxRecord) => {
@@ -149,7 +153,10 @@ export async function analyzeEvents(inputs: EventsInput[] | EventsInput, options
         // Anything thrown while reading one log is that log's error (an engine limit the caps missed is
         // INPUT_TOO_LARGE, a bug INTERNAL): the other logs are still read and reported.
         summary.error = errorJson(e);
+        w.demoteLoss();
       }
+      // Damage that lost records is the log's error too: the findings above still come from what was read.
+      summary.error ??= w.firstLoss;
       if (result) {
         summary.recordsDamaged = result.stats.recordsDamaged;
         summary.chunks = result.stats.chunks;

@@ -4,7 +4,8 @@
  *
  * Damage is a warning with the file offset: a bad signature skips the chunk; a CRC mismatch is reported
  * and the chunk is read anyway (each record is still checked on its own); a record that cannot be read is
- * skipped and reading resumes at the next record signature.
+ * skipped and reading resumes at the next record signature. (analyzeEvents makes the first damage that lost
+ * records the log's error: damage.ts.)
  */
 import { crc32 } from 'node:zlib';
 import type { Warnings } from '../errors.js';

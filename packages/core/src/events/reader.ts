@@ -91,18 +91,33 @@ export class EvtxParser {
     return h;
   }
 
-  /** Finish: report a partial chunk (truncated file) and return what was read. */
+  /** Finish: report a truncated file (a partial chunk, or fewer chunks than the header announces) and return what was read. */
   end(): EvtxReadResult {
     if (!this.header) {
       if (this.fill >= 8 && !isEvtxHeader(this.block)) throw notEvtx(this.block, this.warnings.file);
       throw new AnalyzeError('EVTX_TRUNCATED', `file ends after ${this.fill} bytes, inside the 4096-byte file header`, { file: this.warnings.file, offset: this.fill });
     }
+    const announced = this.missingChunks();
     if (this.fill > 0) {
       this.stats.chunksSkipped++;
-      this.warnings.warn('EVTX_TRUNCATED', `file ends ${this.fill} bytes into a 64 KiB chunk (truncated log); that partial chunk is not read`, this.blockOffset);
+      this.warnings.warn('EVTX_TRUNCATED', `file ends ${this.fill} bytes into a 64 KiB chunk (truncated log${announced ? `: ${announced}` : ''}); that partial chunk is not read`, this.blockOffset);
       this.fill = 0;
+    } else if (announced) {
+      this.warnings.warn('EVTX_TRUNCATED', `file ends after a whole chunk, before the chunks its header announces (truncated log: ${announced})`, this.blockOffset);
     }
     return { header: this.header, stats: this.stats };
+  }
+
+  /**
+   * "header announces N chunks, M whole ones present" when the file holds fewer whole chunks than its header
+   * counts, else null. A header count below the chunks present is normal (a live log updates it late), and a
+   * header whose CRC32 fails is not believed.
+   */
+  private missingChunks(): string | null {
+    const h = this.header!;
+    const whole = (this.blockOffset - FILE_HEADER_SIZE) / CHUNK_SIZE;
+    if ((!h.crcOk && !h.noCrc) || h.chunkCount <= whole) return null;
+    return `header announces ${h.chunkCount} chunks, ${whole} whole one${whole === 1 ? '' : 's'} present`;
   }
 }
 

@@ -103,7 +103,7 @@ describe('finding groups are capped, counts stay true', () => {
     });
     expect(other.explanation).toContain('the newest: a58812.exe (ntdll.dll), a58811.exe (ntdll.dll)');
     expect(other.occurrences).toHaveLength(MAX_OCCURRENCES);
-    expect(other.occurrences[0]!.details).toEqual({ application: 'a58812.exe', module: 'ntdll.dll', exceptionCode: '0xC0000005' });
+    expect(other.occurrences[0]!.details).toEqual({ application: 'a58812.exe', module: 'ntdll.dll', exceptionCode: '0xC0000005', reportId: null, sameCrashRecords: null });
   });
 
   it('temporary profiles: many handle-leak (1530) users never push a temporary profile (1511) out of the list', () => {

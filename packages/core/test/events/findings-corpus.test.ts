@@ -100,13 +100,14 @@ describe('findings on the corpus logs: content', () => {
     expect(services).toBeGreaterThanOrEqual(4);
   });
 
-  it('many-events Application: Application Error 1000 grouped with the WER APPCRASH reports of the same crash', async () => {
+  it('many-events Application: Application Error 1000 and the WER APPCRASH reports of the same crash count once', async () => {
     const r = await report('sans-blue-team__many-events-application.evtx');
     const crash = r.findings.find((f) => f.kind === 'app-crash' && f.details['application'] === 'rundll32.exe')!;
     expect(crash.details['module']).toBe('KERNELBASE.dll');
     expect(crash.details['exceptionCode']).toBe('0xC0000005');
     expect(crash.details['exceptionName']).toBe('EXCEPTION_ACCESS_VIOLATION');
-    expect(crash.count).toBe(3); // Application Error 1000 and the WER 1001 APPCRASH reports of it
+    expect(crash.count).toBe(1); // Application Error 1000 and the two WER 1001 APPCRASH reports of it share one Report Id
+    expect(crash.occurrences[0]!.details['sameCrashRecords']).toBe('1591, 1592');
     const leak = r.findings.find((f) => f.kind === 'profile-handle-leak')!;
     expect(leak.severity).toBe('info');
     expect(leak.details['sid']).toMatch(/^S-1-5-21-3463664321-/);

@@ -40,11 +40,11 @@ describe('EVTX reader on hostile nesting', () => {
     expect(codes(r.warnings)).toEqual([`EVTX_CHUNK_WORK@${SECOND_RECORD(b)}`]);
     expect(r.records.map((x) => x.eventId)).toEqual([1, 2]);
 
-    // Beside a valid log: both are reported.
+    // Beside a valid log: both are reported; the records the budget skipped make the hostile log's error.
     const report = await analyzeEvents([tmp(b), tmp(VALID)]);
-    expect(report.files.map((f) => [f.records, f.recordsDamaged, f.error])).toEqual([
-      [2, 1, null],
-      [2, 0, null],
+    expect(report.files.map((f) => [f.records, f.recordsDamaged, f.error?.code ?? null, f.error?.offset])).toEqual([
+      [2, 1, 'EVTX_CHUNK_WORK', SECOND_RECORD(b)],
+      [2, 0, null, undefined],
     ]);
   });
 

@@ -48,7 +48,9 @@ export function renderEvents(r: EventsReport, c: Colors): string {
     out.push(`${c.bold(printable(f.file))}: ${records}${span}${f.computers.length ? `, ${printable(f.computers.join(', '))}` : ''}${damage}`);
   }
   const many = r.files.length > 1;
-  if (r.findings.length === 0) out.push('', 'No crashes, temporary profiles, update, service or storage failures in these logs.');
+  // A log read in part (damaged, truncated): the verdict covers only what was read.
+  const partly = r.files.some((f) => f.error);
+  if (r.findings.length === 0) out.push('', `No crashes, temporary profiles, update, service or storage failures in ${partly ? 'what could be read of ' : ''}these logs.`);
   for (const f of r.findings) out.push('', ...finding(f, c, many));
   const s = r.summary.bySeverity;
   out.push('', `${r.summary.findings} finding(s): ${s.critical} critical, ${s.error} error, ${s.warning} warning, ${s.info} info`);

@@ -6,8 +6,9 @@ import { inputFor } from '../../runner.js';
 import { renderEvents } from './render.js';
 
 /**
- * Exit codes: 1 a finding of severity warning or above; 0 nothing to report; 2 a file could not be read
- * (the others are still analysed and reported). Unlike the per-file commands, all the logs of a run make
+ * Exit codes: 1 a finding of severity warning or above; 0 nothing to report; 2 a file could not be read, or
+ * was damaged so that records were lost (files[].error; what was read and the other files are still
+ * analysed and reported). Unlike the per-file commands, all the logs of a run make
  * one document (docs/json-events.md), so this prints it itself, with the runner's error and warning lines.
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {

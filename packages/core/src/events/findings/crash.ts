@@ -4,7 +4,7 @@
  */
 import { interpretAs } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
-import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding, type TimelineEntry } from './types.js';
+import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding, type Occurrence, type TimelineEntry } from './types.js';
 
 const BUGCHECK_PROVIDER = 'Microsoft-Windows-WER-SystemErrorReporting';
 
@@ -132,29 +132,115 @@ export class UnexpectedRestartDetector implements Detector {
   }
 }
 
-/** Application Error 1000 and WER 1001 (APPCRASH / BEX / APPHANG), grouped by application and module. */
+/** WER 1001 event names (`#3` / EventName) that report an application that crashed or hung. */
+const APP_FAILURE_REPORT = /^(APPCRASH|BEX|BEX64|APPHANG|AppHangB1|CLR20r3|MoAppCrash)$/i;
+
+/**
+ * Report ids remembered to count each crash once: a crash's records (Application Error 1000, then WER 1001
+ * when the report is queued and again when it is sent) come seconds apart, the sent one at worst at a later
+ * boot. Real logs hold a few dozen crashes (a crash loop of one a minute: this many cover 16 hours); past it
+ * the oldest id is forgotten, so a hostile log of distinct ids keeps memory flat.
+ */
+export const MAX_REMEMBERED_REPORTS = 1000;
+
+/** Other records of one crash listed in its occurrence (`sameCrashRecords`); real crashes have one or two. */
+const MAX_SAME_CRASH_REFS = 5;
+
+/** One application crash (or hang) as a record tells it. */
+interface AppFailure {
+  app: string;
+  module: string | null;
+  exception: string | null;
+  /** The WER report id shared by the records of one crash (lower case), or null. */
+  reportId: string | null;
+}
+
+/** A WER report id: a GUID, with or without braces. */
+const REPORT_ID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/**
+ * The WER Report Id in lower case, or null when the record carries none (Vista writes none; a report not
+ * made leaves it empty or all zeros): records without one are never taken for the same crash.
+ * @example reportIdOf('{EFC65F51-657F-11E6-8EB4-000C290D8D3A}') // 'efc65f51-657f-11e6-8eb4-000c290d8d3a'
+ */
+function reportIdOf(value: string | null | undefined): string | null {
+  const id = REPORT_ID.exec((value ?? '').trim())?.[1]?.toLowerCase();
+  return id && /[1-9a-f]/.test(id) ? id : null;
+}
+
+/**
+ * Application Error 1000 and WER 1001 of an application failure, read by their documented layout (wer.dll
+ * messages, Windows 7 to 11; named Data on Windows 11): 1000 `%1` AppName, `%4` ModuleName, `%7`
+ * ExceptionCode, `%13` Report Id (IntegratorReportId); 1001 `%3` Event Name, `%6`-`%15` P1-P10 (P1 the
+ * application, P4 the module, P7 the exception code), `%20` Report Id.
+ */
+function appFailureOf(r: EvtxRecord): AppFailure | null {
+  let app: string | null;
+  let module: string | null;
+  let exception: string | null;
+  let reportId: string | null;
+  if (r.eventId === 1000 && r.provider === 'Application Error') {
+    app = dataValue(r, 'AppName', 1);
+    module = dataValue(r, 'ModuleName', 4);
+    exception = dataValue(r, 'ExceptionCode', 7);
+    reportId = reportIdOf(dataValue(r, 'IntegratorReportId', 13));
+  } else if (r.eventId === 1001 && r.provider === 'Windows Error Reporting') {
+    const type = r.data['#3'] ?? r.data['EventName'] ?? '';
+    if (!APP_FAILURE_REPORT.test(type)) return null;
+    const hang = /hang/i.test(type);
+    app = r.data['#6'] ?? r.data['P1'] ?? null;
+    module = hang ? null : (r.data['#9'] ?? r.data['P4'] ?? null);
+    exception = hang ? 'hang' : (r.data['#12'] ?? r.data['P7'] ?? null);
+    reportId = reportIdOf(r.data['#20'] ?? r.data['ReportId']);
+  } else return null;
+  return app ? { app, module, exception, reportId } : null;
+}
+
+/** A crash already counted: its occurrence names the other records of the same report in `sameCrashRecords`. */
+class CountedCrash {
+  private readonly others: string[] = [];
+  private more = 0;
+
+  constructor(readonly occurrence: Occurrence) {}
+
+  /** One more record of this crash (`ref`: its record id, with its file when another log holds it). */
+  note(ref: string): void {
+    if (this.others.length < MAX_SAME_CRASH_REFS) this.others.push(ref);
+    else this.more++;
+    this.occurrence.details['sameCrashRecords'] = `${this.others.join(', ')}${this.more ? ` and ${this.more} more` : ''}`;
+  }
+}
+
+/**
+ * Application Error 1000 and WER 1001 (APPCRASH / BEX / APPHANG), grouped by application and module. One
+ * crash is counted once: Windows writes Application Error 1000 and one or two WER 1001 with the same Report
+ * Id; the first record of a report is the occurrence, the later ones are named in its `sameCrashRecords`.
+ * A record without a report id, or whose id no earlier record had, is a crash of its own.
+ */
 export class AppCrashDetector implements Detector {
   private readonly groups = new Groups<{ app: string; module: string | null }>();
+  /** Report id -> the crash counted for it (insertion order: oldest first). */
+  private readonly reports = new Map<string, CountedCrash>();
 
   add(r: EvtxRecord, file: string): void {
-    let app: string | null = null;
-    let module: string | null = null;
-    let exception: string | null = null;
-    if (r.eventId === 1000 && r.provider === 'Application Error') {
-      app = dataValue(r, 'AppName', 1);
-      module = dataValue(r, 'ModuleName', 4);
-      exception = dataValue(r, 'ExceptionCode', 7);
-    } else if (r.eventId === 1001 && r.provider === 'Windows Error Reporting') {
-      const type = r.data['#3'] ?? r.data['EventName'] ?? '';
-      if (!/^(APPCRASH|BEX|BEX64|APPHANG|AppHangB1|CLR20r3|MoAppCrash)$/i.test(type)) return;
-      app = r.data['#6'] ?? r.data['P1'] ?? null;
-      module = /hang/i.test(type) ? null : (r.data['#9'] ?? r.data['P4'] ?? null);
-      exception = /hang/i.test(type) ? 'hang' : (r.data['#12'] ?? r.data['P7'] ?? null);
-    } else return;
-    if (!app) return;
+    const crash = appFailureOf(r);
+    if (!crash) return;
+    const counted = crash.reportId === null ? undefined : this.reports.get(crash.reportId);
+    if (counted) {
+      counted.note(file === counted.occurrence.ref.file ? String(r.recordId) : `${file} record ${r.recordId}`);
+      return;
+    }
+    const { app, module, exception, reportId } = crash;
     const key = `${app.toLowerCase()}|${(module ?? '').toLowerCase()}`;
     const code = exception && /^(0x)?[0-9a-f]{8}$/i.test(exception) ? `0x${exception.replace(/^0x/i, '').toUpperCase()}` : exception;
-    this.groups.add(key, () => ({ app, module }), { ref: refOf(r, file), details: { application: app, module, exceptionCode: code } });
+    const occurrence: Occurrence = { ref: refOf(r, file), details: { application: app, module, exceptionCode: code, reportId, sameCrashRecords: null } };
+    this.groups.add(key, () => ({ app, module }), occurrence);
+    if (reportId !== null) this.remember(reportId, new CountedCrash(occurrence));
+  }
+
+  private remember(reportId: string, crash: CountedCrash): void {
+    if (this.reports.size >= MAX_REMEMBERED_REPORTS) this.reports.delete(this.reports.keys().next().value!);
+    this.reports.set(reportId, crash);
   }
 
   findings(): EventFinding[] {
