@@ -46,6 +46,46 @@ const WEAK_NAME = /_(FIRST|LAST|BASE|MASK|START|END)$|^STATUS_SEVERITY_|^NOERROR
 /** Values whose WinHTTP and WinINet errors differ in meaning, not only in name (winhttp_errors_msdocs.json, notes). */
 const WINHTTP_WININET_DIFFER = [12175];
 
+/**
+ * winerror.h's two success HRESULTs, `#define S_OK ((HRESULT)0L)` and `#define S_FALSE ((HRESULT)1L)`: the
+ * extracted HRESULT tables keep only the `_HRESULT_TYPEDEF_(...)` defines and so miss them (names and numbers, facts).
+ */
+const WINERROR_SUCCESS_HRESULTS = [
+  [0, 'S_OK'],
+  [1, 'S_FALSE'],
+];
+
+/*
+ * Bugcheck messages. mingw's bugcodes.h keeps, as each code's "Approximate msg", only the FIRST LINE of ReactOS's
+ * bugcodes.mc text, and a few of its rows carry another bugcheck's text. The rule, checked by hand against
+ * ReactOS's bugcodes.mc and Microsoft's bug check pages for each of the 33 bugchecks that had a message:
+ *   1. the text must end a sentence (. ! ?): without one it is a line cut mid-sentence (0x1E "... If a driver
+ *      is", 0x7B, 0xA5, 0x14, 0x23, 0x3F, 0xE4, 0xFA) or a phrase that only restates the name (0x79, 0x80, 0xB4,
+ *      0x4000008A);
+ *   2. mingw's name must be one of Microsoft's names for that value: 0xFA is HTTP_DRIVER_CORRUPTED, but mingw calls
+ *      it IMPERSONATING_WORKER_THREAD (Microsoft's 0xDF) and gives that bugcheck's text; 0x0 is not Microsoft's;
+ *   3. it must not be one of WRONG_REACTOS_MESSAGES, complete sentences that say something wrong.
+ * A message failing any of these is dropped, never rewritten or completed: the row keeps its name and page link.
+ * Kept (18), each agreeing with Microsoft's page: 0x2E and 0x7F (the first sentence of ReactOS's advice, "Run ...
+ * diagnostics supplied by your hardware manufacturer."), 0xA1, 0xAC, 0xB8, 0xBE, 0xC6, 0xC8, 0xCA, 0xD3, 0xD4, 0xD8,
+ * 0xE8, 0xE9, 0xF4, 0xF6, 0xF8, 0xFC. packages/core/test/codes/tables.test.ts checks the result.
+ */
+const ENDS_SENTENCE = /[.!?]$/;
+
+/**
+ * Complete ReactOS sentences under Microsoft's own name that are wrong, by hand (value -> the exact source text, so a
+ * changed text fails the run and is checked again rather than dropped or kept unseen).
+ */
+const WRONG_REACTOS_MESSAGES = new Map([
+  // DRIVER_CORRUPTED_EXPOOL: the sentence lost its verb ("has [corrupted the system] pool") and says nothing.
+  [0xc5, 'A device driver has pool.'],
+  // CRITICAL_PROCESS_DIED: a thread-state text; Microsoft's page says a critical system process died.
+  [0xef, 'The kernel attempted to ready a thread that was in an incorrect state such as terminated.'],
+]);
+
+/** mingw names given to the wrong value: IMPERSONATING_WORKER_THREAD is 0xDF (Microsoft's and ReactOS's), not 0xFA. */
+const MISPLACED_MINGW_BUGCHECK_NAMES = new Map([[0xfa, 'IMPERSONATING_WORKER_THREAD']]);
+
 /** A table under construction: value -> { names (in source order), message }. */
 function table() {
   const rows = new Map();
@@ -61,6 +101,24 @@ function table() {
       if (!row.extra && extra) row.extra = extra;
     },
   };
+}
+
+/** The ReactOS text of one mingw bugcodes.h row when it passes the rule above, else ''. */
+function reactosMessage(value, e, microsoftNamesOfValue) {
+  const msg = clean(e.approxMessage);
+  // ReactOS often repeats the name as its "message": that says nothing.
+  if (!msg || msg === e.name || !/\s/.test(msg)) return '';
+  if (!ENDS_SENTENCE.test(msg)) return '';
+  if (!microsoftNamesOfValue.includes(e.name)) return '';
+  if (WRONG_REACTOS_MESSAGES.get(value) === msg) return '';
+  return msg;
+}
+
+/** Fails the run when a hand-checked wrong text is no longer in the source: the new text must be checked again. */
+function checkWrongMessagesStillInSource(rows) {
+  for (const [value, text] of WRONG_REACTOS_MESSAGES)
+    if (!rows.some((e) => u32(e.value) === value && clean(e.approxMessage) === text))
+      throw new Error(`bugcodes_mingw.json no longer has "${text}" for 0x${value.toString(16)}: check its new text by hand`);
 }
 
 function orderNames(names) {
@@ -119,9 +177,11 @@ const counts = {};
   const t = table();
   for (const e of entries('hresults_msdocs.json')) t.add(e.value, e.name, e.message);
   for (const e of entries('hresults_mingw.json')) t.add(e.value, e.name);
+  for (const [value, name] of WINERROR_SUCCESS_HRESULTS) t.add(value, name);
   counts.hresult = emit('hresult.ts', 'HRESULT codes: name (+aliases) and message.', pack(t), [
     'hresults_msdocs.json (CC-BY-4.0)',
     'hresults_mingw.json (public domain)',
+    'winerror.h S_OK/S_FALSE (facts)',
   ]);
 }
 
@@ -200,20 +260,22 @@ const counts = {};
 }
 
 // Bugchecks: Microsoft's bug check code reference (names + per-code page), mingw/ReactOS bugcodes.h
-// (approximate messages; its 0x4xxxxxxx/0x8xxxxxxx entries are banner strings, not bugchecks, and are dropped).
+// (approximate messages, kept by the rule above; its 0x4xxxxxxx/0x8xxxxxxx entries are banner strings, not
+// bugchecks, and are dropped).
 {
   const t = table();
   for (const e of entries('bugchecks_msdocs.json')) t.add(e.value, e.name, '', e.doc.replace(/\.md$/, ''));
   for (const [v, e] of Object.entries(dumpBugchecks.codes))
     t.add(v, e.name, '', e.doc.replace(/^.*\//, '').replace(/\.md$/, ''));
   const BANNER_STRINGS_FROM = 0x10000000; // every real mingw-only bugcheck is below this; the rest are message strings
+  const microsoftNames = new Map([...t.rows].map(([v, row]) => [v, [...row.names]]));
+  checkWrongMessagesStillInSource(entries('bugcodes_mingw.json'));
   for (const e of entries('bugcodes_mingw.json')) {
     const v = u32(e.value);
     if (!t.rows.has(v) && v >= BANNER_STRINGS_FROM) continue;
     if (!t.rows.has(v) && e.name === 'BUGCODE_PSS_MESSAGE_SIGNATURE') continue; // a banner string too
-    const msg = clean(e.approxMessage);
-    // ReactOS often repeats the name as its "message": that says nothing, keep only real sentences.
-    t.add(v, e.name, msg && msg !== e.name && /\s/.test(msg) ? msg : '');
+    const name = MISPLACED_MINGW_BUGCHECK_NAMES.get(v) === e.name ? '' : e.name;
+    t.add(v, name, reactosMessage(v, e, microsoftNames.get(v) ?? []));
   }
   counts.bugcheck = emit('bugcheck.ts', 'Bugcheck (stop) codes: name (+aliases), ReactOS approximate message, learn.microsoft.com page slug (extra).', pack(t, { withExtra: true }), [
     'bugchecks_msdocs.json + bugcheck-codes.msdocs.json (CC-BY-4.0)', 'bugcodes_mingw.json (public domain, ReactOS messages)',

@@ -45,6 +45,32 @@ describe('analyze code', () => {
     expect(name.err.length).toBeLessThan(400);
   });
 
+  it('the stop codes most asked about print no cut or borrowed ReactOS text: 0x1E, 0x7B, 0xEF, 0xFA, 0xC5', async () => {
+    const r = await runCode('0x1E', '0x7B', '0xEF', '0xFA', '0xC5', '--json');
+    expect(r.exit).toBe(0);
+    const docs = JSON.parse(r.out) as Array<{ interpretations: Array<{ kind: string; name: string; message: string | null; docUrl?: string }> }>;
+    const bugchecks = docs.map((d) => d.interpretations.find((i) => i.kind === 'bugcheck')!);
+    expect(bugchecks.map((b) => b.name)).toEqual(['KMODE_EXCEPTION_NOT_HANDLED', 'INACCESSIBLE_BOOT_DEVICE', 'CRITICAL_PROCESS_DIED', 'HTTP_DRIVER_CORRUPTED', 'DRIVER_CORRUPTED_EXPOOL']);
+    for (const b of bugchecks) {
+      expect(b.message).toBeNull();
+      expect(b.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\//);
+    }
+    const text = await runCode('0x1E', '0xFA');
+    expect(text.out).not.toMatch(/If a driver is|impersonating/);
+  });
+
+  it('S_OK, S_FALSE and the C literal 0xC0000005L are read like the codes they stand for', async () => {
+    const r = await runCode('S_OK', 'S_FALSE', '0xC0000005L', '0x1EUL', '--json');
+    expect(r.exit).toBe(0);
+    const docs = JSON.parse(r.out) as Array<{ input: string; interpretations: Array<{ kind: string; value: string; name: string }> }>;
+    expect(docs.map((d) => [d.input, d.interpretations[0]!.kind, d.interpretations[0]!.value, d.interpretations[0]!.name])).toEqual([
+      ['S_OK', 'hresult', '0x00000000', 'S_OK'],
+      ['S_FALSE', 'hresult', '0x00000001', 'S_FALSE'],
+      ['0xC0000005L', 'ntstatus', '0xC0000005', 'STATUS_ACCESS_VIOLATION'],
+      ['0x1EUL', 'bugcheck', '0x0000001E', 'KMODE_EXCEPTION_NOT_HANDLED'],
+    ]);
+  });
+
   it('0x800B0001 prints TRUST_E_PROVIDER_UNKNOWN, its message and the DISM remedy (the issue\'s done-criterion)', async () => {
     const r = await runCode('0x800B0001');
     expect(r.exit).toBe(0);

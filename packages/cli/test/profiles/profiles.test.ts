@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { Hive, MAX_PROFILES_INPUT, MAX_PROFILES_REG_INPUT, MAX_PROFILES_STREAM_INPUT } from '@analyze/core/windows';
 import { main } from '../../src/main.js';
-import { profilesSpec } from '../../src/commands/profiles/spec.js';
+import { profilesSpec, PROFILES_STREAM_CAP } from '../../src/commands/profiles/spec.js';
 import { captureIo } from '../helpers/io.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusPath } from '../../../core/test/helpers/corpus.js';
@@ -109,5 +112,87 @@ describe('analyze profiles (CLI)', () => {
     const { code, io } = await run(fixturePath('windows', '..', 'gen', 'windows', 'temp-profile.mjs'));
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/neither a registry hive/);
+  });
+
+  describe('a damaged file exits 2 with its findings still reported', () => {
+    const LIST = 'Microsoft\\Windows NT\\CurrentVersion\\ProfileList';
+    const hive = () => readFileSync(SYN('synthetic_SOFTWARE_ProfileList'));
+    type Doc = { findings: { code: string }[]; warnings: { code: string }[] };
+    const runOn = async (name: string, data: Buffer, ...argv: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'profiles-damage-'));
+      try {
+        writeFileSync(join(dir, name), data);
+        return await run(join(dir, name), ...argv);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const findingsOf = async (data: Buffer) => {
+      const { code, io } = await runOn('SOFTWARE', data, '--json');
+      return { code, doc: JSON.parse(io.stdout) as Doc };
+    };
+    const whole = async () => (await findingsOf(hive())).doc.findings.map((f) => f.code);
+
+    it('a hive cut short (REGF_TRUNCATED) that still shows both findings: exit 2, the findings in JSON and text', async () => {
+      const cut = hive().subarray(0, 12288);
+      const { code, doc } = await findingsOf(cut);
+      expect(code).toBe(2);
+      expect(doc.warnings.map((w) => w.code)).toContain('REGF_TRUNCATED');
+      expect(doc.findings.map((f) => f.code)).toEqual(await whole());
+      const text = await runOn('SOFTWARE', cut);
+      expect(text.code).toBe(2);
+      expect(text.io.stdout).toMatch(/PROFILE_BAK_DUPLICATE[\s\S]*The file was cut short \(see the warnings\): these findings are from the part that could be read/);
+    });
+
+    it('a .reg export cut 3 bytes short (REGFILE_TRUNCATED) with findings: exit 2', async () => {
+      const reg = readFileSync(SYN('synthetic_ProfileList_regexport_utf16le.reg'));
+      const { code, io } = await runOn('cut.reg', reg.subarray(0, reg.length - 3), '--json');
+      expect(code).toBe(2);
+      const doc = JSON.parse(io.stdout) as Doc;
+      expect(doc.warnings.map((w) => w.code)).toContain('REGFILE_TRUNCATED');
+      expect(doc.findings.length).toBeGreaterThan(0);
+    });
+
+    it('a whole hive with one unreadable profile key (REGF_BAD_KEY): exit 2, the other findings kept', async () => {
+      const data = hive();
+      data.write('xx', Hive.open(hive()).get(`${LIST}\\S-1-5-18`)!.fileOffset + 4, 'latin1'); // the "nk" signature
+      const { code, doc } = await findingsOf(data);
+      expect(doc.warnings.map((w) => w.code)).toEqual(['REGF_BAD_KEY']);
+      expect(code).toBe(2);
+      expect(doc.findings.map((f) => f.code)).toEqual(await whole());
+      const text = await runOn('SOFTWARE', data);
+      expect(text.io.stdout).toContain('The file is damaged (see the warnings)');
+    });
+
+    it('no finding in an export with a line that could not be read (REGFILE_BAD_LINE): exit 2, not "no problem"', async () => {
+      const kb = readFileSync(corpusPath('windows', 'hives', 'reg', 'msdocs_kb2704233_Profilelist.reg'), 'latin1');
+      const damaged = Buffer.from(kb.replace('"State"=dword:00000000', '"State"=dword:0000zz00'), 'latin1');
+      const json = await runOn('kb.reg', damaged, '--json');
+      const doc = JSON.parse(json.io.stdout) as Doc;
+      expect(doc.warnings.map((w) => w.code)).toEqual(['REGFILE_BAD_LINE']);
+      expect(doc.findings).toEqual([]);
+      expect(json.code).toBe(2);
+      const text = await runOn('kb.reg', damaged);
+      expect(text.io.stdout).toContain('but the file is damaged (see the warnings)');
+      expect(text.io.stdout).not.toContain('No temporary-profile problem found in ProfileList.');
+    });
+
+    it('warnings that lose nothing (a dirty hive with a stale checksum) keep exit 1', async () => {
+      const data = hive();
+      data.writeUInt32LE(data.readUInt32LE(4) + 1, 4); // primary sequence number: no longer equal to the secondary
+      const { code, doc } = await findingsOf(data);
+      expect(doc.warnings.map((w) => w.code).sort()).toEqual(['REGF_BAD_CHECKSUM', 'REGF_DIRTY']);
+      expect(code).toBe(1);
+    });
+  });
+
+  it('--help gives the three size caps the library applies, standard input\'s own among them', async () => {
+    expect(PROFILES_STREAM_CAP).toBe(MAX_PROFILES_STREAM_INPUT);
+    const io = captureIo({ env: {} });
+    expect(await main(['profiles', '--help'], io, [profilesSpec])).toBe(0);
+    const text = io.stdout.replace(/\s+/g, ' ');
+    const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
+    expect(text).toContain(`Size cap: ${mib(MAX_PROFILES_INPUT)} for a hive, ${mib(MAX_PROFILES_REG_INPUT)} for a .reg export (a hive on standard input: ${mib(MAX_PROFILES_STREAM_INPUT)})`);
+    expect(text).not.toContain('alike');
   });
 });

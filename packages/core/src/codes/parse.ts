@@ -1,6 +1,6 @@
 /**
  * Reading what a user typed as a code: `0x800B0001`, `800B0001`, `800b0001`, `-2146762751`, `2148204545`,
- * `c0000374`, `0x7E`, `7E`, `00000050`, or a symbolic name (`E_ACCESSDENIED`).
+ * `c0000374`, `0x7E`, `7E`, `00000050`, `0xC0000005L` (a C literal), or a symbolic name (`E_ACCESSDENIED`).
  */
 import { cutForMessage, UsageError } from '../errors.js';
 
@@ -23,6 +23,13 @@ const MIN_I32 = -0x80000000;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Eight digits is how HRESULTs and NTSTATUS codes are written (80070005); a leading zero is hex padding. */
 const HEX_WIDTH = 8;
+
+/**
+ * A C integer-literal suffix (U, L, UL or LU, any case) after `0x` digits: headers write codes so
+ * (`((NTSTATUS)0xC0000005L)` in ntstatus.h, `_HRESULT_TYPEDEF_(0x80070005L)` in winerror.h). It never changes the
+ * number, and U/L are not hex digits, so it cannot be mistaken for one.
+ */
+const C_LITERAL_SUFFIX = /(?:ul|lu|u|l)$/i;
 
 /** Longest input repeated in an error message: a 1 MiB word of standard input must not become a 1 MiB line. */
 const SHOWN_INPUT_CHARS = 64;
@@ -54,7 +61,7 @@ export function parseCodeInput(raw: string): ParsedInput {
   if (input === '') throw new UsageError('empty code: give a number such as 0x800B0001, 800B0001, -2146762751 or 7E', 'CODE_EMPTY');
   const hexPrefixed = /^0x(.*)$/i.exec(input);
   if (hexPrefixed) {
-    const digits = hexPrefixed[1] ?? '';
+    const digits = (hexPrefixed[1] ?? '').replace(C_LITERAL_SUFFIX, '');
     if (!/^[0-9a-f]+$/i.test(digits)) throw new UsageError(`${shownInput(input)}: not a hexadecimal number`, 'CODE_MALFORMED');
     return { kind: 'number', readings: [{ value: hexValue(digits, input), notation: 'hex', primary: true }] };
   }

@@ -24,6 +24,21 @@ describe('parseCodeInput', () => {
     if (p.kind === 'number') expect(p.readings[0]).toEqual({ value, notation, primary: true });
   });
 
+  it.each([
+    ['0xC0000005L', 0xc0000005],
+    ['0xC0000005UL', 0xc0000005],
+    ['0xc0000005lu', 0xc0000005],
+    ['0x80070005u', 0x80070005],
+    ['0x1EL', 0x1e],
+  ])('the C literal %s is the same number as without its suffix', (text, value) => {
+    expect(parseCodeInput(text)).toEqual(parseCodeInput(`0x${value.toString(16)}`));
+    expect(lookupCode(text).interpretations).toEqual(lookupCode(`0x${value.toString(16)}`).interpretations);
+  });
+
+  it.each([['0xL'], ['0xUL'], ['0x1ELL'], ['0x1EUU'], ['0x1E L']])('a suffix alone or not one of C\'s (%p) is still malformed', (bad) => {
+    expect(() => parseCodeInput(bad)).toThrow(UsageError);
+  });
+
   it('a bare digit string is read both ways, the likelier first', () => {
     const p = parseCodeInput('1603');
     expect(p.kind === 'number' && p.readings.map((r) => r.value)).toEqual([1603, 0x1603]);
@@ -123,6 +138,16 @@ describe('lookupCode: every code quoted in issue 10', () => {
   it('names look up exactly, unknown names are usage errors', () => {
     expect(first('e_accessdenied')).toMatchObject({ kind: 'hresult', value: 0x80070005 });
     expect(() => lookupCode('NOT_A_REAL_CODE_NAME')).toThrow(UsageError);
+  });
+
+  it('S_OK and S_FALSE (winerror.h) are the success HRESULTs 0 and 1, listed beside the other readings of 0x0 and 0x1', () => {
+    expect(lookupCode('S_OK').interpretations).toEqual([expect.objectContaining({ kind: 'hresult', value: 0, name: 'S_OK', severity: 'success', known: true })]);
+    expect(lookupCode('s_false').interpretations).toEqual([expect.objectContaining({ kind: 'hresult', value: 1, name: 'S_FALSE', severity: 'success', known: true })]);
+    const kinds = (s: string) => lookupCode(s).interpretations.map((i) => `${i.kind}:${i.name}`);
+    // Win32 first for 0x0-0x9 (WIN32_FIRST_HEX_MAX), as before; the HRESULT reading joins the others.
+    expect(kinds('0x0')).toEqual(['win32:ERROR_SUCCESS', 'bugcheck:UNDEFINED_BUG_CODE', 'hresult:S_OK', 'ntstatus:STATUS_SUCCESS']);
+    expect(kinds('0x00000001')).toEqual(['win32:ERROR_INVALID_FUNCTION', 'bugcheck:APC_INDEX_MISMATCH', 'hresult:S_FALSE', 'ntstatus:STATUS_WAIT_1']);
+    expect(kinds('0')).toEqual(kinds('0x0'));
   });
 });
 

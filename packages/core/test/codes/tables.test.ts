@@ -12,6 +12,7 @@ import {
   type CodeTable,
 } from '../../src/tables/index.js';
 import { decodeHresult } from '../../src/codes/decode.js';
+import { findByName } from '../../src/codes/lookup.js';
 
 // The generated tables, checked against the source files they were generated from (fixtures/corpus).
 interface Entry {
@@ -137,8 +138,42 @@ describe('table lookups', () => {
     expect(ntstatusName(0)).toBe('STATUS_SUCCESS');
   });
 
+  it('S_OK and S_FALSE are the HRESULTs 0 and 1 (winerror.h), so hresultName knows them', () => {
+    expect(hresultName(0)).toBe('S_OK');
+    expect(hresultName(1)).toBe('S_FALSE');
+  });
+
   it('ReactOS banner strings in bugcodes.h are not bugchecks', () => {
     expect(bugcheckName(0x4000007e)).toBeUndefined();
     expect(bugcheckName(0x8000007f)).toBeUndefined();
+  });
+});
+
+describe('bugcheck messages (ReactOS texts from mingw bugcodes.h, first line only)', () => {
+  const mingw = codes('bugcodes_mingw.json') as Array<Entry & { approxMessage?: string }>;
+  const microsoft = codes('bugchecks_msdocs.json');
+  const withMessage = [...tables.bugcheck.entries()].filter((e) => e.message !== undefined);
+
+  it('no message ends mid-sentence (0x1E was "... If a driver is", 0x7B "... Remove any newly installed")', () => {
+    expect(withMessage.length).toBeGreaterThan(10);
+    for (const e of withMessage) expect(`0x${e.value.toString(16)} ${e.message}`).toMatch(/[.!?]$/);
+    for (const code of [0x14, 0x1e, 0x23, 0x3f, 0x7b, 0xa5, 0xe4, 0xfa]) expect(tables.bugcheck.get(code)!.message).toBeUndefined();
+  });
+
+  it('0xEF, 0xFA and 0xC5 carry no wrong text, and 0xFA is not named after 0xDF', () => {
+    for (const code of [0xef, 0xfa, 0xc5]) expect(tables.bugcheck.get(code)!.message).toBeUndefined();
+    expect(tables.bugcheck.get(0xfa)).toMatchObject({ name: 'HTTP_DRIVER_CORRUPTED', aliases: [] });
+    expect(findByName('IMPERSONATING_WORKER_THREAD')).toEqual([]);
+    // The one row whose mingw name is a spelling of Microsoft's keeps it as an alias.
+    expect(tables.bugcheck.get(0x1d)!.aliases).toEqual(['NO_SPINLOCK_AVAILABLE']);
+  });
+
+  it('every kept message is the source text of a row that mingw and Microsoft name alike', () => {
+    for (const e of withMessage) {
+      const source = mingw.find((m) => u32(m.value) === e.value)!;
+      expect(clean(source.approxMessage!)).toBe(e.message);
+      expect(microsoft.filter((m) => u32(m.value) === e.value).map((m) => m.name)).toContain(source.name);
+    }
+    expect(tables.bugcheck.get(0xf4)!.message).toBe('A process or thread crucial to system operation has unexpectedly exited or been terminated.');
   });
 });

@@ -1,4 +1,4 @@
-export { analyzeProfiles, analyzeProfilesFile, detectProfilesInput, MAX_PROFILES_INPUT, MAX_PROFILES_REG_INPUT, MAX_PROFILE_ENTRIES } from './analyze.js';
+export { analyzeProfiles, analyzeProfilesFile, detectProfilesInput, MAX_PROFILES_INPUT, MAX_PROFILES_STREAM_INPUT, MAX_PROFILES_REG_INPUT, MAX_PROFILE_ENTRIES } from './analyze.js';
 export type { ProfilesReport, ProfilesInputKind, AnalyzeProfilesOptions } from './analyze.js';
 export { diagnose, isTempFolder, isFreshCopyFolder } from './findings.js';
 export type { Finding, FindingCode, DiagnoseOptions } from './findings.js';
