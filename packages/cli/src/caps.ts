@@ -33,7 +33,6 @@ const size = (bytes: number) => (bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} 
 export function inputHelp(what: string, command: keyof typeof SIZE_CAPS): string {
   const cap = SIZE_CAPS[command];
   if (command === 'pcap') return `${what}, or - for standard input. Size cap: none (read as a stream, memory stays flat)`;
-  if (command === 'profiles') return `${what}, or - for standard input. Size cap: ${size(cap!)} for a hive, ${size(PROFILES_REG_CAP)} for a .reg export (files and standard input alike)`;
   if (command === 'dump') return `${what}, or - for standard input. Size cap: ${size(cap!)} for standard input (a file is read in place, any size)`;
   return `${what}, or - for standard input. Size cap: ${size(cap!)} (files and standard input alike)`;
 }

@@ -1,5 +1,5 @@
 /** The `analyze profiles --html` page, from the documented JSON report (docs/json-profiles.md): findings with evidence and fix, then the profile list. */
-import { isCutShort } from '../../commands/profiles/render.js';
+import { isCutShort, isDamaged } from '../../commands/profiles/render.js';
 import { card, commands, esc, facts, plural, table, warningsCard, type Section } from './page.js';
 
 export interface ProfilesDoc {
@@ -13,14 +13,16 @@ export interface ProfilesDoc {
 
 export function profilesSection(d: ProfilesDoc): Section {
   const n = d.findings.length;
-  // As the text says: a cut file's "nothing broken" covers only what was read.
-  const cut = isCutShort(d);
+  // As the text says: a damaged file's "nothing broken" covers only what was read.
+  const damaged = isDamaged(d);
   const verdict =
     n > 0
       ? `${plural(n, 'user profile')} broken: ${d.findings.map((f) => f.code).join(', ')}.`
-      : cut
+      : isCutShort(d)
         ? `No broken user profile among the ${plural(d.profiles.length, 'profile')} read, but the file was cut short: keys past the cut are not ruled out.`
-        : `No broken user profile among ${plural(d.profiles.length, 'profile')}.`;
+        : damaged
+          ? `No broken user profile among the ${plural(d.profiles.length, 'profile')} read, but the file is damaged (see the warnings): keys or values lost to the damage are not ruled out.`
+          : `No broken user profile among ${plural(d.profiles.length, 'profile')}.`;
   let html = d.findings
     .map((f) =>
       card(
@@ -42,5 +44,5 @@ export function profilesSection(d: ProfilesDoc): Section {
       ),
   );
   html += warningsCard(d.warnings);
-  return { verdict, severity: n ? 'bad' : cut ? 'warn' : 'ok', subject: d.file, html };
+  return { verdict, severity: n ? 'bad' : damaged ? 'warn' : 'ok', subject: d.file, html };
 }
