@@ -79,6 +79,8 @@ describe('analyze dump with a saved !analyze -v text', () => {
     expect(doc).toHaveLength(2);
     expect(doc[0]!['engine']).toBe('text');
     expect(doc[1]).toMatchObject({ error: { code: 'FILE_UNREADABLE' } });
+    // Each element is a report of its own, stamped like every report object (docs/json.md, json-dump.md).
+    expect(doc.map((d) => Object.keys(d)[0])).toEqual(['schemaVersion', 'schemaVersion']);
   });
 
   it('rejects a nonsensical --timeout and an unknown --engine as usage errors', async () => {
@@ -315,6 +317,27 @@ describe('analyze dump on real dumps, as a user reads it', () => {
     expect(r.err).toMatch(/^analyze: .*synthetic-triage-x64\.dmp: cdb\.exe was not found[;:] .*--engine native/m);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.out).toMatch(/engine: text/);
+  });
+
+  it('--strict on saved analyses: the debugger\'s notes stay warnings, the report is printed (exit 1, not 2)', async () => {
+    for (const text of [FIXTURE, corpusPath('dumps', 'analyze-texts', 'msdocs_partial_kernel_133_1.txt'), corpusPath('dumps', 'analyze-texts', 'msdocs_partial_kernel_cb_old_summary.txt')]) {
+      const r = await run(text, '--strict', '--json');
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.out) as { error?: unknown; bugcheck: unknown; warnings: Array<{ code: string }> };
+      expect(doc.error).toBeUndefined();
+      expect(doc.bugcheck).not.toBeNull();
+      expect(doc.warnings.map((w) => w.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^DUMP_(DEBUGGER_WARNING|TEXT_ELIDED|TEXT_PARTIAL_ARGS)$/)]));
+    }
+  });
+
+  it('a saved analysis that names no module: culprit {module: null, evidence} in JSON, "not determined" with the reason in text', async () => {
+    const text = corpusPath('dumps', 'analyze-texts', 'msdocs_partial_kernel_50.txt');
+    const json = await run(text, '--json');
+    const doc = JSON.parse(json.out) as { culprit: { module: string | null; evidence: string[] } };
+    expect(doc.culprit.module).toBeNull();
+    expect(doc.culprit.evidence).toEqual([expect.stringMatching(/^The text names no module to blame/)]);
+    const r = await run(text);
+    expect(r.out).toMatch(/\n {2}culprit {4}not determined\n {13}- The text names no module to blame: no IMAGE_NAME/);
   });
 
   it('the CAB in dumps/other: a one-line refusal with what to do, exit 2', async () => {

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FleetRow } from '@analyze/core/dump/fleet';
 import { main } from '../../src/main.js';
 import { dumpSpec } from '../../src/commands/dump/spec.js';
 import { captureIo } from '../helpers/io.js';
@@ -77,7 +78,7 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     expect(doc.schemaVersion).toBe('1.0');
     expect(doc.rows).toHaveLength(10);
     expect(doc.groups).toHaveLength(7);
-    expect(doc.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
+    expect(doc.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, duplicates: 0, groups: 7 });
     expect(doc.groups[0]).toMatchObject({ code: '0xC0000005', culprit: 'crashme.exe', count: 2 });
     expect(Object.keys(doc.rows[0]!).sort()).toEqual(
       ['address', 'archive', 'code', 'crashTime', 'culprit', 'culpritTimestamp', 'culpritVersion', 'damage', 'engine', 'error', 'file', 'folder', 'format', 'kind', 'member', 'name', 'osBuild', 'parameters', 'process', 'symbol', 'warnings'].sort(),
@@ -91,12 +92,19 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const lines = readFileSync(csvFile, 'utf8').split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(11);
-    expect(lines[0]).toBe('file,archive,member,folder,crash_time,kind,code,name,p1,p2,p3,p4,address,culprit,culprit_version,culprit_timestamp,symbol,process,os_build,engine,format,error_code,error_message,warnings,damage');
+    expect(lines[0]).toBe('file,archive,member,folder,crash_time,kind,code,name,p1,p2,p3,p4,address,culprit,culprit_version,culprit_timestamp,symbol,process,os_build,engine,format,error_code,error_message,error_offset,warnings,damage');
     expect(lines[1]).toMatch(/^[^,]+!PC1\/Minidump\/020121-3\.dmp,[^,]+fleet\.zip,PC1\/Minidump\/020121-3\.dmp,[^,]+!PC1\/Minidump,2007-02-14T19:13:55\.000Z,user,0xC0000005,EXCEPTION_ACCESS_VIOLATION,,,,,0x45,test_app\.exe,/);
     const e2 = lines.find((l) => l.includes('0x000000E2'))!;
     expect(e2).toMatch(/,kernel,0x000000E2,MANUALLY_INITIATED_CRASH,0x0,0x0,0x0,0x0,,kbdhid\.sys,,0x[0-9a-f]{8},/);
     // The error message has commas, so it is quoted.
     expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(/,DUMP_NO_STREAMS,"none of the streams a verdict needs \(SystemInfo, Exception, ModuleList, ThreadList\)/);
+    // ... and the byte offset of the damage follows it (the JSON row's error.offset: lost in CSV before).
+    const json = JSON.parse((await run(fleet.zip, '--engine', 'native', '--json', '--workers', '0')).out) as { rows: FleetRow[] };
+    const broken = json.rows.find((row) => row.error?.code === 'DUMP_NO_STREAMS')!;
+    expect(broken.error!.offset).toEqual(expect.any(Number));
+    expect(lines.find((l) => l.includes('DUMP_NO_STREAMS'))).toMatch(new RegExp(`,DUMP_NO_STREAMS,"[^"]*",${broken.error!.offset},\\d+,\\d+$`));
+    // A row read without error leaves the three error cells empty.
+    expect(e2).toMatch(/,,,,\d+,\d+$/);
   });
 
   it('names from the dumps with control characters or a bidi override: escaped in the CSV (--csv -) and in the table, never raw', async () => {
@@ -144,6 +152,27 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const perFile = await run(one, join(fleet.folder, 'PC1', 'Minidump', '020121-1.dmp'), '--engine', 'native', '--no-group');
     expect(perFile.out.match(/^\S.*\(engine: native, /gm)).toHaveLength(2);
     expect(perFile.out).not.toMatch(/Causes/);
+  });
+
+  it('a file named, then again by a pattern (a.dmp \'dir/*.dmp\'): one row, the duplicate counted and said', async () => {
+    const minidumps = join(fleet.folder, 'PC1', 'Minidump');
+    const r = await run(join(minidumps, '020121-1.dmp'), join(minidumps, '*.dmp'), '--engine', 'native', '--workers', '0', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as { rows: FleetRow[]; totals: Record<string, number>; summary: string };
+    expect(doc.rows.map((x) => x.file).sort()).toEqual(['020121-1.dmp', '020121-2.dmp', '020121-3.dmp'].map((f) => join(minidumps, f)));
+    expect(doc.totals).toMatchObject({ files: 4, dumps: 3, crashes: 3, skipped: 1, duplicates: 1 });
+    expect(doc.summary).toMatch(/^3 dumps found .*; 1 duplicate skipped \(a file named again through a link or overlapping paths, counted once\)\./);
+  });
+
+  it('one gzip-compressed dump named alone is one file, not an archive: the one-line error, no table; a .tgz alone is the fleet', async () => {
+    const gz = join(REPO, 'fixtures', 'corpus', 'dumps', 'kernel', 'kdlibcpp_win10_arm64_mem.dmp.gz');
+    const r = await run(gz, '--engine', 'native');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`analyze: ${gz}: this file is gzip-compressed; decompress it first (gunzip, 7-Zip), then name the dump (at byte 0)\n`);
+    const tgz = await run(fleet.tgz, '--engine', 'native', '--workers', '0');
+    expect(tgz.code).toBe(1);
+    expect(tgz.out).toMatch(/^10 dumps found /);
   });
 
   it('an archive with nothing but unsafe members and a note: no crash, exit 2', async () => {
@@ -198,6 +227,8 @@ describe('analyze dump over a folder or an archive of dumps', () => {
     const text = await run(dir, '--engine', 'native', '--workers', '0');
     expect(text.out).toMatch(/^3 dumps found on 2010-09-29: 0 crashes from 0 distinct causes, 3 that could not be read\./);
     expect(text.out).not.toMatch(/no crash recorded/);
+    // ... and in the table too: the OS build and engine of the row, as in the JSON and the CSV
+    expect(text.out).toMatch(/\n {2}2010-09-29 \S+ +unreadable +6\.1\.7600 +native +\S+a\.dmp: .*\[DUMP_CRASH_UNREADABLE\]\n/);
   });
 
   it('--csv FILE / --html FILE inside a named input folder (a dump found by walking it, or a new file there) is refused: exit 2, nothing written', async () => {

@@ -12,11 +12,13 @@ import { readHead } from '../io/files.js';
 import { CDB_INSTALL_ADVICE, looksLikeAnalyzeText, parseAnalyzeText, parseAnalyzeTextFile, locateCdb, runCdbAnalysis } from './cdb/index.js';
 import { analyzeNativeFile } from './native/index.js';
 import { detectDumpFormat } from './native/detect.js';
+import { StrictDamageError } from './cdb/strict.js';
 import type { DumpReport } from './report.js';
 
 export type * from './report.js';
 export { analyzeNativeFile, analyzeNativeBuffer } from './native/index.js';
 export { detectDumpFormat } from './native/detect.js';
+export { isDamageWarning } from './damage.js';
 export { CRASH_UNREADABLE, crashUnreadable } from './crash-unreadable.js';
 
 export interface AnalyzeDumpOptions {
@@ -76,6 +78,7 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   try {
     cdbReport = await runCdbAnalysis(file, {
       cdbPath,
+      strict: opts.strict === true,
       ...(opts.symbols === undefined ? {} : { symbols: opts.symbols }),
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
@@ -84,7 +87,9 @@ export async function analyzeDump(file: string, opts: AnalyzeDumpOptions): Promi
   } catch (e) {
     // auto promises an answer whenever one can be had: when cdb fails (symbols offline, a crash, a timeout),
     // the native reader answers and says why cdb did not. Ctrl-C means stop, and --engine cdb means cdb only.
+    // --strict's own error (cdb's output cut or its analysis unfinished) is the answer asked for, not a failure to work around.
     if (opts.engine !== 'auto' || !(e instanceof AnalyzeError) || e.code === 'DUMP_CDB_INTERRUPTED') throw e;
+    if (e instanceof StrictDamageError) throw e;
     const native = await analyzeNativeFile(file, nativeOpts(opts)).catch(() => {
       throw e;
     });

@@ -4,7 +4,7 @@ import { printable } from '../../render/printable.js';
 
 const HEADER = [
   'file', 'archive', 'member', 'folder', 'crash_time', 'kind', 'code', 'name', 'p1', 'p2', 'p3', 'p4', 'address',
-  'culprit', 'culprit_version', 'culprit_timestamp', 'symbol', 'process', 'os_build', 'engine', 'format', 'error_code', 'error_message', 'warnings', 'damage',
+  'culprit', 'culprit_version', 'culprit_timestamp', 'symbol', 'process', 'os_build', 'engine', 'format', 'error_code', 'error_message', 'error_offset', 'warnings', 'damage',
 ];
 
 export function fleetCsv(rows: readonly FleetRow[]): string {
@@ -14,7 +14,7 @@ export function fleetCsv(rows: readonly FleetRow[]): string {
     lines.push(
       [
         r.file, r.archive, r.member, r.folder, r.crashTime, r.kind, r.code, r.name, p(0), p(1), p(2), p(3), r.address,
-        r.culprit, r.culpritVersion, r.culpritTimestamp, r.symbol, r.process, r.osBuild, r.engine, r.format, r.error?.code, r.error?.message, String(r.warnings), String(r.damage),
+        r.culprit, r.culpritVersion, r.culpritTimestamp, r.symbol, r.process, r.osBuild, r.engine, r.format, r.error?.code, r.error?.message, r.error?.offset?.toString(), String(r.warnings), String(r.damage),
       ]
         .map(cell)
         .join(','),

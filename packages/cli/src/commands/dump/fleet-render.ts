@@ -55,7 +55,8 @@ const COLUMNS = ['crash time', 'code', 'name', 'parameters / address', 'culprit'
 
 function renderTable(rows: readonly FleetRow[], c: Colors): string {
   const cells = rows.map((r) => {
-    if (r.error) return [time(r.crashTime), '', c.red('unreadable'), '', '', '', '', '', `${printable(r.file)}: ${printable(r.error.message)}${r.error.offset === undefined ? '' : ` (at byte ${r.error.offset})`} [${r.error.code}]`];
+    // What was read before the error stays in its cells (a crash recorded but unreadable keeps its OS build and engine).
+    if (r.error) return [time(r.crashTime), '', c.red('unreadable'), '', '', '', printable(r.osBuild ?? ''), r.engine ?? '', `${printable(r.file)}: ${printable(r.error.message)}${r.error.offset === undefined ? '' : ` (at byte ${r.error.offset})`} [${r.error.code}]`];
     return [
       time(r.crashTime),
       r.code ?? '-',

@@ -5,7 +5,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readHead } from '@analyze/core/io';
-import { analyzeDumpFleet, detectArchive, type FleetReport } from '@analyze/core/dump/fleet';
+import { analyzeDumpFleet, detectArchive, gzipContent, GZIP_SNIFF_BYTES, type FleetReport } from '@analyze/core/dump/fleet';
 import { errorReport } from '@analyze/core/api/report';
 import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
@@ -31,7 +31,9 @@ const MAX_WORKERS = 64;
 
 /**
  * The fleet view applies with --group, or (unless --no-group) for more than one path, a folder or an
- * archive. A single dump keeps the detailed per-file report.
+ * archive (.zip, .tar, .tgz). A single dump keeps the detailed per-file report, and so does one
+ * gzip-compressed file that is not a .tgz (memory.dmp.gz): it is one file, not an archive of dumps, and its
+ * one-line error says to decompress it (the fleet table made it a table of one unreadable row).
  */
 export function wantsFleet(args: FleetArgs, cwd: string): boolean {
   if (args.group !== undefined) return args.group;
@@ -39,7 +41,10 @@ export function wantsFleet(args: FleetArgs, cwd: string): boolean {
   const only = resolve(cwd, args.files[0] ?? '');
   try {
     if (statSync(only).isDirectory()) return true;
-    return detectArchive(readHead(only, 512)) !== null;
+    const head = readHead(only, GZIP_SNIFF_BYTES);
+    const archive = detectArchive(head);
+    // A gzip that cannot be told (damaged) stays a fleet input: the archive reader gives the offset of the damage.
+    return archive === 'tgz' ? gzipContent(head) !== 'other' : archive !== null;
   } catch {
     return false; // missing or unreadable: the per-file path reports it
   }

@@ -33,7 +33,8 @@ export function fleetSection(d: FleetDoc): Section {
       ['crashes', num(t.crashes)],
       ['no crash recorded', num(t.noCrash)],
       ['could not be read', num(t.errors)],
-      ['skipped (not dumps)', num(t.skipped)],
+      ['skipped (not dumps)', num(t.skipped - t.duplicates)],
+      ['named twice (counted once)', t.duplicates ? num(t.duplicates) : null],
       ['distinct causes', num(t.groups)],
       ['period', d.period?.first ? `${day(d.period.first)} to ${day(d.period.last)} UTC` : null],
     ])) +

@@ -11,17 +11,21 @@
  * Each fact has an ordered list of sources; the first one present wins. The parser never throws: a text with
  * nothing recognisable gives a report of nulls with a warning saying so.
  */
-import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
+import { Warnings, type Warning } from '../../errors.js';
 import { bugcheckName, exceptionName } from '../../tables/index.js';
 import type { BugcheckInfo, DumpEngine, DumpReport, ExceptionInfo } from '../report.js';
 import { decodeAnalyzeText } from './detect.js';
+import { failOnDamage } from './strict.js';
 
 export interface ParseAnalyzeOptions {
   /** The file name to put in the report, as the user named it. */
   file?: string;
   /** 'text' for a saved analysis, 'cdb' when the text is cdb's live output. */
   engine?: Extract<DumpEngine, 'cdb' | 'text'>;
-  /** The first warning becomes an error (AnalyzeError with its code), as with every other reader. */
+  /**
+   * The first warning that reports damage becomes an error (AnalyzeError with its code); notes (a debugger's
+   * warning line, elided lines) stay warnings (strict.ts).
+   */
   strict?: boolean;
 }
 
@@ -101,22 +105,18 @@ interface Scan {
 
 /**
  * Read the facts out of a `!analyze -v` text (cdb's live output or a saved paste): bugcheck, exception,
- * culprit, bucket, OS and stack; warnings (DUMP_TEXT_*, DUMP_DEBUGGER_WARNING) through `Warnings`, so
- * `strict` stops at the first.
+ * culprit, bucket, OS and stack; warnings (DUMP_TEXT_*, DUMP_DEBUGGER_WARNING) through `Warnings`; `strict`
+ * stops at the first that reports damage (none of the parser's own codes does: they are notes).
  * @example parseAnalyzeText(text, { file: 'analysis.txt', strict: true }).bugcheck?.name
  */
 export function parseAnalyzeText(input: string | Uint8Array, opts: string | ParseAnalyzeOptions = {}): DumpReport {
   const o: ParseAnalyzeOptions = typeof opts === 'string' ? { file: opts } : opts;
   const scan = scanLines(decodeAnalyzeText(input));
   const report = buildReport(scan, o.file ?? '', o.engine ?? 'text');
-  // Through the shared Warnings: --strict stops at the first one, and at most MAX_WARNINGS are kept.
-  const warnings = new Warnings(o.strict === true);
-  try {
-    for (const w of report.warnings) warnings.warn(w.code, w.message, w.offset);
-  } catch (e) {
-    if (e instanceof AnalyzeError && o.file !== undefined) e.file = o.file;
-    throw e;
-  }
+  // --strict stops at damage only; then through the shared Warnings, which keep at most MAX_WARNINGS.
+  if (o.strict === true) failOnDamage(report.warnings, o.file);
+  const warnings = new Warnings();
+  for (const w of report.warnings) warnings.warn(w.code, w.message, w.offset);
   report.warnings = warnings.list;
   return report;
 }
@@ -301,6 +301,8 @@ function buildReport(s: Scan, file: string, engine: 'cdb' | 'text'): DumpReport 
   else if (s.causedBy) evidence.push(`!analyze says "Probably caused by : ${s.causedBy.image}${s.causedBy.symbol ? ` ( ${s.causedBy.symbol} )` : ''}"`);
   else if (key('MODULE_NAME') !== null) evidence.push(`!analyze names MODULE_NAME ${moduleName}`);
   else if (followup !== null) evidence.push(`!analyze follows up on ${followup} (FOLLOWUP_IP)`);
+  else if (culpritModule !== null) evidence.push(`!analyze names SYMBOL_NAME ${symbolName}`);
+  else evidence.push(noCulpritEvidence(engine, s.elided));
 
   // Warnings: the debugger's own (deduplicated), then what the text lacks.
   warnings.unshift(...s.troubles.map((t) => note(TEXT_WARNING.debugger, `debugger: ${t}`)));
@@ -340,12 +342,20 @@ function buildReport(s: Scan, file: string, engine: 'cdb' | 'text'): DumpReport 
     modules: [],
     drivers: [],
     threads: [],
-    culprit: culpritModule === null ? null : { module: culpritModule, evidence },
+    // Always the object, as the native engine gives it: no module named is `module: null` with the reason.
+    culprit: { module: culpritModule, evidence },
     crashTime,
   };
 }
 
 type KeyFn = (k: string) => string | null;
+
+/** Why no module is blamed: the analysis names none, or names it in a part of the text not shown. */
+function noCulpritEvidence(engine: 'cdb' | 'text', elided: boolean): string {
+  const who = engine === 'cdb' ? "cdb's analysis" : 'The text';
+  const none = `${who} names no module to blame: no IMAGE_NAME, MODULE_NAME, SYMBOL_NAME, "Probably caused by" or FOLLOWUP_IP line`;
+  return elided ? `${none} is shown (parts of it were elided with "...": the full analysis may name one).` : `${none}.`;
+}
 
 const note = (code: string, message: string): Warning => ({ code, message });
 

@@ -19,6 +19,7 @@ import { openFile } from '../../io/files.js';
 import type { DumpReport } from '../report.js';
 import { CDB_INSTALL_ADVICE, locateCdb } from './locate.js';
 import { parseAnalyzeText, SYMBOL_TROUBLE, TEXT_WARNING } from './parse.js';
+import { failOnDamage } from './strict.js';
 
 export interface RunCdbOptions {
   /** cdb to run; located (ANALYZE_CDB, PATH, Windows Kits ...) when absent. */
@@ -31,6 +32,11 @@ export interface RunCdbOptions {
   platform?: NodeJS.Platform;
   /** Keep at most this many bytes of cdb's output (head + tail). */
   maxOutputBytes?: number;
+  /**
+   * The first warning that reports damage (cdb's output cut, its analysis unfinished) becomes the error;
+   * the debugger's own warning lines and how cdb ended are notes and stay warnings (strict.ts).
+   */
+  strict?: boolean;
 }
 
 /** 10 minutes: a cold symbol cache means downloading ntoskrnl's PDB (tens of MB) before analysing. */
@@ -264,7 +270,9 @@ export async function runCdbAnalysis(dumpFile: string, opts: RunCdbOptions = {})
   const symbols = symbolPath({ symbols: opts.symbols, env, platform });
   const args = cdbArguments(resolve(dumpFile), symbols);
   const run = await runProcess(cdb, args, { ...opts, env, platform, timeoutMs, maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }, dumpFile);
-  return interpretCdbOutput(run, dumpFile, symbols);
+  const report = interpretCdbOutput(run, dumpFile, symbols);
+  if (opts.strict === true) failOnDamage(report.warnings, dumpFile);
+  return report;
 }
 
 /** Decide, from what cdb printed and how it ended, between a report and a precise error. */

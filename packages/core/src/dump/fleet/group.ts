@@ -77,6 +77,31 @@ function versionRange(list: FleetRow[]): { min: string; max: string } | null {
   return { min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
+/** The cdb hint of a group with nothing named, kernel and user mode alike. */
+const CDB_HINT = 'analyse one example with cdb and symbols (`analyze dump FILE --engine cdb` on Windows)';
+
+/**
+ * A user-mode group in which no module was named. A dump read in part (damage.ts) may have lost what names a
+ * module (its module list, the registers, the stack), so nothing is known about the code at fault: another dump
+ * is the advice, not a guess. A dump read whole by the native reader crashed at an address in no module it lists,
+ * with no module address on the stack either; cdb and saved texts simply named none.
+ */
+function noModuleSteps(list: readonly FleetRow[], app: string | null): string[] {
+  const steps: string[] = [];
+  const whole = list.filter((r) => r.damage === 0);
+  const damaged = list.length - whole.length;
+  if (whole.length > 0 && whole.every((r) => r.engine === 'native')) {
+    steps.push(`${app ?? 'The application'} crashed at an address in no loaded module, and no module address was found on the stack either: a call through a bad or freed pointer, or code made at run time (a JIT). Update ${app ?? 'the application'}, and ${CDB_HINT} for the full stack.`);
+  } else if (whole.length > 0) {
+    steps.push(`No module was named: ${CDB_HINT} for the full !analyze verdict.`);
+  }
+  if (damaged > 0) {
+    const which = damaged === list.length ? (damaged === 1 ? 'The dump is' : 'These dumps are') : `${damaged} of these dumps ${damaged === 1 ? 'is' : 'are'}`;
+    steps.push(`${which} damaged (read in part: see the warnings), and a damaged dump may have lost what ties an address to a module (its module list, the registers, the stack), so no module can be blamed. Get another dump of the same crash (a complete copy of the file, or the next one written) and analyse that.`);
+  }
+  return steps;
+}
+
 /** What to do: the code tables' meaning and page, then steps that follow from who is to blame.
  * @example const advice = adviceFor(group, rows);
  */
@@ -91,7 +116,7 @@ export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow
     if (DELIBERATE_BUGCHECKS.has(family) || DELIBERATE_BUGCHECKS.has(value)) {
       steps.push('This stop is started on purpose (the keyboard crash key combination or a debugger): find out who triggered it; it does not point at a broken driver.');
     } else if (g.culprit === null) {
-      steps.push('No driver was named: analyse one example with cdb and symbols (`analyze dump FILE --engine cdb` on Windows) for the full !analyze verdict.');
+      steps.push(`No driver was named: ${CDB_HINT} for the full !analyze verdict.`);
     } else if (unloaded !== null) {
       // The crash ran into code the driver had left behind (a timer, DPC or callback it did not cancel): the
       // unloaded driver is at fault even when Windows ships it, never the victim.
@@ -106,8 +131,9 @@ export function adviceFor(g: Omit<FleetGroup, 'advice'>, list: readonly FleetRow
     const app = list.find((r) => r.process !== null)?.process ?? g.culprit;
     if (unloaded !== null) {
       steps.push(`${app ?? 'The application'} called into ${unloaded} after it had been unloaded (a callback or hook left registered): update or remove the product that installed ${unloaded} (a plug-in, an injected DLL, an antivirus hook), then update ${app ?? 'the application'}.`);
-    } else if (g.culprit !== null && app !== null && g.culprit.toLowerCase() === app.toLowerCase()) steps.push(`${app} crashed in its own code: update or reinstall it, and send one example to its vendor.`);
-    else if (g.culprit !== null && !isWindowsModule(g.culprit)) steps.push(`Update or reinstall ${app ?? 'the application'}; if ${g.culprit} belongs to another product (a plug-in, an injected DLL, an antivirus hook), update or remove that product.`);
+    } else if (g.culprit === null) steps.push(...noModuleSteps(list, app));
+    else if (app !== null && g.culprit.toLowerCase() === app.toLowerCase()) steps.push(`${app} crashed in its own code: update or reinstall it, and send one example to its vendor.`);
+    else if (!isWindowsModule(g.culprit)) steps.push(`Update or reinstall ${app ?? 'the application'}; if ${g.culprit} belongs to another product (a plug-in, an injected DLL, an antivirus hook), update or remove that product.`);
     else steps.push(`The fault is inside a Windows library, usually called with bad data by ${app ?? 'the application'}: update the application, and look at the first non-Windows frame of one example's stack.`);
   }
   if (info.remedy) steps.push(...info.remedy.steps);

@@ -22,6 +22,7 @@ export { runFleetJob, SNIFF_BYTES, type FleetJobOptions } from './job.js';
 export { groupCrashes, adviceFor, GROUP_EXAMPLES, MAX_GROUP_FOLDERS } from './group.js';
 export { summarise } from './summary.js';
 export { walkInputs, archiveItems, looksLikeDump, MAX_WALK_DEPTH, type WalkItem, type WalkLimits } from './inputs.js';
+export { gzipContent, GZIP_SNIFF_BYTES } from './archive-kind.js';
 export { detectArchive, unsafeMemberName, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_INFLATED, MAX_MEMBER_BYTES, type ArchiveKind } from './archives.js';
 export { isWindowsModule } from './windows-modules.js';
 export { defaultWorkerUrl } from './pool.js';
@@ -132,6 +133,8 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   /** Weight of the names of the rows and of the jobs in flight (MAX_FLEET_NAME_WEIGHT); a file that is no dump gives its back. */
   let names = 0;
   let skipped = 0;
+  /** Of skipped, the names of a file already taken (inputs.ts). */
+  let duplicates = 0;
   let done = 0;
   const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
   const take = (r: FleetJobResult) => {
@@ -181,6 +184,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
       if (item.kind === 'skipped') {
         files++;
         skipped++;
+        if (item.duplicate === true) duplicates++;
         continue;
       }
       // Rows, not files, are capped: jobs in flight may yet turn out not to be dumps, so they are waited for.
@@ -240,13 +244,15 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     await pool?.close();
   }
   progress(false);
-  return buildReport(rows, files, skipped);
+  return buildReport(rows, files, skipped, duplicates);
 }
 
-/** Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs themselves.
+/**
+ * Rows -> the report: sorted rows, groups, totals, summary. Pure; exported for callers that ran the jobs
+ * themselves. `duplicates` is how many of `skipped` name a file already taken.
  * @example const report = buildReport(rows, files.length, skipped);
  */
-export function buildReport(unsorted: readonly FleetRow[], files: number, skipped: number): FleetReport {
+export function buildReport(unsorted: readonly FleetRow[], files: number, skipped: number, duplicates = 0): FleetReport {
   const rows = [...unsorted].sort(byCrashTime);
   const groups = groupCrashes(rows);
   const times = rows.map((r) => r.crashTime).filter((t): t is string => t !== null).sort();
@@ -257,6 +263,7 @@ export function buildReport(unsorted: readonly FleetRow[], files: number, skippe
     noCrash: rows.filter((r) => r.kind === null && r.error === null).length,
     errors: rows.filter((r) => r.error !== null).length,
     skipped,
+    duplicates,
     groups: groups.length,
   };
   const period = { first: times[0] ?? null, last: times[times.length - 1] ?? null };

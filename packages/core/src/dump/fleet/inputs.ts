@@ -6,7 +6,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AnalyzeError } from '../../errors.js';
-import { readHead } from '../../io/files.js';
+import { fileIdentity, readHead } from '../../io/files.js';
 import { looksLikeAnalyzeText } from '../cdb/index.js';
 import { detectDumpFormat } from '../native/detect.js';
 import { detectArchive, readArchive, type ArchiveKind } from './archives.js';
@@ -18,11 +18,22 @@ export const MAX_WALK_DEPTH = 32;
 /** Bytes read to tell an archive from a dump (the tar magic is at offset 257). */
 const ARCHIVE_SNIFF_BYTES = 512;
 
-/** Something found while walking: an input for a job, a file that is not a dump, or a path that failed. */
+/**
+ * Something found while walking: an input for a job, a name not read (not a dump, or `duplicate`: a file
+ * already taken under another name), or a path that failed.
+ */
 export type WalkItem =
   | { kind: 'input'; input: FleetInput }
-  | { kind: 'skipped'; display: string }
+  | { kind: 'skipped'; display: string; duplicate?: true }
   | { kind: 'error'; input: FleetInput; error: AnalyzeError };
+
+/**
+ * The files taken so far in one walk, by identity (`dev:ino`): a link to a dump beside it, a hard link, or paths
+ * that overlap (`a.dmp dir/*.dmp`) name one file several times, and each name counted the same crash again
+ * (a top cause of "3 of 7 on 2 machines" was 2 crashes on one). Only the identity is kept, not the name (a few
+ * dozen bytes per file).
+ */
+type SeenFiles = Set<string>;
 
 export interface WalkLimits {
   /** Bytes inflated per archive at most (default MAX_ARCHIVE_INFLATED, esxi's cap). */
@@ -43,12 +54,14 @@ export function looksLikeDump(head: Uint8Array): boolean {
 
 /**
  * Walk `paths` (each as the user typed it; `resolveFrom` makes them absolute). Symbolic links to files are
- * followed; inside a folder, links to folders (no loops), dangling links and special files are skipped. Each file's first bytes are read to open archives in place;
+ * followed; inside a folder, links to folders (no loops), dangling links and special files are skipped. A file
+ * met again (a link to it, a hard link, overlapping paths) is skipped as a duplicate. Each file's first bytes are read to open archives in place;
  * with `limits.sniff === false` every file is yielded as a path input unread, and whoever reads it
  * (the fleet's per-file job) opens the archives it finds with archiveItems.
  * @example for await (const item of walkInputs(['C:/Windows/Minidump'], (p) => resolve(p))) console.log(item);
  */
 export async function* walkInputs(paths: readonly string[], resolveFrom: (p: string) => string, limits: WalkLimits = {}): AsyncGenerator<WalkItem> {
+  const seen: SeenFiles = new Set();
   for (const given of paths) {
     const abs = resolveFrom(given);
     let st;
@@ -60,12 +73,12 @@ export async function* walkInputs(paths: readonly string[], resolveFrom: (p: str
       yield { kind: 'error', input: fileInput(abs, given), error };
       continue;
     }
-    if (st.isDirectory()) yield* walkFolder(abs, given, 0, limits);
-    else yield* fileItems(abs, given, limits);
+    if (st.isDirectory()) yield* walkFolder(abs, given, 0, limits, seen);
+    else yield* fileItems(abs, given, limits, seen);
   }
 }
 
-async function* walkFolder(abs: string, display: string, depth: number, limits: WalkLimits): AsyncGenerator<WalkItem> {
+async function* walkFolder(abs: string, display: string, depth: number, limits: WalkLimits, seen: SeenFiles): AsyncGenerator<WalkItem> {
   if (depth > MAX_WALK_DEPTH) {
     yield { kind: 'error', input: fileInput(abs, display), error: new AnalyzeError('DUMP_FLEET_TOO_DEEP', `folder nesting deeper than ${MAX_WALK_DEPTH}; not walked further`, { file: display }) };
     return;
@@ -82,9 +95,9 @@ async function* walkFolder(abs: string, display: string, depth: number, limits: 
   for (const n of names) {
     const childAbs = join(abs, n.name);
     const childDisplay = join(display, n.name);
-    if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1, limits);
-    else if (n.file) yield* fileItems(childAbs, childDisplay, limits);
-    else if (n.link && (await isFileBehind(childAbs))) yield* fileItems(childAbs, childDisplay, limits);
+    if (n.dir) yield* walkFolder(childAbs, childDisplay, depth + 1, limits, seen);
+    else if (n.file) yield* fileItems(childAbs, childDisplay, limits, seen);
+    else if (n.link && (await isFileBehind(childAbs))) yield* fileItems(childAbs, childDisplay, limits, seen);
     // A link to a folder (not followed: no loops), a dangling link, a pipe, socket or device (never opened:
     // a pipe would block): not dumps, counted as skipped so that the totals account for every name.
     else yield { kind: 'skipped', display: childDisplay };
@@ -104,8 +117,28 @@ function fileInput(abs: string, display: string): FleetInput {
   return { kind: 'path', path: abs, display, folder: dirname(display) };
 }
 
-/** A file: an archive is opened and its members listed; anything else is one input (the job sniffs it). */
-async function* fileItems(abs: string, display: string, limits: WalkLimits): AsyncGenerator<WalkItem> {
+/**
+ * True when the file at `abs` was taken before in this walk (under any name); records it otherwise. A file
+ * without an identity (no inode numbers, or unreadable: opening it reports that) is never a duplicate.
+ */
+function takenBefore(abs: string, seen: SeenFiles): boolean {
+  const id = fileIdentity(abs);
+  if (id === undefined) return false;
+  const key = `${id.dev}:${id.ino}`;
+  if (seen.has(key)) return true;
+  seen.add(key);
+  return false;
+}
+
+/**
+ * A file: a duplicate of one taken before is skipped (the first name found is kept); an archive is opened and
+ * its members listed; anything else is one input (the job sniffs it).
+ */
+async function* fileItems(abs: string, display: string, limits: WalkLimits, seen: SeenFiles): AsyncGenerator<WalkItem> {
+  if (takenBefore(abs, seen)) {
+    yield { kind: 'skipped', display, duplicate: true };
+    return;
+  }
   if (limits.sniff === false) {
     yield { kind: 'input', input: fileInput(abs, display) };
     return;

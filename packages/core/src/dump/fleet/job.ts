@@ -53,7 +53,7 @@ export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Pro
       const report = analyzeNativeBuffer(bytes, input.display, { strict: opts.strict === true });
       return { status: 'dump', row: reportRow(report, input) };
     }
-    if (looksLikeAnalyzeText(head)) return { status: 'dump', row: reportRow(parseAnalyzeText(bytes, input.display), input) };
+    if (looksLikeAnalyzeText(head)) return { status: 'dump', row: reportRow(parseAnalyzeText(bytes, { file: input.display, strict: opts.strict === true }), input) };
     return { status: 'skipped', display: input.display };
   } catch (e) {
     return { status: 'dump', row: errorRow(e, input) };

@@ -118,8 +118,16 @@ export interface FleetTotals {
   noCrash: number;
   /** Rows that could not be read. */
   errors: number;
-  /** Files that are not dumps (by content), and names not read: links to folders, dangling links, pipes, devices, tar link members. */
+  /**
+   * Files that are not dumps (by content), and names not read: links to folders, dangling links, pipes, devices,
+   * tar link members, and duplicates.
+   */
   skipped: number;
+  /**
+   * Of `skipped`, the names of a file already taken under another name (same device and inode: a link to a dump
+   * in the walked folder, a hard link, overlapping paths such as `a.dmp dir/*.dmp`): each file is one row.
+   */
+  duplicates: number;
   /** Distinct causes. */
   groups: number;
 }

@@ -16,7 +16,7 @@ export function summarise(totals: FleetTotals, period: { first: string | null; l
   const when = first === null ? '' : first === last ? ` on ${first}` : ` from ${first} to ${last}`;
   parts.push(`${plural(totals.dumps, 'dump')} found${when}: ${plural(totals.crashes, 'crash', 'crashes')} from ${plural(totals.groups, 'distinct cause')}` +
     `${totals.noCrash ? `, ${totals.noCrash} with no crash recorded` : ''}${totals.errors ? `, ${totals.errors} that could not be read` : ''}` +
-    `${totals.skipped ? `; ${plural(totals.skipped, 'other file')} skipped (not dumps)` : ''}.`);
+    `${skippedWords(totals)}.`);
   const top = groups[0];
   if (top === undefined) {
     if (totals.dumps === 0) parts.push('No dump was found in what was given.');
@@ -38,6 +38,14 @@ export function summarise(totals: FleetTotals, period: { first: string | null; l
   const step = top.advice.steps[0];
   if (step) parts.push(step);
   return parts.join(' ');
+}
+
+/** The names not read: files that are not dumps, then files named again (counted once). */
+function skippedWords(totals: FleetTotals): string {
+  const notDumps = totals.skipped - totals.duplicates;
+  const others = notDumps ? `; ${plural(notDumps, 'other file')} skipped (not dumps)` : '';
+  const again = totals.duplicates ? `; ${plural(totals.duplicates, 'duplicate')} skipped (a file named again through a link or overlapping paths, counted once)` : '';
+  return others + again;
 }
 
 /** A cause in words: `NAME (code)` and who is to blame. */

@@ -18,6 +18,7 @@ export const STREAM = {
   MEMORY_LIST: 5,
   EXCEPTION: 6,
   SYSTEM_INFO: 7,
+  MEMORY64_LIST: 9,
   UNLOADED_MODULE_LIST: 14,
   MISC_INFO: 15,
   THREAD_NAMES: 24,
@@ -45,6 +46,8 @@ export interface Directory {
   flags: bigint;
   /** First entry of each stream type: {size, rva}. */
   streams: Map<number, { size: number; rva: number; at: number }>;
+  /** The directory places streams past the end of the file (DUMP_TRUNCATED already said so). */
+  cut: boolean;
 }
 
 const header = new Parser().endianness('little').uint32('signature').uint32('version').uint32('numberOfStreams').uint32('streamDirectoryRva').uint32('checkSum').uint32('timeDateStamp').uint64('flags');
@@ -66,8 +69,8 @@ export function readDirectory(r: Reader, warnings: Warnings): Directory {
     }
     streams.set(e.streamType, { size: e.dataSize, rva: e.rva, at });
   }
-  warnIfCut(r, streams, warnings);
-  return { version: h.version, timeDateStamp: h.timeDateStamp, flags: h.flags, streams };
+  const cut = warnIfCut(r, streams, warnings);
+  return { version: h.version, timeDateStamp: h.timeDateStamp, flags: h.flags, streams, cut };
 }
 
 /**
@@ -75,7 +78,7 @@ export function readDirectory(r: Reader, warnings: Warnings): Directory {
  * streams past the end of the file. Said once, whichever streams the verdict later reads (those that are cut
  * warn again by name): without it a cut dump whose verdict streams survived read as intact.
  */
-function warnIfCut(r: Reader, streams: Directory['streams'], warnings: Warnings): void {
+function warnIfCut(r: Reader, streams: Directory['streams'], warnings: Warnings): boolean {
   let cut = 0;
   let end = 0;
   for (const s of streams.values()) {
@@ -84,6 +87,7 @@ function warnIfCut(r: Reader, streams: Directory['streams'], warnings: Warnings)
     end = Math.max(end, s.rva + s.size);
   }
   if (cut > 0) warnings.warn('DUMP_TRUNCATED', `the file ends at byte ${r.size}, but its directory places ${cut} stream${cut === 1 ? '' : 's'} past the end (up to byte ${end}): the dump was cut short`, r.size);
+  return cut > 0;
 }
 
 /** The bytes of a stream, or null (with a warning) when its location lies outside the file. */

@@ -11,6 +11,7 @@ import { readContext, pointerSize, type Arch, type CpuContext } from './context.
 import { CPU_NAME, PLATFORM, PLATFORM_NAME, crashAddress, crashReason, type ExceptionFacts } from './crash-reason.js';
 import { ModuleMap, hex, moduleOffset, scanStack, type ModuleRange } from './modules.js';
 import { STREAM, readDirectory, readException, readMiscInfo, readModules, readSystemInfo, readThreads, readUnloadedModules, type Module, type SystemInfo, type Thread } from './minidump-streams.js';
+import { warnIfMemoryCut } from './minidump-cut.js';
 import type { Reader } from './source.js';
 
 /** Largest context record we read (AMD64 with XSAVE data is ~3 KB; we need only the base struct). */
@@ -56,6 +57,8 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
       bad?.at ?? 12,
     );
   }
+  // Before the stacks and contexts are read: with --strict, that the dump is cut short is the error.
+  warnIfMemoryCut(r, dir, threads, exc, warnings);
 
   const arch = sys ? archOfCpu(sys.cpu) : null;
   const map = new ModuleMap<Module>(modules);
@@ -86,7 +89,8 @@ export function analyzeMinidump(r: Reader, file: string, warnings: Warnings): Du
   for (const h of stackHits) if (frames.length < MAX_FRAMES) frames.push(moduleOffset(h.module, h.value));
 
   const excListed = dir.streams.has(STREAM.EXCEPTION);
-  const culprit = userCulprit({ exc: exc !== null, excListed, reason, pc, frame0, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
+  const noModules = modules.length === 0 ? noModulesReason(r, dir.streams.get(STREAM.MODULE_LIST)) : null;
+  const culprit = userCulprit({ exc: exc !== null, excListed, reason, pc, frame0, noModules, unloadedMap, stackHits: stackHits.map((h) => ({ module: h.module, value: h.value, slot: h.slot })), windows });
   // First, outside the warning cap: a crash whose record is lost must never read as a dump without one.
   // (With --strict the stream's own warning has already stopped the read.)
   const lost: Warning[] = !exc && excListed ? [crashLost(dir.streams.get(STREAM.EXCEPTION)!.at, file)] : [];
@@ -146,6 +150,13 @@ function crashLost(at: number, file: string): Warning {
   };
 }
 
+/** The evidence line of a minidump whose module list gave no module (the kernel path words its driver list alike). */
+function noModulesReason(r: Reader, stream: { rva: number; size: number } | undefined): string {
+  if (stream === undefined) return 'The dump has no module list, so no address can be tied to a module.';
+  if (r.has(stream.rva, stream.size)) return "The dump's module list is empty, so no address can be tied to a module.";
+  return "The dump's module list is missing or damaged (see the warnings), so no address can be tied to a module.";
+}
+
 function moduleInfo(m: Module): ModuleInfo {
   return {
     name: m.name,
@@ -198,6 +209,8 @@ interface CulpritInput {
   reason: string | null;
   pc: bigint | null;
   frame0: Module | null;
+  /** Why no module is known (the module list absent, unreadable or empty); null when modules were read. */
+  noModules: string | null;
   unloadedMap: ModuleMap<ModuleRange>;
   stackHits: { module: Module; value: bigint; slot: bigint }[];
   windows: boolean;
@@ -218,6 +231,11 @@ function userCulprit(c: CulpritInput): { module: string | null; evidence: string
     return { module: null, evidence };
   }
   const what = c.reason ?? 'the exception';
+  if (c.noModules !== null) {
+    // Without the module list "in no loaded module" would be a diagnosis the data does not support.
+    evidence.push(`${what} was raised at ${hex(c.pc)}.`, c.noModules);
+    return { module: null, evidence };
+  }
   if (c.frame0 && !SYSTEM_MODULE.test(c.frame0.name)) {
     evidence.push(`${what} was raised at ${hex(c.pc)}, inside ${moduleOffset(c.frame0, c.pc)}.`);
     return { module: c.frame0.name, evidence };

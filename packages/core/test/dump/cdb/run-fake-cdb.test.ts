@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { AnalyzeError } from '../../../src/errors.js';
 import { cdbArguments, DONE_MARKER, parseAnalyzeText, runCdbAnalysis, symbolPath } from '../../../src/dump/cdb/index.js';
 import { fixturePath } from '../../helpers/corpus.js';
+import { analyzeDump } from '../../../src/dump/index.js';
 
 /** A saved analysis: DRIVER_IRQL_NOT_LESS_OR_EQUAL in exampledrv.sys (fixtures/gen/dump/cdb-analysis-text.mjs). */
 const RECORDED = fixturePath('dump', 'analyze-v-d1-exampledrv.txt');
@@ -246,6 +247,31 @@ describePosix('runCdbAnalysis with a stand-in cdb', () => {
     const report = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('flood'), maxOutputBytes: 1024 * 1024 });
     expect(report.imageName).toBe('exampledrv.sys');
     expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/bytes in the middle were not kept/);
+  });
+
+  it('strict: the debugger\'s own warning lines (in every real cdb run) and how cdb ended stay warnings', async () => {
+    const lenient = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('replay-exit1') });
+    const strict = await runCdbAnalysis(dump, { cdbPath: cdb, env: env('replay-exit1'), strict: true });
+    expect(strict.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['DUMP_DEBUGGER_WARNING', 'DUMP_CDB_EXIT']));
+    expect(strict).toEqual(lenient);
+  });
+
+  it('strict: an analysis cdb did not finish, or output cut in the middle, is the error (damage)', async () => {
+    const unfinished = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('crash-after-analysis'), strict: true }));
+    expect(unfinished).toMatchObject({ code: 'DUMP_CDB_INCOMPLETE', file: dump });
+    expect(unfinished.message).toMatch(/did not run to its end .*SIGSEGV/);
+    const cut = await failure(runCdbAnalysis(dump, { cdbPath: cdb, env: env('flood'), maxOutputBytes: 1024 * 1024, strict: true }));
+    expect(cut).toMatchObject({ code: 'DUMP_CDB_OUTPUT_CUT', file: dump });
+  });
+
+  it('strict with --engine auto: that error is the answer, not a cdb failure the native reader answers for', async () => {
+    // A dump the native reader can read, so a fallback would have given a report.
+    const readable = fixturePath('dump', 'synthetic-triage-x64.dmp');
+    const strict = await failure(analyzeDump(readable, { engine: 'auto', cdbPath: cdb, env: env('crash-after-analysis'), strict: true }));
+    expect(strict).toMatchObject({ code: 'DUMP_CDB_INCOMPLETE' });
+    // A cdb that fails outright still falls back, strict or not.
+    const fellBack = await analyzeDump(readable, { engine: 'auto', cdbPath: cdb, env: env('garbage'), strict: true });
+    expect(fellBack.warnings[0]?.code).toBe('DUMP_CDB_FALLBACK');
   });
 
   it('a missing dump is our FILE_UNREADABLE, before cdb runs', async () => {

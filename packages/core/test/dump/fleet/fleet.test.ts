@@ -36,26 +36,29 @@ describe('analyzeDumpFleet over a folder of dumps', () => {
 
   it('counts the dumps, crashes, causes, the unreadable dump and the file that is not a dump', () => {
     expect(report.schemaVersion).toBe('1.0');
-    expect(report.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, groups: 7 });
+    expect(report.totals).toEqual({ files: 11, dumps: 10, crashes: 8, noCrash: 1, errors: 1, skipped: 1, duplicates: 0, groups: 7 });
     expect(report.rows.map(where)).not.toContain(NOTE);
   });
 
   it('dangling links, links to folders and pipes are counted as skipped, never opened (a pipe would block)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-links-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'fleet-links-target-'));
     try {
       copyFileSync(corpusPath('dumps', 'mdmp/breakpad_ascii_write_av.dmp'), join(dir, 'a.dmp'));
       mkdirSync(join(dir, 'sub'));
       copyFileSync(corpusPath('dumps', 'mdmp/breakpad_null_read_av.dmp'), join(dir, 'sub', 'b.dmp'));
+      copyFileSync(corpusPath('dumps', 'mdmp/breakpad_exec_av_on_stack.dmp'), join(elsewhere, 'c.dmp'));
       symlinkSync(join(dir, 'missing.dmp'), join(dir, 'dangling.dmp'));
       symlinkSync(join(dir, 'sub'), join(dir, 'folder-link'));
-      symlinkSync(join(dir, 'a.dmp'), join(dir, 'file-link.dmp'));
+      symlinkSync(join(elsewhere, 'c.dmp'), join(dir, 'file-link.dmp'));
       expect(spawnSync('mkfifo', [join(dir, 'pipe.dmp')]).status).toBe(0);
       const r = await analyzeDumpFleet([dir], inline);
-      // a.dmp, sub/b.dmp and the link to a.dmp are read; the dangling link, the folder link and the pipe are skipped
-      expect(r.totals).toMatchObject({ files: 6, dumps: 3, skipped: 3 });
+      // a.dmp, sub/b.dmp and the link to a dump outside the folder are read; the dangling link, the folder link and the pipe are skipped
+      expect(r.totals).toMatchObject({ files: 6, dumps: 3, skipped: 3, duplicates: 0 });
       expect(r.rows.map((x) => x.file.slice(dir.length + 1)).sort()).toEqual(['a.dmp', 'file-link.dmp', join('sub', 'b.dmp')]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 
