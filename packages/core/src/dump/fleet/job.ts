@@ -18,6 +18,14 @@ export const SNIFF_BYTES = 64 * 1024;
 /** The dump magics are in the first 8 bytes: a small first read, the whole sniff only for what is not a dump. */
 const MAGIC_BYTES = 8;
 
+/**
+ * A file named like a dump but too short to hold a dump's signature: what Windows leaves when writing a
+ * minidump fails (a 0-byte Minidump\*.dmp). The one case told by name, not content: an unreadable dump, not
+ * "not a dump", or a fleet's failed dumps would vanish from its counts.
+ */
+const DUMP_NAME = /\.(dmp|mdmp)$/i;
+const tooShortDump = (name: string, length: number): boolean => length < MAGIC_BYTES && DUMP_NAME.test(name);
+
 /** This thread's buffer for whole-file reads: a job runs one dump at a time, and a row holds no Buffer. */
 const scratch = new ReadScratch();
 
@@ -33,7 +41,10 @@ export type FleetJobOptions = Pick<AnalyzeDumpOptions, 'engine' | 'cdbPath' | 's
 export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Promise<FleetJobResult> {
   try {
     if (input.kind === 'path') {
-      const isDump = detectDumpFormat(readHead(input.path, MAGIC_BYTES)) !== null;
+      const magic = readHead(input.path, MAGIC_BYTES);
+      // The native reader's own error for it ("the file is 0 bytes, too short to be a dump"), as a row.
+      if (tooShortDump(input.path, magic.length)) await analyzeNativeFile(input.path, { strict: opts.strict === true, scratch });
+      const isDump = detectDumpFormat(magic) !== null;
       if (!isDump) {
         const head = readHead(input.path, SNIFF_BYTES);
         if (!looksLikeAnalyzeText(head)) {
@@ -48,7 +59,7 @@ export async function runFleetJob(input: FleetInput, opts: FleetJobOptions): Pro
     }
     const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
     const head = bytes.subarray(0, SNIFF_BYTES);
-    if (detectDumpFormat(head) !== null) {
+    if (detectDumpFormat(head) !== null || tooShortDump(input.display, bytes.length)) {
       // cdb reads files only, and archive members are never written to disk: the native reader answers.
       const report = analyzeNativeBuffer(bytes, input.display, { strict: opts.strict === true });
       return { status: 'dump', row: reportRow(report, input) };
