@@ -3,7 +3,7 @@
  * debugger. Public API of `dump/native`; `analyzeDump` in ../index.ts chooses between engines.
  */
 import { otherKindHint } from '../../io/other-kinds.js';
-import { detectArchive } from '../fleet/archive-kind.js';
+import { detectArchive, gzipContent, type ArchiveKind } from '../fleet/archive-kind.js';
 import { AnalyzeError, Warnings } from '../../errors.js';
 import { gzipInputMessage } from '../../io/files.js';
 import type { DumpReport } from '../report.js';
@@ -70,6 +70,11 @@ function analyzeSource(src: ByteSource, file: string, opts: NativeOptions): Dump
   }
 }
 
+/** An archive of dumps given where one dump is read: the fleet view reads those in place, from a path. */
+function archiveNotADump(archive: ArchiveKind, file: string): AnalyzeError {
+  return new AnalyzeError('DUMP_NOT_A_DUMP', `this is a ${archive === 'tgz' ? 'gzip-compressed tar' : archive} archive, not a dump: named as a path without --no-group (analyze dump dumps.${archive}), the dumps inside are read`, { file, offset: 0 });
+}
+
 function notADump(head: Buffer, file: string): AnalyzeError {
   switch (detectForeign(head)) {
     case 'userdump':
@@ -79,11 +84,13 @@ function notADump(head: Buffer, file: string): AnalyzeError {
     case 'elf':
       return new AnalyzeError('DUMP_NOT_A_DUMP', 'this is an ELF file (a Linux core dump or binary), not a Windows crash dump or minidump', { file, offset: 0 });
     case 'gzip':
+      // A .tgz of dumps (on standard input, say) is told as the archive it is: gunzip would only leave a tar.
+      if (gzipContent(head) === 'tar') return archiveNotADump('tgz', file);
       return new AnalyzeError('DUMP_NOT_A_DUMP', gzipInputMessage('dump'), { file, offset: 0 });
     default: {
       // An archive of dumps: the fleet view reads those in place, from a path (not from standard input).
       const archive = detectArchive(head);
-      if (archive !== null) return new AnalyzeError('DUMP_NOT_A_DUMP', `this is a ${archive === 'tgz' ? 'gzip-compressed tar' : archive} archive, not a dump: named as a path without --no-group (analyze dump dumps.${archive}), the dumps inside are read`, { file, offset: 0 });
+      if (archive !== null) return archiveNotADump(archive, file);
       if (head.length >= 8 && head.toString('latin1', 0, 4) === 'MDMP') {
         const version = head.readUInt16LE(4);
         return new AnalyzeError(
