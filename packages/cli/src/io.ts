@@ -1,4 +1,5 @@
 import { fstatSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { AnalyzeError } from '@analyze/core/errors';
 import type { FileIdentity } from '@analyze/core/io';
 
@@ -13,6 +14,13 @@ export interface Io {
   drained(): Promise<void>;
   /** Write to stderr (diagnostics, warnings, progress). */
   err(text: string): void;
+  /**
+   * Standard output for bytes that must arrive whole (the capture copy of `--fix-checksums -`). Once asked
+   * for, a reader that goes away before the end is an error (exit 2, one line on stderr), not the quiet stop
+   * `| head` gets on a report. Optional, so that an in-process test's Io need not give one (`-` then goes to
+   * process.stdout as it is).
+   */
+  binaryStdout?(): Writable;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   /** Terminal width for help text, when known. */
@@ -60,13 +68,30 @@ export function* pieces(text: string): Generator<string> {
   }
 }
 
+/**
+ * What a failed write to standard output says before the run ends with exit 2, or undefined to stop quietly
+ * with the run's own exit code. `analyze ... | head` closing a report early (EPIPE) is the quiet case, as for
+ * other Unix tools; a full disk behind `> file` is the output's fault: one line, not a stack trace. A binary
+ * copy (`copying`) cut by its reader is that too: the copy is incomplete, and exit 0 would call it written.
+ * @example stdoutFailure(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), false) // undefined
+ */
+export function stdoutFailure(e: NodeJS.ErrnoException, copying: boolean): string | undefined {
+  if (e.code === 'EPIPE' && !copying) return undefined;
+  const why = e.code === 'EPIPE' ? ': its reader closed it before the capture copy was complete' : '';
+  return `analyze: cannot write to standard output (${e.code ?? e.message})${why}\n`;
+}
+
 export function processIo(): Io {
-  // `analyze ... | head` closes stdout early: stop quietly, as other Unix tools do, instead of crashing on EPIPE.
+  /** Set once a command writes bytes that must arrive whole to stdout (binaryStdout). */
+  let copying = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    // Anything else (a full disk behind `> file`) is the output's fault: one line and exit 2, not a stack trace.
-    process.stderr.write(`analyze: cannot write to standard output (${e.code ?? e.message})\n`);
-    process.exit(2);
+    const failure = stdoutFailure(e, copying);
+    if (failure === undefined) {
+      process.exit(process.exitCode ?? 0);
+    } else {
+      process.stderr.write(failure);
+      process.exit(2);
+    }
   });
   return {
     out: (t) => {
@@ -87,6 +112,10 @@ export function processIo(): Io {
       });
     },
     err: (t) => void process.stderr.write(t),
+    binaryStdout: () => {
+      copying = true;
+      return process.stdout;
+    },
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     columns: process.stdout.columns,

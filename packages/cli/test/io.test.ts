@@ -2,8 +2,8 @@
  * stdout gets a long report in pieces (io.ts, `pieces`): written whole, a 37 MB --json report was encoded into
  * a second buffer of its size first. The pieces must join back to the report exactly.
  */
-import { describe, expect, it } from '@jest/globals';
-import { OUT_PIECE, pieces } from '../src/io.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { OUT_PIECE, pieces, processIo, stdoutFailure } from '../src/io.js';
 
 describe('pieces of a long stdout write', () => {
   it('a short text is one piece, the same string', () => {
@@ -25,5 +25,37 @@ describe('pieces of a long stdout write', () => {
     expect(p[1]!.startsWith('😀')).toBe(true);
     expect(p.join('')).toBe(t);
     for (const s of p) expect(Buffer.from(s, 'utf8').includes(Buffer.from('\ufffd', 'utf8'))).toBe(false); // a lone half encodes as U+FFFD
+  });
+});
+
+describe('a failed write to standard output', () => {
+  const failure = (code: string) => Object.assign(new Error(`write ${code}`), { code });
+
+  it('| head on a report (EPIPE) stops quietly; anything else, or EPIPE under a binary copy, is one line naming standard output', () => {
+    expect(stdoutFailure(failure('EPIPE'), false)).toBeUndefined();
+    expect(stdoutFailure(failure('ENOSPC'), false)).toBe('analyze: cannot write to standard output (ENOSPC)\n');
+    expect(stdoutFailure(failure('EPIPE'), true)).toBe('analyze: cannot write to standard output (EPIPE): its reader closed it before the capture copy was complete\n');
+  });
+
+  // `analyze pcap X --fix-checksums - | head -c 100000` exited 0, the copy cut and its report lost.
+  it('processIo: EPIPE exits with the run\'s code until binaryStdout is asked for, then with 2 and the line', () => {
+    const before = process.stdout.listeners('error');
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const io = processIo();
+      const handler = process.stdout.listeners('error').find((l) => !before.includes(l))!;
+      handler(failure('EPIPE'));
+      expect(exit).toHaveBeenLastCalledWith(process.exitCode ?? 0);
+      expect(stderr).not.toHaveBeenCalled();
+      expect(io.binaryStdout?.()).toBe(process.stdout);
+      handler(failure('EPIPE'));
+      expect(stderr).toHaveBeenCalledWith('analyze: cannot write to standard output (EPIPE): its reader closed it before the capture copy was complete\n');
+      expect(exit).toHaveBeenLastCalledWith(2);
+    } finally {
+      for (const l of process.stdout.listeners('error')) if (!before.includes(l)) process.stdout.off('error', l as (e: Error) => void);
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/main.js';
 import { pcapSpec } from '../../src/commands/pcap/spec.js';
@@ -150,6 +151,70 @@ describe('analyze pcap --fix-checksums: counts read as sentences', () => {
       // one readable frame, then a corrupt record header (exit 2): the copy holds that one frame
       const r = await run('fixtures/pcap/reader/caplen-2g.pcap', '--fix-checksums', join(dir, 'out.pcap'));
       expect(r.out).toContain(': 1 frame (pcap), 0 packets changed\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analyze pcap --fix-checksums: one of a kind is said in the singular', () => {
+  it('"1 IP fragment", "1 header quoted in an ICMP error", "1 IPv4 total length" (they read "1 IP fragments", ...)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-plural-'));
+    try {
+      const r = await run(MIX, '--fix-checksums', join(dir, 'out.pcapng'), '--fix-lengths');
+      expect(r.out).toContain('; 1 IPv4 total length, 1 IPv6 payload length\n');
+      expect(r.out).toContain('    2 captured shorter than sent (snaplen): left as captured, as a checksum may cover bytes not in the file\n');
+      expect(r.out).toContain('    1 IP fragment: the transport header is in another packet\n');
+      expect(r.out).toContain('    1 header quoted in an ICMP error: what the peer received, kept as evidence\n');
+      expect(r.out).not.toMatch(/\b1 [^\n]*(fragments|headers|lengths|super-frames)\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analyze pcap --fix-checksums: a capture cut inside its last record', () => {
+  // It printed "left: none" and exited 0 (a warning), though the cut record was copied without being checked.
+  it('is damage (exit 2, one error line): the cut record is listed as left, with its reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-cut-'));
+    try {
+      const input = 'fixtures/pcap/reader/truncated-tail.pcap';
+      const r = await run(input, '--fix-checksums', join(dir, 'out.pcap'));
+      expect(r.code).toBe(2);
+      expect(r.out).toContain(': 3 frames (pcap), 1 packet changed\n');
+      expect(r.out).toContain('  left unchanged: 1 packet\n    1 record cut by the end of the file: copied unchanged, never checked\n    frames: 4 (cut-record)\n');
+      expect(r.out).not.toContain('left: none');
+      expect(r.err).toBe(`analyze: ${input}: capture ends in the middle of a record (58 bytes of it present): copied unchanged, not checked (at byte 240)\n`);
+      expect(readFileSync(join(dir, 'out.pcap')).length).toBe(readFileSync(join(ROOT, input)).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analyze pcap --fix-checksums -: the copy goes to the stream that must arrive whole', () => {
+  // processIo marks stdout as carrying a copy when it is asked for it: a reader that goes away before the end is
+  // then exit 2 (io.ts, stdoutFailure), not the quiet exit 0 of `| head` on a report.
+  it('writes the copy to io.binaryStdout(), the report to stderr', async () => {
+    const chunks: Buffer[] = [];
+    let asked = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const io = Object.assign(captureIo({ cwd: ROOT }), { binaryStdout: () => (asked++, sink) });
+    const code = await main(['pcap', MIX, '--fix-checksums', '-'], io, [pcapSpec]);
+    expect(code).toBe(1);
+    expect(asked).toBe(1);
+    expect(Buffer.concat(chunks).length).toBe(readFileSync(join(ROOT, MIX)).length);
+    expect(io.stderr).toContain(`${MIX} -> -: 22 frames (pcapng), 12 packets changed`);
+    // A file output does not ask for it: stdout keeps the quiet `| head` behaviour for the report.
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fix-file-'));
+    try {
+      await main(['pcap', MIX, '--fix-checksums', join(dir, 'out.pcapng')], Object.assign(captureIo({ cwd: ROOT }), { binaryStdout: () => (asked++, sink) }), [pcapSpec]);
+      expect(asked).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -85,14 +85,55 @@ describe('analyze pcap', () => {
     expect(damaged).toContain('up to byte 99, where it is damaged');
   });
 
-  it('a truncated tail is a warning; --strict makes it a failure', async () => {
-    const lax = await run('fixtures/pcap/reader/truncated-tail.pcap', '--no-verdict');
-    expect(lax.code).toBe(1); // it has a bad TCP checksum
-    expect(lax.err).toMatch(/warning: .*truncated-tail\.pcap: capture ends in the middle of a record .*\(at byte 240\) \[PCAP_TRUNCATED_RECORD\]/);
-    const strict = await run('fixtures/pcap/reader/truncated-tail.pcap', '--strict');
-    expect(strict.code).toBe(2);
-    expect(strict.out).toContain('3 frames');
-    expect(strict.err).toMatch(/truncated-tail\.pcap: capture ends in the middle of a record/);
+  // It was a warning (exit 0 with the verdict, 1 with --no-verdict) and an error only with --strict: a cut capture
+  // passed as complete. Now it is damage like any other (project rule, and tshark exits 2 on it too).
+  it('a truncated tail is damage: one error line with the offset, the results and verdict up to it, exit 2 (with or without --strict)', async () => {
+    for (const extra of [[], ['--strict'], ['--no-verdict']]) {
+      const r = await run('fixtures/pcap/reader/truncated-tail.pcap', ...extra);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('3 frames');
+      expect(r.out).toContain('results above cover the capture up to byte 240, where it ends in the middle of a record');
+      expect(r.err).toBe('analyze: fixtures/pcap/reader/truncated-tail.pcap: capture ends in the middle of a record (58 bytes of it present): the rest is missing (at byte 240)\n');
+      // The verdict is still made on the frames read before the cut.
+      if (extra[0] === '--no-verdict') expect(r.out).not.toContain('verdict:');
+      else expect(r.out).toContain('verdict: inconclusive');
+    }
+    const json = JSON.parse((await run('fixtures/pcap/reader/truncated-tail.pcap', '--json')).out);
+    expect(json).toMatchObject({ frames: 3, error: { code: 'PCAP_TRUNCATED_RECORD', offset: 240 }, warnings: [], verdict: { kind: 'inconclusive' } });
+  });
+
+  it('--strict on gzip with trailing data: the line says the offset is in the compressed file, and all decompressed bytes were read', async () => {
+    const r = await run('fixtures/pcap/reader/trailing-data.pcapng.gz', '--strict');
+    expect(r.code).toBe(2);
+    const bytes = readFileSync(join(ROOT, EXAMPLE)).length;
+    expect(r.out).toContain(`${bytes.toLocaleString('en-US')} bytes\n`);
+    const gz = readFileSync(join(ROOT, 'fixtures/pcap/reader/trailing-data.pcapng.gz'));
+    const at = gz.indexOf('not gzip');
+    expect(r.out).toContain(`results above cover all ${bytes.toLocaleString('en-US')} bytes of the decompressed capture; --strict refuses the data after its gzip stream, at byte ${at} of the compressed file`);
+    expect(r.out).not.toContain(`up to byte ${at}`);
+    expect(r.err).toMatch(new RegExp(`gzip stream .*\\(at byte ${at}\\)\\n$`));
+    // Without --strict it is a warning and no coverage line.
+    const lax = await run('fixtures/pcap/reader/trailing-data.pcapng.gz');
+    expect(lax.out).not.toContain('results above cover');
+    expect(lax.err).toContain('[PCAP_GZIP_TRAILING_DATA]');
+  });
+
+  it('link types 12 and 14 (DLT_RAW on some platforms) are named raw IP, as 101, and said once', async () => {
+    const r = await run('fixtures/corpus/pcap/wireshark__many_interfaces.pcapng.1');
+    expect(r.out.split('\n')[0]).toContain(': pcapng, Ethernet, NULL (BSD loopback), raw IP, 64 frames');
+    const { linkTypeName } = await import('@analyze/core/pcap');
+    expect([12, 14, 101].map(linkTypeName)).toEqual(['raw IP', 'raw IP', 'raw IP']);
+    const { renderPcap } = await import('../../src/commands/pcap/render.js');
+    const { makeColors } = await import('../../src/render/color.js');
+    const { analyzeCapture } = await import('@analyze/core/api/pcap');
+    const doc = await analyzeCapture(join(ROOT, EXAMPLE));
+    expect(renderPcap({ ...doc, linkTypes: [101, 12, 1] }, makeColors(false), 0)).toContain(': pcapng, raw IP, Ethernet, 14 frames');
+  });
+
+  it('a file of 1 byte is "1 byte", not "1 bytes"', async () => {
+    const io = captureIo({ cwd: ROOT, stdin: Buffer.from([0x1f]) });
+    expect(await main(['pcap', '-'], io, specs)).toBe(2);
+    expect(io.stderr).toBe('analyze: -: file is only 1 byte: not a capture (at byte 1)\n');
   });
 
   it('a capture cut inside its file header is an error, not a clean capture (exit 2), from a file and from stdin', async () => {

@@ -9,7 +9,7 @@ import { FrameGate } from './frame/gate.js';
 import { FrameChecker, type LayerSlot, PROTO_IPV4, PROTO_TCP, STATUS_ABSENT, STATUS_BAD, STATUS_GOOD, STATUS_UNVERIFIED } from './checksum/check.js';
 import { formatIp } from './decode/addr.js';
 import { CheckerFacts } from './frame/facts.js';
-import { type CaptureReader, MAX_RECORD, type PacketInfo, truncatedHeader } from './read/packet.js';
+import { type CaptureReader, MAX_RECORD, type PacketInfo, tooShortForMagic, truncatedHeader, truncatedRecord } from './read/packet.js';
 import { isPcapMagic, PcapReader } from './read/pcap.js';
 import { BLOCK_SHB, PcapngReader } from './read/pcapng.js';
 import { openSource, streamSource, type ByteSource } from './read/source.js';
@@ -173,7 +173,7 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       opts.onProgress?.(source.position, source.size);
       if (!reader) {
         if (end < 4 && got > 0) continue;
-        if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
+        if (end < 4) throw tooShortForMagic(end);
         reader = detect(buf, dv, onPacket, path, warnings);
         report.format = reader.format;
       }
@@ -188,9 +188,8 @@ export async function analyzeCapture(input: string | AsyncIterable<Uint8Array>, 
       }
     }
     if (!reader.started) throw truncatedHeader(reader, base + end);
-    if (start < end) {
-      warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): the rest is missing`, base + start);
-    }
+    // A cut record is damage like any other (exit 2), not a warning: the report covers the records before it.
+    if (start < end) throw truncatedRecord(base + start, end - start, 'the rest is missing');
   } catch (e) {
     report.error = asError(e, path, reader?.info.recordOffset);
   } finally {

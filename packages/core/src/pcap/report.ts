@@ -70,6 +70,9 @@ export function linkTypeName(lt: number): string {
 const LINKTYPE_NAMES: Record<number, string> = {
   0: 'NULL (BSD loopback)',
   1: 'Ethernet',
+  // 12 and 14: DLT_RAW's value on some platforms (OpenBSD, old Linux), decoded as 101 (decode/link.ts)
+  12: 'raw IP',
+  14: 'raw IP',
   101: 'raw IP',
   108: 'LOOP (OpenBSD loopback)',
   113: 'Linux cooked (SLL)',

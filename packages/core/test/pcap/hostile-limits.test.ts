@@ -201,10 +201,12 @@ describe('a capture cut inside its file header is not a capture', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  it('a cut inside a later record stays a warning', async () => {
+  // Was "stays a warning": a cut record is now damage (exit 2) like every other, but still not PCAP_TOO_SHORT:
+  // the file header was whole, so it is a capture, cut in its (here only) packet block.
+  it('a cut inside a later record is PCAP_TRUNCATED_RECORD at that record, not PCAP_TOO_SHORT', async () => {
     const r = await analyzeCapture(temp('cut-record.pcapng', pcapng.subarray(0, pcapng.length - 4)));
-    expect(r.error).toBeUndefined();
-    expect(r.warnings).toEqual([expect.objectContaining({ code: 'PCAP_TRUNCATED_RECORD' })]);
+    const packetBlock = pcapng.length - pcapng.readUInt32LE(pcapng.length - 4);
+    expect(r).toMatchObject({ format: 'pcapng', frames: 0, error: { code: 'PCAP_TRUNCATED_RECORD', offset: packetBlock }, warnings: [] });
   });
 });
 

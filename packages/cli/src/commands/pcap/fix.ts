@@ -20,13 +20,21 @@ export interface FixArgs {
   limit?: number;
 }
 
-const WHY: Record<LeftReason, string> = {
-  truncated: 'captured shorter than sent (snaplen): left as captured, as a checksum may cover bytes not in the file',
-  fragment: 'IP fragments: the transport header is in another packet',
-  'bad-length': 'a UDP or IP length field runs past the packet: what the checksum covers is unknown',
-  'icmp-quoted': 'headers quoted in ICMP errors: what the peer received, kept as evidence',
-  'length-too-long': 'super-frames over 65,535 bytes: no length field can hold their length',
+/** Why packets were left, read after their count: what they are (one, several), then why. */
+const WHY: Record<LeftReason, { one: string; many: string; why: string }> = {
+  truncated: { one: 'captured shorter than sent (snaplen)', many: 'captured shorter than sent (snaplen)', why: 'left as captured, as a checksum may cover bytes not in the file' },
+  fragment: { one: 'IP fragment', many: 'IP fragments', why: 'the transport header is in another packet' },
+  'bad-length': { one: 'with a UDP or IP length field that runs past the packet', many: 'with a UDP or IP length field that runs past the packet', why: 'what the checksum covers is unknown' },
+  'icmp-quoted': { one: 'header quoted in an ICMP error', many: 'headers quoted in ICMP errors', why: 'what the peer received, kept as evidence' },
+  'length-too-long': { one: 'super-frame over 65,535 bytes', many: 'super-frames over 65,535 bytes', why: 'no length field can hold the length' },
+  'cut-record': { one: 'record cut by the end of the file', many: 'records cut by the end of the file', why: 'copied unchanged, never checked' },
 };
+
+/** "1 IP fragment: the transport header is in another packet". */
+function leftLine(reason: LeftReason, count: number): string {
+  const w = WHY[reason];
+  return `${count.toLocaleString('en-US')} ${count === 1 ? w.one : w.many}: ${w.why}`;
+}
 
 /** How many left frames the text lists. */
 const TEXT_LEFT_SHOWN = 20;
@@ -48,7 +56,8 @@ export async function runFix(args: FixArgs, ctx: Context): Promise<number> {
         outputName: out,
         fixLengths: args.fixLengths === true,
         strict: ctx.strict,
-        stdout: process.stdout,
+        // Only `-` asks for it: that marks stdout as carrying the copy (a reader gone before its end is an error).
+        ...(out === '-' ? { stdout: ctx.io.binaryStdout?.() ?? process.stdout } : {}),
         ...(args.limit === undefined ? {} : { limit: args.limit }),
         onProgress: (read, total) => ctx.progress.update(`${name}: ${Math.round((100 * read) / Math.max(total, 1))} %`),
       }),
@@ -71,11 +80,12 @@ function renderFix(r: FixChecksumsReport, left: number): string {
   const count = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
   const lines = [`${printable(r.input)} -> ${printable(r.output)}${r.gzipOut ? ' (gzip)' : ''}: ${count(r.frames, 'frame')} (${r.format ?? 'unknown format'}), ${count(r.packetsChanged, 'packet')} changed`];
   const f = r.fixed;
-  lines.push(`  fixed: ${n(f.ipv4)} IPv4 header, ${n(f.tcp)} TCP, ${n(f.udp)} UDP checksums` + (r.lengthsFixed.ipv4 + r.lengthsFixed.ipv6 > 0 ? `; ${n(r.lengthsFixed.ipv4)} IPv4 total lengths, ${n(r.lengthsFixed.ipv6)} IPv6 payload lengths` : ''));
+  const lengths = r.lengthsFixed.ipv4 + r.lengthsFixed.ipv6 > 0 ? `; ${count(r.lengthsFixed.ipv4, 'IPv4 total length')}, ${count(r.lengthsFixed.ipv6, 'IPv6 payload length')}` : '';
+  lines.push(`  fixed: ${n(f.ipv4)} IPv4 header, ${n(f.tcp)} TCP, ${n(f.udp)} UDP checksums${lengths}`);
   if (left === 0) lines.push('  left: none');
   else {
     lines.push(`  left unchanged: ${count(left, 'packet')}`);
-    for (const [reason, count] of Object.entries(r.left) as [LeftReason, number][]) if (count > 0) lines.push(`    ${n(count)} ${WHY[reason]}`);
+    for (const [reason, packets] of Object.entries(r.left) as [LeftReason, number][]) if (packets > 0) lines.push(`    ${leftLine(reason, packets)}`);
     const listed = r.leftFrames.slice(0, TEXT_LEFT_SHOWN).map((l) => `${l.frame} (${l.reason})`);
     lines.push(`    frames: ${listed.join(', ')}${r.leftFrames.length > TEXT_LEFT_SHOWN || r.leftFramesTruncated ? ', ...' : ''}`);
   }

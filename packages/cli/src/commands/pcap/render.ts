@@ -9,7 +9,8 @@ const n = (v: number) => v.toLocaleString('en-US');
 export function renderPcap(r: CaptureJson, c: Colors, shown: number): string {
   const lines: string[] = [];
   const fmt = r.format === null ? 'unknown format' : `${r.format}${r.gzip ? ' (gzip)' : ''}`;
-  const links = r.linkTypes.length ? r.linkTypes.map(linkTypeName).join(', ') : 'no interfaces';
+  // One name once: 101 and its platform aliases 12 and 14 are all raw IP.
+  const links = r.linkTypes.length ? [...new Set(r.linkTypes.map(linkTypeName))].join(', ') : 'no interfaces';
   lines.push(`${c.bold(r.file)}: ${fmt}, ${links}, ${n(r.frames)} frame${r.frames === 1 ? "" : "s"}, ${n(r.bytes)} bytes`);
   const { ipv4, tcp, udp } = r.checksums;
   const row = (name: string, k: { checked: number; bad: number; unverified: number }, extra = '') => {
@@ -27,12 +28,23 @@ export function renderPcap(r: CaptureJson, c: Colors, shown: number): string {
       lines.push(`    ${String(b.frame).padStart(8)}  ${b.protocol.padEnd(4)}  ${b.src} > ${b.dst}  stored ${c.red(hex(b.stored))}  correct ${hex(b.correct)}${tunnel}`);
     }
     const total = ipv4.bad + tcp.bad + udp.bad;
-    if (r.badTruncated || r.bad.length > list.length) lines.push(c.dim(`    ... more (raise --limit, or use --json); ${n(total)} frame/protocol pairs are bad in all`));
+    if (r.badTruncated || r.bad.length > list.length) lines.push(c.dim(`    ... more (raise --limit, or use --json); ${n(total)} frame/protocol ${total === 1 ? 'pair is' : 'pairs are'} bad in all`));
   }
-  if (r.error) {
-    // An internal error is ours, not damage in the capture.
-    const why = r.error.code === 'PCAP_INTERNAL' ? 'where the analysis failed (an internal error: please report it)' : 'where it is damaged';
-    lines.push(c.yellow(`  results above cover the capture up to byte ${r.error.offset ?? 0}, ${why}`));
-  }
+  if (r.error) lines.push(c.yellow(`  ${coverage(r.error, r.bytes)}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** How much of the capture the results cover, given the error that stopped the read. */
+function coverage(e: { code: string; offset?: number }, bytes: number): string {
+  const at = e.offset ?? 0;
+  switch (e.code) {
+    case 'PCAP_INTERNAL': // ours, not damage in the capture
+      return `results above cover the capture up to byte ${at}, where the analysis failed (an internal error: please report it)`;
+    case 'PCAP_TRUNCATED_RECORD':
+      return `results above cover the capture up to byte ${at}, where it ends in the middle of a record`;
+    case 'PCAP_GZIP_TRAILING_DATA': // with --strict; its offset counts compressed bytes, and every inflated byte was read
+      return `results above cover all ${n(bytes)} bytes of the decompressed capture; --strict refuses the data after its gzip stream, at byte ${at} of the compressed file`;
+    default:
+      return `results above cover the capture up to byte ${at}, where it is damaged`;
+  }
 }

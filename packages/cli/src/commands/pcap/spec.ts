@@ -17,7 +17,7 @@ export const pcapSpec: CommandSpec = {
       .example('$0 pcap capture.pcapng', 'counts per protocol and the first bad checksums')
       .example('$0 pcap trace.pcap.gz --json --limit 100000', 'every bad frame as JSON (docs/json-pcap.md)')
       .example('tcpdump -w - | $0 pcap -', 'a live capture piped in (also gzip)')
-      .example('$0 pcap a.pcap b.pcapng --strict', 'a capture cut in the middle of a packet is a failure')
+      .example('$0 pcap a.pcap.gz b.pcapng --strict', 'warnings are failures too (data after the gzip stream, fragments dropped to bound memory)')
       .example('$0 pcap slow-https.pcapng --html report.html', 'a page for the network team: verdict, advice, timeline of the bad segments (docs/html.md)'),
   load: () => import('./run.js'),
 };

@@ -1,7 +1,6 @@
 /** The `analyze pcap IN --fix-checksums OUT --html` page, from the documented JSON report (docs/json-pcap-fix.md). */
+import type { LeftReason } from '@analyze/core/pcap/fix';
 import { card, facts, num, plural, type Section } from './page.js';
-
-type LeftReason = 'truncated' | 'fragment' | 'bad-length' | 'icmp-quoted' | 'length-too-long';
 
 export interface PcapFixDoc {
   input: string;
@@ -24,6 +23,7 @@ const WHY: Record<LeftReason, string> = {
   'bad-length': 'a UDP or IP length field runs past the packet: what the checksum covers is unknown',
   'icmp-quoted': 'headers quoted inside ICMP errors: kept as the peer received them',
   'length-too-long': 'super-frames over 65,535 bytes: no length field can hold their length',
+  'cut-record': 'the record the capture ends inside: copied unchanged, never checked',
 };
 
 export function pcapFixSection(d: PcapFixDoc): Section {

@@ -57,9 +57,21 @@ const HEADLINE: Record<string, [string, Severity]> = {
   inconclusive: ['Bad checksums were found, but the capture does not tell whether they matter.', 'warn'],
 };
 
+/**
+ * "39 frames with a bad checksum". The counts are per frame and protocol (a frame with a bad IPv4 and a bad TCP
+ * checksum is in both), so distinct frames come from the `bad` list when it is complete; cut at --limit, the
+ * sum is said as what it is, frame/protocol pairs, as the text report says it.
+ */
+export function badFramesPhrase(d: Pick<PcapDoc, 'checksums' | 'bad' | 'badTruncated'>): string {
+  const pairs = d.checksums.ipv4.bad + d.checksums.tcp.bad + d.checksums.udp.bad;
+  if (d.badTruncated) return `${plural(pairs, 'frame/protocol pair')} with a bad checksum`;
+  return `${plural(new Set(d.bad.map((b) => b.frame)).size, 'frame')} with a bad checksum`;
+}
+
 /** One capture's section: verdict sentence, then the evidence. */
 export function pcapSection(d: PcapDoc): Section {
   const badTotal = d.checksums.ipv4.bad + d.checksums.tcp.bad + d.checksums.udp.bad;
+  const badFrames = badFramesPhrase(d);
   let verdict: string;
   let severity: Severity;
   if (d.verdict) {
@@ -67,7 +79,7 @@ export function pcapSection(d: PcapDoc): Section {
   } else if (badTotal === 0) {
     [verdict, severity] = ['No bad checksums found.', 'ok'];
   } else {
-    [verdict, severity] = [`${plural(badTotal, 'frame')} with a bad checksum (verdict not asked for).`, 'warn'];
+    [verdict, severity] = [`${badFrames} (verdict not asked for).`, 'warn'];
   }
   let html = '';
   if (d.verdict) {
@@ -112,7 +124,7 @@ export function pcapSection(d: PcapDoc): Section {
   }
   html += card('Capture', facts([['file', d.file], ['format', d.format], ['frames', num(d.frames)], ['bytes', num(d.bytes)]]));
   html += warningsCard(d.warnings);
-  return { verdict, severity, subject: `${d.file}: ${plural(d.frames, 'frame')}, ${plural(badTotal, 'frame')} with a bad checksum`, html };
+  return { verdict, severity, subject: `${d.file}: ${plural(d.frames, 'frame')}, ${badFrames}`, html };
 }
 
 type Fate = 'acked' | 'retransmitted' | 'unacked' | 'unknown';

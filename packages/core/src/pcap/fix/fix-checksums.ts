@@ -16,7 +16,7 @@ import { detect, READ_BUFFER_SIZE } from '../analyze.js';
 import { FrameChecker, MAX_LAYERS, PROTO_IPV4, PROTO_TCP, STATUS_BAD, STATUS_UNVERIFIED } from '../checksum/check.js';
 import { createSimdSum } from '../checksum/simd.js';
 import { ETHERTYPE_IP_BY_VERSION, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../decode/link.js';
-import { type CaptureReader, type PacketInfo, truncatedHeader } from '../read/packet.js';
+import { type CaptureReader, type PacketInfo, tooShortForMagic, truncatedHeader, truncatedRecord } from '../read/packet.js';
 import { LINKTYPE_NOT_A_PACKET } from '../read/pcapng.js';
 import { openSource, streamSource } from '../read/source.js';
 import { openOutput } from './output.js';
@@ -41,7 +41,12 @@ export type LeftReason =
   /** A header quoted inside an ICMP error with a wrong checksum: what the peer received, kept as evidence. */
   | 'icmp-quoted'
   /** With fixLengths: a length of 0 over more than 65,535 bytes (BIG TCP): no length field can describe it (its checksums are still fixed). */
-  | 'length-too-long';
+  | 'length-too-long'
+  /**
+   * The capture ends inside this record (the error PCAP_TRUNCATED_RECORD): copied as it is, never checked. Its
+   * frame number is the one it would have had; a cut pcapng block that is not a frame is not counted.
+   */
+  | 'cut-record';
 
 /** The report of `fixChecksums` (`analyze pcap IN --fix-checksums OUT --json`), field by field in docs/json-pcap-fix.md. */
 export interface FixChecksumsReport {
@@ -136,7 +141,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
     packetsChanged: 0,
     fixed: { ipv4: 0, tcp: 0, udp: 0 },
     lengthsFixed: { ipv4: 0, ipv6: 0 },
-    left: { truncated: 0, fragment: 0, 'bad-length': 0, 'icmp-quoted': 0, 'length-too-long': 0 },
+    left: { truncated: 0, fragment: 0, 'bad-length': 0, 'icmp-quoted': 0, 'length-too-long': 0, 'cut-record': 0 },
     leftFrames: [],
     leftFramesTruncated: false,
     warnings: warnings.list,
@@ -158,14 +163,15 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
   const checker = simd ? new FrameChecker((dv, off, len) => simd.sum(dv, off, len)) : new FrameChecker();
   const patcher = new PacketPatcher(checker, report, opts.fixLengths ?? false);
   let frame = 0;
+  const leave = (at: number, reason: LeftReason): void => {
+    report.left[reason]++;
+    if (report.leftFrames.length < limit) report.leftFrames.push({ frame: at, reason });
+    else report.leftFramesTruncated = true;
+  };
   const onPacket = (p: PacketInfo): void => {
     frame++;
     const reason = patcher.patch(p);
-    if (reason !== undefined) {
-      report.left[reason]++;
-      if (report.leftFrames.length < limit) report.leftFrames.push({ frame, reason });
-      else report.leftFramesTruncated = true;
-    }
+    if (reason !== undefined) leave(frame, reason);
   };
 
   const buf = simd ? new Uint8Array(simd.buffer, 0, READ_BUFFER_SIZE) : new Uint8Array(READ_BUFFER_SIZE);
@@ -186,7 +192,7 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
         opts.onProgress?.(source.position, source.size);
         if (!reader) {
           if (end < 4 && got > 0) continue;
-          if (end < 4) throw new AnalyzeError('PCAP_TOO_SHORT', `file is only ${end} bytes: not a capture`, { offset: end });
+          if (end < 4) throw tooShortForMagic(end);
           reader = detect(buf, dv, onPacket, name, warnings);
           report.format = reader.format;
         }
@@ -209,7 +215,9 @@ async function fixNamed(input: Input, output: string, name: string, outputName: 
       }
       if (!reader.started) throw truncatedHeader(reader, base + end);
       if (start < end) {
-        warnings.warn('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${end - start} bytes of it present): copied unchanged`, base + start);
+        // Damage like any other (exit 2): the cut record goes out as it came, never checked, so it is left.
+        if (reader.cutRecordIsFrame(start, end)) leave(frame + 1, 'cut-record');
+        throw truncatedRecord(base + start, end - start, 'copied unchanged, not checked');
       }
     } catch (e) {
       if (writeError !== undefined) throw writeError;

@@ -49,6 +49,11 @@ export interface CaptureReader {
   parse(start: number, end: number, base: number): number;
   /** The one PacketInfo handed to every `onPacket` call, reused: during a call, the record being handled. */
   readonly info: PacketInfo;
+  /**
+   * Whether the incomplete record at buf[start, end), where the file ends, would have been a frame (numbered
+   * as Wireshark does), as far as its bytes tell: a cut packet is one that was never checked.
+   */
+  cutRecordIsFrame(start: number, end: number): boolean;
 }
 
 /**
@@ -57,6 +62,25 @@ export interface CaptureReader {
  * for a pcapng block, so real captures are far below it.
  */
 export const MAX_RECORD = 4 * 1024 * 1024;
+
+/** "1 byte", "3 bytes". */
+export function byteCount(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
+}
+
+/** The error for a file of fewer bytes than any capture format's magic number: no reader can even be chosen. */
+export function tooShortForMagic(fileEnd: number): AnalyzeError {
+  return new AnalyzeError('PCAP_TOO_SHORT', `file is only ${byteCount(fileEnd)}: not a capture`, { offset: fileEnd });
+}
+
+/**
+ * The error for a file that ends inside a record after its header was read: the records before it are
+ * reported, the cut one is not (tshark: "appears to have been cut short in the middle of a packet", exit 2).
+ * `present` bytes of it are in the file, from `offset` on.
+ */
+export function truncatedRecord(offset: number, present: number, rest: string): AnalyzeError {
+  return new AnalyzeError('PCAP_TRUNCATED_RECORD', `capture ends in the middle of a record (${byteCount(present)} of it present): ${rest}`, { offset });
+}
 
 /**
  * The error for a file that ends at `fileEnd` before the reader could read its file header: tshark and

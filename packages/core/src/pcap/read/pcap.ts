@@ -72,6 +72,10 @@ export class PcapReader implements CaptureReader {
     return p;
   }
 
+  cutRecordIsFrame(): boolean {
+    return true; // every record after the file header is a packet
+  }
+
   private readHeader(p: number, base: number): void {
     const dv = this.dv;
     const magic = dv.getUint32(p, false);

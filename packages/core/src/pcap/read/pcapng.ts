@@ -20,6 +20,8 @@ const BLOCK_SYSDIG_EVENT = 0x204;
 const BLOCK_SYSDIG_EVENT_FLAGS = 0x208;
 /** tshark rejects an interface statistics block shorter than this: "total block length N of an ISB is too small (< 24)". */
 const MIN_ISB = 24;
+/** The blocks Wireshark numbers as frames (parse hands each to onPacket): packets, custom, journal and event blocks. */
+const FRAME_BLOCKS: ReadonlySet<number> = new Set([BLOCK_EPB, BLOCK_PB, BLOCK_SPB, BLOCK_CUSTOM_COPY, BLOCK_CUSTOM_NOCOPY, BLOCK_SYSTEMD_JOURNAL, BLOCK_SYSDIG_EVENT, BLOCK_SYSDIG_EVENT_FLAGS]);
 /** Link type reported for frames that are not packets (custom/journal/event blocks). */
 export const LINKTYPE_NOT_A_PACKET = -1;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -131,6 +133,12 @@ export class PcapngReader implements CaptureReader {
       p += total;
     }
     return p;
+  }
+
+  cutRecordIsFrame(start: number, end: number): boolean {
+    // Fewer than 4 bytes: the block type is unknown, and most blocks of a capture are packets.
+    if (end - start < 4) return true;
+    return FRAME_BLOCKS.has(this.dv.getUint32(start, this.le));
   }
 
   private section(p: number, total: number, base: number): void {

@@ -68,7 +68,7 @@ describe('fixChecksums on the generated captures', () => {
       expect(r.fixed).toEqual({ ipv4: 2, tcp: 10, udp: 3 });
       expect(r.lengthsFixed).toEqual({ ipv4: 0, ipv6: 0 });
       // left: the two truncated packets, the fragment that completes the bad datagram, the ICMP error's quote
-      expect(r.left).toEqual({ truncated: 2, fragment: 1, 'bad-length': 0, 'icmp-quoted': 1, 'length-too-long': 0 });
+      expect(r.left).toEqual({ truncated: 2, fragment: 1, 'bad-length': 0, 'icmp-quoted': 1, 'length-too-long': 0, 'cut-record': 0 });
       expect(r.bytesWritten).toBe(r.bytesRead);
       const before = readFileSync(input);
       const after = readFileSync(output);
@@ -156,13 +156,49 @@ describe('fixChecksums on the generated captures', () => {
     }),
   );
 
+  // It said "left: none" with a warning (exit 0), though the cut record was copied without being checked.
+  it('a capture cut inside its last record: the cut record is left (cut-record) and the file is damaged (PCAP_TRUNCATED_RECORD)', () =>
+    withDir(async (dir) => {
+      const input = fixturePath('pcap', 'reader', 'truncated-tail.pcap');
+      for (const strict of [false, true]) {
+        const r = await fixChecksums(input, join(dir, 'out.pcap'), { strict });
+        expect(r.error).toEqual({ code: 'PCAP_TRUNCATED_RECORD', message: 'capture ends in the middle of a record (58 bytes of it present): copied unchanged, not checked', offset: 240 });
+        expect(r.warnings).toEqual([]);
+        expect(r.frames).toBe(3);
+        expect(r.fixed.tcp).toBe(1); // the bad TCP checksum before the cut is still fixed
+        expect(r.left['cut-record']).toBe(1);
+        expect(r.leftFrames).toEqual([{ frame: 4, reason: 'cut-record' }]);
+        const out = readFileSync(join(dir, 'out.pcap'));
+        expect(out.subarray(240).equals(readFileSync(input).subarray(240))).toBe(true);
+      }
+    }),
+  );
+
+  it('pcapng: a cut packet block is left; a cut block that is no frame (a new section header) is not, but is still the error', () =>
+    withDir(async (dir) => {
+      const whole = readFileSync(fixturePath('pcap', 'checksums-example.pcapng'));
+      const lastBlock = whole.length - whole.readUInt32LE(whole.length - 4);
+      const cutPacket = join(dir, 'cut-packet.pcapng');
+      writeFileSync(cutPacket, whole.subarray(0, whole.length - 10));
+      const packet = await fixChecksums(cutPacket, join(dir, 'out1.pcapng'));
+      expect(packet.error).toMatchObject({ code: 'PCAP_TRUNCATED_RECORD', offset: lastBlock });
+      expect(packet.leftFrames).toEqual([{ frame: 14, reason: 'cut-record' }]);
+      const cutSection = join(dir, 'cut-section.pcapng');
+      writeFileSync(cutSection, Buffer.concat([whole, whole.subarray(0, 16)]));
+      const section = await fixChecksums(cutSection, join(dir, 'out2.pcapng'));
+      expect(section.error).toMatchObject({ code: 'PCAP_TRUNCATED_RECORD', offset: whole.length });
+      expect(section.frames).toBe(14);
+      expect(section.left['cut-record']).toBe(0);
+    }),
+  );
+
   it('a UDP length past its packet is left as bad-length, not called a fragment', () =>
     withDir(async (dir) => {
       const L = (await import(fixturePath('gen', 'pcap', 'lib.mjs'))) as { packet(o: object): Uint8Array; pcapFile(o: object): Uint8Array };
       const input = join(dir, 'udp-length.pcap');
       writeFileSync(input, L.pcapFile({ packets: [{ data: L.packet({ l4: 'udp', payload: 20, length: 500 }), ts: 1700000000 }] }));
       const r = await fixChecksums(input, join(dir, 'out.pcap'));
-      expect(r.left).toEqual({ truncated: 0, fragment: 0, 'bad-length': 1, 'icmp-quoted': 0, 'length-too-long': 0 });
+      expect(r.left).toEqual({ truncated: 0, fragment: 0, 'bad-length': 1, 'icmp-quoted': 0, 'length-too-long': 0, 'cut-record': 0 });
       expect(r.leftFrames).toEqual([{ frame: 1, reason: 'bad-length' }]);
     }),
   );
