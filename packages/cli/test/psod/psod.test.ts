@@ -136,6 +136,37 @@ describe('analyze psod', () => {
     expect(doc.warnings).toEqual([expect.objectContaining({ code: 'GZIP_TRAILING_DATA', offset: gz.length })]);
   });
 
+  describe('backtraces that non-fatal warnings logged (PSOD_LOGGED_BACKTRACE)', () => {
+    const watchdog = fixturePath('psod', 'shapes', '18-netdev-watchdog-logged-no-crash.txt');
+
+    it('a log whose only backtrace is a NETDEV WATCHDOG warning: "No PSOD found", exit 0, the warning on stderr', async () => {
+      const r = await runPsod([watchdog]);
+      expect(r.exit).toBe(0);
+      expect(r.out).toBe('No PSOD found: no purple-screen header, and the only backtraces were logged by non-fatal warnings (see the PSOD_LOGGED_BACKTRACE warning).\n');
+      expect(r.err).toMatch(/^analyze: warning: .*a backtrace logged by a non-fatal warning \(line 5\), not a crash .*\[PSOD_LOGGED_BACKTRACE\]$/m);
+      const json = await runPsod([watchdog, '--json']);
+      expect(json.exit).toBe(0);
+      expect(JSON.parse(json.out)).toMatchObject({ crashFound: false, exception: null, cpu: null, frames: [], culprit: null, warnings: [{ code: 'PSOD_LOGGED_BACKTRACE' }] });
+    });
+
+    it('the warning, then the e1000 PSOD: cpu, culprit and 13 frames of the crash, exit 1', async () => {
+      const r = await runPsod(['-'], Buffer.concat([readFileSync(watchdog), readFileSync(fixturePath('psod', 'e1000.txt'))]));
+      expect(r.exit).toBe(1);
+      expect(r.out).toMatch(/^ {2}cpu {6}5$/m);
+      expect(r.out).toContain('culprit  E1000PollRxRing@vmkernel  (frame #0)');
+      expect(r.out).toContain('backtrace (13 frames):');
+      expect(r.out).not.toContain('vmk_LogBacktraceMessage');
+      expect(r.err).toMatch(/\[PSOD_LOGGED_BACKTRACE\]$/m);
+    });
+  });
+
+  it('a purple screen as the screen prints it (shape 11, KB 324947\'s structure: banner, message without @BlueScreen:): a lockup, exit 1', async () => {
+    const r = await runPsod([fixturePath('psod', 'shapes', '11-lockup-esx-server-masked-screen.txt')]);
+    expect(r.exit).toBe(1);
+    expect(r.out).toMatch(/^PSOD: lockup$/m);
+    expect(r.out).toContain('message  PCPU 6 locked up. Failed to ack TLB invalidate.');
+  });
+
   describe('a file that is not a plain text (PSOD_NOT_TEXT)', () => {
     /** A one-member ustar archive, as a support bundle holds its logs. */
     const tarOf = (name: string, data: Buffer) => {

@@ -6,11 +6,13 @@
 import type { PsodCulprit, PsodFrame } from './types.js';
 
 /**
- * vmkernel machinery: panic and assert helpers, trap/interrupt entry, spin-lock waits and busy delays, debugger
- * hooks. Extend when a real backtrace shows another helper on top.
+ * vmkernel machinery: panic and assert helpers (every `Panic*`: Panic, PanicvPanicInt, Panic_NoSave, PanicNMI),
+ * trap/interrupt entry (Int2_NMI, IDT_IntrHandler, IDTNMIWork, IDTReturnPrepare, gate_entry_), NMI and
+ * machine-check handlers, spin-lock waits and busy delays, debugger hooks. docs/psod.md lists the same names.
+ * Extend when a real backtrace shows another helper on top.
  */
 export const MACHINERY =
-  /^(?:Panic|PanicvPanicInt|Panic_\w+|Panic_vPanic|vmk_Panic\w*|Int\d+_\w+|IDT_\w+|gate_entry\w*|SP_WaitLock\w*|SP_Lock\w*|SPWaitLock\w*|Util_Udelay|Debug_\w+|BackTrace\w*|Backtrace\w*|NMI\w*|MCE\w*|Heartbeat\w*)$/;
+  /^(?:Panic\w*|vmk_Panic\w*|Int\d+_\w+|IDT\w*|gate_entry\w*|SP_WaitLock\w*|SP_Lock\w*|SPWaitLock\w*|Util_Udelay|Debug_\w+|BackTrace\w*|Backtrace\w*|NMI\w*|MCE\w*|Heartbeat\w*)$/;
 
 /** Modules that are the vmkernel itself or its driver shims (the driver is the caller, not the shim). */
 export const CORE_MODULES = new Set(['vmkernel', 'com.vmware.driverAPI', 'vmkapi_v2_1_0_0', 'vmklinux_9', 'vmklinux']);

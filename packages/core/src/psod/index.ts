@@ -8,6 +8,7 @@ export { parsePsod, parsePsodWindow, MAX_PSOD_FRAMES, type ParsePsodOptions } fr
 export { CrashWindow, psodWindow, MAX_PSOD_LINES, MAX_PSOD_CHARS, type PsodWindow } from './window.js';
 export { normalizePsod } from './normalize.js';
 export { chooseCulprit, MACHINERY, CORE_MODULES } from './culprit.js';
+export { isLoggedBacktrace, LOG_BACKTRACE, type BacktraceSeen } from './logged.js';
 export { SIGNATURES, matchSignature, type PsodSignature } from './signatures.js';
 export type * from './types.js';
 

@@ -2,6 +2,7 @@
  * Clean-up of pasted PSOD text before parsing: the same screen arrives as a photo transcript, a vmkernel.log
  * excerpt, a one-line paste, a markdown page or a web page run through an e-mail obfuscator.
  */
+import { SCREEN_RECORD } from './markers.js';
 
 export interface Normalized {
   lines: string[];
@@ -44,8 +45,12 @@ const RECORD_START = new RegExp(
   `(?=${FRAME_ADDRESS}:\\[${HEX}\\])|(?<![0-9a-fA-F#?xXlIoO]:)(?=\\[${HEX}\\])|(?<!@)(?=@?BlueScreen:)|(?=Backtrace for current CPU)|(?=Code start)|(?=#[A-Z]{2} Exception)(?<!BlueScreen:\\s*)`,
   'g',
 );
-/** Text right after a log prefix that belongs to the PSOD itself: its cpu/world are the crash's, not the noise's. */
+/**
+ * Text right after a log prefix that belongs to the PSOD itself: its cpu/world are the crash's, not the noise's.
+ * A screen message (`cpu22:10487)VMware ESXi .. [Releasebuild-..] PCPU 9 locked up..`) is one too (SCREEN_RECORD).
+ */
 const PSOD_RECORD = new RegExp(`^\\s*(?:@?BlueScreen:|#[A-Z]{2} Exception|Backtrace for current CPU|Code start|(?:${HEX}:)?\\[${HEX}\\])`);
+const isPsodRecord = (text: string) => PSOD_RECORD.test(text) || SCREEN_RECORD.test(text);
 /** C0/C1 control characters other than tab and newline. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** A bracketed instruction pointer: one per backtrace frame. */
@@ -143,7 +148,7 @@ function unprefixed(line: string, seen: { prefixed: boolean }): Segment[] {
   for (let m = LOG_PREFIX.exec(line); m; m = LOG_PREFIX.exec(line)) {
     segments.push({ text: line.slice(at, m.index), ...prefix });
     at = m.index + m[0].length;
-    prefix = PSOD_RECORD.test(line.slice(at, at + 200)) ? { cpu: m[1] ?? '', world: m[2] ?? '' } : { world: '' };
+    prefix = isPsodRecord(line.slice(at, at + 200)) ? { cpu: m[1] ?? '', world: m[2] ?? '' } : { world: '' };
   }
   segments.push({ text: line.slice(at), ...prefix });
   return segments;

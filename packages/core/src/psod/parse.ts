@@ -5,13 +5,16 @@
  *             @BlueScreen: #PF Exception(14) in world WID:NAME ip 0x.. addr 0x..   (4.x/5.0)
  *             #GP Exception(13) in world WID:NAME @ 0x..   |   #PF Exception type 14 in world .. @ 0x.. (3.x)
  *             @BlueScreen: NOT_IMPLEMENTED bora/..:N | ASSERT .. | Spin count exceeded .. | PCPU N locked up ..
+ *             the same messages as the screen prints them, without `@BlueScreen:` (markers.ts SCREEN_HEADER):
+ *             PCPU 6 locked up. Failed to ack TLB invalidate. | LINT1/NMI (motherboard nonmaskable interrupt), ..
  *   backtrace Backtrace for current CPU #8, worldID=2097296, fp=0x0
  *   frame     0xFRAME:[0xIP]Function@module#version+0xOFF stack: 0x.., ...   (frame address/stack optional,
  *             @module#version absent before 5.x)
  */
 import { DEC, HEX, normalizePsod, type Normalized } from './normalize.js';
 import { chooseCulprit } from './culprit.js';
-import { BANNER } from './markers.js';
+import { isLoggedBacktrace, WARNING_LINE } from './logged.js';
+import { BANNER, SCREEN_HEADER } from './markers.js';
 import { OTHERS_NAMED, psodWindow, type PsodWindow } from './window.js';
 import { Warnings } from '../errors.js';
 import type { PsodBanner, PsodException, PsodFrame, PsodKind, PsodReport, PsodWorld } from './types.js';
@@ -129,13 +132,15 @@ export interface ParsePsodOptions {
   warnings?: Warnings;
 }
 
-/** A header or backtrace line that starts another crash than the one being read (a log holding two PSODs). */
+/**
+ * A header or backtrace line that starts another crash than the one being read (a log holding two PSODs, or a
+ * warning's logged backtrace before a crash): any of them after frames, so two backtraces are never mixed.
+ */
 function startsAnotherCrash(line: string, r: PsodReport): boolean {
-  if (!r.exception) return false;
   const ex = CPU_EXCEPTION.exec(line);
   // ESX 3.x prints the same header twice (top line and @BlueScreen: line): same world, same crash.
-  if (ex) return r.frames.length > 0 || (r.world !== null && ex[3] !== r.world.idText);
-  return r.frames.length > 0 && (BLUESCREEN.test(line) || BACKTRACE.test(line));
+  if (ex && r.exception) return r.frames.length > 0 || (r.world !== null && ex[3] !== r.world.idText);
+  return r.frames.length > 0 && (ex !== null || BLUESCREEN.test(line) || SCREEN_HEADER.test(line) || BACKTRACE.test(line));
 }
 
 /** What one crash has shown so far; a second crash in the text starts a fresh one (the last is reported). */
@@ -150,6 +155,10 @@ interface Crash {
   start: number;
   /** Input line where it starts, for the warning that names it; null when unknown. */
   line: number | null;
+  /** Its first backtrace line or frame has been read. */
+  backtraceSeen: boolean;
+  /** The record before that first backtrace line or frame is a WARNING line (a logged backtrace, logged.ts). */
+  afterWarning: boolean;
 }
 
 function freshCrash(quirks: string[], banner: PsodBanner | null, start: number, line: number | null): Crash {
@@ -167,7 +176,7 @@ function freshCrash(quirks: string[], banner: PsodBanner | null, start: number, 
     quirks,
     warnings: [],
   };
-  return { report, backtraceWorld: null, backtraceLine: false, starred: null, cr2: null, regIp: null, start, line };
+  return { report, backtraceWorld: null, backtraceLine: false, starred: null, cr2: null, regIp: null, start, line, backtraceSeen: false, afterWarning: false };
 }
 
 /**
@@ -191,9 +200,7 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
   const { lines, origins, quirks, logCpu, logWorld, prefixes } = normalizePsod(window.lines);
   // the first crash starts at the window's first evidence, not at the lines kept before it
   let crash = freshCrash(quirks, null, 0, window.line);
-  let earlier = 0;
-  // input lines where the first OTHERS_NAMED crashes set aside here start (null: not known)
-  const earlierLines: Array<number | null> = [];
+  const read = new CrashesRead();
   let unreadable = 0;
   for (const [index, line] of lines.entries()) {
     let report = crash.report;
@@ -203,35 +210,30 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
         warnings.warn('PSOD_INPUT_CUT', `the backtrace holds more than ${MAX_PSOD_FRAMES} frames; the first ${MAX_PSOD_FRAMES} are reported, the rest of the crash text was not read`);
         break;
       }
+      noteBacktraceStart(crash, lines[index - 1]);
       report.frames.push(frame);
       continue;
     }
     if (startsAnotherCrash(line, report)) {
-      earlier++;
-      if (earlierLines.length < OTHERS_NAMED) earlierLines.push(crash.line);
+      read.add(crash);
       crash = freshCrash(quirks, report.banner, index, inputLine(window, origins[index]!));
       report = crash.report;
     }
     if (FRAME_LIKE.test(line) && ++unreadable <= MAX_UNREADABLE_REPORTED) {
       warnings.warn('PSOD_FRAME_UNREADABLE', `record ${index + 1} looks like a backtrace frame but could not be read, so it is missing from the backtrace: ${clip(line)}`);
     }
-    readRecord(line, crash);
+    readRecord(line, crash, lines[index - 1]);
   }
-  const report = crash.report;
-  // World: the header names it; else the backtrace line; else the starred CPU list; else the log prefix.
-  const prefix = logPrefixOf(crash.start, prefixes) ?? { cpu: logCpu, world: logWorld };
-  const { starred } = crash;
-  if (!report.world) {
-    const id = crash.backtraceWorld ?? starred?.world ?? prefix.world;
-    if (id !== null && id !== undefined) report.world = world(id, starred && starred.world === id ? starred.name : null);
-  }
-  if (report.cpu === null && !crash.backtraceLine) report.cpu = num(starred?.cpu ?? prefix.cpu);
-  report.ip ??= crash.regIp;
-  if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = crash.cr2;
+  read.add(crash);
+  const reported = read.reported;
+  // No crash (no evidence, or only logged backtraces): nothing of one is reported, the host banner still is.
+  const report = reported === null ? freshCrash(quirks, crash.report.banner, 0, null).report : completed(reported, prefixes, { cpu: logCpu, world: logWorld });
   if (unreadable > MAX_UNREADABLE_REPORTED)
     warnings.warn('PSOD_FRAME_UNREADABLE', `${unreadable - MAX_UNREADABLE_REPORTED} more frame-like records could not be read`);
-  const others = window.others + earlier;
-  if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, earlier, earlierLines, crash.line));
+  const others = window.others + read.earlier;
+  if (others > 0) warnings.warn('PSOD_MORE_CRASHES', moreCrashes(window, read.earlier, read.earlierLines, reported?.line ?? null));
+  const logged = (window.logged ?? 0) + read.logged;
+  if (logged > 0) warnings.warn('PSOD_LOGGED_BACKTRACE', loggedBacktraces(window, read.logged, read.loggedLines, reported !== null));
   report.exception ??= inferFromFrames(report.frames);
   report.culprit = chooseCulprit(report.frames);
   if (window.notText !== undefined && report.exception === null && report.frames.length === 0) {
@@ -249,8 +251,67 @@ export function parsePsodWindow(window: PsodWindow, options: ParsePsodOptions = 
   return report;
 }
 
+/**
+ * The crash's report with what the text says around its header: world (the header names it; else the backtrace
+ * line; else the starred CPU list; else the log prefix), CPU, instruction pointer and fault address.
+ */
+function completed(crash: Crash, prefixes: Normalized['prefixes'], firstPrefix: { cpu: string | null; world: string | null }): PsodReport {
+  const report = crash.report;
+  const prefix = logPrefixOf(crash.start, prefixes) ?? firstPrefix;
+  const { starred } = crash;
+  if (!report.world) {
+    const id = crash.backtraceWorld ?? starred?.world ?? prefix.world;
+    if (id !== null && id !== undefined) report.world = world(id, starred && starred.world === id ? starred.name : null);
+  }
+  if (report.cpu === null && !crash.backtraceLine) report.cpu = num(starred?.cpu ?? prefix.cpu);
+  report.ip ??= crash.regIp;
+  if (report.faultAddress === null && report.exception?.type === 'PF') report.faultAddress = crash.cr2;
+  return report;
+}
+
+/** The crashes one parse has read: the one to report (the last), the crashes before it, and logged backtraces. */
+class CrashesRead {
+  reported: Crash | null = null;
+  /** Crashes before the reported one, and the input lines where the first OTHERS_NAMED of them start (null: not known). */
+  earlier = 0;
+  readonly earlierLines: Array<number | null> = [];
+  /** Backtraces only logged by a non-fatal warning (logged.ts), not crashes, and where the first ones start. */
+  logged = 0;
+  readonly loggedLines: Array<number | null> = [];
+
+  /** One crash text read to its end (another crash starts, or the text ends). */
+  add(c: Crash): void {
+    const { exception, frames } = c.report;
+    if (isLoggedBacktrace({ header: exception !== null, topFunction: frames[0]?.function ?? null, afterWarning: c.afterWarning })) {
+      this.logged++;
+      if (this.loggedLines.length < OTHERS_NAMED) this.loggedLines.push(c.line);
+      return;
+    }
+    // no header and no frame: the lines before any crash evidence, not a crash
+    if (exception === null && frames.length === 0) return;
+    if (this.reported !== null) {
+      this.earlier++;
+      if (this.earlierLines.length < OTHERS_NAMED) this.earlierLines.push(this.reported.line);
+    }
+    this.reported = c;
+  }
+}
+
+/** The first backtrace line or frame of a crash: is it logged right after a WARNING line (logged.ts)? */
+function noteBacktraceStart(crash: Crash, previous: string | undefined): void {
+  if (crash.backtraceSeen) return;
+  crash.backtraceSeen = true;
+  crash.afterWarning = previous !== undefined && WARNING_LINE.test(previous);
+}
+
+/** The crash message of a line that holds one in its on-screen form (SCREEN_HEADER), from its first word on. */
+function screenMessage(line: string): string | undefined {
+  const m = SCREEN_HEADER.exec(line);
+  return m ? line.slice(m.index + m[0].length - (m[1] ?? '').length) : undefined;
+}
+
 /** One record that is not a frame: header, banner, backtrace line, code start, CPU list, registers. */
-function readRecord(line: string, crash: Crash): void {
+function readRecord(line: string, crash: Crash, previous: string | undefined): void {
   const report = crash.report;
   const banner = BANNER.exec(line);
   if (banner && !report.banner) report.banner = { product: `VMware ${banner[1]}`, version: banner[2] ?? null, build: banner[3] ?? null };
@@ -272,15 +333,17 @@ function readRecord(line: string, crash: Crash): void {
     if (addr) report.faultAddress = addr;
     return;
   }
-  const bs = BLUESCREEN.exec(line);
-  if (bs && !report.exception) {
-    const t = (bs[1] ?? '').trim();
+  // `@BlueScreen: PCPU 3 locked up ..` in the log, or the message as the screen prints it (after the banner)
+  const message = BLUESCREEN.exec(line)?.[1] ?? screenMessage(line);
+  if (message !== undefined && !report.exception) {
+    const t = message.trim();
     const { kind, location } = classify(t);
     report.exception = { kind, type: null, number: null, text: t, location, inferred: false };
     return;
   }
   const bt = BACKTRACE.exec(line);
   if (bt) {
+    noteBacktraceStart(crash, previous);
     crash.backtraceLine = true;
     report.cpu ??= num(bt[1]);
     crash.backtraceWorld ??= bt[2] ?? null;
@@ -310,6 +373,22 @@ function logPrefixOf(start: number, prefixes: Normalized['prefixes']): { cpu: st
 function inputLine(window: PsodWindow, index: number): number | null {
   const no = window.lineNumbers?.[index];
   return no === undefined || no === 0 ? null : no;
+}
+
+/**
+ * PSOD_LOGGED_BACKTRACE: backtraces a non-fatal warning logged (the window's and those found inside it), named by
+ * input line when every one is known; they are not crashes and were not analysed.
+ */
+function loggedBacktraces(window: PsodWindow, inside: number, insideLines: Array<number | null>, crash: boolean): string {
+  const n = (window.logged ?? 0) + inside;
+  const known = insideLines.every((l) => l !== null);
+  const lines = [...(window.loggedLines ?? []), ...(known ? (insideLines as number[]) : [])].sort((x, y) => x - y).slice(0, OTHERS_NAMED);
+  const more = (window.logged ?? 0) + (known ? inside : 0) > lines.length;
+  const at = lines.length > 0 ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${more ? ', ...' : ''})` : '';
+  const what = n === 1 ? `a backtrace logged by a non-fatal warning${at}, not a crash` : `${n} backtraces logged by non-fatal warnings${at}, not crashes`;
+  const why = 'no crash header; the top frame is the log call, or a WARNING line comes just before';
+  const verdict = crash ? `${n === 1 ? 'it is' : 'they are'} not mixed into the crash reported` : 'the text holds no crash';
+  return `the text holds ${what} (${why}): ${verdict}`;
 }
 
 /**

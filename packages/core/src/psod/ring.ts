@@ -33,6 +33,11 @@ export class LineRing {
     }
   }
 
+  /** The newest line kept, or undefined when none is (the line just before a crash text starts). */
+  last(): string | undefined {
+    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
+  }
+
   clear(): void {
     if (this.items.length === 0) return;
     this.items = [];

@@ -80,6 +80,9 @@ export interface PsodReport {
   culprit: PsodCulprit | null;
   /** Which clean-ups the text needed: markdown-escapes, quoted-at, email-obfuscated, flattened, log-prefixed, masked-digits. */
   quirks: string[];
-  /** PSOD_FRAME_UNREADABLE (a frame-like record that did not parse), PSOD_MORE_CRASHES (a second crash, not read). */
+  /**
+   * PSOD_FRAME_UNREADABLE (a frame-like record that did not parse), PSOD_MORE_CRASHES (a second crash, not read),
+   * PSOD_LOGGED_BACKTRACE (a backtrace a non-fatal warning logged: no crash, not read).
+   */
   warnings: Warning[];
 }

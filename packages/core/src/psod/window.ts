@@ -4,13 +4,16 @@
  * lines before it are kept (memory bounded whatever the input holds: 62 MB of short lines, one 60 MB line,
  * 500,000 frames).
  *
- * The rule: lines holding crash evidence (a header `#PF Exception` / `BlueScreen:`, a `Backtrace for current
- * CPU` line, a `[0x..]` frame) and the lines between them form a crash text; it ends after BLOCK_GAP_LINES
- * lines without evidence, or where a header or backtrace line follows a header and frames (a second crash).
- * The crash analysed is the last one with a header (the crash that ended the log, which is what is asked
- * about); with no header anywhere, the last backtrace. The others are counted (PSOD_MORE_CRASHES).
+ * The rule: lines holding crash evidence (a header `#PF Exception` / `BlueScreen:` / an on-screen message, a
+ * `Backtrace for current CPU` line, a `[0x..]` frame) and the lines between them form a crash text; it ends
+ * after BLOCK_GAP_LINES lines without evidence, or where a header or backtrace line follows frames (another
+ * backtrace: two are never mixed). A backtrace that was only logged (logged.ts: a non-fatal warning's) is no
+ * crash: it is counted apart (PSOD_LOGGED_BACKTRACE). The crash analysed is the last one with a header (the
+ * crash that ended the log, which is what is asked about); with no header anywhere, the last backtrace. The
+ * other crashes are counted (PSOD_MORE_CRASHES).
  */
-import { BACKTRACE_START, BANNER, CRASH_HEADER, FRAME_MARK } from './markers.js';
+import { isLoggedBacktrace, WARNING_LINE } from './logged.js';
+import { BACKTRACE_START, BANNER, CRASH_HEADER, FRAME_FUNCTION, FRAME_MARK } from './markers.js';
 import { LineSplitter } from './lines.js';
 import { LineRing } from './ring.js';
 
@@ -35,8 +38,12 @@ interface Block {
   lastEvidence: number;
   /** Holds a crash header (stronger evidence than frames alone). */
   header: boolean;
-  /** Frames seen: a header or backtrace line after a header and frames starts another crash. */
+  /** Frames seen: a header or backtrace line after frames starts another crash text. */
   frames: boolean;
+  /** The function of its first frame (null before it, or when not readable): a logged backtrace is told by it. */
+  topFunction: string | null;
+  /** The line just before its first evidence is a WARNING line. */
+  afterWarning: boolean;
   closed: boolean;
   /** First input line of the crash text that was not kept (over the caps), and how many characters were not. */
   droppedFrom: number | null;
@@ -79,6 +86,9 @@ export interface PsodWindow {
   otherLines: number[];
   /** False when a crash text without a header follows the one analysed (which has one). */
   last: boolean;
+  /** Backtraces only logged by non-fatal warnings (not crashes, not analysed), and the first lines of some. */
+  logged?: number;
+  loggedLines?: number[];
 }
 
 /**
@@ -93,6 +103,8 @@ export class CrashWindow {
   private best: Block | null = null;
   private others = 0;
   private readonly otherLines: number[] = [];
+  private logged = 0;
+  private readonly loggedLines: number[] = [];
   private bestIsLast = true;
   private readonly splitter = new LineSplitter((l, continued) => this.add(l, continued));
 
@@ -119,8 +131,9 @@ export class CrashWindow {
       this.context.push(line, no);
       return;
     }
-    if (!b || b.closed || ((header || backtrace) && b.header && b.frames)) this.begin(no);
+    if (!b || b.closed || ((header || backtrace) && b.frames && !continuesFrames(line, frame))) this.begin(no);
     const c = this.current!;
+    if (frame && !c.frames) c.topFunction = FRAME_FUNCTION.exec(line)?.[1]?.replace(/\\/g, '') ?? null;
     this.keep(c, line, no, true);
     c.header ||= header;
     c.frames ||= frame;
@@ -133,9 +146,10 @@ export class CrashWindow {
     if (this.current) this.retire(this.current);
     this.current = null;
     const b = this.best;
+    const logged = { logged: this.logged, loggedLines: [...this.loggedLines] };
     if (!b) {
       const { lines, numbers } = this.context.kept(this.banner);
-      return { lines, lineNumbers: numbers, line: null, others: 0, otherLines: [], last: true };
+      return { lines, lineNumbers: numbers, line: null, others: 0, otherLines: [], last: true, ...logged };
     }
     const banner = b.banner !== null && !b.lines.some((l) => BANNER.test(l)) ? b.banner : null;
     return {
@@ -145,6 +159,7 @@ export class CrashWindow {
       others: this.others,
       otherLines: [...this.otherLines].sort((x, y) => x - y),
       last: this.bestIsLast,
+      ...logged,
       ...(!b.droppedEvidence
         ? {}
         : { cut: `the crash text from line ${b.line} is longer than ${MAX_PSOD_LINES} lines / ${MAX_PSOD_CHARS} characters; the rest of it (${b.droppedChars} characters, ${b.droppedFrom === b.lastLine ? `in line ${b.lastLine}` : `lines ${b.droppedFrom}-${b.lastLine}`}) was not analysed` }),
@@ -154,6 +169,7 @@ export class CrashWindow {
   /** A new crash text at line `no`, with the lines since the previous evidence before it. */
   private begin(no: number): void {
     if (this.current) this.retire(this.current);
+    const before = this.context.last();
     const { lines, numbers } = this.context.kept(null);
     this.current = {
       lines,
@@ -163,6 +179,8 @@ export class CrashWindow {
       lastEvidence: no,
       header: false,
       frames: false,
+      topFunction: null,
+      afterWarning: before !== undefined && WARNING_LINE.test(before),
       closed: false,
       droppedFrom: null,
       droppedChars: 0,
@@ -187,8 +205,16 @@ export class CrashWindow {
     b.chars += line.length;
   }
 
-  /** A finished crash text: the one to analyse if it has a header (or the best has none), else one more other. */
+  /**
+   * A finished crash text: a logged backtrace is counted apart; a crash is the one to analyse if it has a header
+   * (or the best has none), else one more other.
+   */
   private retire(b: Block): void {
+    if (isLoggedBacktrace({ header: b.header, topFunction: b.topFunction, afterWarning: b.afterWarning })) {
+      this.logged++;
+      if (this.loggedLines.length < OTHERS_NAMED) this.loggedLines.push(b.line);
+      return;
+    }
     const keep = this.best === null || b.header || !this.best.header;
     const other = keep ? this.best : b;
     if (keep) this.best = b;
@@ -197,6 +223,17 @@ export class CrashWindow {
     this.others++;
     if (this.otherLines.length < OTHERS_NAMED) this.otherLines.push(other.line);
   }
+}
+
+/**
+ * A flattened line whose frames come before its header or backtrace line: it ends the crash text being read and
+ * starts the next, so it stays in the first and the parser tells the two apart (parse.ts, startsAnotherCrash).
+ */
+function continuesFrames(line: string, frame: boolean): boolean {
+  const first = frame ? FRAME_MARK.exec(line) : null;
+  if (first === null) return false;
+  const after = line.slice(first.index + first[0].length);
+  return CRASH_HEADER.test(after) || BACKTRACE_START.test(after);
 }
 
 /**

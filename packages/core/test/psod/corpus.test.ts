@@ -6,7 +6,8 @@ import { Warnings } from '../../src/errors.js';
 
 /**
  * One synthetic text per shape of PSOD text met in the field (fixtures/gen/psod/shapes.mjs says which shape
- * each re-creates); the real vendor-KB and blog excerpts they stand for may not be redistributed.
+ * each re-creates, and for shapes 11-18 which public page's structure it follows); the real vendor-KB and blog
+ * excerpts they stand for may not be redistributed.
  */
 const psod = (name: string) => readFileSync(fixturePath('psod', 'shapes', name), 'utf8');
 const sig = (f: PsodReport['frames'][number]) => `${f.function}@${f.module}#${f.version}+${f.offset}`;
@@ -143,7 +144,86 @@ const CASES: Expected[] = [
     faultAddress: '0x18',
     signature: 'vmfs6-heap-helper',
   },
+  // 11-17: messages as the screen prints them, without "@BlueScreen:" (screen-headers.test.ts checks each further)
+  {
+    file: '11-lockup-esx-server-masked-screen.txt',
+    world: null,
+    exception: { kind: 'lockup', type: null, number: null },
+    cpu: null,
+    frames: 0,
+    first: null,
+    last: null,
+    culprit: null,
+  },
+  {
+    file: '12-lockup-log-banner-masked.txt',
+    world: { id: 10487, idText: '10487', name: null },
+    exception: { kind: 'lockup', type: null, number: null },
+    cpu: 22,
+    frames: 0,
+    first: null,
+    last: null,
+    culprit: null,
+    quirks: ['log-prefixed'],
+  },
+  {
+    file: '13-lockup-tlb-two-frames.txt',
+    world: null,
+    exception: { kind: 'lockup', type: null, number: null },
+    cpu: null,
+    frames: 2,
+    first: 'Panic@vmkernel#nover+0x9e',
+    last: 'TLBDoInvalidate@vmkernel#nover+0x3c1',
+    culprit: 'TLBDoInvalidate',
+  },
+  {
+    // two crashes: the heartbeat (last) is reported, the lockup counted (more-crashes.test.ts)
+    file: '14-lockup-then-heartbeat-flattened.txt',
+    world: null,
+    exception: { kind: 'heartbeat', type: null, number: null },
+    cpu: null,
+    frames: 2,
+    first: 'Panic@vmkernel#nover+0x9e',
+    last: 'Heartbeat_DetectCPULockups@vmkernel#nover+0x2c4',
+    culprit: null, // both frames are panic/heartbeat machinery
+  },
+  {
+    file: '15-lockup-esx3-screen-cpu-list.txt',
+    world: { id: 1046, idText: '1046', name: 'helper3-0' },
+    exception: { kind: 'lockup', type: null, number: null },
+    cpu: 2,
+    frames: 7,
+    first: 'Panic@null#null+0x21',
+    last: 'ide_ops@null#null+0xfe2bc931',
+    culprit: 'TLBDoInvalidate',
+    ip: '0x61a7b5',
+  },
+  {
+    file: '16-lint1-nmi-screen.txt',
+    world: null,
+    exception: { kind: 'nmi', type: null, number: null },
+    cpu: null,
+    frames: 0,
+    first: null,
+    last: null,
+    culprit: null,
+  },
+  {
+    file: '17-heartbeat-saved-backtrace-tcpip.txt',
+    world: null,
+    exception: { kind: 'heartbeat', type: null, number: null },
+    cpu: null,
+    frames: 8,
+    first: 'Timer_GetCycles@vmkernel#nover+0x2',
+    last: 'CpuSched_StartWorld@vmkernel#nover+0x86',
+    culprit: 'Timer_GetCycles',
+    quirks: ['log-prefixed'],
+    ip: '0x42001c4a4e17',
+  },
 ];
+
+/** Shapes that hold no crash (logged-backtrace.test.ts checks each further). */
+const NO_CRASH = ['18-netdev-watchdog-logged-no-crash.txt'];
 
 describe('every PSOD shape in fixtures/psod/shapes parses to its world, exception and frames', () => {
   it.each(CASES.map((c) => [c.file, c] as const))('%s', (file, want) => {
@@ -163,9 +243,15 @@ describe('every PSOD shape in fixtures/psod/shapes parses to its world, exceptio
     expect(r.crashFound).toBe(true);
   });
 
+  it.each(NO_CRASH)('%s holds no crash: nothing of one is reported', (file) => {
+    const r = analyzePsod(psod(file));
+    expect(r.crashFound).toBe(false);
+    expect([r.exception, r.world, r.cpu, r.frames, r.culprit]).toEqual([null, null, null, [], null]);
+  });
+
   it('the folder has exactly the texts listed here (a new one needs its expected values)', () => {
     const files = readdirSync(fixturePath('psod', 'shapes')).filter((f) => f.endsWith('.txt')).sort();
-    expect(files).toEqual(CASES.map((c) => c.file).sort());
+    expect(files).toEqual([...CASES.map((c) => c.file), ...NO_CRASH].sort());
   });
 });
 

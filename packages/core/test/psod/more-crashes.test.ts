@@ -77,6 +77,17 @@ describe('crashes found inside the window are named by input line', () => {
     expect(analyzePsod(await readPsodWindow(chunks)).warnings.map((w) => w.message)).toEqual(moreCrashes(text));
   });
 
+  it("a header right after a frame on one line (shape 14, KB 2000091's structure): the frame ends the first crash, the header starts the next", () => {
+    const text = readFileSync(fixturePath('psod', 'shapes', '14-lockup-then-heartbeat-flattened.txt'), 'utf8');
+    const r = analyzePsod(text);
+    expect(r.exception).toMatchObject({ kind: 'heartbeat', text: 'PCPU 2: no heartbeat, IPIs received (0/2).' });
+    expect(r.frames.map((f) => f.function)).toEqual(['Panic', 'Heartbeat_DetectCPULockups']);
+    // one other crash (the lockup, with both its frames), not a second one made of the frame before the header
+    expect(moreCrashes(text)).toEqual(['the text holds another crash (line 3); only the last, at line 5, is reported']);
+    const lockup = analyzePsod(text.split('@BlueScreen:')[0]!);
+    expect(lockup.frames.map((f) => f.function)).toEqual(['Panic', 'TLBDoInvalidate']);
+  });
+
   it('more than five other crashes: five named, the rest counted', () => {
     const headers = Array.from({ length: 7 }, (_, i) => header(`${4001 + i}:w${i}`, `0x418023d9c04${i}`));
     const text = [...headers, header('4100:last', '0x418023d9c050'), frame(1, 'Alpha')].join('\n');

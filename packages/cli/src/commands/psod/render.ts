@@ -17,6 +17,11 @@ export function isDamaged(a: PsodJson): boolean {
   return a.warnings.some((w) => w.code === 'GZIP_CORRUPT');
 }
 
+/** The text holds backtraces that non-fatal warnings logged (PSOD_LOGGED_BACKTRACE): not crashes. */
+export function hasLoggedBacktrace(a: PsodJson): boolean {
+  return a.warnings.some((w) => w.code === 'PSOD_LOGGED_BACKTRACE');
+}
+
 /** The input is not text, and no crash was found in it (PSOD_NOT_TEXT). */
 export function isNotText(a: PsodJson): boolean {
   return a.warnings.some((w) => w.code === 'PSOD_NOT_TEXT');
@@ -31,7 +36,9 @@ export function renderPsod(a: PsodJson, file: string, c: Colors, showFile: boole
         ? 'No PSOD found, but this file is not a plain text (see the PSOD_NOT_TEXT warning): a crash in it is not ruled out.'
         : isCut(a) || isDamaged(a)
           ? `No PSOD found in the part of the text analysed, but part of it was not read (see the ${isDamaged(a) ? 'GZIP_CORRUPT' : 'PSOD_INPUT_CUT'} warning): a crash there is not ruled out.`
-          : 'No PSOD found: no purple-screen header and no backtrace frames in this text.',
+          : hasLoggedBacktrace(a)
+            ? 'No PSOD found: no purple-screen header, and the only backtraces were logged by non-fatal warnings (see the PSOD_LOGGED_BACKTRACE warning).'
+            : 'No PSOD found: no purple-screen header and no backtrace frames in this text.',
     );
     return `${out.join('\n')}\n`;
   }
