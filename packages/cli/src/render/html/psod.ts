@@ -35,7 +35,9 @@ export function psodSection(d: PsodDoc): Section {
       ? 'No purple-screen crash was found in what could be read as text, but this file is not a plain text (PSOD_NOT_TEXT, below, says what to analyse instead), so a crash in it is not ruled out.'
       : warned('PSOD_INPUT_CUT')
         ? 'No purple-screen crash was found in the part of this text that was read; part of it was not read (PSOD_INPUT_CUT), so a crash there is not ruled out.'
-        : 'No purple-screen crash was found in this text.'
+        : warned('PSOD_LOGGED_BACKTRACE')
+          ? 'No purple-screen crash was found in this text: its only backtraces were logged by non-fatal warnings (PSOD_LOGGED_BACKTRACE, below); the host ran on.'
+          : 'No purple-screen crash was found in this text.'
     : d.signature
       ? `Known crash: ${d.signature.title}.`
       : `Purple screen: ${d.exception?.text ?? 'crash'}${where ? `, at ${where}` : ''}.`;
