@@ -25,7 +25,7 @@ import {
 import { findHostsEntry } from './config/hosts.js';
 import { parseGroup, parsePasswd, parseShadow, type HashAlgorithm } from './config/passwd.js';
 import { parseResolv } from './config/resolv.js';
-import { shownSetting } from './secrets.js';
+import { shownSetting, shownText } from './secrets.js';
 
 export type FactSource = 'Manifest.txt' | 'esx.conf' | 'ConfigStore' | 'etc/hosts' | 'etc/resolv.conf';
 
@@ -196,7 +196,8 @@ export async function showBackup(backup: Backup, opts: { strict?: boolean } = {}
     version,
     hostName,
     uuid,
-    manifest: m ? { releaseLevel: m.releaseLevel, uuid: m.uuid, kernelOpts: m.kernelOpts, userOpts: m.userOpts } : undefined,
+    // boot options may carry credentials (`ks=http://user:password@host/ks.cfg`): shown redacted like every value
+    manifest: m ? { releaseLevel: m.releaseLevel, uuid: m.uuid, kernelOpts: shownText(m.kernelOpts), userOpts: shownText(m.userOpts) } : undefined,
     encryption: backup.encryption,
     outer: backup.outer ?? [],
     files: [...files.values()].map(showFile),

@@ -20,9 +20,25 @@ describe('esxi secrets: one module decides', () => {
     expect(withValues(base(), false, 'a', undefined, false)).toEqual({ ...base(), before: 'a' });
   });
 
-  it('the safety net marks and redacts a change that carries a hash', () => {
+  it('the safety net marks a change that carries a password secret, and drops its values', () => {
     const c = redactChange({ area: 'system', path: 'etc/rc.local.d/local.sh', change: 'added', label: 'line added: password=hunter2', after: 'password=hunter2' });
-    expect(c).toMatchObject({ secret: true, after: `password=${REDACTED}` });
+    expect(c).toEqual({ area: 'system', path: 'etc/rc.local.d/local.sh', change: 'added', label: `line added: password=${REDACTED}`, secret: true });
+  });
+
+  it('a change the safety net marks secret keeps no value anywhere, even where the redaction caught another word', () => {
+    // the label shape esx.conf gave a setting whose name the field list did not know
+    const c = redactChange({ area: 'advanced', path: 'etc/vmware/esx.conf', key: '/adv/UserVars/Foo', change: 'modified', label: 'advanced setting /UserVars/ProxyPassword: set "OLDVALUE9" → "NEWVALUE9"', before: 'OLDVALUE9', after: 'NEWVALUE9' });
+    expect(c.secret).toBe(true);
+    expect(JSON.stringify(c)).not.toMatch(/OLDVALUE9|NEWVALUE9/);
+    // a value inside a longer word is left: only whole occurrences are cut out
+    const d = redactChange({ area: 'system', path: 'p', change: 'modified', label: 'x.password: old → new (oldest)', before: 'old', after: 'new' });
+    expect(d.label).toBe(`x.password: ${REDACTED} → ${REDACTED} (oldest)`);
+  });
+
+  it('tokens, API keys and credentials are secret by name (esx.conf options, ConfigStore fields), and show redacts them', () => {
+    for (const n of ['SomeToken', 'token', 'api_token', 'auth_token', 'apikey', 'api_key', 'ApiKey', 'secret_key', 'private_key', 'credentials', 'passcode']) expect([n, isSecretChange(n, 'a', 'b')]).toEqual([n, true]);
+    for (const n of ['tokenLifetime', 'Tokens', 'keyboard', 'HostName']) expect([n, isSecretChange(n, 'a', 'b')]).toEqual([n, false]);
+    expect(shownSetting({ option: 'UserVars/SomeToken', value: 'TOKEN16' }).value).toBe(REDACTED);
   });
 
   it('show redacts advanced settings the same way', () => {

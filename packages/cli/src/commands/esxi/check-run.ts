@@ -13,7 +13,7 @@ interface CheckArgs extends BackupArgs {
 /** Exit codes: 0 no error finding; 1 an error-severity finding in some backup; 2 unreadable. */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as CheckArgs;
-  const opts = openOptions(args, ctx);
+  const opts = await openOptions(args, ctx);
   const target = args.target === undefined ? {} : { target: inputFor(ctx, args.target), targetName: args.target };
   return runEach<CheckJson>(ctx, args.files, {
     analyze: (input, name) => checkBackup(input, { ...opts, ...target, name }),

@@ -15,7 +15,7 @@ interface DiffArgs extends BackupArgs {
 /** Exit codes: 0 compared, no error finding; 1 an error-severity finding (the restore would fail or break the host); 2 unreadable. */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as DiffArgs;
-  const opts = openOptions(args, ctx);
+  const opts = await openOptions(args, ctx);
   // One report for the pair; an error names the side that failed.
   return runEach<DiffJson>(ctx, [args.before], {
     analyze: (before) =>

@@ -18,7 +18,7 @@ const undecrypted = (r: ExtractJson) => r.encryption.encrypted && !r.encryption.
 /** Exit codes: 0 every file written; 1 some entries were skipped (listed) or the backup could not be decrypted; 2 refused or unreadable. */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as ExtractArgs;
-  const opts = openOptions(args, ctx);
+  const opts = await openOptions(args, ctx);
   return runEach<ExtractJson>(ctx, [args.file], {
     analyze: (input, name) => extractBackup(input, resolve(ctx.io.cwd, args.to), { ...opts, name, force: args.force }),
     exitCode: (r) => (r.skipped.length > 0 || undecrypted(r) ? EXIT_PROBLEM : EXIT_OK),

@@ -16,7 +16,7 @@ interface ShowArgs {
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as ShowArgs;
-  const opts = openOptions(args, ctx);
+  const opts = await openOptions(args, ctx);
   return runEach<ShowJson>(ctx, args.files, {
     analyze: (input, name) => showBackup(input, { ...opts, name }),
     exitCode: (r) => (r.encryption.encrypted && !r.encryption.decrypted ? EXIT_PROBLEM : EXIT_OK),

@@ -11,7 +11,7 @@ import { AnalyzeError, Warnings } from '../../errors.js';
 import { isGzip, readSmallFile } from '../../io/files.js';
 import { parseManifest } from '../config/manifest.js';
 import { decryptEnvelope, isEnvelope, parseEncryptionInfo, parseEnvelopeHeader, type EncryptionInfo } from './envelope.js';
-import { DEFAULT_MAX_INFLATED, type Backup, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
+import { DEFAULT_MAX_INFLATED, type Backup, type BackupEncryption, type BackupFile, type BackupKind, type OpenOptions } from './model.js';
 import { isSecretFile, isSecretPath } from '../secrets.js';
 import { heldKind, holdRule } from './hold.js';
 import { Retention } from './retain.js';
@@ -201,7 +201,7 @@ function classify(byPath: Map<string, TarMember>, members: TarMember[]): BackupK
 function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined, keystoreOrigin: LayerOrigin | undefined, where: string): void {
   const enc = st.backup.encryption;
   enc.encrypted = true;
-  const header = inLayer(where, st.source, () => parseEnvelopeHeader(data, st.source));
+  const header = failureIsReason(enc, () => inLayer(where, st.source, () => parseEnvelopeHeader(data, st.source)));
   if (header.keyInfo !== undefined) enc.keyId = header.keyInfo;
   if (keystore === undefined) {
     enc.keystore = 'missing';
@@ -227,11 +227,27 @@ function openEnvelope(st: OpenState, data: Buffer, keystore: Buffer | undefined,
   }
   if (info.configEncData['data1'] === undefined || info.configEncData['data2'] === undefined) {
     // a fault of encryption.info, not of the envelope: its offset is that of its entry, when it is in the backup
-    throw new AnalyzeError('ESXI_KEYSTORE_INVALID', `encryption.info has no ConfigEncData data1/data2 fields${keystoreOrigin?.note ?? ''}`, { file: st.source, offset: keystoreOrigin?.offset });
+    const e = new AnalyzeError('ESXI_KEYSTORE_INVALID', `encryption.info has no ConfigEncData data1/data2 fields${keystoreOrigin?.note ?? ''}`, { file: st.source, offset: keystoreOrigin?.offset });
+    enc.reason = e.message;
+    throw e;
   }
-  const plain = inLayer(where, st.source, () => decryptEnvelope(data, info, st.source));
+  const plain = failureIsReason(enc, () => inLayer(where, st.source, () => decryptEnvelope(data, info, st.source)));
   enc.decrypted = true;
   openLayer(st, plain, where === '' ? 'decrypted local.tgz' : `${where} (decrypted)`, 'local.tgz.ve', { offset: 0, note: ' (offset in the decrypted local.tgz.ve payload)' });
+}
+
+/**
+ * Runs a step of decryption; when it fails, the report's encryption says why before the error goes on
+ * (a damaged or mismatched envelope stops the reading, and `show` reports up to there: "unknown reason" read
+ * as if nobody knew, one line above the reason).
+ */
+function failureIsReason<T>(enc: BackupEncryption, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof AnalyzeError) enc.reason = e.message;
+    throw e;
+  }
 }
 
 /** Envelope offsets count from the start of local.tgz.ve: inside a state.tgz or bundle, the message names that layer. */
