@@ -20,9 +20,8 @@ interface CodeArgs {
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as CodeArgs;
-  // After `--` yargs leaves words in `_` (after the command name): that is how -2146762751 arrives.
-  const rest = Array.isArray(raw['_']) ? (raw['_'] as unknown[]).slice(1) : [];
-  const given = [...(args.codes ?? []), ...rest].map(String);
+  // Words after `--` (how -2146762751 is passed) arrive among the codes (main.ts, protectArgs).
+  const given = (args.codes ?? []).map(String);
   const codes = distinctCodes(given.includes('-') ? await withStdinCodes(given, ctx) : given);
   if (args.search !== undefined) {
     // yargs turns `--limit abc` into NaN; a NaN or negative limit would print nothing and still exit 0.
