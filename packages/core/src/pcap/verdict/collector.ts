@@ -1,6 +1,7 @@
 import type { FlowFilter } from '../frame/flow-filter.js';
 import type { ChecksumProtocol, Direction, FrameFacts, FrameRecord, FrameSink, LayerFacts, SkippedFrames } from '../frame/frame.js';
-import { LINKTYPE_ETHERNET } from '../decode/link.js';
+import { LINKTYPE_ETHERNET, LINKTYPE_LOOP, LINKTYPE_NULL } from '../decode/link.js';
+import { MAC_DST_ZERO, MAC_SRC_ZERO } from '../frame/frame.js';
 import { adviceFor } from './advice.js';
 import { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 import { decide, looksEdited } from './decide.js';
@@ -10,17 +11,21 @@ import {
   addBadCounts,
   countBad,
   emptyBadCounts,
+  emptySent,
   findCaptureHosts,
   HostTable,
   mismatches,
   placeholders,
-  type BadCounts,
+  type DirectionKey,
   type HostStats,
+  type SentCounts,
+  visitDirections,
 } from './hosts.js';
 import { addByValue, emptyByValue, type OutcomesByValue } from './outcomes.js';
+import { collectSenders } from './senders.js';
 import { guessOs } from './os.js';
 import { RecordFacts } from './record-facts.js';
-import { DEFAULT_ANNOTATE_LIMIT, TOP_HOSTS } from './thresholds.js';
+import { DEFAULT_ANNOTATE_LIMIT, SUPER_FRAME_MIN_PAYLOAD, TOP_HOSTS } from './thresholds.js';
 import type { BadAnnotation, HostBreakdown, Verdict, VerdictEvidence } from './types.js';
 
 export interface VerdictOptions {
@@ -32,12 +37,6 @@ interface FrameNote {
   protocol: ChecksumProtocol;
   class: BadClass;
   segment: SegmentNote | undefined;
-}
-
-/** Counters for frames whose direction the capture file states (pcapng epb_flags, SLL packet type). */
-interface DirectionBucket {
-  bad: BadCounts;
-  tcp: OutcomesByValue;
 }
 
 /**
@@ -58,7 +57,14 @@ function effectiveDirection(f: FrameFacts, w: Int32Array): Direction {
   return d;
 }
 
-const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByValue() });
+const BOTH_MACS_ZERO = MAC_SRC_ZERO | MAC_DST_ZERO;
+
+/**
+ * A loopback link, whose MTU (64 KiB) makes large frames ordinary, not super-frames: BSD loopback, or
+ * Ethernet with zero MACs on both sides (Linux `lo`). `macs`: FrameFacts.macPattern on Ethernet, -1 elsewhere.
+ */
+const loopbackLink = (linkType: number, macs: number): boolean =>
+  linkType === LINKTYPE_NULL || linkType === LINKTYPE_LOOP || (macs >= 0 && (macs & BOTH_MACS_ZERO) === BOTH_MACS_ZERO);
 
 /**
  * A plain bad frame: no tunnel, an IPv4 header and its TCP or UDP header, both verified, one or both bad.
@@ -67,6 +73,8 @@ const newBucket = (): DirectionBucket => ({ bad: emptyBadCounts(), tcp: emptyByV
  * lookup, editing checks or counters per frame; on the merged real-traffic bench all but ~2,000 of its
  * 1.18 M bad frames), and the counters are brought up to date when the entry is replaced and at `finish`.
  * The key is everything the accounting depends on: addresses, `kind` (PLAIN_* bits), link type, MACs.
+ * Every plain bad frame is counted at its sender's entry in the host table (HostStats.sent or, when the
+ * capture states its direction, the flagged counters), found once per key.
  */
 interface PlainBadFrame {
   valid: boolean;
@@ -81,23 +89,27 @@ interface PlainBadFrame {
   /** What the kind says, as the counters want it: the TCP/UDP and IPv4 classes (undefined: good), the side. */
   cls: BadClass | undefined;
   ipv4Cls: BadClass | undefined;
-  /** Where the classes are counted besides the totals: the flagged direction's bucket or the sending host's. */
-  counts: BadCounts;
-  /** The sending host when the direction is not flagged (its MACs are noted). */
+  /** Where the classes are counted besides the totals: the sending host's counters for the frame's direction flag (or none). */
+  sent: SentCounts;
+  /** The sending host when the direction is not flagged (its MACs and super-frame receivers are noted). */
   host: HostStats | undefined;
+  /** The receiver's address text of an unflagged GRO-shaped super-frame (the kind says so), else undefined. */
+  superFrameReceiver: string | undefined;
   /** Where a bad TCP segment's fate is counted. */
   sink: OutcomesByValue;
   /** What the editing signs counted for its first frame (EditingSigns.observe), repeated for the others. */
   editing: number;
 }
 
-/** PlainBadFrame.kind: the transport, each checksum's class (CLASS_BY_CODE), the side, a bare ACK, the direction. */
+/** PlainBadFrame.kind: the transport, each checksum's class (CLASS_BY_CODE), the side, a bare ACK, the direction, a super-frame. */
 const PLAIN_TCP = 1;
 const PLAIN_IPV4_SHIFT = 1; // 2 bits: 0 good, 1 zero, 2 mismatch
 const PLAIN_L4_SHIFT = 3; // 3 bits: 0 good, 1 partial, 2 partial-no-length, 3 zero, 4 mismatch
 const PLAIN_LOWER_PORT = 64; // sent from the lower port (side 1)
 const PLAIN_BARE_ACK = 128; // TCP without payload, SYN or FIN
 const PLAIN_DIR_SHIFT = 8; // 2 bits: 0 not flagged, 1 inbound, 2 outbound
+const PLAIN_SUPER_FRAME = 1024; // a TCP placeholder on a super-frame (SUPER_FRAME_MIN_PAYLOAD, not on a loopback link)
+const CODE_PARTIAL = 1;
 const CLASS_BY_CODE: readonly (BadClass | undefined)[] = [undefined, 'partial', 'partial-no-length', 'zero', 'mismatch'];
 const CODE_MISMATCH = 4;
 const IPV4_CODE_MISMATCH = 2;
@@ -108,6 +120,9 @@ const IPV4_CODE_MISMATCH = 2;
  * frames, real-traffic bench 58,253 / 1,725 / 1,557 of 1.18 M (measured before the side and bare-ACK bits joined the kind).
  */
 const PLAIN_MEMO_BITS = 10;
+
+/** A super-frame kind whose TCP checksum is `partial` and IPv4 header right: what GRO writes (SentCounts.superFramePartial). */
+const isGroShaped = (kind: number): boolean => ((kind >> PLAIN_L4_SHIFT) & 7) === CODE_PARTIAL && ((kind >> PLAIN_IPV4_SHIFT) & 3) === 0;
 
 /** The memo entry for a sender, receiver (IPv4 address words) and kind: the top bits of a multiplicative hash. */
 const plainSlot = (src: number, dst: number, kind: number): number => Math.imul(src ^ Math.imul(dst ^ kind, 0x27d4eb2d), 0x9e3779b1) >>> (32 - PLAIN_MEMO_BITS);
@@ -131,7 +146,6 @@ export class VerdictCollector implements FrameSink {
   private readonly sideMismatch = [0, 0];
   private withoutPayload = 0;
   private readonly hosts = new HostTable();
-  private readonly flagged = { outbound: newBucket(), inbound: newBucket() };
   private readonly follower = new TcpFlowFollower();
   private readonly linkTypes = new Set<number>();
   private readonly notes = new Map<number, FrameNote[]>();
@@ -153,6 +167,8 @@ export class VerdictCollector implements FrameSink {
    * reported (their TCP checksum is right); they are followed only for the editing sign.
    */
   private readonly ipv4OnlySink = emptyByValue();
+  /** What an unused memo entry counts into: nothing reported. */
+  private readonly noSent = emptySent();
   /** Keys and effects of recent plain bad frames, by plainSlot. */
   private readonly plainMemo: PlainBadFrame[] = Array.from({ length: 1 << PLAIN_MEMO_BITS }, () => this.noPlainBadFrame());
 
@@ -202,7 +218,10 @@ export class VerdictCollector implements FrameSink {
   };
 
   private noPlainBadFrame(): PlainBadFrame {
-    return { valid: false, src: 0, dst: 0, kind: 0, linkType: 0, macs: -1, n: 0, cls: undefined, ipv4Cls: undefined, counts: this.bad, host: undefined, sink: this.ipv4OnlySink, editing: 0 };
+    return {
+      valid: false, src: 0, dst: 0, kind: 0, linkType: 0, macs: -1, n: 0, cls: undefined, ipv4Cls: undefined,
+      sent: this.noSent, host: undefined, superFrameReceiver: undefined, sink: this.ipv4OnlySink, editing: 0,
+    };
   }
 
   /** FrameSink: the reader hands over only TCP frames of the flows followed here (and frames it must). */
@@ -242,6 +261,7 @@ export class VerdictCollector implements FrameSink {
     const n = f.layerCount;
     let seen = false;
     let placeholderL4 = false;
+    let ipv4Bad = false;
     let ipv4Mismatch = false;
     for (let i = 0; i < n; i++) {
       const c = f.layer(i);
@@ -252,13 +272,18 @@ export class VerdictCollector implements FrameSink {
       else if (protocol === 'tcp') this.checked.tcp++;
       else this.checked.udp++;
       const cls = classifyBad(c);
-      if (protocol === 'ipv4') ipv4Mismatch ||= cls === 'mismatch';
-      else placeholderL4 ||= cls !== 'mismatch';
+      // A TCP placeholder on a super-frame is TSO's or GRO's: no evidence for the editing sign.
+      const superFrame = protocol === 'tcp' && cls !== 'mismatch' && this.isSuperFrame(f);
+      if (protocol === 'ipv4') {
+        ipv4Bad = true;
+        ipv4Mismatch ||= cls === 'mismatch';
+      } else placeholderL4 ||= cls !== 'mismatch' && !superFrame;
       if (protocol !== 'ipv4') {
         this.sideVerified[side]!++;
         if (cls === 'mismatch') this.sideMismatch[side]!++;
       }
-      const bucket = this.badLayer(f, dir, c, cls);
+      // The IPv4 headers come before the TCP header they carry: GRO leaves them correct.
+      const bucket = this.badLayer(f, dir, c, cls, superFrame && cls === 'partial' && !ipv4Bad);
       if (protocol === 'tcp' && tcpBad === undefined) {
         tcpBad = this.tcpBad;
         tcpBad.placeholder = isPlaceholder(cls);
@@ -292,16 +317,19 @@ export class VerdictCollector implements FrameSink {
       // The order of classifyTransport.
       code = stored === l4.pseudoHeaderSum ? 1 : stored === l4.pseudoHeaderSumNoLength ? 2 : stored === 0 ? 3 : CODE_MISMATCH;
     }
-    const bareAck = tcp && f.payloadLength === 0 && (f.tcpFlags & 0x03) === 0;
+    const payload = f.payloadLength;
+    const bareAck = tcp && payload === 0 && (f.tcpFlags & 0x03) === 0;
+    const linkType = f.linkType;
+    const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
+    const superFrame = tcp && code !== 0 && code !== CODE_MISMATCH && payload >= SUPER_FRAME_MIN_PAYLOAD && !loopbackLink(linkType, macs);
     const kind =
       (tcp ? PLAIN_TCP : 0) |
       (ipv4Code << PLAIN_IPV4_SHIFT) |
       (code << PLAIN_L4_SHIFT) |
       (f.srcPort < f.dstPort ? PLAIN_LOWER_PORT : 0) |
       (bareAck ? PLAIN_BARE_ACK : 0) |
-      ((dir === undefined ? 0 : dir === 'inbound' ? 1 : 2) << PLAIN_DIR_SHIFT);
-    const linkType = f.linkType;
-    const macs = linkType === LINKTYPE_ETHERNET ? f.macPattern() : -1;
+      ((dir === undefined ? 0 : dir === 'inbound' ? 1 : 2) << PLAIN_DIR_SHIFT) |
+      (superFrame ? PLAIN_SUPER_FRAME : 0);
     const src = f.srcWord;
     const dst = f.dstWord;
     const m = this.plainMemo[plainSlot(src, dst, kind)]!;
@@ -342,19 +370,15 @@ export class VerdictCollector implements FrameSink {
     m.cls = CLASS_BY_CODE[(kind >> PLAIN_L4_SHIFT) & 7];
     const ipv4Code = (kind >> PLAIN_IPV4_SHIFT) & 3;
     m.ipv4Cls = ipv4Code === 0 ? undefined : ipv4Code === IPV4_CODE_MISMATCH ? 'mismatch' : 'zero';
-    if (dir !== undefined) {
-      const b = this.flagged[dir];
-      m.counts = b.bad;
-      m.sink = b.tcp;
-      m.host = undefined;
-    } else {
-      const h = this.hostOf(f.srcText()!);
-      m.counts = h.badSent;
-      m.sink = h.tcp;
-      m.host = h;
-    }
+    const h = this.hostOf(f.srcText()!);
+    m.sent = dir === undefined ? h.sent : this.hosts.flagged(h, dir);
+    m.sink = m.sent.tcp;
+    m.host = dir === undefined ? h : undefined;
+    const superFrame = (kind & PLAIN_SUPER_FRAME) !== 0;
+    m.superFrameReceiver = superFrame && dir === undefined && isGroShaped(kind) ? f.dstText() : undefined;
     f.addressWords(this.words);
-    m.editing = this.editing.observe(f, this.words, m.cls !== undefined && isPlaceholder(m.cls));
+    // A placeholder on a super-frame is TSO's or GRO's: no evidence for the editing sign.
+    m.editing = this.editing.observe(f, this.words, m.cls !== undefined && isPlaceholder(m.cls) && !superFrame);
   }
 
   /** Count the frames memo entry `m` has had since it was last counted (what plainBadFrame did not count one by one). */
@@ -365,7 +389,7 @@ export class VerdictCollector implements FrameSink {
     if (m.ipv4Cls !== undefined) {
       this.checked.ipv4 += n;
       countBad(this.bad, 'ipv4', m.ipv4Cls, n);
-      countBad(m.counts, 'ipv4', m.ipv4Cls, n);
+      countBad(m.sent.bad, 'ipv4', m.ipv4Cls, n);
     }
     const cls = m.cls;
     if (cls !== undefined) {
@@ -376,8 +400,12 @@ export class VerdictCollector implements FrameSink {
       this.sideVerified[side]! += n;
       if (cls === 'mismatch') this.sideMismatch[side]! += n;
       countBad(this.bad, tcp ? 'tcp' : 'udp', cls, n);
-      countBad(m.counts, tcp ? 'tcp' : 'udp', cls, n);
+      countBad(m.sent.bad, tcp ? 'tcp' : 'udp', cls, n);
       if (tcp && m.kind & PLAIN_BARE_ACK) this.withoutPayload += n;
+      if (m.kind & PLAIN_SUPER_FRAME && isGroShaped(m.kind)) {
+        m.sent.superFramePartial += n;
+        if (m.superFrameReceiver !== undefined) this.hosts.noteSuperFrameReceiver(m.host!, m.superFrameReceiver, n);
+      }
     }
     this.editing.repeat(m.editing, n - 1); // its first frame was observed
   }
@@ -400,19 +428,28 @@ export class VerdictCollector implements FrameSink {
     return tcpBad;
   }
 
-  /** Count one bad layer where it belongs; returns where its TCP fate is to be counted. */
-  private badLayer(f: FrameFacts, dir: Direction, c: LayerFacts, cls: BadClass): OutcomesByValue {
+  /**
+   * Count one bad layer where it belongs: the totals and its sender's counters for the frame's direction flag.
+   * `superFramePartial`: a GRO-shaped placeholder (SentCounts.superFramePartial). Returns where its TCP fate is to be counted.
+   */
+  private badLayer(f: FrameFacts, dir: Direction, c: LayerFacts, cls: BadClass, superFramePartial: boolean): OutcomesByValue {
     countBad(this.bad, c.protocol, cls);
-    if (dir !== undefined) {
-      const b = this.flagged[dir];
-      countBad(b.bad, c.protocol, cls);
-      return b.tcp;
-    }
-    const depth = c.depth;
     const h: HostStats = this.hostOf(c.src);
-    countBad(h.badSent, c.protocol, cls);
-    if (depth === 0 && h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
-    return h.tcp;
+    const s = dir === undefined ? h.sent : this.hosts.flagged(h, dir);
+    countBad(s.bad, c.protocol, cls);
+    if (superFramePartial) {
+      s.superFramePartial++;
+      if (dir === undefined) this.hosts.noteSuperFrameReceiver(h, f.dstText()!, 1);
+    }
+    if (dir === undefined && c.depth === 0 && h.macs.length === 0) this.hosts.noteMac(h, f.srcMacText());
+    return s.tcp;
+  }
+
+  /** A TCP frame larger than a standard link carries (SUPER_FRAME_MIN_PAYLOAD), not on a loopback link. */
+  private isSuperFrame(f: FrameFacts): boolean {
+    if (!f.isTcp || f.payloadLength < SUPER_FRAME_MIN_PAYLOAD) return false;
+    const lt = f.linkType;
+    return !loopbackLink(lt, lt === LINKTYPE_ETHERNET ? f.macPattern() : -1);
   }
 
   /** The host table entry of an address; consecutive frames mostly come from the same sender. */
@@ -478,9 +515,10 @@ export class VerdictCollector implements FrameSink {
       checked: { ...this.checked },
       unverified: this.unverified,
       bad: { ...this.bad },
-      outbound: { ...this.flagged.outbound.bad },
-      inbound: { ...this.flagged.inbound.bad },
+      outbound: emptyBadCounts(),
+      inbound: emptyBadCounts(),
       unknownDirection: emptyBadCounts(),
+      superFramePartials: { outbound: 0, inbound: 0, unknownDirection: 0 },
       tcpSegments: {
         outbound: emptyByValue(),
         inbound: emptyByValue(),
@@ -491,28 +529,29 @@ export class VerdictCollector implements FrameSink {
       flowTable: { ...this.follower.stats },
       editing: this.editing.finish(),
     };
-    addByValue(evidence.tcpSegments.outbound, this.flagged.outbound.tcp);
-    addByValue(evidence.tcpSegments.inbound, this.flagged.inbound.tcp);
 
     // An acknowledged bad segment proves its sender was captured before its NIC, unless the trace was
     // edited (then the acknowledgement says nothing about the capture): no such fallback for a rewritten
     // trace, so that its capture hosts, the direction split and hosts[].captureHost agree.
     const captureHosts = findCaptureHosts(this.hosts, !looksEdited(evidence));
     const isCapture = new Set(captureHosts.map((h) => h.address));
-    const unflagged = [...this.hosts.all(), this.hosts.other];
-    for (const h of unflagged) {
-      const where = isCapture.has(h.address) ? 'outbound' : captureHosts.length > 0 ? 'inbound' : 'unknownDirection';
-      addBadCounts(evidence[where], h.badSent);
-      addByValue(evidence.tcpSegments[where], h.tcp);
-    }
+    const count = (where: DirectionKey, s: SentCounts): void => {
+      addBadCounts(evidence[where], s.bad);
+      addByValue(evidence.tcpSegments[where], s.tcp);
+      evidence.superFramePartials[where] += s.superFramePartial;
+    };
+    const any = captureHosts.length > 0;
+    for (const h of this.hosts.all()) visitDirections(h, isCapture.has(h.address), any, count);
+    // The untracked addresses may or may not be capture hosts: their unflagged frames have no known direction.
+    visitDirections(this.hosts.other, undefined, any, count);
 
-    const decision = decide(evidence, captureHosts);
+    const decision = decide(evidence, collectSenders(this.hosts, isCapture));
     const os = guessOs(evidence.outbound, this.linkTypes);
-    const hostRows: HostBreakdown[] = unflagged
-      .filter((h) => placeholders(h.badSent) + mismatches(h.badSent) > 0)
-      .sort((a, b) => placeholders(b.badSent) + mismatches(b.badSent) - (placeholders(a.badSent) + mismatches(a.badSent)))
-      .slice(0, TOP_HOSTS)
-      .map((h) => ({ address: h.address, captureHost: isCapture.has(h.address), bad: { ...h.badSent }, tcp: h.tcp }));
+    const hostRows = [...this.hosts.all(), this.hosts.other]
+      .map((h) => hostRow(h, isCapture.has(h.address)))
+      .filter((r) => placeholders(r.bad) + mismatches(r.bad) > 0)
+      .sort((a, b) => placeholders(b.bad) + mismatches(b.bad) - (placeholders(a.bad) + mismatches(a.bad)))
+      .slice(0, TOP_HOSTS);
 
     this.result = {
       kind: decision.kind,
@@ -526,4 +565,16 @@ export class VerdictCollector implements FrameSink {
     };
     return this.result;
   }
+}
+
+/** A host's line of the breakdown: everything it sent, with or without a direction flag. */
+function hostRow(h: HostStats, captureHost: boolean): HostBreakdown {
+  const bad = emptyBadCounts();
+  const tcp = emptyByValue();
+  for (const s of [h.sent, h.sentOutbound, h.sentInbound]) {
+    if (s === undefined) continue;
+    addBadCounts(bad, s.bad);
+    addByValue(tcp, s.tcp);
+  }
+  return { address: h.address, captureHost, bad, tcp };
 }

@@ -5,11 +5,14 @@ import {
   BROKEN_MIN_FAILED,
   BROKEN_MIN_FAILED_SHARE,
   CORRUPTION_MIN_FAILED,
+  MAX_HOSTS,
   REWRITTEN_MISMATCH_SHARE,
   REWRITTEN_MIN_MISMATCHES,
+  STANDARD_MTU,
 } from './thresholds.js';
 import type { VerdictEvidence, VerdictKind } from './types.js';
-import type { CaptureHost } from './hosts.js';
+import type { SenderGroup, Senders } from './senders.js';
+import { num, pct, plural } from './wording.js';
 
 export interface Decision {
   kind: VerdictKind;
@@ -21,9 +24,6 @@ function sum(...parts: SegmentOutcomes[]): SegmentOutcomes {
   for (const p of parts) addOutcomes(o, p);
   return o;
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-const pct = (x: number): string => `${Math.round(x * 100)} %`;
 
 /**
  * The rewritten test: unexplained mismatches make up nearly all verified TCP/UDP checksums in
@@ -64,18 +64,75 @@ function notFailures(e: VerdictEvidence): string {
   return parts.length > 0 ? ` Not counted as failures: ${parts.join('; ')}.` : '';
 }
 
-function hostList(hosts: CaptureHost[]): string {
-  if (hosts.length === 0) return 'the capture host';
-  const names = hosts.slice(0, 3).map((h) => h.address);
-  return names.join(', ') + (hosts.length > 3 ? ` and ${hosts.length - 3} more` : '');
+/** Senders named in a sentence; the rest are counted ("and 4,093 more"). */
+const NAMED_SENDERS = 3;
+
+/**
+ * The senders of a group, as a sentence names them: the first NAMED_SENDERS, how many more, and the
+ * addresses past the host table's cap.
+ * @example senderNames({ total: 9, senders: ['10.0.0.1', '10.0.0.2'], untracked: 0 }) // '10.0.0.1, 10.0.0.2'
+ */
+function senderNames(g: SenderGroup): string {
+  const named = g.senders.slice(0, NAMED_SENDERS).join(', ');
+  const more = g.senders.length - NAMED_SENDERS;
+  const rest = [more > 0 ? `${num(more)} more` : '', g.untracked > 0 ? `addresses past the first ${num(MAX_HOSTS)}, not tracked one by one` : ''].filter(Boolean);
+  if (named === '') return rest.join(' and ');
+  return [named, ...rest].join(' and ');
+}
+
+/** "on packets sent by ..." and the like: what the placeholders of one group are, and from whom. */
+interface PlaceholderPart {
+  n: number;
+  text: string;
+}
+
+/**
+ * Where the offload placeholders are, by direction, naming their senders (senders.ts): outbound ones on the
+ * capture hosts' packets, inbound super-frames (GRO on the capture host), other inbound ones, unknown.
+ */
+function placeholderParts(s: Senders): PlaceholderPart[] {
+  const packets = (n: number) => (n === 1 ? 'a packet' : 'packets');
+  const parts: PlaceholderPart[] = [];
+  const out = s.outboundPlaceholders;
+  if (out.total > 0) parts.push({ n: out.total, text: `on ${packets(out.total)} sent by ${senderNames(out)}` });
+  const gro = s.superFramePlaceholders;
+  if (gro.total > 0) {
+    parts.push({
+      n: gro.total,
+      text:
+        `on ${gro.total === 1 ? 'a super-frame' : 'super-frames'} received from ${senderNames(gro)} (larger than a ${num(STANDARD_MTU)}-byte link carries: ` +
+        `segments merged by the capture host's receive offload, GRO/LRO, which writes the same placeholder)`,
+    });
+  }
+  const inbound = s.inboundPlaceholders;
+  if (inbound.total > 0) {
+    const local = s.inboundPlaceholdersFlagged
+      ? ` (marked inbound by the capture file, yet never filled in by a NIC: a local sender, such as a VM or container on the capturing machine)`
+      : '';
+    parts.push({ n: inbound.total, text: `on ${packets(inbound.total)} received from ${senderNames(inbound)}${local}` });
+  }
+  const unknown = s.unknownPlaceholders;
+  if (unknown.total > 0) {
+    parts.push({ n: unknown.total, text: `on ${packets(unknown.total)} sent by ${senderNames(unknown)}${s.anyCaptureHost ? ' (direction unknown)' : ''}` });
+  }
+  return parts;
+}
+
+/** The first clause of the offload-artifact summary: the placeholders and their senders. */
+function placeholderClause(ph: number, s: Senders): string {
+  const parts = placeholderParts(s);
+  const are = ph === 1 ? 'is an offload placeholder' : 'are offload placeholders';
+  if (parts.length === 1) return `${plural(ph, 'bad checksum')} ${are} ${parts[0]!.text}`;
+  return `${plural(ph, 'bad checksum')} ${are}: ${parts.map((p) => `${num(p.n)} ${p.text}`).join('; ')}`;
 }
 
 /**
  * The verdict rules, in order: clean, rewritten, offload-broken / wire-corruption (whichever has
  * more failed segments when both qualify), offload-artifact, else inconclusive with the reason.
- * @example const decision = decide(evidence, findCaptureHosts(hostTable, false));
+ * `senders` names who sent what (senders.ts), with the directions of `e`.
+ * @example const decision = decide(evidence, collectSenders(hostTable, captureHostAddresses));
  */
-export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
+export function decide(e: VerdictEvidence, senders: Senders): Decision {
   const ph = placeholders(e.bad);
   const mm = mismatches(e.bad);
   const total = ph + mm;
@@ -87,14 +144,14 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
       // Nothing wrong found, but nothing checked either: say so instead of "all 0 are correct".
       return { kind: 'clean', summary: `No checksum was verified: ${e.unverified > 0 ? cut : `none of the ${plural(e.frames, 'frame')} carries an IPv4, TCP or UDP header`}.` };
     }
-    const all = verified === 1 ? 'The one verified checksum is correct' : `All ${verified} verified checksums are correct`;
+    const all = verified === 1 ? 'The one verified checksum is correct' : `All ${num(verified)} verified checksums are correct`;
     return { kind: 'clean', summary: `${all}${e.unverified > 0 ? `; ${cut}` : ''}.` };
   }
 
   const edit = e.editing;
   if (edit.edited) {
     // Evidence of editing decides whatever the share of wrong checksums: placeholders included.
-    const kinds = [ph > 0 ? `${ph} offload-style placeholder${ph === 1 ? '' : 's'}` : '', mm > 0 ? plural(mm, 'mismatch', 'mismatches') : ''].filter(Boolean);
+    const kinds = [ph > 0 ? plural(ph, 'offload-style placeholder') : '', mm > 0 ? plural(mm, 'mismatch', 'mismatches') : ''].filter(Boolean);
     return {
       kind: 'rewritten',
       summary:
@@ -107,7 +164,7 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
     return {
       kind: 'rewritten',
       summary:
-        `${e.bad.mismatch} of ${l4} TCP/UDP checksums are wrong in every direction, with no offload pattern` +
+        `${num(e.bad.mismatch)} of ${num(l4)} TCP/UDP checksums are wrong in every direction, with no offload pattern` +
         (e.bad.ipv4Mismatch > 0 ? ` (and ${plural(e.bad.ipv4Mismatch, 'IPv4 header checksum')})` : '') +
         `: the trace was edited or anonymised after capture; this is not a network fault.`,
     };
@@ -123,18 +180,19 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   if (broken && (!corrupt || out.failed >= inbound.failed)) {
     const size =
       out.smallestFailed > out.largestAcked && out.largestAcked > 0
-        ? ` Every failed segment carried at least ${out.smallestFailed} bytes, while none larger than ${out.largestAcked} bytes was acknowledged: full-size segments fail, small ones pass.`
+        ? ` Every failed segment carried at least ${num(out.smallestFailed)} bytes, while none larger than ${num(out.largestAcked)} bytes was acknowledged: full-size segments fail, small ones pass.`
         : '';
     return {
       kind: 'offload-broken',
       summary:
-        `${plural(out.failed, 'segment')} sent by ${hostList(hosts)} with offloaded checksums ` +
+        `${plural(out.failed, 'segment')} sent by ${senderNames(senders.failedOutbound)} with offloaded checksums ` +
         `(${pct(out.failed / Math.max(outJudged, 1))} of those whose fate is known) were never acknowledged and had to be sent again; ` +
-        `${out.acked} ${out.acked === 1 ? 'was' : 'were'} acknowledged. The adapter is sending them with bad checksums.${size}${notFailures(e)}`,
+        `${num(out.acked)} ${out.acked === 1 ? 'was' : 'were'} acknowledged. The adapter is sending them with bad checksums.${size}${notFailures(e)}`,
     };
   }
   if (corrupt) {
-    const who = hosts.length > 0 ? `received by ${hostList(hosts)}` : 'in this capture';
+    // Named by their senders: the capture hosts need not be the receivers (a bridge or router capture).
+    const who = senders.failedMismatches.total > 0 ? `sent by ${senderNames(senders.failedMismatches)}` : 'in this capture';
     const were = inbound.failed === 1 ? 'was' : 'were';
     return {
       kind: 'wire-corruption',
@@ -155,7 +213,7 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
   const ipv4Accepted = edit.ipv4MismatchAcked;
   if (!tooFew && ph + acceptedMismatches + ipv4Accepted > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
     const parts: string[] = [];
-    if (ph > 0) parts.push(`${plural(ph, 'bad checksum')} ${ph === 1 ? 'is an offload placeholder on a packet' : 'are offload placeholders on packets'} sent by ${hostList(hosts)}`);
+    if (ph > 0) parts.push(placeholderClause(ph, senders));
     if (acceptedMismatches > 0) parts.push(`${plural(acceptedMismatches, 'segment')} with an unexplained checksum ${acceptedMismatches === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     if (ipv4Accepted > 0) parts.push(`${plural(ipv4Accepted, 'segment')} with a wrong IPv4 header checksum ${ipv4Accepted === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
@@ -167,7 +225,7 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
 
   let reason: string;
   if (tooFew) {
-    reason = `${plural(out.failed, 'outbound segment')} with offloaded checksums ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${out.acked} acknowledged): too few to blame the adapter (needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)})`;
+    reason = `${plural(out.failed, 'outbound segment')} with offloaded checksums ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${num(out.acked)} acknowledged): too few to blame the adapter (needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)})`;
   } else if (unexplained > 0) {
     const m = sum(t.outbound.mismatch, t.inbound.mismatch, t.unknownDirection.mismatch);
     const wrong = `${plural(unexplained, 'checksum')} ${unexplained === 1 ? 'is' : 'are'} wrong without being an offload placeholder`;
@@ -176,8 +234,8 @@ export function decide(e: VerdictEvidence, hosts: CaptureHost[]): Decision {
       reason = `${wrong}, and no acknowledgement or retransmission shows whether the receiver accepted ${unexplained === 1 ? 'it' : 'them'}`;
     } else {
       reason =
-        `${wrong} and not shown to be harmless: of the TCP segments with a mismatching checksum, ${m.acked} ${m.acked === 1 ? 'was' : 'were'} acknowledged, ` +
-        `${m.failed} re-sent and ${m.unacked + m.unknown} left without a sign, too few acknowledged to call the rest harmless ` +
+        `${wrong} and not shown to be harmless: of the TCP segments with a mismatching checksum, ${num(m.acked)} ${m.acked === 1 ? 'was' : 'were'} acknowledged, ` +
+        `${num(m.failed)} re-sent and ${num(m.unacked + m.unknown)} left without a sign, too few acknowledged to call the rest harmless ` +
         `(needs all but ${pct(ARTIFACT_MAX_UNEXPLAINED_SHARE)} explained)`;
     }
   } else {

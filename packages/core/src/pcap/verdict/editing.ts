@@ -17,6 +17,7 @@ import {
   MAX_IPV4_MISMATCH_TRACKED,
   MAX_PLACEHOLDER_PAIRS,
 } from './thresholds.js';
+import { plural } from './wording.js';
 
 /** The counts behind the editing signs (JSON `verdict.evidence.editing`). */
 export interface EditingEvidence {
@@ -71,7 +72,6 @@ function isUnspecified(w: Int32Array, at: number, v: number): boolean {
   return w[at] === 0 && (v === 4 || (w[at + 1] === 0 && w[at + 2] === 0 && w[at + 3] === 0));
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Collects the editing signs from the bad-checksum frames of one capture; bounded memory.
  * @example const signs = new EditingSigns();
@@ -96,7 +96,8 @@ export class EditingSigns {
 
   /**
    * A frame with at least one bad (not ICMP-quoted) checksum. `w` holds its address words
-   * (FrameFacts.addressWords); `placeholder`: one of its TCP/UDP checksums is an offload placeholder.
+   * (FrameFacts.addressWords); `placeholder`: one of its TCP/UDP checksums is an offload placeholder, not on a
+   * TCP super-frame (thresholds.ts SUPER_FRAME_MIN_PAYLOAD: TSO on the sender or GRO on the receiver explains those).
    * Returns what it counted (COUNTED_* bits), for `repeat`.
    */
   observe(f: FrameFacts, w: Int32Array, placeholder: boolean): number {
@@ -206,7 +207,7 @@ export class EditingSigns {
     if (blank) signs.push(`${plural(this.blank, 'bad-checksum frame')} between different hosts ${this.blank === 1 ? 'has' : 'have'} all-zero or identical MAC addresses on both sides (first: ${this.blankExample})`);
     if (pairs) {
       signs.push(
-        `${plural(twoSided, 'conversation')} with a public address ${twoSided === 1 ? 'carries' : 'carry'} offload placeholders in both directions, though only the capture host's own packets can (first: ${twoSidedExample})`,
+        `${plural(twoSided, 'conversation')} with a public address ${twoSided === 1 ? 'carries' : 'carry'} offload placeholders in both directions, though below the size of a super-frame (which receive offload writes them into) only the capture host's own packets can (first: ${twoSidedExample})`,
       );
     }
     const weak = (blank ? 1 : 0) + (pairs ? 1 : 0);

@@ -11,6 +11,7 @@ export { guessOs } from './os.js';
 export { EditingSigns, type EditingEvidence } from './editing.js';
 export { TcpFlowFollower, type FlowBreakdown, type FlowTableStats, type SegmentNote } from './flows.js';
 export { findCaptureHosts, HostTable, type BadCounts, type CaptureHost, type CaptureHostReason } from './hosts.js';
+export { collectSenders, type SenderGroup, type Senders } from './senders.js';
 export type { SegmentOutcomes, OutcomesByValue } from './outcomes.js';
 export type { BadAnnotation, HostBreakdown, OsGuess, OsHint, Verdict, VerdictEvidence, VerdictKind } from './types.js';
 export * as thresholds from './thresholds.js';

@@ -98,6 +98,32 @@ export const DUPLICATE_NO_ID_MAX_SECONDS = 0.001;
  */
 export const CAPTURE_HOST_PLACEHOLDER_SHARE = 0.5;
 
+/**
+ * The largest IP packet a standard Ethernet link carries (its MTU, RFC 894). A capture holds larger ones only
+ * where the capturing machine's own stack had not yet split them or had already merged them: segmentation
+ * offload (TSO/GSO) on packets it sends, receive offload (GRO/LRO) on packets it receives. Jumbo-frame links
+ * (MTU 9,000) carry larger packets for real (docs/pcap-verdict.md, "Known limits").
+ */
+export const STANDARD_MTU = 1_500;
+
+/**
+ * A TCP segment with more payload than this is a super-frame: its IP packet is over STANDARD_MTU whatever its
+ * header options (the MTU less the smallest IPv4 and TCP headers, 20 + 20 bytes; IPv6 headers are larger
+ * still). Taken from the payload length the frame facts already carry: one comparison per frame. Linux GRO
+ * writes the same partial pseudo-header sum a sender leaves for its NIC into the super-frames it builds from
+ * received segments (`tcp4_gro_complete`: th->check = ~tcp_v4_check(len, saddr, daddr, 0); likewise for IPv6),
+ * and leaves the IPv4 header checksum correct, so such a placeholder is explained by TSO on the sender or GRO
+ * on the receiver. Loopback links (MTU 64 KiB: Linux `lo` with its zero MACs, BSD loopback) have no super-frames.
+ */
+export const SUPER_FRAME_MIN_PAYLOAD = STANDARD_MTU - 20 - 20 + 1;
+
+/**
+ * Receivers remembered per sender of super-frame placeholders (those received by a capture host are GRO's, not
+ * the sender's). A capture host has one or a few addresses; placeholders to receivers past this many count as
+ * received by no capture host (the sender is judged on them as before GRO was modelled).
+ */
+export const MAX_SUPER_FRAME_RECEIVERS = 8;
+
 // ---- verdicts ------------------------------------------------------------------------------
 
 /**
@@ -174,8 +200,9 @@ export const EDITED_MIN_BLANK_MAC_FRAMES = 3;
  * least one end has a public (globally routed) address. Transmit offload leaves placeholders only on
  * the capture host's own packets, and a server on the Internet is not the capture host; two local
  * endpoints (a docker0 or vSwitch capture between containers or VMs, private addresses) legitimately
- * show them both ways. Weak because a Linux router capturing forwarded traffic can also see
- * software-segmented (GSO) packets with partial sums in both directions.
+ * show them both ways. Placeholders on TCP super-frames (SUPER_FRAME_MIN_PAYLOAD) do not count: receive offload
+ * (GRO/LRO) writes them into what the capture host received. Weak because a Linux router capturing forwarded
+ * traffic can also see software-segmented (GSO) packets with partial sums in both directions.
  */
 export const EDITED_MIN_TWO_SIDED_PUBLIC_PAIRS = 1;
 

@@ -28,6 +28,12 @@ export interface VerdictEvidence {
   outbound: BadCounts;
   inbound: BadCounts;
   unknownDirection: BadCounts;
+  /**
+   * Of the placeholders above, per direction: TCP `partial` sums on super-frames (larger than a 1,500-byte link
+   * carries) with a correct IPv4 header, left by segmentation offload on the sender (outbound) or written by
+   * receive offload (GRO/LRO) on the capture host (inbound).
+   */
+  superFramePartials: { outbound: number; inbound: number; unknownDirection: number };
   /** Fate of bad-checksum TCP segments (those with payload, SYN or FIN) per direction and value. */
   tcpSegments: {
     outbound: OutcomesByValue;
@@ -43,7 +49,7 @@ export interface VerdictEvidence {
   editing: EditingEvidence;
 }
 
-/** One line of the per-host breakdown: bad checksums an address sent. */
+/** One line of the per-host breakdown: bad checksums an address sent (frames with and without a direction flag). */
 export interface HostBreakdown {
   address: string;
   captureHost: boolean;

@@ -63,6 +63,41 @@ describe('verdict on the scenario captures', () => {
     expect(v.captureHosts).toEqual([expect.objectContaining({ address: '192.168.1.20', reason: 'direction-flag' })]);
     expect(v.os.guess).toBe('linux');
     for (const b of bad) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'mismatch', acked: false, retransmitted: true });
+    // named by the sender of the corrupted segments, which the per-host breakdown lists (it was empty: flagged
+    // frames never reached the per-host counters)
+    expect(v.summary).toMatch(/^4 segments sent by 198\.51\.100\.7 arrived with a mismatching checksum/);
+    expect(v.hosts).toEqual([expect.objectContaining({ address: '198.51.100.7', captureHost: false, bad: expect.objectContaining({ mismatch: 4 }) })]);
+    expect(v.hosts[0]!.tcp.mismatch.failed).toBe(4);
+  });
+
+  it('offload-vm-inbound.pcap: a VM\'s placeholders arriving inbound on a KVM host (-i any, SLL2) are named as the VM\'s', async () => {
+    const { v } = await judge(scenario('offload-vm-inbound.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts).toEqual([expect.objectContaining({ address: '192.168.122.1', reason: 'direction-flag', placeholders: 7 })]);
+    expect(v.evidence.inbound.partial).toBe(10);
+    expect(v.evidence.outbound.partial).toBe(7);
+    expect(v.summary).toMatch(
+      /^17 bad checksums are offload placeholders: 7 on packets sent by 192\.168\.122\.1; 10 on packets received from 192\.168\.122\.50 \(marked inbound by the capture file, yet never filled in by a NIC: a local sender/,
+    );
+    // every bad checksum has its sender's row, with the direction the capture file gives
+    expect(v.hosts.map((h) => [h.address, h.captureHost, h.bad.partial])).toEqual([
+      ['192.168.122.50', false, 10],
+      ['192.168.122.1', true, 7],
+    ]);
+  });
+
+  it('offload-gro-super-frames.pcap: super-frames GRO built from a public server\'s segments do not make it a capture host', async () => {
+    const { v, c, bad } = await judge(scenario('offload-gro-super-frames.pcap'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts.map((h) => h.address)).toEqual(['192.168.1.20']);
+    expect(v.evidence.inbound.partial).toBe(4);
+    expect(v.evidence.superFramePartials).toEqual({ outbound: 0, inbound: 4, unknownDirection: 0 });
+    expect(v.evidence.editing).toMatchObject({ twoSidedPublicPairs: 0, signs: [], edited: false });
+    expect(v.hosts.find((h) => h.address === '203.0.113.80')).toMatchObject({ captureHost: false, bad: expect.objectContaining({ partial: 4 }) });
+    expect(v.summary).toMatch(/; 4 on super-frames received from 203\.0\.113\.80 \(larger than a 1,500-byte link carries: segments merged by the capture host's receive offload, GRO\/LRO/);
+    const superFrames = bad.filter((b) => b.protocol === 'tcp' && b.src === '203.0.113.80');
+    expect(superFrames.map((b) => b.tcpPayload)).toEqual([2920, 4380, 2920, 4380]);
+    for (const b of superFrames) expect(c.annotation(b.frame, 'tcp')).toEqual({ class: 'partial', acked: true, retransmitted: false });
   });
 
   it('rewritten.pcap: every checksum wrong both ways, conversation proceeds', async () => {
@@ -179,6 +214,18 @@ describe('verdict on the corpus, by MANIFEST category', () => {
     expect(v.advice.length).toBeGreaterThan(0);
   });
 
+  it('wireshark__tls12-dsb.pcapng: the server\'s two super-frames (GRO on the client) make it no capture host and no editing sign', async () => {
+    const { v, bad } = await judge(corpusPath('pcap', 'wireshark__tls12-dsb.pcapng'));
+    expect(v.kind).toBe('offload-artifact');
+    expect(v.captureHosts.map((h) => h.address)).toEqual(['10.9.0.2']);
+    expect(bad.filter((b) => b.src === '93.184.216.34').map((b) => b.tcpPayload)).toEqual([1765, 3213]);
+    expect(v.evidence.outbound.partial).toBe(8);
+    expect(v.evidence.inbound.partial).toBe(2);
+    expect(v.evidence.editing.twoSidedPublicPairs).toBe(0);
+    expect(v.evidence.editing.signs).toEqual([]);
+    expect(v.summary).toMatch(/^10 bad checksums are offload placeholders: 8 on packets sent by 10\.9\.0\.2; 2 on super-frames received from 93\.184\.216\.34 /);
+  });
+
   it('Windows offload captures are recognised as Windows', async () => {
     for (const f of ['sanders__mail_sender_attachment.pcapng', 'zeek__krb_kerberos_tso.pcapng']) {
       const { v } = await judge(corpusPath('pcap', f));
@@ -239,6 +286,9 @@ describe('evidence of editing (issue 17), through the real reader', () => {
     expect(v.evidence.editing.blankMacFrames).toBeGreaterThanOrEqual(3);
     expect(v.evidence.editing.twoSidedPublicPairs).toBe(0); // same host: zero MACs
     expect(v.evidence.editing.edited).toBe(false);
+    // lo's MTU is 64 KiB: its 2,000-byte frames are no super-frames, and both addresses are the host's own
+    expect(v.captureHosts.map((h) => h.address)).toEqual(['192.168.1.20', '203.0.113.20']);
+    expect(v.evidence.superFramePartials).toEqual({ outbound: 0, inbound: 0, unknownDirection: 0 });
   });
 
   it('rewritten-impossible-sources.pcap: multicast, loopback-on-Ethernet and broadcast sources: rewritten', async () => {
@@ -259,6 +309,8 @@ describe('evidence of editing (issue 17), through the real reader', () => {
       'offload-artifact-any-bridge.pcap',
       'offload-syn-unanswered.pcap',
       'offload-zero-window-probes.pcap',
+      'offload-vm-inbound.pcap',
+      'offload-gro-super-frames.pcap',
     ]) {
       const { v } = await judge(scenario(name));
       expect([name, v.evidence.editing.edited, v.evidence.editing.signs]).toEqual([name, false, []]);
