@@ -130,6 +130,11 @@ describe('analyze pcap', () => {
     expect(renderPcap({ ...doc, linkTypes: [101, 12, 1] }, makeColors(false), 0)).toContain(': pcapng, raw IP, Ethernet, 14 frames');
   });
 
+  it('the fates of segments are written with thousands separators, as every other count', async () => {
+    const r = await run(join(ROOT, 'fixtures/corpus/pcap/zeek__modbus_modbusBig.pcap'));
+    expect(r.out).toMatch(/mismatch: acked 7,520, failed 0, unacked 0, unknown 1\n/);
+  });
+
   it('a file of 1 byte is "1 byte", not "1 bytes"', async () => {
     const io = captureIo({ cwd: ROOT, stdin: Buffer.from([0x1f]) });
     expect(await main(['pcap', '-'], io, specs)).toBe(2);

@@ -57,7 +57,8 @@ function counts(b: BadCounts): string {
 }
 
 function fates(o: SegmentOutcomes): string {
-  return `acked ${o.acked}, failed ${o.failed}, unacked ${o.unacked}, unknown ${o.unknown}`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `acked ${n(o.acked)}, failed ${n(o.failed)}, unacked ${n(o.unacked)}, unknown ${n(o.unknown)}`;
 }
 
 /** Wrap a sentence to the terminal, indented. */
