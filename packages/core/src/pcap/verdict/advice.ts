@@ -35,7 +35,7 @@ export function adviceFor(kind: VerdictKind, os: OsGuess): string[] {
       return ['Nothing to fix: every checksum that could be verified is correct.'];
     case 'offload-artifact':
       return [
-        'Nothing to fix: the capture point sees outgoing packets before the adapter fills their checksums in (checksum offload); what went on the wire was correct.',
+        'Nothing to fix: the capture point saw these packets before any adapter filled their checksums in (checksum offload on the capturing machine: its own outgoing packets, a local VM\'s or container\'s, or segments its receive offload merged); what went on the wire was correct.',
         'To view the capture without the noise: Wireshark 4.2+ marks these as partial checksums; older versions: leave "Validate checksum" off (the default) in the IPv4, TCP and UDP protocol preferences; Zeek -C, Suricata -k none.',
         captureWithout(os),
       ];
