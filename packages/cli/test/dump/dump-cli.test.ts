@@ -230,8 +230,13 @@ describe('analyze dump on real dumps, as a user reads it', () => {
       const cut = join(dir, 'cut.dmp');
       writeFileSync(cut, readFileSync(X64).subarray(0, 9000));
       const r = await run(cut);
-      expect(r.code).toBe(1);
+      // Damaged input is exit 2, as in every command, with the crash read before the cut still reported.
+      expect(r.code).toBe(2);
       expect(r.out).toMatch(/crash: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M/);
+      // A debugger's notes in a saved analysis are not damage: a crash found there is still exit 1.
+      const text = await run(FIXTURE);
+      expect(text.err).toMatch(/DUMP_DEBUGGER_WARNING|warning/);
+      expect(text.code).toBe(1);
       const lines = r.err.trim().split('\n');
       expect(lines.length).toBeGreaterThanOrEqual(2);
       for (const l of lines) expect(l).toMatch(/^analyze: warning: .*cut\.dmp: .* \(at byte \d+\) \[DUMP_[A-Z_]+\]$/);

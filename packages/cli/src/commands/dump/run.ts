@@ -1,6 +1,6 @@
 import { UsageError } from '@analyze/core/errors';
 import { analyzeDump, type DumpJson } from '@analyze/core/api/dump';
-import { crashUnreadable } from '@analyze/core/dump';
+import { crashUnreadable, isDamageWarning } from '@analyze/core/dump';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
 import { printable } from '../../output.js';
 import { runEach } from '../../runner.js';
@@ -18,10 +18,16 @@ export function isProblem(r: DumpJson): boolean {
   return r.bugcheck !== null || r.exception !== null || (r.culprit?.module ?? r.imageName) != null;
 }
 
+/** The dump is damaged (cut short, a stream or stack outside the file: dump/damage.ts), a debugger's notes apart. */
+function isDamaged(r: DumpJson): boolean {
+  return r.warnings.some((w) => isDamageWarning(w.code));
+}
+
 /**
  * Exit codes: 1 when a bugcheck, an exception or a culprit was found (a crash is a problem), 0 when the file
- * holds none (a live `.dump /m`), 2 when it could not be analysed, which includes a dump that records a crash
- * it lost (DUMP_CRASH_UNREADABLE: the report still shows what was read). Several files: the worst.
+ * holds none (a live `.dump /m`), 2 when it could not be analysed or is damaged, which includes a dump that
+ * records a crash it lost (DUMP_CRASH_UNREADABLE) and a dump cut short whose crash was still read (the report
+ * shows what was read, as every command does for damaged input). Several files: the worst.
  */
 export async function run(raw: Record<string, unknown>, ctx: Context): Promise<number> {
   const args = raw as unknown as DumpArgs;
@@ -52,7 +58,7 @@ export async function run(raw: Record<string, unknown>, ctx: Context): Promise<n
           env: ctx.io.env,
         });
       },
-      exitCode: (r) => (crashUnreadable(r) ? EXIT_INVALID : isProblem(r) ? EXIT_PROBLEM : EXIT_OK),
+      exitCode: (r) => (crashUnreadable(r) || isDamaged(r) ? EXIT_INVALID : isProblem(r) ? EXIT_PROBLEM : EXIT_OK),
       render: (r) => renderDump(r, ctx.colors, { verbose: ctx.debug }),
     });
   } finally {
