@@ -541,12 +541,19 @@ export class VerdictCollector implements FrameSink {
       evidence.superFramePartials[where] += s.superFramePartial;
     };
     const any = captureHosts.length > 0;
-    for (const h of this.hosts.all()) visitDirections(h, isCapture.has(h.address), any, count);
+    let ipv4Partials = false; // the OS hint's IPv4 evidence: pseudo-header sums sent from an IPv4 address
+    for (const h of this.hosts.all()) {
+      visitDirections(h, isCapture.has(h.address), any, (where, s) => {
+        count(where, s);
+        if (where === 'outbound' && s.bad.partial > 0 && !h.address.includes(':')) ipv4Partials = true;
+      });
+    }
     // The untracked addresses may or may not be capture hosts: their unflagged frames have no known direction.
     visitDirections(this.hosts.other, undefined, any, count);
 
-    const decision = decide(evidence, collectSenders(this.hosts, isCapture));
-    const os = guessOs(evidence.outbound, this.linkTypes);
+    const senders = collectSenders(this.hosts, isCapture);
+    const decision = decide(evidence, senders);
+    const os = guessOs(evidence.outbound, this.linkTypes, ipv4Partials || untrackedOutboundPartials(this.hosts));
     const hostRows = [...this.hosts.all(), this.hosts.other]
       .map((h) => hostRow(h, isCapture.has(h.address)))
       .filter((r) => placeholders(r.bad) + mismatches(r.bad) > 0)
@@ -558,13 +565,23 @@ export class VerdictCollector implements FrameSink {
       captureHosts,
       evidence,
       summary: decision.summary,
-      advice: adviceFor(decision.kind, os.guess),
+      advice: adviceFor(decision.kind, os.guess, {
+        ownPackets: senders.outboundPlaceholders.total + senders.unknownPlaceholders.total > 0,
+        superFrames: senders.superFramePlaceholders.total > 0,
+        localSenders: senders.inboundPlaceholders.total > 0,
+        brokenSenderElsewhere: decision.brokenSenderElsewhere === true,
+      }),
       os,
       hosts: hostRows,
       flows: this.follower.topFlows(),
     };
     return this.result;
   }
+}
+
+/** Outbound pseudo-header sums from addresses past the host table's cap: their family is not known, so taken as IPv4 evidence as before. */
+function untrackedOutboundPartials(table: HostTable): boolean {
+  return (table.other.sentOutbound?.bad.partial ?? 0) > 0;
 }
 
 /** A host's line of the breakdown: everything it sent, with or without a direction flag. */

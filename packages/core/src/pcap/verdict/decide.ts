@@ -17,6 +17,53 @@ import { num, pct, plural } from './wording.js';
 export interface Decision {
   kind: VerdictKind;
   summary: string;
+  /** offload-broken: the failing placeholders came from a sender that is not the capturing machine (advice.ts). */
+  brokenSenderElsewhere?: boolean;
+}
+
+/** Failed segments make at least BROKEN_MIN_FAILED_SHARE of those whose fate is known (acked or failed). */
+function failsAtBrokenRate(o: SegmentOutcomes): boolean {
+  return o.failed > 0 && o.failed >= (o.acked + o.failed) * BROKEN_MIN_FAILED_SHARE;
+}
+
+/** Enough failed segments, at a high enough rate, to blame the offload that left their checksums. */
+function failsLikeBrokenOffload(o: SegmentOutcomes): boolean {
+  return o.failed >= BROKEN_MIN_FAILED && failsAtBrokenRate(o);
+}
+
+const tooFewNeeds = `needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)}`;
+
+/**
+ * What the failed segments' checksums were, by the counts beside the sentence: placeholders, mismatches or both.
+ * @example withChecksums(0, 7) // 'with mismatching checksums'
+ */
+function withChecksums(placeholderFailed: number, mismatchFailed: number): string {
+  if (mismatchFailed === 0) return 'with offloaded checksums';
+  if (placeholderFailed === 0) return 'with mismatching checksums';
+  return 'with offloaded or mismatching checksums';
+}
+
+/**
+ * offload-broken for a sender that is not the capturing machine: its placeholders (a local VM's, a forwarded
+ * client's, a super-frame sender's) should have been filled in by a NIC further on, and the receivers dropped them.
+ */
+function brokenElsewhereSummary(o: SegmentOutcomes, s: Senders): string {
+  const g = s.failedPlaceholdersElsewhere;
+  const who = senderNames(g);
+  const one = g.senders.length + (g.untracked > 0 ? 1 : 0) === 1;
+  const why: string[] = [];
+  if (s.failedPlaceholdersElsewhereFlagged) why.push('the capture file marks its packets inbound: a VM or container on the capturing machine, or a sender whose packets it bridges or routes');
+  else if (!s.anyCaptureHost) why.push('no capture host is known, so these are not shown to be its own packets');
+  if (s.failedPlaceholdersElsewhereSuperFrames) {
+    why.push(`its frames larger than a ${num(STANDARD_MTU)}-byte link carries were sent again, so they are no merge of the capture host's receive offload, GRO/LRO, which merges only segments that arrived`);
+  }
+  const because = why.length > 0 ? ` (${why.join('; ')})` : '';
+  return (
+    `${plural(o.failed, 'segment')} with offload placeholders sent by ${who} (${pct(o.failed / Math.max(o.acked + o.failed, 1))} of those whose fate is known) ` +
+    `were never acknowledged and had to be sent again; ${num(o.acked)} ${o.acked === 1 ? 'was' : 'were'} acknowledged. ` +
+    `${one ? 'That sender is' : 'Those senders are'} not the capturing machine${because}: ${one ? 'its' : 'their'} checksums were left for a NIC on the way to fill in, and it did not. ` +
+    `The offload on ${one ? "that sender's" : "those senders'"} path is broken.`
+  );
 }
 
 function sum(...parts: SegmentOutcomes[]): SegmentOutcomes {
@@ -127,7 +174,7 @@ function placeholderClause(ph: number, s: Senders): string {
 }
 
 /**
- * The verdict rules, in order: clean, rewritten, offload-broken / wire-corruption (whichever has
+ * The verdict rules, in order: clean, rewritten, offload-broken (the capture host's, or another sender's placeholders) / wire-corruption (whichever has
  * more failed segments when both qualify), offload-artifact, else inconclusive with the reason.
  * `senders` names who sent what (senders.ts), with the directions of `e`.
  * @example const decision = decide(evidence, collectSenders(hostTable, captureHostAddresses));
@@ -173,11 +220,17 @@ export function decide(e: VerdictEvidence, senders: Senders): Decision {
   const t = e.tcpSegments;
   const out = sum(t.outbound.placeholder, t.outbound.mismatch);
   const inbound = sum(t.inbound.mismatch, t.unknownDirection.mismatch);
+  // Placeholders of senders that are not the capturing machine (a local VM, a forwarded client, a super-frame
+  // sender): a NIC further on should fill them in; when they fail, it did not.
+  const elsewhere = sum(t.inbound.placeholder, t.unknownDirection.placeholder);
   const outJudged = out.acked + out.failed;
-  const broken = out.failed >= BROKEN_MIN_FAILED && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
+  const broken = failsLikeBrokenOffload(out);
+  const brokenElsewhere = failsLikeBrokenOffload(elsewhere);
   const corrupt = inbound.failed >= CORRUPTION_MIN_FAILED;
+  // When several qualify, the one with the most failed segments decides (the capture host's first on a tie).
+  const most = Math.max(broken ? out.failed : 0, brokenElsewhere ? elsewhere.failed : 0, corrupt ? inbound.failed : 0);
 
-  if (broken && (!corrupt || out.failed >= inbound.failed)) {
+  if (broken && out.failed === most) {
     const size =
       out.smallestFailed > out.largestAcked && out.largestAcked > 0
         ? ` Every failed segment carried at least ${num(out.smallestFailed)} bytes, while none larger than ${num(out.largestAcked)} bytes was acknowledged: full-size segments fail, small ones pass.`
@@ -185,10 +238,13 @@ export function decide(e: VerdictEvidence, senders: Senders): Decision {
     return {
       kind: 'offload-broken',
       summary:
-        `${plural(out.failed, 'segment')} sent by ${senderNames(senders.failedOutbound)} with offloaded checksums ` +
+        `${plural(out.failed, 'segment')} sent by ${senderNames(senders.failedOutbound)} ${withChecksums(t.outbound.placeholder.failed, t.outbound.mismatch.failed)} ` +
         `(${pct(out.failed / Math.max(outJudged, 1))} of those whose fate is known) were never acknowledged and had to be sent again; ` +
         `${num(out.acked)} ${out.acked === 1 ? 'was' : 'were'} acknowledged. The adapter is sending them with bad checksums.${size}${notFailures(e)}`,
     };
+  }
+  if (brokenElsewhere && elsewhere.failed === most && (!corrupt || elsewhere.failed > inbound.failed)) {
+    return { kind: 'offload-broken', summary: brokenElsewhereSummary(elsewhere, senders) + notFailures(e), brokenSenderElsewhere: true };
   }
   if (corrupt) {
     // Named by their senders: the capture hosts need not be the receivers (a bridge or router capture).
@@ -205,19 +261,21 @@ export function decide(e: VerdictEvidence, senders: Senders): Decision {
   }
 
   // Failures at a rate that would be broken offload, but too few to say so: neither harmless nor broken.
-  const tooFew = out.failed > 0 && !broken && out.failed >= outJudged * BROKEN_MIN_FAILED_SHARE;
+  const tooFew = !broken && failsAtBrokenRate(out);
+  const tooFewElsewhere = !brokenElsewhere && failsAtBrokenRate(elsewhere);
   const acceptedMismatches = t.outbound.mismatch.acked + t.inbound.mismatch.acked + t.unknownDirection.mismatch.acked;
   // An acknowledged segment's wrong IPv4 header checksum was accepted with it (below the editing threshold).
   const unexplained = Math.max(0, mm - acceptedMismatches - edit.ipv4MismatchAcked);
   const confirmed = sum(t.outbound.placeholder, t.inbound.placeholder, t.unknownDirection.placeholder).acked + acceptedMismatches;
   const ipv4Accepted = edit.ipv4MismatchAcked;
-  if (!tooFew && ph + acceptedMismatches + ipv4Accepted > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
+  if (!tooFew && !tooFewElsewhere && ph + acceptedMismatches + ipv4Accepted > 0 && unexplained <= total * ARTIFACT_MAX_UNEXPLAINED_SHARE) {
     const parts: string[] = [];
     if (ph > 0) parts.push(placeholderClause(ph, senders));
     if (acceptedMismatches > 0) parts.push(`${plural(acceptedMismatches, 'segment')} with an unexplained checksum ${acceptedMismatches === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     if (ipv4Accepted > 0) parts.push(`${plural(ipv4Accepted, 'segment')} with a wrong IPv4 header checksum ${ipv4Accepted === 1 ? 'was' : 'were'} acknowledged by the peer anyway`);
     const ack = confirmed > 0 ? ` The peers acknowledged ${plural(confirmed, 'such segment')}, so the wire carried correct checksums.` : '';
-    const loss = out.failed > 0 ? ` ${plural(out.failed, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
+    const lost = out.failed + elsewhere.failed;
+    const loss = lost > 0 ? ` ${plural(lost, 'segment')} went unacknowledged and re-sent: ordinary loss at this rate.` : '';
     const odd = unexplained > 0 ? ` ${plural(unexplained, 'other mismatch', 'other mismatches')} cannot be judged.` : '';
     const harmless = ph + acceptedMismatches + ipv4Accepted === 1 ? 'a harmless capture artifact' : 'harmless capture artifacts';
     return { kind: 'offload-artifact', summary: `${parts.join('; ')}: ${harmless}.${ack}${loss}${odd}${notFailures(e)}` };
@@ -225,7 +283,7 @@ export function decide(e: VerdictEvidence, senders: Senders): Decision {
 
   let reason: string;
   if (tooFew) {
-    reason = `${plural(out.failed, 'outbound segment')} with offloaded checksums ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${num(out.acked)} acknowledged): too few to blame the adapter (needs ${BROKEN_MIN_FAILED} and ${pct(BROKEN_MIN_FAILED_SHARE)})`;
+    reason = `${plural(out.failed, 'outbound segment')} ${withChecksums(t.outbound.placeholder.failed, t.outbound.mismatch.failed)} ${out.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${num(out.acked)} acknowledged): too few to blame the adapter (${tooFewNeeds})`;
   } else if (unexplained > 0) {
     const m = sum(t.outbound.mismatch, t.inbound.mismatch, t.unknownDirection.mismatch);
     const wrong = `${plural(unexplained, 'checksum')} ${unexplained === 1 ? 'is' : 'are'} wrong without being an offload placeholder`;
@@ -238,6 +296,11 @@ export function decide(e: VerdictEvidence, senders: Senders): Decision {
         `${num(m.failed)} re-sent and ${num(m.unacked + m.unknown)} left without a sign, too few acknowledged to call the rest harmless ` +
         `(needs all but ${pct(ARTIFACT_MAX_UNEXPLAINED_SHARE)} explained)`;
     }
+  } else if (tooFewElsewhere) {
+    const g = senders.failedPlaceholdersElsewhere;
+    reason =
+      `${plural(elsewhere.failed, 'segment')} with offload placeholders sent by ${senderNames(g)}, which ${g.senders.length + (g.untracked > 0 ? 1 : 0) === 1 ? 'is' : 'are'} not the capturing machine, ` +
+      `${elsewhere.failed === 1 ? 'was' : 'were'} not acknowledged and re-sent (${num(elsewhere.acked)} acknowledged): placeholders that nothing on the path filled in, or ordinary loss; too few to tell (${tooFewNeeds})`;
   } else {
     reason = 'the bad checksums fit no pattern';
   }

@@ -6,7 +6,7 @@
 export { VerdictCollector, type VerdictOptions } from './collector.js';
 export { classifyBad, isPlaceholder, type BadClass } from './classify.js';
 export { decide, looksRewritten, type Decision } from './decide.js';
-export { adviceFor } from './advice.js';
+export { adviceFor, type AdviceContext } from './advice.js';
 export { guessOs } from './os.js';
 export { EditingSigns, type EditingEvidence } from './editing.js';
 export { TcpFlowFollower, type FlowBreakdown, type FlowTableStats, type SegmentNote } from './flows.js';

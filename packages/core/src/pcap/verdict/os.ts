@@ -11,9 +11,11 @@ const LINKTYPE_LINUX_SLL2 = 276;
  * What the capture host's own bad checksums say about its OS (docs/pcap-verdict.md, "Sources"):
  * sums without the length are Windows large-send offload; an IPv4 header checksum left 0 is Windows
  * or BSD IP offload (Linux never offloads the IPv4 header); Linux cooked captures are Linux.
- * @example const hint = guessOs(outboundBadCounts, new Set([1])); // link type 1 = Ethernet
+ * `ipv4Partials`: some of the outbound pseudo-header sums came from an IPv4 address, whose IPv4 header checksum was
+ * then verified correct (an IPv6-only capture shows no IPv4 header, so nothing about IPv4 header offload).
+ * @example const hint = guessOs(outboundBadCounts, new Set([1]), true); // link type 1 = Ethernet
  */
-export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>): OsHint {
+export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>, ipv4Partials = true): OsHint {
   const loopback = linkTypes.has(LINKTYPE_NULL) || linkTypes.has(LINKTYPE_LOOP);
   if (outbound.partialNoLength > 0) {
     return { guess: 'windows', because: 'large-send offload sums without the length (Windows LSO)' };
@@ -26,6 +28,9 @@ export function guessOs(outbound: BadCounts, linkTypes: ReadonlySet<number>): Os
   }
   if (linkTypes.has(LINKTYPE_LINUX_SLL) || linkTypes.has(LINKTYPE_LINUX_SLL2)) {
     return { guess: 'linux', because: 'Linux cooked capture (SLL)' };
+  }
+  if (outbound.partial > 0 && !ipv4Partials) {
+    return { guess: 'unknown', because: 'pseudo-header sums on IPv6 only (no IPv4 header to tell Windows from Linux or macOS)' };
   }
   if (outbound.partial > 0) {
     return { guess: 'linux-or-macos', because: 'pseudo-header sums with correct IPv4 header checksums (Linux never offloads the IPv4 header)' };

@@ -32,6 +32,15 @@ export interface Senders {
   failedOutbound: SenderGroup;
   /** Inbound or direction-unknown TCP segments with a mismatching checksum that failed (wire-corruption). */
   failedMismatches: SenderGroup;
+  /**
+   * Inbound or direction-unknown TCP segments with an offload placeholder that failed: a sender that is not the
+   * capturing machine (a local VM, a forwarded client, a super-frame sender) whose placeholders nobody filled in.
+   */
+  failedPlaceholdersElsewhere: SenderGroup;
+  /** Every one of `failedPlaceholdersElsewhere` came on a frame the capture file flags inbound. */
+  failedPlaceholdersElsewhereFlagged: boolean;
+  /** A sender of `failedPlaceholdersElsewhere` also sent super-frames with placeholders (no GRO excuse for them). */
+  failedPlaceholdersElsewhereSuperFrames: boolean;
 }
 
 /** Counts per sender of one group, turned into a SenderGroup at the end. */
@@ -64,7 +73,10 @@ export function collectSenders(table: HostTable, captureHosts: ReadonlySet<strin
   const unknown = new Tally();
   const failedOut = new Tally();
   const failedIn = new Tally();
+  const failedElsewhere = new Tally();
   let inboundUnflagged = 0;
+  let failedElsewhereUnflagged = 0;
+  let failedSuperFrameSender = false;
   const count = (h: HostStats, tracked: boolean) => (where: DirectionKey, s: SentCounts, flagged: boolean) => {
     const ph = placeholders(s.bad);
     if (where === 'outbound') {
@@ -73,6 +85,10 @@ export function collectSenders(table: HostTable, captureHosts: ReadonlySet<strin
       return;
     }
     failedIn.add(h, tracked, s.tcp.mismatch.failed);
+    const failedPh = s.tcp.placeholder.failed;
+    failedElsewhere.add(h, tracked, failedPh);
+    if (failedPh > 0 && !flagged) failedElsewhereUnflagged += failedPh;
+    if (failedPh > 0 && s.superFramePartial > 0) failedSuperFrameSender = true;
     if (where === 'unknownDirection') {
       unknown.add(h, tracked, ph);
       return;
@@ -92,5 +108,8 @@ export function collectSenders(table: HostTable, captureHosts: ReadonlySet<strin
     unknownPlaceholders: unknown.group(),
     failedOutbound: failedOut.group(),
     failedMismatches: failedIn.group(),
+    failedPlaceholdersElsewhere: failedElsewhere.group(),
+    failedPlaceholdersElsewhereFlagged: failedElsewhereUnflagged === 0,
+    failedPlaceholdersElsewhereSuperFrames: failedSuperFrameSender,
   };
 }

@@ -178,6 +178,57 @@ describe('verdict on the scenario captures', () => {
   });
 });
 
+describe('placeholders of senders that are not the capturing machine, and the words of the verdict', () => {
+  it('offload-broken-vm-upload.pcap: a local VM\'s inbound placeholders that fail are broken offload on its path, not harmless', async () => {
+    const { v } = await judge(scenario('offload-broken-vm-upload.pcap'));
+    expect(v.evidence.tcpSegments.inbound.placeholder).toMatchObject({ acked: 2, failed: 4 });
+    expect(v.kind).toBe('offload-broken');
+    expect(v.summary).toMatch(/^4 segments with offload placeholders sent by 192\.168\.122\.60 \(67 % of those whose fate is known\) were never acknowledged/);
+    expect(v.summary).toMatch(/not the capturing machine \(the capture file marks its packets inbound/);
+    expect(v.advice[0]).toMatch(/A sender that is not the capturing machine/);
+    expect(v.advice.join('\n')).not.toMatch(/The adapter's transmit checksum/);
+  });
+
+  it('offload-broken-jumbo-peer.pcap: re-sent jumbo frames with placeholders disprove the GRO excuse: broken offload on the NAS', async () => {
+    const { v } = await judge(scenario('offload-broken-jumbo-peer.pcap'));
+    expect(v.captureHosts.map((h) => h.address)).toEqual(['10.0.0.5']);
+    expect(v.evidence.superFramePartials.inbound).toBe(4);
+    expect(v.evidence.tcpSegments.inbound.placeholder.failed).toBe(3);
+    expect(v.kind).toBe('offload-broken');
+    expect(v.summary).toMatch(/^3 segments with offload placeholders sent by 10\.0\.0\.6 /);
+    expect(v.summary).toMatch(/were sent again, so they are no merge of the capture host's receive offload, GRO\/LRO, which merges only segments that arrived/);
+    expect(v.summary).not.toMatch(/harmless/);
+  });
+
+  it('offload-broken-mismatch.pcap: failed mismatches are called mismatching checksums, as the counts call them', async () => {
+    const { v } = await judge(scenario('offload-broken-mismatch.pcap'));
+    expect(v.kind).toBe('offload-broken');
+    expect(v.evidence.tcpSegments.outbound.placeholder.failed).toBe(0);
+    expect(v.evidence.tcpSegments.outbound.mismatch.failed).toBe(3);
+    expect(v.summary).toMatch(/^3 segments sent by 10\.1\.1\.10 with mismatching checksums \(/);
+  });
+
+  it('the offload-artifact advice fits where the placeholders were: GRO super-frames, a local VM, the capture host\'s own packets', async () => {
+    const gro = (await judge(scenario('offload-gro-super-frames.pcap'))).v.advice.at(-1)!;
+    expect(gro).toMatch(/for the super-frames, switch receive offload off just for the capture \(ethtool -K <if> gro off lro off\)/);
+    expect(gro).toMatch(/for its own packets, .*ethtool -K <if> tx off/);
+    const vm = (await judge(scenario('offload-vm-inbound.pcap'))).v.advice.at(-1)!;
+    expect(vm).toMatch(/for a local VM's or container's packets, capture inside it on its own interface, or on the physical NIC/);
+    const own = (await judge(scenario('offload-artifact.pcap'))).v.advice.at(-1)!;
+    expect(own).toBe('To capture without them: capture on the peer or a mirror port, or switch transmit offload off just for the capture (ethtool -K <if> tx off) and back on afterwards.');
+  });
+
+  it('an IPv6-only capture gives no IPv4 evidence for the OS guess (tcpdump__bigtcp-ipv6.pcap)', async () => {
+    const { v } = await judge(corpusPath('pcap', 'tcpdump__bigtcp-ipv6.pcap'));
+    expect(v.evidence.outbound.partial).toBeGreaterThan(0);
+    expect(v.evidence.checked.ipv4).toBe(0);
+    expect(v.os.guess).toBe('unknown');
+    expect(v.os.because).not.toMatch(/IPv4 header checksums/);
+    // the IPv4 capture keeps its Linux-or-macOS guess
+    expect((await judge(scenario('offload-artifact.pcap'))).v.os.guess).toBe('linux-or-macos');
+  });
+});
+
 interface ManifestFile {
   file: string;
   category: string;

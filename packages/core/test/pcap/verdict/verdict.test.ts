@@ -377,3 +377,36 @@ describe('verdict: one of a kind is singular', () => {
     expect(v.summary).toMatch(/were never acknowledged and had to be sent again; 1 was acknowledged\./);
   });
 });
+
+describe('verdict: placeholders of a sender that is not the capturing machine', () => {
+  const vm: Endpoint = { ip: '192.168.122.60', port: 40100, mac: '52:54:00:7a:01:3c' };
+
+  /** A VM's upload seen on its tap (flagged inbound); `lostCopies` re-sent copies of one full-size segment fail. */
+  function vmUpload(lostCopies: number): CaptureBuilder {
+    const cap = new CaptureBuilder();
+    const s = cap.session(vm, server);
+    s.defaults = { c: { check: 'partial', direction: 'inbound' }, s: { direction: 'outbound' } };
+    s.handshake();
+    for (let i = 0; i < 4; i++) {
+      s.send('c', 300 + i);
+      s.ack('s');
+    }
+    const big = s.send('c', 1460, { lost: lostCopies > 0 });
+    for (let r = 1; r < lostCopies; r++) s.resend('c', big, { lost: true, dt: 0.3 });
+    if (lostCopies > 0) s.resend('c', big, { dt: 0.3 }); // the last copy gets through
+    s.ack('s');
+    return cap;
+  }
+
+  it('too few failed placeholders to blame the path: inconclusive, naming the sender, not harmless', () => {
+    const { v } = run(vmUpload(BROKEN_MIN_FAILED - 1));
+    expect(v.evidence.tcpSegments.inbound.placeholder.failed).toBe(BROKEN_MIN_FAILED - 1);
+    expect(v.kind).toBe('inconclusive');
+    expect(v.summary).toMatch(/^Inconclusive: 2 segments with offload placeholders sent by 192\.168\.122\.60, which is not the capturing machine, were not acknowledged and re-sent \(\d+ acknowledged\)/);
+  });
+
+  it('enough of them: offload-broken on its path; none failed: offload-artifact', () => {
+    expect(run(vmUpload(BROKEN_MIN_FAILED)).v.kind).toBe('offload-broken');
+    expect(run(vmUpload(0)).v.kind).toBe('offload-artifact');
+  });
+});
