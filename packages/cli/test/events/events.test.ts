@@ -46,8 +46,13 @@ describe('analyze events', () => {
     const first = sections.find((s) => s.startsWith('CRITICAL'))!;
     expect(first).toMatch(/^CRITICAL Blue screen 0x0000009F DRIVER_POWER_STATE_FAILURE: 1 time/);
     expect(first).toContain('next     analyze dump C:\\Windows\\MEMORY.DMP');
-    expect(first).toContain('before it:');
+    // Written at the next boot: the list looks back from the crash time of that boot's 6008, and says so.
+    expect(first).toContain('before the crash at 2026-11-30 22:02:31 UTC (the crash time of EventLog 6008):');
     expect(first).toMatch(/disk 7\s+\\Device\\Harddisk0\\DR0/);
+    expect(first).not.toMatch(/volmgr 161|Kernel-Power 41/);
+    // Kernel-Power 41 comes before its boot's 6008: it looks back from the last record before its boot.
+    const restarts = sections.find((s) => s.startsWith('ERROR    Unexpected restarts'))!;
+    expect(restarts).toContain('before the machine went down (the last record before the boot it was logged at: 2026-11-30 22:00:05 UTC):');
   });
 
   it('--json: the findings document with schemaVersion (docs/json-events.md)', async () => {
@@ -138,6 +143,25 @@ describe('analyze events', () => {
     const r = await runEvents([corpusPath('evtx', 'sans-blue-team__many-events-application.evtx')]);
     expect(r.out).toMatch(/WARNING\s+rundll32\.exe crashed 1 time in KERNELBASE\.dll/);
     expect(r.out).toMatch(/- record 1590 .*reportId efc65f51-657f-11e6-8eb4-000c290d8d3a, sameCrashRecords 1591, 1592/);
+  });
+
+  it('multi-line details (1530 lists a process a line) stay on their indented line, cut with "…" before colouring: no colour left open', async () => {
+    const r = await runEvents([corpusPath('evtx', 'sans-blue-team__many-events-application.evtx'), '--color']);
+    const block = r.out.split('\n\n').find((s) => s.includes('User Profile Service 1530'))!;
+    const lines = block.split('\n');
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {9}/); // no continuation line at column 0
+    const records = lines.filter((l) => l.includes('- record '));
+    expect(records).toHaveLength(5);
+    for (const line of records) {
+      const opened = (line.match(/\u001b\[[12]m/g) ?? []).length;
+      const closed = (line.match(/\u001b\[22m/g) ?? []).length;
+      expect([opened, closed]).toEqual([1, 1]);
+      expect(line.endsWith('\u001b[22m')).toBe(true);
+    }
+    // Record 1351's detail (11 handles, a line each) is longer than a line: cut, and the cut is marked.
+    const long = records.find((l) => l.includes('- record 1351'))!;
+    expect(long).toMatch(/-1000: Process 296 \(.*…\u001b\[22m$/);
+    expect(long.replace(/\u001b\[\d+m/g, '').trimStart()).toHaveLength(400);
   });
 
   it('a log cut inside its first chunk: nothing was read, so nothing on stdout; the error names the file and offset (exit 2)', async () => {

@@ -13,7 +13,7 @@ import { ProfileDetector } from './findings/profile.js';
 import { ServiceDetector } from './findings/services.js';
 import { StorageDetector } from './findings/storage.js';
 import { TimelineRing } from './findings/timeline.js';
-import type { Detector, EventFinding, Severity } from './findings/types.js';
+import type { Detector, EventFinding, Severity, TimelineSource } from './findings/types.js';
 import { UpdateDetector } from './findings/update.js';
 import { readEvtxFile, readEvtxFilePaced, readEvtxStream, type EvtxReadResult } from './reader.js';
 import type { EvtxRecord } from './types.js';
@@ -139,7 +139,7 @@ export async function analyzeEvents(inputs: EventsInput[] | EventsInput, options
         }
         if (r.channel && summary.channels.length < MAX_DISTINCT && !summary.channels.includes(r.channel)) summary.channels.push(r.channel);
         if (r.computer && summary.computers.length < MAX_DISTINCT && !summary.computers.includes(r.computer)) summary.computers.push(r.computer);
-        const timeline = (atMs?: number) => ring.before(r, atMs ?? r.timeMs);
+        const timeline: TimelineSource = { atRecord: () => ring.atRecord(r), atBootCrash: (crash) => ring.atBootCrash(r, crash) };
         for (const d of detectors) d.add(r, file, timeline);
         ring.push(r);
         options.onRecord?.(r, file);

@@ -46,7 +46,7 @@ describe('application crashes: the records of one WER report count once', () => 
     expect(crash!.occurrences).toHaveLength(1);
     // The occurrence is the Application Error record; the WER records of the same report are named in it.
     expect(crash!.occurrences[0]!.ref).toMatchObject({ recordId: 1590, eventId: 1000, provider: 'Application Error' });
-    expect(crash!.occurrences[0]!.details).toEqual({ application: 'rundll32.exe', module: 'KERNELBASE.dll', exceptionCode: '0xC0000005', reportId: ID_A, sameCrashRecords: '1591, 1592' });
+    expect(crash!.occurrences[0]!.details).toEqual({ application: 'rundll32.exe', module: 'KERNELBASE.dll', exceptionCode: '0xC0000005', exceptionType: null, reportId: ID_A, sameCrashRecords: '1591, 1592' });
   });
 
   it('a constructed log: 1000 + two 1001 of one report are one crash; a 1001 whose report matches no 1000 is a crash too', async () => {

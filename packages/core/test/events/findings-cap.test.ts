@@ -14,7 +14,7 @@ import { AppCrashDetector } from '../../src/events/findings/crash.js';
 import { ProfileDetector } from '../../src/events/findings/profile.js';
 import { ServiceDetector } from '../../src/events/findings/services.js';
 import { StorageDetector } from '../../src/events/findings/storage.js';
-import { Groups, MAX_GROUPS, MAX_OCCURRENCES, type Detector } from '../../src/events/findings/types.js';
+import { Groups, MAX_GROUPS, MAX_OCCURRENCES, type Detector, type TimelineSource } from '../../src/events/findings/types.js';
 
 const BASE_MS = Date.parse('2024-03-01T00:00:00Z');
 
@@ -42,8 +42,11 @@ function rec(n: number, provider: string, eventId: number, data: Record<string, 
 
 const appCrash = (n: number, app: string) => rec(n, 'Application Error', 1000, { AppName: app, ModuleName: 'ntdll.dll', ExceptionCode: 'c0000005' });
 
+/** No timelines: these tests count groups. */
+const NO_TIMELINE: TimelineSource = { atRecord: () => ({ timeline: [], timelineFrom: null }), atBootCrash: () => ({ timeline: [], timelineFrom: null }) };
+
 function run(d: Detector, records: EvtxRecord[]): EventFinding[] {
-  for (const r of records) d.add(r, 'x.evtx', () => []);
+  for (const r of records) d.add(r, 'x.evtx', NO_TIMELINE);
   return d.findings();
 }
 
@@ -103,7 +106,7 @@ describe('finding groups are capped, counts stay true', () => {
     });
     expect(other.explanation).toContain('the newest: a58812.exe (ntdll.dll), a58811.exe (ntdll.dll)');
     expect(other.occurrences).toHaveLength(MAX_OCCURRENCES);
-    expect(other.occurrences[0]!.details).toEqual({ application: 'a58812.exe', module: 'ntdll.dll', exceptionCode: '0xC0000005', reportId: null, sameCrashRecords: null });
+    expect(other.occurrences[0]!.details).toEqual({ application: 'a58812.exe', module: 'ntdll.dll', exceptionCode: '0xC0000005', exceptionType: null, reportId: null, sameCrashRecords: null });
   });
 
   it('temporary profiles: many handle-leak (1530) users never push a temporary profile (1511) out of the list', () => {

@@ -167,8 +167,12 @@ describe('findings on the generated fixtures', () => {
     expect(bsod.details).toMatchObject({ stopCode: '0x0000009F', name: 'DRIVER_POWER_STATE_FAILURE', dumpPath: 'C:\\Windows\\MEMORY.DMP' });
     expect(bsod.next).toBe('analyze dump C:\\Windows\\MEMORY.DMP');
     expect(bsod.occurrences[0]!.details['parameters']).toContain('0x0000000000000003');
+    // BugCheck 1001 is written at the next boot: its timeline looks back from the crash time that boot's
+    // 6008 gives (22:02:31), so it holds the trouble before the stop and none of that boot's records
+    // (Kernel-Power 41, 6008, volmgr 161/46 at 22:03:51-22:04:21).
     const before = bsod.occurrences[0]!.timeline!.map((t) => `${t.provider} ${t.eventId}`);
-    expect(before).toEqual(['stornvme 129', 'disk 7', 'disk 51', 'Ntfs 55', 'Service Control Manager 7034', 'Microsoft-Windows-Kernel-Power 41', 'EventLog 6008', 'volmgr 161', 'volmgr 46']);
+    expect(before).toEqual(['stornvme 129', 'disk 7', 'disk 51', 'Ntfs 55', 'Service Control Manager 7034']);
+    expect(bsod.occurrences[0]!.timelineFrom).toEqual({ time: '2026-11-30T22:02:31.0000000Z', basis: 'crashTime' });
     // findings are newest first
     const last = r.findings.map((f) => f.lastTime!);
     expect([...last].sort().reverse()).toEqual(last);
@@ -181,6 +185,12 @@ describe('findings on the generated fixtures', () => {
     expect(f.count).toBe(2);
     expect(f.details['bugcheckCodes']).toBe('0x0000009F');
     expect(f.occurrences.map((o) => o.details['event'])).toEqual(['EventLog 6008', 'Kernel-Power 41']);
+    // 41 comes before its boot's 6008 in the log: it looks back from the last record before its boot
+    // (Kernel-General 12 at 22:03:50.5): SCM 7034 at 22:00:05.
+    const [ev6008, kp41] = f.occurrences;
+    expect(ev6008!.timelineFrom).toEqual({ time: '2026-11-30T22:02:31.0000000Z', basis: 'crashTime' });
+    expect(kp41!.timelineFrom).toEqual({ time: '2026-11-30T22:00:05.0000000Z', basis: 'lastBeforeBoot' });
+    for (const o of f.occurrences) expect(o.timeline!.map((t) => `${t.provider} ${t.eventId}`)).toEqual(['stornvme 129', 'disk 7', 'disk 51', 'Ntfs 55', 'Service Control Manager 7034']);
   });
 
   it('Windows Update 31/20 with 0x800B0001 interpreted (TRUST_E_PROVIDER_UNKNOWN, DISM remedy), and 25', async () => {

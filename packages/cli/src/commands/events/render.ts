@@ -1,4 +1,4 @@
-import type { EventFinding, EventsReport, Severity } from '@analyze/core/events';
+import type { EventFinding, EventsReport, Occurrence, Severity } from '@analyze/core/events';
 import type { Colors } from '../../render/color.js';
 import { printable } from '../../render/printable.js';
 
@@ -11,6 +11,36 @@ function label(s: Severity, c: Colors): string {
 }
 
 const day = (t: string | null) => (t ? t.slice(0, 19).replace('T', ' ') : '?');
+
+/** Longest occurrence line and timeline line (characters, before colour): a value can be a page of text. */
+const OCCURRENCE_CHARS = 400;
+const TIMELINE_CHARS = 200;
+
+/**
+ * One line of plain text: line breaks (a 1530's Detail lists one process a line) become spaces, control
+ * characters are shown escaped, and a text longer than `max` is cut with "…". Cut before colouring, so no
+ * colour is left open.
+ */
+function oneLine(text: string, max: number): string {
+  const flat = printable(text.replace(/\s*[\r\n]+\s*/g, ' '));
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** What the "before it" list of a crash looks back from: the record itself, or the crash moment before its boot. */
+function timelineLabel(o: Occurrence): string {
+  const from = o.timelineFrom;
+  if (!from) return 'before it:';
+  switch (from.basis) {
+    case 'crashTime':
+      return `before the crash at ${day(from.time)} UTC (the crash time of EventLog 6008):`;
+    case 'lastBeforeBoot':
+      return `before the machine went down (the last record before the boot it was logged at: ${day(from.time)} UTC):`;
+    case 'bootRecord':
+      return 'before the record (logged at the next boot, whose start is not in the log: these can be that boot\'s own):';
+    default:
+      return 'before it:';
+  }
+}
 
 function finding(f: EventFinding, c: Colors, many: boolean): string[] {
   const out = [`${label(f.severity, c)} ${c.bold(printable(f.title))}`];
@@ -26,10 +56,10 @@ function finding(f: EventFinding, c: Colors, many: boolean): string[] {
       .filter(([k, v]) => v !== null && v !== '' && !hidden.includes(k))
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    out.push(`         ${c.dim(`- record ${o.ref.recordId}  ${day(o.ref.time)}${many ? `  ${o.ref.file}` : ''}${extra ? `  ${extra}` : ''}`)}`.slice(0, 400));
+    out.push(`         ${c.dim(oneLine(`- record ${o.ref.recordId}  ${day(o.ref.time)}${many ? `  ${o.ref.file}` : ''}${extra ? `  ${extra}` : ''}`, OCCURRENCE_CHARS))}`);
     if (o.timeline?.length) {
-      out.push(`           ${c.dim('before it:')}`);
-      for (const t of o.timeline) out.push(`             ${c.dim(printable(`${day(t.time)}  ${t.provider ?? '?'} ${t.eventId ?? '?'}  ${t.summary}`).slice(0, 200))}`);
+      out.push(`           ${c.dim(timelineLabel(o))}`);
+      for (const t of o.timeline) out.push(`             ${c.dim(oneLine(`${day(t.time)}  ${t.provider ?? '?'} ${t.eventId ?? '?'}  ${t.summary}`, TIMELINE_CHARS))}`);
     }
   }
   if (f.count > SHOWN_OCCURRENCES) out.push(`         ${c.dim(`(${f.count - Math.min(SHOWN_OCCURRENCES, f.occurrences.length)} more; --json lists ${Math.min(f.count, 20)})`)}`);

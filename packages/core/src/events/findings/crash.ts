@@ -3,13 +3,16 @@
  * application crashes (Application Error 1000, Windows Error Reporting 1001 APPCRASH).
  */
 import { interpretAs } from '../../codes/index.js';
+import { filetimeToIso7 } from '../filetime.js';
 import type { EvtxRecord } from '../types.js';
-import { dataValue, Groups, notListedFinding, refOf, type Detector, type EventFinding, type Occurrence, type TimelineEntry } from './types.js';
+import { shutdownUtc } from './timeline.js';
+import { dataValue, Groups, notListedFinding, refOf, uint32Of, type Detector, type EventFinding, type Occurrence, type TimelineSource } from './types.js';
 
 const BUGCHECK_PROVIDER = 'Microsoft-Windows-WER-SystemErrorReporting';
 
+/** A 32-bit code as `0x%08X` (callers pass only values uint32Of or an 8-digit pattern accepted). */
 function hex32(n: number): string {
-  return `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
 function bugcheckName(code: number): string | null {
@@ -29,15 +32,16 @@ export function parseBugcheckText(s: string): { code: number; parameters: string
 export class BugcheckDetector implements Detector {
   private readonly groups = new Groups<{ code: number }>();
 
-  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
+  add(r: EvtxRecord, file: string, timeline: TimelineSource): void {
     if (r.eventId !== 1001 || !(r.provider === BUGCHECK_PROVIDER || r.eventSourceName === 'BugCheck')) return;
     const parsed = parseBugcheckText(dataValue(r, 'param1', 1) ?? '');
     if (!parsed) return;
     const dump = dataValue(r, 'param2', 2);
+    // Written at the boot after the blue screen: its timeline looks back from the crash, not from that boot.
     this.groups.add(String(parsed.code), () => ({ code: parsed.code }), {
       ref: refOf(r, file),
       details: { stopCode: hex32(parsed.code), parameters: parsed.parameters.join(', '), dumpPath: dump || null, reportId: dataValue(r, 'param3', 3) },
-      timeline: timeline(),
+      ...timeline.atBootCrash(),
     });
   }
 
@@ -51,8 +55,13 @@ export class BugcheckDetector implements Detector {
         family: 'crash',
         severity: 'critical',
         title: `Blue screen ${code}${name ? ` ${name}` : ''}: ${count} time${count === 1 ? '' : 's'}`,
-        explanation: `Windows stopped with bug check ${code}${name ? ` (${name})` : ''} and wrote a crash dump${dump ? ` to ${dump}` : ''}. The parameters of each stop are below.`,
-        advice: `Open the dump to see the driver that caused it; \`analyze code ${code}\` explains the stop code and its parameters.`,
+        explanation:
+          `Windows stopped with bug check ${code}${name ? ` (${name})` : ''}` +
+          (dump ? ` and wrote a crash dump to ${dump}.` : '. The record names no crash dump file, so perhaps none was written (a volmgr 161 or 46 in the System log tells why).') +
+          ' The parameters of each stop are below.',
+        advice: dump
+          ? `Open the dump to see the driver that caused it; \`analyze code ${code}\` explains the stop code and its parameters.`
+          : `Look for a dump in C:\\Windows\\Minidump and C:\\Windows\\MEMORY.DMP; if there is none, check the page file on the system volume and the dump settings (Startup and Recovery) so a next stop leaves one. \`analyze code ${code}\` explains the stop code and its parameters.`,
         next: dump ? `analyze dump ${shellQuote(dump)}` : `analyze code ${code}`,
         count,
         firstTime: first,
@@ -78,49 +87,89 @@ export class BugcheckDetector implements Detector {
   }
 }
 
+/** Distinct bug check codes of Kernel-Power 41 named in the unexpected-restart finding; real logs have one or two. */
+const MAX_RESTART_CODES = 10;
+/** Power-button times quoted in the explanation (the newest); each occurrence also shows its own. */
+const BUTTON_TIMES_QUOTED = 3;
+
+/**
+ * What the Kernel-Power 41 and EventLog 6008 records of the log say, over all of them (not only the
+ * occurrences kept): each kind of restart gets its own sentence and advice.
+ */
+interface RestartTally {
+  /** Kernel-Power 41 with a bug check code: a blue screen. */
+  blueScreens: number;
+  codes: Set<string>;
+  /** Kernel-Power 41 without one: power loss, hang, forced power-off. */
+  noCode: number;
+  /** Kernel-Power 41 whose BugcheckCode is not a 32-bit number: left unnamed. */
+  unreadable: number;
+  /** Kernel-Power 41 after the power button was held, with the times PowerButtonTimestamp gives (newest last). */
+  button: number;
+  buttonTimes: string[];
+}
+
+/**
+ * Kernel-Power 41's PowerButtonTimestamp: a FILETIME (100 ns since 1601, decimal); "0" when the button was
+ * not pressed. The time in UTC, `yes` when the value is a number but not a time, null otherwise.
+ * @example powerButtonOf('130849833260468750') // '2015-08-25T13:35:26.0468750Z'
+ */
+function powerButtonOf(value: string | undefined): string | null {
+  const t = (value ?? '').trim();
+  if (!/^\d{1,20}$/.test(t) || /^0+$/.test(t)) return null;
+  const ticks = BigInt(t);
+  if (ticks >= 1n << 64n) return 'yes';
+  return filetimeToIso7(Number(ticks & 0xffffffffn), Number(ticks >> 32n))?.iso ?? 'yes';
+}
+
 /** Kernel-Power 41 (the system rebooted without cleanly shutting down) and EventLog 6008 (previous shutdown unexpected). */
 export class UnexpectedRestartDetector implements Detector {
-  private readonly groups = new Groups<null>();
+  private readonly groups = new Groups<RestartTally>();
 
-  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void {
+  add(r: EvtxRecord, file: string, timeline: TimelineSource): void {
     const kp41 = r.eventId === 41 && r.provider === 'Microsoft-Windows-Kernel-Power';
     const ev6008 = r.eventId === 6008 && r.provider === 'EventLog';
     if (!kp41 && !ev6008) return;
     const details: Record<string, string | number | null> = { event: kp41 ? 'Kernel-Power 41' : 'EventLog 6008' };
+    let bugcheck: string | null = null;
+    let button: string | null = null;
     if (kp41) {
-      const code = Number(r.data['BugcheckCode'] ?? '0');
-      details['bugcheckCode'] = Number.isFinite(code) && code !== 0 ? hex32(code) : null;
-      details['bugcheckName'] = Number.isFinite(code) && code !== 0 ? bugcheckName(code) : null;
-      details['powerButton'] = r.data['PowerButtonTimestamp'] && r.data['PowerButtonTimestamp'] !== '0' ? 'yes' : null;
+      const raw = (r.data['BugcheckCode'] ?? '').trim();
+      const code = raw === '' ? 0 : uint32Of(raw);
+      // Out of range (or not a number): the value as written, never wrapped into another code, and unnamed.
+      bugcheck = code === null ? raw : code !== 0 ? hex32(code) : null;
+      button = powerButtonOf(r.data['PowerButtonTimestamp']);
+      details['bugcheckCode'] = bugcheck;
+      details['bugcheckName'] = code ? bugcheckName(code) : null;
+      details['powerButton'] = button;
     }
-    let crashMs: number | undefined;
+    let crash: { ms: number; time: string } | null = null;
     if (ev6008) {
       details['shutdownAt'] = [r.data['#2'], r.data['#1']].filter(Boolean).join(' ').replace(/\u200e/g, '') || null;
       const utc = shutdownUtc(r.data['Binary']);
       details['crashTime'] = utc?.iso ?? null;
-      crashMs = utc?.ms;
+      crash = utc ? { ms: utc.ms, time: utc.iso } : null;
     }
-    // 6008 is written at the next boot; its timeline looks back from the moment the machine went down.
+    // Both are written at the next boot: the timeline looks back from the moment the machine went down.
     // One group: never more than MAX_GROUPS, so no not-listed finding.
-    this.groups.add('restart', () => null, { ref: refOf(r, file), details, timeline: timeline(crashMs) });
+    const tally = this.groups.add('restart', () => ({ blueScreens: 0, codes: new Set(), noCode: 0, unreadable: 0, button: 0, buttonTimes: [] }), {
+      ref: refOf(r, file),
+      details,
+      ...timeline.atBootCrash(crash),
+    });
+    if (tally && kp41) count41(tally, bugcheck, button);
   }
 
   findings(): EventFinding[] {
-    return this.groups.entries().map(({ count, first, last, occurrences }) => {
-      const codes = [...new Set(occurrences.map((o) => o.details['bugcheckCode']).filter((c): c is string => typeof c === 'string'))];
-      const button = occurrences.filter((o) => o.details['powerButton'] === 'yes').length;
+    return this.groups.entries().map(({ group: t, count, first, last, occurrences }) => {
+      const codes = [...t.codes];
       return {
         kind: 'unexpected-restart',
         family: 'crash',
         severity: 'error',
         title: `Unexpected restarts: ${count} record${count === 1 ? '' : 's'} (Kernel-Power 41 / EventLog 6008)`,
-        explanation:
-          'The machine restarted without a clean shutdown: a blue screen, a hang, a power loss or a held power button. ' +
-          (codes.length ? `Kernel-Power 41 names bug check ${codes.join(', ')}: it was a blue screen.` : 'Kernel-Power 41 carries no bug check code, so Windows did not record a blue screen: think power, hardware hang or a forced power-off.') +
-          (button ? ` ${button} of them came after the power button was pressed (PowerButtonTimestamp set): someone forced the machine off, usually because it hung.` : ''),
-        advice: codes.length
-          ? 'Look for the crash dump (C:\\Windows\\MEMORY.DMP, C:\\Windows\\Minidump) and analyse it.'
-          : 'Check power supply / UPS and hardware logs (iLO, iDRAC), firmware and driver updates; enable a complete or kernel memory dump so a next crash leaves one.',
+        explanation: ['The machine restarted without a clean shutdown: a blue screen, a hang, a power loss or a held power button.', ...restartSentences(t)].join(' '),
+        advice: restartAdvice(t),
         next: codes.length ? 'analyze dump C:\\Windows\\MEMORY.DMP' : null,
         count,
         firstTime: first,
@@ -130,6 +179,54 @@ export class UnexpectedRestartDetector implements Detector {
       };
     });
   }
+}
+
+/** Count one Kernel-Power 41 in the tally: its `bugcheckCode` and `powerButton` details. */
+function count41(t: RestartTally, code: string | null, button: string | null): void {
+  if (code?.startsWith('0x')) {
+    t.blueScreens++;
+    if (t.codes.size < MAX_RESTART_CODES) t.codes.add(code);
+  } else if (code) t.unreadable++;
+  else t.noCode++;
+  if (button) {
+    t.button++;
+    if (button !== 'yes') t.buttonTimes = [...t.buttonTimes, button].sort().slice(-BUTTON_TIMES_QUOTED);
+  }
+}
+
+/** `N Kernel-Power 41 record(s)` with the verb agreeing (`verbs`: [singular, plural]). */
+const records41 = (n: number, verbs: [string, string]) => `${n} Kernel-Power 41 record${n === 1 ? '' : 's'} ${n === 1 ? verbs[0] : verbs[1]}`;
+
+/** One sentence per kind of restart the records show. */
+function restartSentences(t: RestartTally): string[] {
+  const out: string[] = [];
+  const mixed = [t.blueScreens, t.noCode, t.unreadable].filter((n) => n > 0).length > 1;
+  if (t.blueScreens) out.push(`${records41(t.blueScreens, ['names', 'name'])} bug check ${[...t.codes].join(', ')}: ${t.blueScreens === 1 ? 'it was a blue screen' : 'they were blue screens'}.`);
+  if (t.noCode) {
+    const who = mixed ? records41(t.noCode, ['carries', 'carry']) : 'Kernel-Power 41 carries';
+    out.push(`${who} no bug check code, so Windows did not record a blue screen${mixed ? (t.noCode === 1 ? ' for it' : ' for those') : ''}: think power, hardware hang or a forced power-off.`);
+  }
+  if (t.unreadable) out.push(`${records41(t.unreadable, ['holds', 'hold'])} a BugcheckCode that is not a 32-bit number: shown as written, left unnamed.`);
+  if (t.button) {
+    const at = t.buttonTimes.map((x) => x.slice(0, 19).replace('T', ' ')).reverse();
+    out.push(`${records41(t.button, ['came', 'came'])} after the power button was pressed (PowerButtonTimestamp${at.length ? `: ${at.join(', ')} UTC` : ' set'}): someone forced the machine off, usually because it hung.`);
+  }
+  if (!t.blueScreens && !t.noCode && !t.unreadable) out.push('EventLog 6008 says only that the previous shutdown was unexpected, not why.');
+  return out;
+}
+
+const DUMP_ADVICE = 'Look for the crash dump (C:\\Windows\\MEMORY.DMP, C:\\Windows\\Minidump) and analyse it.';
+const POWER_ADVICE = 'Check power supply / UPS and hardware logs (iLO, iDRAC), firmware and driver updates; enable a complete or kernel memory dump so a next crash leaves one.';
+
+/**
+ * The advice of each kind of restart present: the dump for blue screens, power and hardware for the others
+ * (also when only 6008 says the shutdown was unexpected); each says which restarts it is for when both are.
+ */
+function restartAdvice(t: RestartTally): string {
+  const power = t.noCode > 0 || t.unreadable > 0 || t.blueScreens === 0;
+  if (!t.blueScreens || !power) return t.blueScreens ? DUMP_ADVICE : POWER_ADVICE;
+  const lower = (s: string) => `${s.charAt(0).toLowerCase()}${s.slice(1)}`;
+  return `For the blue screens: ${lower(DUMP_ADVICE)} For the restarts without a bug check code: ${lower(POWER_ADVICE)}`;
 }
 
 /** WER 1001 event names (`#3` / EventName) that report an application that crashed or hung. */
@@ -150,7 +247,10 @@ const MAX_SAME_CRASH_REFS = 5;
 interface AppFailure {
   app: string;
   module: string | null;
+  /** The exception code (hex, as written), `hang`, or null. */
   exception: string | null;
+  /** The .NET exception type (CLR20r3), or null. */
+  exceptionType: string | null;
   /** The WER report id shared by the records of one crash (lower case), or null. */
   reportId: string | null;
 }
@@ -172,12 +272,13 @@ function reportIdOf(value: string | null | undefined): string | null {
  * Application Error 1000 and WER 1001 of an application failure, read by their documented layout (wer.dll
  * messages, Windows 7 to 11; named Data on Windows 11): 1000 `%1` AppName, `%4` ModuleName, `%7`
  * ExceptionCode, `%13` Report Id (IntegratorReportId); 1001 `%3` Event Name, `%6`-`%15` P1-P10 (P1 the
- * application, P4 the module, P7 the exception code), `%20` Report Id.
+ * application, P4 the module, the exception where its report type puts it: `werException`), `%20` Report Id.
  */
 function appFailureOf(r: EvtxRecord): AppFailure | null {
   let app: string | null;
   let module: string | null;
   let exception: string | null;
+  let exceptionType: string | null = null;
   let reportId: string | null;
   if (r.eventId === 1000 && r.provider === 'Application Error') {
     app = dataValue(r, 'AppName', 1);
@@ -188,28 +289,58 @@ function appFailureOf(r: EvtxRecord): AppFailure | null {
     const type = r.data['#3'] ?? r.data['EventName'] ?? '';
     if (!APP_FAILURE_REPORT.test(type)) return null;
     const hang = /hang/i.test(type);
-    app = r.data['#6'] ?? r.data['P1'] ?? null;
-    module = hang ? null : (r.data['#9'] ?? r.data['P4'] ?? null);
-    exception = hang ? 'hang' : (r.data['#12'] ?? r.data['P7'] ?? null);
+    app = werParameter(r, 1);
+    module = hang ? null : werParameter(r, 4);
+    ({ exception, exceptionType } = hang ? { exception: 'hang', exceptionType: null } : werException(r, type));
     reportId = reportIdOf(r.data['#20'] ?? r.data['ReportId']);
   } else return null;
-  return app ? { app, module, exception, reportId } : null;
+  return app ? { app, module, exception, exceptionType, reportId } : null;
+}
+
+/** WER 1001's problem signature parameter Pn (`%6`-`%15`; named `P1`-`P10` on Windows 11). */
+function werParameter(r: EvtxRecord, n: number): string | null {
+  return r.data[`#${n + 5}`] ?? r.data[`P${n}`] ?? null;
+}
+
+/**
+ * Where a WER report type puts the exception. APPCRASH: P7 the exception code (P8 its offset). BEX / BEX64
+ * (a stack buffer overrun or DEP stop): P7 the offset, P8 the exception code. CLR20r3 (.NET): P7 the
+ * method token, P8 the IL offset, P9 the .NET exception type, a name and not a code.
+ */
+function werException(r: EvtxRecord, type: string): { exception: string | null; exceptionType: string | null } {
+  if (/^BEX(64)?$/i.test(type)) return { exception: werParameter(r, 8), exceptionType: null };
+  if (/^CLR20r3$/i.test(type)) return { exception: null, exceptionType: werParameter(r, 9) || null };
+  return { exception: werParameter(r, 7), exceptionType: null };
 }
 
 /** A crash already counted: its occurrence names the other records of the same report in `sameCrashRecords`. */
 class CountedCrash {
   private readonly others: string[] = [];
   private more = 0;
+  /** The records counted for this crash (file name + record id), the occurrence's own first. */
+  private readonly records: Set<string>;
 
-  constructor(readonly occurrence: Occurrence) {}
+  constructor(readonly occurrence: Occurrence) {
+    this.records = new Set([recordKey(occurrence.ref.file, occurrence.ref.recordId)]);
+  }
 
-  /** One more record of this crash (`ref`: its record id, with its file when another log holds it). */
-  note(ref: string): void {
-    if (this.others.length < MAX_SAME_CRASH_REFS) this.others.push(ref);
-    else this.more++;
+  /**
+   * One more record of this crash, named in `sameCrashRecords` (with its file when another log holds it).
+   * A record already counted is not: the same log named twice reads each record twice.
+   */
+  note(file: string, recordId: number): void {
+    const key = recordKey(file, recordId);
+    if (this.records.has(key)) return;
+    if (this.others.length < MAX_SAME_CRASH_REFS) {
+      this.records.add(key);
+      this.others.push(file === this.occurrence.ref.file ? String(recordId) : `${file} record ${recordId}`);
+    } else this.more++;
     this.occurrence.details['sameCrashRecords'] = `${this.others.join(', ')}${this.more ? ` and ${this.more} more` : ''}`;
   }
 }
+
+/** A record's identity across the logs of a run: the log's name (as given: one name, one file) and the record id. */
+const recordKey = (file: string, recordId: number) => `${file}\u0000${recordId}`;
 
 /**
  * Application Error 1000 and WER 1001 (APPCRASH / BEX / APPHANG), grouped by application and module. One
@@ -222,18 +353,23 @@ export class AppCrashDetector implements Detector {
   /** Report id -> the crash counted for it (insertion order: oldest first). */
   private readonly reports = new Map<string, CountedCrash>();
 
-  add(r: EvtxRecord, file: string): void {
+  add(r: EvtxRecord, file: string, timeline: TimelineSource): void {
     const crash = appFailureOf(r);
     if (!crash) return;
     const counted = crash.reportId === null ? undefined : this.reports.get(crash.reportId);
     if (counted) {
-      counted.note(file === counted.occurrence.ref.file ? String(r.recordId) : `${file} record ${r.recordId}`);
+      counted.note(file, r.recordId);
       return;
     }
-    const { app, module, exception, reportId } = crash;
+    const { app, module, exception, exceptionType, reportId } = crash;
     const key = `${app.toLowerCase()}|${(module ?? '').toLowerCase()}`;
     const code = exception && /^(0x)?[0-9a-f]{8}$/i.test(exception) ? `0x${exception.replace(/^0x/i, '').toUpperCase()}` : exception;
-    const occurrence: Occurrence = { ref: refOf(r, file), details: { application: app, module, exceptionCode: code, reportId, sameCrashRecords: null } };
+    // The first record of a crash is written when the application fails: its timeline looks back from it.
+    const occurrence: Occurrence = {
+      ref: refOf(r, file),
+      details: { application: app, module, exceptionCode: code, exceptionType, reportId, sameCrashRecords: null },
+      ...timeline.atRecord(),
+    };
     this.groups.add(key, () => ({ app, module }), occurrence);
     if (reportId !== null) this.remember(reportId, new CountedCrash(occurrence));
   }
@@ -247,12 +383,13 @@ export class AppCrashDetector implements Detector {
     const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
       const code = occurrences.map((o) => o.details['exceptionCode']).find((c) => typeof c === 'string' && c.startsWith('0x')) as string | undefined;
       const name = code ? (interpretAs('exception', Number.parseInt(code, 16)).name ?? interpretAs('ntstatus', Number.parseInt(code, 16)).name) : null;
+      const type = occurrences.map((o) => o.details['exceptionType']).find((t) => typeof t === 'string' && t) as string | undefined;
       return {
         kind: 'app-crash',
         family: 'crash',
         severity: 'warning',
         title: `${group.app} crashed ${count} time${count === 1 ? '' : 's'}${group.module ? ` in ${group.module}` : ''}`,
-        explanation: `The application ${group.app} stopped${group.module ? ` with a fault in module ${group.module}` : ''}${code ? `, exception ${code}${name ? ` (${name})` : ''}` : ''}.`,
+        explanation: `The application ${group.app} stopped${group.module ? ` with a fault in module ${group.module}` : ''}${code ? `, exception ${code}${name ? ` (${name})` : ''}` : ''}${type ? `, .NET exception ${type}` : ''}.`,
         advice: group.module && group.module.toLowerCase() !== group.app.toLowerCase()
           ? `Update or repair the product that ships ${group.module}; if it is a Windows module, run \`sfc /scannow\` and update the application.`
           : 'Update or reinstall the application; collect a dump with WER LocalDumps if it keeps crashing.',
@@ -260,7 +397,7 @@ export class AppCrashDetector implements Detector {
         count,
         firstTime: first,
         lastTime: last,
-        details: { application: group.app, module: group.module, exceptionCode: code ?? null, exceptionName: name },
+        details: { application: group.app, module: group.module, exceptionCode: code ?? null, exceptionName: name, exceptionType: type ?? null },
         occurrences,
       };
     });
@@ -273,7 +410,7 @@ export class AppCrashDetector implements Detector {
         what: 'applications (with their faulting module) crashed',
         advice: 'Update or reinstall the crashing applications (each record names its own); collect a dump with WER LocalDumps for one that keeps crashing.',
         next: null,
-        details: ['application', 'module', 'exceptionCode', 'exceptionName'],
+        details: ['application', 'module', 'exceptionCode', 'exceptionName', 'exceptionType'],
         name: (o) => `${o.details['application']}${o.details['module'] ? ` (${o.details['module']})` : ''}`,
       }),
     );
@@ -284,17 +421,4 @@ export class AppCrashDetector implements Detector {
 /** A path as one shell word: as is when plain, else in double quotes (Windows paths keep their backslashes). */
 function shellQuote(path: string): string {
   return /^[\w:\\/.-]+$/.test(path) ? path : `"${path.replace(/"/g, '\\"')}"`;
-}
-
-/**
- * EventLog 6008's binary data: two SYSTEMTIMEs (16 bytes each), the unexpected shutdown in local time, then
- * in UTC. Returns the UTC one, or null when the data is not that.
- */
-export function shutdownUtc(hex: string | undefined): { iso: string; ms: number } | null {
-  if (!hex || hex.length < 64 || !/^[0-9A-F]+$/i.test(hex)) return null;
-  const b = Buffer.from(hex.slice(32, 64), 'hex');
-  const [y, mo, , d, h, mi, s, ms] = Array.from({ length: 8 }, (_, i) => b.readUInt16LE(2 * i)) as [number, number, number, number, number, number, number, number];
-  if (y < 1601 || y > 30827 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || ms > 999) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return { iso: new Date(t).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z'), ms: t };
 }

@@ -29,8 +29,20 @@ const VOLMGR: Record<number, Kind> = {
 };
 const RESET: Kind = { severity: 'warning', what: 'was reset after it stopped answering (storport 129)', advice: 'Timeouts on the storage path: update the miniport driver and firmware, check the SAN / NVMe device and virtual-disk latency.' };
 
-/** Providers that log the storport reset event 129 (storport itself and miniports). */
+/**
+ * Event 129 is storport's "Reset to device, \Device\RaidPortN, was issued.", logged under the name of the
+ * HBA's miniport driver (pvscsi, percsas3i, HpCISSs3, smartpqi, arcsas, stornvme...: no list can hold them
+ * all), so a 129 counts when its data names a storport adapter. Other providers use 129 for other things
+ * (Time-Service 129: no domain time source), and none of them names a RaidPort.
+ */
+const RAID_PORT = /^\\Device\\RaidPort\d+$/i;
+/** Storport and the inbox miniports, whose 129 counts even when its data names no RaidPort. */
 const RESET_PROVIDER = /^(storport|stornvme|storahci|storvsc|iastor\w*|lsi_\w+|megasas\w*|vhdmp|Microsoft-Windows-StorPort)$/i;
+
+/** The storport adapter a record's data names (`\Device\RaidPort0`), or null. */
+function raidPortOf(r: EvtxRecord): string | null {
+  return Object.values(r.data).find((v) => RAID_PORT.test(v.trim()))?.trim() ?? null;
+}
 
 function classify(r: EvtxRecord): Kind | null {
   const p = r.provider ?? '';
@@ -43,7 +55,7 @@ function classify(r: EvtxRecord): Kind | null {
     return k ?? null;
   }
   if (p === 'volmgr') return VOLMGR[id] ?? null;
-  if (id === 129 && RESET_PROVIDER.test(p)) return RESET;
+  if (id === 129 && (raidPortOf(r) !== null || RESET_PROVIDER.test(p))) return RESET;
   return null;
 }
 
@@ -53,7 +65,9 @@ export class StorageDetector implements Detector {
   add(r: EvtxRecord, file: string): void {
     const kind = classify(r);
     if (!kind) return;
-    const device = r.data['DriveName'] ? `${r.data['DriveName']}${r.data['DeviceName'] ? ` (${r.data['DeviceName']})` : ''}` : (dataValue(r, 'DeviceName', 1) ?? '(device not named)');
+    const device = r.data['DriveName']
+      ? `${r.data['DriveName']}${r.data['DeviceName'] ? ` (${r.data['DeviceName']})` : ''}`
+      : ((kind === RESET ? raidPortOf(r) : null) ?? dataValue(r, 'DeviceName', 1) ?? '(device not named)');
     const provider = r.provider ?? '';
     const eventId = r.eventId ?? 0;
     // Class: the severity, so that many warnings never hide an error.

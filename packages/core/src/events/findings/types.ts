@@ -23,6 +23,17 @@ export interface TimelineEntry {
   summary: string;
 }
 
+/**
+ * The moment a crash timeline looks back from. `record`: the record's own time (the record is the crash:
+ * an application crash); `crashTime`: the crash time EventLog 6008 holds; `lastBeforeBoot`: the last record
+ * logged before the boot the record was written at; `bootRecord`: the record's own time although it was
+ * written at the next boot (neither of the others known), so that boot's own records can be in the list.
+ */
+export interface TimelineFrom {
+  time: string;
+  basis: 'record' | 'crashTime' | 'lastBeforeBoot' | 'bootRecord';
+}
+
 /** One occurrence inside a finding (one crash, one failed install...), newest first. */
 export interface Occurrence {
   ref: RecordRef;
@@ -30,6 +41,26 @@ export interface Occurrence {
   details: Record<string, string | number | null>;
   /** Crashes: warnings and errors in the minutes before. */
   timeline?: TimelineEntry[];
+  /** Crashes: the moment `timeline` looks back from (null when the record has no time). */
+  timelineFrom?: TimelineFrom | null;
+}
+
+/** A crash timeline and the moment it looks back from (`Occurrence.timeline`, `timelineFrom`). */
+export interface Timeline {
+  timeline: TimelineEntry[];
+  timelineFrom: TimelineFrom | null;
+}
+
+/** The crash timelines of the record a detector is looking at. */
+export interface TimelineSource {
+  /** From the record's own time: the record is the crash (an application crash). */
+  atRecord(): Timeline;
+  /**
+   * For a record Windows writes at the boot after a crash (BugCheck 1001, Kernel-Power 41, EventLog 6008):
+   * from `crash` when the record itself says when the machine went down (6008), else from the crash moment
+   * of the boot it was written at (timeline.ts), else from its own time.
+   */
+  atBootCrash(crash?: { ms: number; time: string } | null): Timeline;
 }
 
 export interface EventFinding {
@@ -56,8 +87,8 @@ export const MAX_OCCURRENCES = 20;
 
 /** A detector sees every record and turns the ones it knows into findings. */
 export interface Detector {
-  /** `timeline(atMs)`: the warnings and errors before `atMs` (default: the record's own time). */
-  add(r: EvtxRecord, file: string, timeline: (atMs?: number) => TimelineEntry[]): void;
+  /** `timeline`: the warnings and errors logged before the record (crash detectors). */
+  add(r: EvtxRecord, file: string, timeline: TimelineSource): void;
   findings(): EventFinding[];
 }
 
@@ -116,9 +147,11 @@ export class Groups<G> {
    * Count `occ` in the group `key` (`make` builds the group at its first record); `cls`: the group's class.
    * `unlisted`: values added to the occurrence's details when its group is not kept: the group's own values
    * that a listed finding shows in its details, when the occurrences lack them (the service name).
+   * Returns the group when it is kept one by one (a detector may keep more of its values there), else null.
    */
-  add(key: string, make: () => G, occ: Occurrence, cls = '', unlisted?: Occurrence['details']): void {
+  add(key: string, make: () => G, occ: Occurrence, cls = '', unlisted?: Occurrence['details']): G | null {
     let e = this.map.get(key);
+    let listed = true;
     if (!e) {
       let c = this.classes.get(cls);
       if (!c) {
@@ -131,6 +164,7 @@ export class Groups<G> {
         this.map.set(key, e);
       } else {
         e = c.rest ??= bucket(make()); // the group of the first record not kept stands for the class
+        listed = false;
         if (unlisted) occ = { ...occ, details: { ...unlisted, ...occ.details } };
       }
     }
@@ -142,6 +176,7 @@ export class Groups<G> {
     }
     e.occ.push(occ);
     if (e.occ.length > MAX_OCCURRENCES * 2) trim(e.occ);
+    return listed ? e.group : null;
   }
 
   /** The groups kept, in the order they were first seen. */
@@ -209,4 +244,19 @@ function trim(occ: Occurrence[]): void {
 /** A data value by name, falling back to its position (`#n`) for classic events without names. */
 export function dataValue(r: EvtxRecord, name: string, position: number): string | null {
   return r.data[name] ?? r.data[`#${position}`] ?? null;
+}
+
+/** Largest 32-bit code (Win32 error, HRESULT, NTSTATUS, bug check code). */
+const MAX_CODE32 = 0xffffffff;
+
+/**
+ * A decimal or `0x` hexadecimal number of at most 32 bits, or null: not a number, negative, or out of
+ * range. Never wrapped: `n >>> 0` made 4294967296 error 0 (S_OK) and a 20-digit bug check code 0x63100000.
+ * @example uint32Of('2147942414') // 0x8007000E
+ * @example uint32Of('4294967296') // null
+ */
+export function uint32Of(text: string): number | null {
+  const t = text.trim();
+  const n = /^\d+$/.test(t) ? Number(t) : /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t.slice(2), 16) : Number.NaN;
+  return Number.isFinite(n) && n <= MAX_CODE32 ? n : null;
 }

@@ -1,7 +1,7 @@
 /** Windows Update failures: WindowsUpdateClient 20 (install), 31 (download), 25 (scan), error code interpreted. */
 import { lookupCode, type Interpretation } from '../../codes/index.js';
 import type { EvtxRecord } from '../types.js';
-import { Groups, notListedFinding, refOf, type Detector, type EventFinding } from './types.js';
+import { Groups, notListedFinding, refOf, uint32Of, type Detector, type EventFinding } from './types.js';
 
 const WHAT: Record<number, string> = { 20: 'installation', 31: 'download', 25: 'check for updates' };
 const VERB: Record<number, string> = { 20: 'install', 31: 'download', 25: 'check for updates' };
@@ -24,6 +24,17 @@ export function interpretUpdateCode(code: string): Interpretation | null {
   return [...found].sort((a, b) => rank(a) - rank(b))[0] ?? null;
 }
 
+/**
+ * WindowsUpdateClient's errorCode (`0x80248007`) as `0x%08X`, or null when it is not a 32-bit hex number:
+ * such a value is shown as written, never wrapped or padded into a code, and gets no reading.
+ * @example updateCodeOf('0x800b0001') // '0x800B0001'
+ */
+function updateCodeOf(raw: string): string | null {
+  const t = raw.trim();
+  const n = /^0x[0-9a-f]+$/i.test(t) ? uint32Of(t) : null;
+  return n === null ? null : `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
 export class UpdateDetector implements Detector {
   private readonly groups = new Groups<{ eventId: number; title: string | null; kb: string | null; code: string | null }>();
 
@@ -31,7 +42,7 @@ export class UpdateDetector implements Detector {
     if (r.provider !== 'Microsoft-Windows-WindowsUpdateClient' || r.eventId === null || !WHAT[r.eventId]) return;
     const eventId = r.eventId;
     const raw = r.data['errorCode'] ?? null;
-    const code = raw && /^0x[0-9a-f]+$/i.test(raw) ? `0x${raw.slice(2).toUpperCase().padStart(8, '0')}` : raw;
+    const code = raw === null ? null : (updateCodeOf(raw) ?? raw);
     const title = r.data['updateTitle'] ?? null;
     const kb = /KB\d{6,8}/i.exec(title ?? '')?.[0]?.toUpperCase() ?? null;
     this.groups.add(`${eventId}|${kb ?? title ?? ''}|${code ?? ''}`, () => ({ eventId, title, kb, code }), {
@@ -42,7 +53,9 @@ export class UpdateDetector implements Detector {
 
   findings(): EventFinding[] {
     const listed = this.groups.entries().map(({ group, count, first, last, occurrences }): EventFinding => {
-      const i = group.code ? interpretUpdateCode(group.code) : null;
+      // A value that is not a code (out of range, text) gets no reading and no `analyze code`.
+      const isCode = group.code !== null && updateCodeOf(group.code) === group.code;
+      const i = isCode ? interpretUpdateCode(group.code!) : null;
       const subject = group.kb ?? group.title ?? 'updates';
       const meaning = i?.name ?? i?.remedy?.name ? `${i.name}${i.message ? `: ${i.message.trimEnd().replace(/\.$/, '')}` : ''}` : null;
       // Event 25 is the scan itself: "the check for updates failed", not "the check for updates of updates".
@@ -52,9 +65,11 @@ export class UpdateDetector implements Detector {
         family: 'update',
         severity: 'error',
         title: `Windows Update could not ${VERB[group.eventId]}${group.eventId === 25 ? '' : ` ${subject}`}${group.code ? `: ${group.code}${i?.name ? ` ${i.name}` : ''}` : ''} (${count} time${count === 1 ? '' : 's'})`,
-        explanation: `WindowsUpdateClient ${group.eventId}: the ${what} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}`,
+        explanation:
+          `WindowsUpdateClient ${group.eventId}: the ${what} failed${group.code ? ` with ${group.code}` : ''}.${meaning ? ` ${group.code} is ${meaning}.` : ''}` +
+          (group.code && !isCode ? ` ${group.code} is not a 32-bit hexadecimal code as WindowsUpdateClient writes them: left unnamed.` : ''),
         advice: i?.remedy ? [i.remedy.cause, ...i.remedy.steps].map(sentence).join(' ') : GENERIC_ADVICE,
-        next: group.code ? `analyze code ${group.code}` : null,
+        next: isCode ? `analyze code ${group.code}` : null,
         count,
         firstTime: first,
         lastTime: last,
