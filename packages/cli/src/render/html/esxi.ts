@@ -88,7 +88,7 @@ export function diffSection(d: DiffDoc): Section {
   const v = findingsVerdict(d.findings);
   const changes = plural(d.changes.length + (d.changesNotListed ?? 0), 'change');
   const verdict = d.notCompared
-    ? `Not compared: ${d.notCompared.join(' and ')} could not be decrypted; ${v.errors ? `${plural(v.errors, 'error')} block the restore` : 'only the findings apply'}.`
+    ? `Not compared: ${d.notCompared.join(' and ')} could not be decrypted; ${v.errors ? `the restore is blocked by ${plural(v.errors, 'error')}` : 'only the findings apply'}.`
     : v.errors
       ? `${changes}; restoring AFTER onto the BEFORE host is blocked by ${plural(v.errors, 'error')}.`
       : `${changes}; nothing blocks restoring AFTER onto the BEFORE host${v.warnings ? ` (${plural(v.warnings, 'warning')})` : ''}.`;

@@ -26,24 +26,55 @@ export function eventsSection(d: EventsDoc): Section {
   let verdict: string;
   let severity: Severity;
   if (worst) {
-    const counts = (['critical', 'error', 'warning', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${num(s.bySeverity[k])} ${k}`).join(', ');
+    const counts = (['critical', 'error', 'warning', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => plural(s.bySeverity[k], SEVERITY_WORD[k][0], SEVERITY_WORD[k][1])).join(', ');
     verdict = `${plural(s.findings, 'finding')} in ${plural(s.records, 'record')} (${counts}); the most severe: ${worst.title}.`;
     severity = PAGE_SEVERITY[worst.severity];
   } else if (failed.length > 0 && s.records === 0) {
     verdict = `${failed[0]!.file} could not be read: ${failed[0]!.error!.message}.`;
     severity = 'bad';
   } else {
-    verdict = `No crashes, temporary profiles, update, service or storage failures in ${plural(s.records, 'record')}.`;
-    severity = failed.length > 0 ? 'warn' : 'ok';
+    // As the text report: with a log read in part, "no failures" covers only what was read.
+    verdict = `No crashes, temporary profiles, update, service or storage failures in ${plural(s.records, 'record')}${failed.length > 0 ? ' that could be read' : ''}.`;
+    severity = 'ok';
+  }
+  // A log that was damaged or could not be read is exit 2, as on the other commands' pages: Problem, said in the verdict.
+  if (failed.length > 0 && !(s.records === 0 && !worst)) {
+    verdict += ` ${damageSentence(failed)}`;
+    severity = 'bad';
   }
   const many = d.files.length > 1;
   const html =
+    damageCard(failed) +
     (d.findings.length ? card(`Findings (${d.findings.length}), newest first`, d.findings.map(findingHtml).join('\n')) : '') +
     d.findings.map((f, i) => recordsCard(f, i, many)).join('\n') +
     card('Files read', filesTable(d.files)) +
     warnings(d.warnings);
   const subject = d.files.length === 1 ? d.files[0]!.file : `${plural(d.files.length, 'file')}: ${d.files.map((f) => f.file).join(', ')}`;
   return { verdict, severity, subject, html };
+}
+
+/** Severity words counted in the verdict: "4 errors", not "4 error". */
+const SEVERITY_WORD: Record<EventSeverity, [one: string, many: string]> = { critical: ['critical', 'critical'], error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['info', 'info'] };
+
+/** The caveat for logs with `error`: which were damaged (read in part) and which could not be read at all. */
+function damageSentence(failed: readonly EventsFileSummary[]): string {
+  const unread = failed.filter((f) => f.records === 0);
+  const partly = failed.filter((f) => f.records > 0);
+  const parts = [
+    ...(partly.length > 0 ? [`${partly.length === 1 ? partly[0]!.file : plural(partly.length, 'log')} ${partly.length === 1 ? 'was' : 'were'} read only up to damage`] : []),
+    ...(unread.length > 0 ? [`${unread.length === 1 ? unread[0]!.file : plural(unread.length, 'log')} could not be read`] : []),
+  ];
+  return `But ${parts.join(', and ')}: a finding in what was not read is not ruled out.`;
+}
+
+/** The "Stopped at damage" card of the other commands' pages, one line per log with an error. */
+function damageCard(failed: readonly EventsFileSummary[]): string {
+  if (failed.length === 0) return '';
+  const line = (f: EventsFileSummary) =>
+    `<p>${esc(f.file)}: <code>${esc(f.error!.code)}</code> ${esc(f.error!.message)}${f.error!.offset === undefined ? '' : esc(` at byte ${f.error!.offset}`)}${
+      f.records > 0 ? esc(` (${plural(f.records, 'record')} read before it)`) : ''
+    }</p>`;
+  return card('Stopped at damage', failed.map(line).join(''));
 }
 
 function findingHtml(f: EventFinding): string {

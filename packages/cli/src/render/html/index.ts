@@ -67,6 +67,9 @@ const TITLE: Record<ReportKind, string> = {
   'esxi restore-plan': 'ESXi restore plan',
 };
 
+/** What one document of a kind is about, for the summary of a page of several ("2 codes analysed"). */
+const NOUN: Partial<Record<ReportKind, string>> = { code: 'code' };
+
 /**
  * One page made a document at a time: each document becomes its section when added and is not kept, so a page
  * of many files holds their sections, not their reports (300 captures peaked at 1.4 GB when the page was made
@@ -108,7 +111,7 @@ export class HtmlPage {
     const needsScript = this.sections.some((s) => s.html.includes('class="sortable"'));
     const title = `${TITLE[this.kind]}${this.names === 1 ? `: ${this.firstName!}` : ''} (analyze ${this.kind})`;
     const warning = this.secretsShown ? 'This page shows secrets (made with --show-secrets): password hashes, keys and licence data appear in clear. Do not forward it.' : undefined;
-    return multiPage(title, this.sections, needsScript ? SORT_SCRIPT : undefined, warning);
+    return multiPage(title, this.sections, needsScript ? SORT_SCRIPT : undefined, warning, NOUN[this.kind]);
   }
 }
 
@@ -130,7 +133,9 @@ function section(kind: ReportKind, d: Doc): Section {
   return {
     ...s,
     severity: 'bad',
-    verdict: `Read only up to damage${where} (${err.message}); ${s.verdict.charAt(0).toLowerCase()}${s.verdict.slice(1)}`,
+    // Two sentences, the report's own verbatim: lower-casing its first letter would misspell a verdict that
+    // opens with a name ("ESXi ...", "TileCache.exe ...").
+    verdict: `Read only up to damage${where} (${err.message}). In what was read: ${s.verdict}`,
     html: card('Stopped at damage', `<p><code>${esc(err.code)}</code> ${esc(err.message)}${esc(where)}</p>`) + s.html,
   };
 }

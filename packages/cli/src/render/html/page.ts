@@ -147,7 +147,7 @@ export function table(columns: Column[], rows: Cell[][], opts: { sortable?: bool
   let chars = 0;
   for (let i = 0; i < rows.length && i < HTML_TABLE_ROWS && chars < HTML_TABLE_CHARS; i++) {
     const cls = opts.rowClass?.(i);
-    const row = `<tr${cls ? ` class="${esc(cls)}"` : ''}>${rows[i]!.map((cell, j) => `<td${columns[j]?.numeric ? ' class="n"' : ''}>${cellHtml(cell)}</td>`).join('')}</tr>`;
+    const row = `<tr${cls ? ` class="${esc(cls)}"` : ''}>${rows[i]!.map((cell, j) => `<td${cellClass(cell, columns[j]?.numeric === true)}>${cellHtml(cell)}</td>`).join('')}</tr>`;
     chars += row.length;
     shown.push(row);
   }
@@ -159,6 +159,21 @@ export function table(columns: Column[], rows: Cell[][], opts: { sortable?: bool
 }
 
 export type Cell = string | number | null | undefined | { html: string };
+
+/**
+ * Characters of an unbroken run (no space) past which a cell may break anywhere. Shorter words (codes,
+ * dates, names, "0xC0000005") stay whole; longer ones are paths, hashes and identifiers that would
+ * otherwise set their column's width.
+ */
+export const LONG_RUN_CHARS = 14;
+const LONG_RUN = new RegExp(`\\S{${LONG_RUN_CHARS + 1}}`);
+
+function cellClass(c: Cell, numeric: boolean): string {
+  if (numeric) return ' class="n"';
+  // An HTML cell is judged by its text (tags dropped): a diff's before/after value is a span around the value.
+  const text = typeof c === 'string' ? c : c !== null && typeof c === 'object' ? c.html.replace(/<[^>]*>/g, ' ') : '';
+  return LONG_RUN.test(text) ? ' class="brk"' : '';
+}
 
 function cellHtml(c: Cell): string {
   if (c !== null && typeof c === 'object') return c.html;
@@ -216,13 +231,20 @@ export function errorSection(doc: { file?: unknown; input?: unknown; error: { co
   };
 }
 
+/** The summary of several sections: how many have a problem and how many need attention, as their badges say. */
+export function multiVerdict(sections: readonly Section[], noun = 'file'): string {
+  const bad = sections.filter((s) => s.severity === 'bad').length;
+  const warn = sections.filter((s) => s.severity === 'warn').length;
+  const parts = [...(bad > 0 ? [`${num(bad)} with a problem`] : []), ...(warn > 0 ? [`${num(warn)} needing attention`] : [])];
+  return `${plural(sections.length, noun)} analysed: ${parts.length === 0 ? 'no problem found' : parts.join(', ')}.`;
+}
+
 /** Join several reports' sections into one page: the first verdict heads it, the others follow as cards. */
-export function multiPage(title: string, sections: Section[], script?: string, headerNotice?: string): string {
+export function multiPage(title: string, sections: Section[], script?: string, headerNotice?: string, noun = 'file'): string {
   const first = sections[0] ?? { verdict: 'Nothing was analysed.', severity: 'info' as const, html: '' };
   const rest = sections.slice(1);
-  const bad = sections.filter((s) => s.severity === 'bad').length;
   // Several files: the header sums them up; each file's own verdict opens its part.
-  const verdict = rest.length === 0 ? first.verdict : `${plural(sections.length, 'file')} analysed: ${bad === 0 ? 'no problem found' : `${plural(bad, 'file')} with a problem`}.`;
+  const verdict = rest.length === 0 ? first.verdict : multiVerdict(sections, noun);
   const severity = rest.length === 0 ? first.severity : worst(sections.map((s) => s.severity));
   const html =
     rest.length === 0
@@ -250,11 +272,19 @@ function sha256(text: string): string {
 
 /**
  * Click (or Enter on) a header of a `table.sortable` to sort by that column; numbers numerically. Kept
- * tiny and free of input data so its hash is fixed.
+ * tiny and free of input data so its hash is fixed. Two hex values (`0x...`, addresses) compare as numbers,
+ * exactly: by digits without leading zeros, then digit by digit (parseFloat reads no hex, and 64-bit addresses
+ * are past a double's exact range).
  */
-export const SORT_SCRIPT = `document.querySelectorAll('table.sortable th').forEach(function(th){function go(){var t=th.closest('table'),b=t.tBodies[0],i=+th.dataset.col,n=th.classList.contains('n'),d=th.getAttribute('aria-sort')==='ascending'?-1:1;t.querySelectorAll('th').forEach(function(h){h.setAttribute('aria-sort','none')});th.setAttribute('aria-sort',d>0?'ascending':'descending');var r=Array.prototype.slice.call(b.rows);r.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent;if(n){a=parseFloat(a.replace(/,/g,''))||0;c=parseFloat(c.replace(/,/g,''))||0;return (a-c)*d}return a.localeCompare(c)*d});r.forEach(function(x){b.appendChild(x)})}th.addEventListener('click',go);th.addEventListener('keydown',function(e){if(e.key==='Enter')go()})});`;
+export const SORT_SCRIPT = `document.querySelectorAll('table.sortable th').forEach(function(th){function go(){var t=th.closest('table'),b=t.tBodies[0],i=+th.dataset.col,n=th.classList.contains('n'),d=th.getAttribute('aria-sort')==='ascending'?-1:1;t.querySelectorAll('th').forEach(function(h){h.setAttribute('aria-sort','none')});th.setAttribute('aria-sort',d>0?'ascending':'descending');var r=Array.prototype.slice.call(b.rows);r.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent;var h=/^0x0*([0-9a-f]*)$/i,p=h.exec(a),q=h.exec(c);if(p&&q){a=p[1].toLowerCase();c=q[1].toLowerCase();return (a.length-c.length||(a<c?-1:a>c?1:0))*d}if(n){a=parseFloat(a.replace(/,/g,''))||0;c=parseFloat(c.replace(/,/g,''))||0;return (a-c)*d}return a.localeCompare(c)*d});r.forEach(function(x){b.appendChild(x)})}th.addEventListener('click',go);th.addEventListener('keydown',function(e){if(e.key==='Enter')go()})});`;
 
-/** One stylesheet for every page: readable on a phone, clean on A4/Letter paper, colour plus words (never colour alone). */
+/**
+ * One stylesheet for every page: readable on a phone, clean on A4/Letter paper, colour plus words (never colour alone).
+ * A table cell with an unbroken run past LONG_RUN_CHARS (`td.brk`: a 233-character file name, a password hash)
+ * breaks anywhere, at least 6em wide, so it cannot push the other columns off-screen; every other cell breaks
+ * only between words, so the table layout cannot crush short values ("0xC0000005", headers) to two letters
+ * a line, on screen or on paper. What still does not fit (many columns on a phone) scrolls inside its card.
+ */
 const STYLE = `
 :root{--bad:#b3261e;--bad-bg:#fdecea;--warn:#8a5a00;--warn-bg:#fff4d6;--ok:#1e6b34;--ok-bg:#e7f5ea;--info:#2f4a6b;--info-bg:#eaf0f7;--line:#d0d5dc;--muted:#5b6570}
 *{box-sizing:border-box}
@@ -281,6 +311,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 caption{text-align:left;color:var(--muted);padding-bottom:4px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th,td{overflow-wrap:normal}td.n{white-space:nowrap}td.brk{overflow-wrap:anywhere;min-width:6em}
 th{background:#f4f6f8;font-weight:600}
 table.sortable th{cursor:pointer}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
@@ -304,5 +335,5 @@ ol.stack li.culprit::after{content:"  \\2190 culprit";color:var(--bad);font-weig
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:.88em;color:var(--muted);margin:6px 0 0}
 footer{color:var(--muted);font-size:.8em;padding-bottom:20px}
 @media (max-width:600px){body{font-size:14px}.verdict .sentence{font-size:1.1em}dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dt{margin-top:4px}}
-@media print{@page{size:auto;margin:14mm}body{font-size:10.5pt}table{font-size:.85em}th,td{padding:2px 4px;overflow-wrap:anywhere}header,main,footer{max-width:none;padding:0}.card{border-color:#999}.tablewrap{overflow:visible}table.sortable th::after{content:none}.verdict,.notice,.badge,tr.culprit td,ol.stack li.culprit{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@media print{@page{size:auto;margin:14mm}body{font-size:10.5pt}table{font-size:.85em}th,td{padding:2px 4px}td,td.brk{overflow-wrap:anywhere;min-width:4.5em}td.n{min-width:0}header,main,footer{max-width:none;padding:0}.card{border-color:#999}.tablewrap{overflow:visible}table.sortable th::after{content:none}.verdict,.notice,.badge,tr.culprit td,ol.stack li.culprit{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `;

@@ -31,7 +31,7 @@ export function pcapFixSection(d: PcapFixDoc): Section {
   const fixed = d.fixed.ipv4 + d.fixed.tcp + d.fixed.udp;
   const verdict =
     left > 0
-      ? `${plural(fixed, 'checksum')} fixed in ${plural(d.packetsChanged, 'packet')}; ${plural(left, 'packet')} left unchanged with a checksum that could not be fixed.`
+      ? `${plural(fixed, 'checksum')} fixed in ${plural(d.packetsChanged, 'packet')}; ${plural(left, 'packet')} left unchanged (the reasons are listed below).`
       : `${plural(fixed, 'checksum')} fixed in ${plural(d.packetsChanged, 'packet')}; every wrong checksum is fixed.`;
   let html = card(
     'Copy written',

@@ -118,7 +118,7 @@ export function pcapSection(d: PcapDoc): Section {
       table(
         [{ title: 'frame', numeric: true }, { title: 'time', numeric: true }, { title: 'protocol' }, { title: 'from' }, { title: 'to' }, { title: 'TCP payload', numeric: true }, { title: 'stored' }, { title: 'correct' }, { title: 'class' }, { title: 'fate' }],
         shown.map((b) => [b.frame, b.time === undefined ? null : seconds(b.time), b.protocol, endpoint(b.src, b.srcPort), endpoint(b.dst, b.dstPort), b.tcpPayload ?? null, hex(b.stored), hex(b.correct), b.class ? classWords(b.class) : null, FATE_WORDS[fate(b)]]),
-        { caption: `${shown.length < d.bad.length || d.badTruncated ? `the first ${shown.length} of ${d.badTruncated ? 'more than ' : ''}${num(d.bad.length)}` : `all ${shown.length}`}; the JSON lists up to --limit` },
+        { caption: firstBadCaption(shown.length, d) },
       ),
     );
   }
@@ -242,4 +242,14 @@ function timelineCard(d: PcapDoc): string {
     `<p class="muted">Time since the first frame across; one row per flow, the flows that lost most first; one mark per bad segment: its shape is the checksum class, its colour the segment's fate.</p>${timeline(rows, tEnd, `Timeline of ${plural(d.bad.length, 'bad checksum')} in ${plural(flows.length, 'flow')}`)}${legend}${more}${truncated}`,
     'timeline-card',
   );
+}
+
+/**
+ * The caption of the first bad checksums: how many of how many. The per-protocol counts hold the whole total
+ * (one entry per frame and protocol, as the bad list), also when the list itself stopped at --limit.
+ */
+function firstBadCaption(shown: number, d: PcapDoc): string {
+  const total = d.checksums.ipv4.bad + d.checksums.tcp.bad + d.checksums.udp.bad;
+  if (d.badTruncated) return `the first ${num(shown)} of ${num(total)}; the JSON lists the first ${num(d.bad.length)} (--limit)`;
+  return shown < d.bad.length ? `the first ${num(shown)} of ${num(d.bad.length)}; the JSON lists up to --limit` : `all ${num(shown)}; the JSON lists up to --limit`;
 }
