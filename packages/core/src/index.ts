@@ -5,24 +5,25 @@
  *   const report = await analyzeCapture('capture.pcapng');   // what `analyze pcap --json` prints
  *
  * The jobs: analyzeCapture, analyzeDump, showBackup, extractBackup, diffBackups, checkBackup, restorePlan,
- * analyzePsod, lookupCode, searchCodes, analyzeProfiles. `@analyze/core/api/<area>` loads one area only.
+ * analyzePsod, lookupCode, searchCodes, analyzeProfiles; analyzeDumpFleet (`@analyze/core/dump/fleet`),
+ * fixChecksums (`@analyze/core/pcap/fix`), analyzeEvents (`@analyze/core/events`).
  *
- * The lower-level readers stay available, one namespace per area (their results are models, not the
- * documented JSON):
+ * Each job is also importable from its area's own entry point, which loads only that area's code (the CLI
+ * does this, so one command never loads another's parsers). These take the same arguments and return the
+ * same reports as above:
  *
- * Each area is also importable on its own, which loads only that area's code (the CLI does this, so
- * one command never loads another's parsers):
- *
- *   import { analyzeCapture } from '@analyze/core/pcap';          // checksums, per frame
- *   import { VerdictCollector } from '@analyze/core/pcap/verdict'; // offload verdict over FrameRecords
- *   import { analyzeDump } from '@analyze/core/dump';             // cdb, saved text or native engine
- *   import { openBackup, showBackup } from '@analyze/core/esxi';  // ESXi backups: read, show, extract
- *   import { diffBackups, checkBackup } from '@analyze/core/esxi/diff';
- *   import { analyzePsod } from '@analyze/core/psod';
- *   import { lookupCode } from '@analyze/core/codes';
- *   import { analyzeProfiles } from '@analyze/core/windows';      // registry hives, .reg files, ProfileList
- *   import { analyzeEvents } from '@analyze/core/events';        // .evtx logs: crashes, profiles, updates, services, storage
+ *   import { analyzeCapture } from '@analyze/core/api/pcap';
+ *   import { analyzeDump } from '@analyze/core/api/dump';
+ *   import { showBackup, diffBackups, checkBackup } from '@analyze/core/api/esxi';
+ *   import { analyzePsod } from '@analyze/core/api/psod';
+ *   import { lookupCode, searchCodes } from '@analyze/core/api/code';
+ *   import { analyzeProfiles } from '@analyze/core/api/profiles';
  *   import { AnalyzeError } from '@analyze/core/errors';
+ *
+ * The lower-level readers stay available, one namespace per area below (`@analyze/core/psod`,
+ * `@analyze/core/esxi`, ...). Their functions share some names with the jobs but not their contracts:
+ * they take models or text, not paths, and return models, not the documented JSON (the `analyzePsod` of
+ * `@analyze/core/psod` reads its argument as the screen's text, not as a path).
  */
 export { AnalyzeError, MAX_WARNINGS, UsageError, Warnings, inFile, isAnalyzeError } from './errors.js';
 export type { ErrorCode, ErrorDetails, Warning } from './errors.js';

@@ -3,6 +3,8 @@ import { hex32 } from '../codes/parse.js';
 import { isKnown, lookupCode as lookupInTables, searchCodes as searchTables, SEARCH_LIMIT } from '../codes/lookup.js';
 import type { Remedy } from '../codes/remedies.js';
 import type { CodeKind, Interpretation } from '../codes/types.js';
+import { UsageError } from '../errors.js';
+import { checkOptions, checkWholeNumber } from './check.js';
 import { stamped } from './report.js';
 
 /** One interpretation as docs/json-code.md documents it: values as `0x` + 8 hex digits. */
@@ -50,8 +52,8 @@ export interface CodeSearchReport {
  *   r.interpretations[0].name; // 'TRUST_E_PROVIDER_UNKNOWN'
  *   r.interpretations[0].value; // '0x800B0001'
  */
-export async function lookupCode(code: string): Promise<CodeReport> {
-  const l = lookupInTables(code);
+export async function lookupCode(code: string | number): Promise<CodeReport> {
+  const l = lookupInTables(codeText(code));
   return stamped({ input: l.input, known: isKnown(l), interpretations: l.interpretations.map(interpretationJson) });
 }
 
@@ -62,8 +64,23 @@ export async function lookupCode(code: string): Promise<CodeReport> {
  *   r.interpretations.map((i) => i.name); // includes 'STATUS_HEAP_CORRUPTION'
  */
 export async function searchCodes(text: string, opts: { limit?: number } = {}): Promise<CodeSearchReport> {
+  if (typeof text !== 'string') throw new UsageError(`searchCodes takes the words to search for as a string (got ${typeof text})`);
+  checkOptions(opts, 'searchCodes');
+  // As the CLI's --limit: a NaN, 0 or negative limit would list nothing and look like no match.
+  checkWholeNumber(opts.limit, 'searchCodes: limit', 1);
   const s = searchTables(text, opts.limit ?? SEARCH_LIMIT);
   return stamped({ search: s.query, total: s.total, interpretations: s.results.map(interpretationJson) });
+}
+
+/**
+ * The code as the tables read it: a number from JavaScript (0xC0000005, or an HRESULT as a negative int32)
+ * is its decimal text, which the lookup reads as the CLI does `analyze code 3221225477`.
+ */
+function codeText(code: unknown): string {
+  if (typeof code === 'string') return code;
+  if (typeof code === 'number' && Number.isSafeInteger(code)) return String(code);
+  const got = typeof code === 'number' ? String(code) : typeof code;
+  throw new UsageError(`lookupCode takes a code as a string or a whole number (got ${got})`);
 }
 
 function interpretationJson(i: Interpretation): InterpretationJson {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Warning } from '../errors.js';
 import { analyzeDump as analyzeDumpFile, type AnalyzeDumpOptions } from '../dump/index.js';
 import type { BugcheckInfo, CulpritInfo, DumpEngine, DumpReport, ModuleInfo, ThreadInfo } from '../dump/report.js';
+import { checkInput, checkOneOf, checkOptions } from './check.js';
 import { inputName, naming, readChunks, warningsJson, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
@@ -13,6 +14,9 @@ import { stamped } from './report.js';
  * Small and user-mode minidumps are KB to tens of MB; held in memory, more would break the 256 MB RSS bound.
  */
 export const MAX_DUMP_STREAM_INPUT = 128 * 1024 * 1024;
+
+/** The engines `analyzeDump` takes (AnalyzeDumpOptions['engine']). */
+const DUMP_ENGINES: readonly string[] = ['auto', 'native', 'cdb'];
 
 /** Options of `analyzeDump`: the engine and cdb's settings (all optional; engine `auto`). */
 export interface DumpJobOptions extends JobOptions, Partial<Omit<AnalyzeDumpOptions, 'strict'>> {}
@@ -74,6 +78,10 @@ export interface DumpJson extends DumpDoc {
  *   r.culprit?.module; // 'exampledrv.sys'
  */
 export async function analyzeDump(input: Input, opts: DumpJobOptions = {}): Promise<DumpJson> {
+  checkInput(input, 'analyzeDump');
+  checkOptions(opts, 'analyzeDump');
+  // From JavaScript a misspelt engine ('Native') would be taken as cdb (and run it on Windows).
+  checkOneOf(opts.engine, DUMP_ENGINES, 'analyzeDump: engine');
   const file = inputName(input, opts.name);
   const { name: _name, strict, ...rest } = opts;
   const dumpOpts: AnalyzeDumpOptions = { ...rest, engine: opts.engine ?? 'auto', strict: strict ?? false };

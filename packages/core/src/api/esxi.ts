@@ -4,7 +4,7 @@
  */
 import type { Warning } from '../errors.js';
 import type { Backup, OpenOptions } from '../esxi/backup/model.js';
-import { MAX_INPUT_BYTES, openBackup } from '../esxi/backup/open.js';
+import { keystoreBeside, MAX_INPUT_BYTES, openBackup } from '../esxi/backup/open.js';
 import { extractBackup as extractInto, type ExtractReport } from '../esxi/backup/extract.js';
 import { diffBackups as diffParsed, type DiffResult } from '../esxi/diff/backups.js';
 import type { DiffOptions } from '../esxi/diff/model.js';
@@ -13,6 +13,7 @@ import { checkBackup as checkParsed } from '../esxi/findings/check.js';
 import type { Finding } from '../esxi/findings/model.js';
 import { restorePlan as planFor, type RestorePlan } from '../esxi/restore-plan.js';
 import { showBackup as showOpened, type ShowReport } from '../esxi/show.js';
+import { checkInput, checkOptions, checkPositive, checkString } from './check.js';
 import { inputName, naming, readInput, warningsJson, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
@@ -62,6 +63,29 @@ export interface RestorePlanJson extends RestorePlan {
   warnings: Warning[];
 }
 
+/** Wrong arguments from JavaScript are usage errors naming the argument (a NaN maxInflated switched the bomb cap off). */
+function checkBackupArgs(job: string, input: unknown, opts: unknown): void {
+  checkInput(input, job);
+  checkOptions(opts, job);
+  const o = (opts ?? {}) as Record<string, unknown>;
+  checkPositive(o.maxInflated, `${job}: maxInflated`);
+  if (o.encryptionInfo !== undefined && !(typeof o.encryptionInfo === 'string' || Buffer.isBuffer(o.encryptionInfo))) {
+    checkString(o.encryptionInfo, `${job}: encryptionInfo (a path or a Buffer)`);
+  }
+  if (o.target !== undefined) checkInput(o.target, `${job}: target`);
+}
+
+/**
+ * The keystore files opening `input` may read: an error about one of them names it, not the backup
+ * (the CLI's --keystore names its file too).
+ */
+function keystoreFiles(input: Input, opts: BackupJobOptions): string[] {
+  if (typeof opts.encryptionInfo === 'string') return [opts.encryptionInfo];
+  if (opts.encryptionInfo !== undefined || typeof input !== 'string') return [];
+  const beside = keystoreBeside(input);
+  return beside === undefined ? [] : [beside];
+}
+
 /** Open one backup, named as the caller knows it; a path is read up to MAX_INPUT_BYTES, like a stream. */
 async function open(input: Input, opts: BackupJobOptions, name: string, partial = false): Promise<Backup> {
   const data = typeof input === 'string' ? input : await readInput(input, MAX_INPUT_BYTES, name);
@@ -72,7 +96,7 @@ async function open(input: Input, opts: BackupJobOptions, name: string, partial 
 }
 
 async function parsed(input: Input, opts: BackupJobOptions, name: string): Promise<ParsedBackup> {
-  return naming(name, async () => parseBackup(await open(input, opts, name), { strict: opts.strict ?? false }));
+  return naming(name, async () => parseBackup(await open(input, opts, name), { strict: opts.strict ?? false }), keystoreFiles(input, opts));
 }
 
 async function targetOf(opts: BackupJobOptions & TargetOption): Promise<ParsedBackup | undefined> {
@@ -91,12 +115,17 @@ async function targetOf(opts: BackupJobOptions & TargetOption): Promise<ParsedBa
  *   r.network.vSwitches.map((v) => v.name); // ['vSwitch0', ...]
  */
 export async function showBackup(input: Input, opts: BackupJobOptions = {}): Promise<ShowJson> {
+  checkBackupArgs('showBackup', input, opts);
   const file = inputName(input, opts.name);
-  return naming(file, async () => {
-    // a damaged backup is still shown up to the damage; `error` says where it stops (exit 2)
-    const report = await showOpened(await open(input, opts, file, true), { strict: opts.strict ?? false });
-    return stamped({ ...report, file, warnings: warningsJson(report.warnings, file) });
-  });
+  return naming(
+    file,
+    async () => {
+      // a damaged backup is still shown up to the damage; `error` says where it stops (exit 2)
+      const report = await showOpened(await open(input, opts, file, true), { strict: opts.strict ?? false });
+      return stamped({ ...report, file, warnings: warningsJson(report.warnings, file) });
+    },
+    keystoreFiles(input, opts),
+  );
 }
 
 /**
@@ -107,12 +136,18 @@ export async function showBackup(input: Input, opts: BackupJobOptions = {}): Pro
  *   r.written.length; // files written
  */
 export async function extractBackup(input: Input, to: string, opts: BackupJobOptions & { force?: boolean } = {}): Promise<ExtractJson> {
+  checkBackupArgs('extractBackup', input, opts);
+  checkString(to, 'extractBackup: to (the folder to write into)', true);
   const file = inputName(input, opts.name);
-  return naming(file, async () => {
-    const backup = await open(input, opts, file);
-    const report = extractInto(backup, to, { force: opts.force ?? false });
-    return stamped({ file, kind: backup.kind, layers: backup.layers, encryption: backup.encryption, ...report, warnings: warningsJson(backup.warnings, file) });
-  });
+  return naming(
+    file,
+    async () => {
+      const backup = await open(input, opts, file);
+      const report = extractInto(backup, to, { force: opts.force ?? false });
+      return stamped({ file, kind: backup.kind, layers: backup.layers, encryption: backup.encryption, ...report, warnings: warningsJson(backup.warnings, file) });
+    },
+    keystoreFiles(input, opts),
+  );
 }
 
 /**
@@ -127,6 +162,8 @@ export async function diffBackups(
   after: Input,
   opts: BackupJobOptions & DiffOptions & { names?: { before?: string; after?: string } } = {},
 ): Promise<DiffJson> {
+  checkBackupArgs('diffBackups', before, opts);
+  checkInput(after, 'diffBackups: after');
   const a = await parsed(before, opts, inputName(before, opts.names?.before));
   const b = await parsed(after, opts, inputName(after, opts.names?.after));
   const result = diffParsed(a, b, { ...(opts.all === undefined ? {} : { all: opts.all }), ...(opts.showSecrets === undefined ? {} : { showSecrets: opts.showSecrets }) });
@@ -145,6 +182,7 @@ export async function diffBackups(
  *   r.findings.filter((f) => f.severity === 'error');
  */
 export async function checkBackup(input: Input, opts: BackupJobOptions & TargetOption = {}): Promise<CheckJson> {
+  checkBackupArgs('checkBackup', input, opts);
   const target = await targetOf(opts);
   const b = await parsed(input, opts, inputName(input, opts.name));
   return stamped({
@@ -165,6 +203,7 @@ export async function checkBackup(input: Input, opts: BackupJobOptions & TargetO
  *   r.steps[0].title;
  */
 export async function restorePlan(input: Input, opts: BackupJobOptions & TargetOption & { keystoreName?: string } = {}): Promise<RestorePlanJson> {
+  checkBackupArgs('restorePlan', input, opts);
   const target = await targetOf(opts);
   const b = await parsed(input, opts, inputName(input, opts.name));
   // the commands name the keystore of a bare .ve as the user gave it (its bytes may come as a Buffer)

@@ -2,7 +2,7 @@
  * What every job takes: a path, bytes already in memory, or a readable stream (standard input), plus the
  * name its messages use. One place turns any of them into bytes, under the same size cap as a file.
  */
-import { AnalyzeError, type Warning } from '../errors.js';
+import { AnalyzeError, UsageError, type Warning } from '../errors.js';
 import { readFileChunks, readSmallFile } from '../io/files.js';
 
 /** A file path, bytes in memory, or a stream of bytes (a Node Readable, `process.stdin`, any async iterable). */
@@ -55,6 +55,7 @@ export async function readInput(input: Input, maxBytes: number, name: string): P
   let whole: Buffer | undefined;
   let total = 0;
   for await (const c of input) {
+    bytesChunk(c, name);
     // Stop at the cap instead of buffering an endless pipe.
     if (total + c.length > maxBytes) throw streamTooLarge(name, maxBytes);
     const chunk = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
@@ -99,6 +100,7 @@ export async function* readChunks(input: Input, maxBytes: number, name: string):
   }
   let total = 0;
   for await (const c of input) {
+    bytesChunk(c, name);
     total += c.length;
     // Stop at the cap instead of reading an endless pipe.
     if (total > maxBytes) throw streamTooLarge(name, maxBytes);
@@ -107,15 +109,27 @@ export async function* readChunks(input: Input, maxBytes: number, name: string):
 }
 
 /**
+ * A stream's chunks as they come, each checked to be bytes (see bytesChunk); for readers that take a stream themselves.
+ * @example readCapture(byteChunks(process.stdin, '-'), ...)
+ */
+export async function* byteChunks(input: AsyncIterable<unknown>, name: string): AsyncGenerator<Uint8Array> {
+  for await (const c of input) {
+    bytesChunk(c, name);
+    yield c;
+  }
+}
+
+/**
  * Run `fn`, naming `name` in any AnalyzeError it throws: the library reads the path it was given, but
- * messages must name the file as the user typed it.
+ * messages must name the file as the user typed it. An error about one of `others` (a second file the job
+ * reads, such as a keystore) keeps naming that file: the input itself is fine.
  * @example await naming('a.txt', () => analyzeFile('/abs/a.txt'))
  */
-export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+export async function naming<T>(name: string, fn: () => Promise<T> | T, others: readonly string[] = []): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof AnalyzeError) e.file = name;
+    if (e instanceof AnalyzeError && !(e.file !== undefined && others.includes(e.file))) e.file = name;
     throw e;
   }
 }
@@ -126,6 +140,19 @@ export async function naming<T>(name: string, fn: () => Promise<T> | T): Promise
  */
 export function warningsJson(list: readonly Warning[], name: string | undefined): Warning[] {
   return list.map((w) => ({ code: w.code, message: w.message, ...(name === undefined ? {} : { file: name }), ...(w.offset === undefined ? {} : { offset: w.offset }) }));
+}
+
+/**
+ * A stream chunk must be bytes. A Node stream opened with an encoding (`createReadStream(p, 'utf8')`) gives
+ * strings: re-encoding them would not give the file back (a binary hive read as latin1 or utf8), so it is
+ * refused rather than misread.
+ */
+function bytesChunk(chunk: unknown, name: string): asserts chunk is Uint8Array {
+  if (chunk instanceof Uint8Array) return;
+  const what = typeof chunk === 'string' ? 'text (strings): it was opened with an encoding; open it without one' : `${typeof chunk} chunks, not bytes`;
+  const e = new UsageError(`the stream gives ${what}`);
+  e.file = name;
+  throw e;
 }
 
 /** A stream past its cap: STDIN_TOO_LARGE (the code the CLI has always given), at the byte where reading stopped. */

@@ -1,11 +1,12 @@
 /** The `analyze pcap` job: checksums of a capture and the offload verdict (docs/json-pcap.md). */
-import type { Warning } from '../errors.js';
+import { UsageError, type Warning } from '../errors.js';
 import { analyzeCapture as readCapture } from '../pcap/analyze.js';
 import type { BadChecksum, CaptureReport, ChecksumCounts, UdpCounts } from '../pcap/report.js';
 import { VerdictCollector } from '../pcap/verdict/collector.js';
 import type { BadClass } from '../pcap/verdict/classify.js';
 import type { Verdict } from '../pcap/verdict/types.js';
-import { inputName, warningsJson, type Input, type JobOptions } from './input.js';
+import { checkFunction, checkInput, checkOptions, checkWholeNumber } from './check.js';
+import { byteChunks, inputName, warningsJson, type Input, type JobOptions } from './input.js';
 import { errorJson, stamped, type ErrorJson } from './report.js';
 
 /** Options of `analyzeCapture`. */
@@ -54,20 +55,61 @@ export interface CaptureJson {
  *   r.verdict?.kind;     // 'inconclusive'
  */
 export async function analyzeCapture(input: Input, opts: CaptureJobOptions = {}): Promise<CaptureJson> {
+  checkCaptureArgs(input, opts);
   const file = inputName(input, opts.name);
   const collector = opts.verdict === false ? undefined : new VerdictCollector(opts.limit === undefined ? {} : { annotateLimit: opts.limit });
-  const source = input instanceof Uint8Array ? bytesOnce(input) : input;
+  // What the caller got wrong (its callback threw, its stream gives strings) is thrown back to it once the
+  // reader returns: the reader turns any exception into its report's error, which would blame the capture.
+  const caller: CallerFailure = {};
+  const source = input instanceof Uint8Array ? bytesOnce(input) : typeof input === 'string' ? input : watched(byteChunks(input, file), caller);
   const report = await readCapture(source, {
     name: file,
     strict: opts.strict ?? false,
     ...(opts.limit === undefined ? {} : { limit: opts.limit }),
     ...(collector === undefined ? {} : { sink: collector }),
-    ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+    ...(opts.onProgress === undefined ? {} : { onProgress: watchedCallback(opts.onProgress, caller) }),
   });
+  if (caller.failure) throw caller.failure.error;
   // Nothing read (not a capture, unreadable): no verdict, only the error.
   const verdict = report.error && report.frames === 0 ? undefined : collector?.finish();
   const doc = captureJson(report, file);
   return stamped(collector && verdict ? withVerdict(doc, report, collector, verdict) : doc);
+}
+
+/** Wrong arguments from JavaScript are usage errors naming the argument (a NaN limit listed nothing). */
+function checkCaptureArgs(input: unknown, opts: unknown): void {
+  checkInput(input, 'analyzeCapture');
+  checkOptions(opts, 'analyzeCapture');
+  const o = (opts ?? {}) as Record<string, unknown>;
+  checkWholeNumber(o.limit, 'analyzeCapture: limit', 0);
+  checkFunction(o.onProgress, 'analyzeCapture: onProgress');
+}
+
+/** The first exception that came from the caller's side (its callback, its stream's chunks). */
+interface CallerFailure {
+  failure?: { error: unknown };
+}
+
+/** The caller's callback, remembering what it threw. */
+function watchedCallback<A extends unknown[]>(fn: (...args: A) => void, caller: CallerFailure): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (error) {
+      caller.failure ??= { error };
+      throw error;
+    }
+  };
+}
+
+/** The caller's stream, remembering a refusal of its chunks (byteChunks: strings are not bytes). */
+async function* watched(chunks: AsyncIterable<Uint8Array>, caller: CallerFailure): AsyncGenerator<Uint8Array> {
+  try {
+    yield* chunks;
+  } catch (error) {
+    if (error instanceof UsageError) caller.failure ??= { error };
+    throw error;
+  }
 }
 
 /** Bytes in memory as a one-chunk stream: the capture reader takes a path or a stream. */

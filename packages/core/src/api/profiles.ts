@@ -2,6 +2,7 @@
 import type { Warning } from '../errors.js';
 import { analyzeProfiles as analyzeProfilesData, MAX_PROFILES_INPUT, MAX_PROFILES_STREAM_INPUT } from '../windows/profiles/analyze.js';
 import type { Profile } from '../windows/profiles/profile.js';
+import { checkInput, checkOptions } from './check.js';
 import { inputName, isStream, naming, readInput, warningsJson, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
@@ -36,6 +37,8 @@ export interface ProfilesJson {
  *   r.findings[0]?.code; // 'PROFILE_BAK_DUPLICATE'
  */
 export async function analyzeProfiles(input: Input, opts: JobOptions = {}): Promise<ProfilesJson> {
+  checkInput(input, 'analyzeProfiles');
+  checkOptions(opts, 'analyzeProfiles');
   const file = inputName(input, opts.name);
   return naming(file, async () => {
     const data = await readInput(input, isStream(input) ? MAX_PROFILES_STREAM_INPUT : MAX_PROFILES_INPUT, file);

@@ -3,7 +3,8 @@ import { Warnings } from '../errors.js';
 import { analyzePsod as analyzePsodText } from '../psod/index.js';
 import { MAX_PSOD_INPUT, readPsodWindow } from '../psod/input.js';
 import type { PsodReport } from '../psod/types.js';
-import { inputName, naming, readChunks, type Input, type JobOptions } from './input.js';
+import { checkInput, checkOptions } from './check.js';
+import { inputName, naming, readChunks, warningsJson, type Input, type JobOptions } from './input.js';
 import { stamped } from './report.js';
 
 /** One backtrace frame (`obfuscated` only when true). */
@@ -37,6 +38,8 @@ export type PsodJson = Omit<PsodReport, 'frames'> & {
  *   r.signature?.id;     // 'e1000-rx-ring'
  */
 export async function analyzePsod(input: Input, opts: JobOptions = {}): Promise<PsodJson> {
+  checkInput(input, 'analyzePsod');
+  checkOptions(opts, 'analyzePsod');
   const file = inputName(input, opts.name);
   return naming(file, async () => {
     // streamed: the input is looked at a chunk at a time and only its crash text is kept (psod/window.ts)
@@ -66,7 +69,8 @@ export async function analyzePsod(input: Input, opts: JobOptions = {}): Promise<
       signature: a.signature ? { id: a.signature.id, title: a.signature.title, explanation: a.signature.explanation, sources: a.signature.sources.map((s) => ({ ...s })) } : null,
       advice: a.signature?.advice ?? null,
       quirks: a.quirks,
-      warnings: a.warnings,
+      // The file is the report's own, so it is not repeated in each warning (as every single-file job).
+      warnings: warningsJson(a.warnings, undefined),
     });
   });
 }

@@ -36,7 +36,7 @@ export interface ShowFile {
   /** Octal permission string, e.g. "0644", "1600". */
   mode: string;
   /** ISO 8601 (UTC), when the archive has one. */
-  mtime: string | undefined;
+  mtime?: string | undefined;
   secret: boolean;
   linkpath?: string;
 }
@@ -44,27 +44,27 @@ export interface ShowFile {
 export interface ShowVSwitch {
   name: string;
   uplinks: string[];
-  mtu: string | undefined;
-  portGroups: Array<{ name: string; vlanId: string | undefined }>;
+  mtu?: string | undefined;
+  portGroups: Array<{ name: string; vlanId?: string | undefined }>;
 }
 
 export interface ShowVmknic {
   name: string;
-  portGroup: string | undefined;
+  portGroup?: string | undefined;
   /** IPv4 address, or undefined with dhcp true. */
-  address: string | undefined;
-  netmask: string | undefined;
-  dhcp: boolean | undefined;
-  mac: string | undefined;
+  address?: string | undefined;
+  netmask?: string | undefined;
+  dhcp?: boolean | undefined;
+  mac?: string | undefined;
   /** Enabled services from ConfigStore (management, vmotion...). */
   services: string[];
 }
 
 export interface ShowUser {
   name: string;
-  uid: string | undefined;
+  uid?: string | undefined;
   /** crypt scheme of the password ('sha512', 'md5', 'locked', 'none'...); never the hash. */
-  passwordHash: HashAlgorithm | undefined;
+  passwordHash?: HashAlgorithm | undefined;
   groups: string[];
 }
 
@@ -72,29 +72,29 @@ export interface ShowReport {
   file: string;
   kind: BackupKind;
   layers: BackupKind[];
-  version: { release: string | undefined; build: string | undefined; update: string | undefined; source: FactSource | undefined };
-  hostName: { value: string | undefined; source: FactSource | undefined };
-  uuid: { value: string | undefined; source: FactSource | undefined };
-  manifest: { releaseLevel: string | undefined; uuid: string | undefined; kernelOpts: string | undefined; userOpts: string | undefined } | undefined;
+  version: { release?: string | undefined; build?: string | undefined; update?: string | undefined; source?: FactSource | undefined };
+  hostName: { value?: string | undefined; source?: FactSource | undefined };
+  uuid: { value?: string | undefined; source?: FactSource | undefined };
+  manifest?: { releaseLevel?: string | undefined; uuid?: string | undefined; kernelOpts?: string | undefined; userOpts?: string | undefined } | undefined;
   encryption: Backup['encryption'];
   /** Members of the outer layers (bundle, state.tgz). */
   outer: NonNullable<Backup['outer']>;
   files: ShowFile[];
   network: {
-    source: FactSource | undefined;
-    managementInterface: string | undefined;
-    managementAddress: { value: string | undefined; source: FactSource | undefined };
-    gateway: string | undefined;
+    source?: FactSource | undefined;
+    managementInterface?: string | undefined;
+    managementAddress: { value?: string | undefined; source?: FactSource | undefined };
+    gateway?: string | undefined;
     dns: { servers: string[]; search: string[] };
-    physicalNics: Array<{ name: string; mac: string | undefined }>;
+    physicalNics: Array<{ name: string; mac?: string | undefined }>;
     vSwitches: ShowVSwitch[];
     vmkernelNics: ShowVmknic[];
   };
-  passthrough: Array<{ device: string; address: string | undefined; owner: string; name: string | undefined }>;
+  passthrough: Array<{ device: string; address?: string | undefined; owner: string; name?: string | undefined }>;
   users: ShowUser[];
   /** esx.conf `/adv/...`: only non-default settings are ever written there. */
   advancedSettings: Array<{ option: string; value: string }>;
-  configStore: { rows: number; groups: Array<{ component: string; group: string; name: string; rows: number }> } | undefined;
+  configStore?: { rows: number; groups: Array<{ component: string; group: string; name: string; rows: number }> } | undefined;
   warnings: Warning[];
   /** The damage that stopped the read (truncated or corrupt archive): the report holds what came before it. */
   error?: { code: string; message: string; offset?: number };

@@ -5,7 +5,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readHead } from '@analyze/core/io';
-import { analyzeDumpFleet, detectArchive, gzipContent, GZIP_SNIFF_BYTES, type FleetReport } from '@analyze/core/dump/fleet';
+import { analyzeDumpFleet, detectArchive, gzipContent, GZIP_SNIFF_BYTES, MAX_FLEET_WORKERS as MAX_WORKERS, type FleetReport } from '@analyze/core/dump/fleet';
 import { errorReport } from '@analyze/core/api/report';
 import { AnalyzeError, UsageError } from '@analyze/core/errors';
 import { EXIT_INVALID, EXIT_OK, EXIT_PROBLEM, type Context } from '../../context.js';
@@ -26,8 +26,6 @@ export interface FleetArgs {
   workers?: number;
 }
 
-/** More worker threads than this is a typo (and each costs a V8 isolate). */
-const MAX_WORKERS = 64;
 
 /**
  * The fleet view applies with --group, or (unless --no-group) for more than one path, a folder or an

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { checkFunction, checkOptions, checkPositive, checkWholeNumber } from '../../api/check.js';
 import { AnalyzeError, UsageError, cutForMessage } from '../../errors.js';
 import { nameWeight } from '../../io/name-weight.js';
 import { locateCdb } from '../cdb/index.js';
@@ -12,7 +13,7 @@ import { archiveItems, walkInputs, type WalkItem } from './inputs.js';
 import type { ArchiveKind } from './archive-kind.js';
 import { runFleetJob, type FleetJobOptions } from './job.js';
 import { FLEET_SCHEMA_VERSION, type FleetInput, type FleetJobResult, type FleetReport, type FleetRow, type FleetTotals } from './model.js';
-import { FleetPool, defaultWorkerUrl } from './pool.js';
+import { FleetJobCancelled, FleetPool, defaultWorkerUrl } from './pool.js';
 import { errorRow } from './row.js';
 import { summarise } from './summary.js';
 
@@ -51,7 +52,12 @@ export interface FleetOptions extends Omit<FleetJobOptions, 'engine'> {
   maxArchiveInflated?: number;
   /** Members read per archive at most; default MAX_ARCHIVE_ENTRIES (100,000, the same as esxi). */
   maxArchiveEntries?: number;
-  /** Stop walking and dispatching; the report covers what was answered. */
+  /**
+   * Stop walking and dispatching, and drop the jobs queued or sent ahead to the workers. The report covers
+   * what was answered, and its last row (error DUMP_FLEET_INTERRUPTED) names the first file not read,
+   * as the DUMP_FLEET_TOO_MANY_* rows do; no such row when every file was answered before the abort.
+   * A cdb already running in a worker is not stopped (workers: 0 runs jobs on this thread one at a time).
+   */
   signal?: AbortSignal;
 }
 
@@ -78,6 +84,13 @@ const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
  * not count (a Minidump folder beside 10,500 logs used to lose its dump to the logs).
  */
 export const MAX_FLEET_DUMPS = 10_000;
+
+/**
+ * Worker threads at most. Each is a V8 isolate spawned at the start (~20 MB each: 100 took 946 MB and
+ * 400 took 2.4 GB for one dump), and the jobs are I/O and cdb bound well before this; more is a typo.
+ * The CLI's --workers has the same bound.
+ */
+export const MAX_FLEET_WORKERS = 64;
 
 /**
  * Files and members looked at in one run, dumps or not: a file that is not a dump costs no memory (it is
@@ -108,11 +121,14 @@ export const MAX_FLEET_NAME_WEIGHT = 2 * 1024 * 1024;
  *   const report = await analyzeDumpFleet(['C:\\Windows\\Minidump', 'fleet.zip'], { engine: 'native' });
  *   console.log(report.summary, report.groups[0]);
  */
-export async function analyzeDumpFleet(paths: readonly string[], options: FleetOptions = {}): Promise<FleetReport> {
+export async function analyzeDumpFleet(paths: readonly string[] | string, options: FleetOptions = {}): Promise<FleetReport> {
+  const inputs = fleetPaths(paths);
+  checkFleetOptions(options);
   const engine = options.engine ?? 'auto';
   // Checked here: from JavaScript a misspelt engine ('Native') would be taken as cdb for every dump.
   if (!ENGINES.includes(engine)) throw new UsageError(`engine must be one of ${ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
-  const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
+  // Never more workers than cores by default, nor than MAX_FLEET_WORKERS in any case.
+  const workers = options.workers ?? Math.min(availableParallelism(), MAX_FLEET_WORKERS);
   const cwd = options.cwd ?? process.cwd();
   const jobOptions: FleetJobOptions = {
     engine,
@@ -136,7 +152,17 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   /** Of skipped, the names of a file already taken (inputs.ts). */
   let duplicates = 0;
   let done = 0;
-  const progress = (walking: boolean) => options.onProgress?.({ done, found: files, walking });
+  /** What the caller's onProgress threw: the run stops dispatching and the returned promise rejects with it. */
+  let callbackFailure: { error: unknown } | undefined;
+  const progress = (walking: boolean) => {
+    if (callbackFailure !== undefined) return;
+    try {
+      options.onProgress?.({ done, found: files, walking });
+    } catch (error) {
+      // Called where no one awaits (a job settling): thrown there it was an unhandled rejection that killed the host.
+      callbackFailure = { error };
+    }
+  };
   const take = (r: FleetJobResult) => {
     if (r.status === 'skipped') skipped++;
     else if (r.status === 'dump') rows.push(r.row);
@@ -147,6 +173,11 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     rows.push(errorRow(new AnalyzeError(code, message), display === undefined ? input : { ...input, display }));
     files++;
   };
+
+  /** The first item not read because of the abort (signal): the DUMP_FLEET_INTERRUPTED row names it. */
+  let notRead: WalkItem | undefined;
+  const onAbort = () => void pool?.cancel();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Jobs in flight are counted, not raced: Promise.race over every pending job on each file added a
   // handler to each of them (limit x files reactions on the walking thread).
@@ -166,7 +197,7 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   // Archives the jobs found, opened here once the walk is done (their members become jobs of their own).
   const archives: Array<{ input: FleetInput & { kind: 'path' }; archive: ArchiveKind }> = [];
   async function* items(): AsyncGenerator<WalkItem> {
-    yield* walkInputs(paths, (p) => resolve(cwd, p), limits);
+    yield* walkInputs(inputs, (p) => resolve(cwd, p), limits);
     for (;;) {
       const next = archives.shift();
       if (next !== undefined) yield* archiveItems(next.input.path, next.input.display, next.archive, limits);
@@ -176,7 +207,11 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
   }
   try {
     for await (const item of items()) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted) {
+        notRead ??= item;
+        break;
+      }
+      if (callbackFailure !== undefined) break;
       if (files >= MAX_FLEET_FILES) {
         stop('DUMP_FLEET_TOO_MANY_FILES', `more than ${MAX_FLEET_FILES} files and members looked at in one run (dumps or not): this one and the rest were not read (name the folders that hold the dumps, fewer at a time)`, item);
         break;
@@ -224,7 +259,13 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
               take(r);
             }
           },
-          (e: unknown) => take({ status: 'dump', row: errorRow(e, input) }),
+          (e: unknown) => {
+            if (!(e instanceof FleetJobCancelled)) return take({ status: 'dump', row: errorRow(e, input) });
+            // dropped by the abort: not read, so not a file looked at; the first one names where the run stopped
+            files--;
+            names -= weight;
+            notRead ??= { kind: 'input', input };
+          },
         )
         .finally(() => {
           active--;
@@ -241,10 +282,37 @@ export async function analyzeDumpFleet(paths: readonly string[], options: FleetO
     }
     await until(() => active === 0);
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await pool?.close();
   }
+  if (options.signal?.aborted && notRead !== undefined) {
+    stop('DUMP_FLEET_INTERRUPTED', 'the run was stopped (its signal was aborted): this file and the rest were not read', notRead);
+  }
   progress(false);
+  if (callbackFailure !== undefined) throw callbackFailure.error;
   return buildReport(rows, files, skipped, duplicates);
+}
+
+/**
+ * The paths as a list. One path alone is taken as such, as analyzeEvents does: iterated, a string was
+ * a path per character ('/' among them: the whole disk was walked).
+ */
+function fleetPaths(paths: unknown): readonly string[] {
+  const list: unknown[] = typeof paths === 'string' ? [paths] : Array.isArray(paths) ? paths : [];
+  if ((typeof paths !== 'string' && !Array.isArray(paths)) || !list.every((p) => typeof p === 'string')) {
+    throw new UsageError('analyzeDumpFleet takes a path or a list of paths (files, folders, archives)');
+  }
+  return list as string[];
+}
+
+/** Wrong options from JavaScript are usage errors, as the CLI's (an unbounded worker count took gigabytes). */
+function checkFleetOptions(options: unknown): void {
+  checkOptions(options, 'analyzeDumpFleet');
+  const o = (options ?? {}) as Record<string, unknown>;
+  checkWholeNumber(o.workers, 'analyzeDumpFleet: workers', 0, MAX_FLEET_WORKERS);
+  checkFunction(o.onProgress, 'analyzeDumpFleet: onProgress');
+  checkPositive(o.maxArchiveInflated, 'analyzeDumpFleet: maxArchiveInflated');
+  checkWholeNumber(o.maxArchiveEntries, 'analyzeDumpFleet: maxArchiveEntries', 1);
 }
 
 /**

@@ -51,6 +51,14 @@ export function defaultWorkerUrl(): URL {
   throw new AnalyzeError('DUMP_FLEET_NO_WORKER', 'the fleet worker script (dump/fleet/worker.js) is not beside this module, as when the library is bundled: pass workerUrl pointing to it, or workers: 0 to run every job on this thread');
 }
 
+/** The rejection of a job the pool dropped on `cancel()`: it was never answered (not read, or cut short). */
+export class FleetJobCancelled extends Error {
+  constructor() {
+    super('the fleet run was stopped before this job was answered');
+    this.name = 'FleetJobCancelled';
+  }
+}
+
 export class FleetPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
@@ -87,6 +95,21 @@ export class FleetPool {
         });
       }
     });
+  }
+
+  /**
+   * Stop now: the jobs queued here and those sent ahead to the workers are dropped (rejected with
+   * FleetJobCancelled) and the workers are ended, so a stopped run does not wait for up to PIPELINE jobs per
+   * worker. A cdb a worker started is not stopped by this (it ends at its own timeout).
+   */
+  async cancel(): Promise<void> {
+    this.closing = true;
+    this.waiting.length = 0;
+    const dropped = [...this.pending.values()];
+    this.pending.clear();
+    for (const slot of this.slots) slot.busy.clear();
+    for (const p of dropped) p.reject(new FleetJobCancelled());
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
   async close(): Promise<void> {

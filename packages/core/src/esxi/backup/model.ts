@@ -68,7 +68,7 @@ export interface BackupEncryption {
   /** The host's local.tgz is stored as local.tgz.ve. */
   encrypted: boolean;
   /** `mode` from encryption.info: 'NONE' | 'TPM' | ...; undefined when unencrypted or encryption.info is missing. */
-  mode: string | undefined;
+  mode?: string | undefined;
   /** The envelope was opened and `files` holds its contents. */
   decrypted: boolean;
   /** Key UUID (`vmware.keyInfo`) when known. */

@@ -55,7 +55,7 @@ export interface FixChecksumsReport {
   input: string;
   /** The destination as named (`outputName`; `-`: stdout). */
   output: string;
-  format: 'pcap' | 'pcapng' | undefined;
+  format?: 'pcap' | 'pcapng' | undefined;
   gzipIn: boolean;
   gzipOut: boolean;
   /** Records read (pcapng: packet blocks and the other blocks Wireshark numbers). */
