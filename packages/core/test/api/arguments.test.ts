@@ -13,6 +13,7 @@ import { checkBackup, extractBackup, showBackup } from '../../src/api/esxi.js';
 import { analyzePsod } from '../../src/api/psod.js';
 import { analyzeProfiles } from '../../src/api/profiles.js';
 import { lookupCode, searchCodes } from '../../src/api/code.js';
+import { fixChecksums } from '../../src/pcap/fix/index.js';
 import { fixturePath } from '../helpers/corpus.js';
 
 const usage = (message: RegExp) => ({ code: 'USAGE', message: expect.stringMatching(message) });
@@ -47,6 +48,17 @@ describe('numeric options are validated by the library, as by the CLI', () => {
     for (const maxInflated of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) {
       await expect(showBackup(bomb, { maxInflated })).rejects.toMatchObject(usage(/^showBackup: maxInflated must be a finite number above 0/));
     }
+  });
+});
+
+describe('fixChecksums checks its arguments like the other jobs', () => {
+  it('a missing output, options that are not an object, a bad limit or callback: USAGE naming it', async () => {
+    const capture = fixturePath('pcap', 'checksums-example.pcapng');
+    await expect(fixChecksums(capture, js(undefined))).rejects.toMatchObject(usage(/^fixChecksums: output must be a string/));
+    await expect(fixChecksums(capture, '-', js(5))).rejects.toMatchObject(usage(/^fixChecksums/));
+    await expect(fixChecksums(capture, '-', { limit: -1 })).rejects.toMatchObject(usage(/^fixChecksums: limit must be a whole number of at least 0 \(got -1\)/));
+    await expect(fixChecksums(capture, '-', { onProgress: js(1) })).rejects.toMatchObject(usage(/^fixChecksums: onProgress must be a function/));
+    await expect(fixChecksums(js(42), '-')).rejects.toMatchObject(usage(/^fixChecksums/));
   });
 });
 

@@ -7,6 +7,7 @@
  * Behind `fixLengths`, an IPv4 total length / IPv6 payload length of 0 (TSO/LSO super-frames) is set too.
  */
 import type { Writable } from 'node:stream';
+import { checkFunction, checkInput, checkOptions, checkString, checkWholeNumber } from '../../api/check.js';
 import { inputName, isStream, type Input } from '../../api/input.js';
 import { errorJson, type ErrorJson } from '../../api/report.js';
 import { AnalyzeError, Warnings, type Warning } from '../../errors.js';
@@ -110,6 +111,12 @@ export interface FixChecksumsOptions {
  *   r.fixed; // { ipv4: 0, tcp: 12, udp: 3 }
  */
 export async function fixChecksums(input: Input, output: string, opts: FixChecksumsOptions = {}): Promise<FixChecksumsReport> {
+  // Plain JavaScript callers: USAGE naming the argument, not a TypeError from deep inside (api/check.ts).
+  checkInput(input, 'fixChecksums');
+  checkString(output, 'fixChecksums: output', true);
+  checkOptions(opts, 'fixChecksums');
+  checkWholeNumber(opts.limit, 'fixChecksums: limit', 0);
+  checkFunction(opts.onProgress, 'fixChecksums: onProgress');
   const name = inputName(input, opts.name);
   const outputName = opts.outputName ?? output;
   try {
